@@ -1,0 +1,51 @@
+/*
+ * Subcommands of the sorttp binary and what they share: option parsing
+ * conventions (exit 2 on a usage error, --help on every command) and the
+ * layout of a data folder.
+ */
+#ifndef SORTTP_CMD_H
+#define SORTTP_CMD_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+#define EXIT_USAGE		2
+#define SORTTP_KEY_VERSION	1	/* label stored with every pseudonym */
+
+#define DATA_KEY_FILE		"sorttp.key"
+#define DATA_DB_FILE		"sorttp.db"
+#define DATA_TLS_DIR		"tls"
+
+struct cmd_help {
+	const char	*name;		/* "party add" */
+	const char	*usage;		/* full usage text, ends in '\n' */
+};
+
+int	cmd_init(int, char **);
+int	cmd_party(int, char **);
+int	cmd_serve(int, char **);
+int	cmd_check_config(int, char **);
+
+/* Prints "sorttp NAME: MESSAGE" and the usage to stderr; returns 2. */
+int	cmd_usage_error(const struct cmd_help *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* Prints the usage to stdout; returns 0. */
+int	cmd_help(const struct cmd_help *);
+
+/*
+ * Handles the getopt_long result codes every command shares: '?' (unknown
+ * option or missing argument) and ':'; returns the exit code, or -1 when
+ * opt is not one of them.
+ */
+int	cmd_getopt_common(const struct cmd_help *, int opt, char **argv);
+
+/* Loads the config (path NULL: embedded default); prints errors. */
+int	cmd_load_config(const char *path, struct config *cfg);
+
+/* DIR/NAME into buf; exits with a message when it does not fit. */
+void	cmd_data_path(char *buf, size_t len, const char *dir,
+	    const char *name);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * Configuration and reference data.
+ *
+ * One JSON file (config/sorttp.json) names the listen address, TLS files, the
+ * disclosure threshold k, the log level, every limit, and the reference data
+ * files (gemeenten and clusters with the retired-code mapping). The defaults
+ * in config/ are compiled into the binary; `--config FILE` replaces them, and
+ * relative reference paths then resolve against FILE's directory. Reference
+ * data is data, never code: gemeenten merge and clusters change.
+ *
+ * Every limit is a named constant with a bounded override: a value outside
+ * its [min, max] is a configuration error, never silently clamped.
+ */
+#ifndef SORTTP_CONFIG_H
+#define SORTTP_CONFIG_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#include "log.h"
+
+#define CFG_FILE_MAX		(1024 * 1024)	/* bytes of one config file */
+#define CFG_MAX_CLUSTERS	32
+#define CFG_MAX_GEMEENTEN	128
+#define CFG_MAX_RETIRED		128
+#define CFG_NAME_MAX		64		/* cluster/gemeente names */
+#define CFG_LISTEN_MAX		128
+#define CFG_PATH_MAX		1024
+
+/*
+ * The limits. The table in config.c gives each its JSON name under
+ * "limits", its default and its bounds; ingest and indicator modules add
+ * theirs here and there.
+ */
+enum cfg_limit {
+	LIMIT_K,			/* disclosure threshold, never below 5 */
+	LIMIT_CONN_TIMEOUT_S,		/* idle connection timeout */
+	LIMIT_CONN_MAX,			/* connections in total */
+	LIMIT_CONN_PER_IP,		/* connections per client address */
+	LIMIT_SHUTDOWN_GRACE_S,		/* wait for in-flight requests on stop */
+	LIMIT_BODY_SCORES,		/* bytes of one POST /v1/scores body */
+	LIMIT_ROWS_SCORES,		/* data rows of one scores upload */
+	LIMIT_BODY_QUESTIONNAIRES,	/* bytes of one POST /v1/questionnaires */
+	LIMIT_BODY_MESSAGES,		/* bytes of one POST /v1/messages */
+	LIMIT_ERRORS_MAX,		/* errors listed in one 422 answer */
+	LIMIT__COUNT
+};
+
+struct cfg_limit_def {
+	const char	*name;		/* key under "limits" (k is top level) */
+	long long	 def;
+	long long	 min;
+	long long	 max;
+};
+
+/* The table of limit definitions, indexed by enum cfg_limit. */
+extern const struct cfg_limit_def config_limit_defs[LIMIT__COUNT];
+
+struct cfg_cluster {
+	char		 name[CFG_NAME_MAX];
+};
+
+struct cfg_gemeente {
+	char		 code[5];		/* 4-digit CBS code, "0363" */
+	char		 naam[CFG_NAME_MAX];
+	size_t		 cluster;		/* index into clusters[] */
+};
+
+struct cfg_retired {
+	char		 code[5];		/* retired code, "0457" */
+	char		 naam[CFG_NAME_MAX];	/* "Weesp" */
+	char		 nieuw[5];		/* current code, "0363" */
+	char		 sinds[11];		/* "2022-03-24" */
+};
+
+struct cfg_refdata {
+	struct cfg_cluster	clusters[CFG_MAX_CLUSTERS];
+	size_t			nclusters;
+	struct cfg_gemeente	gemeenten[CFG_MAX_GEMEENTEN];
+	size_t			ngemeenten;
+	struct cfg_retired	retired[CFG_MAX_RETIRED];
+	size_t			nretired;
+};
+
+struct config {
+	char		 source[CFG_PATH_MAX];	/* file path, or "(embedded)" */
+	char		 listen[CFG_LISTEN_MAX];/* "ADDR:PORT" */
+	char		 tls_cert[CFG_PATH_MAX];/* relative to the data folder */
+	char		 tls_key[CFG_PATH_MAX];	/* unless absolute */
+	char		 tls_client_ca[CFG_PATH_MAX]; /* "" = no client certs */
+	enum log_level	 log_level;
+	long long	 limits[LIMIT__COUNT];
+	struct cfg_refdata ref;
+};
+
+/*
+ * Loads path, or the embedded default when path is NULL, and every
+ * reference file it names, and validates all of it. Returns 0, or -1 with
+ * a clear English message in err (file, JSON path and reason) and *cfg
+ * left as it was.
+ */
+int	config_load(const char *path, struct config *cfg, char *err,
+	    size_t errlen);
+
+long long config_limit(const struct config *, enum cfg_limit);
+
+/*
+ * Looks up a 4-digit gemeentecode (exactly 4 bytes at code). A retired code
+ * resolves to its successor and sets *retired to 1. Returns NULL for a code
+ * that is neither current nor retired.
+ */
+const struct cfg_gemeente *config_gemeente(const struct config *,
+	    const char *code, int *retired);
+
+/* A cluster by its exact, case-sensitive name; NULL when unknown. */
+const struct cfg_cluster *config_cluster(const struct config *,
+	    const char *name);
+
+/*
+ * Splits "ADDR:PORT" or "[V6ADDR]:PORT" into host (without the brackets)
+ * and port (0..65535). Returns 0, or -1 when malformed or when the host
+ * does not fit in hostlen.
+ */
+int	config_parse_listen(const char *listen, char *host, size_t hostlen,
+	    unsigned *port);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * Counters for /metrics (Prometheus text format). Lock-free: atomics only.
+ * Metrics carry route templates, status codes and durations; never a party
+ * token, an identifier, or anything from a request body.
+ */
+#ifndef SORTTP_METRICS_H
+#define SORTTP_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define METRICS_ROUTES_MAX	32
+
+/* Registers a route label (a template such as "/v1/uploads/{id}"). */
+int	metrics_route(const char *label);
+
+/* Records one finished request; route -1 for unmatched paths. */
+void	metrics_request(int route, unsigned status, uint64_t bytes_out,
+	    uint64_t duration_ns);
+
+void	metrics_inflight_add(int delta);
+long	metrics_inflight(void);
+
+/* Counts one failed authentication (missing or invalid token). */
+void	metrics_auth_failure(void);
+
+/*
+ * Writes the exposition into a new buffer (the caller frees it).
+ * Returns NULL when out of memory.
+ */
+char	*metrics_render(size_t *len);
+
+#endif

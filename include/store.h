@@ -1,0 +1,124 @@
+/*
+ * The store: SQLite in WAL mode, the only thing that writes to disk.
+ *
+ * It holds pseudonymised, minimised records only; callers hand it
+ * pseudonyms, never identifiers. The schema carries a version number
+ * (PRAGMA user_version) and is brought forward by numbered migrations, each
+ * in its own transaction. Every statement is prepared; secure_delete is on,
+ * so deleted rows are overwritten, and temporary tables stay in memory.
+ *
+ * One struct store is one connection with its own lock. Callers that must
+ * not wait for each other (request authentication while an upload is being
+ * written) open a handle each; WAL lets readers go on beside one writer.
+ */
+#ifndef SORTTP_STORE_H
+#define SORTTP_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+#define STORE_SCHEMA_VERSION	1
+#define STORE_DB_NAME		"sorttp.db"
+#define STORE_BUSY_TIMEOUT_MS	10000
+
+#define PARTY_NAME_MAX		64	/* [a-z0-9._-], see auth_party_name_valid */
+#define PARTY_SCOPES_MAX	32
+#define PARTY_TOKEN_HASH_LEN	32	/* SHA-256 of the bearer token */
+#define PARTY_CERT_HASH_LEN	32	/* SHA-256 of a client certificate (DER) */
+
+enum role {
+	ROLE_AANBIEDER = 0,
+	ROLE_BERGOP,
+	ROLE_BERICHTENVERKEER,
+	ROLE_ANALIST,
+	ROLE_MONITOR,
+	ROLE__COUNT
+};
+
+#define ROLE_BIT(r)	(1u << (r))
+
+enum scope_kind {
+	SCOPE_CLUSTER = 0,
+	SCOPE_GEMEENTE
+};
+
+struct party_scope {
+	enum scope_kind	 kind;
+	char		 value[CFG_NAME_MAX];	/* cluster name or 4-digit code */
+};
+
+struct party {
+	int64_t			 id;
+	char			 name[PARTY_NAME_MAX + 1];
+	enum role		 role;
+	char			 agb[9];		/* "" unless aanbieder */
+	struct party_scope	 scopes[PARTY_SCOPES_MAX];
+	size_t			 nscopes;
+	int			 has_cert;
+	unsigned char		 cert_sha256[PARTY_CERT_HASH_LEN];
+	char			 created[21];		/* ISO 8601 UTC */
+	char			 revoked[21];		/* "" while active */
+};
+
+/* Role names as stored and as typed on the command line ("aanbieder"). */
+const char *store_role_name(enum role);
+int	store_role_parse(const char *, enum role *);
+
+enum store_result {
+	STORE_OK = 0,
+	STORE_NOT_FOUND,
+	STORE_EXISTS,
+	STORE_ERROR = -1
+};
+
+struct store;
+
+/*
+ * Opens the database at path. With create set the file may be new (it is
+ * then made with mode 0600); without, a missing file is an error. Applies
+ * the connection settings and every pending migration. A database whose
+ * schema is newer than this program is refused. Returns 0, or -1 with a
+ * message in err.
+ */
+int	store_open(const char *path, int create, struct store **out,
+	    char *err, size_t errlen);
+void	store_close(struct store *);
+int	store_schema_version(struct store *);
+
+/*
+ * Binds the database to one pseudonymisation key. The first call records
+ * the key's public check value and key version; later calls compare, and a
+ * database that was written under another key is refused, because new
+ * pseudonyms would no longer link to the stored ones.
+ */
+int	store_bind_key(struct store *, const unsigned char *key_id,
+	    size_t key_id_len, unsigned key_version, char *err, size_t errlen);
+
+/* Parties. Only the hash of a token is ever stored. */
+enum store_result store_party_add(struct store *, const struct party *,
+	    const unsigned char token_hash[PARTY_TOKEN_HASH_LEN], int64_t *id);
+enum store_result store_party_by_token(struct store *,
+	    const unsigned char token_hash[PARTY_TOKEN_HASH_LEN],
+	    struct party *out);
+enum store_result store_party_revoke(struct store *, const char *name);
+
+/* Calls fn for every party, active and revoked, in order of creation. */
+int	store_party_list(struct store *,
+	    int (*fn)(const struct party *, void *), void *arg);
+
+/*
+ * Appends to the audit trail. party_id 0 means a local (CLI) action;
+ * detail is a short JSON object without identifiers, or NULL.
+ */
+int	store_audit(struct store *, int64_t party_id, const char *action,
+	    const char *detail);
+
+/* Count of audit rows with this action (tests, metrics). */
+int64_t	store_audit_count(struct store *, const char *action);
+
+/* A trivial query, for /healthz. Returns 0 when the database answers. */
+int	store_ping(struct store *);
+
+#endif

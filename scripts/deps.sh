@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what sorttp needs to build, run and test on Debian 12.
+# Only Debian packages; nothing else is downloaded.
+set -euo pipefail
+
+pkgs=(build-essential cmake pkg-config curl ca-certificates
+      libmicrohttpd-dev libgnutls28-dev libssl-dev libsqlite3-dev sqlite3
+      libcsv-dev libcjson-dev libxml2-dev libcurl4-openssl-dev
+      clang libclang-rt-dev)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO="sudo"
+fi
+echo "sorttp: installing ${missing[*]}" >&2
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

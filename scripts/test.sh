@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite: install; build with warnings as errors (a hardened
+# release build, the libFuzzer harnesses for a short run each, and a debug
+# build with AddressSanitizer and UBSan); run every unit and integration test
+# under the sanitizers with ctest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/deps.sh
+jobs=$(nproc)
+
+# The release build proves the hardening flags (_FORTIFY_SOURCE needs -O)
+# compile cleanly; the tests then run on the sanitizer build.
+cmake -S . -B build-release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSORTTP_WERROR=ON >/dev/null
+cmake --build build-release -j"$jobs"
+
+# Every libFuzzer harness (clang) runs briefly over its seed corpus; a
+# crash or a wrong answer fails the suite. Longer runs: see tests/fuzz.
+CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DSORTTP_WERROR=ON \
+  -DSORTTP_SANITIZE=ON -DSORTTP_FUZZ=ON -DSORTTP_TESTS=OFF -DSORTTP_BENCH=OFF >/dev/null
+cmake --build build-fuzz -j"$jobs"
+for f in build-fuzz/tests/fuzz/fuzz_*; do
+  name=$(basename "$f"); seeds=tests/fuzz/seeds/${name#fuzz_}
+  scratch=$(mktemp -d)
+  "$f" -max_total_time="${SORTTP_FUZZ_SECONDS:-15}" -print_final_stats=0 "$scratch" "$seeds" 2>&1 | tail -n 1
+  rm -rf "$scratch"
+done
+
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSORTTP_WERROR=ON -DSORTTP_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$jobs"
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+cd build-asan
+ctest --output-on-failure -j"$jobs"

@@ -1,0 +1,92 @@
+/*
+ * Basic endpoints: /healthz, /v1/whoami, /metrics; and the route table.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "api.h"
+#include "auth.h"
+#include "metrics.h"
+
+#define ROLES_ANY	(ROLE_BIT(ROLE_AANBIEDER) | ROLE_BIT(ROLE_BERGOP) | \
+	ROLE_BIT(ROLE_BERICHTENVERKEER) | ROLE_BIT(ROLE_ANALIST) | \
+	ROLE_BIT(ROLE_MONITOR))
+
+/* Answers 200 when the database answers, 503 otherwise. No auth. */
+static void
+healthz(struct http_request *r, struct http_reply *rep)
+{
+	cJSON	*j;
+
+	if (store_ping(http_request_env(r)->store) == -1) {
+		http_reply_error(rep, 503, "unavailable",
+		    "the database does not answer");
+		return;
+	}
+	j = cJSON_CreateObject();
+	if (j != NULL)
+		cJSON_AddStringToObject(j, "status", "ok");
+	http_reply_json(rep, 200, j);
+}
+
+/* Who the caller is: name, role, and its AGB or scopes. */
+static void
+whoami(struct http_request *r, struct http_reply *rep)
+{
+	const struct party	*p = http_request_party(r);
+	cJSON			*j, *scopes;
+	char			 buf[CFG_NAME_MAX + 16];
+	size_t			 i;
+
+	if ((j = cJSON_CreateObject()) == NULL)
+		goto fail;
+	if (cJSON_AddStringToObject(j, "name", p->name) == NULL ||
+	    cJSON_AddStringToObject(j, "role", store_role_name(p->role)) ==
+	    NULL)
+		goto fail;
+	if (p->agb[0] != '\0' &&
+	    cJSON_AddStringToObject(j, "agb", p->agb) == NULL)
+		goto fail;
+	if (p->role == ROLE_ANALIST) {
+		if ((scopes = cJSON_AddArrayToObject(j, "scopes")) == NULL)
+			goto fail;
+		for (i = 0; i < p->nscopes; i++) {
+			if (auth_scope_format(&p->scopes[i], buf,
+			    sizeof(buf)) == -1 || !cJSON_AddItemToArray(scopes,
+			    cJSON_CreateString(buf)))
+				goto fail;
+		}
+	}
+	http_reply_json(rep, 200, j);
+	return;
+fail:
+	cJSON_Delete(j);
+	http_reply_error(rep, 500, "internal", "out of memory");
+}
+
+static void
+metrics(struct http_request *r, struct http_reply *rep)
+{
+	char	*text;
+	size_t	 len;
+
+	(void)r;
+	if ((text = metrics_render(&len)) == NULL) {
+		http_reply_error(rep, 500, "internal", "out of memory");
+		return;
+	}
+	http_reply_text(rep, 200, "text/plain; version=0.0.4; charset=utf-8",
+	    text, len);
+}
+
+const struct http_route api_routes[] = {
+	{ "GET", "/healthz", 0, "/healthz", 0, -1, NULL,
+	    NULL, NULL, healthz, NULL },
+	{ "GET", "/v1/whoami", 0, "/v1/whoami", ROLES_ANY, -1, NULL,
+	    NULL, NULL, whoami, NULL },
+	{ "GET", "/metrics", 0, "/metrics", ROLE_BIT(ROLE_MONITOR), -1, NULL,
+	    NULL, NULL, metrics, NULL },
+	{ NULL, NULL, 0, NULL, 0, -1, NULL, NULL, NULL, NULL, NULL }
+};

@@ -1,0 +1,248 @@
+/*
+ * sorttp serve: the HTTPS daemon; and sorttp check-config.
+ *
+ * Start-up order: configuration, key (refused when group or others can read
+ * it), database (refused when bound to another key), TLS material, then the
+ * listener. Signals are blocked before any thread starts and taken by this
+ * thread with sigwait, so no handler ever runs inside a request. On SIGTERM
+ * or SIGINT the daemon stops accepting, lets requests in flight finish
+ * (bounded by shutdown_grace_s), closes the database and wipes the key.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "api.h"
+#include "cmd.h"
+#include "http_server.h"
+#include "log.h"
+#include "pseudonym.h"
+#include "store.h"
+#include "util.h"
+
+#define TLS_PEM_MAX	(64 * 1024)
+
+static const struct cmd_help serve_help = { "serve",
+	"usage: sorttp serve --data DIR [--listen ADDR:PORT] "
+	"[--config FILE]\n"
+	"\n"
+	"Runs the HTTPS daemon. --listen overrides the configured address "
+	"(default\n"
+	"0.0.0.0:8443); port 0 picks a free port. When listening, prints one "
+	"line on\n"
+	"stderr: 'sorttp: listening on https://ADDR:PORT'. SIGTERM or SIGINT "
+	"stops it\n"
+	"cleanly.\n"
+};
+
+static const struct cmd_help check_help = { "check-config",
+	"usage: sorttp check-config [--config FILE]\n"
+	"\n"
+	"Validates the configuration and the reference data it names (the "
+	"embedded\n"
+	"default without --config). Exit 0 when valid, 1 with the reason "
+	"otherwise.\n"
+};
+
+/* A TLS file, resolved against the data folder, read into memory. */
+static char *
+read_tls(const char *dir, const char *p, int secret)
+{
+	struct stat	 sb;
+	char		 path[CFG_PATH_MAX], *data;
+	size_t		 len;
+
+	if (p[0] == '/')
+		util_fmt(path, sizeof(path), "%s", p);
+	else
+		cmd_data_path(path, sizeof(path), dir, p);
+	if (secret && stat(path, &sb) == 0 && (sb.st_mode & 077) != 0) {
+		log_error("TLS key %s is accessible by group or others (mode "
+		    "%04o); run: chmod 600 %s", path,
+		    (unsigned)(sb.st_mode & 07777), path);
+		return NULL;
+	}
+	if (util_read_file(path, TLS_PEM_MAX, &data, &len) == -1) {
+		log_error("TLS file %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	return data;
+}
+
+static void
+free_secret(char *s)
+{
+	if (s != NULL) {
+		OPENSSL_cleanse(s, strlen(s));
+		free(s);
+	}
+}
+
+/* Waits for SIGTERM or SIGINT; SIGHUP is logged and otherwise ignored. */
+static void
+wait_for_stop(const sigset_t *set)
+{
+	int	sig;
+
+	for (;;) {
+		if (sigwait(set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			log_info("SIGHUP ignored: restart to reload the "
+			    "configuration");
+			continue;
+		}
+		log_info("signal %d: stopping", sig);
+		return;
+	}
+}
+
+int
+cmd_serve(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'd' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static struct config	 cfg;
+	struct http_env		 env;
+	struct http_server	*srv = NULL;
+	struct pseudo_ctx	*pc = NULL;
+	struct store		*st = NULL;
+	sigset_t		 set;
+	const char		*dir = NULL, *config = NULL, *listen = NULL;
+	char			 keyp[CFG_PATH_MAX], dbp[CFG_PATH_MAX];
+	char			 err[512];
+	char			*cert = NULL, *key = NULL, *ca = NULL;
+	unsigned char		 kid[PSEUDO_KEY_ID_LEN];
+	int			 opt, ret = 1;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			dir = optarg;
+			break;
+		case 'l':
+			listen = optarg;
+			break;
+		case 'c':
+			config = optarg;
+			break;
+		case 'h':
+			return cmd_help(&serve_help);
+		default:
+			return cmd_getopt_common(&serve_help, opt, argv);
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error(&serve_help, "unexpected argument '%s'",
+		    argv[optind]);
+	if (dir == NULL)
+		return cmd_usage_error(&serve_help, "--data DIR is required");
+	if (cmd_load_config(config, &cfg) == -1)
+		return 1;
+	if (listen == NULL)
+		listen = cfg.listen;
+
+	cmd_data_path(keyp, sizeof(keyp), dir, DATA_KEY_FILE);
+	cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE);
+	if (pseudo_load_keyfile(keyp, SORTTP_KEY_VERSION, &pc, err,
+	    sizeof(err)) == -1) {
+		log_error("%s", err);
+		goto out;
+	}
+	pseudo_key_id(pc, kid);
+	if (store_open(dbp, 0, &st, err, sizeof(err)) == -1 ||
+	    store_bind_key(st, kid, sizeof(kid), SORTTP_KEY_VERSION, err,
+	    sizeof(err)) == -1) {
+		log_error("%s", err);
+		goto out;
+	}
+	if ((cert = read_tls(dir, cfg.tls_cert, 0)) == NULL ||
+	    (key = read_tls(dir, cfg.tls_key, 1)) == NULL ||
+	    (cfg.tls_client_ca[0] != '\0' &&
+	    (ca = read_tls(dir, cfg.tls_client_ca, 0)) == NULL))
+		goto out;
+
+	/* Block before the listener's threads exist, so they inherit it. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	memset(&env, 0, sizeof(env));
+	env.cfg = &cfg;
+	env.store = st;
+	env.pseudo = pc;
+	env.data_dir = dir;
+	env.started_ns = util_now_ns();
+	if (http_server_start(&srv, &env, api_routes, listen, cert, key, ca,
+	    err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		goto out;
+	}
+	fprintf(stderr, "sorttp: listening on %s\n", http_server_url(srv));
+	fflush(stderr);
+	store_audit(st, 0, "serve_start", NULL);
+	wait_for_stop(&set);
+	http_server_stop(srv, config_limit(&cfg, LIMIT_SHUTDOWN_GRACE_S));
+	store_audit(st, 0, "serve_stop", NULL);
+	log_info("stopped cleanly");
+	ret = 0;
+out:
+	store_close(st);
+	pseudo_free(pc);
+	free_secret(key);
+	free(cert);
+	free(ca);
+	return ret;
+}
+
+int
+cmd_check_config(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static struct config	 cfg;
+	const char		*config = NULL;
+	int			 opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'h':
+			return cmd_help(&check_help);
+		default:
+			return cmd_getopt_common(&check_help, opt, argv);
+		}
+	}
+	if (optind < argc)
+		return cmd_usage_error(&check_help, "unexpected argument '%s'",
+		    argv[optind]);
+	if (cmd_load_config(config, &cfg) == -1)
+		return 1;
+	printf("sorttp: configuration %s is valid: %zu gemeenten in %zu "
+	    "clusters, %zu retired codes, k = %lld, listen %s\n",
+	    cfg.source, cfg.ref.ngemeenten, cfg.ref.nclusters,
+	    cfg.ref.nretired, config_limit(&cfg, LIMIT_K), cfg.listen);
+	return 0;
+}

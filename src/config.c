@@ -1,0 +1,1084 @@
+/*
+ * Configuration and reference data.
+ *
+ * The configuration is strict on purpose. An unknown or repeated key is an
+ * error, so a misspelt limit cannot silently fall back to its default; a
+ * number outside its bounds is an error, never clamped, so the daemon never
+ * runs with a value nobody wrote down. Every message names the file, the
+ * JSON path and the reason, because whoever reads it has only that line to
+ * go on.
+ *
+ * A load builds a scratch copy and replaces the caller's configuration only
+ * when everything, reference data included, has been validated: a failed
+ * reload leaves the running configuration as it was.
+ */
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "config.h"
+#include "embedded.h"
+#include "log.h"
+
+#define CFG_EMBEDDED		"(embedded)"
+#define CFG_MAIN_NAME		"sorttp.json"	/* embedded default config */
+#define CFG_JPATH_MAX		256	/* JSON path in a message */
+#define CFG_SHOW_MAX		80	/* bytes of a value in a message */
+#define CFG_REASON_MAX		512
+#define CFG_LEVEL_MAX		16
+
+#define CFG_DEFAULT_LISTEN	"0.0.0.0:8443"
+#define CFG_DEFAULT_CERT	"tls/cert.pem"
+#define CFG_DEFAULT_KEY		"tls/key.pem"
+#define CFG_DEFAULT_GEMEENTEN	"gemeenten.json"
+
+/* Flags for cfg_string(). */
+#define STR_REQUIRED		0x1
+#define STR_NONEMPTY		0x2
+
+const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
+	[LIMIT_K] =			{ "k", 10, 5, 1000 },
+	[LIMIT_CONN_TIMEOUT_S] =	{ "connection_timeout_s", 30, 1, 3600 },
+	[LIMIT_CONN_MAX] =		{ "connections_max", 256, 1, 65535 },
+	[LIMIT_CONN_PER_IP] =		{ "connections_per_ip", 32, 1, 65535 },
+	[LIMIT_SHUTDOWN_GRACE_S] =	{ "shutdown_grace_s", 30, 0, 600 },
+	[LIMIT_BODY_SCORES] =		{ "body_max_scores", 1073741824LL,
+					    1024, 17179869184LL },
+	[LIMIT_ROWS_SCORES] =		{ "rows_max_scores", 10000000,
+					    1, 100000000 },
+	[LIMIT_BODY_QUESTIONNAIRES] =	{ "body_max_questionnaires", 67108864,
+					    1024, 1073741824LL },
+	[LIMIT_BODY_MESSAGES] =		{ "body_max_messages", 4194304,
+					    1024, 104857600 },
+	[LIMIT_ERRORS_MAX] =		{ "errors_max", 1000, 1, 100000 },
+};
+
+/* Where messages about the file being read go, and its name for them. */
+struct cfg_err {
+	const char	*file;
+	char		*buf;
+	size_t		 len;
+};
+
+/*
+ * Marks a message or path that snprintf cut short (n is its return) with
+ * "...": they only label errors, and a cut-off label is still more use than
+ * none, as long as the reader can see that it was cut.
+ */
+static void
+cfg_cut(char *buf, size_t size, int n)
+{
+	if (n >= 0 && (size_t)n < size)
+		return;
+	if (n < 0 && size > 0)
+		buf[0] = '\0';
+	else if (size > 3)
+		memcpy(buf + size - 4, "...", 4);
+}
+
+static int	cfg_fail(struct cfg_err *, const char *, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+/*
+ * Writes "<file>: <jpath>: <reason>" (or "<file>: <reason>") to the error
+ * buffer and returns -1.
+ */
+static int
+cfg_fail(struct cfg_err *e, const char *jpath, const char *fmt, ...)
+{
+	char	reason[CFG_REASON_MAX];
+	va_list	ap;
+	int	n;
+
+	if (e->buf == NULL || e->len == 0)
+		return -1;
+	va_start(ap, fmt);
+	n = vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	cfg_cut(reason, sizeof(reason), n);
+	if (jpath == NULL || jpath[0] == '\0')
+		n = snprintf(e->buf, e->len, "%s: %s", e->file, reason);
+	else
+		n = snprintf(e->buf, e->len, "%s: %s: %s", e->file, jpath,
+		    reason);
+	cfg_cut(e->buf, e->len, n);
+	return -1;
+}
+
+/* Copies src into dst like strlcpy; -1 when it does not fit. */
+static int
+cfg_copy(char *dst, size_t size, const char *src)
+{
+	size_t	len = strlen(src);
+
+	if (len >= size)
+		return -1;
+	memcpy(dst, src, len + 1);
+	return 0;
+}
+
+/*
+ * A bounded copy of s for a message, control characters replaced, so a
+ * corrupt file cannot garble the one line an operator reads.
+ */
+static const char *
+cfg_clean(char *dst, size_t size, const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s[i] != '\0' && i + 4 < size; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			dst[i] = '?';
+		else
+			dst[i] = s[i];
+	}
+	if (s[i] != '\0') {
+		memcpy(dst + i, "...", 3);
+		i += 3;
+	}
+	dst[i] = '\0';
+	return dst;
+}
+
+/* The JSON path of key under parent ("" at the top), for messages. */
+static void
+cfg_jpath(char *dst, size_t size, const char *parent, const char *key)
+{
+	int	n;
+
+	if (parent[0] == '\0')
+		n = snprintf(dst, size, "%s", key);
+	else
+		n = snprintf(dst, size, "%s.%s", parent, key);
+	cfg_cut(dst, size, n);
+}
+
+/* The JSON path of element i of array key under parent. */
+static void
+cfg_jindex(char *dst, size_t size, const char *parent, const char *key,
+    size_t i)
+{
+	int	n;
+
+	if (parent[0] == '\0')
+		n = snprintf(dst, size, "%s[%zu]", key, i);
+	else
+		n = snprintf(dst, size, "%s.%s[%zu]", parent, key, i);
+	cfg_cut(dst, size, n);
+}
+
+static const char *
+cfg_type(const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		return "a string";
+	if (cJSON_IsNumber(v))
+		return "a number";
+	if (cJSON_IsBool(v))
+		return "a boolean";
+	if (cJSON_IsNull(v))
+		return "null";
+	if (cJSON_IsArray(v))
+		return "an array";
+	if (cJSON_IsObject(v))
+		return "an object";
+	return "an invalid value";
+}
+
+static int
+cfg_has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/*
+ * Rejects keys that are not in allowed (NULL-terminated), and keys given
+ * twice: cJSON keeps both and would quietly use the first. The scan of
+ * earlier siblings stays short because every key before the first repeat
+ * is a distinct allowed one.
+ */
+static int
+cfg_keys(struct cfg_err *e, const cJSON *obj, const char *path,
+    const char *const *allowed)
+{
+	const cJSON	*c, *d;
+	char		 show[CFG_SHOW_MAX], p[CFG_JPATH_MAX];
+	size_t		 i;
+
+	for (c = obj->child; c != NULL; c = c->next) {
+		if (c->string == NULL)
+			return cfg_fail(e, path, "key without a name");
+		cfg_jpath(p, sizeof(p), path,
+		    cfg_clean(show, sizeof(show), c->string));
+		for (i = 0; allowed[i] != NULL; i++)
+			if (strcmp(c->string, allowed[i]) == 0)
+				break;
+		if (allowed[i] == NULL)
+			return cfg_fail(e, p, "unknown key");
+		for (d = obj->child; d != c; d = d->next)
+			if (strcmp(d->string, c->string) == 0)
+				return cfg_fail(e, p, "key given twice");
+	}
+	return 0;
+}
+
+/* The object at obj.key, or NULL in *out when absent. */
+static int
+cfg_object(struct cfg_err *e, const cJSON *obj, const char *path,
+    const char *key, const cJSON **out)
+{
+	const cJSON	*v;
+	char		 p[CFG_JPATH_MAX];
+
+	*out = NULL;
+	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL)
+		return 0;
+	if (!cJSON_IsObject(v)) {
+		cfg_jpath(p, sizeof(p), path, key);
+		return cfg_fail(e, p, "expected an object, got %s",
+		    cfg_type(v));
+	}
+	*out = v;
+	return 0;
+}
+
+/* The array at obj.key with 1..max entries (0..max unless required). */
+static int
+cfg_array(struct cfg_err *e, const cJSON *obj, const char *path,
+    const char *key, int max, int required, const cJSON **out)
+{
+	const cJSON	*v;
+	char		 p[CFG_JPATH_MAX];
+	int		 n;
+
+	*out = NULL;
+	cfg_jpath(p, sizeof(p), path, key);
+	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL) {
+		if (required)
+			return cfg_fail(e, p, "missing");
+		return 0;
+	}
+	if (!cJSON_IsArray(v))
+		return cfg_fail(e, p, "expected an array, got %s",
+		    cfg_type(v));
+	n = cJSON_GetArraySize(v);
+	if (n == 0 && required)
+		return cfg_fail(e, p, "must not be empty");
+	if (n > max)
+		return cfg_fail(e, p, "%d entries, at most %d allowed", n, max);
+	*out = v;
+	return 0;
+}
+
+/* The string at obj.key, or NULL in *out when absent and optional. */
+static int
+cfg_rawstring(struct cfg_err *e, const cJSON *obj, const char *path,
+    const char *key, int required, const char **out)
+{
+	const cJSON	*v;
+	char		 p[CFG_JPATH_MAX];
+
+	*out = NULL;
+	cfg_jpath(p, sizeof(p), path, key);
+	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL) {
+		if (required)
+			return cfg_fail(e, p, "missing");
+		return 0;
+	}
+	if (!cJSON_IsString(v) || v->valuestring == NULL)
+		return cfg_fail(e, p, "expected a string, got %s",
+		    cfg_type(v));
+	*out = v->valuestring;
+	return 0;
+}
+
+/*
+ * Copies the string at obj.key into dst, leaving dst alone when the key is
+ * absent and optional. Control characters are refused: these strings end
+ * up in file paths, log lines and JSON answers.
+ */
+static int
+cfg_string(struct cfg_err *e, const cJSON *obj, const char *path,
+    const char *key, char *dst, size_t size, int flags)
+{
+	const char	*s;
+	char		 p[CFG_JPATH_MAX];
+
+	if (cfg_rawstring(e, obj, path, key, flags & STR_REQUIRED, &s) == -1)
+		return -1;
+	if (s == NULL)
+		return 0;
+	cfg_jpath(p, sizeof(p), path, key);
+	if ((flags & STR_NONEMPTY) && s[0] == '\0')
+		return cfg_fail(e, p, "must not be empty");
+	if (cfg_has_control(s))
+		return cfg_fail(e, p, "contains a control character");
+	if (cfg_copy(dst, size, s) == -1)
+		return cfg_fail(e, p, "longer than %zu characters", size - 1);
+	return 0;
+}
+
+/* 1 when s is exactly four ASCII digits. */
+static int
+cfg_is_code(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; i < 4; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return s[4] == '\0';
+}
+
+/* A gemeentecode: a string of four digits, leading zeros and all. */
+static int
+cfg_code(struct cfg_err *e, const cJSON *obj, const char *path,
+    const char *key, char dst[5])
+{
+	const cJSON	*v;
+	char		 p[CFG_JPATH_MAX], show[CFG_SHOW_MAX];
+
+	cfg_jpath(p, sizeof(p), path, key);
+	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL)
+		return cfg_fail(e, p, "missing");
+	/* A number would have lost its leading zero: say so. */
+	if (!cJSON_IsString(v) || v->valuestring == NULL)
+		return cfg_fail(e, p,
+		    "expected a 4-digit code as a string, got %s",
+		    cfg_type(v));
+	if (!cfg_is_code(v->valuestring))
+		return cfg_fail(e, p, "\"%s\" is not a 4-digit code",
+		    cfg_clean(show, sizeof(show), v->valuestring));
+	memcpy(dst, v->valuestring, 5);
+	return 0;
+}
+
+/* 1 when s is a real calendar date YYYY-MM-DD (proleptic Gregorian). */
+static int
+cfg_is_date(const char *s)
+{
+	static const int mdays[12] = {
+		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
+	};
+	int	y = 0, m, d, leap;
+	size_t	i;
+
+	for (i = 0; i < 10; i++) {
+		if (i == 4 || i == 7) {
+			if (s[i] != '-')
+				return 0;
+		} else if (s[i] < '0' || s[i] > '9')
+			return 0;
+	}
+	if (s[10] != '\0')
+		return 0;
+	for (i = 0; i < 4; i++)
+		y = y * 10 + (s[i] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1 || m < 1 || m > 12 || d < 1)
+		return 0;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= mdays[m - 1] + (m == 2 && leap);
+}
+
+/*
+ * Reads limit l from obj, or takes its default when absent. cJSON keeps
+ * numbers as doubles; every bound in the table is far below 2^53, so once
+ * a value is inside its bounds the conversion and the integer test are
+ * exact.
+ */
+static int
+cfg_limit_read(struct cfg_err *e, const cJSON *obj, const char *path,
+    enum cfg_limit l, long long *out)
+{
+	const struct cfg_limit_def	*d = &config_limit_defs[l];
+	const cJSON			*v;
+	char				 p[CFG_JPATH_MAX];
+	double				 x;
+
+	*out = d->def;
+	if (obj == NULL ||
+	    (v = cJSON_GetObjectItemCaseSensitive(obj, d->name)) == NULL)
+		return 0;
+	cfg_jpath(p, sizeof(p), path, d->name);
+	if (!cJSON_IsNumber(v))
+		return cfg_fail(e, p, "expected an integer in %lld..%lld, "
+		    "got %s", d->min, d->max, cfg_type(v));
+	x = v->valuedouble;
+	if (!(x >= (double)d->min && x <= (double)d->max))
+		return cfg_fail(e, p, "%.15g is out of range %lld..%lld", x,
+		    d->min, d->max);
+	if (x != (double)(long long)x)
+		return cfg_fail(e, p, "%.15g is not an integer (allowed "
+		    "%lld..%lld)", x, d->min, d->max);
+	*out = (long long)x;
+	return 0;
+}
+
+/* Limits live under "limits", except k, the one everybody must see. */
+static int
+cfg_limit_toplevel(enum cfg_limit l)
+{
+	return l == LIMIT_K;
+}
+
+static int
+cfg_parse_limits(struct cfg_err *e, const cJSON *root, struct config *cfg)
+{
+	const char	*names[LIMIT__COUNT + 1];
+	const cJSON	*limits;
+	size_t		 n = 0;
+	int		 i;
+
+	if (cfg_object(e, root, "", "limits", &limits) == -1)
+		return -1;
+	for (i = 0; i < LIMIT__COUNT; i++)
+		if (!cfg_limit_toplevel((enum cfg_limit)i))
+			names[n++] = config_limit_defs[i].name;
+	names[n] = NULL;
+	if (limits != NULL && cfg_keys(e, limits, "limits", names) == -1)
+		return -1;
+	for (i = 0; i < LIMIT__COUNT; i++) {
+		if (cfg_limit_toplevel((enum cfg_limit)i)) {
+			if (cfg_limit_read(e, root, "", (enum cfg_limit)i,
+			    &cfg->limits[i]) == -1)
+				return -1;
+		} else if (cfg_limit_read(e, limits, "limits",
+		    (enum cfg_limit)i, &cfg->limits[i]) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+cfg_parse_tls(struct cfg_err *e, const cJSON *root, struct config *cfg)
+{
+	static const char *const keys[] = { "cert", "key", "client_ca", NULL };
+	const cJSON	*tls;
+
+	if (cfg_object(e, root, "", "tls", &tls) == -1)
+		return -1;
+	if (tls == NULL)
+		return 0;
+	if (cfg_keys(e, tls, "tls", keys) == -1 ||
+	    cfg_string(e, tls, "tls", "cert", cfg->tls_cert,
+	    sizeof(cfg->tls_cert), STR_NONEMPTY) == -1 ||
+	    cfg_string(e, tls, "tls", "key", cfg->tls_key,
+	    sizeof(cfg->tls_key), STR_NONEMPTY) == -1 ||
+	    cfg_string(e, tls, "tls", "client_ca", cfg->tls_client_ca,
+	    sizeof(cfg->tls_client_ca), 0) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Parses the main config into cfg and the name of the gemeenten file into
+ * gem (left alone when the config names none).
+ */
+static int
+cfg_parse_main(struct cfg_err *e, const cJSON *root, struct config *cfg,
+    char *gem, size_t gemsize)
+{
+	static const char *const top[] = {
+		"listen", "tls", "k", "log_level", "limits", "reference", NULL
+	};
+	static const char *const refkeys[] = { "gemeenten", NULL };
+	const cJSON	*ref;
+	char		 host[CFG_LISTEN_MAX], level[CFG_LEVEL_MAX];
+	char		 show[CFG_SHOW_MAX];
+	unsigned	 port;
+
+	if (!cJSON_IsObject(root))
+		return cfg_fail(e, NULL, "expected a JSON object, got %s",
+		    cfg_type(root));
+	if (cfg_keys(e, root, "", top) == -1)
+		return -1;
+
+	if (cfg_string(e, root, "", "listen", cfg->listen,
+	    sizeof(cfg->listen), STR_NONEMPTY) == -1)
+		return -1;
+	if (config_parse_listen(cfg->listen, host, sizeof(host), &port) == -1)
+		return cfg_fail(e, "listen", "\"%s\" is not ADDR:PORT or "
+		    "[IPV6]:PORT with a port in 0..65535",
+		    cfg_clean(show, sizeof(show), cfg->listen));
+
+	if (cfg_parse_tls(e, root, cfg) == -1 ||
+	    cfg_parse_limits(e, root, cfg) == -1)
+		return -1;
+
+	level[0] = '\0';
+	if (cfg_string(e, root, "", "log_level", level, sizeof(level),
+	    STR_NONEMPTY) == -1)
+		return -1;
+	if (level[0] != '\0' && log_level_parse(level, &cfg->log_level) == -1)
+		return cfg_fail(e, "log_level", "\"%s\" is not one of error, "
+		    "warn, info, debug", level);
+
+	if (cfg_object(e, root, "", "reference", &ref) == -1)
+		return -1;
+	if (ref != NULL && (cfg_keys(e, ref, "reference", refkeys) == -1 ||
+	    cfg_string(e, ref, "reference", "gemeenten", gem, gemsize,
+	    STR_NONEMPTY) == -1))
+		return -1;
+	return 0;
+}
+
+static const struct cfg_gemeente *
+cfg_find_current(const struct cfg_refdata *ref, const char *code)
+{
+	size_t	i;
+
+	for (i = 0; i < ref->ngemeenten; i++)
+		if (memcmp(ref->gemeenten[i].code, code, 4) == 0)
+			return &ref->gemeenten[i];
+	return NULL;
+}
+
+static const struct cfg_retired *
+cfg_find_retired(const struct cfg_refdata *ref, const char *code)
+{
+	size_t	i;
+
+	for (i = 0; i < ref->nretired; i++)
+		if (memcmp(ref->retired[i].code, code, 4) == 0)
+			return &ref->retired[i];
+	return NULL;
+}
+
+static int
+cfg_parse_gemeente(struct cfg_err *e, const cJSON *obj, const char *path,
+    size_t cluster, struct cfg_refdata *ref)
+{
+	static const char *const keys[] = { "code", "naam", NULL };
+	struct cfg_gemeente		*g;
+	const struct cfg_gemeente	*dup;
+	char				 p[CFG_JPATH_MAX];
+
+	if (ref->ngemeenten == CFG_MAX_GEMEENTEN)
+		return cfg_fail(e, path, "more than %d gemeenten in all",
+		    CFG_MAX_GEMEENTEN);
+	if (!cJSON_IsObject(obj))
+		return cfg_fail(e, path, "expected an object, got %s",
+		    cfg_type(obj));
+	g = &ref->gemeenten[ref->ngemeenten];
+	if (cfg_keys(e, obj, path, keys) == -1 ||
+	    cfg_code(e, obj, path, "code", g->code) == -1 ||
+	    cfg_string(e, obj, path, "naam", g->naam, sizeof(g->naam),
+	    STR_REQUIRED | STR_NONEMPTY) == -1)
+		return -1;
+	if ((dup = cfg_find_current(ref, g->code)) != NULL) {
+		cfg_jpath(p, sizeof(p), path, "code");
+		return cfg_fail(e, p, "\"%s\" is already the code of %s",
+		    g->code, dup->naam);
+	}
+	g->cluster = cluster;
+	ref->ngemeenten++;
+	return 0;
+}
+
+static int
+cfg_parse_cluster(struct cfg_err *e, const cJSON *obj, const char *path,
+    struct cfg_refdata *ref)
+{
+	static const char *const keys[] = { "naam", "gemeenten", NULL };
+	struct cfg_cluster	*c;
+	const cJSON		*gs, *g;
+	char			 p[CFG_JPATH_MAX];
+	size_t			 i;
+
+	if (!cJSON_IsObject(obj))
+		return cfg_fail(e, path, "expected an object, got %s",
+		    cfg_type(obj));
+	c = &ref->clusters[ref->nclusters];
+	if (cfg_keys(e, obj, path, keys) == -1 ||
+	    cfg_string(e, obj, path, "naam", c->name, sizeof(c->name),
+	    STR_REQUIRED | STR_NONEMPTY) == -1)
+		return -1;
+	for (i = 0; i < ref->nclusters; i++) {
+		if (strcmp(ref->clusters[i].name, c->name) == 0) {
+			cfg_jpath(p, sizeof(p), path, "naam");
+			return cfg_fail(e, p, "\"%s\" is also the name of "
+			    "clusters[%zu]", c->name, i);
+		}
+	}
+	if (cfg_array(e, obj, path, "gemeenten", CFG_MAX_GEMEENTEN, 1,
+	    &gs) == -1)
+		return -1;
+	i = 0;
+	cJSON_ArrayForEach(g, gs) {
+		cfg_jindex(p, sizeof(p), path, "gemeenten", i++);
+		if (cfg_parse_gemeente(e, g, p, ref->nclusters, ref) == -1)
+			return -1;
+	}
+	ref->nclusters++;
+	return 0;
+}
+
+/* Called after all clusters, so "current" means the whole table. */
+static int
+cfg_parse_retired(struct cfg_err *e, const cJSON *obj, const char *path,
+    struct cfg_refdata *ref)
+{
+	static const char *const keys[] = {
+		"code", "naam", "nieuw", "sinds", NULL
+	};
+	struct cfg_retired		*r;
+	const struct cfg_gemeente	*g;
+	const char			*sinds;
+	char				 p[CFG_JPATH_MAX];
+	char				 show[CFG_SHOW_MAX];
+
+	if (!cJSON_IsObject(obj))
+		return cfg_fail(e, path, "expected an object, got %s",
+		    cfg_type(obj));
+	r = &ref->retired[ref->nretired];
+	if (cfg_keys(e, obj, path, keys) == -1 ||
+	    cfg_code(e, obj, path, "code", r->code) == -1 ||
+	    cfg_string(e, obj, path, "naam", r->naam, sizeof(r->naam),
+	    STR_REQUIRED | STR_NONEMPTY) == -1 ||
+	    cfg_code(e, obj, path, "nieuw", r->nieuw) == -1 ||
+	    cfg_rawstring(e, obj, path, "sinds", 1, &sinds) == -1)
+		return -1;
+	cfg_jpath(p, sizeof(p), path, "code");
+	if ((g = cfg_find_current(ref, r->code)) != NULL)
+		return cfg_fail(e, p, "\"%s\" is also the current code of %s",
+		    r->code, g->naam);
+	if (cfg_find_retired(ref, r->code) != NULL)
+		return cfg_fail(e, p, "\"%s\" is already listed as retired",
+		    r->code);
+	if (cfg_find_current(ref, r->nieuw) == NULL) {
+		cfg_jpath(p, sizeof(p), path, "nieuw");
+		return cfg_fail(e, p, "\"%s\" is not a current code",
+		    r->nieuw);
+	}
+	if (!cfg_is_date(sinds)) {
+		cfg_jpath(p, sizeof(p), path, "sinds");
+		return cfg_fail(e, p, "\"%s\" is not a date YYYY-MM-DD",
+		    cfg_clean(show, sizeof(show), sinds));
+	}
+	memcpy(r->sinds, sinds, sizeof(r->sinds));
+	ref->nretired++;
+	return 0;
+}
+
+static int
+cfg_parse_gemeenten(struct cfg_err *e, const cJSON *root,
+    struct cfg_refdata *ref)
+{
+	static const char *const keys[] = { "clusters", "opgeheven", NULL };
+	const cJSON	*clusters, *retired, *v;
+	char		 p[CFG_JPATH_MAX];
+	size_t		 i;
+
+	if (!cJSON_IsObject(root))
+		return cfg_fail(e, NULL, "expected a JSON object, got %s",
+		    cfg_type(root));
+	if (cfg_keys(e, root, "", keys) == -1 ||
+	    cfg_array(e, root, "", "clusters", CFG_MAX_CLUSTERS, 1,
+	    &clusters) == -1 ||
+	    cfg_array(e, root, "", "opgeheven", CFG_MAX_RETIRED, 0,
+	    &retired) == -1)
+		return -1;
+	i = 0;
+	cJSON_ArrayForEach(v, clusters) {
+		cfg_jindex(p, sizeof(p), "", "clusters", i++);
+		if (cfg_parse_cluster(e, v, p, ref) == -1)
+			return -1;
+	}
+	i = 0;
+	cJSON_ArrayForEach(v, retired) {
+		cfg_jindex(p, sizeof(p), "", "opgeheven", i++);
+		if (cfg_parse_retired(e, v, p, ref) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Reads a regular file of at most max bytes into a new NUL-terminated
+ * buffer; -1 with errno set (EFBIG when larger). Refusing anything but a
+ * regular file keeps a FIFO or device named by mistake from hanging start-up.
+ */
+static int
+cfg_read(const char *path, size_t max, char **data, size_t *len)
+{
+	struct stat	 st;
+	char		*buf = NULL;
+	size_t		 off = 0, size;
+	ssize_t		 n;
+	int		 fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+		goto fail;
+	}
+	if (st.st_size < 0 || (unsigned long long)st.st_size > max) {
+		errno = EFBIG;
+		goto fail;
+	}
+	size = (size_t)st.st_size;
+	if ((buf = malloc(size + 1)) == NULL)
+		goto fail;
+	while (off < size) {
+		n = read(fd, buf + off, size - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			goto fail;
+		if (n == 0)
+			break;		/* the file shrank while we read it */
+		off += (size_t)n;
+	}
+	buf[off] = '\0';
+	(void)close(fd);
+	*data = buf;
+	*len = off;
+	return 0;
+fail:
+	saved = errno;
+	free(buf);
+	(void)close(fd);
+	errno = saved;
+	return -1;
+}
+
+/* Line and column (from 1) of offset off in text, for syntax errors. */
+static void
+cfg_position(const char *text, size_t off, size_t *line, size_t *col)
+{
+	size_t	i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else
+			(*col)++;
+	}
+}
+
+/*
+ * Parses one JSON document: the file at path, or, when path is NULL, the
+ * embedded file with base name name. The caller frees *out.
+ */
+static int
+cfg_parse_source(struct cfg_err *e, const char *path, const char *name,
+    cJSON **out)
+{
+	const struct embedded_file	*ef;
+	const char			*text, *end = NULL;
+	char				*data = NULL;
+	size_t				 len, line, col;
+	int				 rc = -1;
+
+	*out = NULL;
+	if (path == NULL) {
+		if ((ef = embedded_find(name)) == NULL) {
+			cfg_fail(e, NULL, "no such embedded file");
+			goto fail;
+		}
+		text = ef->data;
+		len = ef->len;
+	} else {
+		if (cfg_read(path, CFG_FILE_MAX, &data, &len) == -1) {
+			if (errno == EFBIG)
+				cfg_fail(e, NULL, "larger than %d bytes",
+				    CFG_FILE_MAX);
+			else if (errno == EINVAL)
+				cfg_fail(e, NULL, "not a regular file");
+			else
+				cfg_fail(e, NULL, "cannot read: %s",
+				    strerror(errno));
+			goto fail;
+		}
+		text = data;
+	}
+	/* cJSON would stop at a NUL and ignore whatever follows it. */
+	if (memchr(text, '\0', len) != NULL) {
+		cfg_fail(e, NULL, "contains a NUL byte");
+		goto fail;
+	}
+	if ((*out = cJSON_ParseWithOpts(text, &end, 1)) == NULL) {
+		if (end == NULL || end < text || end > text + len)
+			cfg_fail(e, NULL, "invalid JSON");
+		else {
+			cfg_position(text, (size_t)(end - text), &line, &col);
+			cfg_fail(e, NULL, "line %zu, column %zu: invalid JSON",
+			    line, col);
+		}
+		goto fail;
+	}
+	rc = 0;
+fail:
+	free(data);
+	return rc;
+}
+
+/*
+ * Where the reference file named ref in the config at cfgpath lives. With
+ * the embedded default, a relative name denotes an embedded file (by base
+ * name, set in out with *embedded = 1), so the binary runs from anywhere;
+ * with --config FILE it resolves against FILE's directory, so a config
+ * folder can be moved as a whole. Absolute names are used as they are.
+ */
+static int
+cfg_ref_resolve(const char *cfgpath, const char *ref, char *out, size_t size,
+    int *embedded)
+{
+	const char	*slash;
+	size_t		 dirlen;
+	int		 n;
+
+	*embedded = 0;
+	if (ref[0] == '/')
+		return cfg_copy(out, size, ref);
+	if (cfgpath == NULL) {
+		*embedded = 1;
+		slash = strrchr(ref, '/');
+		return cfg_copy(out, size, slash != NULL ? slash + 1 : ref);
+	}
+	slash = strrchr(cfgpath, '/');
+	dirlen = slash != NULL ? (size_t)(slash - cfgpath) + 1 : 0;
+	if (dirlen >= size)
+		return -1;
+	n = snprintf(out, size, "%.*s%s", (int)dirlen, cfgpath, ref);
+	if (n < 0 || (size_t)n >= size)
+		return -1;
+	return 0;
+}
+
+static int
+cfg_load_gemeenten(struct cfg_err *parent, const char *cfgpath,
+    const char *ref, struct cfg_refdata *out)
+{
+	struct cfg_err	 e = *parent;
+	cJSON		*root = NULL;
+	char		 path[CFG_PATH_MAX], label[CFG_PATH_MAX + 16];
+	int		 embedded, n, rc = -1;
+
+	if (cfg_ref_resolve(cfgpath, ref, path, sizeof(path), &embedded) == -1)
+		return cfg_fail(parent, "reference.gemeenten",
+		    "path longer than %d characters", CFG_PATH_MAX - 1);
+	if (embedded) {
+		n = snprintf(label, sizeof(label), "%s %s", CFG_EMBEDDED,
+		    path);
+		cfg_cut(label, sizeof(label), n);
+		e.file = label;
+	} else
+		e.file = path;
+	if (cfg_parse_source(&e, embedded ? NULL : path, path, &root) == -1 ||
+	    cfg_parse_gemeenten(&e, root, out) == -1)
+		goto fail;
+	rc = 0;
+fail:
+	cJSON_Delete(root);
+	return rc;
+}
+
+static void
+cfg_defaults(struct config *cfg)
+{
+	int	i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	(void)cfg_copy(cfg->listen, sizeof(cfg->listen), CFG_DEFAULT_LISTEN);
+	(void)cfg_copy(cfg->tls_cert, sizeof(cfg->tls_cert), CFG_DEFAULT_CERT);
+	(void)cfg_copy(cfg->tls_key, sizeof(cfg->tls_key), CFG_DEFAULT_KEY);
+	cfg->log_level = LOG_LEVEL_INFO;
+	for (i = 0; i < LIMIT__COUNT; i++)
+		cfg->limits[i] = config_limit_defs[i].def;
+}
+
+int
+config_load(const char *path, struct config *cfg, char *err, size_t errlen)
+{
+	struct config	*tmp = NULL;
+	struct cfg_err	 e;
+	cJSON		*root = NULL;
+	char		 gem[CFG_PATH_MAX] = CFG_DEFAULT_GEMEENTEN;
+	int		 rc = -1;
+
+	if (err != NULL && errlen > 0)
+		err[0] = '\0';
+	e.file = path != NULL ? path : CFG_EMBEDDED;
+	e.buf = err;
+	e.len = err != NULL ? errlen : 0;
+	if ((tmp = malloc(sizeof(*tmp))) == NULL) {
+		cfg_fail(&e, NULL, "%s", strerror(errno));
+		goto fail;
+	}
+	cfg_defaults(tmp);
+	if (cfg_copy(tmp->source, sizeof(tmp->source), e.file) == -1) {
+		cfg_fail(&e, NULL, "path longer than %d characters",
+		    CFG_PATH_MAX - 1);
+		goto fail;
+	}
+	if (cfg_parse_source(&e, path, CFG_MAIN_NAME, &root) == -1 ||
+	    cfg_parse_main(&e, root, tmp, gem, sizeof(gem)) == -1 ||
+	    cfg_load_gemeenten(&e, path, gem, &tmp->ref) == -1)
+		goto fail;
+	*cfg = *tmp;
+	rc = 0;
+fail:
+	cJSON_Delete(root);
+	free(tmp);
+	return rc;
+}
+
+long long
+config_limit(const struct config *cfg, enum cfg_limit l)
+{
+	if ((size_t)l >= LIMIT__COUNT)
+		fatal("config_limit: no limit %d", (int)l);
+	return cfg->limits[l];
+}
+
+const struct cfg_gemeente *
+config_gemeente(const struct config *cfg, const char *code, int *retired)
+{
+	const struct cfg_gemeente	*g;
+	const struct cfg_retired	*r;
+
+	if (retired != NULL)
+		*retired = 0;
+	if (code == NULL)
+		return NULL;
+	if ((g = cfg_find_current(&cfg->ref, code)) != NULL)
+		return g;
+	if ((r = cfg_find_retired(&cfg->ref, code)) == NULL)
+		return NULL;
+	/* Validated at load time: every successor is a current code. */
+	if ((g = cfg_find_current(&cfg->ref, r->nieuw)) != NULL &&
+	    retired != NULL)
+		*retired = 1;
+	return g;
+}
+
+const struct cfg_cluster *
+config_cluster(const struct config *cfg, const char *name)
+{
+	size_t	i;
+
+	if (name == NULL)
+		return NULL;
+	for (i = 0; i < cfg->ref.nclusters; i++)
+		if (strcmp(cfg->ref.clusters[i].name, name) == 0)
+			return &cfg->ref.clusters[i];
+	return NULL;
+}
+
+/*
+ * A host name of letters, digits, dots and hyphens, not starting or
+ * ending with either punctuation and without empty labels. One that looks
+ * like an IPv4 address must be a valid dotted quad, so "999.0.0.1" is not
+ * passed on to the resolver as a name.
+ */
+static int
+cfg_valid_host(const char *h, size_t len)
+{
+	struct in_addr	a4;
+	char		buf[INET_ADDRSTRLEN];
+	size_t		i;
+	int		numeric = 1;
+
+	if (len == 0 || len > 253)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if ((h[i] >= 'a' && h[i] <= 'z') ||
+		    (h[i] >= 'A' && h[i] <= 'Z') || h[i] == '-')
+			numeric = 0;
+		else if (!(h[i] >= '0' && h[i] <= '9') && h[i] != '.')
+			return 0;
+		if (h[i] == '.' && i > 0 && h[i - 1] == '.')
+			return 0;
+	}
+	if (h[0] == '.' || h[0] == '-' || h[len - 1] == '.' ||
+	    h[len - 1] == '-')
+		return 0;
+	if (!numeric)
+		return 1;
+	if (len >= sizeof(buf))
+		return 0;
+	memcpy(buf, h, len);
+	buf[len] = '\0';
+	return inet_pton(AF_INET, buf, &a4) == 1;
+}
+
+int
+config_parse_listen(const char *listen, char *host, size_t hostlen,
+    unsigned *port)
+{
+	struct in6_addr	 a6;
+	const char	*h, *p, *end;
+	char		 buf[INET6_ADDRSTRLEN];
+	size_t		 hl, i;
+	unsigned	 v = 0;
+
+	if (listen == NULL || host == NULL || port == NULL)
+		return -1;
+	if (listen[0] == '[') {
+		h = listen + 1;
+		if ((end = strchr(h, ']')) == NULL || end[1] != ':')
+			return -1;
+		hl = (size_t)(end - h);
+		p = end + 2;
+		if (hl == 0 || hl >= sizeof(buf))
+			return -1;
+		memcpy(buf, h, hl);
+		buf[hl] = '\0';
+		if (inet_pton(AF_INET6, buf, &a6) != 1)
+			return -1;
+	} else {
+		h = listen;
+		if ((end = strchr(h, ':')) == NULL)
+			return -1;
+		hl = (size_t)(end - h);
+		p = end + 1;
+		if (!cfg_valid_host(h, hl))
+			return -1;
+	}
+	/* At most five digits, so v cannot overflow before the check. */
+	for (i = 0; p[i] != '\0'; i++) {
+		if (i == 5 || p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (unsigned)(p[i] - '0');
+	}
+	if (i == 0 || v > 65535 || hl >= hostlen)
+		return -1;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	*port = v;
+	return 0;
+}
+
+const struct embedded_file *
+embedded_find(const char *name)
+{
+	const struct embedded_file	*f;
+
+	if (name == NULL)
+		return NULL;
+	for (f = embedded_files; f->name != NULL; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}

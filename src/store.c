@@ -1,0 +1,670 @@
+/*
+ * SQLite store: connection settings, schema migrations, parties, audit.
+ *
+ * Every statement is prepared once per connection and kept; the lock in
+ * struct store serialises their use, because a prepared statement is
+ * connection state that two threads must not step at once.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <sqlite3.h>
+
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+/*
+ * Migrations: entry i brings the schema from version i to i + 1. Never edit
+ * an entry once released; append a new one.
+ */
+static const char *const store_migrations[] = {
+	/* 0 -> 1: parties, receipts, audit trail. */
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE parties ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  role TEXT NOT NULL CHECK (role IN ('aanbieder', 'bergop',"
+	"    'berichtenverkeer', 'analist', 'monitor')),"
+	"  agb TEXT CHECK (agb IS NULL OR (length(agb) = 8 AND"
+	"    agb NOT GLOB '*[^0-9]*')),"
+	"  token_hash BLOB NOT NULL UNIQUE CHECK (length(token_hash) = 32),"
+	"  cert_sha256 BLOB CHECK (cert_sha256 IS NULL OR"
+	"    length(cert_sha256) = 32),"
+	"  created_at TEXT NOT NULL,"
+	"  revoked_at TEXT"
+	");"
+	"CREATE TABLE party_scopes ("
+	"  party_id INTEGER NOT NULL REFERENCES parties(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('cluster', 'gemeente')),"
+	"  value TEXT NOT NULL,"
+	"  PRIMARY KEY (party_id, kind, value)"
+	") WITHOUT ROWID;"
+	/*
+	 * Receipts. The body is identified by a keyed digest (body_mac), not
+	 * its plain SHA-256: a plain hash of a small file is a guessable
+	 * function of the identifiers in it.
+	 */
+	"CREATE TABLE uploads ("
+	"  id INTEGER PRIMARY KEY,"
+	"  public_id TEXT NOT NULL UNIQUE,"
+	"  party_id INTEGER NOT NULL REFERENCES parties(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('scores', 'questionnaires',"
+	"    'messages')),"
+	"  body_mac BLOB NOT NULL CHECK (length(body_mac) = 32),"
+	"  rows INTEGER NOT NULL CHECK (rows >= 0),"
+	"  key_version INTEGER NOT NULL,"
+	"  created_at TEXT NOT NULL,"
+	"  UNIQUE (party_id, kind, body_mac)"
+	");"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL,"
+	"  party_id INTEGER REFERENCES parties(id),"
+	"  action TEXT NOT NULL,"
+	"  detail TEXT"
+	");"
+	"CREATE INDEX audit_action ON audit(action);",
+};
+
+enum stmt_id {
+	ST_PARTY_INSERT,
+	ST_SCOPE_INSERT,
+	ST_PARTY_BY_TOKEN,
+	ST_SCOPES_OF,
+	ST_PARTY_REVOKE,
+	ST_PARTY_LIST,
+	ST_AUDIT_INSERT,
+	ST_AUDIT_COUNT,
+	ST_META_GET,
+	ST_META_PUT,
+	ST_PING,
+	ST__COUNT
+};
+
+static const char *const stmt_sql[ST__COUNT] = {
+	[ST_PARTY_INSERT] =
+	    "INSERT INTO parties (name, role, agb, token_hash, cert_sha256,"
+	    " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_SCOPE_INSERT] =
+	    "INSERT OR IGNORE INTO party_scopes (party_id, kind, value)"
+	    " VALUES (?1, ?2, ?3)",
+	[ST_PARTY_BY_TOKEN] =
+	    "SELECT id, name, role, agb, cert_sha256, created_at, token_hash"
+	    " FROM parties WHERE token_hash = ?1 AND revoked_at IS NULL",
+	[ST_SCOPES_OF] =
+	    "SELECT kind, value FROM party_scopes WHERE party_id = ?1"
+	    " ORDER BY kind, value",
+	[ST_PARTY_REVOKE] =
+	    "UPDATE parties SET revoked_at = ?2"
+	    " WHERE name = ?1 AND revoked_at IS NULL",
+	[ST_PARTY_LIST] =
+	    "SELECT id, name, role, agb, cert_sha256, created_at,"
+	    " coalesce(revoked_at, '') FROM parties ORDER BY id",
+	[ST_AUDIT_INSERT] =
+	    "INSERT INTO audit (at, party_id, action, detail)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	[ST_AUDIT_COUNT] = "SELECT count(*) FROM audit WHERE action = ?1",
+	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[ST_META_PUT] = "INSERT INTO meta (key, value) VALUES (?1, ?2)",
+	[ST_PING] = "SELECT 1",
+};
+
+static const char *const role_names[ROLE__COUNT] = {
+	[ROLE_AANBIEDER] = "aanbieder",
+	[ROLE_BERGOP] = "bergop",
+	[ROLE_BERICHTENVERKEER] = "berichtenverkeer",
+	[ROLE_ANALIST] = "analist",
+	[ROLE_MONITOR] = "monitor",
+};
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*stmt[ST__COUNT];
+	pthread_mutex_t	 lock;
+};
+
+const char *
+store_role_name(enum role r)
+{
+	if ((unsigned)r >= ROLE__COUNT)
+		return "?";
+	return role_names[r];
+}
+
+int
+store_role_parse(const char *s, enum role *out)
+{
+	size_t	i;
+
+	for (i = 0; i < ROLE__COUNT; i++) {
+		if (strcmp(s, role_names[i]) == 0) {
+			*out = (enum role)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int
+store_exec(struct store *st, const char *sql, char *err, size_t errlen)
+{
+	char	*msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		util_fmt(err, errlen, "database: %s",
+		    msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+store_user_version(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int		 v = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s,
+	    NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+/* Applies every pending migration, each in its own transaction. */
+static int
+store_migrate(struct store *st, char *err, size_t errlen)
+{
+	char	sql[64];
+	int	v;
+
+	if ((v = store_user_version(st)) < 0) {
+		util_fmt(err, errlen, "database: cannot read schema version");
+		return -1;
+	}
+	if (v > (int)ARRAY_LEN(store_migrations)) {
+		util_fmt(err, errlen, "database schema version %d is newer "
+		    "than this program supports (%d); upgrade sorttp", v,
+		    (int)ARRAY_LEN(store_migrations));
+		return -1;
+	}
+	for (; v < (int)ARRAY_LEN(store_migrations); v++) {
+		if (store_exec(st, "BEGIN IMMEDIATE", err, errlen) == -1)
+			return -1;
+		util_fmt(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if (store_exec(st, store_migrations[v], err, errlen) == -1 ||
+		    store_exec(st, sql, err, errlen) == -1) {
+			store_exec(st, "ROLLBACK", NULL, 0);
+			return -1;
+		}
+		if (store_exec(st, "COMMIT", err, errlen) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Connection settings. synchronous=FULL makes a commit durable before the
+ * receipt is sent; secure_delete overwrites deleted content; trusted_schema
+ * off keeps SQL functions out of views and triggers a file could carry.
+ */
+static const char store_pragmas[] =
+	"PRAGMA journal_mode = WAL;"
+	"PRAGMA synchronous = FULL;"
+	"PRAGMA secure_delete = ON;"
+	"PRAGMA temp_store = MEMORY;"
+	"PRAGMA foreign_keys = ON;"
+	"PRAGMA trusted_schema = OFF;";
+
+int
+store_open(const char *path, int create, struct store **out, char *err,
+    size_t errlen)
+{
+	struct store	*st;
+	struct stat	 sb;
+	mode_t		 old;
+	int		 flags, rc, i;
+
+	if (!create && stat(path, &sb) == -1) {
+		util_fmt(err, errlen, "database %s: %s (run 'sorttp init' "
+		    "first)", path, strerror(errno));
+		return -1;
+	}
+	if ((st = calloc(1, sizeof(*st))) == NULL) {
+		util_fmt(err, errlen, "out of memory");
+		return -1;
+	}
+	pthread_mutex_init(&st->lock, NULL);
+	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
+	    SQLITE_OPEN_NOFOLLOW | (create ? SQLITE_OPEN_CREATE : 0);
+	old = umask(077);	/* the database, its WAL and SHM: 0600 */
+	rc = sqlite3_open_v2(path, &st->db, flags, NULL);
+	umask(old);
+	if (rc != SQLITE_OK) {
+		util_fmt(err, errlen, "database %s: %s", path,
+		    st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	if (store_exec(st, store_pragmas, err, errlen) == -1 ||
+	    store_migrate(st, err, errlen) == -1)
+		goto fail;
+	for (i = 0; i < ST__COUNT; i++) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) != SQLITE_OK) {
+			util_fmt(err, errlen, "database: prepare: %s",
+			    sqlite3_errmsg(st->db));
+			goto fail;
+		}
+	}
+	*out = st;
+	return 0;
+fail:
+	store_close(st);
+	return -1;
+}
+
+void
+store_close(struct store *st)
+{
+	int	i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < ST__COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
+		log_error("database did not close cleanly: %s",
+		    sqlite3_errmsg(st->db));
+	pthread_mutex_destroy(&st->lock);
+	free(st);
+}
+
+int
+store_schema_version(struct store *st)
+{
+	int	v;
+
+	pthread_mutex_lock(&st->lock);
+	v = store_user_version(st);
+	pthread_mutex_unlock(&st->lock);
+	return v;
+}
+
+/* Resets and clears a statement so the next caller starts clean. */
+static sqlite3_stmt *
+stmt_get(struct store *st, enum stmt_id id)
+{
+	sqlite3_stmt	*s = st->stmt[id];
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+static void
+log_db_error(struct store *st, const char *what)
+{
+	log_error("database: %s: %s", what, sqlite3_errmsg(st->db));
+}
+
+static int
+meta_get(struct store *st, const char *key, char *buf, size_t len)
+{
+	sqlite3_stmt	*s = stmt_get(st, ST_META_GET);
+	const char	*v;
+	int		 rc;
+
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE)
+		return 1;
+	if (rc != SQLITE_ROW)
+		return -1;
+	v = (const char *)sqlite3_column_text(s, 0);
+	if (util_fmt(buf, len, "%s", v ? v : "") == -1)
+		return -1;
+	sqlite3_reset(s);
+	return 0;
+}
+
+static int
+meta_put(struct store *st, const char *key, const char *value)
+{
+	sqlite3_stmt	*s = stmt_get(st, ST_META_PUT);
+
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	return sqlite3_step(s) == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_bind_key(struct store *st, const unsigned char *key_id,
+    size_t key_id_len, unsigned key_version, char *err, size_t errlen)
+{
+	char	want[2 * 32 + 1], have[2 * 32 + 1], ver[16], havever[16];
+	int	rc, ret = -1;
+
+	if (key_id_len > 32) {
+		util_fmt(err, errlen, "key id too long");
+		return -1;
+	}
+	util_hex(key_id, key_id_len, want);
+	util_fmt(ver, sizeof(ver), "%u", key_version);
+	pthread_mutex_lock(&st->lock);
+	if (store_exec(st, "BEGIN IMMEDIATE", err, errlen) == -1)
+		goto out;
+	rc = meta_get(st, "key_id", have, sizeof(have));
+	if (rc == 1) {
+		if (meta_put(st, "key_id", want) == -1 ||
+		    meta_put(st, "key_version", ver) == -1) {
+			util_fmt(err, errlen, "database: %s",
+			    sqlite3_errmsg(st->db));
+			goto rollback;
+		}
+	} else if (rc == 0) {
+		if (strcmp(have, want) != 0) {
+			util_fmt(err, errlen, "the key file does not belong "
+			    "to this database (its pseudonyms were made with "
+			    "another key); refusing to start");
+			goto rollback;
+		}
+		if (meta_get(st, "key_version", havever,
+		    sizeof(havever)) != 0 || strcmp(havever, ver) != 0) {
+			util_fmt(err, errlen, "key version mismatch: "
+			    "database has %s, key loaded as %s", havever, ver);
+			goto rollback;
+		}
+	} else {
+		util_fmt(err, errlen, "database: %s", sqlite3_errmsg(st->db));
+		goto rollback;
+	}
+	if (store_exec(st, "COMMIT", err, errlen) == 0)
+		ret = 0;
+	goto out;
+rollback:
+	store_exec(st, "ROLLBACK", NULL, 0);
+out:
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
+enum store_result
+store_party_add(struct store *st, const struct party *p,
+    const unsigned char token_hash[PARTY_TOKEN_HASH_LEN], int64_t *id)
+{
+	static const char *const kinds[] = { "cluster", "gemeente" };
+	enum store_result	 ret = STORE_ERROR;
+	sqlite3_stmt		*s;
+	char			 now[21];
+	size_t			 i;
+	int			 rc;
+
+	util_utc_iso8601(now);
+	pthread_mutex_lock(&st->lock);
+	if (store_exec(st, "BEGIN IMMEDIATE", NULL, 0) == -1)
+		goto out;
+	s = stmt_get(st, ST_PARTY_INSERT);
+	sqlite3_bind_text(s, 1, p->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, store_role_name(p->role), -1, SQLITE_STATIC);
+	if (p->agb[0] != '\0')
+		sqlite3_bind_text(s, 3, p->agb, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 4, token_hash, PARTY_TOKEN_HASH_LEN,
+	    SQLITE_STATIC);
+	if (p->has_cert)
+		sqlite3_bind_blob(s, 5, p->cert_sha256, PARTY_CERT_HASH_LEN,
+		    SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		ret = STORE_EXISTS;
+		goto rollback;
+	}
+	if (rc != SQLITE_DONE) {
+		log_db_error(st, "add party");
+		goto rollback;
+	}
+	*id = sqlite3_last_insert_rowid(st->db);
+	for (i = 0; i < p->nscopes; i++) {
+		s = stmt_get(st, ST_SCOPE_INSERT);
+		sqlite3_bind_int64(s, 1, *id);
+		sqlite3_bind_text(s, 2, kinds[p->scopes[i].kind], -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_text(s, 3, p->scopes[i].value, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			log_db_error(st, "add party scope");
+			goto rollback;
+		}
+	}
+	if (store_exec(st, "COMMIT", NULL, 0) == 0)
+		ret = STORE_OK;
+	goto out;
+rollback:
+	store_exec(st, "ROLLBACK", NULL, 0);
+out:
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
+/* Fills the scope list of p; the caller holds the lock. */
+static int
+load_scopes(struct store *st, struct party *p)
+{
+	sqlite3_stmt	*s = stmt_get(st, ST_SCOPES_OF);
+	const char	*kind, *value;
+	int		 rc;
+
+	p->nscopes = 0;
+	sqlite3_bind_int64(s, 1, p->id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (p->nscopes == PARTY_SCOPES_MAX)
+			return -1;
+		kind = (const char *)sqlite3_column_text(s, 0);
+		value = (const char *)sqlite3_column_text(s, 1);
+		if (kind == NULL || value == NULL)
+			return -1;
+		p->scopes[p->nscopes].kind = strcmp(kind, "cluster") == 0 ?
+		    SCOPE_CLUSTER : SCOPE_GEMEENTE;
+		if (util_fmt(p->scopes[p->nscopes].value,
+		    sizeof(p->scopes[0].value), "%s", value) == -1)
+			return -1;
+		p->nscopes++;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Columns id, name, role, agb, cert_sha256, created_at of s into p. */
+static int
+party_from_row(sqlite3_stmt *s, struct party *p)
+{
+	const char	*name, *role, *agb, *created;
+	const void	*cert;
+
+	memset(p, 0, sizeof(*p));
+	p->id = sqlite3_column_int64(s, 0);
+	name = (const char *)sqlite3_column_text(s, 1);
+	role = (const char *)sqlite3_column_text(s, 2);
+	agb = (const char *)sqlite3_column_text(s, 3);
+	cert = sqlite3_column_blob(s, 4);
+	created = (const char *)sqlite3_column_text(s, 5);
+	if (name == NULL || role == NULL || created == NULL ||
+	    store_role_parse(role, &p->role) == -1 ||
+	    util_fmt(p->name, sizeof(p->name), "%s", name) == -1 ||
+	    util_fmt(p->agb, sizeof(p->agb), "%s", agb ? agb : "") == -1 ||
+	    util_fmt(p->created, sizeof(p->created), "%s", created) == -1)
+		return -1;
+	if (cert != NULL && sqlite3_column_bytes(s, 4) == PARTY_CERT_HASH_LEN) {
+		memcpy(p->cert_sha256, cert, PARTY_CERT_HASH_LEN);
+		p->has_cert = 1;
+	}
+	return 0;
+}
+
+enum store_result
+store_party_by_token(struct store *st,
+    const unsigned char token_hash[PARTY_TOKEN_HASH_LEN], struct party *out)
+{
+	enum store_result	 ret = STORE_ERROR;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	pthread_mutex_lock(&st->lock);
+	s = stmt_get(st, ST_PARTY_BY_TOKEN);
+	sqlite3_bind_blob(s, 1, token_hash, PARTY_TOKEN_HASH_LEN,
+	    SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	/*
+	 * The index matched on the hash; the stored hash is compared once
+	 * more in constant time, so correctness never rests on the index.
+	 */
+	if (rc == SQLITE_ROW && (sqlite3_column_bytes(s, 6) !=
+	    PARTY_TOKEN_HASH_LEN || CRYPTO_memcmp(sqlite3_column_blob(s, 6),
+	    token_hash, PARTY_TOKEN_HASH_LEN) != 0))
+		rc = SQLITE_DONE;
+	if (rc == SQLITE_DONE)
+		ret = STORE_NOT_FOUND;
+	else if (rc != SQLITE_ROW)
+		log_db_error(st, "look up token");
+	else if (party_from_row(s, out) == 0) {
+		sqlite3_reset(s);
+		if (load_scopes(st, out) == 0)
+			ret = STORE_OK;
+		else
+			log_db_error(st, "load scopes");
+	}
+	sqlite3_reset(s);
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
+enum store_result
+store_party_revoke(struct store *st, const char *name)
+{
+	enum store_result	 ret = STORE_ERROR;
+	sqlite3_stmt		*s;
+	char			 now[21];
+
+	util_utc_iso8601(now);
+	pthread_mutex_lock(&st->lock);
+	s = stmt_get(st, ST_PARTY_REVOKE);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		log_db_error(st, "revoke party");
+	else
+		ret = sqlite3_changes(st->db) == 1 ? STORE_OK :
+		    STORE_NOT_FOUND;
+	sqlite3_reset(s);
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
+int
+store_party_list(struct store *st, int (*fn)(const struct party *, void *),
+    void *arg)
+{
+	sqlite3_stmt	*s;
+	struct party	*p;
+	const char	*revoked;
+	int		 rc, ret = -1;
+
+	if ((p = malloc(sizeof(*p))) == NULL)
+		return -1;
+	pthread_mutex_lock(&st->lock);
+	s = stmt_get(st, ST_PARTY_LIST);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (party_from_row(s, p) == -1)
+			goto out;
+		revoked = (const char *)sqlite3_column_text(s, 6);
+		util_fmt(p->revoked, sizeof(p->revoked), "%s",
+		    revoked ? revoked : "");
+		/*
+		 * The scopes come from a second statement on the same
+		 * connection while this one is positioned on a row; SQLite
+		 * allows that, and the list is read-only.
+		 */
+		if (load_scopes(st, p) == -1 || fn(p, arg) == -1)
+			goto out;
+	}
+	if (rc == SQLITE_DONE)
+		ret = 0;
+	else
+		log_db_error(st, "list parties");
+out:
+	sqlite3_reset(s);
+	pthread_mutex_unlock(&st->lock);
+	free(p);
+	return ret;
+}
+
+int
+store_audit(struct store *st, int64_t party_id, const char *action,
+    const char *detail)
+{
+	sqlite3_stmt	*s;
+	char		 now[21];
+	int		 ret = 0;
+
+	util_utc_iso8601(now);
+	pthread_mutex_lock(&st->lock);
+	s = stmt_get(st, ST_AUDIT_INSERT);
+	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
+	if (party_id > 0)
+		sqlite3_bind_int64(s, 2, party_id);
+	sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC);
+	if (detail != NULL)
+		sqlite3_bind_text(s, 4, detail, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		log_db_error(st, "audit");
+		ret = -1;
+	}
+	sqlite3_reset(s);
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
+int64_t
+store_audit_count(struct store *st, const char *action)
+{
+	sqlite3_stmt	*s;
+	int64_t		 n = -1;
+
+	pthread_mutex_lock(&st->lock);
+	s = stmt_get(st, ST_AUDIT_COUNT);
+	sqlite3_bind_text(s, 1, action, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	pthread_mutex_unlock(&st->lock);
+	return n;
+}
+
+int
+store_ping(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int		 ret;
+
+	pthread_mutex_lock(&st->lock);
+	s = stmt_get(st, ST_PING);
+	ret = sqlite3_step(s) == SQLITE_ROW ? 0 : -1;
+	sqlite3_reset(s);
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}

@@ -1,0 +1,456 @@
+/*
+ * Integration harness; see harness.h.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "harness.h"
+
+#define H_ARGS_MAX	64
+#define H_READY_S	60	/* sanitizer builds start slowly */
+#define H_STOP_S	60
+
+static void
+h_die(const char *what)
+{
+	fprintf(stderr, "harness: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+void
+h_path(const struct h_env *e, char *buf, size_t len, const char *name)
+{
+	if ((size_t)snprintf(buf, len, "%s/%s", e->root, name) >= len) {
+		fprintf(stderr, "harness: path too long\n");
+		exit(2);
+	}
+}
+
+void
+h_setup(struct h_env *e, const char *bin)
+{
+	memset(e, 0, sizeof(*e));
+	snprintf(e->bin, sizeof(e->bin), "%s", bin);
+	snprintf(e->root, sizeof(e->root), "/tmp/sorttp-itest-XXXXXX");
+	if (mkdtemp(e->root) == NULL)
+		h_die("mkdtemp");
+	h_path(e, e->data, sizeof(e->data), "data");
+	h_path(e, e->log, sizeof(e->log), "serve.log");
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static int
+rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
+{
+	(void)sb;
+	(void)flag;
+	(void)f;
+	return remove(path);
+}
+
+void
+h_teardown(struct h_env *e)
+{
+	if (e->pid > 0)
+		h_stop(e);
+	if (getenv("SORTTP_KEEP_TMP") == NULL)
+		nftw(e->root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	curl_global_cleanup();
+}
+
+/* Reads all of fd into a NUL-terminated buffer. */
+static char *
+read_all(int fd)
+{
+	char	*buf = NULL, *np;
+	size_t	 len = 0, cap = 0;
+	ssize_t	 n;
+
+	for (;;) {
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 8192;
+			if ((np = realloc(buf, cap)) == NULL)
+				h_die("realloc");
+			buf = np;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+static int
+run_argv(const struct h_env *e, struct h_out *o, char *const argv[])
+{
+	int	opipe[2], epipe[2], st;
+	pid_t	pid;
+
+	memset(o, 0, sizeof(*o));
+	if (pipe(opipe) == -1 || pipe(epipe) == -1)
+		h_die("pipe");
+	if ((pid = fork()) == -1)
+		h_die("fork");
+	if (pid == 0) {
+		dup2(opipe[1], 1);
+		dup2(epipe[1], 2);
+		close(opipe[0]);
+		close(epipe[0]);
+		close(opipe[1]);
+		close(epipe[1]);
+		execv(e->bin, argv);
+		_exit(127);
+	}
+	close(opipe[1]);
+	close(epipe[1]);
+	/* stderr is read after stdout; commands here print little. */
+	o->out = read_all(opipe[0]);
+	o->err = read_all(epipe[0]);
+	close(opipe[0]);
+	close(epipe[0]);
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			h_die("waitpid");
+	o->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return o->status;
+}
+
+int
+h_run(const struct h_env *e, struct h_out *o, ...)
+{
+	char	*argv[H_ARGS_MAX];
+	va_list	 ap;
+	int	 n = 0;
+
+	argv[n++] = (char *)(uintptr_t)e->bin;
+	va_start(ap, o);
+	while (n < H_ARGS_MAX - 1 &&
+	    (argv[n] = va_arg(ap, char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	return run_argv(e, o, argv);
+}
+
+void
+h_out_free(struct h_out *o)
+{
+	free(o->out);
+	free(o->err);
+	o->out = o->err = NULL;
+}
+
+void
+h_init(struct h_env *e)
+{
+	struct h_out	o;
+
+	if (h_run(e, &o, "init", "--data", e->data, NULL) != 0) {
+		fprintf(stderr, "harness: init failed: %s%s\n", o.out, o.err);
+		exit(2);
+	}
+	h_out_free(&o);
+}
+
+int
+h_party_add(const struct h_env *e, char *token, size_t len,
+    const char *name, const char *role, ...)
+{
+	char		*argv[H_ARGS_MAX], *last, *nl;
+	struct h_out	 o;
+	va_list		 ap;
+	int		 n = 0, rc;
+
+	argv[n++] = (char *)(uintptr_t)e->bin;
+	argv[n++] = (char *)(uintptr_t)"party";
+	argv[n++] = (char *)(uintptr_t)"add";
+	argv[n++] = (char *)(uintptr_t)name;
+	argv[n++] = (char *)(uintptr_t)"--role";
+	argv[n++] = (char *)(uintptr_t)role;
+	va_start(ap, role);
+	while (n < H_ARGS_MAX - 3 &&
+	    (argv[n] = va_arg(ap, char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n++] = (char *)(uintptr_t)"--data";
+	argv[n++] = e->data[0] ? (char *)(uintptr_t)e->data : NULL;
+	argv[n] = NULL;
+	rc = run_argv(e, &o, argv);
+	token[0] = '\0';
+	if (rc == 0) {
+		/* The token is the last line on stdout. */
+		if ((nl = strrchr(o.out, '\n')) != NULL && nl[1] == '\0')
+			*nl = '\0';
+		last = strrchr(o.out, '\n');
+		last = last ? last + 1 : o.out;
+		snprintf(token, len, "%s", last);
+	} else
+		fprintf(stderr, "harness: party add %s: %s", name, o.err);
+	h_out_free(&o);
+	return rc;
+}
+
+int
+h_start(struct h_env *e, const char *config, int *status)
+{
+	struct timespec	 pause = { 0, 20 * 1000 * 1000 };
+	time_t		 deadline = time(NULL) + H_READY_S;
+	char		*log, *p;
+	size_t		 skip, len;
+	int		 fd, st;
+	pid_t		 pid;
+
+	/* The log accumulates over restarts; look only past its end now. */
+	if ((log = h_slurp(e->log, &skip)) == NULL)
+		skip = 0;
+	free(log);
+	if ((fd = open(e->log, O_WRONLY | O_CREAT | O_APPEND, 0600)) == -1)
+		h_die("open log");
+	if ((pid = fork()) == -1)
+		h_die("fork");
+	if (pid == 0) {
+		dup2(fd, 2);
+		close(fd);
+		if (config != NULL)
+			execl(e->bin, e->bin, "serve", "--data", e->data,
+			    "--listen", "127.0.0.1:0", "--config", config,
+			    (char *)NULL);
+		else
+			execl(e->bin, e->bin, "serve", "--data", e->data,
+			    "--listen", "127.0.0.1:0", (char *)NULL);
+		_exit(127);
+	}
+	close(fd);
+	e->pid = pid;
+	while (time(NULL) < deadline) {
+		if (waitpid(pid, &st, WNOHANG) == pid) {
+			e->pid = 0;
+			if (status != NULL)
+				*status = WIFEXITED(st) ? WEXITSTATUS(st) :
+				    128 + WTERMSIG(st);
+			return -1;
+		}
+		if ((log = h_slurp(e->log, &len)) != NULL) {
+			p = len < skip ? NULL : strstr(log + skip,
+			    "sorttp: listening on https://127.0.0.1:");
+			if (p != NULL && strchr(p, '\n') != NULL) {
+				e->port = (int)strtol(p + strlen("sorttp: "
+				    "listening on https://127.0.0.1:"), NULL,
+				    10);
+				snprintf(e->url, sizeof(e->url),
+				    "https://127.0.0.1:%d", e->port);
+				free(log);
+				return 0;
+			}
+			free(log);
+		}
+		nanosleep(&pause, NULL);
+	}
+	return -1;
+}
+
+int
+h_stop(struct h_env *e)
+{
+	struct timespec	pause = { 0, 20 * 1000 * 1000 };
+	time_t		deadline = time(NULL) + H_STOP_S;
+	int		st;
+
+	if (e->pid <= 0)
+		return -1;
+	kill(e->pid, SIGTERM);
+	while (time(NULL) < deadline) {
+		if (waitpid(e->pid, &st, WNOHANG) == e->pid) {
+			e->pid = 0;
+			return WIFEXITED(st) ? WEXITSTATUS(st) :
+			    128 + WTERMSIG(st);
+		}
+		nanosleep(&pause, NULL);
+	}
+	kill(e->pid, SIGKILL);
+	waitpid(e->pid, &st, 0);
+	e->pid = 0;
+	return -1;
+}
+
+struct h_buf {
+	char	*p;
+	size_t	 len;
+};
+
+static size_t
+on_write(char *data, size_t size, size_t n, void *arg)
+{
+	struct h_buf	*b = arg;
+	char		*np;
+
+	if ((np = realloc(b->p, b->len + size * n + 1)) == NULL)
+		return 0;
+	b->p = np;
+	memcpy(b->p + b->len, data, size * n);
+	b->len += size * n;
+	b->p[b->len] = '\0';
+	return size * n;
+}
+
+struct h_upload {
+	size_t	 left;
+	size_t	 sent;
+};
+
+static size_t
+on_read(char *buf, size_t size, size_t n, void *arg)
+{
+	struct h_upload	*u = arg;
+	size_t		 k = size * n < u->left ? size * n : u->left;
+
+	memset(buf, 'x', k);
+	u->left -= k;
+	u->sent += k;
+	return k;
+}
+
+int
+h_request(const struct h_env *e, const char *method, const char *path,
+    const char *token, const char *const *headers, const char *body,
+    size_t body_len, size_t upload_len, struct h_resp *r)
+{
+	struct curl_slist	*hl = NULL;
+	struct h_buf		 b = { NULL, 0 }, hb = { NULL, 0 };
+	struct h_upload		 up = { upload_len, 0 };
+	char			 url[1024], auth[256], cafile[H_PATH_MAX + 32];
+	CURL			*c;
+	CURLcode		 rc;
+	size_t			 i;
+
+	memset(r, 0, sizeof(*r));
+	if ((c = curl_easy_init()) == NULL)
+		return -1;
+	snprintf(url, sizeof(url), "%s%s", e->url, path);
+	snprintf(cafile, sizeof(cafile), "%s/tls/cert.pem", e->data);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CAINFO, cafile);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_write);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &hb);
+	if (token != NULL) {
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
+		    token);
+		hl = curl_slist_append(hl, auth);
+	}
+	for (i = 0; headers != NULL && headers[i] != NULL; i++)
+		hl = curl_slist_append(hl, headers[i]);
+	if (body != NULL) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)body_len);
+	} else if (upload_len > 0) {
+		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
+		    (curl_off_t)upload_len);
+		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(c, CURLOPT_READDATA, &up);
+	}
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+	rc = curl_easy_perform(c);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	else
+		fprintf(stderr, "harness: %s %s: %s\n", method, path,
+		    curl_easy_strerror(rc));
+	r->body = b.p ? b.p : strdup("");
+	r->len = b.len;
+	r->headers = hb.p ? hb.p : strdup("");
+	r->sent = up.sent;
+	curl_slist_free_all(hl);
+	curl_easy_cleanup(c);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+void
+h_resp_free(struct h_resp *r)
+{
+	free(r->body);
+	free(r->headers);
+	memset(r, 0, sizeof(*r));
+}
+
+char *
+h_slurp(const char *path, size_t *lenp)
+{
+	char	*buf;
+	int	 fd;
+	size_t	 len;
+
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return NULL;
+	buf = read_all(fd);
+	close(fd);
+	len = strlen(buf);
+	if (lenp != NULL)
+		*lenp = len;
+	return buf;
+}
+
+int
+h_file_contains(const char *path, const void *needle, size_t nlen)
+{
+	struct stat	 sb;
+	char		*buf;
+	ssize_t		 n;
+	size_t		 off = 0;
+	int		 fd, found;
+
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return 0;
+	if (fstat(fd, &sb) == -1 || (buf = malloc((size_t)sb.st_size +
+	    1)) == NULL) {
+		close(fd);
+		return 0;
+	}
+	while (off < (size_t)sb.st_size &&
+	    (n = read(fd, buf + off, (size_t)sb.st_size - off)) > 0)
+		off += (size_t)n;
+	close(fd);
+	found = memmem(buf, off, needle, nlen) != NULL;
+	free(buf);
+	return found;
+}
+
+void
+h_write_file(const char *path, const char *text, int mode)
+{
+	FILE	*f;
+
+	if ((f = fopen(path, "w")) == NULL)
+		h_die(path);
+	fputs(text, f);
+	fclose(f);
+	chmod(path, (mode_t)mode);
+}

@@ -1,0 +1,92 @@
+/*
+ * Integration test harness: runs the real sorttp binary in a fresh data
+ * folder, starts `sorttp serve` on 127.0.0.1:0, waits for its ready line and
+ * talks to it over TLS with libcurl, verifying the daemon's certificate.
+ */
+#ifndef SORTTP_HARNESS_H
+#define SORTTP_HARNESS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "test.h"
+
+#define H_PATH_MAX	512
+
+struct h_env {
+	char	 bin[H_PATH_MAX];	/* the sorttp binary */
+	char	 root[H_PATH_MAX];	/* temp folder holding all below */
+	char	 data[H_PATH_MAX];	/* the data folder */
+	char	 log[H_PATH_MAX];	/* the daemon's stderr */
+	pid_t	 pid;			/* the daemon, or 0 */
+	int	 port;
+	char	 url[128];		/* https://127.0.0.1:PORT */
+};
+
+struct h_out {
+	int	 status;		/* exit code, or 128+signal */
+	char	*out;			/* stdout, NUL-terminated */
+	char	*err;			/* stderr, NUL-terminated */
+};
+
+struct h_resp {
+	long	 status;		/* HTTP status, 0 on transport error */
+	char	*body;
+	size_t	 len;
+	char	*headers;		/* raw response headers */
+	size_t	 sent;			/* request body bytes curl sent */
+};
+
+/* Creates root and data paths (data is not created: init does that). */
+void	h_setup(struct h_env *, const char *bin);
+/* Stops the daemon if running and removes the temp folder. */
+void	h_teardown(struct h_env *);
+
+/* Runs bin with the NULL-terminated arguments; captures both streams. */
+int	h_run(const struct h_env *, struct h_out *, ...)
+	    __attribute__((sentinel));
+void	h_out_free(struct h_out *);
+
+/* sorttp init --data DATA; aborts the test on failure. */
+void	h_init(struct h_env *);
+
+/*
+ * sorttp party add NAME --role ROLE [extra args...] --data DATA; returns
+ * the token (the last stdout line) in a static-size buffer.
+ */
+int	h_party_add(const struct h_env *, char *token, size_t len,
+	    const char *name, const char *role, ...)
+	    __attribute__((sentinel));
+
+/*
+ * Starts `sorttp serve --data DATA --listen 127.0.0.1:0 [--config F]` and
+ * waits for the ready line. Returns 0, or -1 when the daemon exited first
+ * (its exit status then in *status) or did not become ready in time.
+ */
+int	h_start(struct h_env *, const char *config, int *status);
+
+/* SIGTERM, then wait; returns the daemon's exit status (-1 on timeout). */
+int	h_stop(struct h_env *);
+
+/*
+ * One HTTPS request. token may be NULL; headers is a NULL-terminated list
+ * of "Name: value" strings or NULL; body may be NULL. For an upload of
+ * upload_len bytes that are produced lazily, pass body NULL and upload_len
+ * > 0: the bytes are 'x's, and resp->sent counts how many curl sent.
+ */
+int	h_request(const struct h_env *, const char *method, const char *path,
+	    const char *token, const char *const *headers, const char *body,
+	    size_t body_len, size_t upload_len, struct h_resp *);
+void	h_resp_free(struct h_resp *);
+
+/* Reads a whole file (NULL when missing) / tests whether it contains s. */
+char	*h_slurp(const char *path, size_t *len);
+int	h_file_contains(const char *path, const void *needle, size_t len);
+
+/* Writes a file with the given mode. */
+void	h_write_file(const char *path, const char *text, int mode);
+
+/* Joins root-relative paths: buf = root/name. */
+void	h_path(const struct h_env *, char *buf, size_t len, const char *name);
+
+#endif

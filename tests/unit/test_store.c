@@ -1,0 +1,745 @@
+/*
+ * Unit tests for store.c: opening and creating the database (mode, WAL,
+ * schema version, refusal of a newer schema), the key binding, parties
+ * and their scopes, that only token hashes reach the disk, and the audit
+ * trail. Each test works in a fresh temporary directory and inspects the
+ * file through a second, plain SQLite connection where the store's own
+ * connection is hidden.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "auth.h"
+#include "store.h"
+#include "util.h"
+#include "test.h"
+
+#define ERR_MAX		1024
+#define FILE_MAX	(64 * 1024 * 1024)
+
+struct tmp {
+	char	dir[64];
+	char	db[256];
+	char	wal[256];
+	char	shm[256];
+};
+
+static void
+tmp_make(struct tmp *t)
+{
+	int	n;
+
+	n = snprintf(t->dir, sizeof(t->dir), "/tmp/test_store.XXXXXX");
+	if (n < 0 || (size_t)n >= sizeof(t->dir) || mkdtemp(t->dir) == NULL) {
+		perror("mkdtemp");
+		exit(1);
+	}
+	if (util_path_join(t->db, sizeof(t->db), t->dir, STORE_DB_NAME) ||
+	    util_fmt(t->wal, sizeof(t->wal), "%s-wal", t->db) ||
+	    util_fmt(t->shm, sizeof(t->shm), "%s-shm", t->db)) {
+		fprintf(stderr, "path too long\n");
+		exit(1);
+	}
+}
+
+/* Removes every file in the directory (the tests make no subfolders). */
+static void
+tmp_remove(struct tmp *t)
+{
+	struct dirent	*de;
+	DIR		*d;
+	char		 path[512];
+
+	if ((d = opendir(t->dir)) == NULL) {
+		perror(t->dir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (util_path_join(path, sizeof(path), t->dir,
+		    de->d_name) == 0 && unlink(path) == -1)
+			perror(path);
+	}
+	closedir(d);
+	if (rmdir(t->dir) == -1)
+		perror(t->dir);
+}
+
+static struct store *
+open_or_die(const char *path, int create)
+{
+	struct store	*st = NULL;
+	char		 err[ERR_MAX] = "";
+
+	if (store_open(path, create, &st, err, sizeof(err)) == -1) {
+		fprintf(stderr, "store_open %s: %s\n", path, err);
+		exit(1);
+	}
+	return st;
+}
+
+/* A second, plain connection to the same file. */
+static sqlite3 *
+raw_open(const char *path)
+{
+	sqlite3	*db = NULL;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		fprintf(stderr, "sqlite3_open_v2 %s: %s\n", path,
+		    db ? sqlite3_errmsg(db) : "?");
+		exit(1);
+	}
+	sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+	return db;
+}
+
+/* The first column of the first row of sql as an integer, or -999. */
+static long long
+raw_int(const char *path, const char *sql)
+{
+	sqlite3		*db = raw_open(path);
+	sqlite3_stmt	*s;
+	long long	 v = -999;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW &&
+		    sqlite3_column_type(s, 0) != SQLITE_NULL)
+			v = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	} else
+		fprintf(stderr, "%s: %s\n", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+	return v;
+}
+
+/* The first column of the first row of sql as text, "(none)" if none. */
+static void
+raw_text(const char *path, const char *sql, char *buf, size_t len)
+{
+	sqlite3		*db = raw_open(path);
+	sqlite3_stmt	*s;
+	const char	*v;
+
+	util_fmt(buf, len, "(none)");
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW &&
+		    (v = (const char *)sqlite3_column_text(s, 0)) != NULL)
+			util_fmt(buf, len, "%s", v);
+		sqlite3_finalize(s);
+	} else
+		fprintf(stderr, "%s: %s\n", sql, sqlite3_errmsg(db));
+	sqlite3_close(db);
+}
+
+static void
+raw_exec(const char *path, const char *sql)
+{
+	sqlite3	*db = raw_open(path);
+	char	*msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		fprintf(stderr, "%s: %s\n", sql, msg ? msg : "?");
+		exit(1);
+	}
+	sqlite3_close(db);
+}
+
+static void
+party_init(struct party *p, const char *name, enum role role,
+    const char *agb)
+{
+	memset(p, 0, sizeof(*p));
+	util_fmt(p->name, sizeof(p->name), "%s", name);
+	p->role = role;
+	util_fmt(p->agb, sizeof(p->agb), "%s", agb);
+}
+
+static void
+scope_add(struct party *p, enum scope_kind kind, const char *value)
+{
+	p->scopes[p->nscopes].kind = kind;
+	util_fmt(p->scopes[p->nscopes].value,
+	    sizeof(p->scopes[0].value), "%s", value);
+	p->nscopes++;
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" */
+static int
+is_iso8601(const char *s)
+{
+	return strlen(s) == 20 && s[4] == '-' && s[7] == '-' &&
+	    s[10] == 'T' && s[13] == ':' && s[16] == ':' && s[19] == 'Z' &&
+	    util_all_digits(s, 4) && util_all_digits(s + 11, 2);
+}
+
+static int
+file_mode(const char *path)
+{
+	struct stat	sb;
+
+	if (stat(path, &sb) == -1)
+		return -1;
+	return (int)(sb.st_mode & 07777);
+}
+
+static void
+test_open_missing(void)
+{
+	struct tmp	 t;
+	struct store	*st = NULL;
+	char		 err[ERR_MAX] = "";
+	char		 path[512];
+
+	tmp_make(&t);
+	CHECK_EQ_INT(store_open(t.db, 0, &st, err, sizeof(err)), -1);
+	CHECK(st == NULL);
+	CHECK(strstr(err, "sorttp init") != NULL);
+	CHECK_EQ_INT(access(t.db, F_OK), -1);	/* not created either */
+
+	/* A folder that does not exist: an error, not a crash. */
+	util_path_join(path, sizeof(path), t.dir, "no/such/x.db");
+	err[0] = '\0';
+	CHECK_EQ_INT(store_open(path, 1, &st, err, sizeof(err)), -1);
+	CHECK(st == NULL);
+	CHECK(err[0] != '\0');
+	tmp_remove(&t);
+}
+
+static void
+test_open_create(void)
+{
+	struct tmp	 t;
+	struct store	*st, *st2;
+	char		 buf[64];
+	mode_t		 old;
+
+	tmp_make(&t);
+	old = umask(022);
+	st = open_or_die(t.db, 1);
+	/* store_open tightens the umask while it creates, then restores it. */
+	CHECK_EQ_INT(umask(old), 022);
+
+	CHECK_EQ_INT(file_mode(t.db), 0600);
+	CHECK_EQ_INT(store_schema_version(st), STORE_SCHEMA_VERSION);
+	CHECK_EQ_INT(store_ping(st), 0);
+
+	/* WAL: the -wal file exists beside the open database, also 0600. */
+	CHECK_EQ_INT(access(t.wal, F_OK), 0);
+	CHECK_EQ_INT(file_mode(t.wal), 0600);
+	CHECK_EQ_INT(file_mode(t.shm), 0600);
+	raw_text(t.db, "PRAGMA journal_mode", buf, sizeof(buf));
+	CHECK_STR(buf, "wal");
+	CHECK_EQ_INT(raw_int(t.db, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM sqlite_schema"
+	    " WHERE type = 'table' AND name IN ('meta', 'parties',"
+	    " 'party_scopes', 'uploads', 'audit')"), 5);
+
+	/*
+	 * secure_delete and temp_store are settings of the store's own
+	 * connection, which it does not expose, and neither shows in the
+	 * file or from another connection; they are not checked here.
+	 * foreign_keys, set the same way, is checked by behaviour in
+	 * test_audit.
+	 */
+
+	/* A second handle on the same file, as the server opens. */
+	st2 = open_or_die(t.db, 0);
+	CHECK_EQ_INT(store_schema_version(st2), STORE_SCHEMA_VERSION);
+	store_close(st2);
+	store_close(st);
+
+	/* Reopen without create: the migrations do not run twice. */
+	st = open_or_die(t.db, 0);
+	CHECK_EQ_INT(store_schema_version(st), STORE_SCHEMA_VERSION);
+	CHECK_EQ_INT(store_ping(st), 0);
+	store_close(st);
+	CHECK_EQ_INT(file_mode(t.db), 0600);
+
+	store_close(NULL);
+	tmp_remove(&t);
+}
+
+static void
+test_open_not_a_database(void)
+{
+	struct tmp	 t;
+	struct store	*st = NULL;
+	char		 err[ERR_MAX] = "";
+	FILE		*f;
+
+	tmp_make(&t);
+	if ((f = fopen(t.db, "w")) == NULL) {
+		perror(t.db);
+		exit(1);
+	}
+	fputs("this is not an SQLite database, but it is long enough to "
+	    "have a header of one hundred bytes at its very beginning.\n", f);
+	fclose(f);
+	CHECK_EQ_INT(store_open(t.db, 0, &st, err, sizeof(err)), -1);
+	CHECK(st == NULL);
+	CHECK(err[0] != '\0');
+	tmp_remove(&t);
+}
+
+static void
+test_newer_schema(void)
+{
+	struct tmp	 t;
+	struct store	*st = NULL;
+	char		 err[ERR_MAX] = "";
+	char		 sql[64];
+
+	tmp_make(&t);
+	store_close(open_or_die(t.db, 1));
+	util_fmt(sql, sizeof(sql), "PRAGMA user_version = %d",
+	    STORE_SCHEMA_VERSION + 1);
+	raw_exec(t.db, sql);
+
+	CHECK_EQ_INT(store_open(t.db, 0, &st, err, sizeof(err)), -1);
+	CHECK(st == NULL);
+	CHECK(strstr(err, "newer") != NULL);
+	err[0] = '\0';
+	CHECK_EQ_INT(store_open(t.db, 1, &st, err, sizeof(err)), -1);
+	CHECK(strstr(err, "newer") != NULL);
+	/* Refused, and left as it was. */
+	CHECK_EQ_INT(raw_int(t.db, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION + 1);
+	tmp_remove(&t);
+}
+
+static void
+test_bind_key(void)
+{
+	struct tmp	 t;
+	struct store	*st;
+	unsigned char	 id1[32], id2[32], big[33];
+	char		 err[ERR_MAX], hex[65], buf[128];
+
+	memset(id1, 0x11, sizeof(id1));
+	memset(id2, 0x11, sizeof(id2));
+	id2[31] = 0x12;			/* differs in the last byte only */
+	memset(big, 0, sizeof(big));
+	tmp_make(&t);
+	st = open_or_die(t.db, 1);
+
+	err[0] = '\0';
+	CHECK_EQ_INT(store_bind_key(st, id1, sizeof(id1), 3, err,
+	    sizeof(err)), 0);
+	CHECK_STR(err, "");
+	util_hex(id1, sizeof(id1), hex);
+	raw_text(t.db, "SELECT value FROM meta WHERE key = 'key_id'", buf,
+	    sizeof(buf));
+	CHECK_STR(buf, hex);
+	raw_text(t.db, "SELECT value FROM meta WHERE key = 'key_version'",
+	    buf, sizeof(buf));
+	CHECK_STR(buf, "3");
+
+	CHECK_EQ_INT(store_bind_key(st, id1, sizeof(id1), 3, err,
+	    sizeof(err)), 0);
+
+	err[0] = '\0';
+	CHECK_EQ_INT(store_bind_key(st, id2, sizeof(id2), 3, err,
+	    sizeof(err)), -1);
+	CHECK(strstr(err, "another key") != NULL);
+
+	err[0] = '\0';
+	CHECK_EQ_INT(store_bind_key(st, id1, sizeof(id1), 4, err,
+	    sizeof(err)), -1);
+	CHECK(strstr(err, "version") != NULL);
+
+	err[0] = '\0';
+	CHECK_EQ_INT(store_bind_key(st, big, sizeof(big), 3, err,
+	    sizeof(err)), -1);
+	CHECK(err[0] != '\0');
+
+	/* The refusals changed nothing, and the binding outlives a close. */
+	store_close(st);
+	raw_text(t.db, "SELECT value FROM meta WHERE key = 'key_id'", buf,
+	    sizeof(buf));
+	CHECK_STR(buf, hex);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM meta"), 2);
+	st = open_or_die(t.db, 0);
+	CHECK_EQ_INT(store_bind_key(st, id1, sizeof(id1), 3, err,
+	    sizeof(err)), 0);
+	CHECK_EQ_INT(store_bind_key(st, id2, sizeof(id2), 3, err,
+	    sizeof(err)), -1);
+	store_close(st);
+	tmp_remove(&t);
+}
+
+static void
+test_roles(void)
+{
+	enum role	r, got;
+	unsigned	i;
+
+	for (i = 0; i < ROLE__COUNT; i++) {
+		r = (enum role)i;
+		got = ROLE__COUNT;
+		CHECK_EQ_INT(store_role_parse(store_role_name(r), &got), 0);
+		CHECK_EQ_INT(got, r);
+	}
+	CHECK_STR(store_role_name(ROLE_AANBIEDER), "aanbieder");
+	CHECK_STR(store_role_name(ROLE_ANALIST), "analist");
+	CHECK_EQ_INT(store_role_parse("Aanbieder", &got), -1);
+	CHECK_EQ_INT(store_role_parse("", &got), -1);
+	CHECK_EQ_INT(store_role_parse("admin", &got), -1);
+}
+
+struct list_seen {
+	int		n;
+	char		name[8][PARTY_NAME_MAX + 1];
+	char		revoked[8][21];
+	int64_t		id[8];
+	size_t		nscopes[8];
+	int		has_cert[8];
+};
+
+static int
+list_cb(const struct party *p, void *arg)
+{
+	struct list_seen	*seen = arg;
+
+	if (seen->n == 8)
+		return -1;
+	util_fmt(seen->name[seen->n], sizeof(seen->name[0]), "%s", p->name);
+	util_fmt(seen->revoked[seen->n], sizeof(seen->revoked[0]), "%s",
+	    p->revoked);
+	seen->id[seen->n] = p->id;
+	seen->nscopes[seen->n] = p->nscopes;
+	seen->has_cert[seen->n] = p->has_cert;
+	seen->n++;
+	return 0;
+}
+
+static void
+test_parties(void)
+{
+	struct tmp		 t;
+	struct store		*st;
+	struct party		 a, b, c, dup, got;
+	struct list_seen	 seen;
+	unsigned char		 ha[PARTY_TOKEN_HASH_LEN];
+	unsigned char		 hb[PARTY_TOKEN_HASH_LEN];
+	unsigned char		 hc[PARTY_TOKEN_HASH_LEN];
+	unsigned char		 hd[PARTY_TOKEN_HASH_LEN];
+	unsigned char		 hx[PARTY_TOKEN_HASH_LEN];
+	int64_t			 ida = 0, idb = 0, idc = 0, idd = -7;
+	size_t			 i;
+
+	memset(ha, 0xa1, sizeof(ha));
+	memset(hb, 0xb2, sizeof(hb));
+	memset(hc, 0xc3, sizeof(hc));
+	memset(hd, 0xd4, sizeof(hd));
+	memset(hx, 0xa1, sizeof(hx));
+	hx[0] = 0xa0;			/* ha with one byte changed */
+	tmp_make(&t);
+	st = open_or_die(t.db, 1);
+
+	party_init(&a, "zorg-a", ROLE_AANBIEDER, "12345678");
+	CHECK_EQ_INT(store_party_add(st, &a, ha, &ida), STORE_OK);
+	party_init(&b, "analist-1", ROLE_ANALIST, "");
+	scope_add(&b, SCOPE_GEMEENTE, "0363");
+	scope_add(&b, SCOPE_CLUSTER, "DUO");
+	CHECK_EQ_INT(store_party_add(st, &b, hb, &idb), STORE_OK);
+	CHECK(ida > 0);
+	CHECK(idb > 0 && idb != ida);
+
+	memset(&got, 0x5a, sizeof(got));
+	CHECK_EQ_INT(store_party_by_token(st, ha, &got), STORE_OK);
+	CHECK_EQ_INT(got.id, ida);
+	CHECK_STR(got.name, "zorg-a");
+	CHECK_EQ_INT(got.role, ROLE_AANBIEDER);
+	CHECK_STR(got.agb, "12345678");
+	CHECK_EQ_INT(got.nscopes, 0);
+	CHECK_EQ_INT(got.has_cert, 0);
+	CHECK(is_iso8601(got.created));
+	CHECK_STR(got.revoked, "");
+
+	memset(&got, 0x5a, sizeof(got));
+	CHECK_EQ_INT(store_party_by_token(st, hb, &got), STORE_OK);
+	CHECK_EQ_INT(got.id, idb);
+	CHECK_STR(got.name, "analist-1");
+	CHECK_EQ_INT(got.role, ROLE_ANALIST);
+	CHECK_STR(got.agb, "");
+	CHECK_EQ_INT(got.has_cert, 0);
+	CHECK(is_iso8601(got.created));
+	CHECK_STR(got.revoked, "");
+	/* Both scopes, in a fixed order: clusters before gemeenten. */
+	CHECK_EQ_INT(got.nscopes, 2);
+	if (got.nscopes == 2) {
+		CHECK_EQ_INT(got.scopes[0].kind, SCOPE_CLUSTER);
+		CHECK_STR(got.scopes[0].value, "DUO");
+		CHECK_EQ_INT(got.scopes[1].kind, SCOPE_GEMEENTE);
+		CHECK_STR(got.scopes[1].value, "0363");
+	}
+
+	/* Unknown hash, and one differing in a single byte. */
+	CHECK_EQ_INT(store_party_by_token(st, hd, &got), STORE_NOT_FOUND);
+	CHECK_EQ_INT(store_party_by_token(st, hx, &got), STORE_NOT_FOUND);
+
+	/* The same name again: refused, and none of it is stored. */
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM party_scopes"), 2);
+	party_init(&dup, "analist-1", ROLE_ANALIST, "");
+	scope_add(&dup, SCOPE_CLUSTER, "Amstelveen-Aalsmeer");
+	scope_add(&dup, SCOPE_GEMEENTE, "0437");
+	scope_add(&dup, SCOPE_GEMEENTE, "0852");
+	CHECK_EQ_INT(store_party_add(st, &dup, hd, &idd), STORE_EXISTS);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM party_scopes"), 2);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM parties"), 2);
+	CHECK_EQ_INT(store_party_by_token(st, hd, &got), STORE_NOT_FOUND);
+
+	/* Another name with a token hash already in use: refused too. */
+	party_init(&dup, "analist-2", ROLE_ANALIST, "");
+	scope_add(&dup, SCOPE_CLUSTER, "DUO");
+	CHECK_EQ_INT(store_party_add(st, &dup, hb, &idd), STORE_EXISTS);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM party_scopes"), 2);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM parties"), 2);
+
+	/* An AGB code that is not 8 digits is refused by the schema. */
+	party_init(&dup, "zorg-b", ROLE_AANBIEDER, "1234567x");
+	CHECK_EQ_INT(store_party_add(st, &dup, hd, &idd), STORE_ERROR);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM parties"), 2);
+
+	/* A client certificate fingerprint round-trips. */
+	party_init(&c, "bergop-1", ROLE_BERGOP, "");
+	c.has_cert = 1;
+	for (i = 0; i < PARTY_CERT_HASH_LEN; i++)
+		c.cert_sha256[i] = (unsigned char)(0xf0 ^ i);
+	CHECK_EQ_INT(store_party_add(st, &c, hc, &idc), STORE_OK);
+	memset(&got, 0, sizeof(got));
+	CHECK_EQ_INT(store_party_by_token(st, hc, &got), STORE_OK);
+	CHECK_EQ_INT(got.id, idc);
+	CHECK_STR(got.name, "bergop-1");
+	CHECK_EQ_INT(got.role, ROLE_BERGOP);
+	CHECK_EQ_INT(got.has_cert, 1);
+	CHECK(memcmp(got.cert_sha256, c.cert_sha256, PARTY_CERT_HASH_LEN) ==
+	    0);
+
+	/* Revocation takes effect at once and only once. */
+	CHECK_EQ_INT(store_party_revoke(st, "zorg-a"), STORE_OK);
+	CHECK_EQ_INT(store_party_by_token(st, ha, &got), STORE_NOT_FOUND);
+	CHECK_EQ_INT(store_party_revoke(st, "zorg-a"), STORE_NOT_FOUND);
+	CHECK_EQ_INT(store_party_revoke(st, "nobody"), STORE_NOT_FOUND);
+	CHECK_EQ_INT(store_party_revoke(st, ""), STORE_NOT_FOUND);
+	CHECK_EQ_INT(store_party_by_token(st, hb, &got), STORE_OK);
+
+	/* The list: all three, revoked included, in order of creation. */
+	memset(&seen, 0, sizeof(seen));
+	CHECK_EQ_INT(store_party_list(st, list_cb, &seen), 0);
+	CHECK_EQ_INT(seen.n, 3);
+	if (seen.n == 3) {
+		CHECK_STR(seen.name[0], "zorg-a");
+		CHECK_STR(seen.name[1], "analist-1");
+		CHECK_STR(seen.name[2], "bergop-1");
+		CHECK_EQ_INT(seen.id[0], ida);
+		CHECK_EQ_INT(seen.id[1], idb);
+		CHECK_EQ_INT(seen.id[2], idc);
+		CHECK(is_iso8601(seen.revoked[0]));
+		CHECK_STR(seen.revoked[1], "");
+		CHECK_STR(seen.revoked[2], "");
+		CHECK_EQ_INT(seen.nscopes[0], 0);
+		CHECK_EQ_INT(seen.nscopes[1], 2);
+		CHECK_EQ_INT(seen.has_cert[0], 0);
+		CHECK_EQ_INT(seen.has_cert[2], 1);
+	}
+
+	/* The name of a revoked party stays taken. */
+	party_init(&dup, "zorg-a", ROLE_AANBIEDER, "12345678");
+	CHECK_EQ_INT(store_party_add(st, &dup, hd, &idd), STORE_EXISTS);
+
+	store_close(st);
+	tmp_remove(&t);
+}
+
+/* Reads path into a buffer; a missing file reads as empty. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	char	*data = NULL;
+
+	*len = 0;
+	if (util_read_file(path, FILE_MAX, &data, len) == -1) {
+		if (errno != ENOENT) {
+			perror(path);
+			exit(1);
+		}
+		return NULL;
+	}
+	return data;
+}
+
+static int
+in_file(const char *data, size_t len, const void *needle, size_t nlen)
+{
+	return data != NULL && memmem(data, len, needle, nlen) != NULL;
+}
+
+/*
+ * Where the token and its hash are: 1 each when in the db or WAL file.
+ * The random part alone is looked for too, since it is the secret.
+ */
+static void
+scan_files(const struct tmp *t, const char *token,
+    const unsigned char *hash, int *token_seen, int *hash_seen)
+{
+	char	*db, *wal;
+	size_t	 dblen, wallen;
+
+	db = slurp(t->db, &dblen);
+	wal = slurp(t->wal, &wallen);
+	*token_seen = in_file(db, dblen, token, AUTH_TOKEN_LEN) ||
+	    in_file(wal, wallen, token, AUTH_TOKEN_LEN) ||
+	    in_file(db, dblen, token + 7, AUTH_TOKEN_LEN - 7) ||
+	    in_file(wal, wallen, token + 7, AUTH_TOKEN_LEN - 7);
+	*hash_seen = in_file(db, dblen, hash, PARTY_TOKEN_HASH_LEN) ||
+	    in_file(wal, wallen, hash, PARTY_TOKEN_HASH_LEN);
+	free(db);
+	free(wal);
+}
+
+static void
+test_token_not_stored(void)
+{
+	struct tmp	 t;
+	struct store	*st;
+	struct party	 p, got;
+	char		 token[AUTH_TOKEN_LEN + 1];
+	unsigned char	 hash[PARTY_TOKEN_HASH_LEN];
+	int64_t		 id;
+	int		 token_seen, hash_seen;
+
+	tmp_make(&t);
+	st = open_or_die(t.db, 1);
+	CHECK_EQ_INT(auth_token_new(token, hash), 0);
+	party_init(&p, "zorg-geheim", ROLE_AANBIEDER, "87654321");
+	scope_add(&p, SCOPE_CLUSTER, "DUO");
+	CHECK_EQ_INT(store_party_add(st, &p, hash, &id), STORE_OK);
+	CHECK_EQ_INT(store_audit(st, id, "party.add", "{\"role\":"
+	    "\"aanbieder\"}"), 0);
+	CHECK_EQ_INT(store_party_by_token(st, hash, &got), STORE_OK);
+
+	/* While open: the committed rows are in the WAL, the token not. */
+	scan_files(&t, token, hash, &token_seen, &hash_seen);
+	CHECK_EQ_INT(token_seen, 0);
+	CHECK_EQ_INT(hash_seen, 1);
+
+	/* After close: checkpointed into the database file. */
+	store_close(st);
+	scan_files(&t, token, hash, &token_seen, &hash_seen);
+	CHECK_EQ_INT(token_seen, 0);
+	CHECK_EQ_INT(hash_seen, 1);
+	tmp_remove(&t);
+}
+
+static void
+test_audit(void)
+{
+	struct tmp	 t;
+	struct store	*st;
+	struct party	 p;
+	unsigned char	 hash[PARTY_TOKEN_HASH_LEN];
+	char		 buf[128], sql[128];
+	int64_t		 id = 0;
+
+	memset(hash, 0x42, sizeof(hash));
+	tmp_make(&t);
+	st = open_or_die(t.db, 1);
+	CHECK_EQ_INT(store_ping(st), 0);
+	party_init(&p, "zorg-a", ROLE_AANBIEDER, "12345678");
+	CHECK_EQ_INT(store_party_add(st, &p, hash, &id), STORE_OK);
+
+	CHECK_EQ_INT(store_audit_count(st, "party.add"), 0);
+	CHECK_EQ_INT(store_audit(st, 0, "party.add", NULL), 0);
+	CHECK_EQ_INT(store_audit_count(st, "party.add"), 1);
+	CHECK_EQ_INT(store_audit(st, id, "party.add", "{\"n\":2}"), 0);
+	CHECK_EQ_INT(store_audit_count(st, "party.add"), 2);
+	CHECK_EQ_INT(store_audit(st, id, "upload", NULL), 0);
+	CHECK_EQ_INT(store_audit_count(st, "party.add"), 2);
+	CHECK_EQ_INT(store_audit_count(st, "upload"), 1);
+	CHECK_EQ_INT(store_audit_count(st, "party.revoke"), 0);
+
+	/* party_id 0 is stored as NULL; a real one as itself. */
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM audit"), 3);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM audit"
+	    " WHERE party_id IS NULL"), 1);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM audit"
+	    " WHERE party_id IS NULL AND detail IS NULL"
+	    " AND action = 'party.add'"), 1);
+	util_fmt(sql, sizeof(sql), "SELECT count(*) FROM audit"
+	    " WHERE party_id = %lld", (long long)id);
+	CHECK_EQ_INT(raw_int(t.db, sql), 2);
+	raw_text(t.db, "SELECT detail FROM audit WHERE detail IS NOT NULL",
+	    buf, sizeof(buf));
+	CHECK_STR(buf, "{\"n\":2}");
+	raw_text(t.db, "SELECT at FROM audit ORDER BY id LIMIT 1", buf,
+	    sizeof(buf));
+	CHECK(is_iso8601(buf));
+
+	/*
+	 * foreign_keys is on in the store's connection: an audit row for a
+	 * party that does not exist is refused.
+	 */
+	CHECK_EQ_INT(store_audit(st, id + 1000, "upload", NULL), -1);
+	CHECK_EQ_INT(store_audit_count(st, "upload"), 1);
+	CHECK_EQ_INT(store_ping(st), 0);
+
+	store_close(st);
+	tmp_remove(&t);
+}
+
+/* Two handles on one file: what one writes, the other reads at once. */
+static void
+test_two_handles(void)
+{
+	struct tmp	 t;
+	struct store	*w, *r;
+	struct party	 p, got;
+	unsigned char	 hash[PARTY_TOKEN_HASH_LEN];
+	int64_t		 id;
+
+	memset(hash, 0x77, sizeof(hash));
+	tmp_make(&t);
+	w = open_or_die(t.db, 1);
+	r = open_or_die(t.db, 0);
+	CHECK_EQ_INT(store_party_by_token(r, hash, &got), STORE_NOT_FOUND);
+	party_init(&p, "monitor-1", ROLE_MONITOR, "");
+	CHECK_EQ_INT(store_party_add(w, &p, hash, &id), STORE_OK);
+	CHECK_EQ_INT(store_party_by_token(r, hash, &got), STORE_OK);
+	CHECK_STR(got.name, "monitor-1");
+	CHECK_EQ_INT(got.role, ROLE_MONITOR);
+	CHECK_EQ_INT(store_party_revoke(r, "monitor-1"), STORE_OK);
+	CHECK_EQ_INT(store_party_by_token(w, hash, &got), STORE_NOT_FOUND);
+	store_close(r);
+	store_close(w);
+	tmp_remove(&t);
+}
+
+int
+main(void)
+{
+	test_open_missing();
+	test_open_create();
+	test_open_not_a_database();
+	test_newer_schema();
+	test_bind_key();
+	test_roles();
+	test_parties();
+	test_token_not_stored();
+	test_audit();
+	test_two_handles();
+	return test_done("store");
+}
