@@ -7,7 +7,21 @@
 
 #include "http_server.h"
 
-/* Every route of the daemon, terminated by an entry with method NULL. */
-extern const struct http_route api_routes[];
+#define ROLES_ANY	(ROLE_BIT(ROLE_AANBIEDER) | ROLE_BIT(ROLE_BERGOP) | \
+	ROLE_BIT(ROLE_BERICHTENVERKEER) | ROLE_BIT(ROLE_ANALIST) | \
+	ROLE_BIT(ROLE_MONITOR))
+#define ROLES_UPLOADERS	(ROLE_BIT(ROLE_AANBIEDER) | ROLE_BIT(ROLE_BERGOP) | \
+	ROLE_BIT(ROLE_BERICHTENVERKEER))
+
+/*
+ * Every route of the daemon, terminated by an entry with method NULL;
+ * api_routes_init() assembles it from the families below.
+ */
+extern const struct http_route *api_routes;
+void	api_routes_init(void);
+
+/* The families, each terminated by an entry with method NULL. */
+extern const struct http_route api_basic_routes[];
+extern const struct http_route api_scores_routes[];
 
 #endif

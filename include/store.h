@@ -19,7 +19,7 @@
 
 #include "config.h"
 
-#define STORE_SCHEMA_VERSION	1
+#define STORE_SCHEMA_VERSION	2
 #define STORE_DB_NAME		"sorttp.db"
 #define STORE_BUSY_TIMEOUT_MS	10000
 
@@ -120,5 +120,87 @@ int64_t	store_audit_count(struct store *, const char *action);
 
 /* A trivial query, for /healthz. Returns 0 when the database answers. */
 int	store_ping(struct store *);
+
+/*
+ * Uploads. An upload is one transaction on a connection of its own, so a
+ * long upload never holds up authentication or other reads; SQLite lets
+ * one writer at a time, so a second upload waits for the first (up to
+ * STORE_UPLOAD_WAIT_MS). Rows are written as they are parsed; the receipt
+ * row is written first and completed at commit, and a failed or
+ * duplicate upload rolls everything back.
+ */
+#define STORE_UPLOAD_WAIT_MS	(300 * 1000)
+#define STORE_PUBLIC_ID_LEN	18	/* "u_" + 16 hex */
+#define STORE_BODY_MAC_LEN	32
+
+struct store_receipt {
+	char		 upload_id[STORE_PUBLIC_ID_LEN + 1];
+	char		 kind[16];
+	int64_t		 rows;
+	char		 created[21];
+};
+
+/*
+ * One scores row, pseudonymised and minimised. Pseudonym bytes are taken
+ * big-endian into signed 64-bit integers (store_ps64).
+ */
+struct score_rec {
+	int64_t		 traj;		/* bytes 0-7 of the toewijzing ps */
+	int64_t		 traj_chk;	/* its bytes 8-15 */
+	int64_t		 client;	/* bytes 0-7 of the BSN ps */
+	unsigned	 key_version;
+	int		 agb;
+	int		 gemeente;
+	int		 meetdatum;	/* yyyymmdd */
+	int		 meetmoment;	/* 1 begin, 2 tussen, 3 eind */
+	int		 has_gas;
+	double		 gas_t;
+	int		 doelen;
+	int		 doelen_behaald;
+	int		 probleemafname;	/* 0 = absent */
+	int		 zonder_hulp;		/* -1 = absent */
+	int		 productcategorie;	/* 0 = absent */
+	int		 leeftijd;		/* -1 = absent */
+	int		 geslacht;		/* -1 = absent */
+};
+
+struct store_upload;
+
+/* Bytes 8*i .. 8*i+7 of a pseudonym as a signed 64-bit integer. */
+int64_t	store_ps64(const unsigned char *ps, int i);
+
+/* A new upload of kind ("scores", ...) on its own connection to st's file. */
+int	store_upload_new(struct store *st, int64_t party_id, const char *kind,
+	    struct store_upload **out, char *err, size_t errlen);
+
+/*
+ * Stores a scores row. A row with the same trajectory, aanbieder,
+ * meetdatum and meetmoment as one of an earlier upload replaces it (a
+ * correction). Returns 0, 1 when this upload already had such a row, or
+ * -1 on a database fault.
+ */
+int	store_upload_score(struct store_upload *, const struct score_rec *);
+
+/*
+ * Completes the upload: records its body MAC and row count, audits it and
+ * commits. STORE_EXISTS: the same party sent the same body before; nothing
+ * was stored, and *out holds the original receipt.
+ */
+enum store_result store_upload_commit(struct store_upload *,
+	    const unsigned char body_mac[STORE_BODY_MAC_LEN], int64_t rows,
+	    struct store_receipt *out);
+
+/* Rolls back (if needed) and frees. NULL is a no-op. */
+void	store_upload_free(struct store_upload *);
+
+/* The party's own receipts, newest first, and one by its public id. */
+int	store_receipts(struct store *, int64_t party_id,
+	    int (*fn)(const struct store_receipt *, void *), void *arg);
+enum store_result store_receipt_get(struct store *, int64_t party_id,
+	    const char *upload_id, struct store_receipt *out);
+
+/* A party by name (for `sorttp import --as NAME`); active parties only. */
+enum store_result store_party_by_name(struct store *, const char *name,
+	    struct party *out);
 
 #endif

@@ -8,11 +8,8 @@
 
 #include "api.h"
 #include "auth.h"
+#include "log.h"
 #include "metrics.h"
-
-#define ROLES_ANY	(ROLE_BIT(ROLE_AANBIEDER) | ROLE_BIT(ROLE_BERGOP) | \
-	ROLE_BIT(ROLE_BERICHTENVERKEER) | ROLE_BIT(ROLE_ANALIST) | \
-	ROLE_BIT(ROLE_MONITOR))
 
 /* Answers 200 when the database answers, 503 otherwise. No auth. */
 static void
@@ -81,7 +78,7 @@ metrics(struct http_request *r, struct http_reply *rep)
 	    text, len);
 }
 
-const struct http_route api_routes[] = {
+const struct http_route api_basic_routes[] = {
 	{ "GET", "/healthz", 0, "/healthz", 0, -1, NULL,
 	    NULL, NULL, healthz, NULL },
 	{ "GET", "/v1/whoami", 0, "/v1/whoami", ROLES_ANY, -1, NULL,
@@ -90,3 +87,26 @@ const struct http_route api_routes[] = {
 	    NULL, NULL, metrics, NULL },
 	{ NULL, NULL, 0, NULL, 0, -1, NULL, NULL, NULL, NULL, NULL }
 };
+
+static struct http_route	all_routes[METRICS_ROUTES_MAX + 1];
+const struct http_route		*api_routes = all_routes;
+
+/* Concatenates the families into one table; fatal when it overflows. */
+void
+api_routes_init(void)
+{
+	static const struct http_route *const families[] = {
+		api_basic_routes, api_scores_routes,
+	};
+	const struct http_route	*f;
+	size_t			 i, n = 0;
+
+	for (i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+		for (f = families[i]; f->method != NULL; f++) {
+			if (n == METRICS_ROUTES_MAX)
+				fatal("too many routes");
+			all_routes[n++] = *f;
+		}
+	}
+	memset(&all_routes[n], 0, sizeof(all_routes[n]));
+}

@@ -189,6 +189,7 @@ cmd_serve(int argc, char **argv)
 	env.pseudo = pc;
 	env.data_dir = dir;
 	env.started_ns = util_now_ns();
+	api_routes_init();
 	if (http_server_start(&srv, &env, api_routes, listen, cert, key, ca,
 	    err, sizeof(err)) == -1) {
 		log_error("%s", err);

@@ -417,8 +417,13 @@ gate(struct http_request *r, const char *url, const char *method)
 	return body_gate(r, rep);
 }
 
+/*
+ * Queues r->reply. With keep set the reply's body is copied, so that when
+ * libmicrohttpd refuses the response (it may, in the middle of a body)
+ * the reply is still there to send later.
+ */
 static enum MHD_Result
-queue_reply(struct http_request *r)
+queue_reply_mode(struct http_request *r, int keep)
 {
 	static const char	 empty[] = "";
 	struct http_reply	*rep = &r->reply;
@@ -429,8 +434,8 @@ queue_reply(struct http_request *r)
 		http_reply_error(rep, 500, "internal", "no answer");
 	if (rep->body != NULL) {
 		resp = MHD_create_response_from_buffer(rep->len, rep->body,
-		    MHD_RESPMEM_MUST_FREE);
-		if (resp != NULL)
+		    keep ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_MUST_FREE);
+		if (resp != NULL && !keep)
 			rep->body = NULL;	/* now owned by resp */
 	} else
 		resp = MHD_create_response_from_buffer(0, (void *)(uintptr_t)
@@ -459,6 +464,12 @@ queue_reply(struct http_request *r)
 		r->bytes_out = rep->len;
 	}
 	return ret;
+}
+
+static enum MHD_Result
+queue_reply(struct http_request *r)
+{
+	return queue_reply_mode(r, 0);
 }
 
 static enum MHD_Result
@@ -509,12 +520,17 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			    &r->reply) == -1)
 				r->state = REQ_DISCARD;
 		}
+		if (r->state != REQ_DISCARD)
+			return MHD_YES;
 		/*
-		 * The answer is decided. A client that keeps sending is cut
-		 * off after a bounded amount rather than read forever.
+		 * The answer is decided. Send it now if libmicrohttpd lets
+		 * us (it then skips the rest of the body); otherwise read on
+		 * and answer at the end, but cut off a client that keeps
+		 * sending after a bounded amount rather than read for ever.
 		 */
-		if (r->state == REQ_DISCARD &&
-		    r->body_len > r->body_limit + HTTP_DISCARD_MAX)
+		if (queue_reply_mode(r, 1) == MHD_YES)
+			return MHD_YES;
+		if (r->body_len > r->body_limit + HTTP_DISCARD_MAX)
 			return MHD_NO;
 		return MHD_YES;
 	}

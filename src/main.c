@@ -30,6 +30,9 @@ static const char main_usage[] =
 	"  serve --data DIR             run the HTTPS daemon\n"
 	"  party add|list|revoke        manage the parties that may call the "
 	"API\n"
+	"  import scores FILE... --as PARTY --data DIR\n"
+	"                               ingest files offline, as the API "
+	"would\n"
 	"  check-config [--config FILE] validate configuration and reference "
 	"data\n"
 	"\n"
@@ -133,5 +136,7 @@ main(int argc, char **argv)
 		return cmd_party(argc, argv);
 	if (strcmp(cmd, "check-config") == 0)
 		return cmd_check_config(argc, argv);
+	if (strcmp(cmd, "import") == 0)
+		return cmd_import(argc, argv);
 	return cmd_usage_error(&main_help, "unknown command '%s'", cmd);
 }

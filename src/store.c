@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "store.h"
+#include "store_impl.h"
 #include "util.h"
 
 /*
@@ -75,6 +76,39 @@ static const char *const store_migrations[] = {
 	"  detail TEXT"
 	");"
 	"CREATE INDEX audit_action ON audit(action);",
+
+	/*
+	 * 1 -> 2: scores (GAS, probleemafname). One row per trajectory
+	 * measurement; a trajectory is a toewijzing at one aanbieder. The
+	 * table is its own unique key (WITHOUT ROWID: one B-tree, not a
+	 * table and an index). traj holds the first 8 bytes of the
+	 * toewijzing pseudonym and traj_chk the next 8, so a collision in
+	 * traj is detected, never merged; client holds 8 bytes of the BSN
+	 * pseudonym, enough to count distinct clients. Only derived values
+	 * are kept: the T-score and goal counts, not the goals; an age
+	 * band, not the birth date. upload_id is uploads.id, written only by
+	 * the transaction that wrote that receipt.
+	 */
+	"CREATE TABLE scores ("
+	"  traj INTEGER NOT NULL,"
+	"  agb INTEGER NOT NULL,"
+	"  meetdatum INTEGER NOT NULL,"
+	"  meetmoment INTEGER NOT NULL CHECK (meetmoment BETWEEN 1 AND 3),"
+	"  traj_chk INTEGER NOT NULL,"
+	"  client INTEGER NOT NULL,"
+	"  key_version INTEGER NOT NULL,"
+	"  gemeente INTEGER NOT NULL,"
+	"  gas_t REAL,"
+	"  doelen INTEGER NOT NULL,"
+	"  doelen_behaald INTEGER NOT NULL,"
+	"  probleemafname INTEGER CHECK (probleemafname BETWEEN 1 AND 3),"
+	"  zonder_hulp INTEGER CHECK (zonder_hulp IN (0, 1)),"
+	"  productcategorie INTEGER,"
+	"  leeftijd INTEGER CHECK (leeftijd BETWEEN 0 AND 3),"
+	"  geslacht INTEGER CHECK (geslacht BETWEEN 0 AND 2),"
+	"  upload_id INTEGER NOT NULL,"
+	"  PRIMARY KEY (traj, agb, meetdatum, meetmoment)"
+	") WITHOUT ROWID;",
 };
 
 enum stmt_id {
@@ -89,8 +123,12 @@ enum stmt_id {
 	ST_META_GET,
 	ST_META_PUT,
 	ST_PING,
+	ST_PARTY_BY_NAME,
 	ST__COUNT
 };
+
+_Static_assert(ST__COUNT <= sizeof(((struct store *)0)->stmt) /
+    sizeof(sqlite3_stmt *), "struct store has too few statement slots");
 
 static const char *const stmt_sql[ST__COUNT] = {
 	[ST_PARTY_INSERT] =
@@ -118,6 +156,9 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_META_GET] = "SELECT value FROM meta WHERE key = ?1",
 	[ST_META_PUT] = "INSERT INTO meta (key, value) VALUES (?1, ?2)",
 	[ST_PING] = "SELECT 1",
+	[ST_PARTY_BY_NAME] =
+	    "SELECT id, name, role, agb, cert_sha256, created_at"
+	    " FROM parties WHERE name = ?1 AND revoked_at IS NULL",
 };
 
 static const char *const role_names[ROLE__COUNT] = {
@@ -128,11 +169,6 @@ static const char *const role_names[ROLE__COUNT] = {
 	[ROLE_MONITOR] = "monitor",
 };
 
-struct store {
-	sqlite3		*db;
-	sqlite3_stmt	*stmt[ST__COUNT];
-	pthread_mutex_t	 lock;
-};
 
 const char *
 store_role_name(enum role r)
@@ -156,7 +192,7 @@ store_role_parse(const char *s, enum role *out)
 	return -1;
 }
 
-static int
+int
 store_exec(struct store *st, const char *sql, char *err, size_t errlen)
 {
 	char	*msg = NULL;
@@ -230,6 +266,18 @@ static const char store_pragmas[] =
 	"PRAGMA foreign_keys = ON;"
 	"PRAGMA trusted_schema = OFF;";
 
+/*
+ * Process-wide SQLite settings, before the first connection: no memory
+ * statistics (they take a global mutex on every allocation).
+ */
+static pthread_once_t	store_once = PTHREAD_ONCE_INIT;
+
+static void
+store_global_init(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int
 store_open(const char *path, int create, struct store **out, char *err,
     size_t errlen)
@@ -239,6 +287,7 @@ store_open(const char *path, int create, struct store **out, char *err,
 	mode_t		 old;
 	int		 flags, rc, i;
 
+	pthread_once(&store_once, store_global_init);
 	if (!create && stat(path, &sb) == -1) {
 		util_fmt(err, errlen, "database %s: %s (run 'sorttp init' "
 		    "first)", path, strerror(errno));
@@ -249,6 +298,10 @@ store_open(const char *path, int create, struct store **out, char *err,
 		return -1;
 	}
 	pthread_mutex_init(&st->lock, NULL);
+	if (util_fmt(st->path, sizeof(st->path), "%s", path) == -1) {
+		util_fmt(err, errlen, "database path too long");
+		goto fail;
+	}
 	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
 	    SQLITE_OPEN_NOFOLLOW | (create ? SQLITE_OPEN_CREATE : 0);
 	old = umask(077);	/* the database, its WAL and SHM: 0600 */
@@ -664,6 +717,30 @@ store_ping(struct store *st)
 	pthread_mutex_lock(&st->lock);
 	s = stmt_get(st, ST_PING);
 	ret = sqlite3_step(s) == SQLITE_ROW ? 0 : -1;
+	sqlite3_reset(s);
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
+enum store_result
+store_party_by_name(struct store *st, const char *name, struct party *out)
+{
+	enum store_result	 ret = STORE_ERROR;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	pthread_mutex_lock(&st->lock);
+	s = stmt_get(st, ST_PARTY_BY_NAME);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE)
+		ret = STORE_NOT_FOUND;
+	else if (rc != SQLITE_ROW)
+		log_db_error(st, "look up party");
+	else if (party_from_row(s, out) == 0) {
+		sqlite3_reset(s);
+		ret = load_scopes(st, out) == 0 ? STORE_OK : STORE_ERROR;
+	}
 	sqlite3_reset(s);
 	pthread_mutex_unlock(&st->lock);
 	return ret;

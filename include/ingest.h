@@ -1,0 +1,52 @@
+/*
+ * Ingest: the one code path from upload bytes to stored, pseudonymised
+ * records, shared by the HTTP endpoints and `sorttp import`. It feeds the
+ * parser as bytes arrive, pseudonymises every valid row in memory, writes
+ * it inside the upload's transaction, and produces the answer (status and
+ * JSON body) that both front ends print.
+ */
+#ifndef SORTTP_INGEST_H
+#define SORTTP_INGEST_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "store.h"
+
+struct cJSON;
+struct pseudo_ctx;
+
+struct ingest_answer {
+	unsigned	 status;	/* 200, 201, 400, 413, 422, 500, 503 */
+	struct cJSON	*body;		/* owned by the caller after finish */
+};
+
+struct ingest_scores;
+
+/* A new scores upload by party p. NULL when out of resources. */
+struct ingest_scores *ingest_scores_new(const struct config *,
+	    struct store *, struct pseudo_ctx *, const struct party *p);
+
+/*
+ * Feeds the next bytes. Returns 0 to go on, or -1 when the answer is
+ * decided already (the rest of the body need not be read): finish then
+ * gives it.
+ */
+int	ingest_scores_feed(struct ingest_scores *, const char *, size_t);
+
+/* The body is complete: validate to the end, commit, and answer. */
+void	ingest_scores_finish(struct ingest_scores *, struct ingest_answer *);
+
+/* Rows accepted so far (for logs and progress). */
+long long ingest_scores_rows(const struct ingest_scores *);
+
+void	ingest_scores_free(struct ingest_scores *);
+
+/* {"error": code, "message": message} */
+struct cJSON *ingest_error_json(const char *code, const char *message);
+
+/* The receipt JSON: upload_id, rows, sha256 (when given), duplicate. */
+struct cJSON *ingest_receipt_json(const struct store_receipt *,
+	    const char *sha256_hex, int duplicate);
+
+#endif

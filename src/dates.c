@@ -1,0 +1,121 @@
+/*
+ * Date parsing and the age computation used for minimisation.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "dates.h"
+#include "util.h"
+
+int
+date_valid(int y, int m, int d)
+{
+	static const int	days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+				    31, 30, 31 };
+	int			leap;
+
+	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
+		return 0;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return d <= days[m - 1] + (m == 2 && leap);
+}
+
+/* Digits s[0..len) as a number; -1 when empty or not all digits. */
+static int
+digits(const char *s, size_t len)
+{
+	long long	v;
+
+	if (len == 0 || !util_all_digits(s, len) ||
+	    util_memtonum(s, len, 0, 9999, &v) == -1)
+		return -1;
+	return (int)v;
+}
+
+static int
+make(int y, int m, int d, int *ymd)
+{
+	if (!date_valid(y, m, d))
+		return -1;
+	*ymd = y * 10000 + m * 100 + d;
+	return 0;
+}
+
+int
+date_parse_iso(const char *s, size_t len, int *ymd)
+{
+	if (len != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	return make(digits(s, 4), digits(s + 5, 2), digits(s + 8, 2), ymd);
+}
+
+int
+date_parse(const char *s, size_t len, int *ymd)
+{
+	size_t	a, b;
+	char	sep;
+
+	if (date_parse_iso(s, len, ymd) == 0)
+		return 0;
+	/* D-M-YYYY, DD-MM-YYYY, with '-' or '/'. */
+	for (a = 0; a < len && s[a] >= '0' && s[a] <= '9'; a++)
+		;
+	if (a < 1 || a > 2 || a == len)
+		return -1;
+	sep = s[a];
+	if (sep != '-' && sep != '/')
+		return -1;
+	for (b = a + 1; b < len && s[b] >= '0' && s[b] <= '9'; b++)
+		;
+	if (b - a - 1 < 1 || b - a - 1 > 2 || b == len || s[b] != sep ||
+	    len - b - 1 != 4)
+		return -1;
+	return make(digits(s + b + 1, 4), digits(s + a + 1, b - a - 1),
+	    digits(s, a), ymd);
+}
+
+int
+date_today(time_t now)
+{
+	struct tm	tm;
+	time_t		t = now + 2 * 3600;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		return 0;
+	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 +
+	    tm.tm_mday;
+}
+
+int
+date_age(int birth, int date)
+{
+	int	age;
+
+	if (date < birth)
+		return -1;
+	age = date / 10000 - birth / 10000;
+	if (date % 10000 < birth % 10000)
+		age--;
+	return age;
+}
+
+int
+date_age_band(int age)
+{
+	if (age <= 3)
+		return 0;
+	if (age <= 11)
+		return 1;
+	if (age <= 17)
+		return 2;
+	return 3;
+}
+
+void
+date_format(int ymd, char out[11])
+{
+	if (util_fmt(out, 11, "%04d-%02d-%02d", ymd / 10000,
+	    ymd / 100 % 100, ymd % 100) == -1)
+		memcpy(out, "0000-00-00", 11);
+}

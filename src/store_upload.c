@@ -1,0 +1,390 @@
+/*
+ * Uploads: one transaction per upload on a connection of its own, the
+ * receipts, and the scores rows.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+#include <sqlite3.h>
+
+#include "log.h"
+#include "store.h"
+#include "store_impl.h"
+#include "util.h"
+
+/* Page cache of an upload connection: big enough for the key index. */
+#define UPLOAD_CACHE_KIB	(48 * 1024)
+
+enum up_stmt {
+	UP_RECEIPT_NEW,
+	UP_SCORE,
+	UP_RECEIPT_DONE,
+	UP_RECEIPT_FIND,
+	UP_AUDIT,
+	UP__COUNT
+};
+
+static const char *const up_sql[UP__COUNT] = {
+	[UP_RECEIPT_NEW] =
+	    "INSERT INTO uploads (public_id, party_id, kind, body_mac, rows,"
+	    " key_version, created_at) VALUES (?1, ?2, ?3, ?4, 0, 0, ?5)",
+	/*
+	 * A row of an earlier upload with the same key is a correction and
+	 * is replaced; a row of this upload (same upload_id), or a 64-bit
+	 * collision of another trajectory (traj_chk differs), changes
+	 * nothing, which the caller sees as changes() == 0.
+	 */
+	[UP_SCORE] =
+	    "INSERT INTO scores (traj, agb, meetdatum, meetmoment, traj_chk,"
+	    " client, key_version, gemeente, gas_t, doelen, doelen_behaald,"
+	    " probleemafname, zonder_hulp, productcategorie, leeftijd,"
+	    " geslacht, upload_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+	    " ON CONFLICT (traj, agb, meetdatum, meetmoment) DO UPDATE SET"
+	    " client = excluded.client, key_version = excluded.key_version,"
+	    " gemeente = excluded.gemeente, gas_t = excluded.gas_t,"
+	    " doelen = excluded.doelen,"
+	    " doelen_behaald = excluded.doelen_behaald,"
+	    " probleemafname = excluded.probleemafname,"
+	    " zonder_hulp = excluded.zonder_hulp,"
+	    " productcategorie = excluded.productcategorie,"
+	    " leeftijd = excluded.leeftijd, geslacht = excluded.geslacht,"
+	    " upload_id = excluded.upload_id"
+	    " WHERE scores.upload_id <> excluded.upload_id"
+	    " AND scores.traj_chk = excluded.traj_chk",
+	[UP_RECEIPT_DONE] =
+	    "UPDATE uploads SET body_mac = ?2, rows = ?3, key_version = ?4"
+	    " WHERE id = ?1",
+	[UP_RECEIPT_FIND] =
+	    "SELECT public_id, kind, rows, created_at FROM uploads"
+	    " WHERE party_id = ?1 AND kind = ?2 AND body_mac = ?3",
+	[UP_AUDIT] =
+	    "INSERT INTO audit (at, party_id, action, detail)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+};
+
+struct store_upload {
+	struct store	*st;		/* this upload's own connection */
+	sqlite3_stmt	*stmt[UP__COUNT];
+	int64_t		 party_id;
+	char		 kind[16];
+	int64_t		 id;		/* uploads.id once begun */
+	char		 public_id[STORE_PUBLIC_ID_LEN + 1];
+	unsigned	 key_version;
+	int		 in_tx;
+	int		 committed;
+};
+
+int
+store_upload_new(struct store *st, int64_t party_id, const char *kind,
+    struct store_upload **out, char *err, size_t errlen)
+{
+	struct store_upload	*up;
+	char			 sql[128];
+	int			 i;
+
+	if ((up = calloc(1, sizeof(*up))) == NULL) {
+		util_fmt(err, errlen, "out of memory");
+		return -1;
+	}
+	up->party_id = party_id;
+	if (util_fmt(up->kind, sizeof(up->kind), "%s", kind) == -1 ||
+	    store_open(st->path, 0, &up->st, err, errlen) == -1)
+		goto fail;
+	sqlite3_busy_timeout(up->st->db, STORE_UPLOAD_WAIT_MS);
+	/*
+	 * No checkpoint inside the commit: store_upload_free checkpoints
+	 * once the answer has been sent, so the client does not wait for it.
+	 */
+	if (util_fmt(sql, sizeof(sql), "PRAGMA cache_size = -%d;"
+	    "PRAGMA wal_autocheckpoint = 0", UPLOAD_CACHE_KIB) == -1 ||
+	    store_exec(up->st, sql, err, errlen) == -1)
+		goto fail;
+	for (i = 0; i < UP__COUNT; i++) {
+		if (sqlite3_prepare_v3(up->st->db, up_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &up->stmt[i], NULL) !=
+		    SQLITE_OK) {
+			util_fmt(err, errlen, "database: %s",
+			    sqlite3_errmsg(up->st->db));
+			goto fail;
+		}
+	}
+	*out = up;
+	return 0;
+fail:
+	store_upload_free(up);
+	return -1;
+}
+
+/*
+ * Starts the transaction and writes the receipt row, with a random
+ * placeholder MAC that commit replaces. Called at the first row, so a
+ * file that fails early never takes the write lock.
+ */
+static int
+upload_begin(struct store_upload *up)
+{
+	sqlite3_stmt	*s = up->stmt[UP_RECEIPT_NEW];
+	unsigned char	 rnd[8], placeholder[STORE_BODY_MAC_LEN];
+	char		 now[21];
+
+	if (store_exec(up->st, "BEGIN IMMEDIATE", NULL, 0) == -1) {
+		log_error("database: cannot start an upload: %s",
+		    sqlite3_errmsg(up->st->db));
+		return -1;
+	}
+	up->in_tx = 1;
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1 ||
+	    RAND_bytes(placeholder, sizeof(placeholder)) != 1)
+		return -1;
+	memcpy(up->public_id, "u_", 2);
+	util_hex(rnd, sizeof(rnd), up->public_id + 2);
+	util_utc_iso8601(now);
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, up->public_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, up->party_id);
+	sqlite3_bind_text(s, 3, up->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 4, placeholder, sizeof(placeholder),
+	    SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 5, now, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		log_error("database: receipt: %s", sqlite3_errmsg(up->st->db));
+		sqlite3_reset(s);
+		return -1;
+	}
+	sqlite3_reset(s);
+	up->id = sqlite3_last_insert_rowid(up->st->db);
+	return 0;
+}
+
+int64_t
+store_ps64(const unsigned char *ps, int i)
+{
+	uint64_t	v = 0;
+	int		k;
+
+	for (k = 0; k < 8; k++)
+		v = v << 8 | ps[8 * i + k];
+	return (int64_t)v;
+}
+
+static void
+bind_opt(sqlite3_stmt *s, int i, int v, int absent)
+{
+	if (v == absent)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int(s, i, v);
+}
+
+int
+store_upload_score(struct store_upload *up, const struct score_rec *r)
+{
+	sqlite3_stmt	*s = up->stmt[UP_SCORE];
+	int		 rc;
+
+	if (!up->in_tx && upload_begin(up) == -1)
+		return -1;
+	up->key_version = r->key_version;
+	sqlite3_bind_int64(s, 1, r->traj);
+	sqlite3_bind_int(s, 2, r->agb);
+	sqlite3_bind_int(s, 3, r->meetdatum);
+	sqlite3_bind_int(s, 4, r->meetmoment);
+	sqlite3_bind_int64(s, 5, r->traj_chk);
+	sqlite3_bind_int64(s, 6, r->client);
+	sqlite3_bind_int(s, 7, (int)r->key_version);
+	sqlite3_bind_int(s, 8, r->gemeente);
+	if (r->has_gas)
+		sqlite3_bind_double(s, 9, r->gas_t);
+	else
+		sqlite3_bind_null(s, 9);
+	sqlite3_bind_int(s, 10, r->doelen);
+	sqlite3_bind_int(s, 11, r->doelen_behaald);
+	bind_opt(s, 12, r->probleemafname, 0);
+	bind_opt(s, 13, r->zonder_hulp, -1);
+	bind_opt(s, 14, r->productcategorie, 0);
+	bind_opt(s, 15, r->leeftijd, -1);
+	bind_opt(s, 16, r->geslacht, -1);
+	sqlite3_bind_int64(s, 17, up->id);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		log_error("database: scores row: %s",
+		    sqlite3_errmsg(up->st->db));
+		return -1;
+	}
+	return sqlite3_changes(up->st->db) == 0 ? 1 : 0;
+}
+
+static int
+receipt_from_row(sqlite3_stmt *s, struct store_receipt *out)
+{
+	const char	*id, *kind, *created;
+
+	id = (const char *)sqlite3_column_text(s, 0);
+	kind = (const char *)sqlite3_column_text(s, 1);
+	created = (const char *)sqlite3_column_text(s, 3);
+	memset(out, 0, sizeof(*out));
+	if (id == NULL || kind == NULL || created == NULL ||
+	    util_fmt(out->upload_id, sizeof(out->upload_id), "%s", id) ||
+	    util_fmt(out->kind, sizeof(out->kind), "%s", kind) ||
+	    util_fmt(out->created, sizeof(out->created), "%s", created))
+		return -1;
+	out->rows = sqlite3_column_int64(s, 2);
+	return 0;
+}
+
+/* The receipt of an earlier upload of the same body, on this connection. */
+static enum store_result
+find_duplicate(struct store_upload *up, const unsigned char *mac,
+    struct store_receipt *out)
+{
+	sqlite3_stmt		*s = up->stmt[UP_RECEIPT_FIND];
+	enum store_result	 ret = STORE_ERROR;
+	int			 rc;
+
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, up->party_id);
+	sqlite3_bind_text(s, 2, up->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 3, mac, STORE_BODY_MAC_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE)
+		ret = STORE_NOT_FOUND;
+	else if (rc == SQLITE_ROW && receipt_from_row(s, out) == 0)
+		ret = STORE_EXISTS;
+	sqlite3_reset(s);
+	return ret;
+}
+
+static int
+audit_upload(struct store_upload *up, int64_t rows)
+{
+	sqlite3_stmt	*s = up->stmt[UP_AUDIT];
+	char		 now[21], action[32], detail[96];
+	int		 rc;
+
+	util_utc_iso8601(now);
+	util_fmt(action, sizeof(action), "upload_%s", up->kind);
+	util_fmt(detail, sizeof(detail), "{\"upload_id\":\"%s\",\"rows\":%lld}",
+	    up->public_id, (long long)rows);
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, up->party_id);
+	sqlite3_bind_text(s, 3, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, detail, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+enum store_result
+store_upload_commit(struct store_upload *up,
+    const unsigned char body_mac[STORE_BODY_MAC_LEN], int64_t rows,
+    struct store_receipt *out)
+{
+	sqlite3_stmt		*s = up->stmt[UP_RECEIPT_DONE];
+	enum store_result	 dup;
+	int			 rc;
+
+	if (!up->in_tx && upload_begin(up) == -1)
+		return STORE_ERROR;
+	/* Inside the transaction, so two equal uploads cannot both land. */
+	dup = find_duplicate(up, body_mac, out);
+	if (dup != STORE_NOT_FOUND) {
+		store_exec(up->st, "ROLLBACK", NULL, 0);
+		up->in_tx = 0;
+		return dup;
+	}
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, up->id);
+	sqlite3_bind_blob(s, 2, body_mac, STORE_BODY_MAC_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, rows);
+	sqlite3_bind_int(s, 4, (int)up->key_version);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE || audit_upload(up, rows) == -1 ||
+	    store_exec(up->st, "COMMIT", NULL, 0) == -1) {
+		log_error("database: cannot commit an upload: %s",
+		    sqlite3_errmsg(up->st->db));
+		return STORE_ERROR;
+	}
+	up->in_tx = 0;
+	up->committed = 1;
+	memset(out, 0, sizeof(*out));
+	memcpy(out->upload_id, up->public_id, sizeof(out->upload_id));
+	util_fmt(out->kind, sizeof(out->kind), "%s", up->kind);
+	out->rows = rows;
+	util_utc_iso8601(out->created);
+	return STORE_OK;
+}
+
+void
+store_upload_free(struct store_upload *up)
+{
+	int	i;
+
+	if (up == NULL)
+		return;
+	if (up->in_tx)
+		store_exec(up->st, "ROLLBACK", NULL, 0);
+	else if (up->committed &&
+	    store_exec(up->st, "PRAGMA wal_checkpoint(PASSIVE)", NULL, 0) == -1)
+		log_warn("database: checkpoint after upload failed");
+	for (i = 0; i < UP__COUNT; i++)
+		sqlite3_finalize(up->stmt[i]);
+	store_close(up->st);
+	free(up);
+}
+
+int
+store_receipts(struct store *st, int64_t party_id,
+    int (*fn)(const struct store_receipt *, void *), void *arg)
+{
+	struct store_receipt	 r;
+	sqlite3_stmt		*s;
+	int			 rc, ret = -1;
+
+	pthread_mutex_lock(&st->lock);
+	if (sqlite3_prepare_v2(st->db, "SELECT public_id, kind, rows,"
+	    " created_at FROM uploads WHERE party_id = ?1 AND rows >= 0"
+	    " ORDER BY id DESC", -1, &s, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, party_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (receipt_from_row(s, &r) == -1 || fn(&r, arg) == -1)
+			break;
+	if (rc == SQLITE_DONE)
+		ret = 0;
+	sqlite3_finalize(s);
+out:
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
+enum store_result
+store_receipt_get(struct store *st, int64_t party_id, const char *upload_id,
+    struct store_receipt *out)
+{
+	enum store_result	 ret = STORE_ERROR;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	pthread_mutex_lock(&st->lock);
+	/* The party is part of the key: another party's id is not found. */
+	if (sqlite3_prepare_v2(st->db, "SELECT public_id, kind, rows,"
+	    " created_at FROM uploads WHERE party_id = ?1 AND public_id = ?2",
+	    -1, &s, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_bind_int64(s, 1, party_id);
+	sqlite3_bind_text(s, 2, upload_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE)
+		ret = STORE_NOT_FOUND;
+	else if (rc == SQLITE_ROW && receipt_from_row(s, out) == 0)
+		ret = STORE_OK;
+	sqlite3_finalize(s);
+out:
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
