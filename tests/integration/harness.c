@@ -454,3 +454,85 @@ h_write_file(const char *path, const char *text, int mode)
 	fclose(f);
 	chmod(path, (mode_t)mode);
 }
+
+struct h_stream {
+	const char	*p;
+	size_t		 left;
+	size_t		 chunk;
+	int		 delay_ms;
+	size_t		 sent;
+};
+
+static size_t
+on_stream(char *buf, size_t size, size_t n, void *arg)
+{
+	struct h_stream	*s = arg;
+	struct timespec	 pause;
+	size_t		 k = size * n;
+
+	if (k > s->chunk)
+		k = s->chunk;
+	if (k > s->left)
+		k = s->left;
+	if (s->delay_ms > 0 && s->sent > 0 && k > 0) {
+		pause.tv_sec = s->delay_ms / 1000;
+		pause.tv_nsec = (long)(s->delay_ms % 1000) * 1000000L;
+		nanosleep(&pause, NULL);
+	}
+	memcpy(buf, s->p, k);
+	s->p += k;
+	s->left -= k;
+	s->sent += k;
+	return k;
+}
+
+int
+h_request_stream(const struct h_env *e, const char *method, const char *path,
+    const char *token, const char *const *headers, const char *body,
+    size_t len, size_t chunk, int delay_ms, struct h_resp *r)
+{
+	struct curl_slist	*hl = NULL;
+	struct h_buf		 b = { NULL, 0 }, hb = { NULL, 0 };
+	struct h_stream		 st = { body, len, chunk, delay_ms, 0 };
+	char			 url[1024], auth[256], cafile[H_PATH_MAX + 32];
+	CURL			*c;
+	CURLcode		 rc;
+	size_t			 i;
+
+	memset(r, 0, sizeof(*r));
+	if ((c = curl_easy_init()) == NULL)
+		return -1;
+	snprintf(url, sizeof(url), "%s%s", e->url, path);
+	snprintf(cafile, sizeof(cafile), "%s/tls/cert.pem", e->data);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CAINFO, cafile);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_write);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &hb);
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(c, CURLOPT_READFUNCTION, on_stream);
+	curl_easy_setopt(c, CURLOPT_READDATA, &st);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (token != NULL) {
+		snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
+		    token);
+		hl = curl_slist_append(hl, auth);
+	}
+	hl = curl_slist_append(hl, "Transfer-Encoding: chunked");
+	for (i = 0; headers != NULL && headers[i] != NULL; i++)
+		hl = curl_slist_append(hl, headers[i]);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+	rc = curl_easy_perform(c);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	r->body = b.p ? b.p : strdup("");
+	r->len = b.len;
+	r->headers = hb.p ? hb.p : strdup("");
+	r->sent = st.sent;
+	curl_slist_free_all(hl);
+	curl_easy_cleanup(c);
+	return rc == CURLE_OK ? 0 : -1;
+}

@@ -79,6 +79,15 @@ int	h_request(const struct h_env *, const char *method, const char *path,
 	    size_t body_len, size_t upload_len, struct h_resp *);
 void	h_resp_free(struct h_resp *);
 
+/*
+ * Sends body with chunked transfer encoding (no Content-Length), chunk
+ * bytes at a time, sleeping delay_ms between chunks: a slow client.
+ */
+int	h_request_stream(const struct h_env *, const char *method,
+	    const char *path, const char *token, const char *const *headers,
+	    const char *body, size_t len, size_t chunk, int delay_ms,
+	    struct h_resp *);
+
 /* Reads a whole file (NULL when missing) / tests whether it contains s. */
 char	*h_slurp(const char *path, size_t *len);
 int	h_file_contains(const char *path, const void *needle, size_t len);
