@@ -98,7 +98,7 @@ enum scores_status scores_status(const struct scores_parser *);
 
 /* Valid rows seen, errors kept, all errors counted. */
 long long scores_rows(const struct scores_parser *);
-const struct scores_error *scores_errors(const struct scores_parser *,
+const struct scores_error *scores_errors(struct scores_parser *,
 	    size_t *n, long long *total);
 
 /*

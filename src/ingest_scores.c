@@ -374,7 +374,7 @@ ingest_receipt_json(const struct store_receipt *r, const char *sha256_hex,
 
 /* 422 {"error": "validation_failed", "error_count": N, "errors": [...]} */
 static cJSON *
-errors_json(const struct scores_parser *sp)
+errors_json(struct scores_parser *sp)
 {
 	const struct scores_error	*e;
 	cJSON				*j, *arr, *o;

@@ -78,6 +78,8 @@ struct scores_parser {
 	size_t			 buflen;
 	struct field		 f[SCORES_COLS_MAX + 1];
 	size_t			 nf;		/* fields seen, may exceed f[] */
+	int			 extra_col;	/* first non-empty field past
+						   the header's columns, 1-based */
 	int			 col[SCORES_COLS_MAX];
 	char			 colname[SCORES_COLS_MAX][24];
 	size_t			 ncols;
@@ -85,6 +87,7 @@ struct scores_parser {
 	long long		 valid;
 	struct scores_error	*err;
 	size_t			 nerr, caperr;
+	int			 sorted;	/* err is sorted, not a heap */
 	long long		 total;
 	struct scores_row	 row;
 };
@@ -150,6 +153,12 @@ err_add(struct scores_parser *sp, long line, int col, const char *code,
 	sp->total++;
 	if (sp->status == SCORES_OK)
 		sp->status = SCORES_INVALID;
+	if (sp->sorted) {
+		if (sp->nerr == sp->p.errors_max)
+			for (i = sp->nerr / 2 + 1; i-- > 0;)
+				heap_down(sp->err, sp->nerr, i);
+		sp->sorted = 0;
+	}
 	e.line = line;
 	e.column = col;
 	if (sp->nerr == sp->p.errors_max && !err_before(&e, &sp->err[0]))
@@ -228,8 +237,21 @@ static void
 on_field(void *s, size_t len, void *arg)
 {
 	struct scores_parser	*sp = arg;
-	size_t			 i = sp->nf++;
+	size_t			 i = sp->nf++, k;
 
+	/*
+	 * A value past the header's columns is an error wherever it is,
+	 * also beyond the fields this row keeps.
+	 */
+	if (sp->have_header && i >= sp->ncols && sp->extra_col == 0) {
+		for (k = 0; k < len; k++) {
+			if (((const char *)s)[k] != ' ' &&
+			    ((const char *)s)[k] != '\t') {
+				sp->extra_col = (int)i + 1;
+				break;
+			}
+		}
+	}
 	if (i > SCORES_COLS_MAX)
 		return;
 	/* The record is at most SCORES_LINE_MAX bytes, and so its fields. */
@@ -246,7 +268,7 @@ on_field(void *s, size_t len, void *arg)
 }
 
 static void
-header(struct scores_parser *sp)
+header(struct scores_parser *sp, long line)
 {
 	int		 seen[COL__COUNT] = { 0 };
 	char		 name[24];
@@ -257,7 +279,7 @@ header(struct scores_parser *sp)
 
 	sp->have_header = 1;
 	if (sp->nf > SCORES_COLS_MAX) {
-		err_add(sp, 1, 0, "te_veel_kolommen", "De kopregel heeft meer "
+		err_add(sp, line, 0, "te_veel_kolommen", "De kopregel heeft meer "
 		    "dan %d kolommen", SCORES_COLS_MAX);
 		stop(sp, SCORES_INVALID);
 		return;
@@ -290,12 +312,12 @@ header(struct scores_parser *sp)
 		if (id == -1) {
 			/* Data minimisation: nothing unknown is accepted. */
 			sp->colname[i][0] = '\0';
-			err_add(sp, 1, (int)i + 1, "kolom_onbekend", "Onbekende "
+			err_add(sp, line, (int)i + 1, "kolom_onbekend", "Onbekende "
 			    "kolomnaam; alleen de kolommen uit de "
 			    "aanleverspecificatie zijn toegestaan");
 			id = COL_IGNORED;
 		} else if (id != COL_IGNORED && seen[id]++) {
-			err_add(sp, 1, (int)i + 1, "kolom_dubbel", "Deze kolom "
+			err_add(sp, line, (int)i + 1, "kolom_dubbel", "Deze kolom "
 			    "komt twee keer voor");
 			id = COL_IGNORED;
 		} else if (id != COL_IGNORED)
@@ -305,7 +327,7 @@ header(struct scores_parser *sp)
 	for (j = 0; j < ARRAY_LEN(columns); j++) {
 		if (columns[j].required && !seen[columns[j].id]) {
 			missing++;
-			err_add(sp, 1, 0, "kolom_ontbreekt", "De verplichte "
+			err_add(sp, line, 0, "kolom_ontbreekt", "De verplichte "
 			    "kolom '%s' ontbreekt in de kopregel",
 			    columns[j].name);
 		}
@@ -330,6 +352,8 @@ small_int(const char *s, size_t len, long long min, long long max, int *out)
 	long long	v;
 
 	if (len > 1 && s[0] == '+') {
+		if (s[1] == '-')
+			return -1;
 		s++;
 		len--;
 	}
@@ -612,14 +636,10 @@ data_row(struct scores_parser *sp, long line)
 		return;
 	}
 	row_reset(&sp->row, line);
-	for (i = sp->ncols; i < sp->nf; i++) {
-		field_get(sp, i, &s, &len);
-		if (len > 0) {
-			err_add(sp, line, (int)i + 1, "aantal_velden", "Deze "
-			    "rij heeft meer velden dan de kopregel kolommen");
-			bad = 1;
-			break;
-		}
+	if (sp->extra_col > 0) {
+		err_add(sp, line, sp->extra_col, "aantal_velden", "Deze rij "
+		    "heeft meer velden dan de kopregel kolommen");
+		bad = 1;
 	}
 	for (i = 0; i < sp->ncols; i++) {
 		id = sp->col[i];
@@ -636,8 +656,9 @@ data_row(struct scores_parser *sp, long line)
 	if (!bad && row_finish(sp, line) == -1)
 		bad = 1;
 	if (!bad) {
-		sp->valid++;
 		rc = sp->p.row(sp->p.arg, &sp->row);
+		if (rc != 1)
+			sp->valid++;
 		if (rc == 1)
 			err_add(sp, line, 0, "rij_dubbel", "Deze rij staat al "
 			    "eerder in het bestand (zelfde toewijzing, "
@@ -659,13 +680,14 @@ on_record(int c, void *arg)
 	if (sp->stopped)
 		goto out;
 	if (!sp->have_header)
-		header(sp);
+		header(sp, line);
 	else
 		data_row(sp, line);
 out:
 	explicit_bzero(sp->buf, sp->buflen);
 	sp->buflen = 0;
 	sp->nf = 0;
+	sp->extra_col = 0;
 }
 
 /* Is s[0..len) valid UTF-8? (The header only; values are checked.) */
@@ -763,6 +785,39 @@ start_csv(struct scores_parser *sp)
 	csv_piece(sp, h, len);
 }
 
+/*
+ * Bytes of the current record: buffered while it is the header (the
+ * delimiter is sniffed from the whole header), parsed otherwise. The
+ * record length limit bounds the header buffer.
+ */
+static void
+pending(struct scores_parser *sp, const char *s, size_t len)
+{
+	if (len == 0 || sp->stopped)
+		return;
+	if (sp->csv_ready) {
+		csv_piece(sp, s, len);
+		return;
+	}
+	memcpy(sp->hdr + sp->hdrlen, s, len);
+	sp->hdrlen += len;
+}
+
+/* Only a BOM, spaces, tabs and line ends? */
+static int
+blank(const char *s, size_t len)
+{
+	size_t	i = 0;
+
+	if (len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	for (; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' &&
+		    s[i] != '\n')
+			return 0;
+	return 1;
+}
+
 enum scores_status
 scores_feed(struct scores_parser *sp, const char *data, size_t len)
 {
@@ -771,9 +826,18 @@ scores_feed(struct scores_parser *sp, const char *data, size_t len)
 
 	for (i = 0; i < len && !sp->stopped; i++) {
 		if (data[i] == '\0') {
-			err_add(sp, sp->done + 1, 0, "geen_csv", "Het bestand "
-			    "bevat binaire gegevens; dit is geen CSV-bestand");
-			stop(sp, SCORES_NOT_CSV);
+			/*
+			 * What came before in this record is parsed first, so
+			 * the answer does not depend on how the body was cut
+			 * into chunks.
+			 */
+			pending(sp, data + start, i - start);
+			if (!sp->stopped) {
+				err_add(sp, sp->done + 1, 0, "geen_csv", "Het "
+				    "bestand bevat binaire gegevens; dit is "
+				    "geen CSV-bestand");
+				stop(sp, SCORES_NOT_CSV);
+			}
 			break;
 		}
 		if (data[i] == '"')
@@ -786,34 +850,32 @@ scores_feed(struct scores_parser *sp, const char *data, size_t len)
 		    (data[i] == '\n' && !sp->prev_cr));
 		sp->prev_cr = !sp->inq && data[i] == '\r';
 		if (++sp->reclen > SCORES_LINE_MAX) {
-			err_add(sp, sp->done + 1, 0, "regel_te_lang", "Deze rij "
-			    "is langer dan %d bytes", SCORES_LINE_MAX);
-			stop(sp, sp->have_header ? SCORES_INVALID :
-			    SCORES_NOT_CSV);
+			pending(sp, data + start, i - start);
+			if (!sp->stopped) {
+				err_add(sp, sp->done + 1, 0, "regel_te_lang",
+				    "Deze rij is langer dan %d bytes",
+				    SCORES_LINE_MAX);
+				stop(sp, sp->have_header ? SCORES_INVALID :
+				    SCORES_NOT_CSV);
+			}
 			break;
 		}
 		if (!end)
 			continue;
 		/* data[start..i] completes a record. */
-		if (!sp->csv_ready) {
-			memcpy(sp->hdr + sp->hdrlen, data + start,
-			    i + 1 - start);
-			sp->hdrlen += i + 1 - start;
-			start_csv(sp);
-		} else
-			csv_piece(sp, data + start, i + 1 - start);
+		pending(sp, data + start, i + 1 - start);
+		if (!sp->csv_ready && !sp->stopped) {
+			if (blank(sp->hdr, sp->hdrlen))
+				sp->hdrlen = 0;	/* blank rows before the header */
+			else
+				start_csv(sp);
+		}
 		sp->done++;
 		sp->reclen = 0;
 		start = i + 1;
 	}
-	if (sp->stopped || start == len)
-		return sp->status;
-	if (!sp->csv_ready) {
-		/* reclen <= SCORES_LINE_MAX bounds the header buffer. */
-		memcpy(sp->hdr + sp->hdrlen, data + start, len - start);
-		sp->hdrlen += len - start;
-	} else
-		csv_piece(sp, data + start, len - start);
+	if (!sp->stopped && start < len)
+		pending(sp, data + start, len - start);
 	return sp->status;
 }
 
@@ -888,10 +950,16 @@ scores_rows(const struct scores_parser *sp)
 }
 
 const struct scores_error *
-scores_errors(const struct scores_parser *sp, size_t *n, long long *total)
+scores_errors(struct scores_parser *sp, size_t *n, long long *total)
 {
-	/* Late errors (repeated rows) arrive out of order; list by line. */
-	qsort(sp->err, sp->nerr, sizeof(*sp->err), err_cmp);
+	/*
+	 * Late errors (repeated rows) arrive out of order; list by line. A
+	 * full list is a heap that err_add relies on, so it is restored if
+	 * an error is added after this.
+	 */
+	if (sp->nerr > 1)
+		qsort(sp->err, sp->nerr, sizeof(*sp->err), err_cmp);
+	sp->sorted = 1;
 	*n = sp->nerr;
 	*total = sp->total;
 	return sp->err;
