@@ -23,5 +23,6 @@ void	api_routes_init(void);
 /* The families, each terminated by an entry with method NULL. */
 extern const struct http_route api_basic_routes[];
 extern const struct http_route api_scores_routes[];
+extern const struct http_route api_messages_routes[];
 
 #endif

@@ -40,6 +40,7 @@ struct http_env {
 	const struct config	*cfg;
 	struct store		*store;		/* shared reader/writer handle */
 	struct pseudo_ctx	*pseudo;
+	struct store_msgw	*msgw;		/* iJw message writer */
 	const char		*data_dir;
 	uint64_t		 started_ns;
 };

@@ -42,6 +42,24 @@ long long ingest_scores_rows(const struct ingest_scores *);
 
 void	ingest_scores_free(struct ingest_scores *);
 
+/*
+ * iJw messages. A message is parsed from memory (the body is at most
+ * body_max_messages), validated, pseudonymised into a job and handed to
+ * the store's message writer. prepare returns the job, or NULL with the
+ * answer already in *a (a refused message); answer waits for the job and
+ * gives its answer. The two halves let `sorttp import messages` keep many
+ * messages in flight; ingest_message does both.
+ */
+struct msg_job *ingest_message_prepare(const struct config *,
+	    struct pseudo_ctx *, const struct party *, const char *body,
+	    size_t len, char sha256_hex[65], struct ingest_answer *a);
+void	ingest_message_answer(struct store_msgw *, struct msg_job *,
+	    const char *sha256_hex, struct ingest_answer *a);
+void	ingest_message(const struct config *, struct pseudo_ctx *,
+	    struct store_msgw *, const struct party *, const char *body,
+	    size_t len, struct ingest_answer *a);
+void	ingest_job_free(struct msg_job *);
+
 /* {"error": code, "message": message} */
 struct cJSON *ingest_error_json(const char *code, const char *message);
 

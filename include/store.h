@@ -19,7 +19,7 @@
 
 #include "config.h"
 
-#define STORE_SCHEMA_VERSION	2
+#define STORE_SCHEMA_VERSION	3
 #define STORE_DB_NAME		"sorttp.db"
 #define STORE_BUSY_TIMEOUT_MS	10000
 
@@ -198,6 +198,59 @@ int	store_receipts(struct store *, int64_t party_id,
 	    int (*fn)(const struct store_receipt *, void *), void *arg);
 enum store_result store_receipt_get(struct store *, int64_t party_id,
 	    const char *upload_id, struct store_receipt *out);
+
+/*
+ * Berichtenverkeer. Each iJw message becomes a job: a list of changes to
+ * the trajectory model, already pseudonymised. One writer thread applies
+ * the jobs that are waiting in one transaction (each under a savepoint of
+ * its own) and commits once: with a durable commit costing an fsync,
+ * group commit is what lets many senders' messages in per second.
+ */
+enum traj_op {
+	TRAJ_START,		/* JW305 */
+	TRAJ_START_DELETE,	/* JW305, StatusAanlevering 3 */
+	TRAJ_STOP,		/* JW307 */
+	TRAJ_STOP_DELETE,	/* JW307, StatusAanlevering 3 */
+	TRAJ_TOEWIJZING		/* JW301 */
+};
+
+struct traj_rec {
+	enum traj_op	 op;
+	int64_t		 client;
+	int64_t		 prod_key;
+	int64_t		 prod_chk;
+	int		 begindatum;	/* yyyymmdd; JW301: Ingangsdatum */
+	int		 einddatum;	/* 0 = none */
+	int		 reden;		/* JZ588, JW307 */
+	int		 agb;
+	int		 gemeente;	/* current code */
+	int		 categorie;	/* 0 = none */
+	char		 code[6];	/* "" = none */
+	int		 leeftijd;	/* -1 = unknown */
+	int		 geslacht;	/* -1 = unknown */
+};
+
+struct msg_job {
+	int64_t			 party_id;
+	unsigned char		 body_mac[STORE_BODY_MAC_LEN];
+	unsigned char		 msg_key[STORE_BODY_MAC_LEN];
+	unsigned		 key_version;
+	size_t			 nrecs;
+	struct traj_rec		*recs;
+	/* Filled by the writer. */
+	enum store_result	 rc;	/* OK, EXISTS (duplicate) or ERROR */
+	struct store_receipt	 receipt;
+	int			 done;
+	struct msg_job		*next;
+};
+
+struct store_msgw;
+
+int	store_msgw_start(struct store *, struct store_msgw **, char *err,
+	    size_t errlen);
+void	store_msgw_stop(struct store_msgw *);
+void	store_msgw_submit(struct store_msgw *, struct msg_job *);
+void	store_msgw_wait(struct store_msgw *, struct msg_job *);
 
 /* A party by name (for `sorttp import --as NAME`); active parties only. */
 enum store_result store_party_by_name(struct store *, const char *name,

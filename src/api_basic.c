@@ -96,7 +96,7 @@ void
 api_routes_init(void)
 {
 	static const struct http_route *const families[] = {
-		api_basic_routes, api_scores_routes,
+		api_basic_routes, api_scores_routes, api_messages_routes,
 	};
 	const struct http_route	*f;
 	size_t			 i, n = 0;

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,20 +28,31 @@
 
 #define IMPORT_CHUNK		(256 * 1024)
 #define IMPORT_PROGRESS_NS	(1000ULL * 1000 * 1000)
+#define IMPORT_WINDOW		512	/* messages in flight (group commit) */
+#define IMPORT_CODES_MAX	32
+#define IMPORT_WALK_FDS		32
 
 static const struct cmd_help import_help = { "import",
 	"usage: sorttp import scores FILE... --as PARTY --data DIR "
 	"[--config FILE]\n"
+	"       sorttp import messages PATH... --as PARTY --data DIR "
+	"[--config FILE]\n"
 	"\n"
 	"Ingests files offline through the same code path as the HTTP API, "
 	"as the\n"
-	"party named PARTY (an aanbieder for scores). Prints one JSON answer "
-	"per\n"
-	"file on stdout, as the API would answer, with a progress line on "
-	"stderr\n"
-	"for large files. Exit 0 when every file was stored (or was a "
-	"duplicate),\n"
-	"1 when any was refused.\n"
+	"party named PARTY (an aanbieder for scores, berichtenverkeer for "
+	"messages).\n"
+	"scores: one JSON answer per file on stdout, as the API would "
+	"answer.\n"
+	"messages: PATH is a file (one iJw message) or a folder, read "
+	"recursively;\n"
+	"each refused file is listed with its error, then a summary: "
+	"accepted,\n"
+	"duplicate, and refused per error code. A progress line goes to "
+	"stderr.\n"
+	"Exit 0 when every file was stored (or was a duplicate), 1 when any "
+	"was\n"
+	"refused.\n"
 };
 
 struct import_ctx {
@@ -131,6 +143,181 @@ out:
 	return a.status;
 }
 
+/* Messages: a window of jobs in flight, and the tally. */
+struct inflight {
+	struct msg_job	*job;
+	char		*path;
+	char		 sha[65];
+};
+
+struct msg_import {
+	struct import_ctx	*c;
+	struct store_msgw	*w;
+	struct inflight		 win[IMPORT_WINDOW];
+	size_t			 head, n;
+	long long		 files, accepted, duplicate, refused;
+	struct {
+		char		 code[40];
+		long long	 n;
+	}			 codes[IMPORT_CODES_MAX];
+	size_t			 ncodes;
+	uint64_t		 last;
+	char			*buf;
+};
+
+static struct msg_import	*walk_ctx;	/* for the nftw callback */
+
+static void
+tally(struct msg_import *mi, const char *path, struct ingest_answer *a)
+{
+	const cJSON	*code;
+	const char	*name = "internal";
+	size_t		 i;
+
+	if (a->status == 201)
+		mi->accepted++;
+	else if (a->status == 200)
+		mi->duplicate++;
+	else {
+		mi->refused++;
+		code = cJSON_GetObjectItemCaseSensitive(a->body, "error");
+		if (cJSON_IsString(code))
+			name = code->valuestring;
+		for (i = 0; i < mi->ncodes; i++)
+			if (strcmp(mi->codes[i].code, name) == 0)
+				break;
+		if (i == mi->ncodes && mi->ncodes < IMPORT_CODES_MAX)
+			util_fmt(mi->codes[mi->ncodes++].code,
+			    sizeof(mi->codes[0].code), "%s", name);
+		if (i < mi->ncodes)
+			mi->codes[i].n++;
+		print_answer(path, a);
+	}
+	cJSON_Delete(a->body);
+	a->body = NULL;
+}
+
+/* Waits for the oldest message in flight and counts its answer. */
+static void
+retire_oldest(struct msg_import *mi)
+{
+	struct inflight		*f = &mi->win[mi->head];
+	struct ingest_answer	 a;
+
+	ingest_message_answer(mi->w, f->job, f->sha, &a);
+	tally(mi, f->path, &a);
+	ingest_job_free(f->job);
+	free(f->path);
+	f->job = NULL;
+	mi->head = (mi->head + 1) % IMPORT_WINDOW;
+	mi->n--;
+}
+
+static void
+import_message_file(struct msg_import *mi, const char *path)
+{
+	struct ingest_answer	 a = { 0, NULL };
+	struct inflight		*f;
+	struct msg_job		*j;
+	size_t			 len, max;
+	char			 sha[65];
+	uint64_t		 now;
+	int			 fd;
+	ssize_t			 n;
+
+	mi->files++;
+	max = (size_t)config_limit(&mi->c->cfg, LIMIT_BODY_MESSAGES);
+	len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		a.status = 400;
+		a.body = ingest_error_json("unreadable", strerror(errno));
+		tally(mi, path, &a);
+		return;
+	}
+	/* Read one byte past the limit, to know a file is too large. */
+	while (len <= max && (n = read(fd, mi->buf + len, max + 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	if (len > max) {
+		a.status = 413;
+		a.body = ingest_error_json("body_too_large", "the file is "
+		    "larger than body_max_messages");
+		tally(mi, path, &a);
+		return;
+	}
+	j = ingest_message_prepare(&mi->c->cfg, mi->c->pc, &mi->c->party,
+	    mi->buf, len, sha, &a);
+	explicit_bzero(mi->buf, len);
+	if (j == NULL) {
+		tally(mi, path, &a);
+		return;
+	}
+	if (mi->n == IMPORT_WINDOW)
+		retire_oldest(mi);
+	f = &mi->win[(mi->head + mi->n) % IMPORT_WINDOW];
+	f->job = j;
+	f->path = strdup(path);
+	memcpy(f->sha, sha, sizeof(sha));
+	mi->n++;
+	store_msgw_submit(mi->w, j);
+	if ((now = util_now_ns()) - mi->last > IMPORT_PROGRESS_NS) {
+		fprintf(stderr, "sorttp import: %lld files, %lld accepted, "
+		    "%lld duplicate, %lld refused\n", mi->files, mi->accepted,
+		    mi->duplicate, mi->refused);
+		mi->last = now;
+	}
+}
+
+static int
+walk_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)ftw;
+	if (type == FTW_F && S_ISREG(sb->st_mode))
+		import_message_file(walk_ctx, path);
+	return 0;
+}
+
+static int
+import_messages(struct import_ctx *c, char **paths, int npaths)
+{
+	struct msg_import	*mi;
+	char			 err[256];
+	size_t			 i;
+	int			 k, ret;
+
+	if ((mi = calloc(1, sizeof(*mi))) == NULL ||
+	    (mi->buf = malloc((size_t)config_limit(&c->cfg,
+	    LIMIT_BODY_MESSAGES) + 1)) == NULL ||
+	    store_msgw_start(c->st, &mi->w, err, sizeof(err)) == -1) {
+		fprintf(stderr, "sorttp import: cannot start the message "
+		    "writer\n");
+		if (mi != NULL)
+			free(mi->buf);
+		free(mi);
+		return 1;
+	}
+	mi->c = c;
+	walk_ctx = mi;
+	for (k = 0; k < npaths; k++)
+		if (nftw(paths[k], walk_one, IMPORT_WALK_FDS, FTW_PHYS) == -1)
+			fprintf(stderr, "sorttp import: %s: %s\n", paths[k],
+			    strerror(errno));
+	while (mi->n > 0)
+		retire_oldest(mi);
+	store_msgw_stop(mi->w);
+	printf("{\"files\":%lld,\"accepted\":%lld,\"duplicate\":%lld,"
+	    "\"refused\":%lld,\"refused_per_code\":{", mi->files,
+	    mi->accepted, mi->duplicate, mi->refused);
+	for (i = 0; i < mi->ncodes; i++)
+		printf("%s\"%s\":%lld", i ? "," : "", mi->codes[i].code,
+		    mi->codes[i].n);
+	printf("}}\n");
+	ret = mi->refused > 0 || mi->files == 0 ? 1 : 0;
+	free(mi->buf);
+	free(mi);
+	return ret;
+}
+
 static int
 open_all(struct import_ctx *c, const char *dir, const char *config,
     const char *as, enum role want)
@@ -209,7 +396,7 @@ cmd_import(int argc, char **argv)
 			return cmd_getopt_common(&import_help, opt, argv);
 		}
 	}
-	if (strcmp(kind, "scores") != 0)
+	if (strcmp(kind, "scores") != 0 && strcmp(kind, "messages") != 0)
 		return cmd_usage_error(&import_help, "unknown kind '%s'", kind);
 	if (optind >= argc)
 		return cmd_usage_error(&import_help, "no FILE given");
@@ -217,8 +404,13 @@ cmd_import(int argc, char **argv)
 		return cmd_usage_error(&import_help, "--as PARTY and --data "
 		    "DIR are required");
 	memset(&c, 0, sizeof(c));
-	if (open_all(&c, dir, config, as, ROLE_AANBIEDER) == -1) {
+	if (open_all(&c, dir, config, as, kind[0] == 's' ? ROLE_AANBIEDER :
+	    ROLE_BERICHTENVERKEER) == -1) {
 		ret = 1;
+		goto out;
+	}
+	if (kind[0] == 'm') {
+		ret = import_messages(&c, argv + optind, argc - optind);
 		goto out;
 	}
 	for (i = optind; i < argc; i++) {

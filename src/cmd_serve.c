@@ -119,6 +119,7 @@ cmd_serve(int argc, char **argv)
 	struct http_server	*srv = NULL;
 	struct pseudo_ctx	*pc = NULL;
 	struct store		*st = NULL;
+	struct store_msgw	*msgw = NULL;
 	sigset_t		 set;
 	const char		*dir = NULL, *config = NULL, *listen = NULL;
 	char			 keyp[CFG_PATH_MAX], dbp[CFG_PATH_MAX];
@@ -183,10 +184,15 @@ cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (store_msgw_start(st, &msgw, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		goto out;
+	}
 	memset(&env, 0, sizeof(env));
 	env.cfg = &cfg;
 	env.store = st;
 	env.pseudo = pc;
+	env.msgw = msgw;
 	env.data_dir = dir;
 	env.started_ns = util_now_ns();
 	api_routes_init();
@@ -204,6 +210,7 @@ cmd_serve(int argc, char **argv)
 	log_info("stopped cleanly");
 	ret = 0;
 out:
+	store_msgw_stop(msgw);
 	store_close(st);
 	pseudo_free(pc);
 	free_secret(key);

@@ -57,8 +57,9 @@ const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 					    1, 100000000 },
 	[LIMIT_BODY_QUESTIONNAIRES] =	{ "body_max_questionnaires", 67108864,
 					    1024, 1073741824LL },
+	/* libxml2 parses from memory; parse_ijw caps a Bericht at 16 MiB. */
 	[LIMIT_BODY_MESSAGES] =		{ "body_max_messages", 4194304,
-					    1024, 104857600 },
+					    1024, 16777216 },
 	[LIMIT_ERRORS_MAX] =		{ "errors_max", 1000, 1, 100000 },
 };
 

@@ -109,6 +109,56 @@ static const char *const store_migrations[] = {
 	"  upload_id INTEGER NOT NULL,"
 	"  PRIMARY KEY (traj, agb, meetdatum, meetmoment)"
 	") WITHOUT ROWID;",
+
+	/*
+	 * 2 -> 3: berichtenverkeer. trajecten has one row per client,
+	 * product (toewijzing, or product for taakgericht care) and
+	 * begindatum, built from JW305 starts and JW307 stops in any order:
+	 * gestart says a start is present; einddatum/reden hold the
+	 * definitive stop, tijdelijk_einddatum a temporary one (reden 20,
+	 * not an end). toewijzingen holds JW301 assignments. client and
+	 * prod_key are 8 bytes of pseudonyms, prod_chk 8 more to catch a
+	 * collision. message_keys makes a resent message (same Afzender,
+	 * Identificatie and Dagtekening, as a keyed MAC) a duplicate.
+	 */
+	"CREATE TABLE trajecten ("
+	"  client INTEGER NOT NULL,"
+	"  prod_key INTEGER NOT NULL,"
+	"  begindatum INTEGER NOT NULL,"
+	"  prod_chk INTEGER NOT NULL,"
+	"  agb INTEGER,"
+	"  gemeente INTEGER,"
+	"  categorie INTEGER,"
+	"  code TEXT,"
+	"  leeftijd INTEGER CHECK (leeftijd BETWEEN 0 AND 3),"
+	"  geslacht INTEGER CHECK (geslacht BETWEEN 0 AND 2),"
+	"  gestart INTEGER NOT NULL CHECK (gestart IN (0, 1)),"
+	"  einddatum INTEGER,"
+	"  reden INTEGER,"
+	"  tijdelijk_einddatum INTEGER,"
+	"  key_version INTEGER NOT NULL,"
+	"  upload_id INTEGER NOT NULL,"
+	"  PRIMARY KEY (client, prod_key, begindatum)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX trajecten_einde ON trajecten(einddatum)"
+	"  WHERE einddatum IS NOT NULL;"
+	"CREATE TABLE toewijzingen ("
+	"  prod_key INTEGER PRIMARY KEY,"
+	"  prod_chk INTEGER NOT NULL,"
+	"  client INTEGER NOT NULL,"
+	"  agb INTEGER NOT NULL,"
+	"  gemeente INTEGER NOT NULL,"
+	"  categorie INTEGER,"
+	"  code TEXT,"
+	"  ingangsdatum INTEGER NOT NULL,"
+	"  einddatum INTEGER,"
+	"  key_version INTEGER NOT NULL,"
+	"  upload_id INTEGER NOT NULL"
+	");"
+	"CREATE TABLE message_keys ("
+	"  msg_key BLOB PRIMARY KEY,"
+	"  upload_id INTEGER NOT NULL"
+	") WITHOUT ROWID;",
 };
 
 enum stmt_id {

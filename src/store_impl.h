@@ -18,7 +18,15 @@ struct store {
 	char		 path[CFG_PATH_MAX];
 };
 
+#include "store.h"
+
 /* Runs SQL without results; err may be NULL. */
 int	store_exec(struct store *, const char *sql, char *err, size_t errlen);
+
+/* Columns public_id, kind, rows, created_at of s into a receipt. */
+int	store_receipt_row(sqlite3_stmt *, struct store_receipt *);
+
+/* A new random public upload id, "u_" + 16 hex. */
+int	store_public_id(char out[STORE_PUBLIC_ID_LEN + 1]);
 
 #endif

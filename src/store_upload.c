@@ -126,7 +126,7 @@ static int
 upload_begin(struct store_upload *up)
 {
 	sqlite3_stmt	*s = up->stmt[UP_RECEIPT_NEW];
-	unsigned char	 rnd[8], placeholder[STORE_BODY_MAC_LEN];
+	unsigned char	 placeholder[STORE_BODY_MAC_LEN];
 	char		 now[21];
 
 	if (store_exec(up->st, "BEGIN IMMEDIATE", NULL, 0) == -1) {
@@ -135,11 +135,9 @@ upload_begin(struct store_upload *up)
 		return -1;
 	}
 	up->in_tx = 1;
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1 ||
+	if (store_public_id(up->public_id) == -1 ||
 	    RAND_bytes(placeholder, sizeof(placeholder)) != 1)
 		return -1;
-	memcpy(up->public_id, "u_", 2);
-	util_hex(rnd, sizeof(rnd), up->public_id + 2);
 	util_utc_iso8601(now);
 	sqlite3_reset(s);
 	sqlite3_bind_text(s, 1, up->public_id, -1, SQLITE_STATIC);
@@ -155,6 +153,18 @@ upload_begin(struct store_upload *up)
 	}
 	sqlite3_reset(s);
 	up->id = sqlite3_last_insert_rowid(up->st->db);
+	return 0;
+}
+
+int
+store_public_id(char out[STORE_PUBLIC_ID_LEN + 1])
+{
+	unsigned char	rnd[8];
+
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		return -1;
+	memcpy(out, "u_", 2);
+	util_hex(rnd, sizeof(rnd), out + 2);
 	return 0;
 }
 
@@ -217,8 +227,8 @@ store_upload_score(struct store_upload *up, const struct score_rec *r)
 	return sqlite3_changes(up->st->db) == 0 ? 1 : 0;
 }
 
-static int
-receipt_from_row(sqlite3_stmt *s, struct store_receipt *out)
+int
+store_receipt_row(sqlite3_stmt *s, struct store_receipt *out)
 {
 	const char	*id, *kind, *created;
 
@@ -251,7 +261,7 @@ find_duplicate(struct store_upload *up, const unsigned char *mac,
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_DONE)
 		ret = STORE_NOT_FOUND;
-	else if (rc == SQLITE_ROW && receipt_from_row(s, out) == 0)
+	else if (rc == SQLITE_ROW && store_receipt_row(s, out) == 0)
 		ret = STORE_EXISTS;
 	sqlite3_reset(s);
 	return ret;
@@ -352,7 +362,7 @@ store_receipts(struct store *st, int64_t party_id,
 		goto out;
 	sqlite3_bind_int64(s, 1, party_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (receipt_from_row(s, &r) == -1 || fn(&r, arg) == -1)
+		if (store_receipt_row(s, &r) == -1 || fn(&r, arg) == -1)
 			break;
 	if (rc == SQLITE_DONE)
 		ret = 0;
@@ -381,7 +391,7 @@ store_receipt_get(struct store *st, int64_t party_id, const char *upload_id,
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_DONE)
 		ret = STORE_NOT_FOUND;
-	else if (rc == SQLITE_ROW && receipt_from_row(s, out) == 0)
+	else if (rc == SQLITE_ROW && store_receipt_row(s, out) == 0)
 		ret = STORE_OK;
 	sqlite3_finalize(s);
 out:

@@ -1,0 +1,468 @@
+/*
+ * Berichtenverkeer in the store: the trajectory model and the group-commit
+ * writer that applies iJw messages to it.
+ *
+ * Every message is one job, applied under a savepoint of its own inside a
+ * transaction shared with the other jobs that were waiting: one fsync for
+ * the lot, and a job that fails is rolled back alone. A sender waits until
+ * the transaction holding its job is committed, so a receipt is only ever
+ * given for a durable message.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "log.h"
+#include "store.h"
+#include "store_impl.h"
+#include "util.h"
+
+#define MSGW_BATCH_MAX	1024	/* jobs in one transaction */
+
+enum mw_stmt {
+	MW_DUP_BODY,
+	MW_DUP_KEY,
+	MW_RECEIPT,
+	MW_KEY,
+	MW_AUDIT,
+	MW_START,
+	MW_START_DELETE,
+	MW_STOP,
+	MW_TEMP_STOP,
+	MW_STOP_DELETE,
+	MW_TEMP_STOP_DELETE,
+	MW_PRUNE,
+	MW_TOEWIJZING,
+	MW__COUNT
+};
+
+/* Columns of trajecten written by every op: ?1..?11, upload_id ?12. */
+#define TRAJ_COLS \
+	"(client, prod_key, begindatum, prod_chk, agb, gemeente, categorie," \
+	" code, leeftijd, geslacht, key_version, upload_id, gestart"
+#define TRAJ_VALS \
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12"
+#define TRAJ_KEY \
+	" WHERE client = ?1 AND prod_key = ?2 AND begindatum = ?3"
+
+static const char *const mw_sql[MW__COUNT] = {
+	[MW_DUP_BODY] =
+	    "SELECT public_id, kind, rows, created_at FROM uploads"
+	    " WHERE party_id = ?1 AND kind = 'messages' AND body_mac = ?2",
+	[MW_DUP_KEY] =
+	    "SELECT u.public_id, u.kind, u.rows, u.created_at"
+	    " FROM message_keys k JOIN uploads u ON u.id = k.upload_id"
+	    " WHERE k.msg_key = ?1",
+	[MW_RECEIPT] =
+	    "INSERT INTO uploads (public_id, party_id, kind, body_mac, rows,"
+	    " key_version, created_at) VALUES (?1, ?2, 'messages', ?3, ?4,"
+	    " ?5, ?6)",
+	[MW_KEY] = "INSERT INTO message_keys (msg_key, upload_id)"
+	    " VALUES (?1, ?2)",
+	[MW_AUDIT] = "INSERT INTO audit (at, party_id, action, detail)"
+	    " VALUES (?1, ?2, 'upload_messages', ?3)",
+	/*
+	 * A start fills in what a stop that came first could not know; the
+	 * attributes of the start win. A 64-bit collision of two products
+	 * (prod_chk differs) changes nothing.
+	 */
+	[MW_START] = "INSERT INTO trajecten " TRAJ_COLS ")" TRAJ_VALS ", 1)"
+	    " ON CONFLICT (client, prod_key, begindatum) DO UPDATE SET"
+	    " agb = excluded.agb, gemeente = excluded.gemeente,"
+	    " categorie = coalesce(excluded.categorie, trajecten.categorie),"
+	    " code = coalesce(excluded.code, trajecten.code),"
+	    " leeftijd = coalesce(excluded.leeftijd, trajecten.leeftijd),"
+	    " geslacht = coalesce(excluded.geslacht, trajecten.geslacht),"
+	    " gestart = 1, key_version = excluded.key_version,"
+	    " upload_id = excluded.upload_id"
+	    " WHERE trajecten.prod_chk = excluded.prod_chk",
+	[MW_START_DELETE] = "UPDATE trajecten SET gestart = 0" TRAJ_KEY
+	    " AND prod_chk = ?4",
+	[MW_STOP] = "INSERT INTO trajecten " TRAJ_COLS ", einddatum, reden)"
+	    TRAJ_VALS ", 0, ?13, ?14)"
+	    " ON CONFLICT (client, prod_key, begindatum) DO UPDATE SET"
+	    " einddatum = excluded.einddatum, reden = excluded.reden,"
+	    " agb = coalesce(trajecten.agb, excluded.agb),"
+	    " gemeente = coalesce(trajecten.gemeente, excluded.gemeente),"
+	    " categorie = coalesce(trajecten.categorie, excluded.categorie),"
+	    " code = coalesce(trajecten.code, excluded.code),"
+	    " leeftijd = coalesce(trajecten.leeftijd, excluded.leeftijd),"
+	    " geslacht = coalesce(trajecten.geslacht, excluded.geslacht),"
+	    " upload_id = excluded.upload_id"
+	    " WHERE trajecten.prod_chk = excluded.prod_chk",
+	[MW_TEMP_STOP] = "INSERT INTO trajecten " TRAJ_COLS
+	    ", tijdelijk_einddatum)" TRAJ_VALS ", 0, ?13)"
+	    " ON CONFLICT (client, prod_key, begindatum) DO UPDATE SET"
+	    " tijdelijk_einddatum = excluded.tijdelijk_einddatum,"
+	    " agb = coalesce(trajecten.agb, excluded.agb),"
+	    " gemeente = coalesce(trajecten.gemeente, excluded.gemeente),"
+	    " upload_id = excluded.upload_id"
+	    " WHERE trajecten.prod_chk = excluded.prod_chk",
+	[MW_STOP_DELETE] = "UPDATE trajecten SET einddatum = NULL,"
+	    " reden = NULL" TRAJ_KEY " AND prod_chk = ?4 AND reden = ?5",
+	[MW_TEMP_STOP_DELETE] = "UPDATE trajecten SET"
+	    " tijdelijk_einddatum = NULL" TRAJ_KEY " AND prod_chk = ?4",
+	/* A row with neither start nor stop left is gone. */
+	[MW_PRUNE] = "DELETE FROM trajecten" TRAJ_KEY " AND gestart = 0"
+	    " AND einddatum IS NULL AND tijdelijk_einddatum IS NULL",
+	[MW_TOEWIJZING] = "INSERT INTO toewijzingen (prod_key, prod_chk,"
+	    " client, agb, gemeente, categorie, code, ingangsdatum,"
+	    " einddatum, key_version, upload_id) VALUES (?1, ?2, ?3, ?4, ?5,"
+	    " ?6, ?7, ?8, ?9, ?10, ?11)"
+	    " ON CONFLICT (prod_key) DO UPDATE SET client = excluded.client,"
+	    " agb = excluded.agb, gemeente = excluded.gemeente,"
+	    " categorie = excluded.categorie, code = excluded.code,"
+	    " ingangsdatum = excluded.ingangsdatum,"
+	    " einddatum = excluded.einddatum,"
+	    " key_version = excluded.key_version,"
+	    " upload_id = excluded.upload_id"
+	    " WHERE toewijzingen.prod_chk = excluded.prod_chk",
+};
+
+struct store_msgw {
+	struct store	*st;		/* the writer's own connection */
+	sqlite3_stmt	*stmt[MW__COUNT];
+	pthread_t	 thread;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 work;		/* a job was queued, or stop */
+	pthread_cond_t	 done;		/* jobs were committed */
+	struct msg_job	*head, *tail;
+	int		 quit;
+	int		 started;
+};
+
+static sqlite3_stmt *
+get(struct store_msgw *w, enum mw_stmt id)
+{
+	sqlite3_reset(w->stmt[id]);
+	sqlite3_clear_bindings(w->stmt[id]);
+	return w->stmt[id];
+}
+
+static int
+step_done(sqlite3_stmt *s)
+{
+	int	rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The receipt of an earlier equal message; 1 found, 0 not, -1 error. */
+static int
+find_dup(struct store_msgw *w, struct msg_job *j)
+{
+	sqlite3_stmt	*s;
+	int		 rc, k;
+
+	for (k = 0; k < 2; k++) {
+		if (k == 0) {
+			s = get(w, MW_DUP_BODY);
+			sqlite3_bind_int64(s, 1, j->party_id);
+			sqlite3_bind_blob(s, 2, j->body_mac,
+			    STORE_BODY_MAC_LEN, SQLITE_STATIC);
+		} else {
+			s = get(w, MW_DUP_KEY);
+			sqlite3_bind_blob(s, 1, j->msg_key,
+			    STORE_BODY_MAC_LEN, SQLITE_STATIC);
+		}
+		rc = sqlite3_step(s);
+		if (rc == SQLITE_ROW) {
+			rc = store_receipt_row(s, &j->receipt);
+			sqlite3_reset(s);
+			return rc == 0 ? 1 : -1;
+		}
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+bind_traj(sqlite3_stmt *s, const struct traj_rec *r, unsigned kv,
+    int64_t upload)
+{
+	sqlite3_bind_int64(s, 1, r->client);
+	sqlite3_bind_int64(s, 2, r->prod_key);
+	sqlite3_bind_int(s, 3, r->begindatum);
+	sqlite3_bind_int64(s, 4, r->prod_chk);
+	if (sqlite3_bind_parameter_count(s) < 5)
+		return;
+	sqlite3_bind_int(s, 5, r->agb);
+	sqlite3_bind_int(s, 6, r->gemeente);
+	if (r->categorie > 0)
+		sqlite3_bind_int(s, 7, r->categorie);
+	if (r->code[0] != '\0')
+		sqlite3_bind_text(s, 8, r->code, -1, SQLITE_STATIC);
+	if (r->leeftijd >= 0)
+		sqlite3_bind_int(s, 9, r->leeftijd);
+	if (r->geslacht >= 0)
+		sqlite3_bind_int(s, 10, r->geslacht);
+	sqlite3_bind_int(s, 11, (int)kv);
+	sqlite3_bind_int64(s, 12, upload);
+}
+
+/* One change to the trajectory model. */
+static int
+apply_rec(struct store_msgw *w, const struct traj_rec *r, unsigned kv,
+    int64_t upload)
+{
+	sqlite3_stmt	*s;
+
+	switch (r->op) {
+	case TRAJ_START:
+		s = get(w, MW_START);
+		bind_traj(s, r, kv, upload);
+		return step_done(s);
+	case TRAJ_STOP:
+		/* Reden 20 is a temporary stop, not an end. */
+		s = get(w, r->reden == 20 ? MW_TEMP_STOP : MW_STOP);
+		bind_traj(s, r, kv, upload);
+		sqlite3_bind_int(s, 13, r->einddatum);
+		if (r->reden != 20)
+			sqlite3_bind_int(s, 14, r->reden);
+		return step_done(s);
+	case TRAJ_START_DELETE:
+		s = get(w, MW_START_DELETE);
+		bind_traj(s, r, kv, upload);
+		break;
+	case TRAJ_STOP_DELETE:
+		s = get(w, r->reden == 20 ? MW_TEMP_STOP_DELETE :
+		    MW_STOP_DELETE);
+		bind_traj(s, r, kv, upload);
+		if (r->reden != 20)
+			sqlite3_bind_int(s, 5, r->reden);
+		break;
+	case TRAJ_TOEWIJZING:
+		s = get(w, MW_TOEWIJZING);
+		sqlite3_bind_int64(s, 1, r->prod_key);
+		sqlite3_bind_int64(s, 2, r->prod_chk);
+		sqlite3_bind_int64(s, 3, r->client);
+		sqlite3_bind_int(s, 4, r->agb);
+		sqlite3_bind_int(s, 5, r->gemeente);
+		if (r->categorie > 0)
+			sqlite3_bind_int(s, 6, r->categorie);
+		if (r->code[0] != '\0')
+			sqlite3_bind_text(s, 7, r->code, -1, SQLITE_STATIC);
+		sqlite3_bind_int(s, 8, r->begindatum);
+		if (r->einddatum > 0)
+			sqlite3_bind_int(s, 9, r->einddatum);
+		sqlite3_bind_int(s, 10, (int)kv);
+		sqlite3_bind_int64(s, 11, upload);
+		return step_done(s);
+	default:
+		return -1;
+	}
+	/* A deletion: then drop a row that has nothing left. */
+	if (step_done(s) == -1)
+		return -1;
+	s = get(w, MW_PRUNE);
+	bind_traj(s, r, kv, upload);
+	return step_done(s);
+}
+
+/* Applies one job inside the open transaction, under its own savepoint. */
+static void
+apply_job(struct store_msgw *w, struct msg_job *j)
+{
+	sqlite3_stmt	*s;
+	char		 now[21], detail[64];
+	int64_t		 upload;
+	size_t		 i;
+	int		 rc;
+
+	j->rc = STORE_ERROR;
+	if (store_exec(w->st, "SAVEPOINT msg", NULL, 0) == -1)
+		return;
+	if ((rc = find_dup(w, j)) != 0) {
+		if (rc == 1)
+			j->rc = STORE_EXISTS;
+		goto release;
+	}
+	memset(&j->receipt, 0, sizeof(j->receipt));
+	util_utc_iso8601(now);
+	if (store_public_id(j->receipt.upload_id) == -1)
+		goto rollback;
+	s = get(w, MW_RECEIPT);
+	sqlite3_bind_text(s, 1, j->receipt.upload_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, j->party_id);
+	sqlite3_bind_blob(s, 3, j->body_mac, STORE_BODY_MAC_LEN,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, (int64_t)j->nrecs);
+	sqlite3_bind_int(s, 5, (int)j->key_version);
+	sqlite3_bind_text(s, 6, now, -1, SQLITE_STATIC);
+	if (step_done(s) == -1)
+		goto rollback;
+	upload = sqlite3_last_insert_rowid(w->st->db);
+	s = get(w, MW_KEY);
+	sqlite3_bind_blob(s, 1, j->msg_key, STORE_BODY_MAC_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, upload);
+	if (step_done(s) == -1)
+		goto rollback;
+	for (i = 0; i < j->nrecs; i++)
+		if (apply_rec(w, &j->recs[i], j->key_version, upload) == -1)
+			goto rollback;
+	util_fmt(detail, sizeof(detail), "{\"upload_id\":\"%s\",\"rows\":%zu}",
+	    j->receipt.upload_id, j->nrecs);
+	s = get(w, MW_AUDIT);
+	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, j->party_id);
+	sqlite3_bind_text(s, 3, detail, -1, SQLITE_STATIC);
+	if (step_done(s) == -1)
+		goto rollback;
+	util_fmt(j->receipt.kind, sizeof(j->receipt.kind), "messages");
+	j->receipt.rows = (int64_t)j->nrecs;
+	memcpy(j->receipt.created, now, sizeof(now));
+	j->rc = STORE_OK;
+	goto release;
+rollback:
+	log_error("database: message not stored: %s",
+	    sqlite3_errmsg(w->st->db));
+	store_exec(w->st, "ROLLBACK TO msg", NULL, 0);
+release:
+	store_exec(w->st, "RELEASE msg", NULL, 0);
+}
+
+/* One transaction for the batch; on a failed commit every job fails. */
+static void
+apply_batch(struct store_msgw *w, struct msg_job *batch)
+{
+	struct msg_job	*j;
+
+	if (store_exec(w->st, "BEGIN IMMEDIATE", NULL, 0) == -1) {
+		log_error("database: cannot start a message batch: %s",
+		    sqlite3_errmsg(w->st->db));
+		for (j = batch; j != NULL; j = j->next)
+			j->rc = STORE_ERROR;
+		return;
+	}
+	for (j = batch; j != NULL; j = j->next)
+		apply_job(w, j);
+	if (store_exec(w->st, "COMMIT", NULL, 0) == -1) {
+		log_error("database: message batch not committed: %s",
+		    sqlite3_errmsg(w->st->db));
+		store_exec(w->st, "ROLLBACK", NULL, 0);
+		for (j = batch; j != NULL; j = j->next)
+			j->rc = STORE_ERROR;
+	}
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct store_msgw	*w = arg;
+	struct msg_job		*batch, *last, *j;
+	int			 n;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (w->head == NULL && !w->quit)
+			pthread_cond_wait(&w->work, &w->mu);
+		if (w->head == NULL)
+			break;
+		/* Take up to MSGW_BATCH_MAX waiting jobs. */
+		batch = last = w->head;
+		for (n = 1; n < MSGW_BATCH_MAX && last->next != NULL; n++)
+			last = last->next;
+		w->head = last->next;
+		if (w->head == NULL)
+			w->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&w->mu);
+		apply_batch(w, batch);
+		pthread_mutex_lock(&w->mu);
+		for (j = batch; j != NULL; j = j->next)
+			j->done = 1;
+		pthread_cond_broadcast(&w->done);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+int
+store_msgw_start(struct store *st, struct store_msgw **out, char *err,
+    size_t errlen)
+{
+	struct store_msgw	*w;
+	int			 i;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL) {
+		util_fmt(err, errlen, "out of memory");
+		return -1;
+	}
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->work, NULL);
+	pthread_cond_init(&w->done, NULL);
+	if (store_open(st->path, 0, &w->st, err, errlen) == -1)
+		goto fail;
+	sqlite3_busy_timeout(w->st->db, STORE_UPLOAD_WAIT_MS);
+	for (i = 0; i < MW__COUNT; i++) {
+		if (sqlite3_prepare_v3(w->st->db, mw_sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &w->stmt[i], NULL) !=
+		    SQLITE_OK) {
+			util_fmt(err, errlen, "database: %s",
+			    sqlite3_errmsg(w->st->db));
+			goto fail;
+		}
+	}
+	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+		util_fmt(err, errlen, "cannot start the message writer");
+		goto fail;
+	}
+	w->started = 1;
+	*out = w;
+	return 0;
+fail:
+	store_msgw_stop(w);
+	return -1;
+}
+
+void
+store_msgw_stop(struct store_msgw *w)
+{
+	int	i;
+
+	if (w == NULL)
+		return;
+	if (w->started) {
+		pthread_mutex_lock(&w->mu);
+		w->quit = 1;
+		pthread_cond_broadcast(&w->work);
+		pthread_mutex_unlock(&w->mu);
+		pthread_join(w->thread, NULL);
+	}
+	for (i = 0; i < MW__COUNT; i++)
+		sqlite3_finalize(w->stmt[i]);
+	store_close(w->st);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->work);
+	pthread_cond_destroy(&w->done);
+	free(w);
+}
+
+void
+store_msgw_submit(struct store_msgw *w, struct msg_job *j)
+{
+	j->done = 0;
+	j->next = NULL;
+	pthread_mutex_lock(&w->mu);
+	if (w->tail != NULL)
+		w->tail->next = j;
+	else
+		w->head = j;
+	w->tail = j;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->mu);
+}
+
+void
+store_msgw_wait(struct store_msgw *w, struct msg_job *j)
+{
+	pthread_mutex_lock(&w->mu);
+	while (!j->done)
+		pthread_cond_wait(&w->done, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+}
