@@ -14,6 +14,7 @@
 #ifndef SORTTP_STORE_H
 #define SORTTP_STORE_H
 
+#include <semaphore.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -240,7 +241,7 @@ struct msg_job {
 	/* Filled by the writer. */
 	enum store_result	 rc;	/* OK, EXISTS (duplicate) or ERROR */
 	struct store_receipt	 receipt;
-	int			 done;
+	sem_t			 done;	/* posted once the job is settled */
 	struct msg_job		*next;
 };
 
