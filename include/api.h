@@ -24,5 +24,16 @@ void	api_routes_init(void);
 extern const struct http_route api_basic_routes[];
 extern const struct http_route api_scores_routes[];
 extern const struct http_route api_messages_routes[];
+extern const struct http_route api_questionnaires_routes[];
+
+/*
+ * Collecting a whole body (api_body.c): api_body_data and api_body_done
+ * serve as a route's data and done handlers; api_body_get gives the
+ * bytes to its end handler (-1 when there were none).
+ */
+int	api_body_data(struct http_request *, const char *, size_t,
+	    struct http_reply *);
+int	api_body_get(const struct http_request *, const char **, size_t *);
+void	api_body_done(struct http_request *);
 
 #endif

@@ -91,6 +91,12 @@ struct config {
 	enum log_level	 log_level;
 	long long	 limits[LIMIT__COUNT];
 	struct cfg_refdata ref;
+	/*
+	 * The folder of questionnaire definitions (reference.questionnaires),
+	 * resolved like the other reference paths; with the embedded default
+	 * it is "", and the embedded questionnaires/ files are used.
+	 */
+	char		 questionnaires[CFG_PATH_MAX];
 };
 
 /*

@@ -22,6 +22,7 @@
 #include "store.h"
 
 struct pseudo_ctx;
+struct quest_set;
 struct http_server;
 struct http_request;
 struct cJSON;
@@ -41,6 +42,7 @@ struct http_env {
 	struct store		*store;		/* shared reader/writer handle */
 	struct pseudo_ctx	*pseudo;
 	struct store_msgw	*msgw;		/* iJw message writer */
+	const struct quest_set	*quest;		/* questionnaire definitions */
 	const char		*data_dir;
 	uint64_t		 started_ns;
 };

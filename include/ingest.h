@@ -60,6 +60,16 @@ void	ingest_message(const struct config *, struct pseudo_ctx *,
 	    size_t len, struct ingest_answer *a);
 void	ingest_job_free(struct msg_job *);
 
+/*
+ * Questionnaire responses: a whole body (one response or a batch, at most
+ * body_max_questionnaires) is validated against the definitions; if every
+ * response is valid they are pseudonymised and stored in one transaction.
+ */
+struct quest_set;
+void	ingest_questionnaires(const struct config *, const struct quest_set *,
+	    struct store *, struct pseudo_ctx *, const struct party *,
+	    const char *body, size_t len, struct ingest_answer *a);
+
 /* {"error": code, "message": message} */
 struct cJSON *ingest_error_json(const char *code, const char *message);
 

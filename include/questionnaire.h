@@ -155,4 +155,14 @@ int	quest_respondent_parse(const char *, enum quest_respondent *);
 /* "schaal", "cijfer", "janee", "open". */
 const char *quest_type_name(enum quest_type);
 
+struct config;
+
+/*
+ * The definitions a configuration names: the embedded questionnaires/
+ * files with the embedded default, else every *.json in the folder
+ * cfg->questionnaires. Returns 0, or -1 with a message in err.
+ */
+int	quest_load_config(const struct config *, struct quest_set *,
+	    char *err, size_t errlen);
+
 #endif

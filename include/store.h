@@ -20,7 +20,7 @@
 
 #include "config.h"
 
-#define STORE_SCHEMA_VERSION	3
+#define STORE_SCHEMA_VERSION	4
 #define STORE_DB_NAME		"sorttp.db"
 #define STORE_BUSY_TIMEOUT_MS	10000
 
@@ -165,6 +165,25 @@ struct score_rec {
 	int		 geslacht;		/* -1 = absent */
 };
 
+/* One questionnaire response, pseudonymised and minimised. */
+struct response_rec {
+	int64_t		 bron;		/* bytes 0-7 of the bron_id ps */
+	int64_t		 bron_chk;	/* its bytes 8-15 */
+	int64_t		 client;	/* bytes 0-7 of the BSN ps */
+	int		 has_toewijzing;
+	int64_t		 toewijzing;	/* bytes 0-7 of the toewijzing ps */
+	unsigned	 key_version;
+	int		 agb;
+	int		 gemeente;	/* current code */
+	const char	*vragenlijst;	/* definition id */
+	int		 respondent;	/* 0 jeugdige, 1 ouder */
+	int		 ingevuld_op;	/* yyyymmdd */
+	int		 leeftijd;	/* -1 = unknown */
+	int		 geslacht;	/* -1 = unknown */
+	const signed char *waarden;
+	size_t		 nwaarden;
+};
+
 struct store_upload;
 
 /* Bytes 8*i .. 8*i+7 of a pseudonym as a signed 64-bit integer. */
@@ -181,6 +200,14 @@ int	store_upload_new(struct store *st, int64_t party_id, const char *kind,
  * -1 on a database fault.
  */
 int	store_upload_score(struct store_upload *, const struct score_rec *);
+
+/*
+ * Stores a questionnaire response. A response whose bron_id the same
+ * party sent before is left as it is. Returns 0 (stored), 1 (known
+ * already) or -1 on a database fault.
+ */
+int	store_upload_response(struct store_upload *,
+	    const struct response_rec *);
 
 /*
  * Completes the upload: records its body MAC and row count, audits it and

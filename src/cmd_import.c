@@ -23,6 +23,7 @@
 #include "ingest.h"
 #include "log.h"
 #include "pseudonym.h"
+#include "questionnaire.h"
 #include "store.h"
 #include "util.h"
 
@@ -37,13 +38,17 @@ static const struct cmd_help import_help = { "import",
 	"[--config FILE]\n"
 	"       sorttp import messages PATH... --as PARTY --data DIR "
 	"[--config FILE]\n"
+	"       sorttp import questionnaires FILE... --as PARTY --data DIR "
+	"[--config FILE]\n"
 	"\n"
 	"Ingests files offline through the same code path as the HTTP API, "
 	"as the\n"
 	"party named PARTY (an aanbieder for scores, berichtenverkeer for "
-	"messages).\n"
-	"scores: one JSON answer per file on stdout, as the API would "
-	"answer.\n"
+	"messages,\n"
+	"bergop or an aanbieder for questionnaires).\n"
+	"scores, questionnaires (a file holds one response or one batch): "
+	"one JSON\n"
+	"answer per file on stdout, as the API would answer.\n"
 	"messages: PATH is a file (one iJw message) or a folder, read "
 	"recursively;\n"
 	"each refused file is listed with its error, then a summary: "
@@ -318,9 +323,35 @@ import_messages(struct import_ctx *c, char **paths, int npaths)
 	return ret;
 }
 
+/* One file holds one batch of responses, read whole (body limit). */
+static unsigned
+import_questionnaire_file(struct import_ctx *c, const struct quest_set *qs,
+    const char *file)
+{
+	struct ingest_answer	 a = { 0, NULL };
+	char			*data = NULL;
+	size_t			 len;
+
+	if (util_read_file(file, (size_t)config_limit(&c->cfg,
+	    LIMIT_BODY_QUESTIONNAIRES), &data, &len) == -1) {
+		a.status = errno == EFBIG ? 413 : 400;
+		a.body = ingest_error_json(errno == EFBIG ? "body_too_large" :
+		    "unreadable", errno == EFBIG ? "the file is larger than "
+		    "body_max_questionnaires" : strerror(errno));
+	} else
+		ingest_questionnaires(&c->cfg, qs, c->st, c->pc, &c->party,
+		    data, len, &a);
+	if (data != NULL) {
+		explicit_bzero(data, len);
+		free(data);
+	}
+	print_answer(file, &a);
+	return a.status;
+}
+
 static int
 open_all(struct import_ctx *c, const char *dir, const char *config,
-    const char *as, enum role want)
+    const char *as, unsigned want)
 {
 	char			 keyp[CFG_PATH_MAX], dbp[CFG_PATH_MAX];
 	char			 err[512];
@@ -344,10 +375,10 @@ open_all(struct import_ctx *c, const char *dir, const char *config,
 		util_fmt(err, sizeof(err), "no active party named '%s'", as);
 		goto fail;
 	}
-	if (c->party.role != want) {
-		util_fmt(err, sizeof(err), "party '%s' has role %s; this "
-		    "import needs role %s", as, store_role_name(c->party.role),
-		    store_role_name(want));
+	if ((ROLE_BIT(c->party.role) & want) == 0) {
+		util_fmt(err, sizeof(err), "party '%s' has role %s, which may "
+		    "not send this kind of data", as,
+		    store_role_name(c->party.role));
 		goto fail;
 	}
 	return 0;
@@ -367,6 +398,7 @@ cmd_import(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct import_ctx c;
+	struct quest_set *qs = NULL;
 	const char	*dir = NULL, *config = NULL, *as = NULL, *kind;
 	int		 opt, i, ret = 0;
 	unsigned	 status;
@@ -396,7 +428,8 @@ cmd_import(int argc, char **argv)
 			return cmd_getopt_common(&import_help, opt, argv);
 		}
 	}
-	if (strcmp(kind, "scores") != 0 && strcmp(kind, "messages") != 0)
+	if (strcmp(kind, "scores") != 0 && strcmp(kind, "messages") != 0 &&
+	    strcmp(kind, "questionnaires") != 0)
 		return cmd_usage_error(&import_help, "unknown kind '%s'", kind);
 	if (optind >= argc)
 		return cmd_usage_error(&import_help, "no FILE given");
@@ -404,13 +437,32 @@ cmd_import(int argc, char **argv)
 		return cmd_usage_error(&import_help, "--as PARTY and --data "
 		    "DIR are required");
 	memset(&c, 0, sizeof(c));
-	if (open_all(&c, dir, config, as, kind[0] == 's' ? ROLE_AANBIEDER :
-	    ROLE_BERICHTENVERKEER) == -1) {
+	if (open_all(&c, dir, config, as, kind[0] == 's' ?
+	    ROLE_BIT(ROLE_AANBIEDER) : kind[0] == 'm' ?
+	    ROLE_BIT(ROLE_BERICHTENVERKEER) : ROLE_BIT(ROLE_AANBIEDER) |
+	    ROLE_BIT(ROLE_BERGOP)) == -1) {
 		ret = 1;
 		goto out;
 	}
 	if (kind[0] == 'm') {
 		ret = import_messages(&c, argv + optind, argc - optind);
+		goto out;
+	}
+	if (kind[0] == 'q') {
+		char	err[512];
+
+		if ((qs = calloc(1, sizeof(*qs))) == NULL ||
+		    quest_load_config(&c.cfg, qs, err, sizeof(err)) == -1) {
+			fprintf(stderr, "sorttp import: questionnaire "
+			    "definitions: %s\n", qs ? err : "out of memory");
+			ret = 1;
+			goto out;
+		}
+		for (i = optind; i < argc; i++) {
+			status = import_questionnaire_file(&c, qs, argv[i]);
+			if (status != 200 && status != 201)
+				ret = 1;
+		}
 		goto out;
 	}
 	for (i = optind; i < argc; i++) {
@@ -419,6 +471,7 @@ cmd_import(int argc, char **argv)
 			ret = 1;
 	}
 out:
+	free(qs);
 	store_close(c.st);
 	pseudo_free(c.pc);
 	return ret;

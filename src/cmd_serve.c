@@ -24,6 +24,7 @@
 #include "http_server.h"
 #include "log.h"
 #include "pseudonym.h"
+#include "questionnaire.h"
 #include "store.h"
 #include "util.h"
 
@@ -120,6 +121,7 @@ cmd_serve(int argc, char **argv)
 	struct pseudo_ctx	*pc = NULL;
 	struct store		*st = NULL;
 	struct store_msgw	*msgw = NULL;
+	struct quest_set	*quest = NULL;
 	sigset_t		 set;
 	const char		*dir = NULL, *config = NULL, *listen = NULL;
 	char			 keyp[CFG_PATH_MAX], dbp[CFG_PATH_MAX];
@@ -184,6 +186,11 @@ cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if ((quest = calloc(1, sizeof(*quest))) == NULL ||
+	    quest_load_config(&cfg, quest, err, sizeof(err)) == -1) {
+		log_error("questionnaires: %s", quest ? err : "out of memory");
+		goto out;
+	}
 	if (store_msgw_start(st, &msgw, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		goto out;
@@ -193,6 +200,7 @@ cmd_serve(int argc, char **argv)
 	env.store = st;
 	env.pseudo = pc;
 	env.msgw = msgw;
+	env.quest = quest;
 	env.data_dir = dir;
 	env.started_ns = util_now_ns();
 	api_routes_init();
@@ -211,6 +219,7 @@ cmd_serve(int argc, char **argv)
 	ret = 0;
 out:
 	store_msgw_stop(msgw);
+	free(quest);
 	store_close(st);
 	pseudo_free(pc);
 	free_secret(key);
@@ -228,7 +237,9 @@ cmd_check_config(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct config	 cfg;
+	struct quest_set	*quest;
 	const char		*config = NULL;
+	char			 err[512];
 	int			 opt;
 
 	optind = 1;
@@ -248,9 +259,19 @@ cmd_check_config(int argc, char **argv)
 		    argv[optind]);
 	if (cmd_load_config(config, &cfg) == -1)
 		return 1;
+	if ((quest = calloc(1, sizeof(*quest))) == NULL ||
+	    quest_load_config(&cfg, quest, err, sizeof(err)) == -1) {
+		fprintf(stderr, "sorttp: questionnaire definitions: %s\n",
+		    quest ? err : "out of memory");
+		free(quest);
+		return 1;
+	}
 	printf("sorttp: configuration %s is valid: %zu gemeenten in %zu "
-	    "clusters, %zu retired codes, k = %lld, listen %s\n",
-	    cfg.source, cfg.ref.ngemeenten, cfg.ref.nclusters,
-	    cfg.ref.nretired, config_limit(&cfg, LIMIT_K), cfg.listen);
+	    "clusters, %zu retired codes, %zu questionnaire definition%s, "
+	    "k = %lld, listen %s\n", cfg.source, cfg.ref.ngemeenten,
+	    cfg.ref.nclusters, cfg.ref.nretired, quest->ndefs,
+	    quest->ndefs == 1 ? "" : "s", config_limit(&cfg, LIMIT_K),
+	    cfg.listen);
+	free(quest);
 	return 0;
 }

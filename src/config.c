@@ -496,7 +496,8 @@ cfg_parse_main(struct cfg_err *e, const cJSON *root, struct config *cfg,
 	static const char *const top[] = {
 		"listen", "tls", "k", "log_level", "limits", "reference", NULL
 	};
-	static const char *const refkeys[] = { "gemeenten", NULL };
+	static const char *const refkeys[] = { "gemeenten", "questionnaires",
+	    NULL };
 	const cJSON	*ref;
 	char		 host[CFG_LISTEN_MAX], level[CFG_LEVEL_MAX];
 	char		 show[CFG_SHOW_MAX];
@@ -532,6 +533,9 @@ cfg_parse_main(struct cfg_err *e, const cJSON *root, struct config *cfg,
 		return -1;
 	if (ref != NULL && (cfg_keys(e, ref, "reference", refkeys) == -1 ||
 	    cfg_string(e, ref, "reference", "gemeenten", gem, gemsize,
+	    STR_NONEMPTY) == -1 ||
+	    cfg_string(e, ref, "reference", "questionnaires",
+	    cfg->questionnaires, sizeof(cfg->questionnaires),
 	    STR_NONEMPTY) == -1))
 		return -1;
 	return 0;
@@ -895,6 +899,28 @@ fail:
 	return rc;
 }
 
+/*
+ * The questionnaire folder: "" with the embedded default (the embedded
+ * questionnaires/ files are used), else resolved like the other
+ * reference paths. The definitions are read by quest_load_config.
+ */
+static int
+cfg_resolve_questionnaires(struct cfg_err *e, const char *cfgpath,
+    struct config *cfg)
+{
+	char	path[CFG_PATH_MAX];
+	int	embedded;
+
+	if (cfg_ref_resolve(cfgpath, cfg->questionnaires, path, sizeof(path),
+	    &embedded) == -1)
+		return cfg_fail(e, "reference.questionnaires",
+		    "path longer than %d characters", CFG_PATH_MAX - 1);
+	if (embedded)
+		path[0] = '\0';
+	return cfg_copy(cfg->questionnaires, sizeof(cfg->questionnaires),
+	    path);
+}
+
 static void
 cfg_defaults(struct config *cfg)
 {
@@ -904,6 +930,8 @@ cfg_defaults(struct config *cfg)
 	(void)cfg_copy(cfg->listen, sizeof(cfg->listen), CFG_DEFAULT_LISTEN);
 	(void)cfg_copy(cfg->tls_cert, sizeof(cfg->tls_cert), CFG_DEFAULT_CERT);
 	(void)cfg_copy(cfg->tls_key, sizeof(cfg->tls_key), CFG_DEFAULT_KEY);
+	(void)cfg_copy(cfg->questionnaires, sizeof(cfg->questionnaires),
+	    "questionnaires");
 	cfg->log_level = LOG_LEVEL_INFO;
 	for (i = 0; i < LIMIT__COUNT; i++)
 		cfg->limits[i] = config_limit_defs[i].def;
@@ -935,7 +963,8 @@ config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	}
 	if (cfg_parse_source(&e, path, CFG_MAIN_NAME, &root) == -1 ||
 	    cfg_parse_main(&e, root, tmp, gem, sizeof(gem)) == -1 ||
-	    cfg_load_gemeenten(&e, path, gem, &tmp->ref) == -1)
+	    cfg_load_gemeenten(&e, path, gem, &tmp->ref) == -1 ||
+	    cfg_resolve_questionnaires(&e, path, tmp) == -1)
 		goto fail;
 	*cfg = *tmp;
 	rc = 0;

@@ -30,7 +30,7 @@ static const char main_usage[] =
 	"  serve --data DIR             run the HTTPS daemon\n"
 	"  party add|list|revoke        manage the parties that may call the "
 	"API\n"
-	"  import scores|messages PATH... --as PARTY --data DIR\n"
+	"  import scores|messages|questionnaires PATH... --as PARTY --data DIR\n"
 	"                               ingest files offline, as the API "
 	"would\n"
 	"  check-config [--config FILE] validate configuration and reference "

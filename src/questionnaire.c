@@ -24,6 +24,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "config.h"
+#include "embedded.h"
 #include "questionnaire.h"
 #include "util.h"
 
@@ -890,4 +892,29 @@ quest_type_name(enum quest_type t)
 	if ((size_t)t >= ARRAY_LEN(q_types))
 		return "?";
 	return q_types[t];
+}
+
+int
+quest_load_config(const struct config *cfg, struct quest_set *out, char *err,
+    size_t errlen)
+{
+	const struct embedded_file	*f;
+	char				 label[QUEST_NAME_MAX];
+
+	if (cfg->questionnaires[0] != '\0')
+		return quest_load_dir(cfg->questionnaires, out, err, errlen);
+	memset(out, 0, sizeof(*out));
+	for (f = embedded_files; f->name != NULL; f++) {
+		if (strncmp(f->name, "questionnaires/", 15) != 0)
+			continue;
+		snprintf(label, sizeof(label), "(embedded) %s", f->name);
+		if (quest_load_buffer(label, f->data, f->len, out, err,
+		    errlen) == -1)
+			return -1;
+	}
+	if (out->ndefs == 0) {
+		snprintf(err, errlen, "no questionnaire definitions embedded");
+		return -1;
+	}
+	return 0;
 }

@@ -159,6 +159,30 @@ static const char *const store_migrations[] = {
 	"  msg_key BLOB PRIMARY KEY,"
 	"  upload_id INTEGER NOT NULL"
 	") WITHOUT ROWID;",
+
+	/*
+	 * 3 -> 4: questionnaire responses. bron is 8 bytes of the source's
+	 * own response id, pseudonymised and scoped to the sending party
+	 * (bron_chk 8 more), so a resent response is recognised and left
+	 * alone. waarden holds one signed byte per item of the definition's
+	 * variant: -1 not answered; for open items only 1 (answered).
+	 */
+	"CREATE TABLE antwoorden ("
+	"  bron INTEGER PRIMARY KEY,"
+	"  bron_chk INTEGER NOT NULL,"
+	"  client INTEGER NOT NULL,"
+	"  agb INTEGER NOT NULL,"
+	"  gemeente INTEGER NOT NULL,"
+	"  toewijzing INTEGER,"
+	"  vragenlijst TEXT NOT NULL,"
+	"  respondent INTEGER NOT NULL CHECK (respondent IN (0, 1)),"
+	"  ingevuld_op INTEGER NOT NULL,"
+	"  leeftijd INTEGER CHECK (leeftijd BETWEEN 0 AND 3),"
+	"  geslacht INTEGER CHECK (geslacht BETWEEN 0 AND 2),"
+	"  waarden BLOB NOT NULL,"
+	"  key_version INTEGER NOT NULL,"
+	"  upload_id INTEGER NOT NULL"
+	");",
 };
 
 enum stmt_id {

@@ -19,6 +19,7 @@
 enum up_stmt {
 	UP_RECEIPT_NEW,
 	UP_SCORE,
+	UP_RESPONSE,
 	UP_RECEIPT_DONE,
 	UP_RECEIPT_FIND,
 	UP_AUDIT,
@@ -53,6 +54,13 @@ static const char *const up_sql[UP__COUNT] = {
 	    " upload_id = excluded.upload_id"
 	    " WHERE scores.upload_id <> excluded.upload_id"
 	    " AND scores.traj_chk = excluded.traj_chk",
+	/* A resent response (same bron, same party) changes nothing. */
+	[UP_RESPONSE] =
+	    "INSERT INTO antwoorden (bron, bron_chk, client, agb, gemeente,"
+	    " toewijzing, vragenlijst, respondent, ingevuld_op, leeftijd,"
+	    " geslacht, waarden, key_version, upload_id) VALUES (?1, ?2, ?3,"
+	    " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+	    " ON CONFLICT (bron) DO NOTHING",
 	[UP_RECEIPT_DONE] =
 	    "UPDATE uploads SET body_mac = ?2, rows = ?3, key_version = ?4"
 	    " WHERE id = ?1",
@@ -221,6 +229,42 @@ store_upload_score(struct store_upload *up, const struct score_rec *r)
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
 		log_error("database: scores row: %s",
+		    sqlite3_errmsg(up->st->db));
+		return -1;
+	}
+	return sqlite3_changes(up->st->db) == 0 ? 1 : 0;
+}
+
+int
+store_upload_response(struct store_upload *up, const struct response_rec *r)
+{
+	sqlite3_stmt	*s = up->stmt[UP_RESPONSE];
+	int		 rc;
+
+	if (!up->in_tx && upload_begin(up) == -1)
+		return -1;
+	up->key_version = r->key_version;
+	sqlite3_bind_int64(s, 1, r->bron);
+	sqlite3_bind_int64(s, 2, r->bron_chk);
+	sqlite3_bind_int64(s, 3, r->client);
+	sqlite3_bind_int(s, 4, r->agb);
+	sqlite3_bind_int(s, 5, r->gemeente);
+	if (r->has_toewijzing)
+		sqlite3_bind_int64(s, 6, r->toewijzing);
+	else
+		sqlite3_bind_null(s, 6);
+	sqlite3_bind_text(s, 7, r->vragenlijst, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 8, r->respondent);
+	sqlite3_bind_int(s, 9, r->ingevuld_op);
+	bind_opt(s, 10, r->leeftijd, -1);
+	bind_opt(s, 11, r->geslacht, -1);
+	sqlite3_bind_blob(s, 12, r->waarden, (int)r->nwaarden, SQLITE_STATIC);
+	sqlite3_bind_int(s, 13, (int)r->key_version);
+	sqlite3_bind_int64(s, 14, up->id);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		log_error("database: response: %s",
 		    sqlite3_errmsg(up->st->db));
 		return -1;
 	}

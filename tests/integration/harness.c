@@ -536,3 +536,30 @@ h_request_stream(const struct h_env *e, const char *method, const char *path,
 	curl_easy_cleanup(c);
 	return rc == CURLE_OK ? 0 : -1;
 }
+
+void
+h_config(const struct h_env *e, const char *name, const char *json,
+    char *path, size_t len)
+{
+	static const char *const refs[] = {
+		"gemeenten.json", "questionnaires/cem-plus-2026.json"
+	};
+	char	src[1024], dst[H_PATH_MAX + 64], *data;
+	size_t	i;
+
+	h_path(e, dst, sizeof(dst), "questionnaires");
+	mkdir(dst, 0700);
+	for (i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+		snprintf(src, sizeof(src), "%s/config/%s", SORTTP_SOURCE_DIR,
+		    refs[i]);
+		if ((data = h_slurp(src, NULL)) == NULL) {
+			fprintf(stderr, "harness: missing %s\n", src);
+			exit(2);
+		}
+		h_path(e, dst, sizeof(dst), refs[i]);
+		h_write_file(dst, data, 0600);
+		free(data);
+	}
+	h_path(e, path, len, name);
+	h_write_file(path, json, 0600);
+}

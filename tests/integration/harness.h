@@ -95,6 +95,14 @@ int	h_file_contains(const char *path, const void *needle, size_t len);
 /* Writes a file with the given mode. */
 void	h_write_file(const char *path, const char *text, int mode);
 
+/*
+ * Writes root/NAME with json, beside copies of the source tree's reference
+ * data (gemeenten.json, questionnaires/), as an operator's config folder.
+ * path receives root/NAME.
+ */
+void	h_config(const struct h_env *, const char *name, const char *json,
+	    char *path, size_t len);
+
 /* Joins root-relative paths: buf = root/name. */
 void	h_path(const struct h_env *, char *buf, size_t len, const char *name);
 

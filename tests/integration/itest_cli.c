@@ -210,18 +210,26 @@ test_check_config(void)
 	CHECK(strstr(o.err, "line") != NULL);
 	h_out_free(&o);
 
-	/* A custom config with its own reference file beside it. */
-	h_path(&e, cfg, sizeof(cfg), "good.json");
+	/* A custom config with its own reference files beside it. */
+	h_config(&e, "good.json", "{\"k\": 11, \"reference\": {\"gemeenten\": "
+	    "\"gemeenten.json\"}}", cfg, sizeof(cfg));
 	h_path(&e, ref, sizeof(ref), "gemeenten.json");
-	h_write_file(cfg, "{\"k\": 11, \"reference\": {\"gemeenten\": "
-	    "\"gemeenten.json\"}}", 0600);
 	h_write_file(ref, "{\"clusters\": [{\"naam\": \"Amsterdam\", "
 	    "\"gemeenten\": [{\"code\": \"0363\", \"naam\": \"Amsterdam\"}]}],"
 	    " \"opgeheven\": []}", 0600);
 	CHECK_EQ_INT(h_run(&e, &o, "check-config", "--config", cfg, NULL), 0);
 	CHECK(strstr(o.out, "1 gemeenten in 1 clusters") != NULL);
+	CHECK(strstr(o.out, "1 questionnaire definition,") != NULL);
 	CHECK(strstr(o.out, "k = 11") != NULL);
 	h_out_free(&o);
+
+	/* A broken questionnaire definition fails check-config. */
+	h_path(&e, ref, sizeof(ref), "questionnaires/extra.json");
+	h_write_file(ref, "{\"id\": \"x\", \"onbekend\": 1}", 0600);
+	CHECK_EQ_INT(h_run(&e, &o, "check-config", "--config", cfg, NULL), 1);
+	CHECK(strstr(o.err, "extra.json") != NULL);
+	h_out_free(&o);
+	unlink(ref);
 }
 
 int

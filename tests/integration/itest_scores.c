@@ -420,20 +420,13 @@ test_stop_in_flight(void)
 static void
 test_stream_limit(void)
 {
-	char		 cfg[H_PATH_MAX + 32], ref[H_PATH_MAX + 32];
-	char		*gem, *big;
+	char		 cfg[H_PATH_MAX + 32];
+	char		*big;
 	struct h_resp	 r;
 	size_t		 n = 256 * 1024;
 
-	h_path(&e, cfg, sizeof(cfg), "small.json");
-	h_path(&e, ref, sizeof(ref), "gemeenten.json");
-	gem = h_slurp(SORTTP_SOURCE_DIR "/config/gemeenten.json", NULL);
-	CHECK(gem != NULL);
-	if (gem == NULL)
-		return;
-	h_write_file(ref, gem, 0600);
-	free(gem);
-	h_write_file(cfg, "{\"limits\": {\"body_max_scores\": 4096}}", 0600);
+	h_config(&e, "small.json", "{\"limits\": {\"body_max_scores\": "
+	    "4096}}", cfg, sizeof(cfg));
 	CHECK_EQ_INT(h_start(&e, cfg, NULL), 0);
 	big = malloc(n);
 	memset(big, 'x', n);

@@ -240,22 +240,13 @@ closed_by_server(int fd, int ms)
 static void
 test_limits(void)
 {
-	char		 cfg[H_PATH_MAX + 32], ref[H_PATH_MAX + 32];
-	char		*gem;
+	char		 cfg[H_PATH_MAX + 32];
 	struct h_resp	 r;
 	time_t		 t0;
 	int		 a, b, c;
 
-	h_path(&e, cfg, sizeof(cfg), "limits.json");
-	h_path(&e, ref, sizeof(ref), "gemeenten.json");
-	gem = h_slurp(SORTTP_SOURCE_DIR "/config/gemeenten.json", NULL);
-	CHECK(gem != NULL);
-	if (gem == NULL)
-		return;
-	h_write_file(ref, gem, 0600);
-	free(gem);
-	h_write_file(cfg, "{\"limits\": {\"connections_per_ip\": 2, "
-	    "\"connection_timeout_s\": 1}}", 0600);
+	h_config(&e, "limits.json", "{\"limits\": {\"connections_per_ip\": "
+	    "2, \"connection_timeout_s\": 1}}", cfg, sizeof(cfg));
 	CHECK_EQ_INT(h_stop(&e), 0);
 	CHECK_EQ_INT(h_start(&e, cfg, NULL), 0);
 

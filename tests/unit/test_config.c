@@ -122,6 +122,7 @@ test_embedded(void)
 	CHECK(embedded_find(NULL) == NULL);
 
 	CHECK_EQ_INT(config_load(NULL, &cfg, err, sizeof(err)), 0);
+	CHECK_STR(cfg.questionnaires, "");	/* the embedded definitions */
 	CHECK_STR(err, "");
 	CHECK_STR(cfg.source, "(embedded)");
 	CHECK_STR(cfg.listen, "0.0.0.0:8443");
@@ -294,8 +295,10 @@ test_rejects(void)
 	reject("{\"reference\": {\"gemeenten\": \"missing.json\"}}",
 	    good_gemeenten,
 	    "missing.json: cannot read: No such file or directory");
-	reject("{\"reference\": {\"questionnaires\": \"q.json\"}}",
-	    good_gemeenten, "reference.questionnaires: unknown key");
+	reject("{\"reference\": {\"vragenlijsten\": \"q\"}}",
+	    good_gemeenten, "reference.vragenlijsten: unknown key");
+	reject("{\"reference\": {\"questionnaires\": \"\"}}",
+	    good_gemeenten, "reference.questionnaires");
 	reject("[1, 2]", good_gemeenten, "expected a JSON object");
 	reject("{\n  \"k\": 10,\n  \"listen\":\n}\n", good_gemeenten,
 	    "sorttp.json: line 4, column 1: invalid JSON");
@@ -398,6 +401,9 @@ test_custom(void)
 	CHECK_EQ_INT(cfg.log_level, LOG_LEVEL_DEBUG);
 	CHECK_STR(cfg.tls_cert, "tls/cert.pem");
 	CHECK_STR(cfg.tls_client_ca, "ca.pem");
+	/* The questionnaire folder resolves beside the config file. */
+	tmp_path(path, sizeof(path), "questionnaires");
+	CHECK_STR(cfg.questionnaires, path);
 	CHECK_EQ_INT(cfg.ref.nclusters, 2);
 	CHECK_EQ_INT(cfg.ref.ngemeenten, 3);
 	CHECK_EQ_INT(cfg.ref.nretired, 1);
