@@ -20,10 +20,9 @@ int	date_parse_iso(const char *s, size_t len, int *ymd);
 int	date_valid(int y, int m, int d);
 
 /*
- * Today's date in the Netherlands, as yyyymmdd. Computed as the UTC date two
- * hours ahead (Amsterdam is UTC+1 or UTC+2), so a date entered in the Dutch
- * evening is never "in the future"; at most one hour of the next day in
- * winter is let through.
+ * Today's date in the Netherlands (CET, or CEST under the EU summer-time
+ * rule), as yyyymmdd, whatever the server's time zone: a date entered in
+ * the Dutch evening is never "in the future".
  */
 int	date_today(time_t now);
 

@@ -75,13 +75,49 @@ date_parse(const char *s, size_t len, int *ymd)
 	    digits(s, a), ymd);
 }
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+static long long
+days_from_civil(long long y, unsigned m, unsigned d)
+{
+	long long	era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* 01:00 UTC on the last Sunday of March or October, in epoch seconds. */
+static long long
+last_sunday(long long y, unsigned m)
+{
+	long long	days = days_from_civil(y, m, 31);
+	long long	wd = ((days % 7) + 11) % 7;	/* 0 = Sunday */
+
+	return (days - wd) * 86400 + 3600;
+}
+
 int
 date_today(time_t now)
 {
 	struct tm	tm;
-	time_t		t = now + 2 * 3600;
+	time_t		local;
 
-	if (gmtime_r(&t, &tm) == NULL)
+	if (gmtime_r(&now, &tm) == NULL)
+		return 0;
+	/*
+	 * CET is UTC+1; summer time (UTC+2) runs from 01:00 UTC on the last
+	 * Sunday of March to 01:00 UTC on the last Sunday of October (EU
+	 * directive 2000/84), whatever the server's own time zone.
+	 */
+	if ((long long)now >= last_sunday(tm.tm_year + 1900LL, 3) &&
+	    (long long)now < last_sunday(tm.tm_year + 1900LL, 10))
+		local = now + 7200;
+	else
+		local = now + 3600;
+	if (gmtime_r(&local, &tm) == NULL)
 		return 0;
 	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 +
 	    tm.tm_mday;

@@ -40,6 +40,7 @@
 
 #include "config.h"
 #include "log.h"
+#include "dates.h"
 #include "parse_cem.h"
 #include "pseudonym.h"
 #include "questionnaire.h"
@@ -1427,50 +1428,9 @@ cem_batch_free(struct cem_batch *b)
 	memset(b, 0, sizeof(*b));
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static long long
-cem_days(long long y, unsigned m, unsigned d)
-{
-	long long	era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* Seconds since the epoch of 01:00 UTC on the last Sunday of month m. */
-static long long
-cem_last_sunday(long long y, unsigned m)
-{
-	long long	days = cem_days(y, m, 31);	/* March, October */
-	long long	wd = ((days % 7) + 11) % 7;	/* 0 = Sunday */
-
-	return (days - wd) * 86400 + 3600;
-}
-
+/* The date in the Netherlands, the one rule for every stream (dates.c). */
 void
 cem_today_nl(time_t now, char out[11])
 {
-	struct tm	tm;
-	long long	t = (long long)now, y;
-	time_t		local;
-
-	if (gmtime_r(&now, &tm) == NULL)
-		fatal("cem_today_nl: time out of range");
-	y = (long long)tm.tm_year + 1900;
-	/* CET is UTC+1; summer time (UTC+2) runs between 01:00 UTC on
-	 * the last Sundays of March and October (EU directive 2000/84). */
-	if (t >= cem_last_sunday(y, 3) && t < cem_last_sunday(y, 10))
-		local = (time_t)(t + 7200);
-	else
-		local = (time_t)(t + 3600);
-	if (gmtime_r(&local, &tm) == NULL)
-		fatal("cem_today_nl: time out of range");
-	/* The moduli only tell the compiler that it fits. */
-	(void)snprintf(out, 11, "%04u-%02u-%02u",
-	    (unsigned)(tm.tm_year + 1900) % 10000u,
-	    (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
+	date_format(date_today(now), out);
 }

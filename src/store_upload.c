@@ -401,7 +401,7 @@ store_receipts(struct store *st, int64_t party_id,
 
 	pthread_mutex_lock(&st->lock);
 	if (sqlite3_prepare_v2(st->db, "SELECT public_id, kind, rows,"
-	    " created_at FROM uploads WHERE party_id = ?1 AND rows >= 0"
+	    " created_at FROM uploads WHERE party_id = ?1"
 	    " ORDER BY id DESC", -1, &s, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_int64(s, 1, party_id);

@@ -73,11 +73,16 @@ test_dates(void)
 	CHECK_EQ_INT(date_age_band(18), 3);
 
 	/*
-	 * 2026-11-23 21:30 UTC is 22:30 in Amsterdam: still the 23rd. From
-	 * 22:00 UTC on the next day is accepted (the documented tolerance).
+	 * 2026-11-23 22:30 UTC is 23:30 CET: still the 23rd; an hour later
+	 * it is the 24th. 2026-07-01 22:30 UTC is 00:30 CEST on 2 July.
+	 * Summer time 2026 starts 29 March 01:00 UTC, ends 25 October.
 	 */
-	CHECK_EQ_INT(date_today((time_t)1795473000 - 3600), 20261123);
-	CHECK_EQ_INT(date_today((time_t)1795473000), 20261124);
+	CHECK_EQ_INT(date_today((time_t)1795473000), 20261123);
+	CHECK_EQ_INT(date_today((time_t)1795473000 + 3600), 20261124);
+	CHECK_EQ_INT(date_today((time_t)1782945000), 20260702);
+	/* 22:30 UTC the evening before (CET) and after (CEST) the switch. */
+	CHECK_EQ_INT(date_today((time_t)1774737000), 20260328);
+	CHECK_EQ_INT(date_today((time_t)1774823400), 20260330);
 	date_format(20260305, buf);
 	CHECK_STR(buf, "2026-03-05");
 }
