@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <sqlite3.h>
 
 #include "harness.h"
 
@@ -562,4 +563,50 @@ h_config(const struct h_env *e, const char *name, const char *json,
 	}
 	h_path(e, path, len, name);
 	h_write_file(path, json, 0600);
+}
+
+/* Runs sql read-only; fills *i or *d from the first column. */
+static int
+db_first(const struct h_env *e, const char *sql, long long *i, double *d)
+{
+	char		 path[H_PATH_MAX + 32];
+	sqlite3		*db;
+	sqlite3_stmt	*s;
+	int		 rc = -1;
+
+	snprintf(path, sizeof(path), "%s/sorttp.db", e->data);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW) {
+			*i = sqlite3_column_int64(s, 0);
+			*d = sqlite3_column_double(s, 0);
+			rc = 0;
+		}
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+	return rc;
+}
+
+long long
+h_db_count(const struct h_env *e, const char *sql)
+{
+	long long	i;
+	double		d;
+
+	return db_first(e, sql, &i, &d) == 0 ? i : -1;
+}
+
+double
+h_db_double(const struct h_env *e, const char *sql)
+{
+	long long	i;
+	double		d;
+
+	return db_first(e, sql, &i, &d) == 0 ? d : -1;
 }

@@ -103,6 +103,13 @@ void	h_write_file(const char *path, const char *text, int mode);
 void	h_config(const struct h_env *, const char *name, const char *json,
 	    char *path, size_t len);
 
+/*
+ * The first column of the first row of a query on the data folder's
+ * database, opened read-only beside the running daemon; -1 on error.
+ */
+long long h_db_count(const struct h_env *, const char *sql);
+double	h_db_double(const struct h_env *, const char *sql);
+
 /* Joins root-relative paths: buf = root/name. */
 void	h_path(const struct h_env *, char *buf, size_t len, const char *name);
 

@@ -16,7 +16,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
 
 #include "harness.h"
 
@@ -26,28 +25,6 @@ static char		tok[128], tok_aanb[128];
 static const char *const xml_hdr[] = {
 	"Content-Type: application/xml", NULL
 };
-
-static long long
-db_count(const char *sql)
-{
-	char		 path[H_PATH_MAX + 32];
-	sqlite3		*db;
-	sqlite3_stmt	*s;
-	long long	 n = -1;
-
-	snprintf(path, sizeof(path), "%s/sorttp.db", e.data);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK)
-		return -1;
-	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
-		if (sqlite3_step(s) == SQLITE_ROW)
-			n = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
-	}
-	sqlite3_close(db);
-	return n;
-}
 
 static long
 send_xml(const char *xml, size_t len, struct h_resp *r)
@@ -168,9 +145,9 @@ test_fixtures(void)
 		h_resp_free(&r);
 	}
 	/* JW305 with two products: two trajectory rows for its client. */
-	CHECK(db_count("SELECT count(*) FROM trajecten WHERE gestart = 1") >=
+	CHECK(h_db_count(&e, "SELECT count(*) FROM trajecten WHERE gestart = 1") >=
 	    2);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM toewijzingen"), 2);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM toewijzingen"), 2);
 	/* Identical bytes again. */
 	CHECK_EQ_INT(send_fixture("jw305_v32", &r), 200);
 	CHECK(strstr(r.body, "\"duplicate\":true") != NULL);
@@ -196,13 +173,13 @@ test_reasons(void)
 		CHECK_EQ_INT(send_made(307, id, "999995017", nr, "2026-01-05",
 		    "2026-04-30", reasons[i], 1), 201);
 	}
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM trajecten WHERE"
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM trajecten WHERE"
 	    " einddatum = 20260430 AND gestart = 1"), 10);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM trajecten WHERE"
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM trajecten WHERE"
 	    " tijdelijk_einddatum = 20260430 AND einddatum IS NULL"), 1);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM trajecten WHERE"
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM trajecten WHERE"
 	    " reden = 20"), 0);
-	CHECK_EQ_INT(db_count("SELECT count(DISTINCT reden) FROM trajecten"
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(DISTINCT reden) FROM trajecten"
 	    " WHERE einddatum = 20260430"), 10);
 }
 
@@ -214,12 +191,12 @@ test_trajectories(void)
 	    "2026-02-01", NULL, NULL, 1), 201);
 	CHECK_EQ_INT(send_made(307, "T1-B", "999994669", "720001",
 	    "2026-02-01", "2026-03-01", "20", 1), 201);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM trajecten WHERE"
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM trajecten WHERE"
 	    " begindatum = 20260201 AND einddatum IS NULL AND"
 	    " tijdelijk_einddatum = 20260301"), 1);
 	CHECK_EQ_INT(send_made(307, "T1-C", "999994669", "720001",
 	    "2026-02-01", "2026-05-01", "31", 1), 201);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM trajecten WHERE"
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM trajecten WHERE"
 	    " begindatum = 20260201 AND einddatum = 20260501 AND reden = 31"),
 	    1);
 	/* A new start after a 20 resumes: a row of its own, not ended. */
@@ -227,31 +204,31 @@ test_trajectories(void)
 	    "2026-02-01", "2026-03-01", "20", 1), 201);
 	CHECK_EQ_INT(send_made(305, "T2-B", "999992806", "720002",
 	    "2026-03-15", NULL, NULL, 1), 201);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM trajecten WHERE"
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM trajecten WHERE"
 	    " begindatum = 20260315 AND gestart = 1 AND einddatum IS NULL"),
 	    1);
 
 	/* A stop that arrives before its start. */
 	CHECK_EQ_INT(send_made(307, "T3-A", "999993926", "720003",
 	    "2026-01-10", "2026-02-20", "33", 1), 201);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM trajecten WHERE"
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM trajecten WHERE"
 	    " begindatum = 20260110 AND gestart = 0 AND reden = 33"), 1);
 	CHECK_EQ_INT(send_made(305, "T3-B", "999993926", "720003",
 	    "2026-01-10", NULL, NULL, 1), 201);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM trajecten WHERE"
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM trajecten WHERE"
 	    " begindatum = 20260110 AND gestart = 1 AND reden = 33 AND"
 	    " leeftijd = 2 AND geslacht = 2"), 1);
 
 	/* StatusAanlevering 3: the stop is withdrawn, the start stays... */
 	CHECK_EQ_INT(send_made(307, "T3-C", "999993926", "720003",
 	    "2026-01-10", "2026-02-20", "33", 3), 201);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM trajecten WHERE"
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM trajecten WHERE"
 	    " begindatum = 20260110 AND gestart = 1 AND einddatum IS NULL"),
 	    1);
 	/* ...and the withdrawn start removes the row. */
 	CHECK_EQ_INT(send_made(305, "T3-D", "999993926", "720003",
 	    "2026-01-10", NULL, NULL, 3), 201);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM trajecten WHERE"
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM trajecten WHERE"
 	    " begindatum = 20260110"), 0);
 }
 
@@ -269,7 +246,7 @@ test_replace_in_one_message(void)
 
 	CHECK_EQ_INT(send_made(305, "R-1", "999990482", "740001",
 	    "2026-05-01", NULL, NULL, 1), 201);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM trajecten WHERE"
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM trajecten WHERE"
 	    " begindatum = 20260501"), 1);
 	/* Splice the product of a second message into the first. */
 	make_msg(one, sizeof(one), 305, "R-2", "999990482", "740001",
@@ -292,11 +269,11 @@ test_replace_in_one_message(void)
 	CHECK(strstr(r.body, "\"rows\":2") != NULL);
 	h_resp_free(&r);
 	free(msg);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM trajecten WHERE"
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM trajecten WHERE"
 	    " begindatum = 20260501"), 0);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM trajecten WHERE"
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM trajecten WHERE"
 	    " begindatum = 20260504 AND gestart = 1"), 1);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM uploads WHERE kind ="
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM uploads WHERE kind ="
 	    " 'messages'"), 10 + 22 + 9 + 2);
 }
 
@@ -307,7 +284,7 @@ test_refusals(void)
 		"Content-Type: application/json", NULL
 	};
 	struct h_resp	 r;
-	long long	 before = db_count("SELECT count(*) FROM uploads");
+	long long	 before = h_db_count(&e, "SELECT count(*) FROM uploads");
 	struct timespec	 t0, t1;
 	char		*big;
 	size_t		 n = 10 * 1024 * 1024;
@@ -350,7 +327,7 @@ test_refusals(void)
 	    &r);
 	CHECK_EQ_INT(r.status, 403);
 	h_resp_free(&r);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM uploads"), before);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM uploads"), before);
 }
 
 /* The same sender, Identificatie and Dagtekening again: a duplicate. */

@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
 
 #include "harness.h"
 
@@ -23,28 +22,6 @@ static char		tok_bergop[128], tok_aanb[128], tok_bo[128];
 static const char *const json_hdr[] = {
 	"Content-Type: application/json", NULL
 };
-
-static long long
-db_count(const char *sql)
-{
-	char		 path[H_PATH_MAX + 32];
-	sqlite3		*db;
-	sqlite3_stmt	*s;
-	long long	 n = -1;
-
-	snprintf(path, sizeof(path), "%s/sorttp.db", e.data);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK)
-		return -1;
-	sqlite3_busy_timeout(db, 5000);
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
-		if (sqlite3_step(s) == SQLITE_ROW)
-			n = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
-	}
-	sqlite3_close(db);
-	return n;
-}
 
 /* One response as JSON; extra is spliced into "antwoorden". */
 static int
@@ -80,11 +57,11 @@ test_single_and_duplicate(void)
 	CHECK(strstr(r.body, "\"rows\":1") != NULL);
 	CHECK(strstr(r.body, "\"already_received\":0") != NULL);
 	h_resp_free(&r);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM antwoorden WHERE"
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM antwoorden WHERE"
 	    " respondent = 1 AND leeftijd = 2 AND geslacht = 2 AND"
 	    " gemeente = 479 AND ingevuld_op = 20260915"), 1);
 	/* Items: 7 statements, rapportcijfer, zonder_hulp, 2 open. */
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM antwoorden WHERE"
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM antwoorden WHERE"
 	    " hex(waarden) = '05FFFFFF04FFFF0700FF01'"), 1);
 
 	/* Identical bytes: the original receipt. */
@@ -98,7 +75,7 @@ test_single_and_duplicate(void)
 	CHECK(strstr(r.body, "\"rows\":0") != NULL);
 	CHECK(strstr(r.body, "\"already_received\":1") != NULL);
 	h_resp_free(&r);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM antwoorden"), 1);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM antwoorden"), 1);
 }
 
 static void
@@ -114,7 +91,7 @@ test_batch_and_agb(void)
 	CHECK_EQ_INT(post(tok_bergop, body, &r), 201);
 	CHECK(strstr(r.body, "\"rows\":2") != NULL);
 	h_resp_free(&r);
-	CHECK_EQ_INT(db_count("SELECT count(DISTINCT agb) FROM antwoorden"),
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(DISTINCT agb) FROM antwoorden"),
 	    2);
 
 	/* An aanbieder only for its own AGB: one bad response, nothing. */
@@ -126,11 +103,11 @@ test_batch_and_agb(void)
 	    "\"code\":\"agb_niet_eigen\"") != NULL);
 	CHECK(strstr(r.body, "\"error_count\":1,") != NULL);
 	h_resp_free(&r);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM antwoorden"), 3);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM antwoorden"), 3);
 	snprintf(body, sizeof(body), "{\"responses\": [%s]}", a);
 	CHECK_EQ_INT(post(tok_aanb, body, &r), 201);
 	h_resp_free(&r);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM antwoorden"), 4);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM antwoorden"), 4);
 }
 
 static void
@@ -162,7 +139,7 @@ test_validation(void)
 	CHECK_EQ_INT(post(tok_bergop, a, &r), 422);
 	CHECK(strstr(r.body, "onbekend_veld") != NULL);
 	h_resp_free(&r);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM antwoorden"), 4);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM antwoorden"), 4);
 }
 
 static void
@@ -207,7 +184,7 @@ test_hostile_bodies(void)
 	h_resp_free(&r);
 	CHECK_EQ_INT(post(tok_bo, "{}", &r), 403);
 	h_resp_free(&r);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM antwoorden"), 4);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM antwoorden"), 4);
 }
 
 static void
@@ -228,7 +205,7 @@ test_cli_import(void)
 	    "zorg-a", "--data", e.data, NULL), 1);
 	CHECK(strstr(o.out, "agb_niet_eigen") != NULL);
 	h_out_free(&o);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM antwoorden"), 5);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM antwoorden"), 5);
 }
 
 static void

@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include <openssl/evp.h>
-#include <sqlite3.h>
 
 #include "harness.h"
 
@@ -52,56 +51,6 @@ bsn_of(unsigned i, char out[10])
 	for (k = 0; k < 9; k++)
 		out[k] = (char)('0' + d[k]);
 	out[9] = '\0';
-}
-
-static sqlite3 *
-db_open(void)
-{
-	char	 path[H_PATH_MAX + 32];
-	sqlite3	*db = NULL;
-
-	snprintf(path, sizeof(path), "%s/sorttp.db", e.data);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) !=
-	    SQLITE_OK)
-		return NULL;
-	sqlite3_busy_timeout(db, 5000);
-	return db;
-}
-
-static long long
-db_count(const char *sql)
-{
-	sqlite3		*db = db_open();
-	sqlite3_stmt	*s;
-	long long	 n = -1;
-
-	if (db == NULL)
-		return -1;
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
-		if (sqlite3_step(s) == SQLITE_ROW)
-			n = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
-	}
-	sqlite3_close(db);
-	return n;
-}
-
-static double
-db_double(const char *sql)
-{
-	sqlite3		*db = db_open();
-	sqlite3_stmt	*s;
-	double		 v = -1;
-
-	if (db == NULL)
-		return -1;
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) == SQLITE_OK) {
-		if (sqlite3_step(s) == SQLITE_ROW)
-			v = sqlite3_column_double(s, 0);
-		sqlite3_finalize(s);
-	}
-	sqlite3_close(db);
-	return v;
 }
 
 static long
@@ -168,21 +117,21 @@ test_excel_and_duplicate(void)
 	CHECK(json_str(r.body, "sha256", got, sizeof(got)) == 0);
 	CHECK_STR(got, sha);
 	h_resp_free(&r);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM scores"), 4);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM scores"), 4);
 	/*
 	 * The first eind row: goals (1, 0, -1) with weights (3, 1, 1), so
 	 * T = 50 + 10 * 2 / sqrt(0.7 * 11 + 0.3 * 25) = 55.1299; the second:
 	 * one goal at +2, T = 70.
 	 */
-	CHECK(fabs(db_double("SELECT gas_t FROM scores WHERE meetmoment = 3"
+	CHECK(fabs(h_db_double(&e, "SELECT gas_t FROM scores WHERE meetmoment = 3"
 	    " AND doelen = 3") - 55.1299) < 0.0001);
-	CHECK_EQ_INT(db_count("SELECT doelen_behaald FROM scores WHERE"
+	CHECK_EQ_INT(h_db_count(&e, "SELECT doelen_behaald FROM scores WHERE"
 	    " meetmoment = 3 AND doelen = 3"), 2);
-	CHECK(fabs(db_double("SELECT gas_t FROM scores WHERE meetmoment = 3"
+	CHECK(fabs(h_db_double(&e, "SELECT gas_t FROM scores WHERE meetmoment = 3"
 	    " AND doelen = 1") - 70.0) < 0.0001);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM scores WHERE gemeente ="
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM scores WHERE gemeente ="
 	    " 363"), 4);	/* 0457 was mapped to Amsterdam */
-	CHECK_EQ_INT(db_count("SELECT leeftijd FROM scores WHERE meetmoment"
+	CHECK_EQ_INT(h_db_count(&e, "SELECT leeftijd FROM scores WHERE meetmoment"
 	    " = 1 AND leeftijd IS NOT NULL"), 2);	/* 13 on 15-01-2026 */
 
 	/* The same bytes again: the original receipt, nothing stored. */
@@ -191,8 +140,8 @@ test_excel_and_duplicate(void)
 	CHECK(json_str(r.body, "upload_id", id2, sizeof(id2)) == 0);
 	CHECK_STR(id2, id);
 	h_resp_free(&r);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM scores"), 4);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM uploads"), 1);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM scores"), 4);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM uploads"), 1);
 }
 
 static void
@@ -211,13 +160,13 @@ test_comma_and_correction(void)
 	CHECK_EQ_INT(post(tok_a, comma, sizeof(comma) - 1, &r), 201);
 	CHECK(strstr(r.body, "\"rows\":2") != NULL);
 	h_resp_free(&r);
-	CHECK(fabs(db_double("SELECT gas_t FROM scores WHERE gemeente = 479"
+	CHECK(fabs(h_db_double(&e, "SELECT gas_t FROM scores WHERE gemeente = 479"
 	    " AND meetmoment = 3") - 30.0) < 0.0001);
 	CHECK_EQ_INT(post(tok_a, fix, sizeof(fix) - 1, &r), 201);
 	h_resp_free(&r);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM scores WHERE gemeente ="
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM scores WHERE gemeente ="
 	    " 479"), 2);
-	CHECK(fabs(db_double("SELECT gas_t FROM scores WHERE gemeente = 479"
+	CHECK(fabs(h_db_double(&e, "SELECT gas_t FROM scores WHERE gemeente = 479"
 	    " AND meetmoment = 3") - 70.0) < 0.0001);
 }
 
@@ -294,15 +243,15 @@ test_all_or_nothing(void)
 		    i == bad ? "12345678X" : bsn, 100000 + i,
 		    i % 2 ? "1" : "-1");
 	}
-	before = db_count("SELECT count(*) FROM scores");
-	uploads = db_count("SELECT count(*) FROM uploads");
+	before = h_db_count(&e, "SELECT count(*) FROM scores");
+	uploads = h_db_count(&e, "SELECT count(*) FROM uploads");
 	CHECK_EQ_INT(post(tok_a, csv, (size_t)(p - csv), &r), 422);
 	CHECK(strstr(r.body, "\"error_count\":1,") != NULL);
 	CHECK(strstr(r.body, "{\"line\":5002,\"column\":1,\"code\":"
 	    "\"bsn_geen_cijfers\"") != NULL);
 	h_resp_free(&r);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM scores"), before);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM uploads"), uploads);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM scores"), before);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM uploads"), uploads);
 
 	/* Fixed, it is accepted whole. */
 	bsn_of((unsigned)bad, bsn);
@@ -310,7 +259,7 @@ test_all_or_nothing(void)
 	CHECK_EQ_INT(post(tok_a, csv, (size_t)(p - csv), &r), 201);
 	CHECK(strstr(r.body, "\"rows\":10000") != NULL);
 	h_resp_free(&r);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM scores"), before + 10000);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM scores"), before + 10000);
 	free(csv);
 }
 
@@ -412,7 +361,7 @@ test_stop_in_flight(void)
 	CHECK(strstr(s.r.body, "\"rows\":4") != NULL);
 	h_resp_free(&s.r);
 	CHECK_EQ_INT(h_stop(&e), 0);
-	CHECK_EQ_INT(db_count("SELECT count(*) FROM scores WHERE agb ="
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM scores WHERE agb ="
 	    " 87654321"), 4);
 }
 
