@@ -26,14 +26,13 @@
 #include <cjson/cJSON.h>
 
 #include "config.h"
+#include "jsonerr.h"
 #include "embedded.h"
 #include "log.h"
 
 #define CFG_EMBEDDED		"(embedded)"
 #define CFG_MAIN_NAME		"sorttp.json"	/* embedded default config */
-#define CFG_JPATH_MAX		256	/* JSON path in a message */
 #define CFG_SHOW_MAX		80	/* bytes of a value in a message */
-#define CFG_REASON_MAX		512
 #define CFG_LEVEL_MAX		16
 
 #define CFG_DEFAULT_LISTEN	"0.0.0.0:8443"
@@ -63,147 +62,6 @@ const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 	[LIMIT_ERRORS_MAX] =		{ "errors_max", 1000, 1, 100000 },
 };
 
-/* Where messages about the file being read go, and its name for them. */
-struct cfg_err {
-	const char	*file;
-	char		*buf;
-	size_t		 len;
-};
-
-/*
- * Marks a message or path that snprintf cut short (n is its return) with
- * "...": they only label errors, and a cut-off label is still more use than
- * none, as long as the reader can see that it was cut.
- */
-static void
-cfg_cut(char *buf, size_t size, int n)
-{
-	if (n >= 0 && (size_t)n < size)
-		return;
-	if (n < 0 && size > 0)
-		buf[0] = '\0';
-	else if (size > 3)
-		memcpy(buf + size - 4, "...", 4);
-}
-
-static int	cfg_fail(struct cfg_err *, const char *, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-/*
- * Writes "<file>: <jpath>: <reason>" (or "<file>: <reason>") to the error
- * buffer and returns -1.
- */
-static int
-cfg_fail(struct cfg_err *e, const char *jpath, const char *fmt, ...)
-{
-	char	reason[CFG_REASON_MAX];
-	va_list	ap;
-	int	n;
-
-	if (e->buf == NULL || e->len == 0)
-		return -1;
-	va_start(ap, fmt);
-	n = vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-	cfg_cut(reason, sizeof(reason), n);
-	if (jpath == NULL || jpath[0] == '\0')
-		n = snprintf(e->buf, e->len, "%s: %s", e->file, reason);
-	else
-		n = snprintf(e->buf, e->len, "%s: %s: %s", e->file, jpath,
-		    reason);
-	cfg_cut(e->buf, e->len, n);
-	return -1;
-}
-
-/* Copies src into dst like strlcpy; -1 when it does not fit. */
-static int
-cfg_copy(char *dst, size_t size, const char *src)
-{
-	size_t	len = strlen(src);
-
-	if (len >= size)
-		return -1;
-	memcpy(dst, src, len + 1);
-	return 0;
-}
-
-/*
- * A bounded copy of s for a message, control characters replaced, so a
- * corrupt file cannot garble the one line an operator reads.
- */
-static const char *
-cfg_clean(char *dst, size_t size, const char *s)
-{
-	size_t	i;
-
-	for (i = 0; s[i] != '\0' && i + 4 < size; i++) {
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			dst[i] = '?';
-		else
-			dst[i] = s[i];
-	}
-	if (s[i] != '\0') {
-		memcpy(dst + i, "...", 3);
-		i += 3;
-	}
-	dst[i] = '\0';
-	return dst;
-}
-
-/* The JSON path of key under parent ("" at the top), for messages. */
-static void
-cfg_jpath(char *dst, size_t size, const char *parent, const char *key)
-{
-	int	n;
-
-	if (parent[0] == '\0')
-		n = snprintf(dst, size, "%s", key);
-	else
-		n = snprintf(dst, size, "%s.%s", parent, key);
-	cfg_cut(dst, size, n);
-}
-
-/* The JSON path of element i of array key under parent. */
-static void
-cfg_jindex(char *dst, size_t size, const char *parent, const char *key,
-    size_t i)
-{
-	int	n;
-
-	if (parent[0] == '\0')
-		n = snprintf(dst, size, "%s[%zu]", key, i);
-	else
-		n = snprintf(dst, size, "%s.%s[%zu]", parent, key, i);
-	cfg_cut(dst, size, n);
-}
-
-static const char *
-cfg_type(const cJSON *v)
-{
-	if (cJSON_IsString(v))
-		return "a string";
-	if (cJSON_IsNumber(v))
-		return "a number";
-	if (cJSON_IsBool(v))
-		return "a boolean";
-	if (cJSON_IsNull(v))
-		return "null";
-	if (cJSON_IsArray(v))
-		return "an array";
-	if (cJSON_IsObject(v))
-		return "an object";
-	return "an invalid value";
-}
-
-static int
-cfg_has_control(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 1;
-	return 0;
-}
-
 /*
  * Rejects keys that are not in allowed (NULL-terminated), and keys given
  * twice: cJSON keeps both and would quietly use the first. The scan of
@@ -211,45 +69,45 @@ cfg_has_control(const char *s)
  * is a distinct allowed one.
  */
 static int
-cfg_keys(struct cfg_err *e, const cJSON *obj, const char *path,
+cfg_keys(struct jerr *e, const cJSON *obj, const char *path,
     const char *const *allowed)
 {
 	const cJSON	*c, *d;
-	char		 show[CFG_SHOW_MAX], p[CFG_JPATH_MAX];
+	char		 show[CFG_SHOW_MAX], p[JERR_PATH_MAX];
 	size_t		 i;
 
 	for (c = obj->child; c != NULL; c = c->next) {
 		if (c->string == NULL)
-			return cfg_fail(e, path, "key without a name");
-		cfg_jpath(p, sizeof(p), path,
-		    cfg_clean(show, sizeof(show), c->string));
+			return jerr_fail(e, path, "key without a name");
+		jerr_path(p, sizeof(p), path,
+		    jerr_clean(show, sizeof(show), c->string));
 		for (i = 0; allowed[i] != NULL; i++)
 			if (strcmp(c->string, allowed[i]) == 0)
 				break;
 		if (allowed[i] == NULL)
-			return cfg_fail(e, p, "unknown key");
+			return jerr_fail(e, p, "unknown key");
 		for (d = obj->child; d != c; d = d->next)
 			if (strcmp(d->string, c->string) == 0)
-				return cfg_fail(e, p, "key given twice");
+				return jerr_fail(e, p, "key given twice");
 	}
 	return 0;
 }
 
 /* The object at obj.key, or NULL in *out when absent. */
 static int
-cfg_object(struct cfg_err *e, const cJSON *obj, const char *path,
+cfg_object(struct jerr *e, const cJSON *obj, const char *path,
     const char *key, const cJSON **out)
 {
 	const cJSON	*v;
-	char		 p[CFG_JPATH_MAX];
+	char		 p[JERR_PATH_MAX];
 
 	*out = NULL;
 	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL)
 		return 0;
 	if (!cJSON_IsObject(v)) {
-		cfg_jpath(p, sizeof(p), path, key);
-		return cfg_fail(e, p, "expected an object, got %s",
-		    cfg_type(v));
+		jerr_path(p, sizeof(p), path, key);
+		return jerr_fail(e, p, "expected an object, got %s",
+		    jerr_type(v));
 	}
 	*out = v;
 	return 0;
@@ -257,50 +115,51 @@ cfg_object(struct cfg_err *e, const cJSON *obj, const char *path,
 
 /* The array at obj.key with 1..max entries (0..max unless required). */
 static int
-cfg_array(struct cfg_err *e, const cJSON *obj, const char *path,
+cfg_array(struct jerr *e, const cJSON *obj, const char *path,
     const char *key, int max, int required, const cJSON **out)
 {
 	const cJSON	*v;
-	char		 p[CFG_JPATH_MAX];
+	char		 p[JERR_PATH_MAX];
 	int		 n;
 
 	*out = NULL;
-	cfg_jpath(p, sizeof(p), path, key);
+	jerr_path(p, sizeof(p), path, key);
 	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL) {
 		if (required)
-			return cfg_fail(e, p, "missing");
+			return jerr_fail(e, p, "missing");
 		return 0;
 	}
 	if (!cJSON_IsArray(v))
-		return cfg_fail(e, p, "expected an array, got %s",
-		    cfg_type(v));
+		return jerr_fail(e, p, "expected an array, got %s",
+		    jerr_type(v));
 	n = cJSON_GetArraySize(v);
 	if (n == 0 && required)
-		return cfg_fail(e, p, "must not be empty");
+		return jerr_fail(e, p, "must not be empty");
 	if (n > max)
-		return cfg_fail(e, p, "%d entries, at most %d allowed", n, max);
+		return jerr_fail(e, p,
+		    "%d entries, at most %d allowed", n, max);
 	*out = v;
 	return 0;
 }
 
 /* The string at obj.key, or NULL in *out when absent and optional. */
 static int
-cfg_rawstring(struct cfg_err *e, const cJSON *obj, const char *path,
+cfg_rawstring(struct jerr *e, const cJSON *obj, const char *path,
     const char *key, int required, const char **out)
 {
 	const cJSON	*v;
-	char		 p[CFG_JPATH_MAX];
+	char		 p[JERR_PATH_MAX];
 
 	*out = NULL;
-	cfg_jpath(p, sizeof(p), path, key);
+	jerr_path(p, sizeof(p), path, key);
 	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL) {
 		if (required)
-			return cfg_fail(e, p, "missing");
+			return jerr_fail(e, p, "missing");
 		return 0;
 	}
 	if (!cJSON_IsString(v) || v->valuestring == NULL)
-		return cfg_fail(e, p, "expected a string, got %s",
-		    cfg_type(v));
+		return jerr_fail(e, p, "expected a string, got %s",
+		    jerr_type(v));
 	*out = v->valuestring;
 	return 0;
 }
@@ -311,23 +170,23 @@ cfg_rawstring(struct cfg_err *e, const cJSON *obj, const char *path,
  * up in file paths, log lines and JSON answers.
  */
 static int
-cfg_string(struct cfg_err *e, const cJSON *obj, const char *path,
+cfg_string(struct jerr *e, const cJSON *obj, const char *path,
     const char *key, char *dst, size_t size, int flags)
 {
 	const char	*s;
-	char		 p[CFG_JPATH_MAX];
+	char		 p[JERR_PATH_MAX];
 
 	if (cfg_rawstring(e, obj, path, key, flags & STR_REQUIRED, &s) == -1)
 		return -1;
 	if (s == NULL)
 		return 0;
-	cfg_jpath(p, sizeof(p), path, key);
+	jerr_path(p, sizeof(p), path, key);
 	if ((flags & STR_NONEMPTY) && s[0] == '\0')
-		return cfg_fail(e, p, "must not be empty");
-	if (cfg_has_control(s))
-		return cfg_fail(e, p, "contains a control character");
-	if (cfg_copy(dst, size, s) == -1)
-		return cfg_fail(e, p, "longer than %zu characters", size - 1);
+		return jerr_fail(e, p, "must not be empty");
+	if (jerr_has_control(s))
+		return jerr_fail(e, p, "contains a control character");
+	if (jerr_copy(dst, size, s) == -1)
+		return jerr_fail(e, p, "longer than %zu characters", size - 1);
 	return 0;
 }
 
@@ -345,23 +204,23 @@ cfg_is_code(const char *s)
 
 /* A gemeentecode: a string of four digits, leading zeros and all. */
 static int
-cfg_code(struct cfg_err *e, const cJSON *obj, const char *path,
+cfg_code(struct jerr *e, const cJSON *obj, const char *path,
     const char *key, char dst[5])
 {
 	const cJSON	*v;
-	char		 p[CFG_JPATH_MAX], show[CFG_SHOW_MAX];
+	char		 p[JERR_PATH_MAX], show[CFG_SHOW_MAX];
 
-	cfg_jpath(p, sizeof(p), path, key);
+	jerr_path(p, sizeof(p), path, key);
 	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL)
-		return cfg_fail(e, p, "missing");
+		return jerr_fail(e, p, "missing");
 	/* A number would have lost its leading zero: say so. */
 	if (!cJSON_IsString(v) || v->valuestring == NULL)
-		return cfg_fail(e, p,
+		return jerr_fail(e, p,
 		    "expected a 4-digit code as a string, got %s",
-		    cfg_type(v));
+		    jerr_type(v));
 	if (!cfg_is_code(v->valuestring))
-		return cfg_fail(e, p, "\"%s\" is not a 4-digit code",
-		    cfg_clean(show, sizeof(show), v->valuestring));
+		return jerr_fail(e, p, "\"%s\" is not a 4-digit code",
+		    jerr_clean(show, sizeof(show), v->valuestring));
 	memcpy(dst, v->valuestring, 5);
 	return 0;
 }
@@ -402,28 +261,28 @@ cfg_is_date(const char *s)
  * exact.
  */
 static int
-cfg_limit_read(struct cfg_err *e, const cJSON *obj, const char *path,
+cfg_limit_read(struct jerr *e, const cJSON *obj, const char *path,
     enum cfg_limit l, long long *out)
 {
 	const struct cfg_limit_def	*d = &config_limit_defs[l];
 	const cJSON			*v;
-	char				 p[CFG_JPATH_MAX];
+	char				 p[JERR_PATH_MAX];
 	double				 x;
 
 	*out = d->def;
 	if (obj == NULL ||
 	    (v = cJSON_GetObjectItemCaseSensitive(obj, d->name)) == NULL)
 		return 0;
-	cfg_jpath(p, sizeof(p), path, d->name);
+	jerr_path(p, sizeof(p), path, d->name);
 	if (!cJSON_IsNumber(v))
-		return cfg_fail(e, p, "expected an integer in %lld..%lld, "
-		    "got %s", d->min, d->max, cfg_type(v));
+		return jerr_fail(e, p, "expected an integer in %lld..%lld, "
+		    "got %s", d->min, d->max, jerr_type(v));
 	x = v->valuedouble;
 	if (!(x >= (double)d->min && x <= (double)d->max))
-		return cfg_fail(e, p, "%.15g is out of range %lld..%lld", x,
+		return jerr_fail(e, p, "%.15g is out of range %lld..%lld", x,
 		    d->min, d->max);
 	if (x != (double)(long long)x)
-		return cfg_fail(e, p, "%.15g is not an integer (allowed "
+		return jerr_fail(e, p, "%.15g is not an integer (allowed "
 		    "%lld..%lld)", x, d->min, d->max);
 	*out = (long long)x;
 	return 0;
@@ -437,7 +296,7 @@ cfg_limit_toplevel(enum cfg_limit l)
 }
 
 static int
-cfg_parse_limits(struct cfg_err *e, const cJSON *root, struct config *cfg)
+cfg_parse_limits(struct jerr *e, const cJSON *root, struct config *cfg)
 {
 	const char	*names[LIMIT__COUNT + 1];
 	const cJSON	*limits;
@@ -465,7 +324,7 @@ cfg_parse_limits(struct cfg_err *e, const cJSON *root, struct config *cfg)
 }
 
 static int
-cfg_parse_tls(struct cfg_err *e, const cJSON *root, struct config *cfg)
+cfg_parse_tls(struct jerr *e, const cJSON *root, struct config *cfg)
 {
 	static const char *const keys[] = { "cert", "key", "client_ca", NULL };
 	const cJSON	*tls;
@@ -490,7 +349,7 @@ cfg_parse_tls(struct cfg_err *e, const cJSON *root, struct config *cfg)
  * gem (left alone when the config names none).
  */
 static int
-cfg_parse_main(struct cfg_err *e, const cJSON *root, struct config *cfg,
+cfg_parse_main(struct jerr *e, const cJSON *root, struct config *cfg,
     char *gem, size_t gemsize)
 {
 	static const char *const top[] = {
@@ -504,8 +363,8 @@ cfg_parse_main(struct cfg_err *e, const cJSON *root, struct config *cfg,
 	unsigned	 port;
 
 	if (!cJSON_IsObject(root))
-		return cfg_fail(e, NULL, "expected a JSON object, got %s",
-		    cfg_type(root));
+		return jerr_fail(e, NULL, "expected a JSON object, got %s",
+		    jerr_type(root));
 	if (cfg_keys(e, root, "", top) == -1)
 		return -1;
 
@@ -513,9 +372,9 @@ cfg_parse_main(struct cfg_err *e, const cJSON *root, struct config *cfg,
 	    sizeof(cfg->listen), STR_NONEMPTY) == -1)
 		return -1;
 	if (config_parse_listen(cfg->listen, host, sizeof(host), &port) == -1)
-		return cfg_fail(e, "listen", "\"%s\" is not ADDR:PORT or "
+		return jerr_fail(e, "listen", "\"%s\" is not ADDR:PORT or "
 		    "[IPV6]:PORT with a port in 0..65535",
-		    cfg_clean(show, sizeof(show), cfg->listen));
+		    jerr_clean(show, sizeof(show), cfg->listen));
 
 	if (cfg_parse_tls(e, root, cfg) == -1 ||
 	    cfg_parse_limits(e, root, cfg) == -1)
@@ -526,7 +385,7 @@ cfg_parse_main(struct cfg_err *e, const cJSON *root, struct config *cfg,
 	    STR_NONEMPTY) == -1)
 		return -1;
 	if (level[0] != '\0' && log_level_parse(level, &cfg->log_level) == -1)
-		return cfg_fail(e, "log_level", "\"%s\" is not one of error, "
+		return jerr_fail(e, "log_level", "\"%s\" is not one of error, "
 		    "warn, info, debug", level);
 
 	if (cfg_object(e, root, "", "reference", &ref) == -1)
@@ -564,20 +423,20 @@ cfg_find_retired(const struct cfg_refdata *ref, const char *code)
 }
 
 static int
-cfg_parse_gemeente(struct cfg_err *e, const cJSON *obj, const char *path,
+cfg_parse_gemeente(struct jerr *e, const cJSON *obj, const char *path,
     size_t cluster, struct cfg_refdata *ref)
 {
 	static const char *const keys[] = { "code", "naam", NULL };
 	struct cfg_gemeente		*g;
 	const struct cfg_gemeente	*dup;
-	char				 p[CFG_JPATH_MAX];
+	char				 p[JERR_PATH_MAX];
 
 	if (ref->ngemeenten == CFG_MAX_GEMEENTEN)
-		return cfg_fail(e, path, "more than %d gemeenten in all",
+		return jerr_fail(e, path, "more than %d gemeenten in all",
 		    CFG_MAX_GEMEENTEN);
 	if (!cJSON_IsObject(obj))
-		return cfg_fail(e, path, "expected an object, got %s",
-		    cfg_type(obj));
+		return jerr_fail(e, path, "expected an object, got %s",
+		    jerr_type(obj));
 	g = &ref->gemeenten[ref->ngemeenten];
 	if (cfg_keys(e, obj, path, keys) == -1 ||
 	    cfg_code(e, obj, path, "code", g->code) == -1 ||
@@ -585,8 +444,8 @@ cfg_parse_gemeente(struct cfg_err *e, const cJSON *obj, const char *path,
 	    STR_REQUIRED | STR_NONEMPTY) == -1)
 		return -1;
 	if ((dup = cfg_find_current(ref, g->code)) != NULL) {
-		cfg_jpath(p, sizeof(p), path, "code");
-		return cfg_fail(e, p, "\"%s\" is already the code of %s",
+		jerr_path(p, sizeof(p), path, "code");
+		return jerr_fail(e, p, "\"%s\" is already the code of %s",
 		    g->code, dup->naam);
 	}
 	g->cluster = cluster;
@@ -595,18 +454,18 @@ cfg_parse_gemeente(struct cfg_err *e, const cJSON *obj, const char *path,
 }
 
 static int
-cfg_parse_cluster(struct cfg_err *e, const cJSON *obj, const char *path,
+cfg_parse_cluster(struct jerr *e, const cJSON *obj, const char *path,
     struct cfg_refdata *ref)
 {
 	static const char *const keys[] = { "naam", "gemeenten", NULL };
 	struct cfg_cluster	*c;
 	const cJSON		*gs, *g;
-	char			 p[CFG_JPATH_MAX];
+	char			 p[JERR_PATH_MAX];
 	size_t			 i;
 
 	if (!cJSON_IsObject(obj))
-		return cfg_fail(e, path, "expected an object, got %s",
-		    cfg_type(obj));
+		return jerr_fail(e, path, "expected an object, got %s",
+		    jerr_type(obj));
 	c = &ref->clusters[ref->nclusters];
 	if (cfg_keys(e, obj, path, keys) == -1 ||
 	    cfg_string(e, obj, path, "naam", c->name, sizeof(c->name),
@@ -614,8 +473,8 @@ cfg_parse_cluster(struct cfg_err *e, const cJSON *obj, const char *path,
 		return -1;
 	for (i = 0; i < ref->nclusters; i++) {
 		if (strcmp(ref->clusters[i].name, c->name) == 0) {
-			cfg_jpath(p, sizeof(p), path, "naam");
-			return cfg_fail(e, p, "\"%s\" is also the name of "
+			jerr_path(p, sizeof(p), path, "naam");
+			return jerr_fail(e, p, "\"%s\" is also the name of "
 			    "clusters[%zu]", c->name, i);
 		}
 	}
@@ -624,7 +483,7 @@ cfg_parse_cluster(struct cfg_err *e, const cJSON *obj, const char *path,
 		return -1;
 	i = 0;
 	cJSON_ArrayForEach(g, gs) {
-		cfg_jindex(p, sizeof(p), path, "gemeenten", i++);
+		jerr_index(p, sizeof(p), path, "gemeenten", i++);
 		if (cfg_parse_gemeente(e, g, p, ref->nclusters, ref) == -1)
 			return -1;
 	}
@@ -634,7 +493,7 @@ cfg_parse_cluster(struct cfg_err *e, const cJSON *obj, const char *path,
 
 /* Called after all clusters, so "current" means the whole table. */
 static int
-cfg_parse_retired(struct cfg_err *e, const cJSON *obj, const char *path,
+cfg_parse_retired(struct jerr *e, const cJSON *obj, const char *path,
     struct cfg_refdata *ref)
 {
 	static const char *const keys[] = {
@@ -643,12 +502,12 @@ cfg_parse_retired(struct cfg_err *e, const cJSON *obj, const char *path,
 	struct cfg_retired		*r;
 	const struct cfg_gemeente	*g;
 	const char			*sinds;
-	char				 p[CFG_JPATH_MAX];
+	char				 p[JERR_PATH_MAX];
 	char				 show[CFG_SHOW_MAX];
 
 	if (!cJSON_IsObject(obj))
-		return cfg_fail(e, path, "expected an object, got %s",
-		    cfg_type(obj));
+		return jerr_fail(e, path, "expected an object, got %s",
+		    jerr_type(obj));
 	r = &ref->retired[ref->nretired];
 	if (cfg_keys(e, obj, path, keys) == -1 ||
 	    cfg_code(e, obj, path, "code", r->code) == -1 ||
@@ -657,22 +516,22 @@ cfg_parse_retired(struct cfg_err *e, const cJSON *obj, const char *path,
 	    cfg_code(e, obj, path, "nieuw", r->nieuw) == -1 ||
 	    cfg_rawstring(e, obj, path, "sinds", 1, &sinds) == -1)
 		return -1;
-	cfg_jpath(p, sizeof(p), path, "code");
+	jerr_path(p, sizeof(p), path, "code");
 	if ((g = cfg_find_current(ref, r->code)) != NULL)
-		return cfg_fail(e, p, "\"%s\" is also the current code of %s",
+		return jerr_fail(e, p, "\"%s\" is also the current code of %s",
 		    r->code, g->naam);
 	if (cfg_find_retired(ref, r->code) != NULL)
-		return cfg_fail(e, p, "\"%s\" is already listed as retired",
+		return jerr_fail(e, p, "\"%s\" is already listed as retired",
 		    r->code);
 	if (cfg_find_current(ref, r->nieuw) == NULL) {
-		cfg_jpath(p, sizeof(p), path, "nieuw");
-		return cfg_fail(e, p, "\"%s\" is not a current code",
+		jerr_path(p, sizeof(p), path, "nieuw");
+		return jerr_fail(e, p, "\"%s\" is not a current code",
 		    r->nieuw);
 	}
 	if (!cfg_is_date(sinds)) {
-		cfg_jpath(p, sizeof(p), path, "sinds");
-		return cfg_fail(e, p, "\"%s\" is not a date YYYY-MM-DD",
-		    cfg_clean(show, sizeof(show), sinds));
+		jerr_path(p, sizeof(p), path, "sinds");
+		return jerr_fail(e, p, "\"%s\" is not a date YYYY-MM-DD",
+		    jerr_clean(show, sizeof(show), sinds));
 	}
 	memcpy(r->sinds, sinds, sizeof(r->sinds));
 	ref->nretired++;
@@ -680,17 +539,17 @@ cfg_parse_retired(struct cfg_err *e, const cJSON *obj, const char *path,
 }
 
 static int
-cfg_parse_gemeenten(struct cfg_err *e, const cJSON *root,
+cfg_parse_gemeenten(struct jerr *e, const cJSON *root,
     struct cfg_refdata *ref)
 {
 	static const char *const keys[] = { "clusters", "opgeheven", NULL };
 	const cJSON	*clusters, *retired, *v;
-	char		 p[CFG_JPATH_MAX];
+	char		 p[JERR_PATH_MAX];
 	size_t		 i;
 
 	if (!cJSON_IsObject(root))
-		return cfg_fail(e, NULL, "expected a JSON object, got %s",
-		    cfg_type(root));
+		return jerr_fail(e, NULL, "expected a JSON object, got %s",
+		    jerr_type(root));
 	if (cfg_keys(e, root, "", keys) == -1 ||
 	    cfg_array(e, root, "", "clusters", CFG_MAX_CLUSTERS, 1,
 	    &clusters) == -1 ||
@@ -699,13 +558,13 @@ cfg_parse_gemeenten(struct cfg_err *e, const cJSON *root,
 		return -1;
 	i = 0;
 	cJSON_ArrayForEach(v, clusters) {
-		cfg_jindex(p, sizeof(p), "", "clusters", i++);
+		jerr_index(p, sizeof(p), "", "clusters", i++);
 		if (cfg_parse_cluster(e, v, p, ref) == -1)
 			return -1;
 	}
 	i = 0;
 	cJSON_ArrayForEach(v, retired) {
-		cfg_jindex(p, sizeof(p), "", "opgeheven", i++);
+		jerr_index(p, sizeof(p), "", "opgeheven", i++);
 		if (cfg_parse_retired(e, v, p, ref) == -1)
 			return -1;
 	}
@@ -786,7 +645,7 @@ cfg_position(const char *text, size_t off, size_t *line, size_t *col)
  * embedded file with base name name. The caller frees *out.
  */
 static int
-cfg_parse_source(struct cfg_err *e, const char *path, const char *name,
+cfg_parse_source(struct jerr *e, const char *path, const char *name,
     cJSON **out)
 {
 	const struct embedded_file	*ef;
@@ -798,7 +657,7 @@ cfg_parse_source(struct cfg_err *e, const char *path, const char *name,
 	*out = NULL;
 	if (path == NULL) {
 		if ((ef = embedded_find(name)) == NULL) {
-			cfg_fail(e, NULL, "no such embedded file");
+			jerr_fail(e, NULL, "no such embedded file");
 			goto fail;
 		}
 		text = ef->data;
@@ -806,12 +665,12 @@ cfg_parse_source(struct cfg_err *e, const char *path, const char *name,
 	} else {
 		if (cfg_read(path, CFG_FILE_MAX, &data, &len) == -1) {
 			if (errno == EFBIG)
-				cfg_fail(e, NULL, "larger than %d bytes",
+				jerr_fail(e, NULL, "larger than %d bytes",
 				    CFG_FILE_MAX);
 			else if (errno == EINVAL)
-				cfg_fail(e, NULL, "not a regular file");
+				jerr_fail(e, NULL, "not a regular file");
 			else
-				cfg_fail(e, NULL, "cannot read: %s",
+				jerr_fail(e, NULL, "cannot read: %s",
 				    strerror(errno));
 			goto fail;
 		}
@@ -819,15 +678,15 @@ cfg_parse_source(struct cfg_err *e, const char *path, const char *name,
 	}
 	/* cJSON would stop at a NUL and ignore whatever follows it. */
 	if (memchr(text, '\0', len) != NULL) {
-		cfg_fail(e, NULL, "contains a NUL byte");
+		jerr_fail(e, NULL, "contains a NUL byte");
 		goto fail;
 	}
 	if ((*out = cJSON_ParseWithOpts(text, &end, 1)) == NULL) {
 		if (end == NULL || end < text || end > text + len)
-			cfg_fail(e, NULL, "invalid JSON");
+			jerr_fail(e, NULL, "invalid JSON");
 		else {
 			cfg_position(text, (size_t)(end - text), &line, &col);
-			cfg_fail(e, NULL, "line %zu, column %zu: invalid JSON",
+			jerr_fail(e, NULL, "line %zu, column %zu: invalid JSON",
 			    line, col);
 		}
 		goto fail;
@@ -855,11 +714,11 @@ cfg_ref_resolve(const char *cfgpath, const char *ref, char *out, size_t size,
 
 	*embedded = 0;
 	if (ref[0] == '/')
-		return cfg_copy(out, size, ref);
+		return jerr_copy(out, size, ref);
 	if (cfgpath == NULL) {
 		*embedded = 1;
 		slash = strrchr(ref, '/');
-		return cfg_copy(out, size, slash != NULL ? slash + 1 : ref);
+		return jerr_copy(out, size, slash != NULL ? slash + 1 : ref);
 	}
 	slash = strrchr(cfgpath, '/');
 	dirlen = slash != NULL ? (size_t)(slash - cfgpath) + 1 : 0;
@@ -872,21 +731,21 @@ cfg_ref_resolve(const char *cfgpath, const char *ref, char *out, size_t size,
 }
 
 static int
-cfg_load_gemeenten(struct cfg_err *parent, const char *cfgpath,
+cfg_load_gemeenten(struct jerr *parent, const char *cfgpath,
     const char *ref, struct cfg_refdata *out)
 {
-	struct cfg_err	 e = *parent;
+	struct jerr	 e = *parent;
 	cJSON		*root = NULL;
 	char		 path[CFG_PATH_MAX], label[CFG_PATH_MAX + 16];
 	int		 embedded, n, rc = -1;
 
 	if (cfg_ref_resolve(cfgpath, ref, path, sizeof(path), &embedded) == -1)
-		return cfg_fail(parent, "reference.gemeenten",
+		return jerr_fail(parent, "reference.gemeenten",
 		    "path longer than %d characters", CFG_PATH_MAX - 1);
 	if (embedded) {
 		n = snprintf(label, sizeof(label), "%s %s", CFG_EMBEDDED,
 		    path);
-		cfg_cut(label, sizeof(label), n);
+		jerr_cut(label, sizeof(label), n);
 		e.file = label;
 	} else
 		e.file = path;
@@ -905,7 +764,7 @@ fail:
  * reference paths. The definitions are read by quest_load_config.
  */
 static int
-cfg_resolve_questionnaires(struct cfg_err *e, const char *cfgpath,
+cfg_resolve_questionnaires(struct jerr *e, const char *cfgpath,
     struct config *cfg)
 {
 	char	path[CFG_PATH_MAX];
@@ -913,11 +772,11 @@ cfg_resolve_questionnaires(struct cfg_err *e, const char *cfgpath,
 
 	if (cfg_ref_resolve(cfgpath, cfg->questionnaires, path, sizeof(path),
 	    &embedded) == -1)
-		return cfg_fail(e, "reference.questionnaires",
+		return jerr_fail(e, "reference.questionnaires",
 		    "path longer than %d characters", CFG_PATH_MAX - 1);
 	if (embedded)
 		path[0] = '\0';
-	return cfg_copy(cfg->questionnaires, sizeof(cfg->questionnaires),
+	return jerr_copy(cfg->questionnaires, sizeof(cfg->questionnaires),
 	    path);
 }
 
@@ -927,10 +786,10 @@ cfg_defaults(struct config *cfg)
 	int	i;
 
 	memset(cfg, 0, sizeof(*cfg));
-	(void)cfg_copy(cfg->listen, sizeof(cfg->listen), CFG_DEFAULT_LISTEN);
-	(void)cfg_copy(cfg->tls_cert, sizeof(cfg->tls_cert), CFG_DEFAULT_CERT);
-	(void)cfg_copy(cfg->tls_key, sizeof(cfg->tls_key), CFG_DEFAULT_KEY);
-	(void)cfg_copy(cfg->questionnaires, sizeof(cfg->questionnaires),
+	(void)jerr_copy(cfg->listen, sizeof(cfg->listen), CFG_DEFAULT_LISTEN);
+	(void)jerr_copy(cfg->tls_cert, sizeof(cfg->tls_cert), CFG_DEFAULT_CERT);
+	(void)jerr_copy(cfg->tls_key, sizeof(cfg->tls_key), CFG_DEFAULT_KEY);
+	(void)jerr_copy(cfg->questionnaires, sizeof(cfg->questionnaires),
 	    "questionnaires");
 	cfg->log_level = LOG_LEVEL_INFO;
 	for (i = 0; i < LIMIT__COUNT; i++)
@@ -941,7 +800,7 @@ int
 config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 {
 	struct config	*tmp = NULL;
-	struct cfg_err	 e;
+	struct jerr	 e;
 	cJSON		*root = NULL;
 	char		 gem[CFG_PATH_MAX] = CFG_DEFAULT_GEMEENTEN;
 	int		 rc = -1;
@@ -952,12 +811,12 @@ config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	e.buf = err;
 	e.len = err != NULL ? errlen : 0;
 	if ((tmp = malloc(sizeof(*tmp))) == NULL) {
-		cfg_fail(&e, NULL, "%s", strerror(errno));
+		jerr_fail(&e, NULL, "%s", strerror(errno));
 		goto fail;
 	}
 	cfg_defaults(tmp);
-	if (cfg_copy(tmp->source, sizeof(tmp->source), e.file) == -1) {
-		cfg_fail(&e, NULL, "path longer than %d characters",
+	if (jerr_copy(tmp->source, sizeof(tmp->source), e.file) == -1) {
+		jerr_fail(&e, NULL, "path longer than %d characters",
 		    CFG_PATH_MAX - 1);
 		goto fail;
 	}

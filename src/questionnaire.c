@@ -26,20 +26,13 @@
 
 #include "config.h"
 #include "embedded.h"
+#include "jsonerr.h"
 #include "questionnaire.h"
 #include "util.h"
 
-#define Q_JPATH_MAX	256	/* JSON path in a message */
-#define Q_REASON_MAX	512
 #define Q_SHOW_MAX	48	/* bytes of a value shown in a message */
 #define Q_DEPTH_MAX	8	/* nesting of a definition file */
 #define Q_SUFFIX	".json"
-
-struct qerr {
-	const char	*file;
-	char		*buf;
-	size_t		 len;
-};
 
 static const char *const q_respondents[QUEST__NRESPONDENTS] = {
 	[QUEST_JEUGDIGE] = "jeugdige",
@@ -65,131 +58,35 @@ static const char *const q_item_keys[] = {
 };
 static const char *const q_pos_keys[] = { "vanaf", "tot_en_met", NULL };
 
-/* Marks text that snprintf cut short (n is its return) with "...". */
-static void
-q_cut(char *buf, size_t size, int n)
-{
-	if (n >= 0 && (size_t)n < size)
-		return;
-	if (n < 0 && size > 0)
-		buf[0] = '\0';
-	else if (size > 3)
-		memcpy(buf + size - 4, "...", 4);
-}
-
-static int	q_fail(struct qerr *, const char *, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-/* Writes "<file>: <path>: <reason>" to the error buffer; returns -1. */
-static int
-q_fail(struct qerr *e, const char *path, const char *fmt, ...)
-{
-	char	reason[Q_REASON_MAX];
-	va_list	ap;
-	int	n;
-
-	if (e->buf == NULL || e->len == 0)
-		return -1;
-	va_start(ap, fmt);
-	n = vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-	q_cut(reason, sizeof(reason), n);
-	if (path == NULL || path[0] == '\0')
-		n = snprintf(e->buf, e->len, "%s: %s", e->file, reason);
-	else
-		n = snprintf(e->buf, e->len, "%s: %s: %s", e->file, path,
-		    reason);
-	q_cut(e->buf, e->len, n);
-	return -1;
-}
-
-/* path.key, or key at the top. */
-static void
-q_jpath(char *dst, size_t size, const char *parent, const char *key)
-{
-	int	n;
-
-	if (parent[0] == '\0')
-		n = snprintf(dst, size, "%s", key);
-	else
-		n = snprintf(dst, size, "%s.%s", parent, key);
-	q_cut(dst, size, n);
-}
-
-static void
-q_jindex(char *dst, size_t size, const char *parent, size_t i)
-{
-	int	n;
-
-	n = snprintf(dst, size, "%s[%zu]", parent, i);
-	q_cut(dst, size, n);
-}
-
-/*
- * A bounded copy of s for a message, anything but printable ASCII
- * replaced, so a corrupt file cannot garble the operator's one line.
- */
-static const char *
-q_clean(char *dst, size_t size, const char *s)
-{
-	size_t	i;
-
-	for (i = 0; s[i] != '\0' && i + 4 < size; i++)
-		dst[i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
-	if (s[i] != '\0') {
-		memcpy(dst + i, "...", 3);
-		i += 3;
-	}
-	dst[i] = '\0';
-	return dst;
-}
-
-static const char *
-q_type(const cJSON *v)
-{
-	if (cJSON_IsString(v))
-		return "a string";
-	if (cJSON_IsNumber(v))
-		return "a number";
-	if (cJSON_IsBool(v))
-		return "a boolean";
-	if (cJSON_IsNull(v))
-		return "null";
-	if (cJSON_IsArray(v))
-		return "an array";
-	if (cJSON_IsObject(v))
-		return "an object";
-	return "an invalid value";
-}
-
 /*
  * Rejects, anywhere in the document, an object key given twice (cJSON
  * keeps both and lookups would quietly see the first) and nesting deeper
  * than any valid definition has, which also bounds this recursion.
  */
 static int
-q_check_tree(struct qerr *e, const cJSON *v, const char *path, int depth)
+q_check_tree(struct jerr *e, const cJSON *v, const char *path, int depth)
 {
 	const cJSON	*c, *d;
-	char		 p[Q_JPATH_MAX], show[Q_SHOW_MAX];
+	char		 p[JERR_PATH_MAX], show[Q_SHOW_MAX];
 	size_t		 i = 0;
 
 	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
 		return 0;
 	if (depth >= Q_DEPTH_MAX)
-		return q_fail(e, path, "nested more than %d levels deep",
+		return jerr_fail(e, path, "nested more than %d levels deep",
 		    Q_DEPTH_MAX);
 	for (c = v->child; c != NULL; c = c->next, i++) {
 		if (cJSON_IsArray(v))
-			q_jindex(p, sizeof(p), path, i);
+			jerr_index(p, sizeof(p), path, NULL, i);
 		else {
 			if (c->string == NULL)
-				return q_fail(e, path, "key without a name");
-			q_jpath(p, sizeof(p), path,
-			    q_clean(show, sizeof(show), c->string));
+				return jerr_fail(e, path, "key without a name");
+			jerr_path(p, sizeof(p), path,
+			    jerr_clean(show, sizeof(show), c->string));
 			for (d = v->child; d != c; d = d->next)
 				if (strcmp(d->string, c->string) == 0)
-					return q_fail(e, p, "key given twice");
+					return jerr_fail(e, p,
+					    "key given twice");
 		}
 		if (q_check_tree(e, c, p, depth + 1) == -1)
 			return -1;
@@ -199,11 +96,11 @@ q_check_tree(struct qerr *e, const cJSON *v, const char *path, int depth)
 
 /* Rejects keys of obj that are not in allowed (NULL-terminated). */
 static int
-q_keys(struct qerr *e, const cJSON *obj, const char *path,
+q_keys(struct jerr *e, const cJSON *obj, const char *path,
     const char *const *allowed)
 {
 	const cJSON	*c;
-	char		 p[Q_JPATH_MAX], show[Q_SHOW_MAX];
+	char		 p[JERR_PATH_MAX], show[Q_SHOW_MAX];
 	size_t		 i;
 
 	for (c = obj->child; c != NULL; c = c->next) {
@@ -211,21 +108,11 @@ q_keys(struct qerr *e, const cJSON *obj, const char *path,
 			if (strcmp(c->string, allowed[i]) == 0)
 				break;
 		if (allowed[i] == NULL) {
-			q_jpath(p, sizeof(p), path,
-			    q_clean(show, sizeof(show), c->string));
-			return q_fail(e, p, "unknown key");
+			jerr_path(p, sizeof(p), path,
+			    jerr_clean(show, sizeof(show), c->string));
+			return jerr_fail(e, p, "unknown key");
 		}
 	}
-	return 0;
-}
-
-/* Rejects control characters: these texts end up in answers and logs. */
-static int
-q_has_control(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return 1;
 	return 0;
 }
 
@@ -234,29 +121,30 @@ q_has_control(const char *s)
  * be 1..max-1 bytes without control characters.
  */
 static int
-q_string(struct qerr *e, const cJSON *obj, const char *path, const char *key,
+q_string(struct jerr *e, const cJSON *obj, const char *path, const char *key,
     int required, size_t max, const char **out)
 {
 	const cJSON	*v;
-	char		 p[Q_JPATH_MAX];
+	char		 p[JERR_PATH_MAX];
 	size_t		 len;
 
 	*out = NULL;
-	q_jpath(p, sizeof(p), path, key);
+	jerr_path(p, sizeof(p), path, key);
 	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL) {
 		if (required)
-			return q_fail(e, p, "missing");
+			return jerr_fail(e, p, "missing");
 		return 0;
 	}
 	if (!cJSON_IsString(v) || v->valuestring == NULL)
-		return q_fail(e, p, "expected a string, got %s", q_type(v));
+		return jerr_fail(e, p,
+		    "expected a string, got %s", jerr_type(v));
 	len = strlen(v->valuestring);
 	if (len == 0)
-		return q_fail(e, p, "must not be empty");
+		return jerr_fail(e, p, "must not be empty");
 	if (len >= max)
-		return q_fail(e, p, "longer than %zu bytes", max - 1);
-	if (q_has_control(v->valuestring))
-		return q_fail(e, p, "contains a control character");
+		return jerr_fail(e, p, "longer than %zu bytes", max - 1);
+	if (jerr_has_control(v->valuestring))
+		return jerr_fail(e, p, "contains a control character");
 	*out = v->valuestring;
 	return 0;
 }
@@ -267,23 +155,24 @@ q_string(struct qerr *e, const cJSON *obj, const char *path, const char *key,
  * the conversion is exact.
  */
 static int
-q_int(struct qerr *e, const cJSON *obj, const char *path, const char *key,
+q_int(struct jerr *e, const cJSON *obj, const char *path, const char *key,
     int min, int max, int *out, int *present)
 {
 	const cJSON	*v;
-	char		 p[Q_JPATH_MAX];
+	char		 p[JERR_PATH_MAX];
 	double		 d;
 
 	*present = 0;
 	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL)
 		return 0;
-	q_jpath(p, sizeof(p), path, key);
+	jerr_path(p, sizeof(p), path, key);
 	if (!cJSON_IsNumber(v))
-		return q_fail(e, p, "expected an integer in %d..%d, got %s",
-		    min, max, q_type(v));
+		return jerr_fail(e, p, "expected an integer in %d..%d, got %s",
+		    min, max, jerr_type(v));
 	d = v->valuedouble;
 	if (!(d >= (double)min && d <= (double)max) || d != (double)(int)d)
-		return q_fail(e, p, "expected an integer in %d..%d", min, max);
+		return jerr_fail(e, p,
+		    "expected an integer in %d..%d", min, max);
 	*out = (int)d;
 	*present = 1;
 	return 0;
@@ -339,25 +228,13 @@ q_valid_id(const char *s)
 	return i > 0;
 }
 
-/* Copies src into dst like strlcpy; -1 when it does not fit. */
-static int
-q_copy(char *dst, size_t size, const char *src)
-{
-	size_t	len = strlen(src);
-
-	if (len >= size)
-		return -1;
-	memcpy(dst, src, len + 1);
-	return 0;
-}
-
 /* The item's type, and min/max, which only a schaal states. */
 static int
-q_item_type(struct qerr *e, const cJSON *obj, const char *path,
+q_item_type(struct jerr *e, const cJSON *obj, const char *path,
     struct quest_item *it)
 {
 	const char	*s;
-	char		 p[Q_JPATH_MAX], show[Q_SHOW_MAX];
+	char		 p[JERR_PATH_MAX], show[Q_SHOW_MAX];
 	size_t		 i;
 	int		 hasmin, hasmax;
 
@@ -366,10 +243,10 @@ q_item_type(struct qerr *e, const cJSON *obj, const char *path,
 	for (i = 0; i < ARRAY_LEN(q_types); i++)
 		if (strcmp(s, q_types[i]) == 0)
 			break;
-	q_jpath(p, sizeof(p), path, "type");
+	jerr_path(p, sizeof(p), path, "type");
 	if (i == ARRAY_LEN(q_types))
-		return q_fail(e, p, "unknown type \"%s\" (schaal, cijfer, "
-		    "janee or open)", q_clean(show, sizeof(show), s));
+		return jerr_fail(e, p, "unknown type \"%s\" (schaal, cijfer, "
+		    "janee or open)", jerr_clean(show, sizeof(show), s));
 	it->type = (enum quest_type)i;
 	if (q_int(e, obj, path, "min", QUEST_SCHAAL_MIN, QUEST_SCHAAL_MAX,
 	    &it->min, &hasmin) == -1 ||
@@ -378,8 +255,8 @@ q_item_type(struct qerr *e, const cJSON *obj, const char *path,
 		return -1;
 	if (it->type != QUEST_SCHAAL) {
 		if (hasmin || hasmax) {
-			q_jpath(p, sizeof(p), path, hasmin ? "min" : "max");
-			return q_fail(e, p, "only a schaal has min and max "
+			jerr_path(p, sizeof(p), path, hasmin ? "min" : "max");
+			return jerr_fail(e, p, "only a schaal has min and max "
 			    "(a cijfer is always %d..%d)", QUEST_CIJFER_MIN,
 			    QUEST_CIJFER_MAX);
 		}
@@ -389,12 +266,13 @@ q_item_type(struct qerr *e, const cJSON *obj, const char *path,
 		return 0;
 	}
 	if (!hasmin || !hasmax) {
-		q_jpath(p, sizeof(p), path, hasmin ? "max" : "min");
-		return q_fail(e, p, "missing (a schaal needs min and max)");
+		jerr_path(p, sizeof(p), path, hasmin ? "max" : "min");
+		return jerr_fail(e, p, "missing (a schaal needs min and max)");
 	}
 	if (it->min >= it->max) {
-		q_jpath(p, sizeof(p), path, "max");
-		return q_fail(e, p, "must be greater than min (%d)", it->min);
+		jerr_path(p, sizeof(p), path, "max");
+		return jerr_fail(e, p,
+		    "must be greater than min (%d)", it->min);
 	}
 	return 0;
 }
@@ -406,32 +284,33 @@ q_item_type(struct qerr *e, const cJSON *obj, const char *path,
  * can count its low end. An open item has no positive answers.
  */
 static int
-q_item_positive(struct qerr *e, const cJSON *obj, const char *path,
+q_item_positive(struct jerr *e, const cJSON *obj, const char *path,
     struct quest_item *it)
 {
 	const cJSON	*v;
-	char		 p[Q_JPATH_MAX];
+	char		 p[JERR_PATH_MAX];
 	int		 hasfrom, hasto;
 
 	it->has_positief = 0;
 	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "positief")) == NULL)
 		return 0;
-	q_jpath(p, sizeof(p), path, "positief");
+	jerr_path(p, sizeof(p), path, "positief");
 	switch (it->type) {
 	case QUEST_OPEN:
-		return q_fail(e, p, "an open item has no positive answers");
+		return jerr_fail(e, p, "an open item has no positive answers");
 	case QUEST_JANEE:
 		if (!cJSON_IsString(v) || (strcmp(v->valuestring, "ja") != 0 &&
 		    strcmp(v->valuestring, "nee") != 0))
-			return q_fail(e, p, "a janee item takes \"ja\" or "
+			return jerr_fail(e, p, "a janee item takes \"ja\" or "
 			    "\"nee\" here");
 		it->pos_min = it->pos_max = v->valuestring[0] == 'j';
 		break;
 	case QUEST_SCHAAL:
 	case QUEST_CIJFER:
 		if (!cJSON_IsObject(v))
-			return q_fail(e, p, "expected an object with \"vanaf\""
-			    " and/or \"tot_en_met\", got %s", q_type(v));
+			return jerr_fail(e, p,
+			    "expected an object with \"vanaf\""
+			    " and/or \"tot_en_met\", got %s", jerr_type(v));
 		if (q_keys(e, v, p, q_pos_keys) == -1 ||
 		    q_int(e, v, p, "vanaf", it->min, it->max, &it->pos_min,
 		    &hasfrom) == -1 ||
@@ -439,14 +318,15 @@ q_item_positive(struct qerr *e, const cJSON *obj, const char *path,
 		    &it->pos_max, &hasto) == -1)
 			return -1;
 		if (!hasfrom && !hasto)
-			return q_fail(e, p, "needs \"vanaf\" and/or "
+			return jerr_fail(e, p, "needs \"vanaf\" and/or "
 			    "\"tot_en_met\"");
 		if (!hasfrom)
 			it->pos_min = it->min;
 		if (!hasto)
 			it->pos_max = it->max;
 		if (it->pos_min > it->pos_max)
-			return q_fail(e, p, "\"vanaf\" is above \"tot_en_met\"");
+			return jerr_fail(e, p,
+			    "\"vanaf\" is above \"tot_en_met\"");
 		break;
 	}
 	it->has_positief = 1;
@@ -454,52 +334,52 @@ q_item_positive(struct qerr *e, const cJSON *obj, const char *path,
 }
 
 static int
-q_item_role(struct qerr *e, const cJSON *obj, const char *path,
+q_item_role(struct jerr *e, const cJSON *obj, const char *path,
     struct quest_item *it)
 {
 	const char	*s;
-	char		 p[Q_JPATH_MAX], show[Q_SHOW_MAX];
+	char		 p[JERR_PATH_MAX], show[Q_SHOW_MAX];
 
 	it->role = QUEST_ROLE_NONE;
 	if (q_string(e, obj, path, "rol", 0, Q_SHOW_MAX, &s) == -1)
 		return -1;
 	if (s == NULL)
 		return 0;
-	q_jpath(p, sizeof(p), path, "rol");
+	jerr_path(p, sizeof(p), path, "rol");
 	if (strcmp(s, "rapportcijfer") == 0) {
 		if (it->type != QUEST_CIJFER)
-			return q_fail(e, p, "the rapportcijfer must be a "
+			return jerr_fail(e, p, "the rapportcijfer must be a "
 			    "cijfer item");
 		it->role = QUEST_ROLE_RAPPORTCIJFER;
 	} else if (strcmp(s, "zonder_hulp_verder") == 0) {
 		if (it->type != QUEST_JANEE)
-			return q_fail(e, p, "zonder_hulp_verder must be a "
+			return jerr_fail(e, p, "zonder_hulp_verder must be a "
 			    "janee item");
 		it->role = QUEST_ROLE_ZONDER_HULP;
 	} else
-		return q_fail(e, p, "unknown role \"%s\" (rapportcijfer or "
-		    "zonder_hulp_verder)", q_clean(show, sizeof(show), s));
+		return jerr_fail(e, p, "unknown role \"%s\" (rapportcijfer or "
+		    "zonder_hulp_verder)", jerr_clean(show, sizeof(show), s));
 	return 0;
 }
 
 static int
-q_parse_item(struct qerr *e, const cJSON *obj, const char *path,
+q_parse_item(struct jerr *e, const cJSON *obj, const char *path,
     struct quest_item *it)
 {
 	const cJSON	*v;
 	const char	*s;
-	char		 p[Q_JPATH_MAX], show[Q_SHOW_MAX];
+	char		 p[JERR_PATH_MAX], show[Q_SHOW_MAX];
 
 	if (!cJSON_IsObject(obj))
-		return q_fail(e, path, "expected an object, got %s",
-		    q_type(obj));
+		return jerr_fail(e, path, "expected an object, got %s",
+		    jerr_type(obj));
 	if (q_keys(e, obj, path, q_item_keys) == -1 ||
 	    q_string(e, obj, path, "code", 1, QUEST_CODE_MAX + 1, &s) == -1)
 		return -1;
 	if (!q_valid_code(s)) {
-		q_jpath(p, sizeof(p), path, "code");
-		return q_fail(e, p, "\"%s\" is not a code of 1..%d of "
-		    "[a-z0-9_]", q_clean(show, sizeof(show), s),
+		jerr_path(p, sizeof(p), path, "code");
+		return jerr_fail(e, p, "\"%s\" is not a code of 1..%d of "
+		    "[a-z0-9_]", jerr_clean(show, sizeof(show), s),
 		    QUEST_CODE_MAX);
 	}
 	it->codelen = strlen(s);
@@ -508,12 +388,12 @@ q_parse_item(struct qerr *e, const cJSON *obj, const char *path,
 	if (q_string(e, obj, path, "tekst", 1, QUEST_TEXT_MAX, &s) == -1)
 		return -1;
 	memcpy(it->tekst, s, strlen(s) + 1);
-	q_jpath(p, sizeof(p), path, "verplicht");
+	jerr_path(p, sizeof(p), path, "verplicht");
 	if ((v = cJSON_GetObjectItemCaseSensitive(obj, "verplicht")) == NULL)
-		return q_fail(e, p, "missing (true or false)");
+		return jerr_fail(e, p, "missing (true or false)");
 	if (!cJSON_IsBool(v))
-		return q_fail(e, p, "expected true or false, got %s",
-		    q_type(v));
+		return jerr_fail(e, p, "expected true or false, got %s",
+		    jerr_type(v));
 	it->verplicht = cJSON_IsTrue(v);
 	if (q_item_type(e, obj, path, it) == -1 ||
 	    q_item_positive(e, obj, path, it) == -1 ||
@@ -534,53 +414,56 @@ q_slot_add(struct quest_variant *v, size_t i)
 }
 
 static int
-q_parse_variant(struct qerr *e, const cJSON *obj, const char *path,
+q_parse_variant(struct jerr *e, const cJSON *obj, const char *path,
     struct quest_variant *v)
 {
 	const cJSON		*items, *c;
 	struct quest_item	*it;
 	const char		*s;
-	char			 p[Q_JPATH_MAX], ip[Q_JPATH_MAX];
+	char			 p[JERR_PATH_MAX], ip[JERR_PATH_MAX];
 	size_t			 i, j;
 	int			 n;
 
 	if (!cJSON_IsObject(obj))
-		return q_fail(e, path, "expected an object, got %s",
-		    q_type(obj));
+		return jerr_fail(e, path, "expected an object, got %s",
+		    jerr_type(obj));
 	if (q_keys(e, obj, path, q_variant_keys) == -1 ||
 	    q_string(e, obj, path, "omschrijving", 0, QUEST_NOTE_MAX, &s) == -1)
 		return -1;
-	q_jpath(p, sizeof(p), path, "items");
+	jerr_path(p, sizeof(p), path, "items");
 	if ((items = cJSON_GetObjectItemCaseSensitive(obj, "items")) == NULL)
-		return q_fail(e, p, "missing");
+		return jerr_fail(e, p, "missing");
 	if (!cJSON_IsArray(items))
-		return q_fail(e, p, "expected an array, got %s", q_type(items));
+		return jerr_fail(e, p,
+		    "expected an array, got %s", jerr_type(items));
 	n = cJSON_GetArraySize(items);
 	if (n == 0)
-		return q_fail(e, p, "must not be empty");
+		return jerr_fail(e, p, "must not be empty");
 	if (n > QUEST_MAX_ITEMS)
-		return q_fail(e, p, "%d items, at most %d allowed", n,
+		return jerr_fail(e, p, "%d items, at most %d allowed", n,
 		    QUEST_MAX_ITEMS);
 	v->present = 1;
 	v->rapportcijfer = v->zonder_hulp = -1;
 	i = 0;
 	cJSON_ArrayForEach(c, items) {
 		it = &v->items[i];
-		q_jindex(ip, sizeof(ip), p, i);
+		jerr_index(ip, sizeof(ip), p, NULL, i);
 		if (q_parse_item(e, c, ip, it) == -1)
 			return -1;
 		for (j = 0; j < i; j++)
 			if (strcmp(v->items[j].code, it->code) == 0)
-				return q_fail(e, ip, "code \"%s\" also used by "
+				return jerr_fail(e, ip,
+				    "code \"%s\" also used by "
 				    "item %zu", it->code, j);
 		if (it->role == QUEST_ROLE_RAPPORTCIJFER) {
 			if (v->rapportcijfer != -1)
-				return q_fail(e, ip, "a second rapportcijfer "
+				return jerr_fail(e, ip,
+				    "a second rapportcijfer "
 				    "(item %d is one)", v->rapportcijfer);
 			v->rapportcijfer = (int)i;
 		} else if (it->role == QUEST_ROLE_ZONDER_HULP) {
 			if (v->zonder_hulp != -1)
-				return q_fail(e, ip, "a second "
+				return jerr_fail(e, ip, "a second "
 				    "zonder_hulp_verder item (item %d is one)",
 				    v->zonder_hulp);
 			v->zonder_hulp = (int)i;
@@ -593,23 +476,23 @@ q_parse_variant(struct qerr *e, const cJSON *obj, const char *path,
 }
 
 static int
-q_parse_def(struct qerr *e, const cJSON *root, struct quest_def *def)
+q_parse_def(struct jerr *e, const cJSON *root, struct quest_def *def)
 {
 	const cJSON	*resp, *c;
 	const char	*s;
-	char		 p[Q_JPATH_MAX], show[Q_SHOW_MAX];
+	char		 p[JERR_PATH_MAX], show[Q_SHOW_MAX];
 	size_t		 r;
 
 	if (!cJSON_IsObject(root))
-		return q_fail(e, NULL, "expected an object, got %s",
-		    q_type(root));
+		return jerr_fail(e, NULL, "expected an object, got %s",
+		    jerr_type(root));
 	if (q_keys(e, root, "", q_def_keys) == -1 ||
 	    q_string(e, root, "", "id", 1, QUEST_ID_MAX + 1, &s) == -1)
 		return -1;
 	if (!q_valid_id(s))
-		return q_fail(e, "id", "\"%s\" is not an id of 1..%d of "
+		return jerr_fail(e, "id", "\"%s\" is not an id of 1..%d of "
 		    "[a-z0-9._-] starting with a letter or digit",
-		    q_clean(show, sizeof(show), s), QUEST_ID_MAX);
+		    jerr_clean(show, sizeof(show), s), QUEST_ID_MAX);
 	memcpy(def->id, s, strlen(s) + 1);
 	if (q_string(e, root, "", "titel", 1, QUEST_TITLE_MAX, &s) == -1)
 		return -1;
@@ -618,21 +501,22 @@ q_parse_def(struct qerr *e, const cJSON *root, struct quest_def *def)
 		return -1;
 	if ((resp = cJSON_GetObjectItemCaseSensitive(root, "respondenten")) ==
 	    NULL)
-		return q_fail(e, "respondenten", "missing");
+		return jerr_fail(e, "respondenten", "missing");
 	if (!cJSON_IsObject(resp))
-		return q_fail(e, "respondenten", "expected an object, got %s",
-		    q_type(resp));
+		return jerr_fail(e, "respondenten",
+		    "expected an object, got %s",
+		    jerr_type(resp));
 	if (resp->child == NULL)
-		return q_fail(e, "respondenten", "needs \"jeugdige\" and/or "
+		return jerr_fail(e, "respondenten", "needs \"jeugdige\" and/or "
 		    "\"ouder\"");
 	for (c = resp->child; c != NULL; c = c->next) {
-		q_jpath(p, sizeof(p), "respondenten",
-		    q_clean(show, sizeof(show), c->string));
+		jerr_path(p, sizeof(p), "respondenten",
+		    jerr_clean(show, sizeof(show), c->string));
 		for (r = 0; r < QUEST__NRESPONDENTS; r++)
 			if (strcmp(c->string, q_respondents[r]) == 0)
 				break;
 		if (r == QUEST__NRESPONDENTS)
-			return q_fail(e, p, "unknown respondent type "
+			return jerr_fail(e, p, "unknown respondent type "
 			    "(jeugdige or ouder)");
 		if (q_parse_variant(e, c, p, &def->variant[r]) == -1)
 			return -1;
@@ -645,7 +529,7 @@ quest_load_buffer(const char *name, const char *json, size_t len,
     struct quest_set *set, char *err, size_t errlen)
 {
 	struct quest_def	*def = NULL;
-	struct qerr		 e;
+	struct jerr		 e;
 	cJSON			*root = NULL;
 	const char		*end = NULL;
 	size_t			 i, off;
@@ -657,42 +541,42 @@ quest_load_buffer(const char *name, const char *json, size_t len,
 	e.buf = err;
 	e.len = err != NULL ? errlen : 0;
 	if (set->ndefs >= QUEST_MAX_DEFS) {
-		q_fail(&e, NULL, "more than %d questionnaire definitions",
+		jerr_fail(&e, NULL, "more than %d questionnaire definitions",
 		    QUEST_MAX_DEFS);
 		goto fail;
 	}
 	if (len > QUEST_FILE_MAX) {
-		q_fail(&e, NULL, "larger than %d bytes", QUEST_FILE_MAX);
+		jerr_fail(&e, NULL, "larger than %d bytes", QUEST_FILE_MAX);
 		goto fail;
 	}
 	/* cJSON would stop at a NUL and ignore whatever follows it. */
 	if (memchr(json, '\0', len) != NULL) {
-		q_fail(&e, NULL, "contains a NUL byte");
+		jerr_fail(&e, NULL, "contains a NUL byte");
 		goto fail;
 	}
 	if ((root = cJSON_ParseWithLengthOpts(json, len, &end, 0)) == NULL) {
 		off = end != NULL && end >= json && end <= json + len ?
 		    (size_t)(end - json) : 0;
-		q_fail(&e, NULL, "invalid JSON near byte %zu", off);
+		jerr_fail(&e, NULL, "invalid JSON near byte %zu", off);
 		goto fail;
 	}
 	for (off = (size_t)(end - json); off < len; off++)
 		if (strchr(" \t\r\n", json[off]) == NULL) {
-			q_fail(&e, NULL, "text after the JSON value at byte "
+			jerr_fail(&e, NULL, "text after the JSON value at byte "
 			    "%zu", off);
 			goto fail;
 		}
 	if ((def = calloc(1, sizeof(*def))) == NULL) {
-		q_fail(&e, NULL, "%s", strerror(errno));
+		jerr_fail(&e, NULL, "%s", strerror(errno));
 		goto fail;
 	}
-	(void)q_copy(def->source, sizeof(def->source), e.file);
+	(void)jerr_copy(def->source, sizeof(def->source), e.file);
 	if (q_check_tree(&e, root, "", 0) == -1 ||
 	    q_parse_def(&e, root, def) == -1)
 		goto fail;
 	for (i = 0; i < set->ndefs; i++)
 		if (strcmp(set->defs[i].id, def->id) == 0) {
-			q_fail(&e, "id", "\"%s\" is already defined in %s",
+			jerr_fail(&e, "id", "\"%s\" is already defined in %s",
 			    def->id, set->defs[i].source);
 			goto fail;
 		}
@@ -716,7 +600,7 @@ q_cmp_names(const void *a, const void *b)
  * loaded in part.
  */
 static int
-q_list_dir(struct qerr *e, const char *dir,
+q_list_dir(struct jerr *e, const char *dir,
     char names[QUEST_MAX_DEFS][QUEST_NAME_MAX], size_t *count)
 {
 	DIR		*d;
@@ -725,13 +609,13 @@ q_list_dir(struct qerr *e, const char *dir,
 	int		 rc = -1;
 
 	if ((d = opendir(dir)) == NULL)
-		return q_fail(e, NULL, "cannot open folder: %s",
+		return jerr_fail(e, NULL, "cannot open folder: %s",
 		    strerror(errno));
 	for (;;) {
 		errno = 0;
 		if ((de = readdir(d)) == NULL) {
 			if (errno != 0) {
-				q_fail(e, NULL, "cannot read folder: %s",
+				jerr_fail(e, NULL, "cannot read folder: %s",
 				    strerror(errno));
 				goto fail;
 			}
@@ -742,19 +626,20 @@ q_list_dir(struct qerr *e, const char *dir,
 		    strcmp(de->d_name + len - sl, Q_SUFFIX) != 0)
 			continue;
 		if (n == QUEST_MAX_DEFS) {
-			q_fail(e, NULL, "more than %d questionnaire "
+			jerr_fail(e, NULL, "more than %d questionnaire "
 			    "definitions", QUEST_MAX_DEFS);
 			goto fail;
 		}
-		if (q_copy(names[n], QUEST_NAME_MAX, de->d_name) == -1) {
-			q_fail(e, NULL, "a file name is longer than %d bytes",
+		if (jerr_copy(names[n], QUEST_NAME_MAX, de->d_name) == -1) {
+			jerr_fail(e, NULL,
+			    "a file name is longer than %d bytes",
 			    QUEST_NAME_MAX - 1);
 			goto fail;
 		}
 		n++;
 	}
 	if (n == 0) {
-		q_fail(e, NULL, "no questionnaire definitions (*.json)");
+		jerr_fail(e, NULL, "no questionnaire definitions (*.json)");
 		goto fail;
 	}
 	qsort(names, n, QUEST_NAME_MAX, q_cmp_names);
@@ -770,7 +655,7 @@ quest_load_dir(const char *dir, struct quest_set *out, char *err,
     size_t errlen)
 {
 	struct quest_set	*tmp = NULL;
-	struct qerr		 e;
+	struct jerr		 e;
 	char			 names[QUEST_MAX_DEFS][QUEST_NAME_MAX];
 	char			 path[QUEST_NAME_MAX * 2], *data = NULL;
 	size_t			 i, n = 0, len;
@@ -784,23 +669,23 @@ quest_load_dir(const char *dir, struct quest_set *out, char *err,
 	if (q_list_dir(&e, dir, names, &n) == -1)
 		goto fail;
 	if ((tmp = calloc(1, sizeof(*tmp))) == NULL) {
-		q_fail(&e, NULL, "%s", strerror(errno));
+		jerr_fail(&e, NULL, "%s", strerror(errno));
 		goto fail;
 	}
 	for (i = 0; i < n; i++) {
 		if (util_path_join(path, sizeof(path), dir, names[i]) == -1) {
-			q_fail(&e, names[i], "path too long");
+			jerr_fail(&e, names[i], "path too long");
 			goto fail;
 		}
 		e.file = path;
 		if (util_read_file(path, QUEST_FILE_MAX, &data, &len) == -1) {
 			if (errno == EFBIG)
-				q_fail(&e, NULL, "larger than %d bytes",
+				jerr_fail(&e, NULL, "larger than %d bytes",
 				    QUEST_FILE_MAX);
 			else if (errno == EINVAL)
-				q_fail(&e, NULL, "not a regular file");
+				jerr_fail(&e, NULL, "not a regular file");
 			else
-				q_fail(&e, NULL, "cannot read: %s",
+				jerr_fail(&e, NULL, "cannot read: %s",
 				    strerror(errno));
 			goto fail;
 		}
