@@ -331,67 +331,96 @@ on_read(char *buf, size_t size, size_t n, void *arg)
 	return k;
 }
 
+/* One request being made: the handle, headers and answer buffers. */
+struct h_call {
+	CURL			*c;
+	struct curl_slist	*hl;
+	struct h_buf		 b, hb;
+	char			 url[1024], auth[256];
+	char			 cafile[H_PATH_MAX + 32];
+};
+
+/* A verified-TLS request with token and headers; the body comes after. */
+static int
+call_begin(struct h_call *k, const struct h_env *e, const char *method,
+    const char *path, const char *token, const char *const *headers)
+{
+	size_t	i;
+
+	memset(k, 0, sizeof(*k));
+	if ((k->c = curl_easy_init()) == NULL)
+		return -1;
+	snprintf(k->url, sizeof(k->url), "%s%s", e->url, path);
+	snprintf(k->cafile, sizeof(k->cafile), "%s/tls/cert.pem", e->data);
+	curl_easy_setopt(k->c, CURLOPT_URL, k->url);
+	curl_easy_setopt(k->c, CURLOPT_CAINFO, k->cafile);
+	curl_easy_setopt(k->c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(k->c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(k->c, CURLOPT_TIMEOUT, 120L);
+	curl_easy_setopt(k->c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(k->c, CURLOPT_WRITEFUNCTION, on_write);
+	curl_easy_setopt(k->c, CURLOPT_WRITEDATA, &k->b);
+	curl_easy_setopt(k->c, CURLOPT_HEADERFUNCTION, on_write);
+	curl_easy_setopt(k->c, CURLOPT_HEADERDATA, &k->hb);
+	curl_easy_setopt(k->c, CURLOPT_CUSTOMREQUEST, method);
+	if (token != NULL) {
+		snprintf(k->auth, sizeof(k->auth), "Authorization: Bearer %s",
+		    token);
+		k->hl = curl_slist_append(k->hl, k->auth);
+	}
+	for (i = 0; headers != NULL && headers[i] != NULL; i++)
+		k->hl = curl_slist_append(k->hl, headers[i]);
+	return 0;
+}
+
+/* Performs the request and fills r; 0, or -1 on a transport error. */
+static int
+call_end(struct h_call *k, const char *method, const char *path,
+    struct h_resp *r)
+{
+	CURLcode	rc;
+
+	curl_easy_setopt(k->c, CURLOPT_HTTPHEADER, k->hl);
+	rc = curl_easy_perform(k->c);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(k->c, CURLINFO_RESPONSE_CODE, &r->status);
+	else
+		fprintf(stderr, "harness: %s %s: %s\n", method, path,
+		    curl_easy_strerror(rc));
+	r->body = k->b.p ? k->b.p : strdup("");
+	r->len = k->b.len;
+	r->headers = k->hb.p ? k->hb.p : strdup("");
+	curl_slist_free_all(k->hl);
+	curl_easy_cleanup(k->c);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
 int
 h_request(const struct h_env *e, const char *method, const char *path,
     const char *token, const char *const *headers, const char *body,
     size_t body_len, size_t upload_len, struct h_resp *r)
 {
-	struct curl_slist	*hl = NULL;
-	struct h_buf		 b = { NULL, 0 }, hb = { NULL, 0 };
-	struct h_upload		 up = { upload_len, 0 };
-	char			 url[1024], auth[256], cafile[H_PATH_MAX + 32];
-	CURL			*c;
-	CURLcode		 rc;
-	size_t			 i;
+	struct h_upload	up = { upload_len, 0 };
+	struct h_call	k;
+	int		rc;
 
 	memset(r, 0, sizeof(*r));
-	if ((c = curl_easy_init()) == NULL)
+	if (call_begin(&k, e, method, path, token, headers) == -1)
 		return -1;
-	snprintf(url, sizeof(url), "%s%s", e->url, path);
-	snprintf(cafile, sizeof(cafile), "%s/tls/cert.pem", e->data);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CAINFO, cafile);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_write);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, &hb);
-	if (token != NULL) {
-		snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
-		    token);
-		hl = curl_slist_append(hl, auth);
-	}
-	for (i = 0; headers != NULL && headers[i] != NULL; i++)
-		hl = curl_slist_append(hl, headers[i]);
 	if (body != NULL) {
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+		curl_easy_setopt(k.c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(k.c, CURLOPT_POSTFIELDSIZE_LARGE,
 		    (curl_off_t)body_len);
 	} else if (upload_len > 0) {
-		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
+		curl_easy_setopt(k.c, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(k.c, CURLOPT_INFILESIZE_LARGE,
 		    (curl_off_t)upload_len);
-		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
-		curl_easy_setopt(c, CURLOPT_READDATA, &up);
+		curl_easy_setopt(k.c, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(k.c, CURLOPT_READDATA, &up);
 	}
-	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
-	rc = curl_easy_perform(c);
-	if (rc == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	else
-		fprintf(stderr, "harness: %s %s: %s\n", method, path,
-		    curl_easy_strerror(rc));
-	r->body = b.p ? b.p : strdup("");
-	r->len = b.len;
-	r->headers = hb.p ? hb.p : strdup("");
+	rc = call_end(&k, method, path, r);
 	r->sent = up.sent;
-	curl_slist_free_all(hl);
-	curl_easy_cleanup(c);
-	return rc == CURLE_OK ? 0 : -1;
+	return rc;
 }
 
 void
@@ -492,50 +521,20 @@ h_request_stream(const struct h_env *e, const char *method, const char *path,
     const char *token, const char *const *headers, const char *body,
     size_t len, size_t chunk, int delay_ms, struct h_resp *r)
 {
-	struct curl_slist	*hl = NULL;
-	struct h_buf		 b = { NULL, 0 }, hb = { NULL, 0 };
-	struct h_stream		 st = { body, len, chunk, delay_ms, 0 };
-	char			 url[1024], auth[256], cafile[H_PATH_MAX + 32];
-	CURL			*c;
-	CURLcode		 rc;
-	size_t			 i;
+	struct h_stream	st = { body, len, chunk, delay_ms, 0 };
+	struct h_call	k;
+	int		rc;
 
 	memset(r, 0, sizeof(*r));
-	if ((c = curl_easy_init()) == NULL)
+	if (call_begin(&k, e, method, path, token, headers) == -1)
 		return -1;
-	snprintf(url, sizeof(url), "%s%s", e->url, path);
-	snprintf(cafile, sizeof(cafile), "%s/tls/cert.pem", e->data);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CAINFO, cafile);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_write);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, &hb);
-	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(c, CURLOPT_READFUNCTION, on_stream);
-	curl_easy_setopt(c, CURLOPT_READDATA, &st);
-	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-	if (token != NULL) {
-		snprintf(auth, sizeof(auth), "Authorization: Bearer %s",
-		    token);
-		hl = curl_slist_append(hl, auth);
-	}
-	hl = curl_slist_append(hl, "Transfer-Encoding: chunked");
-	for (i = 0; headers != NULL && headers[i] != NULL; i++)
-		hl = curl_slist_append(hl, headers[i]);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
-	rc = curl_easy_perform(c);
-	if (rc == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	r->body = b.p ? b.p : strdup("");
-	r->len = b.len;
-	r->headers = hb.p ? hb.p : strdup("");
+	curl_easy_setopt(k.c, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(k.c, CURLOPT_READFUNCTION, on_stream);
+	curl_easy_setopt(k.c, CURLOPT_READDATA, &st);
+	k.hl = curl_slist_append(k.hl, "Transfer-Encoding: chunked");
+	rc = call_end(&k, method, path, r);
 	r->sent = st.sent;
-	curl_slist_free_all(hl);
-	curl_easy_cleanup(c);
-	return rc == CURLE_OK ? 0 : -1;
+	return rc;
 }
 
 void
@@ -609,4 +608,32 @@ h_db_double(const struct h_env *e, const char *sql)
 	double		d;
 
 	return db_first(e, sql, &i, &d) == 0 ? d : -1;
+}
+
+size_t
+h_leaks(const struct h_env *e, const char *const *secrets, size_t n)
+{
+	static const char *const files[] = {
+		"sorttp.db", "sorttp.db-wal", "sorttp.db-shm"
+	};
+	char	path[H_PATH_MAX + 32];
+	size_t	i, k, found = 0;
+
+	for (k = 0; k <= sizeof(files) / sizeof(files[0]); k++) {
+		if (k < sizeof(files) / sizeof(files[0]))
+			snprintf(path, sizeof(path), "%s/%s", e->data,
+			    files[k]);
+		else
+			snprintf(path, sizeof(path), "%s", e->log);
+		for (i = 0; i < n; i++) {
+			if (h_file_contains(path, secrets[i],
+			    strlen(secrets[i]))) {
+				/* Says which; the value itself is a test one. */
+				fprintf(stderr, "harness: %s holds secret #%zu\n",
+				    path, i);
+				found++;
+			}
+		}
+	}
+	return found;
 }

@@ -92,6 +92,13 @@ int	h_request_stream(const struct h_env *, const char *method,
 char	*h_slurp(const char *path, size_t *len);
 int	h_file_contains(const char *path, const void *needle, size_t len);
 
+/*
+ * The privacy scan: looks for each of the n strings in the database, its
+ * WAL and shared-memory files and the daemon's log, byte for byte.
+ * Returns how many (file, string) pairs were found, naming each.
+ */
+size_t	h_leaks(const struct h_env *, const char *const *secrets, size_t n);
+
 /* Writes a file with the given mode. */
 void	h_write_file(const char *path, const char *text, int mode);
 

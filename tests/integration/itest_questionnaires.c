@@ -216,19 +216,10 @@ test_privacy_scan(void)
 		"999993483", "999990482", "999993653", "999995017",
 		"999990408", "bo-1", "cli-1",
 	};
-	const char	*files[] = { "sorttp.db", "sorttp.db-wal" };
 	char		 path[H_PATH_MAX + 32];
-	size_t		 i, k;
 
-	for (k = 0; k < 2; k++) {
-		snprintf(path, sizeof(path), "%s/%s", e.data, files[k]);
-		for (i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++) {
-			CHECK(!h_file_contains(path, secrets[i],
-			    strlen(secrets[i])));
-			CHECK(!h_file_contains(e.log, secrets[i],
-			    strlen(secrets[i])));
-		}
-	}
+	CHECK_EQ_INT(h_leaks(&e, secrets, sizeof(secrets) /
+	    sizeof(secrets[0])), 0);
 	h_path(&e, path, sizeof(path), "batch.json");
 	CHECK(h_file_contains(path, MARKER, strlen(MARKER)));
 }
