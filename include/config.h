@@ -43,6 +43,10 @@ enum cfg_limit {
 	LIMIT_BODY_QUESTIONNAIRES,	/* bytes of one POST /v1/questionnaires */
 	LIMIT_BODY_MESSAGES,		/* bytes of one POST /v1/messages */
 	LIMIT_ERRORS_MAX,		/* errors listed in one 422 answer */
+	LIMIT_HERINSTROOM_MONTHS,	/* window for a new start after an end */
+	LIMIT_IND_REFRESH_S,		/* indicator data may lag this much */
+	LIMIT_IND_MONTHS_MAX,		/* months one indicator query spans */
+	LIMIT_IND_CACHE,		/* indicator answers kept for reuse */
 	LIMIT__COUNT
 };
 

@@ -23,6 +23,7 @@
 
 struct pseudo_ctx;
 struct quest_set;
+struct ind_engine;
 struct http_server;
 struct http_request;
 struct cJSON;
@@ -43,6 +44,7 @@ struct http_env {
 	struct pseudo_ctx	*pseudo;
 	struct store_msgw	*msgw;		/* iJw message writer */
 	const struct quest_set	*quest;		/* questionnaire definitions */
+	struct ind_engine	*ind;		/* indicator answers */
 	const char		*data_dir;
 	uint64_t		 started_ns;
 };
@@ -76,6 +78,12 @@ const struct party	*http_request_party(const struct http_request *);
 const char	*http_request_param(const struct http_request *); /* {id} */
 const char	*http_request_query(const struct http_request *,
 		    const char *key);
+/*
+ * The names of the query parameters, NULL-terminated, at most max - 1 of
+ * them; returns -1 when there are more.
+ */
+int		 http_request_query_names(const struct http_request *,
+		    const char **names, size_t max);
 void		*http_request_state(const struct http_request *);
 void		 http_request_set_state(struct http_request *, void *);
 void		 http_request_set_rows(struct http_request *, int64_t);

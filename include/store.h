@@ -284,4 +284,67 @@ void	store_msgw_wait(struct store_msgw *, struct msg_job *);
 enum store_result store_party_by_name(struct store *, const char *name,
 	    struct party *out);
 
+/*
+ * What the indicator engine reads (store_indicators.c). The scans run in
+ * one read transaction and call a function per row; a nonzero return
+ * stops the scan. Only the engine calls them, and it publishes aggregates
+ * only. A NULL function skips that table.
+ */
+struct ind_src_score {			/* an eind measurement */
+	int64_t		 traj;
+	int64_t		 client;
+	int		 agb;
+	int		 gemeente;
+	int		 meetdatum;
+	double		 gas_t;		/* NaN = none */
+	int		 doelen;
+	int		 doelen_behaald;
+	int		 probleemafname;	/* 0 = absent */
+	int		 zonder_hulp;		/* -1 = absent */
+};
+struct ind_src_traj {
+	int64_t		 client;
+	int64_t		 prod_key;
+	int		 begindatum;
+	int		 einddatum;	/* 0 = not ended */
+	int		 reden;		/* 0 = none */
+	int		 agb;		/* 0 = unknown */
+	int		 gemeente;	/* 0 = unknown */
+	int		 gestart;
+};
+struct ind_src_resp {
+	int64_t		 client;
+	int		 agb;
+	int		 gemeente;
+	const char	*vragenlijst;
+	int		 respondent;
+	int		 ingevuld_op;
+	const signed char *waarden;
+	size_t		 nwaarden;
+};
+struct ind_scan_fns {
+	int	(*score)(const struct ind_src_score *, void *);
+	int	(*traj)(const struct ind_src_traj *, void *);
+	int	(*resp)(const struct ind_src_resp *, void *);
+};
+/* Returns 0 and the data generation the scans saw, or -1. */
+int	store_ind_scan(struct store *, const struct ind_scan_fns *,
+	    void *arg, int64_t *generation);
+/*
+ * A number that changes whenever data is committed (every change comes
+ * with an upload receipt): the highest upload id. -1 on a fault.
+ */
+int64_t	store_data_generation(struct store *);
+
+/*
+ * The audit writer for indicator queries: store_auditw_log appends an
+ * entry and returns once it is committed (0) or failed (-1); entries
+ * waiting together share one commit.
+ */
+struct store_auditw;
+int	store_auditw_start(struct store *, struct store_auditw **);
+int	store_auditw_log(struct store_auditw *, int64_t party_id,
+	    const char *action, const char *detail);
+void	store_auditw_stop(struct store_auditw *);
+
 #endif

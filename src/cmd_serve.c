@@ -24,6 +24,7 @@
 #include "http_server.h"
 #include "log.h"
 #include "pseudonym.h"
+#include "indicators.h"
 #include "questionnaire.h"
 #include "store.h"
 #include "util.h"
@@ -122,6 +123,7 @@ cmd_serve(int argc, char **argv)
 	struct store		*st = NULL;
 	struct store_msgw	*msgw = NULL;
 	struct quest_set	*quest = NULL;
+	struct ind_engine	*ind = NULL;
 	sigset_t		 set;
 	const char		*dir = NULL, *config = NULL, *listen = NULL;
 	char			 keyp[CFG_PATH_MAX], dbp[CFG_PATH_MAX];
@@ -195,7 +197,12 @@ cmd_serve(int argc, char **argv)
 		log_error("%s", err);
 		goto out;
 	}
+	if (ind_engine_open(&cfg, quest, dbp, &ind, err, sizeof(err)) == -1) {
+		log_error("indicators: %s", err);
+		goto out;
+	}
 	memset(&env, 0, sizeof(env));
+	env.ind = ind;
 	env.cfg = &cfg;
 	env.store = st;
 	env.pseudo = pc;
@@ -218,6 +225,7 @@ cmd_serve(int argc, char **argv)
 	log_info("stopped cleanly");
 	ret = 0;
 out:
+	ind_engine_close(ind);
 	store_msgw_stop(msgw);
 	free(quest);
 	store_close(st);

@@ -60,6 +60,11 @@ const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 	[LIMIT_BODY_MESSAGES] =		{ "body_max_messages", 4194304,
 					    1024, 16777216 },
 	[LIMIT_ERRORS_MAX] =		{ "errors_max", 1000, 1, 100000 },
+	/* SOR counts a new start within 4 months after the end (seed 000). */
+	[LIMIT_HERINSTROOM_MONTHS] =	{ "herinstroom_months", 4, 1, 24 },
+	[LIMIT_IND_REFRESH_S] =		{ "indicator_refresh_s", 10, 0, 3600 },
+	[LIMIT_IND_MONTHS_MAX] =	{ "indicator_months_max", 120, 1, 600 },
+	[LIMIT_IND_CACHE] =		{ "indicator_cache", 1024, 0, 65536 },
 };
 
 /*

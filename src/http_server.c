@@ -105,6 +105,42 @@ http_request_query(const struct http_request *r, const char *key)
 	    key);
 }
 
+struct query_names {
+	const char	**names;
+	size_t		  n, max;
+	int		  over;
+};
+
+static enum MHD_Result
+query_name(void *arg, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct query_names	*q = arg;
+
+	(void)kind;
+	(void)value;
+	if (q->n + 1 >= q->max) {
+		q->over = 1;
+		return MHD_NO;
+	}
+	q->names[q->n++] = key;
+	return MHD_YES;
+}
+
+int
+http_request_query_names(const struct http_request *r, const char **names,
+    size_t max)
+{
+	struct query_names	q = { names, 0, max, 0 };
+
+	if (max == 0)
+		return -1;
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_name,
+	    &q);
+	names[q.n] = NULL;
+	return q.over ? -1 : 0;
+}
+
 void *
 http_request_state(const struct http_request *r)
 {

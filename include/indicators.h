@@ -1,0 +1,124 @@
+/*
+ * Indicators: doelrealisatie, tevredenheid and uitval, the only thing that
+ * ever leaves the TTP (PRODUCT.md section 7; docs/indicators.md).
+ *
+ * The engine keeps a snapshot of unit facts in memory: one compact record
+ * per unit (a trajectory's latest eind measurement per period, a
+ * questionnaire response, a definitively ended product), already reduced
+ * to dense dimension indexes and sorted by period and client, one copy per
+ * period type. A query reads only the units of its periods, counts
+ * distinct clients in one pass (units of one client are adjacent within a
+ * period), puts every number it would publish through disclosure control
+ * (disclosure.h) and formats the answer. The snapshot is rebuilt from the
+ * store when data was committed since it was taken, at most every
+ * indicator_refresh_s seconds; answers are kept for reuse until then.
+ *
+ * Every answer is audited (party, indicator, parameters, cells returned
+ * and suppressed) before it is given; a query that cannot be audited is
+ * not answered.
+ */
+#ifndef SORTTP_INDICATORS_H
+#define SORTTP_INDICATORS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "store.h"
+
+struct quest_set;
+
+enum ind_kind {
+	IND_DOELREALISATIE = 0,
+	IND_TEVREDENHEID,
+	IND_UITVAL,
+	IND__NKINDS
+};
+
+enum ind_by {
+	IND_BY_AANBIEDER = 0,
+	IND_BY_GEMEENTE,
+	IND_BY_CLUSTER,
+	IND_BY_REGIO
+};
+
+enum ind_period {
+	IND_MONTH = 0,
+	IND_QUARTER,
+	IND_YEAR,
+	IND__NPERIODS
+};
+
+#define IND_FILTER_MAX	64	/* values in one filter parameter */
+#define IND_CANON_MAX	1024
+
+/* A parsed, validated query (before scope is applied). */
+struct ind_query {
+	enum ind_kind	 kind;
+	enum ind_by	 by;
+	enum ind_period	 period;
+	int		 from;		/* month index: year * 12 + month - 1 */
+	int		 to;
+	int		 csv;
+	/* Filters as given; 0 counts mean "not given". */
+	size_t		 ngemeenten;
+	size_t		 gemeenten[IND_FILTER_MAX];	/* index in cfg ref */
+	size_t		 nclusters;
+	size_t		 clusters[IND_FILTER_MAX];
+	size_t		 naanbieders;
+	int		 aanbieders[IND_FILTER_MAX];
+};
+
+/* "doelrealisatie" etc.; -1 when unknown. */
+int	ind_kind_parse(const char *, enum ind_kind *);
+const char *ind_kind_name(enum ind_kind);
+
+/*
+ * Parses the query parameters. get returns the value of a parameter or
+ * NULL; names lists every parameter given (NULL-terminated) so that an
+ * unknown one is refused. today is yyyymmdd (defaults: to = this month,
+ * from = 11 months earlier). Returns 0, or -1 with an error code
+ * ("bad_parameter", "bad_range") and message naming the parameter.
+ */
+int	ind_query_parse(const struct config *, int today, enum ind_kind,
+	    const char *(*get)(void *, const char *), void *arg,
+	    const char *const *names, struct ind_query *,
+	    char *code, size_t codelen, char *msg, size_t msglen);
+
+struct ind_answer {
+	unsigned	 status;	/* 200, 400, 403, 500, 503 */
+	const char	*content_type;
+	char		*body;		/* malloc'd */
+	size_t		 len;
+	long		 cells;
+	long		 suppressed;
+};
+
+struct ind_engine;
+
+/*
+ * Opens the engine on the database at dbpath (its own connections: one to
+ * read, one for the audit writer). Returns 0, or -1 with a message.
+ */
+int	ind_engine_open(const struct config *, const struct quest_set *,
+	    const char *dbpath, struct ind_engine **, char *err,
+	    size_t errlen);
+void	ind_engine_close(struct ind_engine *);
+
+/*
+ * Answers q for party p (NULL: the local operator, whole region), applying
+ * its scope, disclosure control and the audit. via is "http" or "cli".
+ * The answer is always filled; body is a JSON error when status != 200.
+ */
+void	ind_engine_answer(struct ind_engine *, const struct party *p,
+	    const struct ind_query *q, const char *via, struct ind_answer *);
+
+/* A query refused before it reached the engine (bad parameters): answers
+ * with the error and audits it all the same. */
+void	ind_engine_refuse(struct ind_engine *, const struct party *,
+	    enum ind_kind, const char *via, unsigned status, const char *code,
+	    const char *msg, struct ind_answer *);
+
+void	ind_answer_free(struct ind_answer *);
+
+#endif

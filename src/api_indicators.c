@@ -1,0 +1,63 @@
+/*
+ * GET /v1/indicators/{doelrealisatie|tevredenheid|uitval}: aggregated
+ * indicators for aanbieders (their own, beside their cluster) and
+ * analisten (inside their scope). Everything is decided in indicators.c;
+ * this file only maps the HTTP request onto it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api.h"
+#include "dates.h"
+#include "indicators.h"
+
+#define QUERY_NAMES_MAX	32
+
+static const char *
+query_get(void *arg, const char *key)
+{
+	return http_request_query(arg, key);
+}
+
+static void
+indicators_get(struct http_request *r, struct http_reply *rep)
+{
+	const struct http_env	*env = http_request_env(r);
+	const struct party	*p = http_request_party(r);
+	const char		*names[QUERY_NAMES_MAX];
+	struct ind_query	 q;
+	struct ind_answer	 a;
+	enum ind_kind		 kind;
+	char			 code[32], msg[256];
+
+	if (ind_kind_parse(http_request_param(r), &kind) == -1) {
+		http_reply_error(rep, 404, "not_found", "no such indicator;"
+		    " there are doelrealisatie, tevredenheid and uitval");
+		return;
+	}
+	if (http_request_query_names(r, names, QUERY_NAMES_MAX) == -1)
+		ind_engine_refuse(env->ind, p, kind, "http", 400,
+		    "bad_parameter", "too many query parameters", &a);
+	else if (ind_query_parse(env->cfg, date_today(time(NULL)), kind,
+	    query_get, r, names, &q, code, sizeof(code), msg,
+	    sizeof(msg)) == -1)
+		ind_engine_refuse(env->ind, p, kind, "http", 400, code, msg,
+		    &a);
+	else
+		ind_engine_answer(env->ind, p, &q, "http", &a);
+	http_request_set_rows(r, a.cells);
+	if (a.body == NULL) {
+		http_reply_error(rep, 500, "internal", "out of memory");
+		return;
+	}
+	http_reply_text(rep, a.status, a.content_type, a.body, a.len);
+	a.body = NULL;		/* the reply owns it now */
+}
+
+const struct http_route api_indicators_routes[] = {
+	{ "GET", "/v1/indicators/", 1, "/v1/indicators/{name}",
+	    ROLE_BIT(ROLE_AANBIEDER) | ROLE_BIT(ROLE_ANALIST), -1, NULL,
+	    NULL, NULL, indicators_get, NULL },
+	{ NULL, NULL, 0, NULL, 0, -1, NULL, NULL, NULL, NULL, NULL }
+};

@@ -1,0 +1,639 @@
+/*
+ * The indicator snapshot: the detail tables, read in one transaction and
+ * reduced to unit facts (ind_impl.h). Client pseudonyms become dense
+ * indexes, AGB codes and gemeenten become small indexes, and each kind of
+ * unit is sorted by (period, client) once per period type so that a query
+ * counts distinct clients without sorting or hashing.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dates.h"
+#include "ind_impl.h"
+#include "log.h"
+#include "util.h"
+
+int
+ind_period_of(int ymd, enum ind_period t)
+{
+	int	y = ymd / 10000, m = ymd / 100 % 100, mi;
+
+	if (y < IND_YEAR0 || y >= IND_YEAR0 + IND_YEARS || m < 1 || m > 12)
+		return -1;
+	mi = (y - IND_YEAR0) * 12 + m - 1;
+	switch (t) {
+	case IND_MONTH:
+		return mi;
+	case IND_QUARTER:
+		return mi / 3;
+	default:
+		return mi / 12;
+	}
+}
+
+void
+ind_period_months(int p, enum ind_period t, int *first, int *last)
+{
+	switch (t) {
+	case IND_MONTH:
+		*first = *last = p;
+		break;
+	case IND_QUARTER:
+		*first = p * 3;
+		*last = p * 3 + 2;
+		break;
+	default:
+		*first = p * 12;
+		*last = p * 12 + 11;
+		break;
+	}
+}
+
+static int
+month_days(int y, int m)
+{
+	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+int
+ind_period_last_day(int p, enum ind_period t)
+{
+	int	first, last, y, m;
+
+	ind_period_months(p, t, &first, &last);
+	y = IND_YEAR0 + last / 12;
+	m = last % 12 + 1;
+	return y * 10000 + m * 100 + month_days(y, m);
+}
+
+int
+ind_add_months(int ymd, int n)
+{
+	int	y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100, mi;
+
+	mi = y * 12 + (m - 1) + n;
+	y = mi / 12;
+	m = mi % 12 + 1;
+	if (d > month_days(y, m))
+		d = month_days(y, m);
+	return y * 10000 + m * 100 + d;
+}
+
+void
+ind_items_build(const struct quest_set *qs, struct ind_items *it)
+{
+	const struct quest_variant	*v;
+	size_t				 d, r, i, j;
+
+	memset(it, 0, sizeof(*it));
+	memset(it->map, 0xff, sizeof(it->map));		/* -1 */
+	for (d = 0; d < qs->ndefs && d < QUEST_MAX_DEFS; d++) {
+		for (r = 0; r < QUEST__NRESPONDENTS; r++) {
+			v = &qs->defs[d].variant[r];
+			if (!v->present)
+				continue;
+			for (i = 0; i < v->nitems; i++) {
+				if (v->items[i].type != QUEST_SCHAAL)
+					continue;
+				for (j = 0; j < it->n[r]; j++)
+					if (strcmp(it->code[r][j],
+					    v->items[i].code) == 0)
+						break;
+				if (j == it->n[r]) {
+					memcpy(it->code[r][j], v->items[i].code,
+					    sizeof(it->code[r][j]));
+					it->n[r]++;
+				}
+				it->map[d][r][i] = (int16_t)j;
+			}
+		}
+	}
+}
+
+/* Growable arrays of the raw rows. */
+struct raw {
+	struct ind_src_score	*sc;
+	size_t			 nsc, capsc;
+	struct ind_src_traj	*tr;
+	size_t			 ntr, captr;
+	struct raw_resp {
+		int64_t		 client;
+		int		 agb, gemeente, ingevuld_op;
+		uint16_t	 def;
+		uint8_t		 resp;
+		uint32_t	 voff;
+	}			*rs;
+	size_t			 nrs, caprs;
+	signed char		*vals;
+	size_t			 nvals, capvals;
+	const struct quest_set	*qs;
+};
+
+static int
+grow(void **p, size_t *cap, size_t need, size_t sz)
+{
+	void	*q;
+	size_t	 ncap = *cap ? *cap : 1024;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	if ((q = reallocarray(*p, ncap, sz)) == NULL)
+		return -1;
+	*p = q;
+	*cap = ncap;
+	return 0;
+}
+
+static int
+raw_score(const struct ind_src_score *r, void *arg)
+{
+	struct raw	*w = arg;
+
+	if (grow((void **)&w->sc, &w->capsc, w->nsc + 1, sizeof(*w->sc)))
+		return -1;
+	w->sc[w->nsc++] = *r;
+	return 0;
+}
+
+static int
+raw_traj(const struct ind_src_traj *r, void *arg)
+{
+	struct raw	*w = arg;
+
+	if (grow((void **)&w->tr, &w->captr, w->ntr + 1, sizeof(*w->tr)))
+		return -1;
+	w->tr[w->ntr++] = *r;
+	return 0;
+}
+
+static int
+raw_resp(const struct ind_src_resp *r, void *arg)
+{
+	struct raw		*w = arg;
+	struct raw_resp		*o;
+	size_t			 d;
+	const struct quest_variant *v;
+
+	if (quest_find(w->qs, r->vragenlijst, &d) == NULL ||
+	    d >= QUEST_MAX_DEFS || r->respondent < 0 ||
+	    r->respondent >= QUEST__NRESPONDENTS)
+		return 0;	/* a definition no longer loaded: not counted */
+	v = &w->qs->defs[d].variant[r->respondent];
+	if (!v->present || r->nwaarden != v->nitems)
+		return 0;
+	if (grow((void **)&w->rs, &w->caprs, w->nrs + 1, sizeof(*w->rs)) ||
+	    grow((void **)&w->vals, &w->capvals, w->nvals + r->nwaarden, 1) ||
+	    w->nvals > UINT32_MAX - r->nwaarden)
+		return -1;
+	o = &w->rs[w->nrs++];
+	o->client = r->client;
+	o->agb = r->agb;
+	o->gemeente = r->gemeente;
+	o->ingevuld_op = r->ingevuld_op;
+	o->def = (uint16_t)d;
+	o->resp = (uint8_t)r->respondent;
+	o->voff = (uint32_t)w->nvals;
+	memcpy(w->vals + w->nvals, r->waarden, r->nwaarden);
+	w->nvals += r->nwaarden;
+	return 0;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	int	x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sorted distinct values of v[0..n) in place; returns the new count. */
+static size_t
+uniq_i64(int64_t *v, size_t n)
+{
+	size_t	i, o = 0;
+
+	qsort(v, n, sizeof(*v), cmp_i64);
+	for (i = 0; i < n; i++)
+		if (o == 0 || v[o - 1] != v[i])
+			v[o++] = v[i];
+	return o;
+}
+
+static uint32_t
+client_ix(const int64_t *c, size_t n, int64_t v)
+{
+	size_t	lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t	mid = lo + (hi - lo) / 2;
+
+		if (c[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (uint32_t)lo;
+}
+
+static int
+agb_ix(const struct ind_snapshot *s, int agb)
+{
+	const int	*p = bsearch(&agb, s->agbs, s->nagbs, sizeof(int),
+	    cmp_int);
+
+	return p == NULL ? -1 : (int)(p - s->agbs);
+}
+
+/* Gemeente code (an int, 363) to its index; IND_GEM_NONE when unknown. */
+static uint8_t
+gem_ix(const struct config *cfg, int code)
+{
+	char	buf[5];
+	int	retired;
+	const struct cfg_gemeente *g;
+
+	if (code <= 0 || code > 9999)
+		return IND_GEM_NONE;
+	util_fmt(buf, sizeof(buf), "%04d", code);
+	if ((g = config_gemeente(cfg, buf, &retired)) == NULL)
+		return IND_GEM_NONE;
+	return (uint8_t)(g - cfg->ref.gemeenten);
+}
+
+/* (period, client) order for all three unit kinds: both lead the struct. */
+static int
+cmp_unit(const void *a, const void *b)
+{
+	const uint32_t	*x = a, *y = b;
+	uint16_t	 px, py;
+
+	memcpy(&px, (const char *)a + 4, 2);
+	memcpy(&py, (const char *)b + 4, 2);
+	if (px != py)
+		return px < py ? -1 : 1;
+	return (*x > *y) - (*x < *y);
+}
+
+/* Sorts and indexes units u[0..n) of size sz for one period type. */
+static int
+units_index(struct ind_units *us, void *u, size_t n, size_t sz,
+    enum ind_period t)
+{
+	size_t	 i;
+	int	 p, np;
+	uint16_t pi;
+
+	np = t == IND_MONTH ? IND_YEARS * 12 : t == IND_QUARTER ?
+	    IND_YEARS * 4 : IND_YEARS;
+	qsort(u, n, sz, cmp_unit);
+	if ((us->off = calloc((size_t)np + 1, sizeof(*us->off))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		memcpy(&pi, (char *)u + i * sz + 4, 2);
+		us->off[pi + 1]++;
+	}
+	for (p = 0; p < np; p++)
+		us->off[p + 1] += us->off[p];
+	us->u = u;
+	us->n = n;
+	us->nperiods = np;
+	return 0;
+}
+
+static int
+cmp_score(const void *a, const void *b)
+{
+	const struct ind_src_score *x = a, *y = b;
+
+	if (x->traj != y->traj)
+		return x->traj < y->traj ? -1 : 1;
+	if (x->agb != y->agb)
+		return x->agb < y->agb ? -1 : 1;
+	return (x->meetdatum > y->meetdatum) - (x->meetdatum < y->meetdatum);
+}
+
+static int
+build_doel(struct ind_snapshot *s, const struct config *cfg,
+    struct raw *w, const int64_t *clients)
+{
+	struct u_doel	*u;
+	size_t		 i, n;
+	int		 t, p, a;
+	uint8_t		 g;
+
+	qsort(w->sc, w->nsc, sizeof(*w->sc), cmp_score);
+	for (t = 0; t < IND__NPERIODS; t++) {
+		if ((u = calloc(w->nsc ? w->nsc : 1, sizeof(*u))) == NULL)
+			return -1;
+		n = 0;
+		for (i = 0; i < w->nsc; i++) {
+			const struct ind_src_score *r = &w->sc[i], *nx;
+
+			p = ind_period_of(r->meetdatum, (enum ind_period)t);
+			/* Only the trajectory's last measurement per period. */
+			if (i + 1 < w->nsc) {
+				nx = &w->sc[i + 1];
+				if (nx->traj == r->traj && nx->agb == r->agb &&
+				    ind_period_of(nx->meetdatum,
+				    (enum ind_period)t) == p)
+					continue;
+			}
+			g = gem_ix(cfg, r->gemeente);
+			a = agb_ix(s, r->agb);
+			if (p < 0 || g == IND_GEM_NONE || a < 0)
+				continue;
+			u[n].client = client_ix(clients, s->nclients,
+			    r->client);
+			u[n].period = (uint16_t)p;
+			u[n].agb = (uint16_t)a;
+			u[n].gem = g;
+			u[n].pa = (int8_t)(r->probleemafname >= 1 &&
+			    r->probleemafname <= 3 ? r->probleemafname : 0);
+			u[n].zh = (int8_t)(r->zonder_hulp == 0 ||
+			    r->zonder_hulp == 1 ? r->zonder_hulp : -1);
+			u[n].doelen = (uint16_t)(r->doelen < 0 ? 0 :
+			    r->doelen > 65535 ? 65535 : r->doelen);
+			u[n].behaald = (uint16_t)(r->doelen_behaald < 0 ? 0 :
+			    r->doelen_behaald > u[n].doelen ? u[n].doelen :
+			    r->doelen_behaald);
+			u[n].gas_t = isnan(r->gas_t) ? NAN : (float)r->gas_t;
+			n++;
+		}
+		if (units_index(&s->units[IND_DOELREALISATIE][t], u, n,
+		    sizeof(*u), (enum ind_period)t) == -1) {
+			free(u);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct start {
+	int64_t		 client;
+	int		 begindatum;
+	int64_t		 prod_key;
+};
+
+static int
+cmp_start(const void *a, const void *b)
+{
+	const struct start	*x = a, *y = b;
+
+	if (x->client != y->client)
+		return x->client < y->client ? -1 : 1;
+	return (x->begindatum > y->begindatum) -
+	    (x->begindatum < y->begindatum);
+}
+
+/*
+ * A new start of youth care for the same client (any aanbieder, any
+ * product) from the end date up to window months later, other than the
+ * ended product itself.
+ */
+static int
+new_start(const struct start *st, size_t n, const struct ind_src_traj *r,
+    int window)
+{
+	size_t	lo = 0, hi = n;
+	int	limit = ind_add_months(r->einddatum, window);
+
+	while (lo < hi) {
+		size_t	mid = lo + (hi - lo) / 2;
+
+		if (st[mid].client < r->client ||
+		    (st[mid].client == r->client &&
+		    st[mid].begindatum < r->einddatum))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < n && st[lo].client == r->client &&
+	    st[lo].begindatum <= limit; lo++)
+		if (st[lo].prod_key != r->prod_key ||
+		    st[lo].begindatum != r->begindatum)
+			return 1;
+	return 0;
+}
+
+static uint8_t
+reden_cat(int reden)
+{
+	if (reden == 2)
+		return 0;
+	if (reden >= 31 && reden <= 39)
+		return (uint8_t)(reden - 30);
+	return IND_REDEN_OVERIG;
+}
+
+static int
+build_uitval(struct ind_snapshot *s, const struct config *cfg,
+    struct raw *w, const int64_t *clients, int window)
+{
+	struct start	*st;
+	struct u_uit	*u;
+	size_t		 i, n, ns = 0;
+	int		 t, p, a;
+	uint8_t		 g;
+
+	if ((st = calloc(w->ntr ? w->ntr : 1, sizeof(*st))) == NULL)
+		return -1;
+	for (i = 0; i < w->ntr; i++) {
+		if (!w->tr[i].gestart)
+			continue;
+		st[ns].client = w->tr[i].client;
+		st[ns].begindatum = w->tr[i].begindatum;
+		st[ns].prod_key = w->tr[i].prod_key;
+		ns++;
+	}
+	qsort(st, ns, sizeof(*st), cmp_start);
+	for (t = 0; t < IND__NPERIODS; t++) {
+		if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL) {
+			free(st);
+			return -1;
+		}
+		n = 0;
+		for (i = 0; i < w->ntr; i++) {
+			const struct ind_src_traj *r = &w->tr[i];
+
+			/* Definitive ends only: 20 is a temporary stop. */
+			if (r->einddatum == 0 || r->reden == 0 ||
+			    r->reden == 20)
+				continue;
+			p = ind_period_of(r->einddatum, (enum ind_period)t);
+			g = gem_ix(cfg, r->gemeente);
+			a = agb_ix(s, r->agb);
+			if (p < 0 || g == IND_GEM_NONE || a < 0)
+				continue;
+			u[n].client = client_ix(clients, s->nclients,
+			    r->client);
+			u[n].period = (uint16_t)p;
+			u[n].agb = (uint16_t)a;
+			u[n].gem = g;
+			u[n].reden = reden_cat(r->reden);
+			u[n].her = r->reden != 31 ? 0 :
+			    new_start(st, ns, r, window) ? 1 : 2;
+			n++;
+		}
+		if (units_index(&s->units[IND_UITVAL][t], u, n, sizeof(*u),
+		    (enum ind_period)t) == -1) {
+			free(u);
+			free(st);
+			return -1;
+		}
+	}
+	free(st);
+	return 0;
+}
+
+static int
+build_tev(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
+    const int64_t *clients)
+{
+	struct u_tev	*u;
+	size_t		 i, n;
+	int		 t, p, a;
+	uint8_t		 g;
+
+	for (t = 0; t < IND__NPERIODS; t++) {
+		if ((u = calloc(w->nrs ? w->nrs : 1, sizeof(*u))) == NULL)
+			return -1;
+		n = 0;
+		for (i = 0; i < w->nrs; i++) {
+			const struct raw_resp *r = &w->rs[i];
+
+			p = ind_period_of(r->ingevuld_op, (enum ind_period)t);
+			g = gem_ix(cfg, r->gemeente);
+			a = agb_ix(s, r->agb);
+			if (p < 0 || g == IND_GEM_NONE || a < 0)
+				continue;
+			u[n].client = client_ix(clients, s->nclients,
+			    r->client);
+			u[n].period = (uint16_t)p;
+			u[n].agb = (uint16_t)a;
+			u[n].gem = g;
+			u[n].resp = r->resp;
+			u[n].def = r->def;
+			u[n].voff = r->voff;
+			n++;
+		}
+		if (units_index(&s->units[IND_TEVREDENHEID][t], u, n,
+		    sizeof(*u), (enum ind_period)t) == -1) {
+			free(u);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Distinct AGB codes and client pseudonyms of all three kinds. */
+static int
+build_dims(struct ind_snapshot *s, struct raw *w, int64_t **clients)
+{
+	size_t	 i, n = 0, na = 0, total = w->nsc + w->ntr + w->nrs;
+	int64_t	*c;
+
+	if ((c = calloc(total ? total : 1, sizeof(*c))) == NULL ||
+	    (s->agbs = calloc(total ? total : 1, sizeof(int))) == NULL) {
+		free(c);
+		return -1;
+	}
+	for (i = 0; i < w->nsc; i++) {
+		c[n++] = w->sc[i].client;
+		s->agbs[na++] = w->sc[i].agb;
+	}
+	for (i = 0; i < w->ntr; i++) {
+		c[n++] = w->tr[i].client;
+		if (w->tr[i].agb > 0)
+			s->agbs[na++] = w->tr[i].agb;
+	}
+	for (i = 0; i < w->nrs; i++) {
+		c[n++] = w->rs[i].client;
+		s->agbs[na++] = w->rs[i].agb;
+	}
+	s->nclients = uniq_i64(c, n);
+	qsort(s->agbs, na, sizeof(int), cmp_int);
+	for (i = 0, n = 0; i < na; i++)
+		if (n == 0 || s->agbs[n - 1] != s->agbs[i])
+			s->agbs[n++] = s->agbs[i];
+	s->nagbs = n;
+	if (s->nagbs > UINT16_MAX) {
+		log_error("indicators: more than %u aanbieders",
+		    (unsigned)UINT16_MAX);
+		free(c);
+		return -1;
+	}
+	*clients = c;
+	return 0;
+}
+
+struct ind_snapshot *
+ind_snapshot_build(const struct config *cfg, const struct quest_set *qs,
+    struct store *st, int window)
+{
+	struct ind_scan_fns	 fns = { raw_score, raw_traj, raw_resp };
+	struct ind_snapshot	*s;
+	struct raw		 w;
+	int64_t			*clients = NULL;
+	uint64_t		 t0 = util_now_ns();
+
+	memset(&w, 0, sizeof(w));
+	w.qs = qs;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	s->refs = 1;
+	if (store_ind_scan(st, &fns, &w, &s->generation) == -1 ||
+	    build_dims(s, &w, &clients) == -1 ||
+	    build_doel(s, cfg, &w, clients) == -1 ||
+	    build_uitval(s, cfg, &w, clients, window) == -1 ||
+	    build_tev(s, cfg, &w, clients) == -1) {
+		ind_snapshot_free(s);
+		s = NULL;
+	} else {
+		s->vals = w.vals;
+		s->nvals = w.nvals;
+		w.vals = NULL;
+		s->built_ns = util_now_ns();
+		log_info("indicators: snapshot of %zu scores, %zu trajecten,"
+		    " %zu responses built in %llu ms", w.nsc, w.ntr, w.nrs,
+		    (unsigned long long)((s->built_ns - t0) / 1000000));
+	}
+	free(clients);
+	free(w.sc);
+	free(w.tr);
+	free(w.rs);
+	free(w.vals);
+	return s;
+}
+
+void
+ind_snapshot_free(struct ind_snapshot *s)
+{
+	int	k, t;
+
+	if (s == NULL)
+		return;
+	for (k = 0; k < IND__NKINDS; k++)
+		for (t = 0; t < IND__NPERIODS; t++) {
+			free(s->units[k][t].u);
+			free(s->units[k][t].off);
+		}
+	free(s->agbs);
+	free(s->vals);
+	free(s);
+}

@@ -1,0 +1,1966 @@
+/*
+ * Indicator answers: query parsing, scope, aggregation over the snapshot
+ * (ind_snapshot.c), disclosure control (disclosure.c), JSON and CSV, the
+ * answer cache and the audit. Definitions: docs/indicators.md.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "dates.h"
+#include "disclosure.h"
+#include "ind_impl.h"
+#include "log.h"
+#include "util.h"
+
+static const char *const kind_names[IND__NKINDS] = {
+	[IND_DOELREALISATIE] = "doelrealisatie",
+	[IND_TEVREDENHEID] = "tevredenheid",
+	[IND_UITVAL] = "uitval",
+};
+static const char *const by_names[] = {
+	"aanbieder", "gemeente", "cluster", "regio"
+};
+static const char *const period_names[IND__NPERIODS] = {
+	"month", "quarter", "year"
+};
+static const char *const reden_keys[IND_NREDEN] = {
+	"02", "31", "32", "33", "34", "35", "36", "37", "38", "39", "overig"
+};
+
+int
+ind_kind_parse(const char *s, enum ind_kind *k)
+{
+	int	i;
+
+	for (i = 0; i < IND__NKINDS; i++)
+		if (strcmp(s, kind_names[i]) == 0) {
+			*k = (enum ind_kind)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+ind_kind_name(enum ind_kind k)
+{
+	return kind_names[k];
+}
+
+/* ------------------------------------------------------------------ */
+/* Query parameters */
+
+static int
+bad(char *code, size_t codelen, char *msg, size_t msglen, const char *c,
+    const char *text)
+{
+	util_fmt(code, codelen, "%s", c);
+	util_fmt(msg, msglen, "%s", text);
+	return -1;
+}
+
+/* "YYYY-MM" into a month index. */
+static int
+parse_month(const char *s, int *mi)
+{
+	int	y, m;
+
+	if (strlen(s) != 7 || s[4] != '-' || !util_all_digits(s, 4) ||
+	    !util_all_digits(s + 5, 2))
+		return -1;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	if (y < IND_YEAR0 || y >= IND_YEAR0 + IND_YEARS || m < 1 || m > 12)
+		return -1;
+	*mi = (y - IND_YEAR0) * 12 + m - 1;
+	return 0;
+}
+
+/*
+ * Splits a comma-separated value into at most IND_FILTER_MAX items and
+ * calls one() on each; -1 when an item is refused or there are too many.
+ */
+static int
+each_value(const char *v, int (*one)(const char *, size_t, void *),
+    void *arg, size_t *count)
+{
+	const char	*p = v, *e;
+	size_t		 n = 0;
+
+	for (;;) {
+		e = strchr(p, ',');
+		if (n == IND_FILTER_MAX)
+			return -1;
+		if (one(p, e ? (size_t)(e - p) : strlen(p), arg) == -1)
+			return -1;
+		n++;
+		if (e == NULL)
+			break;
+		p = e + 1;
+	}
+	*count = n;
+	return 0;
+}
+
+struct filt_ctx {
+	const struct config	*cfg;
+	struct ind_query	*q;
+};
+
+static int
+one_gemeente(const char *s, size_t len, void *arg)
+{
+	struct filt_ctx			*c = arg;
+	const struct cfg_gemeente	*g;
+	int				 retired;
+
+	if (len != 4 || !util_all_digits(s, 4) ||
+	    (g = config_gemeente(c->cfg, s, &retired)) == NULL)
+		return -1;
+	c->q->gemeenten[c->q->ngemeenten++] =
+	    (size_t)(g - c->cfg->ref.gemeenten);
+	return 0;
+}
+
+static int
+one_cluster(const char *s, size_t len, void *arg)
+{
+	struct filt_ctx			*c = arg;
+	char				 name[CFG_NAME_MAX];
+	const struct cfg_cluster	*cl;
+
+	if (len == 0 || len >= sizeof(name))
+		return -1;
+	memcpy(name, s, len);
+	name[len] = '\0';
+	if ((cl = config_cluster(c->cfg, name)) == NULL)
+		return -1;
+	c->q->clusters[c->q->nclusters++] =
+	    (size_t)(cl - c->cfg->ref.clusters);
+	return 0;
+}
+
+static int
+one_aanbieder(const char *s, size_t len, void *arg)
+{
+	struct filt_ctx	*c = arg;
+	long long	 v;
+
+	if (len != 8 || util_memtonum(s, len, 0, 99999999, &v) == -1)
+		return -1;
+	c->q->aanbieders[c->q->naanbieders++] = (int)v;
+	return 0;
+}
+
+int
+ind_query_parse(const struct config *cfg, int today, enum ind_kind kind,
+    const char *(*get)(void *, const char *), void *arg,
+    const char *const *names, struct ind_query *q, char *code,
+    size_t codelen, char *msg, size_t msglen)
+{
+	static const char *const known[] = { "by", "period", "from", "to",
+	    "cluster", "gemeente", "aanbieder", "format", NULL };
+	struct filt_ctx	 fc = { cfg, q };
+	const char	*v;
+	size_t		 i, j, n;
+	int		 cur;
+
+	memset(q, 0, sizeof(*q));
+	q->kind = kind;
+	for (i = 0; names != NULL && names[i] != NULL; i++) {
+		for (j = 0; known[j] != NULL; j++)
+			if (strcmp(names[i], known[j]) == 0)
+				break;
+		if (known[j] == NULL)
+			return bad(code, codelen, msg, msglen, "bad_parameter",
+			    "unknown parameter; known are by, period, from,"
+			    " to, cluster, gemeente, aanbieder, format");
+	}
+	q->by = IND_BY_AANBIEDER;
+	if ((v = get(arg, "by")) != NULL) {
+		for (i = 0; i < 4; i++)
+			if (strcmp(v, by_names[i]) == 0)
+				break;
+		if (i == 4)
+			return bad(code, codelen, msg, msglen, "bad_parameter",
+			    "by must be aanbieder, gemeente, cluster or"
+			    " regio");
+		q->by = (enum ind_by)i;
+	}
+	q->period = IND_QUARTER;
+	if ((v = get(arg, "period")) != NULL) {
+		for (i = 0; i < IND__NPERIODS; i++)
+			if (strcmp(v, period_names[i]) == 0)
+				break;
+		if (i == IND__NPERIODS)
+			return bad(code, codelen, msg, msglen, "bad_parameter",
+			    "period must be month, quarter or year");
+		q->period = (enum ind_period)i;
+	}
+	if ((v = get(arg, "format")) != NULL) {
+		if (strcmp(v, "csv") == 0)
+			q->csv = 1;
+		else if (strcmp(v, "json") != 0)
+			return bad(code, codelen, msg, msglen, "bad_parameter",
+			    "format must be json or csv");
+	}
+	cur = ind_period_of(today, IND_MONTH);
+	q->to = cur < 0 ? 0 : cur;
+	if ((v = get(arg, "to")) != NULL && parse_month(v, &q->to) == -1)
+		return bad(code, codelen, msg, msglen, "bad_parameter",
+		    "to must be a month YYYY-MM, from 2000-01");
+	q->from = q->to - 11 < 0 ? 0 : q->to - 11;
+	if ((v = get(arg, "from")) != NULL && parse_month(v, &q->from) == -1)
+		return bad(code, codelen, msg, msglen, "bad_parameter",
+		    "from must be a month YYYY-MM, from 2000-01");
+	if (q->from > q->to)
+		return bad(code, codelen, msg, msglen, "bad_range",
+		    "from is after to");
+	if ((long long)(q->to - q->from + 1) >
+	    config_limit(cfg, LIMIT_IND_MONTHS_MAX)) {
+		char	text[96];
+
+		util_fmt(text, sizeof(text), "from..to spans more than %lld"
+		    " months", config_limit(cfg, LIMIT_IND_MONTHS_MAX));
+		return bad(code, codelen, msg, msglen, "bad_range", text);
+	}
+	if ((v = get(arg, "gemeente")) != NULL &&
+	    each_value(v, one_gemeente, &fc, &n) == -1)
+		return bad(code, codelen, msg, msglen, "bad_parameter",
+		    "gemeente must be one or more comma-separated 4-digit"
+		    " gemeentecodes of the region");
+	if ((v = get(arg, "cluster")) != NULL &&
+	    each_value(v, one_cluster, &fc, &n) == -1)
+		return bad(code, codelen, msg, msglen, "bad_parameter",
+		    "cluster must be one or more comma-separated cluster"
+		    " names of the region");
+	if ((v = get(arg, "aanbieder")) != NULL &&
+	    each_value(v, one_aanbieder, &fc, &n) == -1)
+		return bad(code, codelen, msg, msglen, "bad_parameter",
+		    "aanbieder must be one or more comma-separated 8-digit"
+		    " AGB codes");
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Scope: who may see which population */
+
+struct pop {
+	uint8_t		 gem_ok[CFG_MAX_GEMEENTEN];
+	size_t		 ngem_ok;
+	int		 agb_filter;		/* restricted to agbs[] */
+	int		 agbs[IND_FILTER_MAX];
+	size_t		 nagbs;
+	int		 vergelijking;		/* aanbieder: add cluster cells */
+	int		 own_agb;
+};
+
+/*
+ * The population q may see for party p: filters narrow the party's
+ * scope, never widen it, and a filter naming something outside the scope
+ * is refused (403) rather than quietly dropped.
+ */
+static int
+scope_apply(const struct config *cfg, const struct party *p,
+    const struct ind_query *q, struct pop *pop, char *code, size_t codelen,
+    char *msg, size_t msglen)
+{
+	uint8_t		 scope[CFG_MAX_GEMEENTEN], filt[CFG_MAX_GEMEENTEN];
+	size_t		 i, j, g;
+	int		 any_filter = q->ngemeenten || q->nclusters;
+	const struct cfg_gemeente *ge;
+	int		 retired;
+
+	memset(pop, 0, sizeof(*pop));
+	pop->own_agb = -1;
+	memset(scope, 1, sizeof(scope));
+	if (p != NULL && p->role == ROLE_ANALIST) {
+		memset(scope, 0, sizeof(scope));
+		for (i = 0; i < p->nscopes; i++) {
+			const struct party_scope *s = &p->scopes[i];
+
+			for (g = 0; g < cfg->ref.ngemeenten; g++) {
+				ge = &cfg->ref.gemeenten[g];
+				if ((s->kind == SCOPE_CLUSTER && strcmp(
+				    cfg->ref.clusters[ge->cluster].name,
+				    s->value) == 0) ||
+				    (s->kind == SCOPE_GEMEENTE &&
+				    config_gemeente(cfg, s->value, &retired) ==
+				    ge))
+					scope[g] = 1;
+			}
+		}
+	} else if (p != NULL && p->role != ROLE_AANBIEDER) {
+		util_fmt(code, codelen, "forbidden");
+		util_fmt(msg, msglen, "this role may not read indicators");
+		return -1;
+	}
+	/* The filters, as a set of gemeenten. */
+	memset(filt, any_filter ? 0 : 1, sizeof(filt));
+	for (i = 0; i < q->ngemeenten; i++)
+		filt[q->gemeenten[i]] = 1;
+	for (i = 0; i < q->nclusters; i++)
+		for (g = 0; g < cfg->ref.ngemeenten; g++)
+			if (cfg->ref.gemeenten[g].cluster == q->clusters[i])
+				filt[g] = 1;
+	for (g = 0; g < cfg->ref.ngemeenten; g++) {
+		if (any_filter && filt[g] && !scope[g]) {
+			util_fmt(code, codelen, "out_of_scope");
+			util_fmt(msg, msglen, "a gemeente or cluster filter"
+			    " lies outside your scope");
+			return -1;
+		}
+		pop->gem_ok[g] = filt[g] && scope[g];
+		pop->ngem_ok += pop->gem_ok[g];
+	}
+	if (p != NULL && p->role == ROLE_AANBIEDER) {
+		long long	own;
+
+		if (util_memtonum(p->agb, strlen(p->agb), 0, 99999999,
+		    &own) == -1) {
+			util_fmt(code, codelen, "forbidden");
+			util_fmt(msg, msglen, "party has no AGB code");
+			return -1;
+		}
+		for (i = 0; i < q->naanbieders; i++)
+			if (q->aanbieders[i] != (int)own) {
+				util_fmt(code, codelen, "out_of_scope");
+				util_fmt(msg, msglen, "an aanbieder sees its"
+				    " own AGB code only");
+				return -1;
+			}
+		pop->agb_filter = 1;
+		pop->agbs[0] = (int)own;
+		pop->nagbs = 1;
+		pop->vergelijking = 1;
+		pop->own_agb = (int)own;
+	} else if (q->naanbieders > 0) {
+		pop->agb_filter = 1;
+		for (i = 0; i < q->naanbieders; i++) {
+			for (j = 0; j < pop->nagbs; j++)
+				if (pop->agbs[j] == q->aanbieders[i])
+					break;
+			if (j == pop->nagbs)
+				pop->agbs[pop->nagbs++] = q->aanbieders[i];
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Cells */
+
+struct cnt {
+	int64_t		 units;
+	int64_t		 clients;
+	uint32_t	 last;		/* client index + 1 seen last */
+};
+
+static inline void
+cnt_add(struct cnt *c, uint32_t client)
+{
+	c->units++;
+	if (c->last != client + 1) {
+		c->last = client + 1;
+		c->clients++;
+	}
+}
+
+/* Where a kind keeps its numbers in a cell. */
+struct layout {
+	int		 ncat, nsub, nsum, nnum;
+	/* tevredenheid, per respondent type: first slot of its block */
+	int		 sub0[QUEST__NRESPONDENTS];
+	int		 sum0[QUEST__NRESPONDENTS];
+	int		 num0[QUEST__NRESPONDENTS];
+	int		 nitems[QUEST__NRESPONDENTS];
+};
+
+/* Categories. */
+enum { D_PA0, D_PA1, D_PA2, D_PA3, D_ZH_JA, D_ZH_NIET, D__NCAT };
+enum { U_HER_NEW = IND_NREDEN, U_HER_NONE, U__NCAT };
+
+struct cell {
+	int		 dim;		/* agb index, gemeente index or 0 */
+	int		 cluster;	/* cluster index, -1 for regio */
+	int		 period;
+	struct cnt	 tot;
+	struct cnt	*cat;
+	struct cnt	*sub;
+	double		*sum;
+	int64_t		*num;
+	uint8_t		*agb_seen;	/* vergelijking: bitmap of agbs */
+	int		 naanbieders;
+	struct cell	*rest;		/* vergelijking: cluster minus own */
+	uint32_t	 it_tot;	/* disclosure items */
+	uint32_t	 it_cat;
+	int		 out;		/* in the answer's periods */
+};
+
+struct cellset {
+	struct cell	**cells;
+	size_t		 n, cap;
+	size_t		*slots;		/* cell index + 1, 0 = free */
+	size_t		 nslots;
+	const struct layout *lay;
+	size_t		 nagbs;		/* for agb_seen */
+	int		 oom;
+};
+
+static uint64_t
+cell_key(int dim, int cluster, int period)
+{
+	return ((uint64_t)(uint32_t)period << 32) |
+	    ((uint64_t)(uint32_t)(cluster + 1) << 16) | (uint64_t)dim;
+}
+
+static size_t
+key_hash(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return (size_t)k;
+}
+
+static void
+cellset_free(struct cellset *cs)
+{
+	size_t	i;
+
+	for (i = 0; i < cs->n; i++) {
+		free(cs->cells[i]->cat);
+		free(cs->cells[i]->sub);
+		free(cs->cells[i]->sum);
+		free(cs->cells[i]->num);
+		free(cs->cells[i]->agb_seen);
+		free(cs->cells[i]);
+	}
+	free(cs->cells);
+	free(cs->slots);
+}
+
+static int
+cellset_rehash(struct cellset *cs)
+{
+	size_t	 ns = cs->nslots ? cs->nslots * 2 : 256, i, h;
+	size_t	*sl;
+
+	if ((sl = calloc(ns, sizeof(*sl))) == NULL)
+		return -1;
+	for (i = 0; i < cs->n; i++) {
+		struct cell *c = cs->cells[i];
+
+		h = key_hash(cell_key(c->dim, c->cluster, c->period)) &
+		    (ns - 1);
+		while (sl[h] != 0)
+			h = (h + 1) & (ns - 1);
+		sl[h] = i + 1;
+	}
+	free(cs->slots);
+	cs->slots = sl;
+	cs->nslots = ns;
+	return 0;
+}
+
+static struct cell *
+cellset_get(struct cellset *cs, int dim, int cluster, int period)
+{
+	uint64_t	 k = cell_key(dim, cluster, period);
+	size_t		 h;
+	struct cell	*c;
+	const struct layout *l = cs->lay;
+
+	if (cs->oom)
+		return NULL;
+	if (cs->nslots == 0 || (cs->n + 1) * 2 > cs->nslots) {
+		if (cellset_rehash(cs) == -1)
+			goto oom;
+	}
+	h = key_hash(k) & (cs->nslots - 1);
+	while (cs->slots[h] != 0) {
+		c = cs->cells[cs->slots[h] - 1];
+		if (c->dim == dim && c->cluster == cluster &&
+		    c->period == period)
+			return c;
+		h = (h + 1) & (cs->nslots - 1);
+	}
+	if (cs->n == cs->cap) {
+		size_t		 ncap = cs->cap ? cs->cap * 2 : 64;
+		struct cell	**nc = reallocarray(cs->cells, ncap,
+		    sizeof(*nc));
+
+		if (nc == NULL)
+			goto oom;
+		cs->cells = nc;
+		cs->cap = ncap;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		goto oom;
+	c->dim = dim;
+	c->cluster = cluster;
+	c->period = period;
+	if ((l->ncat && (c->cat = calloc((size_t)l->ncat,
+	    sizeof(*c->cat))) == NULL) ||
+	    (l->nsub && (c->sub = calloc((size_t)l->nsub,
+	    sizeof(*c->sub))) == NULL) ||
+	    (l->nsum && (c->sum = calloc((size_t)l->nsum,
+	    sizeof(*c->sum))) == NULL) ||
+	    (l->nnum && (c->num = calloc((size_t)l->nnum,
+	    sizeof(*c->num))) == NULL) ||
+	    (cs->nagbs && (c->agb_seen = calloc(cs->nagbs / 8 + 1, 1)) ==
+	    NULL)) {
+		free(c->cat);
+		free(c->sub);
+		free(c->sum);
+		free(c->num);
+		free(c);
+		goto oom;
+	}
+	cs->cells[cs->n++] = c;
+	cs->slots[h] = cs->n;
+	return c;
+oom:
+	cs->oom = 1;
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* The engine */
+
+struct cache_entry {
+	char		*key;
+	char		*body;
+	size_t		 len;
+	int		 csv;
+	long		 cells, suppressed;
+};
+
+struct ind_engine {
+	const struct config	*cfg;
+	const struct quest_set	*qs;
+	struct ind_items	*items;
+	struct store		*rd;		/* snapshot reads */
+	struct store		*aud;		/* the audit writer's */
+	struct store_auditw	*auditw;
+	pthread_mutex_t		 mu;		/* cur, checked_ns, cache */
+	pthread_mutex_t		 build_mu;	/* one rebuild at a time */
+	struct ind_snapshot	*cur;
+	uint64_t		 checked_ns;
+	struct cache_entry	*cache;
+	size_t			 ncache, capcache;
+};
+
+int
+ind_engine_open(const struct config *cfg, const struct quest_set *qs,
+    const char *dbpath, struct ind_engine **out, char *err, size_t errlen)
+{
+	struct ind_engine	*e;
+
+	if ((e = calloc(1, sizeof(*e))) == NULL ||
+	    (e->items = malloc(sizeof(*e->items))) == NULL) {
+		free(e);
+		util_fmt(err, errlen, "out of memory");
+		return -1;
+	}
+	e->cfg = cfg;
+	e->qs = qs;
+	ind_items_build(qs, e->items);
+	pthread_mutex_init(&e->mu, NULL);
+	pthread_mutex_init(&e->build_mu, NULL);
+	e->capcache = (size_t)config_limit(cfg, LIMIT_IND_CACHE);
+	if (store_open(dbpath, 0, &e->rd, err, errlen) == -1 ||
+	    store_open(dbpath, 0, &e->aud, err, errlen) == -1 ||
+	    store_auditw_start(e->aud, &e->auditw) == -1) {
+		if (err[0] == '\0')
+			util_fmt(err, errlen, "cannot start the audit writer");
+		ind_engine_close(e);
+		return -1;
+	}
+	*out = e;
+	return 0;
+}
+
+static void
+cache_clear(struct ind_engine *e)
+{
+	size_t	i;
+
+	for (i = 0; i < e->ncache; i++) {
+		free(e->cache[i].key);
+		free(e->cache[i].body);
+	}
+	e->ncache = 0;
+}
+
+static void
+snap_release(struct ind_engine *e, struct ind_snapshot *s)
+{
+	int	last;
+
+	pthread_mutex_lock(&e->mu);
+	last = --s->refs == 0;
+	pthread_mutex_unlock(&e->mu);
+	if (last)
+		ind_snapshot_free(s);
+}
+
+void
+ind_engine_close(struct ind_engine *e)
+{
+	if (e == NULL)
+		return;
+	store_auditw_stop(e->auditw);
+	store_close(e->aud);
+	store_close(e->rd);
+	if (e->cur != NULL)
+		snap_release(e, e->cur);
+	cache_clear(e);
+	free(e->cache);
+	free(e->items);
+	pthread_mutex_destroy(&e->build_mu);
+	pthread_mutex_destroy(&e->mu);
+	free(e);
+}
+
+/*
+ * The snapshot to answer from: the current one when it was checked less
+ * than indicator_refresh_s ago, or when the data did not change since;
+ * else a new one. One thread rebuilds; the others wait for it.
+ */
+static struct ind_snapshot *
+snap_acquire(struct ind_engine *e)
+{
+	struct ind_snapshot	*s = NULL, *old = NULL, *n;
+	uint64_t		 arrived = util_now_ns(), now;
+	uint64_t		 ttl = (uint64_t)config_limit(e->cfg,
+	    LIMIT_IND_REFRESH_S) * 1000000000ULL;
+	int64_t			 g;
+
+	pthread_mutex_lock(&e->mu);
+	if (e->cur != NULL && ttl > 0 && arrived - e->checked_ns < ttl) {
+		s = e->cur;
+		s->refs++;
+	}
+	pthread_mutex_unlock(&e->mu);
+	if (s != NULL)
+		return s;
+
+	pthread_mutex_lock(&e->build_mu);
+	pthread_mutex_lock(&e->mu);
+	if (e->cur != NULL && e->checked_ns >= arrived) {
+		s = e->cur;	/* checked by another thread meanwhile */
+		s->refs++;
+	}
+	pthread_mutex_unlock(&e->mu);
+	if (s == NULL) {
+		g = store_data_generation(e->rd);
+		now = util_now_ns();
+		pthread_mutex_lock(&e->mu);
+		if (e->cur != NULL && g == e->cur->generation) {
+			e->checked_ns = now;
+			s = e->cur;
+			s->refs++;
+		}
+		pthread_mutex_unlock(&e->mu);
+	}
+	if (s == NULL && (n = ind_snapshot_build(e->cfg, e->qs, e->rd,
+	    (int)config_limit(e->cfg, LIMIT_HERINSTROOM_MONTHS))) != NULL) {
+		pthread_mutex_lock(&e->mu);
+		old = e->cur;
+		e->cur = n;
+		e->checked_ns = now;
+		cache_clear(e);
+		s = n;
+		s->refs++;
+		pthread_mutex_unlock(&e->mu);
+		if (old != NULL)
+			snap_release(e, old);
+	}
+	pthread_mutex_unlock(&e->build_mu);
+	return s;
+}
+
+/* ------------------------------------------------------------------ */
+/* Aggregation */
+
+struct run {
+	const struct config	*cfg;
+	const struct ind_query	*q;
+	struct ind_snapshot	*snap;
+	const struct ind_items	*items;
+	const struct quest_set	*qs;
+	struct pop		*pop;
+	struct layout		 lay;
+	uint8_t			*agb_ok;	/* per agb index, or NULL */
+	int			 own;		/* own agb index, or -1 */
+	int			 p_lo, p_hi;	/* periods computed */
+	int			 today;
+	long long		 k;
+	struct cellset		 main, all, rest;
+};
+
+static void
+layout_init(struct run *r)
+{
+	struct layout	*l = &r->lay;
+	int		 i, n;
+
+	memset(l, 0, sizeof(*l));
+	switch (r->q->kind) {
+	case IND_DOELREALISATIE:
+		l->ncat = D__NCAT;
+		l->nsub = 1;		/* units with a T-score */
+		l->nsum = 1;		/* sum of T-scores */
+		l->nnum = 2;		/* goals, goals met */
+		break;
+	case IND_UITVAL:
+		l->ncat = U__NCAT;
+		break;
+	default:
+		l->ncat = QUEST__NRESPONDENTS;
+		for (i = 0; i < QUEST__NRESPONDENTS; i++) {
+			n = (int)r->items->n[i];
+			l->nitems[i] = n;
+			l->sub0[i] = l->nsub;
+			l->nsub += n + 1;	/* items, rapportcijfer */
+			l->sum0[i] = l->nsum;
+			l->nsum += n + 1;
+			l->num0[i] = l->nnum;
+			l->nnum += n + 3;	/* + cijfer, pos, answered */
+		}
+		break;
+	}
+}
+
+static void
+acc_doel(struct cell *c, const struct u_doel *u)
+{
+	cnt_add(&c->tot, u->client);
+	cnt_add(&c->cat[D_PA0 + u->pa], u->client);
+	cnt_add(&c->cat[u->zh == 1 ? D_ZH_JA : D_ZH_NIET], u->client);
+	if (!isnan(u->gas_t)) {
+		cnt_add(&c->sub[0], u->client);
+		c->sum[0] += u->gas_t;
+	}
+	c->num[0] += u->doelen;
+	c->num[1] += u->behaald;
+}
+
+static void
+acc_uit(struct cell *c, const struct u_uit *u)
+{
+	cnt_add(&c->tot, u->client);
+	cnt_add(&c->cat[u->reden], u->client);
+	if (u->her == 1)
+		cnt_add(&c->cat[U_HER_NEW], u->client);
+	else if (u->her == 2)
+		cnt_add(&c->cat[U_HER_NONE], u->client);
+}
+
+static void
+acc_tev(const struct run *r, struct cell *c, const struct u_tev *u)
+{
+	const struct quest_variant	*v = &r->qs->defs[u->def].variant[u->resp];
+	const signed char		*vals = r->snap->vals + u->voff;
+	const struct layout		*l = &r->lay;
+	int				 ni = l->nitems[u->resp], gi, x;
+	size_t				 i;
+
+	cnt_add(&c->tot, u->client);
+	cnt_add(&c->cat[u->resp], u->client);
+	for (i = 0; i < v->nitems; i++) {
+		if ((x = vals[i]) < 0)
+			continue;
+		gi = r->items->map[u->def][u->resp][i];
+		if (gi >= 0) {
+			cnt_add(&c->sub[l->sub0[u->resp] + gi], u->client);
+			c->sum[l->sum0[u->resp] + gi] += x;
+			c->num[l->num0[u->resp] + gi]++;
+		}
+		if ((int)i == v->rapportcijfer) {
+			cnt_add(&c->sub[l->sub0[u->resp] + ni], u->client);
+			c->sum[l->sum0[u->resp] + ni] += x;
+			c->num[l->num0[u->resp] + ni]++;
+		}
+		switch (quest_item_positive(&v->items[i], x)) {
+		case 1:
+			c->num[l->num0[u->resp] + ni + 1]++;
+			/* FALLTHROUGH */
+		case 0:
+			c->num[l->num0[u->resp] + ni + 2]++;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void
+acc(const struct run *r, struct cell *c, const void *u)
+{
+	switch (r->q->kind) {
+	case IND_DOELREALISATIE:
+		acc_doel(c, u);
+		break;
+	case IND_UITVAL:
+		acc_uit(c, u);
+		break;
+	default:
+		acc_tev(r, c, u);
+		break;
+	}
+}
+
+/* The common head of the three unit structs. */
+static void
+unit_head(enum ind_kind k, const void *u, uint32_t *client, int *agb,
+    int *gem)
+{
+	switch (k) {
+	case IND_DOELREALISATIE: {
+		const struct u_doel *d = u;
+
+		*client = d->client;
+		*agb = d->agb;
+		*gem = d->gem;
+		break;
+	}
+	case IND_UITVAL: {
+		const struct u_uit *d = u;
+
+		*client = d->client;
+		*agb = d->agb;
+		*gem = d->gem;
+		break;
+	}
+	default: {
+		const struct u_tev *d = u;
+
+		*client = d->client;
+		*agb = d->agb;
+		*gem = d->gem;
+		break;
+	}
+	}
+}
+
+static size_t
+unit_size(enum ind_kind k)
+{
+	return k == IND_DOELREALISATIE ? sizeof(struct u_doel) :
+	    k == IND_UITVAL ? sizeof(struct u_uit) : sizeof(struct u_tev);
+}
+
+static int
+aggregate(struct run *r)
+{
+	const struct ind_units	*us = &r->snap->units[r->q->kind][r->q->period];
+	size_t			 sz = unit_size(r->q->kind), i;
+	const struct config	*cfg = r->cfg;
+	int			 p, agb, gem, cl, dim;
+	uint32_t		 client;
+	struct cell		*c;
+	const char		*u;
+
+	for (p = r->p_lo; p <= r->p_hi && p < us->nperiods; p++) {
+		for (i = us->off[p]; i < us->off[p + 1]; i++) {
+			u = (const char *)us->u + i * sz;
+			unit_head(r->q->kind, u, &client, &agb, &gem);
+			if (!r->pop->gem_ok[gem])
+				continue;
+			cl = (int)cfg->ref.gemeenten[gem].cluster;
+			if (r->pop->vergelijking) {
+				/* The cluster as a whole, and without us. */
+				if ((c = cellset_get(&r->all, 0, cl, p)) ==
+				    NULL)
+					return -1;
+				acc(r, c, u);
+				c->agb_seen[agb / 8] |= (uint8_t)(1u <<
+				    (agb % 8));
+				if (agb != r->own) {
+					if ((c = cellset_get(&r->rest, 0, cl,
+					    p)) == NULL)
+						return -1;
+					acc(r, c, u);
+				}
+			}
+			if (r->agb_ok != NULL && !r->agb_ok[agb])
+				continue;
+			switch (r->q->by) {
+			case IND_BY_AANBIEDER:
+				dim = agb;
+				break;
+			case IND_BY_GEMEENTE:
+				dim = gem;
+				break;
+			case IND_BY_CLUSTER:
+				dim = 0;
+				break;
+			default:
+				dim = 0;
+				cl = -1;
+				break;
+			}
+			if ((c = cellset_get(&r->main, dim, cl, p)) == NULL)
+				return -1;
+			acc(r, c, u);
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Disclosure control */
+
+/* Every herinstroom window of the period's ends has closed by today. */
+static int
+window_closed(const struct run *r, int p)
+{
+	int	last = ind_period_last_day(p, r->q->period);
+
+	return r->today > ind_add_months(last,
+	    (int)config_limit(r->cfg, LIMIT_HERINSTROOM_MONTHS));
+}
+
+static int64_t
+min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * The items of one cell: its total and its categories, linked so that a
+ * suppressed total hides every category, and grouped so that no category
+ * follows from the total minus the others. A vergelijking cell counts
+ * with the fewer clients of the whole cluster and of the cluster without
+ * the asking aanbieder, who could otherwise subtract its own numbers.
+ */
+static void
+dc_cell(struct run *r, struct dc_table *t, struct cell *c, int verg)
+{
+	const struct layout	*l = &r->lay;
+	struct cell		*rest = c->rest;
+	int64_t			 units, clients;
+	uint32_t		 it;
+	int			 i, closed = 1;
+
+	clients = c->tot.clients;
+	if (verg)
+		clients = rest ? min64(clients, rest->tot.clients) : 0;
+	c->it_tot = dc_item(t, c->tot.units, clients);
+	if (verg && c->naanbieders < 3)
+		dc_force(t, c->it_tot);
+	c->it_cat = (uint32_t)t->nitems;
+	if (r->q->kind == IND_UITVAL)
+		closed = window_closed(r, c->period);
+	for (i = 0; i < l->ncat; i++) {
+		units = c->cat[i].units;
+		clients = c->cat[i].clients;
+		if (verg)
+			clients = rest ? min64(clients,
+			    rest->cat[i].clients) : 0;
+		if (r->q->kind == IND_UITVAL && i >= IND_NREDEN && !closed)
+			units = clients = 0;	/* not published yet */
+		it = dc_item(t, units, clients);
+		dc_link(t, c->it_tot, it);
+		if (r->q->kind == IND_DOELREALISATIE &&
+		    (i == D_PA0 || i == D_ZH_NIET))
+			dc_hidden(t, it);
+	}
+	switch (r->q->kind) {
+	case IND_DOELREALISATIE:
+		dc_group(t);
+		for (i = D_PA0; i <= D_PA3; i++)
+			dc_member(t, c->it_cat + (uint32_t)i);
+		dc_group(t);
+		dc_member(t, c->it_cat + D_ZH_JA);
+		dc_member(t, c->it_cat + D_ZH_NIET);
+		break;
+	case IND_UITVAL:
+		dc_group(t);
+		for (i = 0; i < IND_NREDEN; i++)
+			dc_member(t, c->it_cat + (uint32_t)i);
+		/* Herinstroom splits the volgens-plan (31) ends. */
+		dc_link(t, c->it_cat + 1, c->it_cat + U_HER_NEW);
+		dc_link(t, c->it_cat + 1, c->it_cat + U_HER_NONE);
+		dc_group(t);
+		dc_member(t, c->it_cat + U_HER_NEW);
+		dc_member(t, c->it_cat + U_HER_NONE);
+		break;
+	default:
+		dc_group(t);
+		for (i = 0; i < l->ncat; i++)
+			dc_member(t, c->it_cat + (uint32_t)i);
+		break;
+	}
+}
+
+/* A group of cells whose sum is published elsewhere, per total and category. */
+static void
+dc_cells_group(struct run *r, struct dc_table *t, struct cell **cs, size_t n)
+{
+	size_t	i;
+	int	k;
+
+	if (n < 2)
+		return;
+	dc_group(t);
+	for (i = 0; i < n; i++)
+		dc_member(t, cs[i]->it_tot);
+	for (k = 0; k < r->lay.ncat; k++) {
+		dc_group(t);
+		for (i = 0; i < n; i++)
+			dc_member(t, cs[i]->it_cat + (uint32_t)k);
+	}
+}
+
+/* The coarser period a month (its quarter) or a quarter (its year) adds to. */
+static int
+parent_of(int p, enum ind_period t)
+{
+	return t == IND_MONTH ? p / 3 : p / 4;
+}
+
+/* Time order: (cluster, dim, period). */
+static int
+cmp_time(const void *a, const void *b)
+{
+	const struct cell	*x = *(struct cell *const *)a;
+	const struct cell	*y = *(struct cell *const *)b;
+
+	if (x->cluster != y->cluster)
+		return x->cluster < y->cluster ? -1 : 1;
+	if (x->dim != y->dim)
+		return x->dim < y->dim ? -1 : 1;
+	return (x->period > y->period) - (x->period < y->period);
+}
+
+/* Dimension order: (period, cluster, dim). */
+static int
+cmp_dim(const void *a, const void *b)
+{
+	const struct cell	*x = *(struct cell *const *)a;
+	const struct cell	*y = *(struct cell *const *)b;
+
+	if (x->period != y->period)
+		return x->period < y->period ? -1 : 1;
+	if (x->cluster != y->cluster)
+		return x->cluster < y->cluster ? -1 : 1;
+	return (x->dim > y->dim) - (x->dim < y->dim);
+}
+
+/*
+ * The groups across cells: the months of a quarter and the quarters of a
+ * year (their sums are the coarser periods' cells), and the aanbieders or
+ * gemeenten of one cluster, or the clusters of the region (their sums are
+ * the coarser dimension's cells).
+ */
+static int
+dc_groups(struct run *r, struct dc_table *t, struct cellset *cs,
+    int by_dim)
+{
+	struct cell	**v;
+	size_t		 i, j;
+	enum ind_period	 pt = r->q->period;
+
+	if (cs->n < 2)
+		return 0;
+	if ((v = reallocarray(NULL, cs->n, sizeof(*v))) == NULL)
+		return -1;
+	memcpy(v, cs->cells, cs->n * sizeof(*v));
+	if (pt != IND_YEAR) {
+		qsort(v, cs->n, sizeof(*v), cmp_time);
+		for (i = 0; i < cs->n; i = j) {
+			for (j = i + 1; j < cs->n &&
+			    v[j]->cluster == v[i]->cluster &&
+			    v[j]->dim == v[i]->dim &&
+			    parent_of(v[j]->period, pt) ==
+			    parent_of(v[i]->period, pt);
+			    j++)
+				;
+			dc_cells_group(r, t, v + i, j - i);
+		}
+	}
+	if (by_dim && r->q->by != IND_BY_REGIO) {
+		qsort(v, cs->n, sizeof(*v), cmp_dim);
+		for (i = 0; i < cs->n; i = j) {
+			for (j = i + 1; j < cs->n &&
+			    v[j]->period == v[i]->period &&
+			    (r->q->by == IND_BY_CLUSTER ||
+			    v[j]->cluster == v[i]->cluster); j++)
+				;
+			dc_cells_group(r, t, v + i, j - i);
+		}
+	}
+	free(v);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The answer */
+
+static double
+round_to(double x, int decimals)
+{
+	double	f = decimals == 1 ? 10.0 : 100.0;
+
+	return round(x * f) / f;
+}
+
+static void
+add_num_or_null(cJSON *o, const char *name, int ok, double v, int decimals)
+{
+	if (ok)
+		cJSON_AddNumberToObject(o, name, round_to(v, decimals));
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+static cJSON *
+values_doel(const struct run *r, const struct dc_table *t,
+    const struct cell *c)
+{
+	cJSON		*v = cJSON_CreateObject(), *pa;
+	double		 n = (double)c->tot.units;
+	int		 i;
+	char		 key[2];
+
+	add_num_or_null(v, "gas_t_mean", c->sub[0].units > 0 &&
+	    c->sub[0].clients >= r->k, c->sub[0].units ?
+	    c->sum[0] / (double)c->sub[0].units : 0, 2);
+	add_num_or_null(v, "doelen_behaald_pct", c->num[0] > 0,
+	    c->num[0] ? 100.0 * (double)c->num[1] / (double)c->num[0] : 0, 1);
+	pa = cJSON_AddObjectToObject(v, "probleemafname");
+	for (i = 1; i <= 3; i++) {
+		key[0] = (char)('0' + i);
+		key[1] = '\0';
+		add_num_or_null(pa, key, !dc_suppressed(t, c->it_cat +
+		    (uint32_t)(D_PA0 + i)), 100.0 *
+		    (double)c->cat[D_PA0 + i].units / n, 1);
+	}
+	add_num_or_null(v, "zonder_hulp_verder_pct",
+	    !dc_suppressed(t, c->it_cat + D_ZH_JA) &&
+	    !dc_suppressed(t, c->it_cat + D_ZH_NIET),
+	    100.0 * (double)c->cat[D_ZH_JA].units / n, 1);
+	return v;
+}
+
+static cJSON *
+values_uit(const struct run *r, const struct dc_table *t,
+    const struct cell *c)
+{
+	cJSON		*v = cJSON_CreateObject(), *pr, *h;
+	double		 n = (double)c->tot.units;
+	int		 i, ok;
+	int64_t		 sum;
+
+#define SUP(i)	dc_suppressed(t, c->it_cat + (uint32_t)(i))
+	add_num_or_null(v, "volgens_plan_pct", !SUP(1),
+	    100.0 * (double)c->cat[1].units / n, 1);
+	for (i = 2, ok = 1, sum = 0; i <= 5; i++) {
+		ok &= !SUP(i);
+		sum += c->cat[i].units;
+	}
+	add_num_or_null(v, "voortijdig_pct", ok, 100.0 * (double)sum / n, 1);
+	add_num_or_null(v, "eenzijdig_client_pct", !SUP(2),
+	    100.0 * (double)c->cat[2].units / n, 1);
+	pr = cJSON_AddObjectToObject(v, "per_reden");
+	for (i = 0; i < IND_NREDEN; i++) {
+		if (SUP(i))
+			cJSON_AddNullToObject(pr, reden_keys[i]);
+		else
+			cJSON_AddNumberToObject(pr, reden_keys[i],
+			    (double)c->cat[i].units);
+	}
+	h = cJSON_AddObjectToObject(v, "herinstroom");
+	if (!window_closed(r, c->period)) {
+		cJSON_AddFalseToObject(h, "window_closed");
+	} else {
+		cJSON_AddTrueToObject(h, "window_closed");
+		add_num_or_null(h, "n", !SUP(1), (double)c->cat[1].units, 0);
+		add_num_or_null(h, "geen_nieuwe_start_pct", !SUP(1) &&
+		    !SUP(U_HER_NEW) && !SUP(U_HER_NONE) &&
+		    c->cat[1].units > 0, c->cat[1].units ? 100.0 *
+		    (double)c->cat[U_HER_NONE].units /
+		    (double)c->cat[1].units : 0, 1);
+	}
+#undef SUP
+	return v;
+}
+
+static cJSON *
+values_tev(const struct run *r, const struct dc_table *t,
+    const struct cell *c)
+{
+	const struct layout	*l = &r->lay;
+	cJSON			*v = cJSON_CreateObject(), *o, *it;
+	int			 resp, i, ni;
+	const struct cnt	*sub;
+	const double		*sum;
+	const int64_t		*num;
+
+	for (resp = 0; resp < QUEST__NRESPONDENTS; resp++) {
+		const char *name = quest_respondent_name(
+		    (enum quest_respondent)resp);
+
+		if (dc_suppressed(t, c->it_cat + (uint32_t)resp)) {
+			cJSON_AddNullToObject(v, name);
+			continue;
+		}
+		ni = l->nitems[resp];
+		sub = c->sub + l->sub0[resp];
+		sum = c->sum + l->sum0[resp];
+		num = c->num + l->num0[resp];
+		o = cJSON_AddObjectToObject(v, name);
+		cJSON_AddNumberToObject(o, "n", (double)c->cat[resp].units);
+		it = cJSON_AddObjectToObject(o, "items");
+		for (i = 0; i < ni; i++)
+			add_num_or_null(it, r->items->code[resp][i],
+			    num[i] > 0 && sub[i].clients >= r->k,
+			    num[i] ? sum[i] / (double)num[i] : 0, 2);
+		add_num_or_null(o, "rapportcijfer_mean", num[ni] > 0 &&
+		    sub[ni].clients >= r->k,
+		    num[ni] ? sum[ni] / (double)num[ni] : 0, 2);
+		add_num_or_null(o, "positief_pct", num[ni + 2] > 0,
+		    num[ni + 2] ? 100.0 * (double)num[ni + 1] /
+		    (double)num[ni + 2] : 0, 1);
+	}
+	return v;
+}
+
+static void
+period_label(int p, enum ind_period t, char out[16])
+{
+	switch (t) {
+	case IND_MONTH:
+		util_fmt(out, 16, "%04d-%02d", IND_YEAR0 + p / 12, p % 12 + 1);
+		break;
+	case IND_QUARTER:
+		util_fmt(out, 16, "%04d-Q%d", IND_YEAR0 + p / 4, p % 4 + 1);
+		break;
+	default:
+		util_fmt(out, 16, "%04d", IND_YEAR0 + p);
+		break;
+	}
+}
+
+static cJSON *
+cell_json(const struct run *r, const struct dc_table *t,
+    const struct cell *c, int verg)
+{
+	cJSON	*o = cJSON_CreateObject();
+	char	 buf[16];
+
+	if (verg)
+		cJSON_AddTrueToObject(o, "vergelijking");
+	else if (r->q->by == IND_BY_AANBIEDER) {
+		util_fmt(buf, sizeof(buf), "%08d", r->snap->agbs[c->dim]);
+		cJSON_AddStringToObject(o, "aanbieder", buf);
+	} else if (r->q->by == IND_BY_GEMEENTE)
+		cJSON_AddStringToObject(o, "gemeente",
+		    r->cfg->ref.gemeenten[c->dim].code);
+	if (c->cluster >= 0)
+		cJSON_AddStringToObject(o, "cluster",
+		    r->cfg->ref.clusters[c->cluster].name);
+	period_label(c->period, r->q->period, buf);
+	cJSON_AddStringToObject(o, "period", buf);
+	if (dc_suppressed(t, c->it_tot)) {
+		cJSON_AddTrueToObject(o, "suppressed");
+		return o;
+	}
+	cJSON_AddFalseToObject(o, "suppressed");
+	if (verg)
+		cJSON_AddNumberToObject(o, "n_aanbieders", c->naanbieders);
+	cJSON_AddNumberToObject(o, "n_clients", (double)c->tot.clients);
+	cJSON_AddNumberToObject(o, "n", (double)c->tot.units);
+	switch (r->q->kind) {
+	case IND_DOELREALISATIE:
+		cJSON_AddItemToObject(o, "values", values_doel(r, t, c));
+		break;
+	case IND_UITVAL:
+		cJSON_AddItemToObject(o, "values", values_uit(r, t, c));
+		break;
+	default:
+		cJSON_AddItemToObject(o, "values", values_tev(r, t, c));
+		break;
+	}
+	return o;
+}
+
+/* Output order: period, cluster, then the dimension's code. */
+static int
+cmp_out(const void *a, const void *b, void *arg)
+{
+	const struct run	*sort_run = arg;
+	const struct cell	*x = *(struct cell *const *)a;
+	const struct cell	*y = *(struct cell *const *)b;
+	int			 dx = x->dim, dy = y->dim;
+
+	if (x->period != y->period)
+		return x->period < y->period ? -1 : 1;
+	if (x->cluster != y->cluster)
+		return x->cluster < y->cluster ? -1 : 1;
+	if (sort_run->q->by == IND_BY_AANBIEDER) {
+		dx = sort_run->snap->agbs[dx];
+		dy = sort_run->snap->agbs[dy];
+	} else if (sort_run->q->by == IND_BY_GEMEENTE) {
+		dx = atoi(sort_run->cfg->ref.gemeenten[dx].code);
+		dy = atoi(sort_run->cfg->ref.gemeenten[dy].code);
+	}
+	return (dx > dy) - (dx < dy);
+}
+
+static int
+cell_out(const struct run *r, int p)
+{
+	int	first, last;
+
+	ind_period_months(p, r->q->period, &first, &last);
+	return last >= r->q->from && first <= r->q->to;
+}
+
+/* Adds the cells of cs that lie in the answer's periods, sorted. */
+static int
+emit(struct run *r, const struct dc_table *t, struct cellset *cs,
+    cJSON *arr, int verg, long *ncells, long *nsup)
+{
+	struct cell	**v;
+	size_t		 i, n = 0;
+
+	if (cs->n == 0)
+		return 0;
+	if ((v = reallocarray(NULL, cs->n, sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < cs->n; i++)
+		if (cs->cells[i]->out)
+			v[n++] = cs->cells[i];
+	qsort_r(v, n, sizeof(*v), cmp_out, r);
+	for (i = 0; i < n; i++) {
+		cJSON_AddItemToArray(arr, cell_json(r, t, v[i], verg));
+		(*ncells)++;
+		*nsup += dc_suppressed(t, v[i]->it_tot);
+	}
+	free(v);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* CSV for Dutch Excel: UTF-8 BOM, ';' between fields, decimal comma. */
+
+struct buf {
+	char	*p;
+	size_t	 len, cap;
+	int	 oom;
+};
+
+static void
+buf_add(struct buf *b, const char *s, size_t n)
+{
+	char	*q;
+	size_t	 ncap;
+
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		ncap = b->cap ? b->cap * 2 : 4096;
+		while (ncap < b->len + n + 1)
+			ncap *= 2;
+		if ((q = realloc(b->p, ncap)) == NULL) {
+			b->oom = 1;
+			return;
+		}
+		b->p = q;
+		b->cap = ncap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+buf_str(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+struct col {
+	char	 head[96];
+	char	 path[96];	/* dot-separated path in a cell's JSON */
+	int	 decimals;	/* -1: text or integer */
+};
+
+static size_t
+csv_columns(const struct run *r, int with_verg, struct col *cols,
+    size_t max)
+{
+	size_t	 n = 0, i;
+	int	 resp;
+
+#define COL(h, p, d) do {						\
+	if (n < max) {							\
+		util_fmt(cols[n].head, sizeof(cols[n].head), "%s", h);	\
+		util_fmt(cols[n].path, sizeof(cols[n].path), "%s", p);	\
+		cols[n].decimals = d;					\
+		n++;							\
+	}								\
+} while (0)
+	if (r->q->by == IND_BY_AANBIEDER)
+		COL("aanbieder", "aanbieder", -1);
+	else if (r->q->by == IND_BY_GEMEENTE)
+		COL("gemeente", "gemeente", -1);
+	COL("cluster", "cluster", -1);
+	COL("period", "period", -1);
+	if (with_verg)
+		COL("vergelijking", "vergelijking", -1);
+	COL("suppressed", "suppressed", -1);
+	COL("n_clients", "n_clients", -1);
+	COL("n", "n", -1);
+	switch (r->q->kind) {
+	case IND_DOELREALISATIE:
+		COL("gas_t_mean", "values.gas_t_mean", 2);
+		COL("doelen_behaald_pct", "values.doelen_behaald_pct", 1);
+		COL("probleemafname_1_pct", "values.probleemafname.1", 1);
+		COL("probleemafname_2_pct", "values.probleemafname.2", 1);
+		COL("probleemafname_3_pct", "values.probleemafname.3", 1);
+		COL("zonder_hulp_verder_pct", "values.zonder_hulp_verder_pct",
+		    1);
+		break;
+	case IND_UITVAL:
+		COL("volgens_plan_pct", "values.volgens_plan_pct", 1);
+		COL("voortijdig_pct", "values.voortijdig_pct", 1);
+		COL("eenzijdig_client_pct", "values.eenzijdig_client_pct", 1);
+		for (i = 0; i < IND_NREDEN; i++) {
+			char	h[32], p[48];
+
+			util_fmt(h, sizeof(h), "reden_%s", reden_keys[i]);
+			util_fmt(p, sizeof(p), "values.per_reden.%s",
+			    reden_keys[i]);
+			COL(h, p, -1);
+		}
+		COL("herinstroom_window_closed",
+		    "values.herinstroom.window_closed", -1);
+		COL("herinstroom_n", "values.herinstroom.n", -1);
+		COL("herinstroom_geen_nieuwe_start_pct",
+		    "values.herinstroom.geen_nieuwe_start_pct", 1);
+		break;
+	default:
+		for (resp = 0; resp < QUEST__NRESPONDENTS; resp++) {
+			const char *rn = quest_respondent_name(
+			    (enum quest_respondent)resp);
+			char	h[96], p[96];
+
+			util_fmt(h, sizeof(h), "%s_n", rn);
+			util_fmt(p, sizeof(p), "values.%s.n", rn);
+			COL(h, p, -1);
+			util_fmt(h, sizeof(h), "%s_rapportcijfer_mean", rn);
+			util_fmt(p, sizeof(p), "values.%s.rapportcijfer_mean",
+			    rn);
+			COL(h, p, 2);
+			util_fmt(h, sizeof(h), "%s_positief_pct", rn);
+			util_fmt(p, sizeof(p), "values.%s.positief_pct", rn);
+			COL(h, p, 1);
+			for (i = 0; i < r->items->n[resp]; i++) {
+				util_fmt(h, sizeof(h), "%s_%s", rn,
+				    r->items->code[resp][i]);
+				util_fmt(p, sizeof(p), "values.%s.items.%s",
+				    rn, r->items->code[resp][i]);
+				COL(h, p, 2);
+			}
+		}
+		break;
+	}
+#undef COL
+	return n;
+}
+
+static const cJSON *
+json_path(const cJSON *o, const char *path)
+{
+	char	 part[96];
+	size_t	 n;
+
+	while (o != NULL && *path != '\0') {
+		n = strcspn(path, ".");
+		if (n >= sizeof(part))
+			return NULL;
+		memcpy(part, path, n);
+		part[n] = '\0';
+		o = cJSON_GetObjectItemCaseSensitive(o, part);
+		path += n + (path[n] == '.');
+	}
+	return o;
+}
+
+static void
+csv_field(struct buf *b, const cJSON *v, int decimals)
+{
+	char	 num[64], *p;
+	size_t	 i;
+
+	if (v == NULL || cJSON_IsNull(v))
+		return;
+	if (cJSON_IsBool(v)) {
+		buf_str(b, cJSON_IsTrue(v) ? "true" : "false");
+		return;
+	}
+	if (cJSON_IsNumber(v)) {
+		if (decimals < 0)
+			util_fmt(num, sizeof(num), "%.0f", v->valuedouble);
+		else
+			util_fmt(num, sizeof(num), "%.*f", decimals,
+			    v->valuedouble);
+		if ((p = strchr(num, '.')) != NULL)
+			*p = ',';
+		buf_str(b, num);
+		return;
+	}
+	if (cJSON_IsString(v)) {
+		/* Labels are codes and names; quote them all the same. */
+		buf_str(b, "\"");
+		for (i = 0; v->valuestring[i] != '\0'; i++) {
+			if (v->valuestring[i] == '"')
+				buf_str(b, "\"");
+			buf_add(b, v->valuestring + i, 1);
+		}
+		buf_str(b, "\"");
+	}
+}
+
+static char *
+to_csv(const struct run *r, const cJSON *cells, int with_verg, size_t *len)
+{
+	size_t		 max = 16 + IND_NREDEN + QUEST__NRESPONDENTS *
+			    (3 + r->items->n[0] + r->items->n[1]);
+	struct col	*cols;
+	size_t		 n, i;
+	struct buf	 b = { NULL, 0, 0, 0 };
+	const cJSON	*c;
+
+	if ((cols = calloc(max, sizeof(*cols))) == NULL)
+		return NULL;
+	n = csv_columns(r, with_verg, cols, max);
+	buf_str(&b, "\xEF\xBB\xBF");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_str(&b, ";");
+		buf_str(&b, cols[i].head);
+	}
+	buf_str(&b, "\r\n");
+	cJSON_ArrayForEach(c, cells) {
+		for (i = 0; i < n; i++) {
+			if (i > 0)
+				buf_str(&b, ";");
+			if (strcmp(cols[i].path, "vergelijking") == 0)
+				buf_str(&b, cJSON_GetObjectItem(c,
+				    "vergelijking") ? "true" : "false");
+			else
+				csv_field(&b, json_path(c, cols[i].path),
+				    cols[i].decimals);
+		}
+		buf_str(&b, "\r\n");
+	}
+	free(cols);
+	if (b.oom) {
+		free(b.p);
+		return NULL;
+	}
+	*len = b.len;
+	return b.p;
+}
+
+/* ------------------------------------------------------------------ */
+/* Answering */
+
+static int
+agb_index(const struct ind_snapshot *s, int agb)
+{
+	size_t	lo = 0, hi = s->nagbs;
+
+	while (lo < hi) {
+		size_t	mid = lo + (hi - lo) / 2;
+
+		if (s->agbs[mid] < agb)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->nagbs && s->agbs[lo] == agb ? (int)lo : -1;
+}
+
+/* The periods computed: whole years around from..to (see dc_groups). */
+static void
+period_span(const struct ind_query *q, int *lo, int *hi)
+{
+	int	first = q->from / 12 * 12, last = q->to / 12 * 12 + 11;
+
+	switch (q->period) {
+	case IND_MONTH:
+		*lo = first;
+		*hi = last;
+		break;
+	case IND_QUARTER:
+		*lo = first / 3;
+		*hi = last / 3;
+		break;
+	default:
+		*lo = first / 12;
+		*hi = last / 12;
+		break;
+	}
+}
+
+static void
+echo_query(const struct run *r, cJSON *o)
+{
+	char	 buf[16];
+	cJSON	*f, *a;
+	size_t	 g, i;
+	int	 y, m;
+
+	cJSON_AddStringToObject(o, "indicator", kind_names[r->q->kind]);
+	cJSON_AddStringToObject(o, "by", by_names[r->q->by]);
+	cJSON_AddStringToObject(o, "period", period_names[r->q->period]);
+	y = IND_YEAR0 + r->q->from / 12;
+	m = r->q->from % 12 + 1;
+	util_fmt(buf, sizeof(buf), "%04d-%02d", y, m);
+	cJSON_AddStringToObject(o, "from", buf);
+	y = IND_YEAR0 + r->q->to / 12;
+	m = r->q->to % 12 + 1;
+	util_fmt(buf, sizeof(buf), "%04d-%02d", y, m);
+	cJSON_AddStringToObject(o, "to", buf);
+	cJSON_AddNumberToObject(o, "k", (double)r->k);
+	f = cJSON_AddObjectToObject(o, "filters");
+	if (r->pop->ngem_ok < r->cfg->ref.ngemeenten) {
+		a = cJSON_AddArrayToObject(f, "gemeente");
+		for (g = 0; g < r->cfg->ref.ngemeenten; g++)
+			if (r->pop->gem_ok[g])
+				cJSON_AddItemToArray(a, cJSON_CreateString(
+				    r->cfg->ref.gemeenten[g].code));
+	}
+	if (r->pop->agb_filter) {
+		a = cJSON_AddArrayToObject(f, "aanbieder");
+		for (i = 0; i < r->pop->nagbs; i++) {
+			util_fmt(buf, sizeof(buf), "%08d", r->pop->agbs[i]);
+			cJSON_AddItemToArray(a, cJSON_CreateString(buf));
+		}
+	}
+}
+
+/* Computes the answer body; 0, or -1 when out of memory. */
+static int
+compute(struct run *r, char **body, size_t *len, long *ncells, long *nsup)
+{
+	struct dc_table	 t;
+	cJSON		*root = NULL, *cells;
+	size_t		 i;
+	int		 ret = -1;
+
+	dc_init(&t);
+	layout_init(r);
+	r->main.lay = r->all.lay = r->rest.lay = &r->lay;
+	r->all.nagbs = r->snap->nagbs;
+	if (aggregate(r) == -1)
+		goto out;
+	for (i = 0; i < r->main.n; i++) {
+		r->main.cells[i]->out = cell_out(r, r->main.cells[i]->period);
+		dc_cell(r, &t, r->main.cells[i], 0);
+	}
+	for (i = 0; i < r->all.n; i++) {
+		struct cell	*c = r->all.cells[i];
+		size_t		 b;
+		int64_t		 own_units;
+
+		c->rest = cellset_get(&r->rest, 0, c->cluster, c->period);
+		if (c->rest == NULL)
+			goto out;
+		for (b = 0; b < r->snap->nagbs; b++)
+			c->naanbieders += (c->agb_seen[b / 8] >> (b % 8)) & 1;
+		/* Only beside the asking aanbieder's own cells. */
+		own_units = c->tot.units - c->rest->tot.units;
+		c->out = own_units > 0 && cell_out(r, c->period);
+		dc_cell(r, &t, c, 1);
+	}
+	if (dc_groups(r, &t, &r->main, 1) == -1 ||
+	    dc_groups(r, &t, &r->all, 0) == -1 || dc_run(&t, r->k) == -1)
+		goto out;
+	if ((root = cJSON_CreateObject()) == NULL)
+		goto out;
+	echo_query(r, root);
+	cells = cJSON_AddArrayToObject(root, "cells");
+	if (emit(r, &t, &r->main, cells, 0, ncells, nsup) == -1 ||
+	    emit(r, &t, &r->all, cells, 1, ncells, nsup) == -1)
+		goto out;
+	if (r->q->csv)
+		*body = to_csv(r, cells, r->pop->vergelijking, len);
+	else if ((*body = cJSON_PrintUnformatted(root)) != NULL)
+		*len = strlen(*body);
+	if (*body != NULL)
+		ret = 0;
+out:
+	cJSON_Delete(root);
+	dc_free(&t);
+	return ret;
+}
+
+static void
+answer_error(struct ind_answer *a, unsigned status, const char *code,
+    const char *msg)
+{
+	cJSON	*o = cJSON_CreateObject();
+
+	a->status = status;
+	a->content_type = "application/json";
+	cJSON_AddStringToObject(o, "error", code);
+	cJSON_AddStringToObject(o, "message", msg);
+	a->body = cJSON_PrintUnformatted(o);
+	a->len = a->body ? strlen(a->body) : 0;
+	cJSON_Delete(o);
+}
+
+/* The query as audited: parameters after scope, codes only. */
+static void
+audit_params(const struct ind_query *q, const struct pop *pop,
+    const struct config *cfg, char *out, size_t len)
+{
+	size_t	o = 0, g, i;
+	int	n = 0;
+
+#define ADD(...) do {							\
+	if (o < len)							\
+		o += (size_t)snprintf(out + o, len - o, __VA_ARGS__);	\
+} while (0)
+	ADD("by=%s&period=%s&from=%04d-%02d&to=%04d-%02d&format=%s",
+	    by_names[q->by], period_names[q->period],
+	    IND_YEAR0 + q->from / 12, q->from % 12 + 1,
+	    IND_YEAR0 + q->to / 12, q->to % 12 + 1, q->csv ? "csv" : "json");
+	if (pop->ngem_ok < cfg->ref.ngemeenten) {
+		ADD("&gemeente=");
+		for (g = 0; g < cfg->ref.ngemeenten; g++)
+			if (pop->gem_ok[g])
+				ADD("%s%s", n++ ? "," : "",
+				    cfg->ref.gemeenten[g].code);
+	}
+	if (pop->agb_filter) {
+		ADD("&aanbieder=");
+		for (i = 0; i < pop->nagbs; i++)
+			ADD("%s%08d", i ? "," : "", pop->agbs[i]);
+	}
+#undef ADD
+	if (o >= len && len > 0)
+		out[len - 1] = '\0';
+}
+
+/* The cache key: everything the answer depends on, scope included. */
+static void
+cache_key(const struct ind_query *q, const struct pop *pop, int today,
+    char *out, size_t len)
+{
+	char	 gems[CFG_MAX_GEMEENTEN + 1];
+	char	 agbs[IND_FILTER_MAX * 9 + 1];
+	size_t	 i, o = 0;
+
+	for (i = 0; i < CFG_MAX_GEMEENTEN; i++)
+		gems[i] = (char)('0' + pop->gem_ok[i]);
+	gems[CFG_MAX_GEMEENTEN] = '\0';
+	agbs[0] = '\0';
+	for (i = 0; i < pop->nagbs; i++)
+		o += (size_t)snprintf(agbs + o, sizeof(agbs) - o, "%08d,",
+		    pop->agbs[i]);
+	util_fmt(out, len, "%d|%d|%d|%d|%d|%d|%d|%d|%d|%s|%s", q->kind, q->by,
+	    q->period, q->from, q->to, q->csv, today, pop->vergelijking,
+	    pop->agb_filter, gems, agbs);
+}
+
+static int
+cache_get(struct ind_engine *e, const char *key, struct ind_answer *a)
+{
+	size_t	i;
+	int	hit = 0;
+
+	pthread_mutex_lock(&e->mu);
+	for (i = 0; i < e->ncache; i++) {
+		struct cache_entry *c = &e->cache[i];
+
+		if (strcmp(c->key, key) != 0)
+			continue;
+		if ((a->body = malloc(c->len + 1)) != NULL) {
+			memcpy(a->body, c->body, c->len + 1);
+			a->len = c->len;
+			a->cells = c->cells;
+			a->suppressed = c->suppressed;
+			hit = 1;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&e->mu);
+	return hit;
+}
+
+static void
+cache_put(struct ind_engine *e, const struct ind_snapshot *s,
+    const char *key, const struct ind_answer *a)
+{
+	struct cache_entry	*c;
+
+	if (e->capcache == 0)
+		return;
+	pthread_mutex_lock(&e->mu);
+	if (e->cur != s)
+		goto out;	/* computed from a snapshot replaced since */
+	if (e->cache == NULL &&
+	    (e->cache = calloc(e->capcache, sizeof(*e->cache))) == NULL)
+		goto out;
+	if (e->ncache == e->capcache)
+		cache_clear(e);		/* simple and bounded */
+	c = &e->cache[e->ncache];
+	if ((c->key = strdup(key)) == NULL ||
+	    (c->body = malloc(a->len + 1)) == NULL) {
+		free(c->key);
+		goto out;
+	}
+	memcpy(c->body, a->body, a->len + 1);
+	c->len = a->len;
+	c->cells = a->cells;
+	c->suppressed = a->suppressed;
+	e->ncache++;
+out:
+	pthread_mutex_unlock(&e->mu);
+}
+
+/*
+ * Audits one query: party, indicator, parameters, cells returned and
+ * suppressed, status. Never an identifier: parameters are codes.
+ */
+static int
+audit(struct ind_engine *e, const struct party *p, const char *via,
+    enum ind_kind kind, const char *params, const struct ind_answer *a,
+    const char *code)
+{
+	cJSON	*o = cJSON_CreateObject();
+	char	*s;
+	int	 ret;
+
+	cJSON_AddStringToObject(o, "indicator", kind_names[kind]);
+	cJSON_AddStringToObject(o, "via", via);
+	cJSON_AddStringToObject(o, "query", params);
+	cJSON_AddNumberToObject(o, "status", a->status);
+	if (code != NULL)
+		cJSON_AddStringToObject(o, "error", code);
+	else {
+		cJSON_AddNumberToObject(o, "cells", (double)a->cells);
+		cJSON_AddNumberToObject(o, "suppressed", (double)a->suppressed);
+	}
+	s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (s == NULL)
+		return -1;
+	ret = store_auditw_log(e->auditw, p ? p->id : 0, "indicator_query",
+	    s);
+	free(s);
+	return ret;
+}
+
+void
+ind_engine_refuse(struct ind_engine *e, const struct party *p,
+    enum ind_kind kind, const char *via, unsigned status, const char *code,
+    const char *msg, struct ind_answer *a)
+{
+	memset(a, 0, sizeof(*a));
+	answer_error(a, status, code, msg);
+	if (audit(e, p, via, kind, "", a, code) == -1) {
+		ind_answer_free(a);
+		answer_error(a, 503, "audit_unavailable",
+		    "the query could not be audited, so it is not answered");
+	}
+}
+
+void
+ind_engine_answer(struct ind_engine *e, const struct party *p,
+    const struct ind_query *q, const char *via, struct ind_answer *a)
+{
+	struct pop		 pop;
+	struct run		 r;
+	char			 code[32], msg[256], key[512];
+	char			 params[1024];
+	const char		*ecode = NULL;
+	size_t			 i;
+	int			 ix;
+
+	memset(a, 0, sizeof(*a));
+	memset(&r, 0, sizeof(r));
+	r.cfg = e->cfg;
+	r.q = q;
+	r.qs = e->qs;
+	r.items = e->items;
+	r.pop = &pop;
+	r.k = config_limit(e->cfg, LIMIT_K);
+	r.today = date_today(time(NULL));
+	code[0] = msg[0] = '\0';
+	if (scope_apply(e->cfg, p, q, &pop, code, sizeof(code), msg,
+	    sizeof(msg)) == -1) {
+		answer_error(a, 403, code, msg);
+		ecode = code;
+		params[0] = '\0';
+		goto audit;
+	}
+	audit_params(q, &pop, e->cfg, params, sizeof(params));
+	cache_key(q, &pop, r.today, key, sizeof(key));
+	a->status = 200;
+	a->content_type = q->csv ? "text/csv; charset=utf-8" :
+	    "application/json";
+	if (cache_get(e, key, a))
+		goto audit;
+	if ((r.snap = snap_acquire(e)) == NULL) {
+		answer_error(a, 503, "indicators_unavailable",
+		    "the indicator data could not be read; try again later");
+		ecode = "indicators_unavailable";
+		goto audit;
+	}
+	if (pop.agb_filter) {
+		if ((r.agb_ok = calloc(r.snap->nagbs + 1, 1)) == NULL)
+			goto oom;
+		for (i = 0; i < pop.nagbs; i++)
+			if ((ix = agb_index(r.snap, pop.agbs[i])) >= 0)
+				r.agb_ok[ix] = 1;
+	}
+	r.own = pop.vergelijking ? agb_index(r.snap, pop.own_agb) : -1;
+	if (pop.vergelijking && r.own < 0)
+		pop.vergelijking = 0;	/* no own data: nothing to compare */
+	period_span(q, &r.p_lo, &r.p_hi);
+	if (compute(&r, &a->body, &a->len, &a->cells, &a->suppressed) == -1)
+		goto oom;
+	cache_put(e, r.snap, key, a);
+	goto done;
+oom:
+	free(a->body);
+	a->body = NULL;
+	answer_error(a, 500, "internal", "out of memory");
+	ecode = "internal";
+done:
+	cellset_free(&r.main);
+	cellset_free(&r.all);
+	cellset_free(&r.rest);
+	free(r.agb_ok);
+	snap_release(e, r.snap);
+audit:
+	if (audit(e, p, via, q->kind, params, a, ecode) == -1) {
+		ind_answer_free(a);
+		answer_error(a, 503, "audit_unavailable",
+		    "the query could not be audited, so it is not answered");
+	}
+}
+
+void
+ind_answer_free(struct ind_answer *a)
+{
+	free(a->body);
+	a->body = NULL;
+	a->len = 0;
+}

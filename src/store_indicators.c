@@ -1,0 +1,367 @@
+/*
+ * What the indicators read from the store: three scans over the detail
+ * tables, taken inside one read transaction so that they see one
+ * consistent state, and the data generation that tells whether anything
+ * changed since. Nothing here returns a row to anyone but the indicator
+ * engine, which only ever publishes aggregates.
+ *
+ * Also the audit writer for indicator queries: every answer is audited
+ * before it is sent, and many queries share one commit (group commit), so
+ * that auditing costs one fsync per batch instead of one per query.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "log.h"
+#include "store.h"
+#include "store_impl.h"
+#include "util.h"
+
+static void
+scan_error(struct store *st, const char *what)
+{
+	log_error("database: %s: %s", what, sqlite3_errmsg(st->db));
+}
+
+/*
+ * Runs sql and calls row() for every result row; stops at the first
+ * nonzero return of row. Returns 0, or -1 on a database fault or when row
+ * asked to stop.
+ */
+static int
+scan(struct store *st, const char *what, const char *sql,
+    int (*row)(sqlite3_stmt *, void *), void *arg)
+{
+	sqlite3_stmt	*s;
+	int		 rc, ret = 0;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		scan_error(st, what);
+		return -1;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (row(s, arg) != 0) {
+			ret = -1;
+			break;
+		}
+	}
+	if (ret == 0 && rc != SQLITE_DONE) {
+		scan_error(st, what);
+		ret = -1;
+	}
+	sqlite3_finalize(s);
+	return ret;
+}
+
+static int
+col_int(sqlite3_stmt *s, int i, int dflt)
+{
+	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+		return dflt;
+	return sqlite3_column_int(s, i);
+}
+
+struct scan_ctx {
+	void	*fn;
+	void	*arg;
+};
+
+static int
+score_row(sqlite3_stmt *s, void *arg)
+{
+	struct scan_ctx		*c = arg;
+	int (*fn)(const struct ind_src_score *, void *) =
+	    (int (*)(const struct ind_src_score *, void *))c->fn;
+	struct ind_src_score	 r;
+
+	r.traj = sqlite3_column_int64(s, 0);
+	r.agb = sqlite3_column_int(s, 1);
+	r.meetdatum = sqlite3_column_int(s, 2);
+	r.client = sqlite3_column_int64(s, 3);
+	r.gemeente = sqlite3_column_int(s, 4);
+	r.gas_t = sqlite3_column_type(s, 5) == SQLITE_NULL ? NAN :
+	    sqlite3_column_double(s, 5);
+	r.doelen = sqlite3_column_int(s, 6);
+	r.doelen_behaald = sqlite3_column_int(s, 7);
+	r.probleemafname = col_int(s, 8, 0);
+	r.zonder_hulp = col_int(s, 9, -1);
+	return fn(&r, c->arg);
+}
+
+static int
+traj_row(sqlite3_stmt *s, void *arg)
+{
+	struct scan_ctx		*c = arg;
+	int (*fn)(const struct ind_src_traj *, void *) =
+	    (int (*)(const struct ind_src_traj *, void *))c->fn;
+	struct ind_src_traj	 r;
+
+	r.client = sqlite3_column_int64(s, 0);
+	r.prod_key = sqlite3_column_int64(s, 1);
+	r.begindatum = sqlite3_column_int(s, 2);
+	r.agb = col_int(s, 3, 0);
+	r.gemeente = col_int(s, 4, 0);
+	r.gestart = sqlite3_column_int(s, 5);
+	r.einddatum = col_int(s, 6, 0);
+	r.reden = col_int(s, 7, 0);
+	return fn(&r, c->arg);
+}
+
+static int
+resp_row(sqlite3_stmt *s, void *arg)
+{
+	struct scan_ctx		*c = arg;
+	int (*fn)(const struct ind_src_resp *, void *) =
+	    (int (*)(const struct ind_src_resp *, void *))c->fn;
+	struct ind_src_resp	 r;
+	int			 n;
+
+	r.client = sqlite3_column_int64(s, 0);
+	r.agb = sqlite3_column_int(s, 1);
+	r.gemeente = sqlite3_column_int(s, 2);
+	r.vragenlijst = (const char *)sqlite3_column_text(s, 3);
+	r.respondent = sqlite3_column_int(s, 4);
+	r.ingevuld_op = sqlite3_column_int(s, 5);
+	r.waarden = sqlite3_column_blob(s, 6);
+	n = sqlite3_column_bytes(s, 6);
+	r.nwaarden = n > 0 ? (size_t)n : 0;
+	if (r.vragenlijst == NULL)
+		r.vragenlijst = "";
+	return fn(&r, c->arg);
+}
+
+int
+store_ind_scan(struct store *st, const struct ind_scan_fns *f, void *arg,
+    int64_t *generation)
+{
+	struct scan_ctx	 c;
+	sqlite3_stmt	*s;
+	int		 ret = -1;
+
+	pthread_mutex_lock(&st->lock);
+	/* One read transaction: the three scans see one state. */
+	if (store_exec(st, "BEGIN", NULL, 0) == -1)
+		goto out;
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0)"
+	    " FROM uploads", -1, &s, NULL) != SQLITE_OK) {
+		scan_error(st, "data generation");
+		goto end;
+	}
+	*generation = sqlite3_step(s) == SQLITE_ROW ?
+	    sqlite3_column_int64(s, 0) : -1;
+	sqlite3_finalize(s);
+	if (*generation < 0)
+		goto end;
+	c.arg = arg;
+	if (f->score != NULL) {
+		c.fn = (void *)f->score;
+		if (scan(st, "scan scores", "SELECT traj, agb, meetdatum,"
+		    " client, gemeente, gas_t, doelen, doelen_behaald,"
+		    " probleemafname, zonder_hulp FROM scores"
+		    " WHERE meetmoment = 3", score_row, &c) == -1)
+			goto end;
+	}
+	if (f->traj != NULL) {
+		c.fn = (void *)f->traj;
+		if (scan(st, "scan trajecten", "SELECT client, prod_key,"
+		    " begindatum, agb, gemeente, gestart, einddatum, reden"
+		    " FROM trajecten", traj_row, &c) == -1)
+			goto end;
+	}
+	if (f->resp != NULL) {
+		c.fn = (void *)f->resp;
+		if (scan(st, "scan antwoorden", "SELECT client, agb, gemeente,"
+		    " vragenlijst, respondent, ingevuld_op, waarden"
+		    " FROM antwoorden", resp_row, &c) == -1)
+			goto end;
+	}
+	ret = 0;
+end:
+	store_exec(st, "COMMIT", NULL, 0);
+out:
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
+int64_t
+store_data_generation(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int64_t		 g = -1;
+
+	pthread_mutex_lock(&st->lock);
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0)"
+	    " FROM uploads", -1, &s, NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			g = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	} else
+		scan_error(st, "data generation");
+	pthread_mutex_unlock(&st->lock);
+	return g;
+}
+
+/*
+ * The audit writer. Callers append an entry and wait for the commit that
+ * holds it; the thread commits whatever is waiting in one transaction.
+ * An entry belongs to its caller: the writer only marks it settled.
+ */
+struct audit_entry {
+	int64_t			 party_id;
+	const char		*action;
+	const char		*detail;
+	int			 settled;
+	int			 rc;
+	struct audit_entry	*next;
+};
+
+struct store_auditw {
+	struct store		*st;
+	pthread_t		 thread;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 work;		/* entries waiting, or stop */
+	pthread_cond_t		 settled;	/* a batch was committed */
+	struct audit_entry	*head, **tail;
+	int			 stop;
+};
+
+static int
+auditw_commit(struct store_auditw *w, struct audit_entry *list)
+{
+	struct audit_entry	*e;
+	sqlite3_stmt		*s = NULL;
+	char			 now[21];
+	int			 ok = 1;
+
+	util_utc_iso8601(now);
+	pthread_mutex_lock(&w->st->lock);
+	if (store_exec(w->st, "BEGIN IMMEDIATE", NULL, 0) == -1) {
+		pthread_mutex_unlock(&w->st->lock);
+		return -1;
+	}
+	if (sqlite3_prepare_v2(w->st->db, "INSERT INTO audit (at, party_id,"
+	    " action, detail) VALUES (?1, ?2, ?3, ?4)", -1, &s,
+	    NULL) != SQLITE_OK) {
+		scan_error(w->st, "audit");
+		ok = 0;
+	}
+	for (e = list; ok && e != NULL; e = e->next) {
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
+		if (e->party_id > 0)
+			sqlite3_bind_int64(s, 2, e->party_id);
+		sqlite3_bind_text(s, 3, e->action, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, e->detail, -1, SQLITE_STATIC);
+		if (sqlite3_step(s) != SQLITE_DONE) {
+			scan_error(w->st, "audit");
+			ok = 0;
+		}
+	}
+	sqlite3_finalize(s);
+	if (ok && store_exec(w->st, "COMMIT", NULL, 0) == -1)
+		ok = 0;
+	if (!ok)
+		store_exec(w->st, "ROLLBACK", NULL, 0);
+	pthread_mutex_unlock(&w->st->lock);
+	return ok ? 0 : -1;
+}
+
+static void *
+auditw_main(void *arg)
+{
+	struct store_auditw	*w = arg;
+	struct audit_entry	*list, *e, *next;
+	int			 rc;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (w->head == NULL && !w->stop)
+			pthread_cond_wait(&w->work, &w->mu);
+		if (w->head == NULL)
+			break;
+		list = w->head;
+		w->head = NULL;
+		w->tail = &w->head;
+		pthread_mutex_unlock(&w->mu);
+
+		rc = auditw_commit(w, list);
+
+		pthread_mutex_lock(&w->mu);
+		for (e = list; e != NULL; e = next) {
+			next = e->next;	/* e is its caller's once settled */
+			e->rc = rc;
+			e->settled = 1;
+		}
+		pthread_cond_broadcast(&w->settled);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+int
+store_auditw_start(struct store *st, struct store_auditw **out)
+{
+	struct store_auditw	*w;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		return -1;
+	w->st = st;
+	w->tail = &w->head;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->work, NULL);
+	pthread_cond_init(&w->settled, NULL);
+	if (pthread_create(&w->thread, NULL, auditw_main, w) != 0) {
+		pthread_cond_destroy(&w->settled);
+		pthread_cond_destroy(&w->work);
+		pthread_mutex_destroy(&w->mu);
+		free(w);
+		return -1;
+	}
+	*out = w;
+	return 0;
+}
+
+int
+store_auditw_log(struct store_auditw *w, int64_t party_id,
+    const char *action, const char *detail)
+{
+	struct audit_entry	 e;
+
+	memset(&e, 0, sizeof(e));
+	e.party_id = party_id;
+	e.action = action;
+	e.detail = detail;
+	pthread_mutex_lock(&w->mu);
+	if (w->stop) {
+		pthread_mutex_unlock(&w->mu);
+		return -1;
+	}
+	*w->tail = &e;
+	w->tail = &e.next;
+	pthread_cond_signal(&w->work);
+	while (!e.settled)
+		pthread_cond_wait(&w->settled, &w->mu);
+	pthread_mutex_unlock(&w->mu);
+	return e.rc;
+}
+
+void
+store_auditw_stop(struct store_auditw *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stop = 1;
+	pthread_cond_signal(&w->work);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->settled);
+	pthread_cond_destroy(&w->work);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+}
