@@ -929,10 +929,17 @@ window_closed(const struct run *r, int p)
 	    (int)config_limit(r->cfg, LIMIT_HERINSTROOM_MONTHS));
 }
 
+/*
+ * The clients a vergelijking count stands for. The asking aanbieder knows
+ * its own part, so the count also publishes the rest of the cluster: both
+ * must hold k clients, or the rest none at all (a zero may be known).
+ */
 static int64_t
-min64(int64_t a, int64_t b)
+verg_clients(int64_t all, int64_t rest, int verg)
 {
-	return a < b ? a : b;
+	if (!verg || rest == 0)
+		return all;
+	return rest < all ? rest : all;
 }
 
 /*
@@ -951,9 +958,8 @@ dc_cell(struct run *r, struct dc_table *t, struct cell *c, int verg)
 	uint32_t		 it;
 	int			 i, closed = 1;
 
-	clients = c->tot.clients;
-	if (verg)
-		clients = rest ? min64(clients, rest->tot.clients) : 0;
+	clients = verg_clients(c->tot.clients, rest ? rest->tot.clients : 0,
+	    verg);
 	c->it_tot = dc_item(t, c->tot.units, clients);
 	if (verg && c->naanbieders < 3)
 		dc_force(t, c->it_tot);
@@ -962,10 +968,8 @@ dc_cell(struct run *r, struct dc_table *t, struct cell *c, int verg)
 		closed = window_closed(r, c->period);
 	for (i = 0; i < l->ncat; i++) {
 		units = c->cat[i].units;
-		clients = c->cat[i].clients;
-		if (verg)
-			clients = rest ? min64(clients,
-			    rest->cat[i].clients) : 0;
+		clients = verg_clients(c->cat[i].clients,
+		    rest ? rest->cat[i].clients : 0, verg);
 		if (r->q->kind == IND_UITVAL && i >= IND_NREDEN && !closed)
 			units = clients = 0;	/* not published yet */
 		it = dc_item(t, units, clients);
@@ -1779,13 +1783,14 @@ cache_key(const struct ind_query *q, const struct pop *pop, int today,
 }
 
 static int
-cache_get(struct ind_engine *e, const char *key, struct ind_answer *a)
+cache_get(struct ind_engine *e, const struct ind_snapshot *s,
+    const char *key, struct ind_answer *a)
 {
 	size_t	i;
 	int	hit = 0;
 
 	pthread_mutex_lock(&e->mu);
-	for (i = 0; i < e->ncache; i++) {
+	for (i = 0; e->cur == s && i < e->ncache; i++) {
 		struct cache_entry *c = &e->cache[i];
 
 		if (strcmp(c->key, key) != 0)
@@ -1915,14 +1920,15 @@ ind_engine_answer(struct ind_engine *e, const struct party *p,
 	a->status = 200;
 	a->content_type = q->csv ? "text/csv; charset=utf-8" :
 	    "application/json";
-	if (cache_get(e, key, a))
-		goto audit;
+	/* First the snapshot: it decides whether cached answers still hold. */
 	if ((r.snap = snap_acquire(e)) == NULL) {
 		answer_error(a, 503, "indicators_unavailable",
 		    "the indicator data could not be read; try again later");
 		ecode = "indicators_unavailable";
 		goto audit;
 	}
+	if (cache_get(e, r.snap, key, a))
+		goto done;
 	if (pop.agb_filter) {
 		if ((r.agb_ok = calloc(r.snap->nagbs + 1, 1)) == NULL)
 			goto oom;

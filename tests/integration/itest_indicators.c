@@ -1,0 +1,762 @@
+/*
+ * GET /v1/indicators over real TLS, on a small hand-made dataset sent
+ * through the real ingest endpoints (scores CSV, questionnaire JSON, iJw
+ * XML), with k = 5. Every expected number is worked out by hand below,
+ * next to the data it comes from: T-score means, shares, counts per
+ * reason, herinstroom in and out of the window and a window not yet
+ * closed; suppression at k-1 and k; secondary suppression of a category
+ * and of a gemeente in a cluster; the vergelijking with 2 and then 3
+ * aanbieders; scopes of analist and aanbieder; CSV for Dutch Excel; the
+ * same bytes from HTTP and the CLI; the audit trail; and a privacy scan.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "harness.h"
+
+#define A1	"11110001"	/* Amsterdam: the main aanbieder */
+#define A2	"11110002"	/* Amsterdam: uitval only */
+#define A3	"11110003"	/* Amsterdam: uitval, sent later */
+#define A4	"11110004"	/* Zaanstad: 4 clients, k - 1 */
+#define A5	"11110005"	/* Diemen 5 and Uithoorn 2 */
+#define A6	"11110006"	/* Amstelveen: 5 clients, k */
+
+static struct h_env	e;
+static char		tok_a[7][128], tok_bo[128], tok_bergop[128];
+static char		tok_all[128], tok_ams[128], tok_0362[128];
+static int		nmsg;
+
+static const char *const csv_hdr[] = { "Content-Type: text/csv", NULL };
+static const char *const xml_hdr[] = { "Content-Type: application/xml",
+	NULL };
+static const char *const json_hdr[] = { "Content-Type: application/json",
+	NULL };
+
+static long
+post(const char *path, const char *token, const char *const *hdr,
+    const char *body)
+{
+	struct h_resp	r;
+	long		st;
+
+	h_request(&e, "POST", path, token, hdr, body, strlen(body), 0, &r);
+	st = r.status;
+	if (st != 200 && st != 201)
+		fprintf(stderr, "POST %s: %ld %s\n", path, st,
+		    r.body ? r.body : "");
+	h_resp_free(&r);
+	return st;
+}
+
+/* GET path; the parsed answer (NULL unless 200 JSON); *status set. */
+static cJSON *
+get(const char *token, const char *path, long *status, char **raw)
+{
+	struct h_resp	r;
+	cJSON		*j = NULL;
+
+	h_request(&e, "GET", path, token, NULL, NULL, 0, 0, &r);
+	*status = r.status;
+	if (r.status == 200 && r.body && r.body[0] == '{')
+		j = cJSON_Parse(r.body);
+	if (raw != NULL) {
+		*raw = r.body;
+		r.body = NULL;
+	}
+	h_resp_free(&r);
+	return j;
+}
+
+/*
+ * The cell whose keys match: NULL-terminated pairs of key and string
+ * value; "vergelijking" matches a vergelijking cell.
+ */
+static const cJSON *
+cell(const cJSON *ans, ...)
+{
+	const cJSON	*c;
+	va_list		 ap;
+	const char	*k, *v;
+	int		 ok;
+
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(ans, "cells")) {
+		ok = 1;
+		va_start(ap, ans);
+		while ((k = va_arg(ap, const char *)) != NULL) {
+			v = va_arg(ap, const char *);
+			if (strcmp(k, "vergelijking") == 0)
+				ok &= cJSON_GetObjectItem(c, k) != NULL;
+			else
+				ok &= cJSON_GetStringValue(
+				    cJSON_GetObjectItem(c, k)) != NULL &&
+				    strcmp(cJSON_GetStringValue(
+				    cJSON_GetObjectItem(c, k)), v) == 0;
+		}
+		va_end(ap);
+		if (ok)
+			return c;
+	}
+	return NULL;
+}
+
+/* A number at a dot path, NAN when absent, -1e9 when null. */
+static double
+num(const cJSON *o, const char *path)
+{
+	char		 part[64];
+	size_t		 n;
+
+	while (o != NULL && *path) {
+		n = strcspn(path, ".");
+		memcpy(part, path, n);
+		part[n] = '\0';
+		o = cJSON_GetObjectItem(o, part);
+		path += n + (path[n] == '.');
+	}
+	if (o == NULL)
+		return NAN;
+	if (cJSON_IsNull(o))
+		return -1e9;
+	return cJSON_IsNumber(o) ? o->valuedouble : NAN;
+}
+
+#define NUL	-1e9
+#define CHECK_NUM(o, path, want) do {					\
+	double got_ = num((o), (path));					\
+	test_checks++;							\
+	if (!(fabs(got_ - (want)) < 1e-9)) {				\
+		test_failures++;					\
+		fprintf(stderr, "%s:%d: %s = %g, want %g\n", __FILE__,	\
+		    __LINE__, (path), got_, (double)(want));		\
+	}								\
+} while (0)
+
+static int
+suppressed(const cJSON *c)
+{
+	return c != NULL && cJSON_IsTrue(cJSON_GetObjectItem(c, "suppressed"));
+}
+
+/* ------------------------------------------------------------------ */
+/* The data */
+
+/*
+ * Scores of A1 in Amsterdam (0363), eind measurements in February 2025:
+ *  t  goals (weights)        T        goals>=0  probleemafname  zonder hulp
+ *  1  1,1,1                  63.6931  3 of 3    3               ja
+ *  2  0,0,0                  50       3 of 3    3               ja
+ *     (and an earlier eind in January, -2: not the latest in Q1)
+ *  3  -2,-2,-2               22.6139  0 of 3    1               nee
+ *  4  1                      60       1 of 1    2               ja
+ *  5  1,0,-1 (1,2,3)         45.5935  2 of 3    3               nee
+ *  6  2,1,0 (3,2,1)          67.6261  3 of 3    3               ja
+ *  7, 8     0,0,0            50       3 of 3    3               ja
+ *  9,10,11  0,0,0            50       3 of 3    2               ja
+ *  12       0,0,0            50       3 of 3    2               nee
+ * Mean T = (309.5266 + 6 * 50) / 12 = 50.7939 -> 50.79.
+ * Goals 30 of 34 -> 88.2 %.
+ * Probleemafname: 1 -> 1 trajectory, 2 -> 5, 3 -> 6. "1" (1 client) is
+ * below k = 5; the smallest other, "2" (5), is suppressed with it, so
+ * that 12 - 6 does not give it away; "3" = 6/12 = 50.0 %.
+ * Zonder hulp verder: ja 9, not ja 3 (< k): the share would publish the
+ * 3, so it is null.
+ */
+static void
+send_scores(void)
+{
+	static const struct {
+		const char	*gas, *w, *pa, *zh;
+	} t[12] = {
+		{ "1;1;1", ";;", "3", "ja" },
+		{ "0;0;0", ";;", "3", "ja" },
+		{ "-2;-2;-2", ";;", "1", "nee" },
+		{ "1;;", ";;", "2", "ja" },
+		{ "1;0;-1", "1;2;3", "3", "nee" },
+		{ "2;1;0", "3;2;1", "3", "ja" },
+		{ "0;0;0", ";;", "3", "ja" },
+		{ "0;0;0", ";;", "3", "ja" },
+		{ "0;0;0", ";;", "2", "ja" },
+		{ "0;0;0", ";;", "2", "ja" },
+		{ "0;0;0", ";;", "2", "ja" },
+		{ "0;0;0", ";;", "2", "nee" },
+	};
+	static const char head[] = "bsn;toewijzingnummer;gemeente;agb;"
+	    "meetdatum;meetmoment;gas_1;gas_2;gas_3;gewicht_1;gewicht_2;"
+	    "gewicht_3;probleemafname;zonder_hulp_verder\n";
+	char	csv[8192], bsn[10];
+	size_t	o;
+	int	i;
+
+	o = (size_t)snprintf(csv, sizeof(csv), "%s", head);
+	for (i = 0; i < 12; i++) {
+		h_bsn((unsigned)(1 + i), bsn);
+		if (i < 3)
+			o += (size_t)snprintf(csv + o, sizeof(csv) - o,
+			    "%s;%d;0363;" A1 ";10-01-2025;begin;;;;;;;;\n",
+			    bsn, 100001 + i);
+		if (i == 1)
+			o += (size_t)snprintf(csv + o, sizeof(csv) - o,
+			    "%s;%d;0363;" A1 ";15-01-2025;eind;-2;;;;;;1;nee\n",
+			    bsn, 100001 + i);
+		o += (size_t)snprintf(csv + o, sizeof(csv) - o,
+		    "%s;%d;0363;" A1 ";10-02-2025;eind;%s;%s;%s;%s\n", bsn,
+		    100001 + i, t[i].gas, t[i].w, t[i].pa, t[i].zh);
+	}
+	CHECK_EQ_INT(post("/v1/scores", tok_a[1], csv_hdr, csv), 201);
+
+	/* A4: 4 clients in Zaanstad (k - 1). */
+	o = (size_t)snprintf(csv, sizeof(csv), "%s", head);
+	for (i = 0; i < 4; i++) {
+		h_bsn((unsigned)(101 + i), bsn);
+		o += (size_t)snprintf(csv + o, sizeof(csv) - o,
+		    "%s;%d;0479;" A4 ";10-02-2025;eind;0;0;0;;;;3;ja\n", bsn,
+		    200001 + i);
+	}
+	CHECK_EQ_INT(post("/v1/scores", tok_a[4], csv_hdr, csv), 201);
+
+	/* A5: 5 clients in Diemen, 2 in Uithoorn (both cluster DUO). */
+	o = (size_t)snprintf(csv, sizeof(csv), "%s", head);
+	for (i = 0; i < 7; i++) {
+		h_bsn((unsigned)(201 + i), bsn);
+		o += (size_t)snprintf(csv + o, sizeof(csv) - o,
+		    "%s;%d;%s;" A5 ";10-02-2025;eind;0;0;0;;;;3;ja\n", bsn,
+		    300001 + i, i < 5 ? "0384" : "0451");
+	}
+	CHECK_EQ_INT(post("/v1/scores", tok_a[5], csv_hdr, csv), 201);
+
+	/* A6: exactly 5 clients in Amstelveen (k), all goals +1. */
+	o = (size_t)snprintf(csv, sizeof(csv), "%s", head);
+	for (i = 0; i < 5; i++) {
+		h_bsn((unsigned)(301 + i), bsn);
+		o += (size_t)snprintf(csv + o, sizeof(csv) - o,
+		    "%s;%d;0362;" A6 ";10-02-2025;eind;1;1;1;;;;3;ja\n", bsn,
+		    400001 + i);
+	}
+	CHECK_EQ_INT(post("/v1/scores", tok_a[6], csv_hdr, csv), 201);
+}
+
+/*
+ * Questionnaires for A1 in Amsterdam, sent by BergOp:
+ * May 2024: 6 jeugdige (serieus_genomen 5,4,4,3,5,2 -> mean 23/6 = 3.83,
+ * positive (>= 4) 4 of 6 = 66.7 %; rapportcijfer 8,7,9,6,8,4 -> 7.00) and
+ * 5 ouders (serieus_genomen all 4 -> 4.00, 100.0 %; rapportcijfer
+ * 7,7,8,8,9 -> 7.80).
+ * February 2025: the same 6 jeugdige and 2 ouders: the ouders (2 < k)
+ * are suppressed, and the jeugdige with them, since n minus the jeugdige
+ * would give the ouders.
+ */
+static void
+send_questionnaires(void)
+{
+	static const int js[6] = { 5, 4, 4, 3, 5, 2 };
+	static const int jc[6] = { 8, 7, 9, 6, 8, 4 };
+	static const int oc[5] = { 7, 7, 8, 8, 9 };
+	char	body[16384], bsn[10];
+	size_t	o;
+	int	i, n = 0;
+
+#define RESP(date, resp, client, s, c) do {				\
+	h_bsn((unsigned)(client), bsn);					\
+	o += (size_t)snprintf(body + o, sizeof(body) - o,		\
+	    "%s{\"bron_id\": \"t-%d\", \"vragenlijst\": \"cem-plus-2026\","\
+	    " \"respondent\": \"%s\", \"bsn\": \"%s\", \"agb\": \"" A1 "\","\
+	    " \"gemeente\": \"0363\", \"ingevuld_op\": \"%s\","		\
+	    " \"antwoorden\": {\"serieus_genomen\": %d,"		\
+	    " \"rapportcijfer\": %d, \"wat_goed\": \"Testkind vertelt\"}}",\
+	    n ? "," : "", n, resp, bsn, date, s, c);			\
+	n++;								\
+} while (0)
+	o = (size_t)snprintf(body, sizeof(body), "{\"responses\": [");
+	for (i = 0; i < 6; i++)
+		RESP("2024-05-20", "jeugdige", 401 + i, js[i], jc[i]);
+	for (i = 0; i < 5; i++)
+		RESP("2024-05-20", "ouder", 407 + i, 4, oc[i]);
+	for (i = 0; i < 6; i++)
+		RESP("2025-02-20", "jeugdige", 401 + i, js[i], jc[i]);
+	for (i = 0; i < 2; i++)
+		RESP("2025-02-20", "ouder", 412 + i, 3, 5);
+#undef RESP
+	snprintf(body + o, sizeof(body) - o, "]}");
+	CHECK_EQ_INT(post("/v1/questionnaires", tok_bergop, json_hdr, body),
+	    201);
+}
+
+/* One iJw message: a JW305 start (reden 0) or a JW307 stop. */
+static void
+message(const char *agb, const char *gem, unsigned client, int toew,
+    const char *begin, int reden, const char *end)
+{
+	char	 xml[4096], bsn[10], prod[512];
+	int	 stop = reden != 0;
+	const char *ns = stop ? "jw307" : "jw305";
+
+	h_bsn(client, bsn);
+	if (stop)
+		snprintf(prod, sizeof(prod), "<m:StopProducten><m:StopProduct>"
+		    "<m:ToewijzingNummer>%d</m:ToewijzingNummer><m:Product>"
+		    "<b:Categorie>45</b:Categorie></m:Product>"
+		    "<m:Begindatum>%s</m:Begindatum>"
+		    "<m:RedenBeeindiging>%02d</m:RedenBeeindiging>"
+		    "<m:Einddatum>%s</m:Einddatum>"
+		    "<m:StatusAanlevering>1</m:StatusAanlevering>"
+		    "</m:StopProduct></m:StopProducten>", toew, begin, reden,
+		    end);
+	else
+		snprintf(prod, sizeof(prod), "<m:StartProducten>"
+		    "<m:StartProduct>"
+		    "<m:ToewijzingNummer>%d</m:ToewijzingNummer><m:Product>"
+		    "<b:Categorie>45</b:Categorie></m:Product>"
+		    "<m:Begindatum>%s</m:Begindatum>"
+		    "<m:StatusAanlevering>1</m:StatusAanlevering>"
+		    "</m:StartProduct></m:StartProducten>", toew, begin);
+	snprintf(xml, sizeof(xml),
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+	    "<m:Bericht xmlns:b=\"http://www.istandaarden.nl/ijw/3_2/"
+	    "basisschema/schema\" xmlns:m=\"http://www.istandaarden.nl/ijw/"
+	    "3_2/%s/schema\"><m:Header><m:BerichtCode>%d</m:BerichtCode>"
+	    "<m:BerichtVersie>3</m:BerichtVersie>"
+	    "<m:BerichtSubversie>2</m:BerichtSubversie>"
+	    "<m:Afzender>%s</m:Afzender><m:Ontvanger>%s</m:Ontvanger>"
+	    "<m:BerichtIdentificatie><b:Identificatie>IT-%d</b:Identificatie>"
+	    "<b:Dagtekening>2025-01-01</b:Dagtekening>"
+	    "</m:BerichtIdentificatie><m:XsdVersie>"
+	    "<b:BasisschemaXsdVersie>1.0.0</b:BasisschemaXsdVersie>"
+	    "<b:BerichtXsdVersie>1.0.0</b:BerichtXsdVersie></m:XsdVersie>"
+	    "</m:Header><m:Client><m:Bsn>%s</m:Bsn><m:Geboortedatum>"
+	    "<b:Datum>2012-06-01</b:Datum></m:Geboortedatum>"
+	    "<m:Geslacht>2</m:Geslacht><m:Naam><b:Geslachtsnaam>"
+	    "<b:Achternaam>Testkind</b:Achternaam></b:Geslachtsnaam>"
+	    "</m:Naam>%s</m:Client></m:Bericht>", ns, stop ? 440 : 438, agb,
+	    gem, nmsg++, bsn, prod);
+	CHECK_EQ_INT(post("/v1/messages", tok_bo, xml_hdr, xml), 201);
+}
+
+/*
+ * Uitval of A1 in Amsterdam, ends on 2025-03-15 (2025-Q1):
+ *   reden 31 x 12, 32 x 2, 33 x 6, 34 x 1, and one 20 (temporary: not
+ *   an end). n = 21.
+ *   32 (2) and 34 (1) are below k and together 3 < k: the smallest other,
+ *   33 (6), goes with them. 31 = 12, volgens plan 12/21 = 57.1 %;
+ *   voortijdig (32-35) and eenzijdig (32) would publish hidden counts:
+ *   null.
+ * Herinstroom: of the 12 volgens plan, clients 501..505 start again on
+ * 2025-05-01 (within 4 months), 506 on 2025-08-20 (after the window:
+ * 2025-07-15). Geen nieuwe start 7/12 = 58.3 %. The window of 2025-Q1
+ * closed on 2025-07-31.
+ * Six more volgens-plan ends on 2026-09-10: 2026-Q3's window is open.
+ */
+static void
+send_messages_a1_a2(void)
+{
+	unsigned	c;
+
+	for (c = 501; c <= 522; c++)
+		message(A1, "0363", c, (int)(500000 + c), "2024-10-01",
+		    c <= 512 ? 31 : c <= 514 ? 32 : c <= 520 ? 33 :
+		    c == 521 ? 34 : 20, "2025-03-15");
+	for (c = 501; c <= 505; c++)
+		message(A1, "0363", c, (int)(510000 + c), "2025-05-01", 0,
+		    NULL);
+	message(A1, "0363", 506, 510506, "2025-08-20", 0, NULL);
+	for (c = 601; c <= 606; c++)
+		message(A1, "0363", c, (int)(600000 + c), "2026-01-05", 31,
+		    "2026-09-10");
+	/* A2: 5 volgens plan in the same quarter. */
+	for (c = 701; c <= 705; c++)
+		message(A2, "0363", c, (int)(700000 + c), "2024-11-01", 31,
+		    "2025-03-10");
+}
+
+static void
+send_messages_a3(void)
+{
+	unsigned	c;
+
+	for (c = 801; c <= 805; c++)
+		message(A3, "0363", c, (int)(800000 + c), "2024-11-01", 31,
+		    "2025-02-10");
+}
+
+/* ------------------------------------------------------------------ */
+/* The checks */
+
+static void
+test_doelrealisatie(void)
+{
+	cJSON		*j;
+	const cJSON	*c;
+	long		 st;
+
+	j = get(tok_all, "/v1/indicators/doelrealisatie?by=aanbieder&"
+	    "period=quarter&from=2025-01&to=2025-03", &st, NULL);
+	CHECK_EQ_INT(st, 200);
+	CHECK_NUM(j, "k", 5);
+	c = cell(j, "aanbieder", A1, NULL);
+	CHECK(c != NULL && !suppressed(c));
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(c, "cluster")),
+	    "Amsterdam");
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(c, "period")),
+	    "2025-Q1");
+	CHECK_NUM(c, "n", 12);
+	CHECK_NUM(c, "n_clients", 12);
+	CHECK_NUM(c, "values.gas_t_mean", 50.79);
+	CHECK_NUM(c, "values.doelen_behaald_pct", 88.2);
+	CHECK_NUM(c, "values.probleemafname.1", NUL);
+	CHECK_NUM(c, "values.probleemafname.2", NUL);
+	CHECK_NUM(c, "values.probleemafname.3", 50.0);
+	CHECK_NUM(c, "values.zonder_hulp_verder_pct", NUL);
+
+	/* k - 1 clients: suppressed, no numbers at all. */
+	c = cell(j, "aanbieder", A4, NULL);
+	CHECK(suppressed(c));
+	CHECK(cJSON_GetObjectItem(c, "n") == NULL);
+	CHECK(cJSON_GetObjectItem(c, "values") == NULL);
+	/* Exactly k: shown. T of (1,1,1) is 63.6931. */
+	c = cell(j, "aanbieder", A6, NULL);
+	CHECK(c != NULL && !suppressed(c));
+	CHECK_NUM(c, "n_clients", 5);
+	CHECK_NUM(c, "values.gas_t_mean", 63.69);
+	CHECK_NUM(c, "values.doelen_behaald_pct", 100.0);
+	CHECK_NUM(c, "values.probleemafname.1", 0.0);
+	CHECK_NUM(c, "values.probleemafname.3", 100.0);
+	CHECK_NUM(c, "values.zonder_hulp_verder_pct", 100.0);
+	/* A5 over two gemeenten of DUO: 7 clients. */
+	c = cell(j, "aanbieder", A5, NULL);
+	CHECK_NUM(c, "n_clients", 7);
+	CHECK_NUM(c, "values.gas_t_mean", 50.0);
+	cJSON_Delete(j);
+
+	/*
+	 * By gemeente: Uithoorn has 2 clients; Diemen's 5 would give them
+	 * away from the DUO total (7), so Diemen is suppressed too.
+	 */
+	j = get(tok_all, "/v1/indicators/doelrealisatie?by=gemeente&"
+	    "period=quarter&from=2025-01&to=2025-03", &st, NULL);
+	CHECK_EQ_INT(st, 200);
+	CHECK(suppressed(cell(j, "gemeente", "0451", NULL)));
+	CHECK(suppressed(cell(j, "gemeente", "0384", NULL)));
+	CHECK(suppressed(cell(j, "gemeente", "0479", NULL)));
+	CHECK(!suppressed(cell(j, "gemeente", "0362", NULL)));
+	CHECK_NUM(cell(j, "gemeente", "0363", NULL), "n", 12);
+	cJSON_Delete(j);
+
+	/*
+	 * By cluster: Zaanstreek-Waterland (4) is suppressed, and the
+	 * smallest other cluster, Amstelveen-Aalsmeer (5), with it: else the
+	 * regio total would give it away. DUO (7) and Amsterdam stay.
+	 */
+	j = get(tok_all, "/v1/indicators/doelrealisatie?by=cluster&"
+	    "period=quarter&from=2025-01&to=2025-03", &st, NULL);
+	CHECK(suppressed(cell(j, "cluster", "Zaanstreek-Waterland", NULL)));
+	CHECK(suppressed(cell(j, "cluster", "Amstelveen-Aalsmeer", NULL)));
+	CHECK_NUM(cell(j, "cluster", "DUO", NULL), "n", 7);
+	CHECK_NUM(cell(j, "cluster", "Amsterdam", NULL), "n", 12);
+	cJSON_Delete(j);
+
+	/* The regio: one cell of all 28 trajectories. */
+	j = get(tok_all, "/v1/indicators/doelrealisatie?by=regio&"
+	    "period=year&from=2025-01&to=2025-12", &st, NULL);
+	CHECK_EQ_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "cells")), 1);
+	CHECK_NUM(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "cells"), 0),
+	    "n", 28);
+	cJSON_Delete(j);
+}
+
+static void
+test_tevredenheid(void)
+{
+	cJSON		*j;
+	const cJSON	*c;
+	long		 st;
+
+	j = get(tok_all, "/v1/indicators/tevredenheid?by=aanbieder&"
+	    "period=quarter&from=2024-04&to=2024-06", &st, NULL);
+	CHECK_EQ_INT(st, 200);
+	c = cell(j, "aanbieder", A1, NULL);
+	CHECK(c != NULL && !suppressed(c));
+	CHECK_NUM(c, "n", 11);
+	CHECK_NUM(c, "n_clients", 11);
+	CHECK_NUM(c, "values.jeugdige.n", 6);
+	CHECK_NUM(c, "values.jeugdige.items.serieus_genomen", 3.83);
+	CHECK_NUM(c, "values.jeugdige.items.luisteren", NUL);
+	CHECK_NUM(c, "values.jeugdige.rapportcijfer_mean", 7.0);
+	CHECK_NUM(c, "values.jeugdige.positief_pct", 66.7);
+	CHECK_NUM(c, "values.ouder.n", 5);
+	CHECK_NUM(c, "values.ouder.items.serieus_genomen", 4.0);
+	CHECK_NUM(c, "values.ouder.rapportcijfer_mean", 7.8);
+	CHECK_NUM(c, "values.ouder.positief_pct", 100.0);
+	cJSON_Delete(j);
+
+	j = get(tok_all, "/v1/indicators/tevredenheid?by=aanbieder&"
+	    "period=quarter&from=2025-01&to=2025-03", &st, NULL);
+	c = cell(j, "aanbieder", A1, NULL);
+	CHECK(c != NULL && !suppressed(c));
+	CHECK_NUM(c, "n", 8);
+	CHECK_NUM(c, "values.ouder", NUL);
+	CHECK_NUM(c, "values.jeugdige", NUL);
+	cJSON_Delete(j);
+}
+
+static void
+test_uitval(void)
+{
+	cJSON		*j;
+	const cJSON	*c, *v;
+	long		 st;
+
+	/* As A1 itself, with only A2 beside it in the cluster. */
+	j = get(tok_a[1], "/v1/indicators/uitval?period=quarter&"
+	    "from=2025-01&to=2025-03", &st, NULL);
+	CHECK_EQ_INT(st, 200);
+	c = cell(j, "aanbieder", A1, NULL);
+	CHECK(c != NULL && !suppressed(c));
+	CHECK_NUM(c, "n", 21);
+	CHECK_NUM(c, "n_clients", 21);
+	CHECK_NUM(c, "values.per_reden.31", 12);
+	CHECK_NUM(c, "values.per_reden.32", NUL);
+	CHECK_NUM(c, "values.per_reden.33", NUL);
+	CHECK_NUM(c, "values.per_reden.34", NUL);
+	CHECK_NUM(c, "values.per_reden.35", 0);
+	CHECK_NUM(c, "values.per_reden.02", 0);
+	CHECK_NUM(c, "values.volgens_plan_pct", 57.1);
+	CHECK_NUM(c, "values.voortijdig_pct", NUL);
+	CHECK_NUM(c, "values.eenzijdig_client_pct", NUL);
+	CHECK(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(
+	    cJSON_GetObjectItem(c, "values"), "herinstroom"),
+	    "window_closed")));
+	CHECK_NUM(c, "values.herinstroom.n", 12);
+	CHECK_NUM(c, "values.herinstroom.geen_nieuwe_start_pct", 58.3);
+	/* Two aanbieders: no comparison. */
+	v = cell(j, "vergelijking", "", NULL);
+	CHECK(v != NULL && suppressed(v));
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(v, "cluster")),
+	    "Amsterdam");
+	/* Only its own cells: no A2. */
+	CHECK(cell(j, "aanbieder", A2, NULL) == NULL);
+	cJSON_Delete(j);
+
+	/*
+	 * A third aanbieder: the cluster average appears. 31 ends: 12 + 5 +
+	 * 5 = 22 of 31 -> 71.0 %; 32, 33 and 34 stay hidden (the others have
+	 * none, and 2 + 1 < k); herinstroom 17 of 22 -> 77.3 %.
+	 */
+	send_messages_a3();
+	j = get(tok_a[1], "/v1/indicators/uitval?period=quarter&"
+	    "from=2025-01&to=2025-03", &st, NULL);
+	v = cell(j, "vergelijking", "", NULL);
+	CHECK(v != NULL && !suppressed(v));
+	CHECK_NUM(v, "n_aanbieders", 3);
+	CHECK_NUM(v, "n", 31);
+	CHECK_NUM(v, "values.per_reden.31", 22);
+	CHECK_NUM(v, "values.per_reden.32", NUL);
+	CHECK_NUM(v, "values.per_reden.34", NUL);
+	CHECK_NUM(v, "values.volgens_plan_pct", 71.0);
+	CHECK_NUM(v, "values.herinstroom.n", 22);
+	CHECK_NUM(v, "values.herinstroom.geen_nieuwe_start_pct", 77.3);
+	cJSON_Delete(j);
+
+	/* 2026-Q3: ends whose 4-month window has not closed yet. */
+	j = get(tok_a[1], "/v1/indicators/uitval?period=quarter&"
+	    "from=2026-07&to=2026-09", &st, NULL);
+	c = cell(j, "aanbieder", A1, NULL);
+	CHECK_NUM(c, "n", 6);
+	CHECK_NUM(c, "values.per_reden.31", 6);
+	CHECK(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetObjectItem(
+	    cJSON_GetObjectItem(c, "values"), "herinstroom"),
+	    "window_closed")));
+	CHECK(isnan(num(c, "values.herinstroom.n")));
+	cJSON_Delete(j);
+}
+
+static void
+test_scopes(void)
+{
+	cJSON		*j;
+	const cJSON	*f;
+	long		 st;
+
+	/* An Amsterdam analist sees Amsterdam only, and cannot widen it. */
+	j = get(tok_ams, "/v1/indicators/doelrealisatie?by=gemeente&"
+	    "period=quarter&from=2025-01&to=2025-03", &st, NULL);
+	CHECK_EQ_INT(st, 200);
+	CHECK_EQ_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "cells")), 1);
+	CHECK(cell(j, "gemeente", "0363", NULL) != NULL);
+	cJSON_Delete(j);
+	j = get(tok_ams, "/v1/indicators/doelrealisatie?gemeente=0479", &st,
+	    NULL);
+	CHECK_EQ_INT(st, 403);
+	j = get(tok_ams, "/v1/indicators/doelrealisatie?cluster=DUO", &st,
+	    NULL);
+	CHECK_EQ_INT(st, 403);
+
+	/* A gemeente analist: its gemeente, whatever it asks by. */
+	j = get(tok_0362, "/v1/indicators/doelrealisatie?by=aanbieder&"
+	    "period=quarter&from=2025-01&to=2025-03", &st, NULL);
+	CHECK_EQ_INT(st, 200);
+	CHECK_EQ_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "cells")), 1);
+	CHECK(cell(j, "aanbieder", A6, NULL) != NULL);
+	f = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "filters"),
+	    "gemeente");
+	CHECK_EQ_INT(cJSON_GetArraySize(f), 1);
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(f, 0)), "0362");
+	cJSON_Delete(j);
+
+	/* An aanbieder asks for another's numbers: refused. */
+	j = get(tok_a[1], "/v1/indicators/uitval?aanbieder=" A2, &st, NULL);
+	CHECK_EQ_INT(st, 403);
+	/* Roles that may not read indicators at all. */
+	j = get(tok_bergop, "/v1/indicators/uitval", &st, NULL);
+	CHECK_EQ_INT(st, 403);
+	j = get(tok_bo, "/v1/indicators/uitval", &st, NULL);
+	CHECK_EQ_INT(st, 403);
+	j = get(NULL, "/v1/indicators/uitval", &st, NULL);
+	CHECK_EQ_INT(st, 401);
+	/* Bad parameters: 400 with a stable code. */
+	j = get(tok_all, "/v1/indicators/uitval?by=client", &st, NULL);
+	CHECK_EQ_INT(st, 400);
+	j = get(tok_all, "/v1/indicators/uitval?bsn=999993847", &st, NULL);
+	CHECK_EQ_INT(st, 400);
+	j = get(tok_all, "/v1/indicators/uitval?from=2025-06&to=2025-01",
+	    &st, NULL);
+	CHECK_EQ_INT(st, 400);
+	j = get(tok_all, "/v1/indicators/clients", &st, NULL);
+	CHECK_EQ_INT(st, 404);
+}
+
+static const char csv_head[] = "\xEF\xBB\xBF" "aanbieder;cluster;period;"
+    "suppressed;n_clients;n;gas_t_mean;doelen_behaald_pct;"
+    "probleemafname_1_pct;probleemafname_2_pct;probleemafname_3_pct;"
+    "zonder_hulp_verder_pct\r\n";
+
+static void
+test_csv_and_cli(void)
+{
+	struct h_out	 o;
+	char		*raw = NULL, cfg[H_PATH_MAX];
+	cJSON		*j;
+	long		 st;
+
+	j = get(tok_all, "/v1/indicators/doelrealisatie?by=aanbieder&"
+	    "period=quarter&from=2025-01&to=2025-03&format=csv", &st, &raw);
+	CHECK_EQ_INT(st, 200);
+	CHECK(j == NULL && raw != NULL);
+	CHECK(raw && strncmp(raw, csv_head, strlen(csv_head)) == 0);
+	CHECK(raw && strstr(raw, "\"" A1 "\";\"Amsterdam\";\"2025-Q1\";"
+	    "false;12;12;50,79;88,2;;;50,0;\r\n") != NULL);
+	CHECK(raw && strstr(raw, "\"" A4 "\";\"Zaanstreek-Waterland\";"
+	    "\"2025-Q1\";true;;;;;;;;\r\n") != NULL);
+	free(raw);
+
+	/* The CLI, as the same party, gives the same bytes. */
+	h_path(&e, cfg, sizeof(cfg), "k5.json");
+	j = get(tok_all, "/v1/indicators/uitval?by=gemeente&period=year&"
+	    "from=2025-01&to=2026-12", &st, &raw);
+	CHECK_EQ_INT(st, 200);
+	cJSON_Delete(j);
+	CHECK_EQ_INT(h_run(&e, &o, "indicators", "uitval", "--by", "gemeente",
+	    "--period", "year", "--from", "2025-01", "--to", "2026-12",
+	    "--as", "an-all", "--config", cfg, "--data", e.data, NULL), 0);
+	CHECK(raw != NULL && o.out != NULL && strlen(o.out) == strlen(raw) + 1
+	    && strncmp(o.out, raw, strlen(raw)) == 0);
+	free(raw);
+	h_out_free(&o);
+
+	/* And refuses what HTTP refuses. */
+	CHECK_EQ_INT(h_run(&e, &o, "indicators", "uitval", "--gemeente",
+	    "0479", "--as", "an-ams", "--config", cfg, "--data", e.data,
+	    NULL), 1);
+	CHECK(o.err && strstr(o.err, "out_of_scope") != NULL);
+	h_out_free(&o);
+}
+
+static void
+test_audit_and_privacy(void)
+{
+	char		 bsn[10][10];
+	const char	*secrets[16];
+	size_t		 n = 0;
+	unsigned	 ids[] = { 1, 3, 101, 207, 305, 401, 413, 501, 606, 805 };
+	long long	 before, refused;
+	long		 st;
+	cJSON		*j;
+
+	before = h_db_count(&e, "SELECT count(*) FROM audit WHERE action ="
+	    " 'indicator_query'");
+	CHECK(before >= 20);
+	refused = h_db_count(&e, "SELECT count(*) FROM audit WHERE action ="
+	    " 'indicator_query' AND detail LIKE '%out_of_scope%'");
+	j = get(tok_ams, "/v1/indicators/uitval", &st, NULL);
+	cJSON_Delete(j);
+	j = get(tok_ams, "/v1/indicators/uitval?gemeente=0479", &st, NULL);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM audit WHERE action"
+	    " = 'indicator_query'"), before + 2);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM audit WHERE action"
+	    " = 'indicator_query' AND detail LIKE '%out_of_scope%'"),
+	    refused + 1);
+	CHECK(h_db_count(&e, "SELECT count(*) FROM audit WHERE action ="
+	    " 'indicator_query' AND detail LIKE '%\"suppressed\":%'") > 0);
+
+	for (n = 0; n < sizeof(ids) / sizeof(ids[0]); n++) {
+		h_bsn(ids[n], bsn[n]);
+		secrets[n] = bsn[n];
+	}
+	secrets[n++] = "Testkind";
+	CHECK_EQ_INT(h_leaks(&e, secrets, n), 0);
+}
+
+int
+main(int argc, char **argv)
+{
+	char	cfg[H_PATH_MAX];
+	int	i;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: itest_indicators SORTTP\n");
+		return 2;
+	}
+	h_setup(&e, argv[1]);
+	h_init(&e);
+	for (i = 1; i <= 6; i++) {
+		char	name[16], agb[9];
+
+		snprintf(name, sizeof(name), "a%d", i);
+		snprintf(agb, sizeof(agb), "1111000%d", i);
+		CHECK_EQ_INT(h_party_add(&e, tok_a[i], sizeof(tok_a[i]), name,
+		    "aanbieder", "--agb", agb, NULL), 0);
+	}
+	CHECK_EQ_INT(h_party_add(&e, tok_bo, sizeof(tok_bo), "bo",
+	    "berichtenverkeer", NULL), 0);
+	CHECK_EQ_INT(h_party_add(&e, tok_bergop, sizeof(tok_bergop), "bergop",
+	    "bergop", NULL), 0);
+	CHECK_EQ_INT(h_party_add(&e, tok_all, sizeof(tok_all), "an-all",
+	    "analist", "--scope", "cluster:Amsterdam", "--scope",
+	    "cluster:Amstelveen-Aalsmeer", "--scope", "cluster:DUO",
+	    "--scope", "cluster:Zaanstreek-Waterland", NULL), 0);
+	CHECK_EQ_INT(h_party_add(&e, tok_ams, sizeof(tok_ams), "an-ams",
+	    "analist", "--scope", "cluster:Amsterdam", NULL), 0);
+	CHECK_EQ_INT(h_party_add(&e, tok_0362, sizeof(tok_0362), "an-0362",
+	    "analist", "--scope", "gemeente:0362", NULL), 0);
+	/* k = 5 keeps the hand-made dataset small; no refresh delay. */
+	h_config(&e, "k5.json", "{\"k\": 5, \"limits\": "
+	    "{\"indicator_refresh_s\": 0}}", cfg, sizeof(cfg));
+	CHECK_EQ_INT(h_start(&e, cfg, NULL), 0);
+
+	send_scores();
+	send_questionnaires();
+	send_messages_a1_a2();
+	test_doelrealisatie();
+	test_tevredenheid();
+	test_uitval();
+	test_scopes();
+	test_csv_and_cli();
+	test_audit_and_privacy();
+
+	CHECK_EQ_INT(h_stop(&e), 0);
+	h_teardown(&e);
+	return test_done("integration_indicators");
+}

@@ -1,0 +1,161 @@
+/*
+ * Disclosure control on hand-made tables: primary suppression at k-1 and
+ * k, secondary suppression within a group, the "two or more, k together"
+ * rule, hidden remainders, links and forced items.
+ */
+#include "disclosure.h"
+#include "test.h"
+
+/* A group of n items with the given clients (units = clients). */
+static void
+group_of(struct dc_table *t, const int *clients, size_t n, uint32_t *ids)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		ids[i] = dc_item(t, clients[i], clients[i]);
+	dc_group(t);
+	for (i = 0; i < n; i++)
+		dc_member(t, ids[i]);
+}
+
+static void
+test_primary(void)
+{
+	struct dc_table	t;
+	uint32_t	a, b, z;
+
+	dc_init(&t);
+	a = dc_item(&t, 9, 9);		/* k - 1 */
+	b = dc_item(&t, 10, 10);	/* k */
+	z = dc_item(&t, 0, 0);		/* a zero is no disclosure */
+	CHECK_EQ_INT(dc_run(&t, 10), 0);
+	CHECK(dc_suppressed(&t, a));
+	CHECK(!dc_suppressed(&t, b));
+	CHECK(!dc_suppressed(&t, z));
+	dc_free(&t);
+
+	/* Units count only as clients do: 30 trajectories of 4 clients. */
+	dc_init(&t);
+	a = dc_item(&t, 30, 4);
+	CHECK_EQ_INT(dc_run(&t, 5), 0);
+	CHECK(dc_suppressed(&t, a));
+	dc_free(&t);
+
+	/* k is never below 5, whatever the caller asks. */
+	dc_init(&t);
+	a = dc_item(&t, 4, 4);
+	CHECK_EQ_INT(dc_run(&t, 2), 0);
+	CHECK(dc_suppressed(&t, a));
+	dc_free(&t);
+}
+
+static void
+test_secondary(void)
+{
+	struct dc_table	t;
+	uint32_t	id[5];
+	static const int one[] = { 40, 3, 12, 25 };
+	static const int two_small[] = { 40, 3, 4, 12, 25 };
+	static const int clean[] = { 40, 12, 25 };
+
+	/* One suppressed category: the smallest other one goes with it. */
+	dc_init(&t);
+	group_of(&t, one, 4, id);
+	CHECK_EQ_INT(dc_run(&t, 10), 0);
+	CHECK(!dc_suppressed(&t, id[0]));
+	CHECK(dc_suppressed(&t, id[1]));
+	CHECK(dc_suppressed(&t, id[2]));
+	CHECK(!dc_suppressed(&t, id[3]));
+	dc_free(&t);
+
+	/*
+	 * Two suppressed that together hold fewer than k (3 + 4 = 7): the
+	 * total minus the rest would give 7, so a third (12) goes too.
+	 */
+	dc_init(&t);
+	group_of(&t, two_small, 5, id);
+	CHECK_EQ_INT(dc_run(&t, 10), 0);
+	CHECK(dc_suppressed(&t, id[1]) && dc_suppressed(&t, id[2]));
+	CHECK(dc_suppressed(&t, id[3]));
+	CHECK(!dc_suppressed(&t, id[0]) && !dc_suppressed(&t, id[4]));
+	dc_free(&t);
+
+	/* Nothing small: nothing hidden. */
+	dc_init(&t);
+	group_of(&t, clean, 3, id);
+	CHECK_EQ_INT(dc_run(&t, 10), 0);
+	CHECK(!dc_suppressed(&t, id[0]) && !dc_suppressed(&t, id[1]) &&
+	    !dc_suppressed(&t, id[2]));
+	dc_free(&t);
+}
+
+static void
+test_hidden_link_force(void)
+{
+	struct dc_table	t;
+	uint32_t	tot, ja, niet, c1, c2, g1, g2;
+
+	/*
+	 * A share: "ja" is printed, "niet ja" only follows from the total.
+	 * When the hidden remainder is small, the printed part must go.
+	 */
+	dc_init(&t);
+	tot = dc_item(&t, 50, 50);
+	ja = dc_item(&t, 47, 47);
+	niet = dc_item(&t, 3, 3);
+	dc_hidden(&t, niet);
+	dc_link(&t, tot, ja);
+	dc_link(&t, tot, niet);
+	dc_group(&t);
+	dc_member(&t, ja);
+	dc_member(&t, niet);
+	CHECK_EQ_INT(dc_run(&t, 10), 0);
+	CHECK(!dc_suppressed(&t, tot));
+	CHECK(dc_suppressed(&t, ja));
+	dc_free(&t);
+
+	/* A suppressed cell hides its categories through the links. */
+	dc_init(&t);
+	tot = dc_item(&t, 8, 8);
+	c1 = dc_item(&t, 8, 8);
+	dc_link(&t, tot, c1);
+	CHECK_EQ_INT(dc_run(&t, 5), 0);
+	CHECK(!dc_suppressed(&t, tot) && !dc_suppressed(&t, c1));
+	dc_force(&t, tot);		/* e.g. fewer than 3 aanbieders */
+	CHECK_EQ_INT(dc_run(&t, 5), 0);
+	CHECK(dc_suppressed(&t, tot) && dc_suppressed(&t, c1));
+	dc_free(&t);
+
+	/*
+	 * Gemeenten of one cluster: one small gemeente (2) pulls the
+	 * smallest other (6) with it, and in the second group, which shares
+	 * the 6 (its months, say), the 6 now needs a partner in turn.
+	 */
+	dc_init(&t);
+	c1 = dc_item(&t, 2, 2);
+	c2 = dc_item(&t, 6, 6);
+	g1 = dc_item(&t, 30, 30);
+	dc_group(&t);
+	dc_member(&t, c1);
+	dc_member(&t, c2);
+	dc_member(&t, g1);
+	g2 = dc_item(&t, 20, 20);
+	dc_group(&t);
+	dc_member(&t, c2);
+	dc_member(&t, g2);
+	CHECK_EQ_INT(dc_run(&t, 5), 0);
+	CHECK(dc_suppressed(&t, c1) && dc_suppressed(&t, c2));
+	CHECK(!dc_suppressed(&t, g1));
+	CHECK(dc_suppressed(&t, g2));
+	dc_free(&t);
+}
+
+int
+main(void)
+{
+	test_primary();
+	test_secondary();
+	test_hidden_link_force();
+	return test_done("disclosure");
+}
