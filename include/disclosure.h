@@ -6,31 +6,41 @@
  * combined with the other numbers of the same answer or of other answers,
  * lets anyone work out a number of clients strictly between 0 and k.
  *
- * An answer is described to this module as items and groups. An item is a
- * count the answer publishes, directly or by implication: a cell's total,
- * one category of a cell (a RedenBeeindiging, a probleemafname value, a
- * respondent type), or a hidden remainder such as "no value given", which
- * is never printed but follows from the total minus the printed
- * categories. Each item carries its units and its distinct clients.
+ * The numbers are described to this module as items and relations. An
+ * item is a count that some answer publishes, directly or by implication:
+ * a cell's total, one category of a cell (a RedenBeeindiging, a
+ * probleemafname value, a respondent type), or a hidden remainder such as
+ * "no value given", never printed but following from the total minus the
+ * printed categories. Each item carries its units and distinct clients.
  *
- * A group is a set of items whose sum is published, here or in another
- * answer: the categories of one cell (their sum is the cell's total), the
- * gemeenten of one cluster (their sum is the cluster's cell), the months
- * of one quarter, and so on. A link says that when one item is suppressed,
- * another must be too (a suppressed cell hides all its categories).
+ * A relation says that some items (the parts) add up to another (the
+ * total): the categories of a cell to the cell, the gemeenten of a cluster
+ * to the cluster, the aanbieders of a gemeente to the gemeente, the months
+ * of a quarter to the quarter. A relation may lack a total item when its
+ * sum is published elsewhere. A link says that when one item is
+ * suppressed, another must be too (a suppressed cell hides its
+ * categories).
  *
- * dc_run then applies, until nothing changes:
- *  - primary suppression: an item with units but fewer than k distinct
- *    clients is suppressed;
- *  - links;
- *  - secondary suppression: in a group where something is suppressed, at
- *    least two items must be suppressed and the suppressed items together
- *    must hold at least k clients, so that subtracting the published
- *    items from the group's sum yields nothing below k. The item added is
- *    the printed, unsuppressed one with the fewest clients (then fewest
- *    units, then the first), so the least information is withheld and the
- *    result is deterministic.
- * Suppression only ever grows, so the loop ends.
+ * dc_run applies, until nothing changes:
+ *  1. primary suppression: an item with units but fewer than k distinct
+ *     clients is suppressed;
+ *  2. links;
+ *  3. secondary suppression: in a relation where something is suppressed,
+ *     at least two members must be; and where the total is known, the
+ *     suppressed parts together must hold at least k clients, so that the
+ *     total minus the published parts yields nothing below k. The member
+ *     added is the printed, unsuppressed one with the fewest clients (then
+ *     fewest units, then the first): the least information is withheld and
+ *     the result is deterministic;
+ *  4. an audit that plays the attacker: starting from everything
+ *     published, it solves every relation that has one unknown member left,
+ *     over and over, as a chain of subtractions across months, gemeenten
+ *     and aanbieders would. When that recovers an item below k, one more
+ *     member of the relation that gave it away is suppressed, and the
+ *     whole run starts again.
+ * Suppression only ever grows, so the run ends. What the audit does not
+ * attempt is solving several relations at once as a linear system; the
+ * two-and-k rule of step 3 is what stands against that.
  */
 #ifndef SORTTP_DISCLOSURE_H
 #define SORTTP_DISCLOSURE_H
@@ -39,21 +49,24 @@
 #include <stdint.h>
 
 #define DC_K_MIN	5	/* k is never below this */
+#define DC_NONE		UINT32_MAX
 
 struct dc_item {
 	int64_t		 units;
 	int64_t		 clients;	/* distinct clients */
-	int		 forced;	/* suppressed whatever the counts */
-	int		 hidden;	/* never printed: cannot be withheld */
-	int		 suppressed;	/* result */
+	uint8_t		 forced;	/* suppressed whatever the counts */
+	uint8_t		 hidden;	/* never printed: cannot be withheld */
+	uint8_t		 suppressed;	/* result */
+	uint8_t		 known;		/* audit: published or derived */
 };
 
 struct dc_table {
 	struct dc_item	*items;
 	size_t		 nitems, items_cap;
-	uint32_t	*members;	/* the groups' members, one after another */
+	uint32_t	*members;	/* the relations' parts, one after another */
 	size_t		 nmembers, members_cap;
-	size_t		*group_off;	/* group i: members[off[i] .. off[i+1]) */
+	size_t		*group_off;	/* relation i: members[off[i] .. off[i+1]) */
+	uint32_t	*group_total;	/* its total item, or DC_NONE */
 	size_t		 ngroups, groups_cap;
 	uint32_t	*links;		/* pairs: parent, child */
 	size_t		 nlinks, links_cap;
@@ -75,8 +88,11 @@ void	dc_force(struct dc_table *, uint32_t item);
  */
 void	dc_hidden(struct dc_table *, uint32_t item);
 
-/* Starts a group; dc_member adds to the group begun last. */
-void	dc_group(struct dc_table *);
+/*
+ * Starts a relation whose parts add up to total (DC_NONE: the sum is
+ * published elsewhere); dc_member adds a part to the relation begun last.
+ */
+void	dc_group(struct dc_table *, uint32_t total);
 void	dc_member(struct dc_table *, uint32_t item);
 
 /* child is suppressed whenever parent is. */

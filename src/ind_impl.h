@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "disclosure.h"
 #include "indicators.h"
 #include "questionnaire.h"
 
@@ -64,9 +65,62 @@ struct ind_units {
 	int		 nperiods;
 };
 
+/* A count of units and of the distinct clients among them. */
+struct cnt {
+	int64_t		 units;
+	int64_t		 clients;
+	uint32_t	 last;		/* client index + 1 counted last */
+};
+
+/* Categories of a cell. */
+enum { D_PA0, D_PA1, D_PA2, D_PA3, D_ZH_JA, D_ZH_NIET, D__NCAT };
+enum { U_HER_NEW = IND_NREDEN, U_HER_NONE, U__NCAT };
+
+/* Where a kind keeps its numbers in a cell. */
+struct layout {
+	int		 ncat, nsub, nsum, nnum;
+	/* tevredenheid, per respondent type: first slot of its block */
+	int		 sub0[QUEST__NRESPONDENTS];
+	int		 sum0[QUEST__NRESPONDENTS];
+	int		 num0[QUEST__NRESPONDENTS];
+	int		 nitems[QUEST__NRESPONDENTS];
+};
+
+/*
+ * A cell of the cube: aanbieder (an index, or nagbs for all of them) x
+ * geo (a gemeente index, IND_GEO_CLUSTER or IND_GEO_REGIO) x period.
+ */
+struct cell {
+	int		 agb;
+	int		 geo;
+	int		 period;
+	struct cnt	 tot;
+	struct cnt	*cat;		/* layout.ncat */
+	struct cnt	*sub;		/* layout.nsub: item-level clients */
+	double		*sum;		/* layout.nsum */
+	int64_t		*num;		/* layout.nnum */
+	uint32_t	 it_tot;	/* disclosure items */
+	uint32_t	 it_cat;
+	int		 naanbieders;	/* all-aanbieder cells: how many */
+};
+
+/* The cells of one kind and period type, sorted by (geo, period, agb). */
+struct ind_cube {
+	struct cell	**cells;
+	size_t		 n;
+};
+
+#define IND_GEO_CLUSTER(s, c)	((s)->ngem + (c))
+#define IND_GEO_REGIO(s)	((s)->ngem + (s)->nclu)
+
 struct ind_snapshot {
 	int64_t		 generation;
 	uint64_t	 built_ns;
+	int		 today;		/* herinstroom windows judged on */
+	int		 ngem, nclu;
+	struct ind_cube	 cube[IND__NKINDS][IND__NPERIODS];
+	struct dc_table	 dc[IND__NKINDS];	/* one pattern per kind */
+	struct layout	 lay[IND__NKINDS];
 	int		*agbs;		/* sorted AGB codes */
 	size_t		 nagbs;
 	size_t		 nclients;
@@ -92,11 +146,29 @@ struct ind_items {
 void	ind_items_build(const struct quest_set *, struct ind_items *);
 
 /*
- * Builds a snapshot from the store. today (yyyymmdd) is not needed;
- * window is the herinstroom window in months. Returns NULL on a fault.
+ * Builds a snapshot from the store and its cube (ind_cube.c): window is
+ * the herinstroom window in months, today the date windows are judged on.
+ * Returns NULL on a fault.
  */
 struct ind_snapshot *ind_snapshot_build(const struct config *,
-	    const struct quest_set *, struct store *, int window_months);
+	    const struct quest_set *, const struct ind_items *,
+	    struct store *, long long k, int window_months, int today);
+
+/* The cube (ind_cube.c). */
+void	ind_layout_init(struct layout *, enum ind_kind,
+	    const struct ind_items *);
+int	ind_cube_build(struct ind_snapshot *, const struct config *,
+	    const struct quest_set *, const struct ind_items *, long long k,
+	    int window, int today);
+void	ind_cube_free(struct ind_cube *);
+const struct cell *ind_cube_find(const struct ind_cube *, int agb, int geo,
+	    int period);
+/* The cells at (geo, period), every aanbieder, all-aanbieders last. */
+size_t	ind_cube_range(const struct ind_cube *, int geo, int period,
+	    struct cell *const **first);
+int	ind_window_closed(int period, enum ind_period, int today, int window);
+void	ind_dc_cell(struct dc_table *, enum ind_kind, const struct layout *,
+	    struct cell *, int closed, const int64_t *clients);
 void	ind_snapshot_free(struct ind_snapshot *);
 
 /* Period index of a yyyymmdd for a period type; -1 when out of range. */

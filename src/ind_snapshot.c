@@ -584,7 +584,8 @@ build_dims(struct ind_snapshot *s, struct raw *w, int64_t **clients)
 
 struct ind_snapshot *
 ind_snapshot_build(const struct config *cfg, const struct quest_set *qs,
-    struct store *st, int window)
+    const struct ind_items *items, struct store *st, long long k,
+    int window, int today)
 {
 	struct ind_scan_fns	 fns = { raw_score, raw_traj, raw_resp };
 	struct ind_snapshot	*s;
@@ -601,18 +602,24 @@ ind_snapshot_build(const struct config *cfg, const struct quest_set *qs,
 	    build_dims(s, &w, &clients) == -1 ||
 	    build_doel(s, cfg, &w, clients) == -1 ||
 	    build_uitval(s, cfg, &w, clients, window) == -1 ||
-	    build_tev(s, cfg, &w, clients) == -1) {
-		ind_snapshot_free(s);
-		s = NULL;
-	} else {
-		s->vals = w.vals;
-		s->nvals = w.nvals;
-		w.vals = NULL;
-		s->built_ns = util_now_ns();
-		log_info("indicators: snapshot of %zu scores, %zu trajecten,"
-		    " %zu responses built in %llu ms", w.nsc, w.ntr, w.nrs,
-		    (unsigned long long)((s->built_ns - t0) / 1000000));
-	}
+	    build_tev(s, cfg, &w, clients) == -1)
+		goto fail;
+	/* The answers given by the questionnaires, for the cube. */
+	s->vals = w.vals;
+	s->nvals = w.nvals;
+	w.vals = NULL;
+	if (ind_cube_build(s, cfg, qs, items, k, window, today) == -1)
+		goto fail;
+	s->today = today;
+	s->built_ns = util_now_ns();
+	log_info("indicators: snapshot of %zu scores, %zu trajecten,"
+	    " %zu responses built in %llu ms", w.nsc, w.ntr, w.nrs,
+	    (unsigned long long)((s->built_ns - t0) / 1000000));
+	goto out;
+fail:
+	ind_snapshot_free(s);
+	s = NULL;
+out:
 	free(clients);
 	free(w.sc);
 	free(w.tr);
@@ -628,11 +635,14 @@ ind_snapshot_free(struct ind_snapshot *s)
 
 	if (s == NULL)
 		return;
-	for (k = 0; k < IND__NKINDS; k++)
+	for (k = 0; k < IND__NKINDS; k++) {
 		for (t = 0; t < IND__NPERIODS; t++) {
 			free(s->units[k][t].u);
 			free(s->units[k][t].off);
+			ind_cube_free(&s->cube[k][t]);
 		}
+		dc_free(&s->dc[k]);
+	}
 	free(s->agbs);
 	free(s->vals);
 	free(s);

@@ -354,184 +354,6 @@ scope_apply(const struct config *cfg, const struct party *p,
 }
 
 /* ------------------------------------------------------------------ */
-/* Cells */
-
-struct cnt {
-	int64_t		 units;
-	int64_t		 clients;
-	uint32_t	 last;		/* client index + 1 seen last */
-};
-
-static inline void
-cnt_add(struct cnt *c, uint32_t client)
-{
-	c->units++;
-	if (c->last != client + 1) {
-		c->last = client + 1;
-		c->clients++;
-	}
-}
-
-/* Where a kind keeps its numbers in a cell. */
-struct layout {
-	int		 ncat, nsub, nsum, nnum;
-	/* tevredenheid, per respondent type: first slot of its block */
-	int		 sub0[QUEST__NRESPONDENTS];
-	int		 sum0[QUEST__NRESPONDENTS];
-	int		 num0[QUEST__NRESPONDENTS];
-	int		 nitems[QUEST__NRESPONDENTS];
-};
-
-/* Categories. */
-enum { D_PA0, D_PA1, D_PA2, D_PA3, D_ZH_JA, D_ZH_NIET, D__NCAT };
-enum { U_HER_NEW = IND_NREDEN, U_HER_NONE, U__NCAT };
-
-struct cell {
-	int		 dim;		/* agb index, gemeente index or 0 */
-	int		 cluster;	/* cluster index, -1 for regio */
-	int		 period;
-	struct cnt	 tot;
-	struct cnt	*cat;
-	struct cnt	*sub;
-	double		*sum;
-	int64_t		*num;
-	uint8_t		*agb_seen;	/* vergelijking: bitmap of agbs */
-	int		 naanbieders;
-	struct cell	*rest;		/* vergelijking: cluster minus own */
-	uint32_t	 it_tot;	/* disclosure items */
-	uint32_t	 it_cat;
-	int		 out;		/* in the answer's periods */
-};
-
-struct cellset {
-	struct cell	**cells;
-	size_t		 n, cap;
-	size_t		*slots;		/* cell index + 1, 0 = free */
-	size_t		 nslots;
-	const struct layout *lay;
-	size_t		 nagbs;		/* for agb_seen */
-	int		 oom;
-};
-
-static uint64_t
-cell_key(int dim, int cluster, int period)
-{
-	return ((uint64_t)(uint32_t)period << 32) |
-	    ((uint64_t)(uint32_t)(cluster + 1) << 16) | (uint64_t)dim;
-}
-
-static size_t
-key_hash(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	return (size_t)k;
-}
-
-static void
-cellset_free(struct cellset *cs)
-{
-	size_t	i;
-
-	for (i = 0; i < cs->n; i++) {
-		free(cs->cells[i]->cat);
-		free(cs->cells[i]->sub);
-		free(cs->cells[i]->sum);
-		free(cs->cells[i]->num);
-		free(cs->cells[i]->agb_seen);
-		free(cs->cells[i]);
-	}
-	free(cs->cells);
-	free(cs->slots);
-}
-
-static int
-cellset_rehash(struct cellset *cs)
-{
-	size_t	 ns = cs->nslots ? cs->nslots * 2 : 256, i, h;
-	size_t	*sl;
-
-	if ((sl = calloc(ns, sizeof(*sl))) == NULL)
-		return -1;
-	for (i = 0; i < cs->n; i++) {
-		struct cell *c = cs->cells[i];
-
-		h = key_hash(cell_key(c->dim, c->cluster, c->period)) &
-		    (ns - 1);
-		while (sl[h] != 0)
-			h = (h + 1) & (ns - 1);
-		sl[h] = i + 1;
-	}
-	free(cs->slots);
-	cs->slots = sl;
-	cs->nslots = ns;
-	return 0;
-}
-
-static struct cell *
-cellset_get(struct cellset *cs, int dim, int cluster, int period)
-{
-	uint64_t	 k = cell_key(dim, cluster, period);
-	size_t		 h;
-	struct cell	*c;
-	const struct layout *l = cs->lay;
-
-	if (cs->oom)
-		return NULL;
-	if (cs->nslots == 0 || (cs->n + 1) * 2 > cs->nslots) {
-		if (cellset_rehash(cs) == -1)
-			goto oom;
-	}
-	h = key_hash(k) & (cs->nslots - 1);
-	while (cs->slots[h] != 0) {
-		c = cs->cells[cs->slots[h] - 1];
-		if (c->dim == dim && c->cluster == cluster &&
-		    c->period == period)
-			return c;
-		h = (h + 1) & (cs->nslots - 1);
-	}
-	if (cs->n == cs->cap) {
-		size_t		 ncap = cs->cap ? cs->cap * 2 : 64;
-		struct cell	**nc = reallocarray(cs->cells, ncap,
-		    sizeof(*nc));
-
-		if (nc == NULL)
-			goto oom;
-		cs->cells = nc;
-		cs->cap = ncap;
-	}
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		goto oom;
-	c->dim = dim;
-	c->cluster = cluster;
-	c->period = period;
-	if ((l->ncat && (c->cat = calloc((size_t)l->ncat,
-	    sizeof(*c->cat))) == NULL) ||
-	    (l->nsub && (c->sub = calloc((size_t)l->nsub,
-	    sizeof(*c->sub))) == NULL) ||
-	    (l->nsum && (c->sum = calloc((size_t)l->nsum,
-	    sizeof(*c->sum))) == NULL) ||
-	    (l->nnum && (c->num = calloc((size_t)l->nnum,
-	    sizeof(*c->num))) == NULL) ||
-	    (cs->nagbs && (c->agb_seen = calloc(cs->nagbs / 8 + 1, 1)) ==
-	    NULL)) {
-		free(c->cat);
-		free(c->sub);
-		free(c->sum);
-		free(c->num);
-		free(c);
-		goto oom;
-	}
-	cs->cells[cs->n++] = c;
-	cs->slots[h] = cs->n;
-	return c;
-oom:
-	cs->oom = 1;
-	return NULL;
-}
-
-/* ------------------------------------------------------------------ */
 /* The engine */
 
 struct cache_entry {
@@ -635,7 +457,7 @@ ind_engine_close(struct ind_engine *e)
  * else a new one. One thread rebuilds; the others wait for it.
  */
 static struct ind_snapshot *
-snap_acquire(struct ind_engine *e)
+snap_acquire(struct ind_engine *e, int today)
 {
 	struct ind_snapshot	*s = NULL, *old = NULL, *n;
 	uint64_t		 arrived = util_now_ns(), now;
@@ -644,7 +466,8 @@ snap_acquire(struct ind_engine *e)
 	int64_t			 g;
 
 	pthread_mutex_lock(&e->mu);
-	if (e->cur != NULL && ttl > 0 && arrived - e->checked_ns < ttl) {
+	if (e->cur != NULL && e->cur->today == today && ttl > 0 &&
+	    arrived - e->checked_ns < ttl) {
 		s = e->cur;
 		s->refs++;
 	}
@@ -654,7 +477,8 @@ snap_acquire(struct ind_engine *e)
 
 	pthread_mutex_lock(&e->build_mu);
 	pthread_mutex_lock(&e->mu);
-	if (e->cur != NULL && e->checked_ns >= arrived) {
+	if (e->cur != NULL && e->cur->today == today &&
+	    e->checked_ns >= arrived) {
 		s = e->cur;	/* checked by another thread meanwhile */
 		s->refs++;
 	}
@@ -663,15 +487,18 @@ snap_acquire(struct ind_engine *e)
 		g = store_data_generation(e->rd);
 		now = util_now_ns();
 		pthread_mutex_lock(&e->mu);
-		if (e->cur != NULL && g == e->cur->generation) {
+		if (e->cur != NULL && g == e->cur->generation &&
+		    e->cur->today == today) {
 			e->checked_ns = now;
 			s = e->cur;
 			s->refs++;
 		}
 		pthread_mutex_unlock(&e->mu);
 	}
-	if (s == NULL && (n = ind_snapshot_build(e->cfg, e->qs, e->rd,
-	    (int)config_limit(e->cfg, LIMIT_HERINSTROOM_MONTHS))) != NULL) {
+	if (s == NULL && (n = ind_snapshot_build(e->cfg, e->qs, e->items,
+	    e->rd, config_limit(e->cfg, LIMIT_K),
+	    (int)config_limit(e->cfg, LIMIT_HERINSTROOM_MONTHS),
+	    today)) != NULL) {
 		pthread_mutex_lock(&e->mu);
 		old = e->cur;
 		e->cur = n;
@@ -688,427 +515,43 @@ snap_acquire(struct ind_engine *e)
 }
 
 /* ------------------------------------------------------------------ */
-/* Aggregation */
+/* The answer */
 
 struct run {
 	const struct config	*cfg;
 	const struct ind_query	*q;
 	struct ind_snapshot	*snap;
 	const struct ind_items	*items;
-	const struct quest_set	*qs;
 	struct pop		*pop;
-	struct layout		 lay;
-	uint8_t			*agb_ok;	/* per agb index, or NULL */
-	int			 own;		/* own agb index, or -1 */
-	int			 p_lo, p_hi;	/* periods computed */
-	int			 today;
+	const struct layout	*lay;
 	long long		 k;
-	struct cellset		 main, all, rest;
+	int			 window;
 };
 
-static void
-layout_init(struct run *r)
-{
-	struct layout	*l = &r->lay;
-	int		 i, n;
-
-	memset(l, 0, sizeof(*l));
-	switch (r->q->kind) {
-	case IND_DOELREALISATIE:
-		l->ncat = D__NCAT;
-		l->nsub = 1;		/* units with a T-score */
-		l->nsum = 1;		/* sum of T-scores */
-		l->nnum = 2;		/* goals, goals met */
-		break;
-	case IND_UITVAL:
-		l->ncat = U__NCAT;
-		break;
-	default:
-		l->ncat = QUEST__NRESPONDENTS;
-		for (i = 0; i < QUEST__NRESPONDENTS; i++) {
-			n = (int)r->items->n[i];
-			l->nitems[i] = n;
-			l->sub0[i] = l->nsub;
-			l->nsub += n + 1;	/* items, rapportcijfer */
-			l->sum0[i] = l->nsum;
-			l->nsum += n + 1;
-			l->num0[i] = l->nnum;
-			l->nnum += n + 3;	/* + cijfer, pos, answered */
-		}
-		break;
-	}
-}
-
-static void
-acc_doel(struct cell *c, const struct u_doel *u)
-{
-	cnt_add(&c->tot, u->client);
-	cnt_add(&c->cat[D_PA0 + u->pa], u->client);
-	cnt_add(&c->cat[u->zh == 1 ? D_ZH_JA : D_ZH_NIET], u->client);
-	if (!isnan(u->gas_t)) {
-		cnt_add(&c->sub[0], u->client);
-		c->sum[0] += u->gas_t;
-	}
-	c->num[0] += u->doelen;
-	c->num[1] += u->behaald;
-}
-
-static void
-acc_uit(struct cell *c, const struct u_uit *u)
-{
-	cnt_add(&c->tot, u->client);
-	cnt_add(&c->cat[u->reden], u->client);
-	if (u->her == 1)
-		cnt_add(&c->cat[U_HER_NEW], u->client);
-	else if (u->her == 2)
-		cnt_add(&c->cat[U_HER_NONE], u->client);
-}
-
-static void
-acc_tev(const struct run *r, struct cell *c, const struct u_tev *u)
-{
-	const struct quest_variant	*v = &r->qs->defs[u->def].variant[u->resp];
-	const signed char		*vals = r->snap->vals + u->voff;
-	const struct layout		*l = &r->lay;
-	int				 ni = l->nitems[u->resp], gi, x;
-	size_t				 i;
-
-	cnt_add(&c->tot, u->client);
-	cnt_add(&c->cat[u->resp], u->client);
-	for (i = 0; i < v->nitems; i++) {
-		if ((x = vals[i]) < 0)
-			continue;
-		gi = r->items->map[u->def][u->resp][i];
-		if (gi >= 0) {
-			cnt_add(&c->sub[l->sub0[u->resp] + gi], u->client);
-			c->sum[l->sum0[u->resp] + gi] += x;
-			c->num[l->num0[u->resp] + gi]++;
-		}
-		if ((int)i == v->rapportcijfer) {
-			cnt_add(&c->sub[l->sub0[u->resp] + ni], u->client);
-			c->sum[l->sum0[u->resp] + ni] += x;
-			c->num[l->num0[u->resp] + ni]++;
-		}
-		switch (quest_item_positive(&v->items[i], x)) {
-		case 1:
-			c->num[l->num0[u->resp] + ni + 1]++;
-			/* FALLTHROUGH */
-		case 0:
-			c->num[l->num0[u->resp] + ni + 2]++;
-			break;
-		default:
-			break;
-		}
-	}
-}
-
-static void
-acc(const struct run *r, struct cell *c, const void *u)
-{
-	switch (r->q->kind) {
-	case IND_DOELREALISATIE:
-		acc_doel(c, u);
-		break;
-	case IND_UITVAL:
-		acc_uit(c, u);
-		break;
-	default:
-		acc_tev(r, c, u);
-		break;
-	}
-}
-
-/* The common head of the three unit structs. */
-static void
-unit_head(enum ind_kind k, const void *u, uint32_t *client, int *agb,
-    int *gem)
-{
-	switch (k) {
-	case IND_DOELREALISATIE: {
-		const struct u_doel *d = u;
-
-		*client = d->client;
-		*agb = d->agb;
-		*gem = d->gem;
-		break;
-	}
-	case IND_UITVAL: {
-		const struct u_uit *d = u;
-
-		*client = d->client;
-		*agb = d->agb;
-		*gem = d->gem;
-		break;
-	}
-	default: {
-		const struct u_tev *d = u;
-
-		*client = d->client;
-		*agb = d->agb;
-		*gem = d->gem;
-		break;
-	}
-	}
-}
-
-static size_t
-unit_size(enum ind_kind k)
-{
-	return k == IND_DOELREALISATIE ? sizeof(struct u_doel) :
-	    k == IND_UITVAL ? sizeof(struct u_uit) : sizeof(struct u_tev);
-}
+/* A cell of the answer and the suppression pattern it is read with. */
+struct out {
+	const struct cell	*c;
+	const struct dc_table	*dc;
+	int			 verg;
+	struct cell		 copy;	/* a vergelijking's items are its own */
+	struct dc_table		 copy_dc;
+};
 
 static int
-aggregate(struct run *r)
+geo_cluster(const struct run *r, int geo)
 {
-	const struct ind_units	*us = &r->snap->units[r->q->kind][r->q->period];
-	size_t			 sz = unit_size(r->q->kind), i;
-	const struct config	*cfg = r->cfg;
-	int			 p, agb, gem, cl, dim;
-	uint32_t		 client;
-	struct cell		*c;
-	const char		*u;
-
-	for (p = r->p_lo; p <= r->p_hi && p < us->nperiods; p++) {
-		for (i = us->off[p]; i < us->off[p + 1]; i++) {
-			u = (const char *)us->u + i * sz;
-			unit_head(r->q->kind, u, &client, &agb, &gem);
-			if (!r->pop->gem_ok[gem])
-				continue;
-			cl = (int)cfg->ref.gemeenten[gem].cluster;
-			if (r->pop->vergelijking) {
-				/* The cluster as a whole, and without us. */
-				if ((c = cellset_get(&r->all, 0, cl, p)) ==
-				    NULL)
-					return -1;
-				acc(r, c, u);
-				c->agb_seen[agb / 8] |= (uint8_t)(1u <<
-				    (agb % 8));
-				if (agb != r->own) {
-					if ((c = cellset_get(&r->rest, 0, cl,
-					    p)) == NULL)
-						return -1;
-					acc(r, c, u);
-				}
-			}
-			if (r->agb_ok != NULL && !r->agb_ok[agb])
-				continue;
-			switch (r->q->by) {
-			case IND_BY_AANBIEDER:
-				dim = agb;
-				break;
-			case IND_BY_GEMEENTE:
-				dim = gem;
-				break;
-			case IND_BY_CLUSTER:
-				dim = 0;
-				break;
-			default:
-				dim = 0;
-				cl = -1;
-				break;
-			}
-			if ((c = cellset_get(&r->main, dim, cl, p)) == NULL)
-				return -1;
-			acc(r, c, u);
-		}
-	}
-	return 0;
+	if (geo < r->snap->ngem)
+		return (int)r->cfg->ref.gemeenten[geo].cluster;
+	if (geo < IND_GEO_REGIO(r->snap))
+		return geo - r->snap->ngem;
+	return -1;
 }
 
-/* ------------------------------------------------------------------ */
-/* Disclosure control */
-
-/* Every herinstroom window of the period's ends has closed by today. */
 static int
 window_closed(const struct run *r, int p)
 {
-	int	last = ind_period_last_day(p, r->q->period);
-
-	return r->today > ind_add_months(last,
-	    (int)config_limit(r->cfg, LIMIT_HERINSTROOM_MONTHS));
+	return ind_window_closed(p, r->q->period, r->snap->today, r->window);
 }
-
-/*
- * The clients a vergelijking count stands for. The asking aanbieder knows
- * its own part, so the count also publishes the rest of the cluster: both
- * must hold k clients, or the rest none at all (a zero may be known).
- */
-static int64_t
-verg_clients(int64_t all, int64_t rest, int verg)
-{
-	if (!verg || rest == 0)
-		return all;
-	return rest < all ? rest : all;
-}
-
-/*
- * The items of one cell: its total and its categories, linked so that a
- * suppressed total hides every category, and grouped so that no category
- * follows from the total minus the others. A vergelijking cell counts
- * with the fewer clients of the whole cluster and of the cluster without
- * the asking aanbieder, who could otherwise subtract its own numbers.
- */
-static void
-dc_cell(struct run *r, struct dc_table *t, struct cell *c, int verg)
-{
-	const struct layout	*l = &r->lay;
-	struct cell		*rest = c->rest;
-	int64_t			 units, clients;
-	uint32_t		 it;
-	int			 i, closed = 1;
-
-	clients = verg_clients(c->tot.clients, rest ? rest->tot.clients : 0,
-	    verg);
-	c->it_tot = dc_item(t, c->tot.units, clients);
-	if (verg && c->naanbieders < 3)
-		dc_force(t, c->it_tot);
-	c->it_cat = (uint32_t)t->nitems;
-	if (r->q->kind == IND_UITVAL)
-		closed = window_closed(r, c->period);
-	for (i = 0; i < l->ncat; i++) {
-		units = c->cat[i].units;
-		clients = verg_clients(c->cat[i].clients,
-		    rest ? rest->cat[i].clients : 0, verg);
-		if (r->q->kind == IND_UITVAL && i >= IND_NREDEN && !closed)
-			units = clients = 0;	/* not published yet */
-		it = dc_item(t, units, clients);
-		dc_link(t, c->it_tot, it);
-		if (r->q->kind == IND_DOELREALISATIE &&
-		    (i == D_PA0 || i == D_ZH_NIET))
-			dc_hidden(t, it);
-	}
-	switch (r->q->kind) {
-	case IND_DOELREALISATIE:
-		dc_group(t);
-		for (i = D_PA0; i <= D_PA3; i++)
-			dc_member(t, c->it_cat + (uint32_t)i);
-		dc_group(t);
-		dc_member(t, c->it_cat + D_ZH_JA);
-		dc_member(t, c->it_cat + D_ZH_NIET);
-		break;
-	case IND_UITVAL:
-		dc_group(t);
-		for (i = 0; i < IND_NREDEN; i++)
-			dc_member(t, c->it_cat + (uint32_t)i);
-		/* Herinstroom splits the volgens-plan (31) ends. */
-		dc_link(t, c->it_cat + 1, c->it_cat + U_HER_NEW);
-		dc_link(t, c->it_cat + 1, c->it_cat + U_HER_NONE);
-		dc_group(t);
-		dc_member(t, c->it_cat + U_HER_NEW);
-		dc_member(t, c->it_cat + U_HER_NONE);
-		break;
-	default:
-		dc_group(t);
-		for (i = 0; i < l->ncat; i++)
-			dc_member(t, c->it_cat + (uint32_t)i);
-		break;
-	}
-}
-
-/* A group of cells whose sum is published elsewhere, per total and category. */
-static void
-dc_cells_group(struct run *r, struct dc_table *t, struct cell **cs, size_t n)
-{
-	size_t	i;
-	int	k;
-
-	if (n < 2)
-		return;
-	dc_group(t);
-	for (i = 0; i < n; i++)
-		dc_member(t, cs[i]->it_tot);
-	for (k = 0; k < r->lay.ncat; k++) {
-		dc_group(t);
-		for (i = 0; i < n; i++)
-			dc_member(t, cs[i]->it_cat + (uint32_t)k);
-	}
-}
-
-/* The coarser period a month (its quarter) or a quarter (its year) adds to. */
-static int
-parent_of(int p, enum ind_period t)
-{
-	return t == IND_MONTH ? p / 3 : p / 4;
-}
-
-/* Time order: (cluster, dim, period). */
-static int
-cmp_time(const void *a, const void *b)
-{
-	const struct cell	*x = *(struct cell *const *)a;
-	const struct cell	*y = *(struct cell *const *)b;
-
-	if (x->cluster != y->cluster)
-		return x->cluster < y->cluster ? -1 : 1;
-	if (x->dim != y->dim)
-		return x->dim < y->dim ? -1 : 1;
-	return (x->period > y->period) - (x->period < y->period);
-}
-
-/* Dimension order: (period, cluster, dim). */
-static int
-cmp_dim(const void *a, const void *b)
-{
-	const struct cell	*x = *(struct cell *const *)a;
-	const struct cell	*y = *(struct cell *const *)b;
-
-	if (x->period != y->period)
-		return x->period < y->period ? -1 : 1;
-	if (x->cluster != y->cluster)
-		return x->cluster < y->cluster ? -1 : 1;
-	return (x->dim > y->dim) - (x->dim < y->dim);
-}
-
-/*
- * The groups across cells: the months of a quarter and the quarters of a
- * year (their sums are the coarser periods' cells), and the aanbieders or
- * gemeenten of one cluster, or the clusters of the region (their sums are
- * the coarser dimension's cells).
- */
-static int
-dc_groups(struct run *r, struct dc_table *t, struct cellset *cs,
-    int by_dim)
-{
-	struct cell	**v;
-	size_t		 i, j;
-	enum ind_period	 pt = r->q->period;
-
-	if (cs->n < 2)
-		return 0;
-	if ((v = reallocarray(NULL, cs->n, sizeof(*v))) == NULL)
-		return -1;
-	memcpy(v, cs->cells, cs->n * sizeof(*v));
-	if (pt != IND_YEAR) {
-		qsort(v, cs->n, sizeof(*v), cmp_time);
-		for (i = 0; i < cs->n; i = j) {
-			for (j = i + 1; j < cs->n &&
-			    v[j]->cluster == v[i]->cluster &&
-			    v[j]->dim == v[i]->dim &&
-			    parent_of(v[j]->period, pt) ==
-			    parent_of(v[i]->period, pt);
-			    j++)
-				;
-			dc_cells_group(r, t, v + i, j - i);
-		}
-	}
-	if (by_dim && r->q->by != IND_BY_REGIO) {
-		qsort(v, cs->n, sizeof(*v), cmp_dim);
-		for (i = 0; i < cs->n; i = j) {
-			for (j = i + 1; j < cs->n &&
-			    v[j]->period == v[i]->period &&
-			    (r->q->by == IND_BY_CLUSTER ||
-			    v[j]->cluster == v[i]->cluster); j++)
-				;
-			dc_cells_group(r, t, v + i, j - i);
-		}
-	}
-	free(v);
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* The answer */
 
 static double
 round_to(double x, int decimals)
@@ -1203,7 +646,7 @@ static cJSON *
 values_tev(const struct run *r, const struct dc_table *t,
     const struct cell *c)
 {
-	const struct layout	*l = &r->lay;
+	const struct layout	*l = r->lay;
 	cJSON			*v = cJSON_CreateObject(), *o, *it;
 	int			 resp, i, ni;
 	const struct cnt	*sub;
@@ -1256,103 +699,77 @@ period_label(int p, enum ind_period t, char out[16])
 }
 
 static cJSON *
-cell_json(const struct run *r, const struct dc_table *t,
-    const struct cell *c, int verg)
+cell_json(const struct run *r, const struct out *o)
 {
-	cJSON	*o = cJSON_CreateObject();
-	char	 buf[16];
+	const struct cell	*c = o->c;
+	const struct dc_table	*t = o->dc;
+	cJSON			*j = cJSON_CreateObject();
+	char			 buf[16];
+	int			 cl = geo_cluster(r, c->geo);
 
-	if (verg)
-		cJSON_AddTrueToObject(o, "vergelijking");
+	if (o->verg)
+		cJSON_AddTrueToObject(j, "vergelijking");
 	else if (r->q->by == IND_BY_AANBIEDER) {
-		util_fmt(buf, sizeof(buf), "%08d", r->snap->agbs[c->dim]);
-		cJSON_AddStringToObject(o, "aanbieder", buf);
-	} else if (r->q->by == IND_BY_GEMEENTE)
-		cJSON_AddStringToObject(o, "gemeente",
-		    r->cfg->ref.gemeenten[c->dim].code);
-	if (c->cluster >= 0)
-		cJSON_AddStringToObject(o, "cluster",
-		    r->cfg->ref.clusters[c->cluster].name);
-	period_label(c->period, r->q->period, buf);
-	cJSON_AddStringToObject(o, "period", buf);
-	if (dc_suppressed(t, c->it_tot)) {
-		cJSON_AddTrueToObject(o, "suppressed");
-		return o;
+		util_fmt(buf, sizeof(buf), "%08d", r->snap->agbs[c->agb]);
+		cJSON_AddStringToObject(j, "aanbieder", buf);
 	}
-	cJSON_AddFalseToObject(o, "suppressed");
-	if (verg)
-		cJSON_AddNumberToObject(o, "n_aanbieders", c->naanbieders);
-	cJSON_AddNumberToObject(o, "n_clients", (double)c->tot.clients);
-	cJSON_AddNumberToObject(o, "n", (double)c->tot.units);
+	if (!o->verg && c->geo < r->snap->ngem && (r->q->by ==
+	    IND_BY_GEMEENTE || r->q->by == IND_BY_AANBIEDER))
+		cJSON_AddStringToObject(j, "gemeente",
+		    r->cfg->ref.gemeenten[c->geo].code);
+	if (cl >= 0)
+		cJSON_AddStringToObject(j, "cluster",
+		    r->cfg->ref.clusters[cl].name);
+	period_label(c->period, r->q->period, buf);
+	cJSON_AddStringToObject(j, "period", buf);
+	if (dc_suppressed(t, c->it_tot)) {
+		cJSON_AddTrueToObject(j, "suppressed");
+		return j;
+	}
+	cJSON_AddFalseToObject(j, "suppressed");
+	if (o->verg)
+		cJSON_AddNumberToObject(j, "n_aanbieders", c->naanbieders);
+	cJSON_AddNumberToObject(j, "n_clients", (double)c->tot.clients);
+	cJSON_AddNumberToObject(j, "n", (double)c->tot.units);
 	switch (r->q->kind) {
 	case IND_DOELREALISATIE:
-		cJSON_AddItemToObject(o, "values", values_doel(r, t, c));
+		cJSON_AddItemToObject(j, "values", values_doel(r, t, c));
 		break;
 	case IND_UITVAL:
-		cJSON_AddItemToObject(o, "values", values_uit(r, t, c));
+		cJSON_AddItemToObject(j, "values", values_uit(r, t, c));
 		break;
 	default:
-		cJSON_AddItemToObject(o, "values", values_tev(r, t, c));
+		cJSON_AddItemToObject(j, "values", values_tev(r, t, c));
 		break;
 	}
-	return o;
+	return j;
 }
 
-/* Output order: period, cluster, then the dimension's code. */
+/* Output order: period, cluster, then the code of the dimension. */
 static int
 cmp_out(const void *a, const void *b, void *arg)
 {
-	const struct run	*sort_run = arg;
-	const struct cell	*x = *(struct cell *const *)a;
-	const struct cell	*y = *(struct cell *const *)b;
-	int			 dx = x->dim, dy = y->dim;
+	const struct run	*r = arg;
+	const struct out	*x = a, *y = b;
+	int			 cx, cy, dx, dy;
 
-	if (x->period != y->period)
-		return x->period < y->period ? -1 : 1;
-	if (x->cluster != y->cluster)
-		return x->cluster < y->cluster ? -1 : 1;
-	if (sort_run->q->by == IND_BY_AANBIEDER) {
-		dx = sort_run->snap->agbs[dx];
-		dy = sort_run->snap->agbs[dy];
-	} else if (sort_run->q->by == IND_BY_GEMEENTE) {
-		dx = atoi(sort_run->cfg->ref.gemeenten[dx].code);
-		dy = atoi(sort_run->cfg->ref.gemeenten[dy].code);
-	}
+	if (x->verg != y->verg)
+		return x->verg - y->verg;
+	if (x->c->period != y->c->period)
+		return x->c->period < y->c->period ? -1 : 1;
+	cx = geo_cluster(r, x->c->geo);
+	cy = geo_cluster(r, y->c->geo);
+	if (cx != cy)
+		return cx < cy ? -1 : 1;
+	dx = x->c->geo < r->snap->ngem ?
+	    atoi(r->cfg->ref.gemeenten[x->c->geo].code) : 0;
+	dy = y->c->geo < r->snap->ngem ?
+	    atoi(r->cfg->ref.gemeenten[y->c->geo].code) : 0;
+	if (dx != dy)
+		return dx < dy ? -1 : 1;
+	dx = x->c->agb < (int)r->snap->nagbs ? r->snap->agbs[x->c->agb] : 0;
+	dy = y->c->agb < (int)r->snap->nagbs ? r->snap->agbs[y->c->agb] : 0;
 	return (dx > dy) - (dx < dy);
-}
-
-static int
-cell_out(const struct run *r, int p)
-{
-	int	first, last;
-
-	ind_period_months(p, r->q->period, &first, &last);
-	return last >= r->q->from && first <= r->q->to;
-}
-
-/* Adds the cells of cs that lie in the answer's periods, sorted. */
-static int
-emit(struct run *r, const struct dc_table *t, struct cellset *cs,
-    cJSON *arr, int verg, long *ncells, long *nsup)
-{
-	struct cell	**v;
-	size_t		 i, n = 0;
-
-	if (cs->n == 0)
-		return 0;
-	if ((v = reallocarray(NULL, cs->n, sizeof(*v))) == NULL)
-		return -1;
-	for (i = 0; i < cs->n; i++)
-		if (cs->cells[i]->out)
-			v[n++] = cs->cells[i];
-	qsort_r(v, n, sizeof(*v), cmp_out, r);
-	for (i = 0; i < n; i++) {
-		cJSON_AddItemToArray(arr, cell_json(r, t, v[i], verg));
-		(*ncells)++;
-		*nsup += dc_suppressed(t, v[i]->it_tot);
-	}
-	free(v);
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1598,28 +1015,6 @@ agb_index(const struct ind_snapshot *s, int agb)
 	return lo < s->nagbs && s->agbs[lo] == agb ? (int)lo : -1;
 }
 
-/* The periods computed: whole years around from..to (see dc_groups). */
-static void
-period_span(const struct ind_query *q, int *lo, int *hi)
-{
-	int	first = q->from / 12 * 12, last = q->to / 12 * 12 + 11;
-
-	switch (q->period) {
-	case IND_MONTH:
-		*lo = first;
-		*hi = last;
-		break;
-	case IND_QUARTER:
-		*lo = first / 3;
-		*hi = last / 3;
-		break;
-	default:
-		*lo = first / 12;
-		*hi = last / 12;
-		break;
-	}
-}
-
 static void
 echo_query(const struct run *r, cJSON *o)
 {
@@ -1657,50 +1052,253 @@ echo_query(const struct run *r, cJSON *o)
 	}
 }
 
-/* Computes the answer body; 0, or -1 when out of memory. */
-static int
-compute(struct run *r, char **body, size_t *len, long *ncells, long *nsup)
+/*
+ * The clients a vergelijking count stands for. The asking aanbieder knows
+ * its own part, so the cluster's count also publishes the rest of the
+ * cluster: both must hold k clients, or the rest none at all (a zero may
+ * be known). Clients shared with other aanbieders make the rest's true
+ * count larger than all - own, so this errs on the side of hiding.
+ */
+static int64_t
+verg_clients(int64_t all, int64_t own)
 {
-	struct dc_table	 t;
+	int64_t	rest = all - own;
+
+	if (rest <= 0)
+		return all;
+	return rest < all ? rest : all;
+}
+
+/* The selected cells of an answer. */
+struct sel {
+	struct out	*v;
+	size_t		 n, cap;
+};
+
+static struct out *
+sel_add(struct sel *s, const struct cell *c, const struct dc_table *dc)
+{
+	struct out	*o;
+
+	if (s->n == s->cap) {
+		size_t	ncap = s->cap ? s->cap * 2 : 64;
+
+		if ((o = reallocarray(s->v, ncap, sizeof(*o))) == NULL)
+			return NULL;
+		s->v = o;
+		s->cap = ncap;
+	}
+	o = &s->v[s->n++];
+	memset(o, 0, sizeof(*o));
+	o->c = c;
+	o->dc = dc;
+	return o;
+}
+
+static void
+sel_free(struct sel *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].verg)
+			dc_free(&s->v[i].copy_dc);
+	free(s->v);
+}
+
+/*
+ * The vergelijking beside the asking aanbieder's own cell in cluster
+ * geo: the cluster's cell from the cube, with the cube's suppression,
+ * plus what hiding the rest of the cluster asks (verg_clients), and none
+ * at all with fewer than 3 aanbieders.
+ */
+static int
+add_vergelijking(struct run *r, struct sel *s, const struct cell *own,
+    const struct cell *all)
+{
+	const struct dc_table	*cube = &r->snap->dc[r->q->kind];
+	const struct layout	*l = r->lay;
+	int64_t			 cl[1 + U__NCAT + 2 * QUEST__NRESPONDENTS];
+	struct out		*o;
+	int			 i;
+
+	if (l->ncat + 1 > (int)(sizeof(cl) / sizeof(cl[0])) ||
+	    (o = sel_add(s, NULL, NULL)) == NULL)
+		return -1;
+	o->verg = 1;
+	o->copy = *all;
+	o->c = &o->copy;
+	cl[0] = verg_clients(all->tot.clients, own->tot.clients);
+	for (i = 0; i < l->ncat; i++)
+		cl[1 + i] = verg_clients(all->cat[i].clients,
+		    own->cat[i].clients);
+	dc_init(&o->copy_dc);
+	ind_dc_cell(&o->copy_dc, r->q->kind, l, &o->copy,
+	    r->q->kind != IND_UITVAL || window_closed(r, all->period), cl);
+	if (dc_suppressed(cube, all->it_tot) || all->naanbieders < 3)
+		dc_force(&o->copy_dc, o->copy.it_tot);
+	for (i = 0; i < l->ncat; i++)
+		if (dc_suppressed(cube, all->it_cat + (uint32_t)i))
+			dc_force(&o->copy_dc, o->copy.it_cat + (uint32_t)i);
+	return dc_run(&o->copy_dc, r->k);
+}
+
+/* Period index of month index m for period type t. */
+static int
+period_of_month(int m, enum ind_period t)
+{
+	return t == IND_MONTH ? m : t == IND_QUARTER ? m / 3 : m / 12;
+}
+
+/*
+ * The cells an answer holds, from the cube. Geography: a cluster whose
+ * gemeenten are all in the population is answered as the cluster, else
+ * gemeente by gemeente. Returns 0, or -1 with *status and the error set.
+ */
+static int
+select_cells(struct run *r, struct sel *s, unsigned *status,
+    const char **code, const char **msg)
+{
+	const struct ind_snapshot *snap = r->snap;
+	const struct ind_cube	*cb = &snap->cube[r->q->kind][r->q->period];
+	const struct dc_table	*dc = &snap->dc[r->q->kind];
+	const struct config	*cfg = r->cfg;
+	const struct pop	*pop = r->pop;
+	const struct cell	*c, *own, *all;
+	struct cell *const	*rng;
+	int			 geos[CFG_MAX_GEMEENTEN + CFG_MAX_CLUSTERS + 1];
+	int			 whole[CFG_MAX_CLUSTERS], any[CFG_MAX_CLUSTERS];
+	int			 ngeo = 0, p, p0, p1, a, oi = -1, agb_all;
+	size_t			 g, i, j, nr;
+
+	agb_all = (int)snap->nagbs;
+	for (i = 0; i < cfg->ref.nclusters; i++)
+		whole[i] = 1, any[i] = 0;
+	for (g = 0; g < cfg->ref.ngemeenten; g++) {
+		i = cfg->ref.gemeenten[g].cluster;
+		if (pop->gem_ok[g])
+			any[i] = 1;
+		else
+			whole[i] = 0;
+	}
+	if (r->q->by != IND_BY_AANBIEDER && pop->nagbs > 1) {
+		*status = 400;
+		*code = "bad_parameter";
+		*msg = "several aanbieders can only be asked by=aanbieder";
+		return -1;
+	}
+	switch (r->q->by) {
+	case IND_BY_REGIO:
+		if (pop->ngem_ok < cfg->ref.ngemeenten) {
+			*status = 403;
+			*code = "out_of_scope";
+			*msg = "by=regio needs the whole region in scope and"
+			    " filters";
+			return -1;
+		}
+		geos[ngeo++] = IND_GEO_REGIO(snap);
+		break;
+	case IND_BY_CLUSTER:
+		for (i = 0; i < cfg->ref.nclusters; i++)
+			if (any[i] && whole[i])
+				geos[ngeo++] = IND_GEO_CLUSTER(snap, (int)i);
+		break;
+	case IND_BY_GEMEENTE:
+		for (g = 0; g < cfg->ref.ngemeenten; g++)
+			if (pop->gem_ok[g])
+				geos[ngeo++] = (int)g;
+		break;
+	default:
+		for (i = 0; i < cfg->ref.nclusters; i++) {
+			if (!any[i])
+				continue;
+			if (whole[i]) {
+				geos[ngeo++] = IND_GEO_CLUSTER(snap, (int)i);
+				continue;
+			}
+			for (g = 0; g < cfg->ref.ngemeenten; g++)
+				if (pop->gem_ok[g] &&
+				    cfg->ref.gemeenten[g].cluster == i)
+					geos[ngeo++] = (int)g;
+		}
+		break;
+	}
+	if (pop->vergelijking)
+		oi = agb_index(snap, pop->own_agb);
+	p0 = period_of_month(r->q->from, r->q->period);
+	p1 = period_of_month(r->q->to, r->q->period);
+	for (p = p0; p <= p1; p++) {
+		for (i = 0; i < (size_t)ngeo; i++) {
+			if (r->q->by == IND_BY_AANBIEDER && !pop->agb_filter) {
+				nr = ind_cube_range(cb, geos[i], p, &rng);
+				for (j = 0; j < nr; j++)
+					if (rng[j]->agb != agb_all &&
+					    sel_add(s, rng[j], dc) == NULL)
+						goto oom;
+				continue;
+			}
+			for (j = 0; j < (pop->agb_filter ? pop->nagbs : 1);
+			    j++) {
+				a = pop->agb_filter ?
+				    agb_index(snap, pop->agbs[j]) : agb_all;
+				if (a >= 0 && (c = ind_cube_find(cb, a,
+				    geos[i], p)) != NULL &&
+				    sel_add(s, c, dc) == NULL)
+					goto oom;
+			}
+		}
+		/* The aanbieder's vergelijking, per cluster it works in. */
+		for (i = 0; oi >= 0 && i < cfg->ref.nclusters; i++) {
+			int	geo = IND_GEO_CLUSTER(snap, (int)i);
+
+			if (!any[i] ||
+			    (own = ind_cube_find(cb, oi, geo, p)) == NULL ||
+			    (all = ind_cube_find(cb, agb_all, geo, p)) == NULL)
+				continue;
+			if (add_vergelijking(r, s, own, all) == -1)
+				goto oom;
+		}
+	}
+	/* The vector moved while it grew: point the copies home. */
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].verg) {
+			s->v[i].c = &s->v[i].copy;
+			s->v[i].dc = &s->v[i].copy_dc;
+		}
+	return 0;
+oom:
+	*status = 500;
+	*code = "internal";
+	*msg = "out of memory";
+	return -1;
+}
+
+/* Computes the answer body; 0, or -1 with *status and the error set. */
+static int
+compute(struct run *r, char **body, size_t *len, long *ncells, long *nsup,
+    unsigned *status, const char **code, const char **msg)
+{
+	struct sel	 s = { NULL, 0, 0 };
 	cJSON		*root = NULL, *cells;
 	size_t		 i;
 	int		 ret = -1;
 
-	dc_init(&t);
-	layout_init(r);
-	r->main.lay = r->all.lay = r->rest.lay = &r->lay;
-	r->all.nagbs = r->snap->nagbs;
-	if (aggregate(r) == -1)
+	r->lay = &r->snap->lay[r->q->kind];
+	if (select_cells(r, &s, status, code, msg) == -1)
 		goto out;
-	for (i = 0; i < r->main.n; i++) {
-		r->main.cells[i]->out = cell_out(r, r->main.cells[i]->period);
-		dc_cell(r, &t, r->main.cells[i], 0);
-	}
-	for (i = 0; i < r->all.n; i++) {
-		struct cell	*c = r->all.cells[i];
-		size_t		 b;
-		int64_t		 own_units;
-
-		c->rest = cellset_get(&r->rest, 0, c->cluster, c->period);
-		if (c->rest == NULL)
-			goto out;
-		for (b = 0; b < r->snap->nagbs; b++)
-			c->naanbieders += (c->agb_seen[b / 8] >> (b % 8)) & 1;
-		/* Only beside the asking aanbieder's own cells. */
-		own_units = c->tot.units - c->rest->tot.units;
-		c->out = own_units > 0 && cell_out(r, c->period);
-		dc_cell(r, &t, c, 1);
-	}
-	if (dc_groups(r, &t, &r->main, 1) == -1 ||
-	    dc_groups(r, &t, &r->all, 0) == -1 || dc_run(&t, r->k) == -1)
-		goto out;
+	*status = 500;
+	*code = "internal";
+	*msg = "out of memory";
+	qsort_r(s.v, s.n, sizeof(*s.v), cmp_out, r);
 	if ((root = cJSON_CreateObject()) == NULL)
 		goto out;
 	echo_query(r, root);
 	cells = cJSON_AddArrayToObject(root, "cells");
-	if (emit(r, &t, &r->main, cells, 0, ncells, nsup) == -1 ||
-	    emit(r, &t, &r->all, cells, 1, ncells, nsup) == -1)
-		goto out;
+	for (i = 0; i < s.n; i++) {
+		cJSON_AddItemToArray(cells, cell_json(r, &s.v[i]));
+		(*ncells)++;
+		*nsup += dc_suppressed(s.v[i].dc, s.v[i].c->it_tot);
+	}
 	if (r->q->csv)
 		*body = to_csv(r, cells, r->pop->vergelijking, len);
 	else if ((*body = cJSON_PrintUnformatted(root)) != NULL)
@@ -1709,7 +1307,7 @@ compute(struct run *r, char **body, size_t *len, long *ncells, long *nsup)
 		ret = 0;
 out:
 	cJSON_Delete(root);
-	dc_free(&t);
+	sel_free(&s);
 	return ret;
 }
 
@@ -1894,19 +1492,18 @@ ind_engine_answer(struct ind_engine *e, const struct party *p,
 	struct run		 r;
 	char			 code[32], msg[256], key[512];
 	char			 params[1024];
-	const char		*ecode = NULL;
-	size_t			 i;
-	int			 ix;
+	const char		*ecode = NULL, *c_code, *c_msg;
+	unsigned		 status;
+	int			 today = date_today(time(NULL));
 
 	memset(a, 0, sizeof(*a));
 	memset(&r, 0, sizeof(r));
 	r.cfg = e->cfg;
 	r.q = q;
-	r.qs = e->qs;
 	r.items = e->items;
 	r.pop = &pop;
 	r.k = config_limit(e->cfg, LIMIT_K);
-	r.today = date_today(time(NULL));
+	r.window = (int)config_limit(e->cfg, LIMIT_HERINSTROOM_MONTHS);
 	code[0] = msg[0] = '\0';
 	if (scope_apply(e->cfg, p, q, &pop, code, sizeof(code), msg,
 	    sizeof(msg)) == -1) {
@@ -1916,44 +1513,28 @@ ind_engine_answer(struct ind_engine *e, const struct party *p,
 		goto audit;
 	}
 	audit_params(q, &pop, e->cfg, params, sizeof(params));
-	cache_key(q, &pop, r.today, key, sizeof(key));
+	cache_key(q, &pop, today, key, sizeof(key));
 	a->status = 200;
 	a->content_type = q->csv ? "text/csv; charset=utf-8" :
 	    "application/json";
 	/* First the snapshot: it decides whether cached answers still hold. */
-	if ((r.snap = snap_acquire(e)) == NULL) {
+	if ((r.snap = snap_acquire(e, today)) == NULL) {
 		answer_error(a, 503, "indicators_unavailable",
 		    "the indicator data could not be read; try again later");
 		ecode = "indicators_unavailable";
 		goto audit;
 	}
-	if (cache_get(e, r.snap, key, a))
-		goto done;
-	if (pop.agb_filter) {
-		if ((r.agb_ok = calloc(r.snap->nagbs + 1, 1)) == NULL)
-			goto oom;
-		for (i = 0; i < pop.nagbs; i++)
-			if ((ix = agb_index(r.snap, pop.agbs[i])) >= 0)
-				r.agb_ok[ix] = 1;
+	if (!cache_get(e, r.snap, key, a)) {
+		if (compute(&r, &a->body, &a->len, &a->cells, &a->suppressed,
+		    &status, &c_code, &c_msg) == -1) {
+			free(a->body);
+			a->body = NULL;
+			a->cells = a->suppressed = 0;
+			answer_error(a, status, c_code, c_msg);
+			ecode = c_code;
+		} else
+			cache_put(e, r.snap, key, a);
 	}
-	r.own = pop.vergelijking ? agb_index(r.snap, pop.own_agb) : -1;
-	if (pop.vergelijking && r.own < 0)
-		pop.vergelijking = 0;	/* no own data: nothing to compare */
-	period_span(q, &r.p_lo, &r.p_hi);
-	if (compute(&r, &a->body, &a->len, &a->cells, &a->suppressed) == -1)
-		goto oom;
-	cache_put(e, r.snap, key, a);
-	goto done;
-oom:
-	free(a->body);
-	a->body = NULL;
-	answer_error(a, 500, "internal", "out of memory");
-	ecode = "internal";
-done:
-	cellset_free(&r.main);
-	cellset_free(&r.all);
-	cellset_free(&r.rest);
-	free(r.agb_ok);
 	snap_release(e, r.snap);
 audit:
 	if (audit(e, p, via, q->kind, params, a, ecode) == -1) {

@@ -1,0 +1,635 @@
+/*
+ * The indicator cube: every cell any answer can publish, computed once per
+ * snapshot, with one suppression pattern for all of them.
+ *
+ * A cell is (aanbieder or all aanbieders) x (gemeente, cluster or the
+ * regio) x (month, quarter or year). Every answer is a selection of these
+ * cells, so aggregates are computed at snapshot time, an answer is a
+ * lookup, and, above all, disclosure control sees every number that could
+ * ever be published side by side: the relations between the cells (the
+ * gemeenten of a cluster add up to the cluster, the aanbieders of a
+ * gemeente to the gemeente, the months of a quarter to the quarter) are
+ * all in one table, so no answer can undo another's suppression by
+ * subtraction.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "disclosure.h"
+#include "ind_impl.h"
+#include "log.h"
+#include "util.h"
+
+static inline void
+cnt_add(struct cnt *c, uint32_t client)
+{
+	c->units++;
+	if (c->last != client + 1) {
+		c->last = client + 1;
+		c->clients++;
+	}
+}
+
+void
+ind_layout_init(struct layout *l, enum ind_kind kind,
+    const struct ind_items *items)
+{
+	int	i, n;
+
+	memset(l, 0, sizeof(*l));
+	switch (kind) {
+	case IND_DOELREALISATIE:
+		l->ncat = D__NCAT;
+		l->nsub = 1;		/* units with a T-score */
+		l->nsum = 1;		/* sum of T-scores */
+		l->nnum = 2;		/* goals, goals met */
+		break;
+	case IND_UITVAL:
+		l->ncat = U__NCAT;
+		break;
+	default:
+		l->ncat = QUEST__NRESPONDENTS;
+		for (i = 0; i < QUEST__NRESPONDENTS; i++) {
+			n = (int)items->n[i];
+			l->nitems[i] = n;
+			l->sub0[i] = l->nsub;
+			l->nsub += n + 1;	/* items, rapportcijfer */
+			l->sum0[i] = l->nsum;
+			l->nsum += n + 1;
+			l->num0[i] = l->nnum;
+			l->nnum += n + 3;	/* + cijfer, pos, answered */
+		}
+		break;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Building: a hash map per period type while units are added */
+
+struct cmap {
+	struct cell	**cells;
+	size_t		 n, cap;
+	size_t		*slots;		/* cell index + 1, 0 = free */
+	size_t		 nslots;
+	const struct layout *lay;
+	int		 oom;
+};
+
+static size_t
+key_hash(int agb, int geo, int period)
+{
+	uint64_t	k = ((uint64_t)(uint32_t)period << 40) ^
+	    ((uint64_t)(uint32_t)geo << 20) ^ (uint64_t)(uint32_t)agb;
+
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return (size_t)k;
+}
+
+static void
+cell_free(struct cell *c)
+{
+	if (c == NULL)
+		return;
+	free(c->cat);
+	free(c->sub);
+	free(c->sum);
+	free(c->num);
+	free(c);
+}
+
+static int
+cmap_rehash(struct cmap *m)
+{
+	size_t	 ns = m->nslots ? m->nslots * 2 : 1024, i, h;
+	size_t	*sl;
+
+	if ((sl = calloc(ns, sizeof(*sl))) == NULL)
+		return -1;
+	for (i = 0; i < m->n; i++) {
+		struct cell *c = m->cells[i];
+
+		h = key_hash(c->agb, c->geo, c->period) & (ns - 1);
+		while (sl[h] != 0)
+			h = (h + 1) & (ns - 1);
+		sl[h] = i + 1;
+	}
+	free(m->slots);
+	m->slots = sl;
+	m->nslots = ns;
+	return 0;
+}
+
+static struct cell *
+cell_new(const struct layout *l, int agb, int geo, int period)
+{
+	struct cell	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->agb = agb;
+	c->geo = geo;
+	c->period = period;
+	if ((l->ncat && (c->cat = calloc((size_t)l->ncat,
+	    sizeof(*c->cat))) == NULL) ||
+	    (l->nsub && (c->sub = calloc((size_t)l->nsub,
+	    sizeof(*c->sub))) == NULL) ||
+	    (l->nsum && (c->sum = calloc((size_t)l->nsum,
+	    sizeof(*c->sum))) == NULL) ||
+	    (l->nnum && (c->num = calloc((size_t)l->nnum,
+	    sizeof(*c->num))) == NULL)) {
+		cell_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* The cell at (agb, geo, period); *created tells whether it is new. */
+static struct cell *
+cmap_get(struct cmap *m, int agb, int geo, int period, int *created)
+{
+	size_t		 h;
+	struct cell	*c;
+
+	*created = 0;
+	if (m->oom)
+		return NULL;
+	if ((m->n + 1) * 2 > m->nslots && cmap_rehash(m) == -1)
+		goto oom;
+	h = key_hash(agb, geo, period) & (m->nslots - 1);
+	while (m->slots[h] != 0) {
+		c = m->cells[m->slots[h] - 1];
+		if (c->agb == agb && c->geo == geo && c->period == period)
+			return c;
+		h = (h + 1) & (m->nslots - 1);
+	}
+	if (m->n == m->cap) {
+		size_t		 ncap = m->cap ? m->cap * 2 : 1024;
+		struct cell	**nc = reallocarray(m->cells, ncap,
+		    sizeof(*nc));
+
+		if (nc == NULL)
+			goto oom;
+		m->cells = nc;
+		m->cap = ncap;
+	}
+	if ((c = cell_new(m->lay, agb, geo, period)) == NULL)
+		goto oom;
+	m->cells[m->n++] = c;
+	m->slots[h] = m->n;
+	*created = 1;
+	return c;
+oom:
+	m->oom = 1;
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Accumulating units */
+
+struct build {
+	struct ind_snapshot	*s;
+	const struct config	*cfg;
+	const struct quest_set	*qs;
+	const struct ind_items	*items;
+	enum ind_kind		 kind;
+	const struct layout	*lay;
+	long long		 k;
+	int			 window;
+	int			 today;
+};
+
+static void
+acc_doel(struct cell *c, const struct u_doel *u)
+{
+	cnt_add(&c->tot, u->client);
+	cnt_add(&c->cat[D_PA0 + u->pa], u->client);
+	cnt_add(&c->cat[u->zh == 1 ? D_ZH_JA : D_ZH_NIET], u->client);
+	if (!isnan(u->gas_t)) {
+		cnt_add(&c->sub[0], u->client);
+		c->sum[0] += u->gas_t;
+	}
+	c->num[0] += u->doelen;
+	c->num[1] += u->behaald;
+}
+
+static void
+acc_uit(struct cell *c, const struct u_uit *u)
+{
+	cnt_add(&c->tot, u->client);
+	cnt_add(&c->cat[u->reden], u->client);
+	if (u->her == 1)
+		cnt_add(&c->cat[U_HER_NEW], u->client);
+	else if (u->her == 2)
+		cnt_add(&c->cat[U_HER_NONE], u->client);
+}
+
+static void
+acc_tev(const struct build *b, struct cell *c, const struct u_tev *u)
+{
+	const struct quest_variant *v = &b->qs->defs[u->def].variant[u->resp];
+	const signed char	*vals = b->s->vals + u->voff;
+	const struct layout	*l = b->lay;
+	int			 ni = l->nitems[u->resp], gi, x;
+	int			 s0 = l->sub0[u->resp], m0 = l->sum0[u->resp];
+	int			 n0 = l->num0[u->resp];
+	size_t			 i;
+
+	cnt_add(&c->tot, u->client);
+	cnt_add(&c->cat[u->resp], u->client);
+	for (i = 0; i < v->nitems; i++) {
+		if ((x = vals[i]) < 0)
+			continue;
+		gi = b->items->map[u->def][u->resp][i];
+		if (gi >= 0) {
+			cnt_add(&c->sub[s0 + gi], u->client);
+			c->sum[m0 + gi] += x;
+			c->num[n0 + gi]++;
+		}
+		if ((int)i == v->rapportcijfer) {
+			cnt_add(&c->sub[s0 + ni], u->client);
+			c->sum[m0 + ni] += x;
+			c->num[n0 + ni]++;
+		}
+		switch (quest_item_positive(&v->items[i], x)) {
+		case 1:
+			c->num[n0 + ni + 1]++;
+			/* FALLTHROUGH */
+		case 0:
+			c->num[n0 + ni + 2]++;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* The common head of the three unit structs. */
+static void
+unit_head(enum ind_kind k, const void *u, uint32_t *client, int *agb,
+    int *gem)
+{
+	if (k == IND_DOELREALISATIE) {
+		const struct u_doel *d = u;
+
+		*client = d->client;
+		*agb = d->agb;
+		*gem = d->gem;
+	} else if (k == IND_UITVAL) {
+		const struct u_uit *d = u;
+
+		*client = d->client;
+		*agb = d->agb;
+		*gem = d->gem;
+	} else {
+		const struct u_tev *d = u;
+
+		*client = d->client;
+		*agb = d->agb;
+		*gem = d->gem;
+	}
+}
+
+static size_t
+unit_size(enum ind_kind k)
+{
+	return k == IND_DOELREALISATIE ? sizeof(struct u_doel) :
+	    k == IND_UITVAL ? sizeof(struct u_uit) : sizeof(struct u_tev);
+}
+
+/*
+ * Adds every unit of one period type to the six cells it belongs to:
+ * (its aanbieder, all) x (its gemeente, its cluster, the regio). Units
+ * come sorted by (period, client), so each cell sees a client's units one
+ * after another and counts it once.
+ */
+static int
+accumulate(struct build *b, enum ind_period t, struct cmap *m)
+{
+	const struct ind_units	*us = &b->s->units[b->kind][t];
+	const struct config	*cfg = b->cfg;
+	size_t			 sz = unit_size(b->kind), i;
+	int			 p, agb, gem, ai, gi, created;
+	int			 agbs[2], geos[3];
+	uint32_t		 client;
+	struct cell		*c, *all;
+	const char		*u;
+
+	agbs[1] = (int)b->s->nagbs;		/* all aanbieders */
+	for (p = 0; p < us->nperiods; p++) {
+		for (i = us->off[p]; i < us->off[p + 1]; i++) {
+			u = (const char *)us->u + i * sz;
+			unit_head(b->kind, u, &client, &agb, &gem);
+			agbs[0] = agb;
+			geos[0] = gem;
+			geos[1] = IND_GEO_CLUSTER(b->s,
+			    (int)cfg->ref.gemeenten[gem].cluster);
+			geos[2] = IND_GEO_REGIO(b->s);
+			for (ai = 0; ai < 2; ai++) {
+				for (gi = 0; gi < 3; gi++) {
+					c = cmap_get(m, agbs[ai], geos[gi], p,
+					    &created);
+					if (c == NULL)
+						return -1;
+					if (created && ai == 0) {
+						all = cmap_get(m, agbs[1],
+						    geos[gi], p, &created);
+						if (all == NULL)
+							return -1;
+						all->naanbieders++;
+					}
+					if (b->kind == IND_DOELREALISATIE)
+						acc_doel(c, (const void *)u);
+					else if (b->kind == IND_UITVAL)
+						acc_uit(c, (const void *)u);
+					else
+						acc_tev(b, c, (const void *)u);
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The cube, sorted for lookups: (geo, period, agb), all aanbieders last */
+
+static int
+cmp_cell(const void *a, const void *b)
+{
+	const struct cell	*x = *(struct cell *const *)a;
+	const struct cell	*y = *(struct cell *const *)b;
+
+	if (x->geo != y->geo)
+		return x->geo < y->geo ? -1 : 1;
+	if (x->period != y->period)
+		return x->period < y->period ? -1 : 1;
+	return (x->agb > y->agb) - (x->agb < y->agb);
+}
+
+/* Index of the first cell at or after (geo, period, agb). */
+static size_t
+lower(const struct ind_cube *cb, int geo, int period, int agb)
+{
+	size_t	lo = 0, hi = cb->n;
+
+	while (lo < hi) {
+		size_t			 mid = lo + (hi - lo) / 2;
+		const struct cell	*c = cb->cells[mid];
+
+		if (c->geo < geo || (c->geo == geo && (c->period < period ||
+		    (c->period == period && c->agb < agb))))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+const struct cell *
+ind_cube_find(const struct ind_cube *cb, int agb, int geo, int period)
+{
+	size_t	i = lower(cb, geo, period, agb);
+
+	if (i < cb->n && cb->cells[i]->geo == geo &&
+	    cb->cells[i]->period == period && cb->cells[i]->agb == agb)
+		return cb->cells[i];
+	return NULL;
+}
+
+size_t
+ind_cube_range(const struct ind_cube *cb, int geo, int period,
+    struct cell *const **first)
+{
+	size_t	i = lower(cb, geo, period, 0), j;
+
+	for (j = i; j < cb->n && cb->cells[j]->geo == geo &&
+	    cb->cells[j]->period == period; j++)
+		;
+	*first = cb->cells + i;
+	return j - i;
+}
+
+void
+ind_cube_free(struct ind_cube *cb)
+{
+	size_t	i;
+
+	for (i = 0; i < cb->n; i++)
+		cell_free(cb->cells[i]);
+	free(cb->cells);
+	memset(cb, 0, sizeof(*cb));
+}
+
+/* ------------------------------------------------------------------ */
+/* Disclosure control over the whole cube */
+
+int
+ind_window_closed(int period, enum ind_period t, int today, int window)
+{
+	return today > ind_add_months(ind_period_last_day(period, t), window);
+}
+
+/*
+ * The items of one cell: its total and its categories, linked so that a
+ * suppressed total hides every category, and related so that no category
+ * follows from the total minus the others. clients, when not NULL, gives
+ * the clients each item stands for ([0] the total, [1 + i] category i)
+ * where that differs from the cell's own count (a vergelijking).
+ */
+void
+ind_dc_cell(struct dc_table *t, enum ind_kind kind, const struct layout *l,
+    struct cell *c, int closed, const int64_t *clients)
+{
+	int64_t		units;
+	uint32_t	it;
+	int		i;
+
+	c->it_tot = dc_item(t, c->tot.units, clients ? clients[0] :
+	    c->tot.clients);
+	c->it_cat = (uint32_t)t->nitems;
+	for (i = 0; i < l->ncat; i++) {
+		units = c->cat[i].units;
+		if (kind == IND_UITVAL && i >= IND_NREDEN && !closed)
+			units = 0;	/* herinstroom not published yet */
+		it = dc_item(t, units, clients ? clients[1 + i] :
+		    c->cat[i].clients);
+		dc_link(t, c->it_tot, it);
+		if (kind == IND_DOELREALISATIE &&
+		    (i == D_PA0 || i == D_ZH_NIET))
+			dc_hidden(t, it);
+	}
+	switch (kind) {
+	case IND_DOELREALISATIE:
+		dc_group(t, c->it_tot);
+		for (i = D_PA0; i <= D_PA3; i++)
+			dc_member(t, c->it_cat + (uint32_t)i);
+		dc_group(t, c->it_tot);
+		dc_member(t, c->it_cat + D_ZH_JA);
+		dc_member(t, c->it_cat + D_ZH_NIET);
+		break;
+	case IND_UITVAL:
+		dc_group(t, c->it_tot);
+		for (i = 0; i < IND_NREDEN; i++)
+			dc_member(t, c->it_cat + (uint32_t)i);
+		/* Herinstroom splits the volgens-plan (31) ends. */
+		dc_link(t, c->it_cat + 1, c->it_cat + U_HER_NEW);
+		dc_link(t, c->it_cat + 1, c->it_cat + U_HER_NONE);
+		dc_group(t, c->it_cat + 1);
+		dc_member(t, c->it_cat + U_HER_NEW);
+		dc_member(t, c->it_cat + U_HER_NONE);
+		break;
+	default:
+		dc_group(t, c->it_tot);
+		for (i = 0; i < l->ncat; i++)
+			dc_member(t, c->it_cat + (uint32_t)i);
+		break;
+	}
+}
+
+/* One relation, parts adding up to total, for the totals and categories. */
+static void
+relate(struct dc_table *t, const struct layout *l, const struct cell *total,
+    const struct cell *const *parts, size_t n)
+{
+	size_t	i;
+	int	k;
+
+	if (n == 0)
+		return;
+	dc_group(t, total->it_tot);
+	for (i = 0; i < n; i++)
+		dc_member(t, parts[i]->it_tot);
+	for (k = 0; k < l->ncat; k++) {
+		dc_group(t, total->it_cat + (uint32_t)k);
+		for (i = 0; i < n; i++)
+			dc_member(t, parts[i]->it_cat + (uint32_t)k);
+	}
+}
+
+/* The relations of the cube; parts is scratch for up to nmax cells. */
+static void
+relations(struct build *b, const struct cell **parts, size_t nmax)
+{
+	struct ind_snapshot	*s = b->s;
+	struct dc_table		*t = &s->dc[b->kind];
+	const struct config	*cfg = b->cfg;
+	const struct ind_cube	*cb, *fine;
+	const struct cell	*c, *p;
+	struct cell *const	*r;
+	size_t			 i, j, n, nr, g;
+	int			 tt, per, geo, cl, first, last;
+
+	for (tt = 0; tt < IND__NPERIODS; tt++) {
+		cb = &s->cube[b->kind][tt];
+		for (i = 0; i < cb->n; i++) {
+			c = cb->cells[i];
+			n = 0;
+			/* The aanbieders of a place add up to all of them. */
+			if (c->agb == (int)s->nagbs) {
+				nr = ind_cube_range(cb, c->geo, c->period, &r);
+				for (j = 0; j < nr && n < nmax; j++)
+					if (r[j]->agb != c->agb)
+						parts[n++] = r[j];
+				relate(t, b->lay, c, parts, n);
+			}
+			/* The gemeenten of a cluster, the clusters of the regio. */
+			n = 0;
+			if (c->geo == IND_GEO_REGIO(s)) {
+				for (cl = 0; cl < (int)cfg->ref.nclusters; cl++)
+					if ((p = ind_cube_find(cb, c->agb,
+					    IND_GEO_CLUSTER(s, cl),
+					    c->period)) != NULL && n < nmax)
+						parts[n++] = p;
+				relate(t, b->lay, c, parts, n);
+			} else if (c->geo >= IND_GEO_CLUSTER(s, 0)) {
+				cl = c->geo - IND_GEO_CLUSTER(s, 0);
+				for (g = 0; g < cfg->ref.ngemeenten; g++)
+					if ((int)cfg->ref.gemeenten[g].cluster ==
+					    cl && (p = ind_cube_find(cb, c->agb,
+					    (int)g, c->period)) != NULL &&
+					    n < nmax)
+						parts[n++] = p;
+				relate(t, b->lay, c, parts, n);
+			}
+			/* The months of a quarter, the quarters of a year. */
+			if (tt == IND_MONTH)
+				continue;
+			fine = &s->cube[b->kind][tt - 1];
+			ind_period_months(c->period, (enum ind_period)tt,
+			    &first, &last);
+			n = 0;
+			geo = c->geo;
+			for (per = tt == IND_QUARTER ? first : first / 3;
+			    per <= (tt == IND_QUARTER ? last : last / 3);
+			    per++)
+				if ((p = ind_cube_find(fine, c->agb, geo,
+				    per)) != NULL && n < nmax)
+					parts[n++] = p;
+			relate(t, b->lay, c, parts, n);
+		}
+	}
+}
+
+int
+ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
+    const struct quest_set *qs, const struct ind_items *items, long long k,
+    int window, int today)
+{
+	struct build		 b;
+	struct cmap		 m;
+	const struct cell	**parts;
+	size_t			 i, nmax;
+	int			 kind, tt;
+
+	memset(&b, 0, sizeof(b));
+	b.s = s;
+	b.cfg = cfg;
+	b.qs = qs;
+	b.items = items;
+	b.k = k;
+	b.window = window;
+	b.today = today;
+	s->ngem = (int)cfg->ref.ngemeenten;
+	s->nclu = (int)cfg->ref.nclusters;
+	nmax = s->nagbs + cfg->ref.ngemeenten + 16;
+	if ((parts = calloc(nmax, sizeof(*parts))) == NULL)
+		return -1;
+	for (kind = 0; kind < IND__NKINDS; kind++) {
+		b.kind = (enum ind_kind)kind;
+		ind_layout_init(&s->lay[kind], b.kind, items);
+		b.lay = &s->lay[kind];
+		dc_init(&s->dc[kind]);
+		for (tt = 0; tt < IND__NPERIODS; tt++) {
+			memset(&m, 0, sizeof(m));
+			m.lay = b.lay;
+			if (accumulate(&b, (enum ind_period)tt, &m) == -1 ||
+			    m.oom) {
+				for (i = 0; i < m.n; i++)
+					cell_free(m.cells[i]);
+				free(m.cells);
+				free(m.slots);
+				free(parts);
+				return -1;
+			}
+			free(m.slots);
+			qsort(m.cells, m.n, sizeof(*m.cells), cmp_cell);
+			s->cube[kind][tt].cells = m.cells;
+			s->cube[kind][tt].n = m.n;
+			for (i = 0; i < m.n; i++)
+				ind_dc_cell(&s->dc[kind], b.kind, b.lay,
+				    m.cells[i], kind != IND_UITVAL ||
+				    ind_window_closed(m.cells[i]->period,
+				    (enum ind_period)tt, today, window), NULL);
+		}
+		relations(&b, parts, nmax);
+		if (dc_run(&s->dc[kind], k) == -1) {
+			free(parts);
+			return -1;
+		}
+	}
+	free(parts);
+	return 0;
+}
