@@ -33,6 +33,8 @@ static const char main_usage[] =
 	"  import scores|messages|questionnaires PATH... --as PARTY --data DIR\n"
 	"                               ingest files offline, as the API "
 	"would\n"
+	"  demo --data DIR [--clients N] fill a fresh data folder with "
+	"synthetic data\n"
 	"  check-config [--config FILE] validate configuration and reference "
 	"data\n"
 	"\n"
@@ -138,5 +140,7 @@ main(int argc, char **argv)
 		return cmd_check_config(argc, argv);
 	if (strcmp(cmd, "import") == 0)
 		return cmd_import(argc, argv);
+	if (strcmp(cmd, "demo") == 0)
+		return cmd_demo(argc, argv);
 	return cmd_usage_error(&main_help, "unknown command '%s'", cmd);
 }
