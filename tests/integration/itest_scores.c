@@ -16,6 +16,7 @@
 
 #include <openssl/evp.h>
 
+#include "demo.h"
 #include "harness.h"
 
 static struct h_env	e;
@@ -34,27 +35,6 @@ static const char *const bsns[] = {
 static const char *const toew[] = {
 	"918273645", "918273646", "918273647", "918273648"
 };
-
-/* An elfproef-valid BSN from i (8 digits of i, then the check digit). */
-static void
-bsn_of(unsigned i, char out[10])
-{
-	unsigned	base = 20000000u + i * 7u, v;
-	int		d[9], k, sum;
-
-	for (;;) {
-		for (v = base, k = 7; k >= 0; k--, v /= 10)
-			d[k] = (int)(v % 10);
-		for (sum = 0, k = 0; k < 8; k++)
-			sum += d[k] * (9 - k);
-		if ((d[8] = sum % 11) < 10)
-			break;
-		base++;
-	}
-	for (k = 0; k < 9; k++)
-		out[k] = (char)('0' + d[k]);
-	out[9] = '\0';
-}
 
 static long
 post(const char *token, const char *body, size_t len, struct h_resp *r)
@@ -241,7 +221,7 @@ test_all_or_nothing(void)
 	p = csv + sprintf(csv, "bsn;toewijzingnummer;gemeente;agb;meetdatum;"
 	    "meetmoment;gas_1\r\n");
 	for (i = 0; i < nrows; i++) {
-		bsn_of((unsigned)i, bsn);
+		demo_bsn(0, (unsigned)i, bsn);
 		p += sprintf(p, "%s;%zu;0363;12345678;01-02-2026;eind;%s\r\n",
 		    i == bad ? "12345678X" : bsn, 100000 + i,
 		    i % 2 ? "1" : "-1");
@@ -257,7 +237,7 @@ test_all_or_nothing(void)
 	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM uploads"), uploads);
 
 	/* Fixed, it is accepted whole. */
-	bsn_of((unsigned)bad, bsn);
+	demo_bsn(0, (unsigned)bad, bsn);
 	memcpy(strstr(csv, "12345678X"), bsn, 9);
 	CHECK_EQ_INT(post(tok_a, csv, (size_t)(p - csv), &r), 201);
 	CHECK(strstr(r.body, "\"rows\":10000") != NULL);
@@ -432,7 +412,7 @@ test_privacy_scan(void)
 		secrets[n++] = toew[j];
 	/* A sample of the 10,000 generated BSNs. */
 	for (k = 0, j = 0; k < 10000; k += 997, j++) {
-		bsn_of(k, gen[j]);
+		demo_bsn(0, k, gen[j]);
 		secrets[n++] = gen[j];
 	}
 	CHECK_EQ_INT(h_leaks(&e, secrets, n), 0);
