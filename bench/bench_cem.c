@@ -15,6 +15,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "demo.h"
+
 static double
 now_s(void)
 {
@@ -65,26 +67,6 @@ defs(const char *dir)
 	return fclose(f) == 0 ? 0 : 1;
 }
 
-static void
-bsn_of(unsigned i, char out[10])
-{
-	unsigned	base = 40000000u + i, v;
-	int		d[9], k, sum;
-
-	for (;;) {
-		for (v = base, k = 7; k >= 0; k--, v /= 10)
-			d[k] = (int)(v % 10);
-		for (sum = 0, k = 0; k < 8; k++)
-			sum += d[k] * (9 - k);
-		if ((d[8] = sum % 11) < 10)
-			break;
-		base += 1000000;
-	}
-	for (k = 0; k < 9; k++)
-		out[k] = (char)('0' + d[k]);
-	out[9] = '\0';
-}
-
 static int
 gen(long n, const char *file)
 {
@@ -98,7 +80,7 @@ gen(long n, const char *file)
 		return 1;
 	fputs("{\"responses\": [\n", f);
 	for (i = 0; i < n; i++) {
-		bsn_of((unsigned)i, bsn);
+		demo_bsn(0, (unsigned)i, bsn);
 		fprintf(f, "%s{\"bron_id\": \"bergop-%ld\", \"vragenlijst\": "
 		    "\"bench-20\", \"respondent\": \"%s\", \"bsn\": \"%s\", "
 		    "\"agb\": \"%08ld\", \"gemeente\": \"%s\", "

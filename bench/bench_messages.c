@@ -22,6 +22,8 @@
 #include <curl/curl.h>
 #include <libxml/parser.h>
 
+#include "demo.h"
+
 struct doc {
 	char	*data;
 	size_t	 len;
@@ -37,26 +39,6 @@ now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void
-bsn_of(unsigned i, char out[10])
-{
-	unsigned	base = 30000000u + i, v;
-	int		d[9], k, sum;
-
-	for (;;) {
-		for (v = base, k = 7; k >= 0; k--, v /= 10)
-			d[k] = (int)(v % 10);
-		for (sum = 0, k = 0; k < 8; k++)
-			sum += d[k] * (9 - k);
-		if ((d[8] = sum % 11) < 10)
-			break;
-		base += 100000;
-	}
-	for (k = 0; k < 9; k++)
-		out[k] = (char)('0' + d[k]);
-	out[9] = '\0';
 }
 
 static const char *const gemeenten[] = {
@@ -86,7 +68,7 @@ gen(long n, const char *dir)
 		code = kind < 3 ? 301 : kind < 7 ? 305 : 307;
 		m = code == 301 ? "jw301" : code == 305 ? "jw305" : "jw307";
 		g = gemeenten[i % 13];
-		bsn_of((unsigned)(i / 3), bsn);
+		demo_bsn(0, (unsigned)(i / 3), bsn);
 		snprintf(path, sizeof(path), "%s/%ld.xml", sub, i);
 		if ((f = fopen(path, "w")) == NULL)
 			return 1;

@@ -21,6 +21,8 @@
 
 #include <sqlite3.h>
 
+#include "demo.h"
+
 static const char *const gemeenten[] = {
 	"0363", "0362", "0358", "0384", "0451", "0437", "0479", "0439",
 	"0385", "0415", "0431", "0852", "0880"
@@ -35,31 +37,6 @@ rnd(uint32_t n)
 	rng ^= rng >> 7;
 	rng ^= rng << 17;
 	return (uint32_t)(rng % n);
-}
-
-/* An elfproef-valid 9-digit BSN derived from i (distinct per i). */
-static void
-bsn_of(uint32_t i, char out[10])
-{
-	uint32_t	base = 100000000u + i * 7u;
-	int		d[9], k, sum;
-
-	for (;;) {
-		uint32_t v = base;
-		for (k = 7; k >= 0; k--) {
-			d[k] = (int)(v % 10);
-			v /= 10;
-		}
-		for (sum = 0, k = 0; k < 8; k++)
-			sum += d[k] * (9 - k);
-		d[8] = sum % 11;
-		if (d[8] < 10)
-			break;
-		base++;
-	}
-	for (k = 0; k < 9; k++)
-		out[k] = (char)('0' + d[k]);
-	out[9] = '\0';
 }
 
 static double
@@ -90,7 +67,7 @@ gen(long n, const char *file, const char *agb)
 	    f);
 	while (rows < n) {
 		traj++;
-		bsn_of(traj, bsn);
+		demo_bsn(0, traj, bsn);
 		ngoals = 1 + (int)rnd(10);
 		for (m = 0; m < 3 && rows < n; m++) {
 			if (m == 1 && rnd(2))

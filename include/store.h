@@ -227,6 +227,9 @@ int	store_receipts(struct store *, int64_t party_id,
 enum store_result store_receipt_get(struct store *, int64_t party_id,
 	    const char *upload_id, struct store_receipt *out);
 
+/* Uploads of every party and kind (`sorttp demo` refuses a used store). */
+int64_t	store_upload_count(struct store *);
+
 /*
  * Berichtenverkeer. Each iJw message becomes a job: a list of changes to
  * the trajectory model, already pseudonymised. One writer thread applies

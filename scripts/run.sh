@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Quick start: install, build, initialise a data folder and run the daemon
-# on its embedded default (SQLite, generated key, self-signed certificate).
+# Quick start: install, build, initialise a data folder (filled with
+# synthetic demo data the first time) and run the daemon on its embedded
+# default (SQLite, generated key, self-signed certificate).
 #
 #   bash scripts/run.sh            data in ./data, listens on 127.0.0.1:8443
 #   SORTTP_DATA=/srv/sorttp SORTTP_LISTEN=0.0.0.0:8443 bash scripts/run.sh
@@ -17,6 +18,9 @@ echo "sorttp: built build/sorttp" >&2
 
 if [ ! -e "$data/sorttp.key" ]; then
   build/sorttp init --data "$data"
+  # Only a folder made just now gets demo data: a newcomer sees real
+  # indicators at once, and existing data is never mixed with it.
+  build/sorttp demo --data "$data"
 fi
 
 # A fresh monitor token for trying the API; names are never reused, so each

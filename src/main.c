@@ -35,6 +35,8 @@ static const char main_usage[] =
 	"would\n"
 	"  indicators NAME --data DIR   an indicator answer, as the API "
 	"gives it\n"
+	"  demo --data DIR [--clients N] fill a fresh data folder with "
+	"synthetic data\n"
 	"  check-config [--config FILE] validate configuration and reference "
 	"data\n"
 	"\n"
@@ -142,5 +144,7 @@ main(int argc, char **argv)
 		return cmd_import(argc, argv);
 	if (strcmp(cmd, "indicators") == 0)
 		return cmd_indicators(argc, argv);
+	if (strcmp(cmd, "demo") == 0)
+		return cmd_demo(argc, argv);
 	return cmd_usage_error(&main_help, "unknown command '%s'", cmd);
 }

@@ -442,3 +442,20 @@ out:
 	pthread_mutex_unlock(&st->lock);
 	return ret;
 }
+
+int64_t
+store_upload_count(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int64_t		 n = -1;
+
+	pthread_mutex_lock(&st->lock);
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM uploads", -1, &s,
+	    NULL) == SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			n = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	pthread_mutex_unlock(&st->lock);
+	return n;
+}

@@ -637,24 +637,3 @@ h_leaks(const struct h_env *e, const char *const *secrets, size_t n)
 	}
 	return found;
 }
-
-void
-h_bsn(unsigned i, char out[10])
-{
-	unsigned	base = 20000000u + i * 16u, v;
-	int		d[9], k, sum;
-
-	/* At most a few bases in 16 fail (check digit 10): no overlap. */
-	for (;;) {
-		for (v = base, k = 7; k >= 0; k--, v /= 10)
-			d[k] = (int)(v % 10);
-		for (sum = 0, k = 0; k < 8; k++)
-			sum += d[k] * (9 - k);
-		if ((d[8] = sum % 11) < 10)
-			break;
-		base++;
-	}
-	for (k = 0; k < 9; k++)
-		out[k] = (char)('0' + d[k]);
-	out[9] = '\0';
-}

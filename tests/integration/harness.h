@@ -117,12 +117,6 @@ void	h_config(const struct h_env *, const char *name, const char *json,
 long long h_db_count(const struct h_env *, const char *sql);
 double	h_db_double(const struct h_env *, const char *sql);
 
-/*
- * A BSN that passes the elfproef, distinct for distinct i (8 digits from
- * i, then the check digit; never a real person's number in practice, and
- * never in a log since tests scan for it).
- */
-void	h_bsn(unsigned i, char out[10]);
 /* Joins root-relative paths: buf = root/name. */
 void	h_path(const struct h_env *, char *buf, size_t len, const char *name);
 

@@ -17,6 +17,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "demo.h"
 #include "harness.h"
 
 #define A1	"11110001"	/* Amsterdam: the main aanbieder */
@@ -199,7 +200,7 @@ send_scores(void)
 
 	o = (size_t)snprintf(csv, sizeof(csv), "%s", head);
 	for (i = 0; i < 12; i++) {
-		h_bsn((unsigned)(1 + i), bsn);
+		demo_bsn(0, (unsigned)(1 + i), bsn);
 		if (i < 3)
 			o += (size_t)snprintf(csv + o, sizeof(csv) - o,
 			    "%s;%d;0363;" A1 ";10-01-2025;begin;;;;;;;;\n",
@@ -217,7 +218,7 @@ send_scores(void)
 	/* A4: 4 clients in Zaanstad (k - 1). */
 	o = (size_t)snprintf(csv, sizeof(csv), "%s", head);
 	for (i = 0; i < 4; i++) {
-		h_bsn((unsigned)(101 + i), bsn);
+		demo_bsn(0, (unsigned)(101 + i), bsn);
 		o += (size_t)snprintf(csv + o, sizeof(csv) - o,
 		    "%s;%d;0479;" A4 ";10-02-2025;eind;0;0;0;;;;3;ja\n", bsn,
 		    200001 + i);
@@ -227,7 +228,7 @@ send_scores(void)
 	/* A5: 5 clients in Diemen, 2 in Uithoorn (both cluster DUO). */
 	o = (size_t)snprintf(csv, sizeof(csv), "%s", head);
 	for (i = 0; i < 7; i++) {
-		h_bsn((unsigned)(201 + i), bsn);
+		demo_bsn(0, (unsigned)(201 + i), bsn);
 		o += (size_t)snprintf(csv + o, sizeof(csv) - o,
 		    "%s;%d;%s;" A5 ";10-02-2025;eind;0;0;0;;;;3;ja\n", bsn,
 		    300001 + i, i < 5 ? "0384" : "0451");
@@ -237,7 +238,7 @@ send_scores(void)
 	/* A6: exactly 5 clients in Amstelveen (k), all goals +1. */
 	o = (size_t)snprintf(csv, sizeof(csv), "%s", head);
 	for (i = 0; i < 5; i++) {
-		h_bsn((unsigned)(301 + i), bsn);
+		demo_bsn(0, (unsigned)(301 + i), bsn);
 		o += (size_t)snprintf(csv + o, sizeof(csv) - o,
 		    "%s;%d;0362;" A6 ";10-02-2025;eind;1;1;1;;;;3;ja\n", bsn,
 		    400001 + i);
@@ -247,7 +248,7 @@ send_scores(void)
 	/* A7: 6 clients in Zaanstad, beside A4's 4. */
 	o = (size_t)snprintf(csv, sizeof(csv), "%s", head);
 	for (i = 0; i < 6; i++) {
-		h_bsn((unsigned)(311 + i), bsn);
+		demo_bsn(0, (unsigned)(311 + i), bsn);
 		o += (size_t)snprintf(csv + o, sizeof(csv) - o,
 		    "%s;%d;0479;" A7 ";10-02-2025;eind;0;0;0;;;;2;ja\n", bsn,
 		    410001 + i);
@@ -276,7 +277,7 @@ send_questionnaires(void)
 	int	i, n = 0;
 
 #define RESP(date, resp, client, s, c) do {				\
-	h_bsn((unsigned)(client), bsn);					\
+	demo_bsn(0, (unsigned)(client), bsn);					\
 	o += (size_t)snprintf(body + o, sizeof(body) - o,		\
 	    "%s{\"bron_id\": \"t-%d\", \"vragenlijst\": \"cem-plus-2026\","\
 	    " \"respondent\": \"%s\", \"bsn\": \"%s\", \"agb\": \"" A1 "\","\
@@ -310,7 +311,7 @@ message(const char *agb, const char *gem, unsigned client, int toew,
 	int	 stop = reden != 0;
 	const char *ns = stop ? "jw307" : "jw305";
 
-	h_bsn(client, bsn);
+	demo_bsn(0, client, bsn);
 	if (stop)
 		snprintf(prod, sizeof(prod), "<m:StopProducten><m:StopProduct>"
 		    "<m:ToewijzingNummer>%d</m:ToewijzingNummer><m:Product>"
@@ -729,7 +730,7 @@ test_audit_and_privacy(void)
 	    " 'indicator_query' AND detail LIKE '%\"suppressed\":%'") > 0);
 
 	for (n = 0; n < sizeof(ids) / sizeof(ids[0]); n++) {
-		h_bsn(ids[n], bsn[n]);
+		demo_bsn(0, ids[n], bsn[n]);
 		secrets[n] = bsn[n];
 	}
 	secrets[n++] = "Testkind";

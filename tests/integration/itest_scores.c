@@ -16,6 +16,7 @@
 
 #include <openssl/evp.h>
 
+#include "demo.h"
 #include "harness.h"
 
 static struct h_env	e;
@@ -220,7 +221,7 @@ test_all_or_nothing(void)
 	p = csv + sprintf(csv, "bsn;toewijzingnummer;gemeente;agb;meetdatum;"
 	    "meetmoment;gas_1\r\n");
 	for (i = 0; i < nrows; i++) {
-		h_bsn((unsigned)i, bsn);
+		demo_bsn(0, (unsigned)i, bsn);
 		p += sprintf(p, "%s;%zu;0363;12345678;01-02-2026;eind;%s\r\n",
 		    i == bad ? "12345678X" : bsn, 100000 + i,
 		    i % 2 ? "1" : "-1");
@@ -236,7 +237,7 @@ test_all_or_nothing(void)
 	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM uploads"), uploads);
 
 	/* Fixed, it is accepted whole. */
-	h_bsn((unsigned)bad, bsn);
+	demo_bsn(0, (unsigned)bad, bsn);
 	memcpy(strstr(csv, "12345678X"), bsn, 9);
 	CHECK_EQ_INT(post(tok_a, csv, (size_t)(p - csv), &r), 201);
 	CHECK(strstr(r.body, "\"rows\":10000") != NULL);
@@ -411,7 +412,7 @@ test_privacy_scan(void)
 		secrets[n++] = toew[j];
 	/* A sample of the 10,000 generated BSNs. */
 	for (k = 0, j = 0; k < 10000; k += 997, j++) {
-		h_bsn(k, gen[j]);
+		demo_bsn(0, k, gen[j]);
 		secrets[n++] = gen[j];
 	}
 	CHECK_EQ_INT(h_leaks(&e, secrets, n), 0);

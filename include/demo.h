@@ -1,0 +1,119 @@
+/*
+ * Demo data: a synthetic but plausible region (13 gemeenten, 40
+ * aanbieders, several years of youth care) for `sorttp demo`.
+ *
+ * The generator only produces bytes in the formats the endpoints accept:
+ * iJw XML messages, scores CSV bodies and questionnaire JSON bodies. It
+ * never touches the store; the command feeds those bytes through the real
+ * ingest code paths, so the demo exercises exactly what production does.
+ *
+ * Everything is a function of the seed: the same seed and client count
+ * give the same bytes on the same day (the timeline ends at today). Bodies
+ * hold generated BSNs in clear, so the caller wipes every buffer it gets.
+ */
+#ifndef SORTTP_DEMO_H
+#define SORTTP_DEMO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define DEMO_GEMEENTEN		13
+#define DEMO_AANBIEDERS		40
+#define DEMO_CLIENTS_DEFAULT	5000
+#define DEMO_CLIENTS_MAX	5000000	/* distinct BSNs up to 10^7 */
+#define DEMO_SEED_DEFAULT	2022
+#define DEMO_FIRST_DAY		20220103	/* first start of care */
+
+/*
+ * Scale, for --help and the benchmark sizes: per client about this many
+ * trajectories (trajecten rows), score rows and questionnaire responses.
+ */
+#define DEMO_TRAJ_PER_CLIENT	"4"
+#define DEMO_SCORES_PER_CLIENT	"4"
+#define DEMO_RESP_PER_CLIENT	"2"
+
+/*
+ * The n-th generated BSN for a seed: '9' (or '8') followed by seven
+ * digits of (offset(seed) + n) mod 10^7 and the elfproef check digit, so
+ * n < 10^7 gives distinct numbers that all pass the elfproef. The leading
+ * 9/8 keeps them out of the ranges the BRP issues to real people today.
+ * out receives 9 digits and a NUL.
+ */
+void	demo_bsn(uint64_t seed, uint64_t n, char out[10]);
+
+/* A growing byte buffer; demo_buf_free wipes it (it may hold BSNs). */
+struct demo_buf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	demo_buf_free(struct demo_buf *);
+
+/* Message kinds, for the caller's tally. */
+enum demo_msg {
+	DEMO_JW301 = 0,
+	DEMO_JW305,
+	DEMO_JW307,
+	DEMO__NMSG
+};
+
+struct demo;
+
+/*
+ * A generator for n clients with this seed, up to today (yyyymmdd).
+ * NULL when out of memory.
+ */
+struct demo *demo_new(uint64_t seed, long clients, int today);
+void	demo_free(struct demo *);
+
+/* The AGB code of aanbieder i (0 .. DEMO_AANBIEDERS-1). */
+const char *demo_agb(size_t i);
+
+/* The CBS code of gemeente i (0 .. DEMO_GEMEENTEN-1). */
+const char *demo_gemeente(size_t i);
+
+/*
+ * Generates the next client's whole history and calls fn once per iJw
+ * message, in the order a backoffice would forward them (a correction
+ * after what it corrects). Scores and questionnaire responses are kept
+ * in compact form for the upload bodies below. Returns 1 when a client
+ * was made, 0 when all are done, -1 when fn returned -1 or out of
+ * memory.
+ */
+int	demo_next_client(struct demo *,
+	    int (*fn)(void *arg, enum demo_msg, const char *xml, size_t len),
+	    void *arg);
+
+/*
+ * The scores CSV of aanbieder i for the measurements of one calendar
+ * year, into out (replacing its contents). Returns the number of rows
+ * (0: nothing to upload), or -1 when out of memory.
+ */
+long	demo_scores_csv(struct demo *, size_t i, int year,
+	    struct demo_buf *out);
+
+/*
+ * Questionnaire responses, as the questionnaire platform sends them:
+ * batch k (0, 1, ...) of at most max responses, in order of the date
+ * they were filled in, each batch within one calendar month, answering
+ * the items of def (whatever they are: the items are data). Returns the
+ * number of responses in the batch, 0 when there are no more, -1 when
+ * out of memory.
+ */
+struct quest_def;
+long	demo_responses_json(struct demo *, const struct quest_def *def,
+	    size_t k, size_t max, struct demo_buf *out);
+
+/* Totals so far, for the summary. */
+struct demo_stats {
+	long long	clients;
+	long long	trajecten;	/* start rows (incl. resumed starts) */
+	long long	score_rows;	/* measurements kept for upload */
+	long long	responses;	/* responses kept for upload */
+	long long	msgs[DEMO__NMSG];
+};
+
+void	demo_stats(const struct demo *, struct demo_stats *);
+
+#endif
