@@ -27,14 +27,26 @@ fi
 # run makes its own. Revoke old ones with: build/sorttp party revoke NAME
 name="quickstart-$(date +%Y%m%d%H%M%S)"
 token=$(build/sorttp party add "$name" --role monitor --data "$data" | tail -n 1)
+# And an analist for the whole region, to read the indicators.
+scopes=()
+for c in Amsterdam Amstelveen-Aalsmeer DUO Zaanstreek-Waterland; do
+  scopes+=(--scope "cluster:$c")
+done
+atoken=$(build/sorttp party add "$name-analist" --role analist "${scopes[@]}" \
+  --data "$data" | tail -n 1)
 port=${listen##*:}
 cat >&2 <<MSG
 
-sorttp: party '$name' (role monitor) can try the API:
+sorttp: party '$name' (role monitor) and '$name-analist' (role analist,
+the whole region) can try the API:
 
   curl --cacert $data/tls/cert.pem -H "Authorization: Bearer $token" https://localhost:$port/v1/whoami
   curl --cacert $data/tls/cert.pem -H "Authorization: Bearer $token" https://localhost:$port/metrics
   curl --cacert $data/tls/cert.pem https://localhost:$port/healthz
+  curl --cacert $data/tls/cert.pem -H "Authorization: Bearer $atoken" "https://localhost:$port/v1/indicators/uitval?by=cluster&period=year"
+  curl --cacert $data/tls/cert.pem -H "Authorization: Bearer $atoken" "https://localhost:$port/v1/indicators/doelrealisatie?by=aanbieder&format=csv"
+
+The same answers locally: build/sorttp indicators uitval --by cluster --period year --data $data
 
 Stop with Ctrl-C.
 MSG

@@ -534,11 +534,15 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		if (r->route->begin != NULL &&
 		    r->route->begin(r, &r->reply) == -1)
 			return queue_reply(r);
-		if (r->route->body_limit < 0) {
-			r->route->end(r, &r->reply);
-			return queue_reply(r);
-		}
-		return MHD_YES;		/* now read the body */
+		/*
+		 * A route without a body answers at the next call, once
+		 * libmicrohttpd has the whole request: a response queued
+		 * on this first call makes it close the connection, and
+		 * keep-alive clients would pay a TLS handshake per request.
+		 */
+		if (r->route->body_limit < 0)
+			r->state = REQ_DISCARD;
+		return MHD_YES;		/* now read the body, if any */
 	}
 	if (r->queued)
 		return MHD_YES;
@@ -570,7 +574,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			return MHD_NO;
 		return MHD_YES;
 	}
-	if (r->state == REQ_FEED)
+	if (r->state == REQ_FEED || r->route->body_limit < 0)
 		r->route->end(r, &r->reply);
 	return queue_reply(r);
 }

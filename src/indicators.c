@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -532,9 +533,13 @@ struct run {
 struct out {
 	const struct cell	*c;
 	const struct dc_table	*dc;
-	int			 verg;
-	struct cell		 copy;	/* a vergelijking's items are its own */
-	struct dc_table		 copy_dc;
+	size_t			 verg;	/* vergelijking: its index + 1 */
+};
+
+/* A vergelijking: its own copy of the cluster's cell, its own pattern. */
+struct verg {
+	struct cell		 copy;
+	struct dc_table		 dc;
 };
 
 static int
@@ -553,133 +558,175 @@ window_closed(const struct run *r, int p)
 	return ind_window_closed(p, r->q->period, r->snap->today, r->window);
 }
 
-static double
-round_to(double x, int decimals)
-{
-	double	f = decimals == 1 ? 10.0 : 100.0;
+/* ------------------------------------------------------------------ */
+/*
+ * A cell as a list of fields, each named by its path in the JSON answer
+ * ("values.probleemafname.1"). The JSON writer nests them; the CSV writer
+ * picks its columns by path. One list, so both formats always agree.
+ */
 
-	return round(x * f) / f;
+enum fkind { F_STR, F_BOOL, F_INT, F_NUM, F_NULL, F_OBJ };
+
+#define IND_PATH_MAX	80
+
+struct field {
+	char		 path[IND_PATH_MAX];
+	enum fkind	 kind;
+	int		 dec;		/* F_NUM: decimals */
+	double		 num;
+	long long	 i;		/* F_INT, F_BOOL */
+	const char	*str;		/* F_STR */
+};
+
+struct fields {
+	struct field	*f;
+	size_t		 n, max;
+};
+
+static struct field *
+fld(struct fields *fs, enum fkind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static struct field *
+fld(struct fields *fs, enum fkind kind, const char *fmt, ...)
+{
+	static struct field	 spare;
+	struct field		*f;
+	va_list			 ap;
+
+	if (fs->n == fs->max)
+		return &spare;		/* cannot happen: max covers all */
+	f = &fs->f[fs->n++];
+	f->kind = kind;
+	va_start(ap, fmt);
+	vsnprintf(f->path, sizeof(f->path), fmt, ap);
+	va_end(ap);
+	return f;
 }
 
 static void
-add_num_or_null(cJSON *o, const char *name, int ok, double v, int decimals)
+fld_num(struct fields *fs, int ok, double v, int dec, const char *path)
 {
-	if (ok)
-		cJSON_AddNumberToObject(o, name, round_to(v, decimals));
-	else
-		cJSON_AddNullToObject(o, name);
+	struct field	*f = fld(fs, ok ? F_NUM : F_NULL, "%s", path);
+
+	f->num = v;
+	f->dec = dec;
 }
 
-static cJSON *
+static void
+fld_int(struct fields *fs, long long v, const char *path)
+{
+	fld(fs, F_INT, "%s", path)->i = v;
+}
+
+static void
 values_doel(const struct run *r, const struct dc_table *t,
-    const struct cell *c)
+    const struct cell *c, struct fields *fs)
 {
-	cJSON		*v = cJSON_CreateObject(), *pa;
 	double		 n = (double)c->tot.units;
+	char		 path[IND_PATH_MAX];
 	int		 i;
-	char		 key[2];
 
-	add_num_or_null(v, "gas_t_mean", c->sub[0].units > 0 &&
-	    c->sub[0].clients >= r->k, c->sub[0].units ?
-	    c->sum[0] / (double)c->sub[0].units : 0, 2);
-	add_num_or_null(v, "doelen_behaald_pct", c->num[0] > 0,
-	    c->num[0] ? 100.0 * (double)c->num[1] / (double)c->num[0] : 0, 1);
-	pa = cJSON_AddObjectToObject(v, "probleemafname");
+	fld_num(fs, c->sub[0].units > 0 && c->sub[0].clients >= r->k,
+	    c->sub[0].units ? c->sum[0] / (double)c->sub[0].units : 0, 2,
+	    "values.gas_t_mean");
+	fld_num(fs, c->num[0] > 0, c->num[0] ? 100.0 * (double)c->num[1] /
+	    (double)c->num[0] : 0, 1, "values.doelen_behaald_pct");
 	for (i = 1; i <= 3; i++) {
-		key[0] = (char)('0' + i);
-		key[1] = '\0';
-		add_num_or_null(pa, key, !dc_suppressed(t, c->it_cat +
-		    (uint32_t)(D_PA0 + i)), 100.0 *
-		    (double)c->cat[D_PA0 + i].units / n, 1);
+		util_fmt(path, sizeof(path), "values.probleemafname.%d", i);
+		fld_num(fs, !dc_suppressed(t, c->it_cat + (uint32_t)(D_PA0 +
+		    i)), 100.0 * (double)c->cat[D_PA0 + i].units / n, 1, path);
 	}
-	add_num_or_null(v, "zonder_hulp_verder_pct",
-	    !dc_suppressed(t, c->it_cat + D_ZH_JA) &&
+	fld_num(fs, !dc_suppressed(t, c->it_cat + D_ZH_JA) &&
 	    !dc_suppressed(t, c->it_cat + D_ZH_NIET),
-	    100.0 * (double)c->cat[D_ZH_JA].units / n, 1);
-	return v;
+	    100.0 * (double)c->cat[D_ZH_JA].units / n, 1,
+	    "values.zonder_hulp_verder_pct");
 }
 
-static cJSON *
+static void
 values_uit(const struct run *r, const struct dc_table *t,
-    const struct cell *c)
+    const struct cell *c, struct fields *fs)
 {
-	cJSON		*v = cJSON_CreateObject(), *pr, *h;
 	double		 n = (double)c->tot.units;
+	char		 path[IND_PATH_MAX];
 	int		 i, ok;
 	int64_t		 sum;
 
 #define SUP(i)	dc_suppressed(t, c->it_cat + (uint32_t)(i))
-	add_num_or_null(v, "volgens_plan_pct", !SUP(1),
-	    100.0 * (double)c->cat[1].units / n, 1);
+	fld_num(fs, !SUP(1), 100.0 * (double)c->cat[1].units / n, 1,
+	    "values.volgens_plan_pct");
 	for (i = 2, ok = 1, sum = 0; i <= 5; i++) {
 		ok &= !SUP(i);
 		sum += c->cat[i].units;
 	}
-	add_num_or_null(v, "voortijdig_pct", ok, 100.0 * (double)sum / n, 1);
-	add_num_or_null(v, "eenzijdig_client_pct", !SUP(2),
-	    100.0 * (double)c->cat[2].units / n, 1);
-	pr = cJSON_AddObjectToObject(v, "per_reden");
+	fld_num(fs, ok, 100.0 * (double)sum / n, 1, "values.voortijdig_pct");
+	fld_num(fs, !SUP(2), 100.0 * (double)c->cat[2].units / n, 1,
+	    "values.eenzijdig_client_pct");
 	for (i = 0; i < IND_NREDEN; i++) {
+		util_fmt(path, sizeof(path), "values.per_reden.%s",
+		    reden_keys[i]);
 		if (SUP(i))
-			cJSON_AddNullToObject(pr, reden_keys[i]);
+			fld(fs, F_NULL, "%s", path);
 		else
-			cJSON_AddNumberToObject(pr, reden_keys[i],
-			    (double)c->cat[i].units);
+			fld_int(fs, c->cat[i].units, path);
 	}
-	h = cJSON_AddObjectToObject(v, "herinstroom");
 	if (!window_closed(r, c->period)) {
-		cJSON_AddFalseToObject(h, "window_closed");
+		fld(fs, F_BOOL, "values.herinstroom.window_closed")->i = 0;
 	} else {
-		cJSON_AddTrueToObject(h, "window_closed");
-		add_num_or_null(h, "n", !SUP(1), (double)c->cat[1].units, 0);
-		add_num_or_null(h, "geen_nieuwe_start_pct", !SUP(1) &&
-		    !SUP(U_HER_NEW) && !SUP(U_HER_NONE) &&
+		fld(fs, F_BOOL, "values.herinstroom.window_closed")->i = 1;
+		if (SUP(1))
+			fld(fs, F_NULL, "values.herinstroom.n");
+		else
+			fld_int(fs, c->cat[1].units, "values.herinstroom.n");
+		fld_num(fs, !SUP(1) && !SUP(U_HER_NEW) && !SUP(U_HER_NONE) &&
 		    c->cat[1].units > 0, c->cat[1].units ? 100.0 *
 		    (double)c->cat[U_HER_NONE].units /
-		    (double)c->cat[1].units : 0, 1);
+		    (double)c->cat[1].units : 0, 1,
+		    "values.herinstroom.geen_nieuwe_start_pct");
 	}
 #undef SUP
-	return v;
 }
 
-static cJSON *
+static void
 values_tev(const struct run *r, const struct dc_table *t,
-    const struct cell *c)
+    const struct cell *c, struct fields *fs)
 {
 	const struct layout	*l = r->lay;
-	cJSON			*v = cJSON_CreateObject(), *o, *it;
 	int			 resp, i, ni;
 	const struct cnt	*sub;
 	const double		*sum;
 	const int64_t		*num;
+	char			 path[IND_PATH_MAX];
 
 	for (resp = 0; resp < QUEST__NRESPONDENTS; resp++) {
 		const char *name = quest_respondent_name(
 		    (enum quest_respondent)resp);
 
 		if (dc_suppressed(t, c->it_cat + (uint32_t)resp)) {
-			cJSON_AddNullToObject(v, name);
+			fld(fs, F_NULL, "values.%s", name);
 			continue;
 		}
 		ni = l->nitems[resp];
 		sub = c->sub + l->sub0[resp];
 		sum = c->sum + l->sum0[resp];
 		num = c->num + l->num0[resp];
-		o = cJSON_AddObjectToObject(v, name);
-		cJSON_AddNumberToObject(o, "n", (double)c->cat[resp].units);
-		it = cJSON_AddObjectToObject(o, "items");
-		for (i = 0; i < ni; i++)
-			add_num_or_null(it, r->items->code[resp][i],
-			    num[i] > 0 && sub[i].clients >= r->k,
-			    num[i] ? sum[i] / (double)num[i] : 0, 2);
-		add_num_or_null(o, "rapportcijfer_mean", num[ni] > 0 &&
-		    sub[ni].clients >= r->k,
-		    num[ni] ? sum[ni] / (double)num[ni] : 0, 2);
-		add_num_or_null(o, "positief_pct", num[ni + 2] > 0,
-		    num[ni + 2] ? 100.0 * (double)num[ni + 1] /
-		    (double)num[ni + 2] : 0, 1);
+		fld(fs, F_INT, "values.%s.n", name)->i = c->cat[resp].units;
+		if (ni == 0)
+			fld(fs, F_OBJ, "values.%s.items", name);
+		for (i = 0; i < ni; i++) {
+			util_fmt(path, sizeof(path), "values.%s.items.%s",
+			    name, r->items->code[resp][i]);
+			fld_num(fs, num[i] > 0 && sub[i].clients >= r->k,
+			    num[i] ? sum[i] / (double)num[i] : 0, 2, path);
+		}
+		util_fmt(path, sizeof(path), "values.%s.rapportcijfer_mean",
+		    name);
+		fld_num(fs, num[ni] > 0 && sub[ni].clients >= r->k,
+		    num[ni] ? sum[ni] / (double)num[ni] : 0, 2, path);
+		util_fmt(path, sizeof(path), "values.%s.positief_pct", name);
+		fld_num(fs, num[ni + 2] > 0, num[ni + 2] ? 100.0 *
+		    (double)num[ni + 1] / (double)num[ni + 2] : 0, 1, path);
 	}
-	return v;
 }
 
 static void
@@ -698,51 +745,48 @@ period_label(int p, enum ind_period t, char out[16])
 	}
 }
 
-static cJSON *
-cell_json(const struct run *r, const struct out *o)
+
+/* The fields of one answer cell. */
+static void
+cell_fields(const struct run *r, const struct out *o, struct fields *fs)
 {
 	const struct cell	*c = o->c;
 	const struct dc_table	*t = o->dc;
-	cJSON			*j = cJSON_CreateObject();
-	char			 buf[16];
+	struct field		*f;
 	int			 cl = geo_cluster(r, c->geo);
 
+	fs->n = 0;
 	if (o->verg)
-		cJSON_AddTrueToObject(j, "vergelijking");
-	else if (r->q->by == IND_BY_AANBIEDER) {
-		util_fmt(buf, sizeof(buf), "%08d", r->snap->agbs[c->agb]);
-		cJSON_AddStringToObject(j, "aanbieder", buf);
-	}
+		fld(fs, F_BOOL, "vergelijking")->i = 1;
+	else if (r->q->by == IND_BY_AANBIEDER)
+		fld(fs, F_INT, "aanbieder")->i = r->snap->agbs[c->agb];
 	if (!o->verg && c->geo < r->snap->ngem && (r->q->by ==
 	    IND_BY_GEMEENTE || r->q->by == IND_BY_AANBIEDER))
-		cJSON_AddStringToObject(j, "gemeente",
-		    r->cfg->ref.gemeenten[c->geo].code);
+		fld(fs, F_STR, "gemeente")->str =
+		    r->cfg->ref.gemeenten[c->geo].code;
 	if (cl >= 0)
-		cJSON_AddStringToObject(j, "cluster",
-		    r->cfg->ref.clusters[cl].name);
-	period_label(c->period, r->q->period, buf);
-	cJSON_AddStringToObject(j, "period", buf);
-	if (dc_suppressed(t, c->it_tot)) {
-		cJSON_AddTrueToObject(j, "suppressed");
-		return j;
-	}
-	cJSON_AddFalseToObject(j, "suppressed");
+		fld(fs, F_STR, "cluster")->str = r->cfg->ref.clusters[cl].name;
+	f = fld(fs, F_STR, "period");
+	f->str = NULL;
+	f->i = c->period;
+	fld(fs, F_BOOL, "suppressed")->i = dc_suppressed(t, c->it_tot);
+	if (dc_suppressed(t, c->it_tot))
+		return;
 	if (o->verg)
-		cJSON_AddNumberToObject(j, "n_aanbieders", c->naanbieders);
-	cJSON_AddNumberToObject(j, "n_clients", (double)c->tot.clients);
-	cJSON_AddNumberToObject(j, "n", (double)c->tot.units);
+		fld_int(fs, c->naanbieders, "n_aanbieders");
+	fld_int(fs, c->tot.clients, "n_clients");
+	fld_int(fs, c->tot.units, "n");
 	switch (r->q->kind) {
 	case IND_DOELREALISATIE:
-		cJSON_AddItemToObject(j, "values", values_doel(r, t, c));
+		values_doel(r, t, c, fs);
 		break;
 	case IND_UITVAL:
-		cJSON_AddItemToObject(j, "values", values_uit(r, t, c));
+		values_uit(r, t, c, fs);
 		break;
 	default:
-		cJSON_AddItemToObject(j, "values", values_tev(r, t, c));
+		values_tev(r, t, c, fs);
 		break;
 	}
-	return j;
 }
 
 /* Output order: period, cluster, then the code of the dimension. */
@@ -750,30 +794,31 @@ static int
 cmp_out(const void *a, const void *b, void *arg)
 {
 	const struct run	*r = arg;
-	const struct out	*x = a, *y = b;
+	const struct out	*ox = a, *oy = b;
+	const struct cell	*x = ox->c, *y = oy->c;
 	int			 cx, cy, dx, dy;
 
-	if (x->verg != y->verg)
-		return x->verg - y->verg;
-	if (x->c->period != y->c->period)
-		return x->c->period < y->c->period ? -1 : 1;
-	cx = geo_cluster(r, x->c->geo);
-	cy = geo_cluster(r, y->c->geo);
+	if ((ox->verg != 0) != (oy->verg != 0))
+		return ox->verg ? 1 : -1;
+	if (x->period != y->period)
+		return x->period < y->period ? -1 : 1;
+	cx = geo_cluster(r, x->geo);
+	cy = geo_cluster(r, y->geo);
 	if (cx != cy)
 		return cx < cy ? -1 : 1;
-	dx = x->c->geo < r->snap->ngem ?
-	    atoi(r->cfg->ref.gemeenten[x->c->geo].code) : 0;
-	dy = y->c->geo < r->snap->ngem ?
-	    atoi(r->cfg->ref.gemeenten[y->c->geo].code) : 0;
+	dx = x->geo < r->snap->ngem ?
+	    atoi(r->cfg->ref.gemeenten[x->geo].code) : 0;
+	dy = y->geo < r->snap->ngem ?
+	    atoi(r->cfg->ref.gemeenten[y->geo].code) : 0;
 	if (dx != dy)
 		return dx < dy ? -1 : 1;
-	dx = x->c->agb < (int)r->snap->nagbs ? r->snap->agbs[x->c->agb] : 0;
-	dy = y->c->agb < (int)r->snap->nagbs ? r->snap->agbs[y->c->agb] : 0;
+	dx = x->agb < (int)r->snap->nagbs ? r->snap->agbs[x->agb] : 0;
+	dy = y->agb < (int)r->snap->nagbs ? r->snap->agbs[y->agb] : 0;
 	return (dx > dy) - (dx < dy);
 }
 
 /* ------------------------------------------------------------------ */
-/* CSV for Dutch Excel: UTF-8 BOM, ';' between fields, decimal comma. */
+/* Writing: JSON, and CSV for Dutch Excel (BOM, ';', decimal comma). */
 
 struct buf {
 	char	*p;
@@ -809,6 +854,188 @@ static void
 buf_str(struct buf *b, const char *s)
 {
 	buf_add(b, s, strlen(s));
+}
+
+/* x with dec decimals (0..2), rounded half away from zero, no locale. */
+static void
+buf_fixed(struct buf *b, double x, int dec, char point)
+{
+	char		 tmp[40];
+	long long	 scale = dec == 0 ? 1 : dec == 1 ? 10 : 100, v, ip;
+	int		 n;
+
+	v = llround(x * (double)scale);
+	n = 0;
+	if (v < 0) {
+		tmp[n++] = '-';
+		v = -v;
+	}
+	ip = v / scale;
+	n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, "%lld", ip);
+	if (dec > 0) {
+		tmp[n++] = point;
+		if (dec == 2)
+			tmp[n++] = (char)('0' + v % 100 / 10);
+		tmp[n++] = (char)('0' + v % 10);
+	}
+	buf_add(b, tmp, (size_t)n);
+}
+
+static void
+buf_ll(struct buf *b, long long v)
+{
+	char	tmp[24];
+	int	n = snprintf(tmp, sizeof(tmp), "%lld", v);
+
+	buf_add(b, tmp, (size_t)n);
+}
+
+/* A JSON string; the values are codes and names, escaped all the same. */
+static void
+buf_json_str(struct buf *b, const char *s)
+{
+	char	esc[8];
+
+	buf_add(b, "\"", 1);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\') {
+			esc[0] = '\\';
+			esc[1] = *s;
+			buf_add(b, esc, 2);
+		} else if ((unsigned char)*s < 0x20) {
+			snprintf(esc, sizeof(esc), "\\u%04x",
+			    (unsigned)(unsigned char)*s);
+			buf_add(b, esc, 6);
+		} else
+			buf_add(b, s, 1);
+	}
+	buf_add(b, "\"", 1);
+}
+
+/* A CSV text field: quoted, quotes doubled. */
+static void
+buf_csv_str(struct buf *b, const char *s)
+{
+	buf_add(b, "\"", 1);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			buf_add(b, "\"", 1);
+		buf_add(b, s, 1);
+	}
+	buf_add(b, "\"", 1);
+}
+
+static void
+field_value(const struct run *r, struct buf *b, const struct field *f,
+    char point, int csv)
+{
+	char	lbl[16];
+
+	switch (f->kind) {
+	case F_STR:
+		if (f->str == NULL) {		/* the period */
+			period_label((int)f->i, r->q->period, lbl);
+			if (csv)
+				buf_csv_str(b, lbl);
+			else
+				buf_json_str(b, lbl);
+		} else if (csv)
+			buf_csv_str(b, f->str);
+		else
+			buf_json_str(b, f->str);
+		break;
+	case F_BOOL:
+		buf_str(b, f->i ? "true" : "false");
+		break;
+	case F_INT:
+		if (strcmp(f->path, "aanbieder") == 0) {
+			util_fmt(lbl, sizeof(lbl), "%08lld", f->i);
+			if (csv)
+				buf_csv_str(b, lbl);
+			else
+				buf_json_str(b, lbl);
+		} else
+			buf_ll(b, f->i);
+		break;
+	case F_NUM:
+		buf_fixed(b, f->num, f->dec, point);
+		break;
+	case F_NULL:
+		if (!csv)
+			buf_str(b, "null");
+		break;
+	case F_OBJ:
+		if (!csv)
+			buf_str(b, "{}");
+		break;
+	}
+}
+
+/* Segment i of a dotted path (length in *len), or NULL past the end. */
+static const char *
+seg(const char *path, int i, size_t *len)
+{
+	for (; i > 0; i--) {
+		path = strchr(path, '.');
+		if (path == NULL)
+			return NULL;
+		path++;
+	}
+	*len = strcspn(path, ".");
+	return path;
+}
+
+static int
+nsegs(const char *path)
+{
+	int	n = 1;
+
+	for (; *path; path++)
+		n += *path == '.';
+	return n;
+}
+
+/* One cell as a JSON object, nesting its fields by their paths. */
+static void
+json_cell(const struct run *r, struct buf *b, const struct fields *fs)
+{
+	const char	*prev = "", *p, *q;
+	size_t		 i, lp, lq;
+	int		 depth = 0, common, k, n;
+
+	buf_add(b, "{", 1);
+	for (i = 0; i < fs->n; i++) {
+		const char *path = fs->f[i].path;
+
+		n = nsegs(path);
+		/* Objects shared with the previous field stay open. */
+		for (common = 0; common < depth && common < n - 1; common++) {
+			p = seg(prev, common, &lp);
+			q = seg(path, common, &lq);
+			if (p == NULL || lp != lq || memcmp(p, q, lp) != 0)
+				break;
+		}
+		for (; depth > common; depth--)
+			buf_add(b, "}", 1);
+		if (i > 0)
+			buf_add(b, ",", 1);
+		for (k = depth; k < n - 1; k++) {
+			q = seg(path, k, &lq);
+			buf_add(b, "\"", 1);
+			buf_add(b, q, lq);
+			buf_add(b, "\":{", 3);
+			depth++;
+		}
+		q = seg(path, n - 1, &lq);
+		buf_add(b, "\"", 1);
+		buf_add(b, q, lq);
+		buf_add(b, "\":", 2);
+		field_value(r, b, &fs->f[i], '.', 0);
+		prev = path;
+	}
+	for (; depth > 0; depth--)
+		buf_add(b, "}", 1);
+	buf_add(b, "}", 1);
 }
 
 struct col {
@@ -901,103 +1128,25 @@ csv_columns(const struct run *r, int with_verg, struct col *cols,
 	return n;
 }
 
-static const cJSON *
-json_path(const cJSON *o, const char *path)
-{
-	char	 part[96];
-	size_t	 n;
-
-	while (o != NULL && *path != '\0') {
-		n = strcspn(path, ".");
-		if (n >= sizeof(part))
-			return NULL;
-		memcpy(part, path, n);
-		part[n] = '\0';
-		o = cJSON_GetObjectItemCaseSensitive(o, part);
-		path += n + (path[n] == '.');
-	}
-	return o;
-}
-
 static void
-csv_field(struct buf *b, const cJSON *v, int decimals)
+csv_row(const struct run *r, struct buf *b, const struct fields *fs,
+    const struct col *cols, size_t ncols)
 {
-	char	 num[64], *p;
-	size_t	 i;
+	size_t	i, j;
 
-	if (v == NULL || cJSON_IsNull(v))
-		return;
-	if (cJSON_IsBool(v)) {
-		buf_str(b, cJSON_IsTrue(v) ? "true" : "false");
-		return;
-	}
-	if (cJSON_IsNumber(v)) {
-		if (decimals < 0)
-			util_fmt(num, sizeof(num), "%.0f", v->valuedouble);
-		else
-			util_fmt(num, sizeof(num), "%.*f", decimals,
-			    v->valuedouble);
-		if ((p = strchr(num, '.')) != NULL)
-			*p = ',';
-		buf_str(b, num);
-		return;
-	}
-	if (cJSON_IsString(v)) {
-		/* Labels are codes and names; quote them all the same. */
-		buf_str(b, "\"");
-		for (i = 0; v->valuestring[i] != '\0'; i++) {
-			if (v->valuestring[i] == '"')
-				buf_str(b, "\"");
-			buf_add(b, v->valuestring + i, 1);
-		}
-		buf_str(b, "\"");
-	}
-}
-
-static char *
-to_csv(const struct run *r, const cJSON *cells, int with_verg, size_t *len)
-{
-	size_t		 max = 16 + IND_NREDEN + QUEST__NRESPONDENTS *
-			    (3 + r->items->n[0] + r->items->n[1]);
-	struct col	*cols;
-	size_t		 n, i;
-	struct buf	 b = { NULL, 0, 0, 0 };
-	const cJSON	*c;
-
-	if ((cols = calloc(max, sizeof(*cols))) == NULL)
-		return NULL;
-	n = csv_columns(r, with_verg, cols, max);
-	buf_str(&b, "\xEF\xBB\xBF");
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < ncols; i++) {
 		if (i > 0)
-			buf_str(&b, ";");
-		buf_str(&b, cols[i].head);
+			buf_add(b, ";", 1);
+		for (j = 0; j < fs->n; j++)
+			if (strcmp(fs->f[j].path, cols[i].path) == 0)
+				break;
+		if (j < fs->n)
+			field_value(r, b, &fs->f[j], ',', 1);
+		else if (strcmp(cols[i].path, "vergelijking") == 0)
+			buf_str(b, "false");
 	}
-	buf_str(&b, "\r\n");
-	cJSON_ArrayForEach(c, cells) {
-		for (i = 0; i < n; i++) {
-			if (i > 0)
-				buf_str(&b, ";");
-			if (strcmp(cols[i].path, "vergelijking") == 0)
-				buf_str(&b, cJSON_GetObjectItem(c,
-				    "vergelijking") ? "true" : "false");
-			else
-				csv_field(&b, json_path(c, cols[i].path),
-				    cols[i].decimals);
-		}
-		buf_str(&b, "\r\n");
-	}
-	free(cols);
-	if (b.oom) {
-		free(b.p);
-		return NULL;
-	}
-	*len = b.len;
-	return b.p;
+	buf_add(b, "\r\n", 2);
 }
-
-/* ------------------------------------------------------------------ */
-/* Answering */
 
 static int
 agb_index(const struct ind_snapshot *s, int agb)
@@ -1015,41 +1164,45 @@ agb_index(const struct ind_snapshot *s, int agb)
 	return lo < s->nagbs && s->agbs[lo] == agb ? (int)lo : -1;
 }
 
+/* The head of a JSON answer, up to the opening of "cells". */
 static void
-echo_query(const struct run *r, cJSON *o)
+json_head(const struct run *r, struct buf *b)
 {
-	char	 buf[16];
-	cJSON	*f, *a;
+	char	 tmp[64];
 	size_t	 g, i;
-	int	 y, m;
+	int	 n = 0;
 
-	cJSON_AddStringToObject(o, "indicator", kind_names[r->q->kind]);
-	cJSON_AddStringToObject(o, "by", by_names[r->q->by]);
-	cJSON_AddStringToObject(o, "period", period_names[r->q->period]);
-	y = IND_YEAR0 + r->q->from / 12;
-	m = r->q->from % 12 + 1;
-	util_fmt(buf, sizeof(buf), "%04d-%02d", y, m);
-	cJSON_AddStringToObject(o, "from", buf);
-	y = IND_YEAR0 + r->q->to / 12;
-	m = r->q->to % 12 + 1;
-	util_fmt(buf, sizeof(buf), "%04d-%02d", y, m);
-	cJSON_AddStringToObject(o, "to", buf);
-	cJSON_AddNumberToObject(o, "k", (double)r->k);
-	f = cJSON_AddObjectToObject(o, "filters");
+	buf_str(b, "{\"indicator\":");
+	buf_json_str(b, kind_names[r->q->kind]);
+	buf_str(b, ",\"by\":");
+	buf_json_str(b, by_names[r->q->by]);
+	buf_str(b, ",\"period\":");
+	buf_json_str(b, period_names[r->q->period]);
+	util_fmt(tmp, sizeof(tmp), ",\"from\":\"%04d-%02d\",\"to\":"
+	    "\"%04d-%02d\",\"k\":%lld,\"filters\":{",
+	    IND_YEAR0 + r->q->from / 12, r->q->from % 12 + 1,
+	    IND_YEAR0 + r->q->to / 12, r->q->to % 12 + 1, r->k);
+	buf_str(b, tmp);
 	if (r->pop->ngem_ok < r->cfg->ref.ngemeenten) {
-		a = cJSON_AddArrayToObject(f, "gemeente");
+		buf_str(b, "\"gemeente\":[");
 		for (g = 0; g < r->cfg->ref.ngemeenten; g++)
-			if (r->pop->gem_ok[g])
-				cJSON_AddItemToArray(a, cJSON_CreateString(
-				    r->cfg->ref.gemeenten[g].code));
+			if (r->pop->gem_ok[g]) {
+				if (n++ > 0)
+					buf_str(b, ",");
+				buf_json_str(b, r->cfg->ref.gemeenten[g].code);
+			}
+		buf_str(b, "]");
 	}
 	if (r->pop->agb_filter) {
-		a = cJSON_AddArrayToObject(f, "aanbieder");
+		buf_str(b, n > 0 ? ",\"aanbieder\":[" : "\"aanbieder\":[");
 		for (i = 0; i < r->pop->nagbs; i++) {
-			util_fmt(buf, sizeof(buf), "%08d", r->pop->agbs[i]);
-			cJSON_AddItemToArray(a, cJSON_CreateString(buf));
+			util_fmt(tmp, sizeof(tmp), "%s\"%08d\"", i ? "," : "",
+			    r->pop->agbs[i]);
+			buf_str(b, tmp);
 		}
+		buf_str(b, "]");
 	}
+	buf_str(b, "},\"cells\":[");
 }
 
 /*
@@ -1073,6 +1226,8 @@ verg_clients(int64_t all, int64_t own)
 struct sel {
 	struct out	*v;
 	size_t		 n, cap;
+	struct verg	*vg;
+	size_t		 nvg, capvg;
 };
 
 static struct out *
@@ -1081,7 +1236,7 @@ sel_add(struct sel *s, const struct cell *c, const struct dc_table *dc)
 	struct out	*o;
 
 	if (s->n == s->cap) {
-		size_t	ncap = s->cap ? s->cap * 2 : 64;
+		size_t	ncap = s->cap ? s->cap * 2 : 256;
 
 		if ((o = reallocarray(s->v, ncap, sizeof(*o))) == NULL)
 			return NULL;
@@ -1089,10 +1244,23 @@ sel_add(struct sel *s, const struct cell *c, const struct dc_table *dc)
 		s->cap = ncap;
 	}
 	o = &s->v[s->n++];
-	memset(o, 0, sizeof(*o));
 	o->c = c;
 	o->dc = dc;
+	o->verg = 0;
 	return o;
+}
+
+/* The vergelijkingen moved as their vector grew: point to them again. */
+static void
+sel_home(struct sel *s)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].verg) {
+			s->v[i].c = &s->vg[s->v[i].verg - 1].copy;
+			s->v[i].dc = &s->vg[s->v[i].verg - 1].dc;
+		}
 }
 
 static void
@@ -1100,9 +1268,9 @@ sel_free(struct sel *s)
 {
 	size_t	i;
 
-	for (i = 0; i < s->n; i++)
-		if (s->v[i].verg)
-			dc_free(&s->v[i].copy_dc);
+	for (i = 0; i < s->nvg; i++)
+		dc_free(&s->vg[i].dc);
+	free(s->vg);
 	free(s->v);
 }
 
@@ -1119,28 +1287,38 @@ add_vergelijking(struct run *r, struct sel *s, const struct cell *own,
 	const struct dc_table	*cube = &r->snap->dc[r->q->kind];
 	const struct layout	*l = r->lay;
 	int64_t			 cl[1 + U__NCAT + 2 * QUEST__NRESPONDENTS];
+	struct verg		*v;
 	struct out		*o;
 	int			 i;
 
-	if (l->ncat + 1 > (int)(sizeof(cl) / sizeof(cl[0])) ||
-	    (o = sel_add(s, NULL, NULL)) == NULL)
+	if (l->ncat + 1 > (int)(sizeof(cl) / sizeof(cl[0])))
 		return -1;
-	o->verg = 1;
-	o->copy = *all;
-	o->c = &o->copy;
+	if (s->nvg == s->capvg) {
+		size_t	ncap = s->capvg ? s->capvg * 2 : 16;
+
+		if ((v = reallocarray(s->vg, ncap, sizeof(*v))) == NULL)
+			return -1;
+		s->vg = v;
+		s->capvg = ncap;
+	}
+	if ((o = sel_add(s, NULL, NULL)) == NULL)
+		return -1;
+	v = &s->vg[s->nvg++];
+	o->verg = s->nvg;
+	v->copy = *all;
 	cl[0] = verg_clients(all->tot.clients, own->tot.clients);
 	for (i = 0; i < l->ncat; i++)
 		cl[1 + i] = verg_clients(all->cat[i].clients,
 		    own->cat[i].clients);
-	dc_init(&o->copy_dc);
-	ind_dc_cell(&o->copy_dc, r->q->kind, l, &o->copy,
+	dc_init(&v->dc);
+	ind_dc_cell(&v->dc, r->q->kind, l, &v->copy,
 	    r->q->kind != IND_UITVAL || window_closed(r, all->period), cl);
 	if (dc_suppressed(cube, all->it_tot) || all->naanbieders < 3)
-		dc_force(&o->copy_dc, o->copy.it_tot);
+		dc_force(&v->dc, v->copy.it_tot);
 	for (i = 0; i < l->ncat; i++)
 		if (dc_suppressed(cube, all->it_cat + (uint32_t)i))
-			dc_force(&o->copy_dc, o->copy.it_cat + (uint32_t)i);
-	return dc_run(&o->copy_dc, r->k);
+			dc_force(&v->dc, v->copy.it_cat + (uint32_t)i);
+	return dc_run(&v->dc, r->k);
 }
 
 /* Period index of month index m for period type t. */
@@ -1259,12 +1437,7 @@ select_cells(struct run *r, struct sel *s, unsigned *status,
 				goto oom;
 		}
 	}
-	/* The vector moved while it grew: point the copies home. */
-	for (i = 0; i < s->n; i++)
-		if (s->v[i].verg) {
-			s->v[i].c = &s->v[i].copy;
-			s->v[i].dc = &s->v[i].copy_dc;
-		}
+	sel_home(s);
 	return 0;
 oom:
 	*status = 500;
@@ -1278,9 +1451,11 @@ static int
 compute(struct run *r, char **body, size_t *len, long *ncells, long *nsup,
     unsigned *status, const char **code, const char **msg)
 {
-	struct sel	 s = { NULL, 0, 0 };
-	cJSON		*root = NULL, *cells;
-	size_t		 i;
+	struct sel	 s = { NULL, 0, 0, NULL, 0, 0 };
+	struct buf	 b = { NULL, 0, 0, 0 };
+	struct fields	 fs = { NULL, 0, 0 };
+	struct col	*cols = NULL;
+	size_t		 i, ncols = 0, maxcols;
 	int		 ret = -1;
 
 	r->lay = &r->snap->lay[r->q->kind];
@@ -1290,23 +1465,49 @@ compute(struct run *r, char **body, size_t *len, long *ncells, long *nsup,
 	*code = "internal";
 	*msg = "out of memory";
 	qsort_r(s.v, s.n, sizeof(*s.v), cmp_out, r);
-	if ((root = cJSON_CreateObject()) == NULL)
+	fs.max = 40 + QUEST__NRESPONDENTS * (4 + r->items->n[0] +
+	    r->items->n[1]);
+	if ((fs.f = calloc(fs.max, sizeof(*fs.f))) == NULL)
 		goto out;
-	echo_query(r, root);
-	cells = cJSON_AddArrayToObject(root, "cells");
+	if (r->q->csv) {
+		maxcols = 16 + IND_NREDEN + QUEST__NRESPONDENTS *
+		    (3 + r->items->n[0] + r->items->n[1]);
+		if ((cols = calloc(maxcols, sizeof(*cols))) == NULL)
+			goto out;
+		ncols = csv_columns(r, r->pop->vergelijking, cols, maxcols);
+		buf_str(&b, "\xEF\xBB\xBF");
+		for (i = 0; i < ncols; i++) {
+			if (i > 0)
+				buf_add(&b, ";", 1);
+			buf_str(&b, cols[i].head);
+		}
+		buf_add(&b, "\r\n", 2);
+	} else
+		json_head(r, &b);
 	for (i = 0; i < s.n; i++) {
-		cJSON_AddItemToArray(cells, cell_json(r, &s.v[i]));
+		cell_fields(r, &s.v[i], &fs);
+		if (r->q->csv)
+			csv_row(r, &b, &fs, cols, ncols);
+		else {
+			if (i > 0)
+				buf_add(&b, ",", 1);
+			json_cell(r, &b, &fs);
+		}
 		(*ncells)++;
 		*nsup += dc_suppressed(s.v[i].dc, s.v[i].c->it_tot);
 	}
-	if (r->q->csv)
-		*body = to_csv(r, cells, r->pop->vergelijking, len);
-	else if ((*body = cJSON_PrintUnformatted(root)) != NULL)
-		*len = strlen(*body);
-	if (*body != NULL)
-		ret = 0;
+	if (!r->q->csv)
+		buf_str(&b, "]}");
+	if (b.oom || b.p == NULL)
+		goto out;
+	*body = b.p;
+	*len = b.len;
+	b.p = NULL;
+	ret = 0;
 out:
-	cJSON_Delete(root);
+	free(b.p);
+	free(cols);
+	free(fs.f);
 	sel_free(&s);
 	return ret;
 }
