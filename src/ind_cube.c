@@ -253,10 +253,17 @@ acc_tev(const struct build *b, struct cell *c, const struct u_tev *u)
 			c->sum[m0 + ni] += x;
 			c->num[n0 + ni]++;
 		}
+		/*
+		 * The share positive is over the statements (schaal items
+		 * with a positive rule): 1 positive, 0 not, -1 no rule.
+		 */
+		if (v->items[i].type != QUEST_SCHAAL)
+			continue;
 		switch (quest_item_positive(&v->items[i], x)) {
 		case 1:
 			c->num[n0 + ni + 1]++;
-			/* FALLTHROUGH */
+			c->num[n0 + ni + 2]++;
+			break;
 		case 0:
 			c->num[n0 + ni + 2]++;
 			break;

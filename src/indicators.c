@@ -534,13 +534,30 @@ struct out {
 	const struct cell	*c;
 	const struct dc_table	*dc;
 	size_t			 verg;	/* vergelijking: its index + 1 */
+	const struct cell	*own;	/* vergelijking: the asker's cell */
 };
 
 /* A vergelijking: its own copy of the cluster's cell, its own pattern. */
 struct verg {
 	struct cell		 copy;
 	struct dc_table		 dc;
+	const struct cell	*own;	/* the asking aanbieder's cell */
 };
+
+static int64_t	verg_clients(int64_t all, int64_t own);
+
+/*
+ * The clients behind sub-count i (the answers to one item, the T-scores)
+ * of c: for a vergelijking also those of the rest of the cluster, whose
+ * mean the asking aanbieder could work out from its own.
+ */
+static int64_t
+sub_clients(const struct cell *c, const struct cell *own, int i)
+{
+	if (own == NULL)
+		return c->sub[i].clients;
+	return verg_clients(c->sub[i].clients, own->sub[i].clients);
+}
 
 static int
 geo_cluster(const struct run *r, int geo)
@@ -621,13 +638,13 @@ fld_int(struct fields *fs, long long v, const char *path)
 
 static void
 values_doel(const struct run *r, const struct dc_table *t,
-    const struct cell *c, struct fields *fs)
+    const struct cell *c, const struct cell *own, struct fields *fs)
 {
 	double		 n = (double)c->tot.units;
 	char		 path[IND_PATH_MAX];
 	int		 i;
 
-	fld_num(fs, c->sub[0].units > 0 && c->sub[0].clients >= r->k,
+	fld_num(fs, c->sub[0].units > 0 && sub_clients(c, own, 0) >= r->k,
 	    c->sub[0].units ? c->sum[0] / (double)c->sub[0].units : 0, 2,
 	    "values.gas_t_mean");
 	fld_num(fs, c->num[0] > 0, c->num[0] ? 100.0 * (double)c->num[1] /
@@ -645,7 +662,7 @@ values_doel(const struct run *r, const struct dc_table *t,
 
 static void
 values_uit(const struct run *r, const struct dc_table *t,
-    const struct cell *c, struct fields *fs)
+    const struct cell *c, const struct cell *own, struct fields *fs)
 {
 	double		 n = (double)c->tot.units;
 	char		 path[IND_PATH_MAX];
@@ -653,6 +670,7 @@ values_uit(const struct run *r, const struct dc_table *t,
 	int64_t		 sum;
 
 #define SUP(i)	dc_suppressed(t, c->it_cat + (uint32_t)(i))
+	(void)own;	/* counts only: their rest is checked by the pattern */
 	fld_num(fs, !SUP(1), 100.0 * (double)c->cat[1].units / n, 1,
 	    "values.volgens_plan_pct");
 	for (i = 2, ok = 1, sum = 0; i <= 5; i++) {
@@ -689,11 +707,10 @@ values_uit(const struct run *r, const struct dc_table *t,
 
 static void
 values_tev(const struct run *r, const struct dc_table *t,
-    const struct cell *c, struct fields *fs)
+    const struct cell *c, const struct cell *own, struct fields *fs)
 {
 	const struct layout	*l = r->lay;
 	int			 resp, i, ni;
-	const struct cnt	*sub;
 	const double		*sum;
 	const int64_t		*num;
 	char			 path[IND_PATH_MAX];
@@ -707,7 +724,6 @@ values_tev(const struct run *r, const struct dc_table *t,
 			continue;
 		}
 		ni = l->nitems[resp];
-		sub = c->sub + l->sub0[resp];
 		sum = c->sum + l->sum0[resp];
 		num = c->num + l->num0[resp];
 		fld(fs, F_INT, "values.%s.n", name)->i = c->cat[resp].units;
@@ -716,12 +732,14 @@ values_tev(const struct run *r, const struct dc_table *t,
 		for (i = 0; i < ni; i++) {
 			util_fmt(path, sizeof(path), "values.%s.items.%s",
 			    name, r->items->code[resp][i]);
-			fld_num(fs, num[i] > 0 && sub[i].clients >= r->k,
+			fld_num(fs, num[i] > 0 && sub_clients(c, own,
+			    l->sub0[resp] + i) >= r->k,
 			    num[i] ? sum[i] / (double)num[i] : 0, 2, path);
 		}
 		util_fmt(path, sizeof(path), "values.%s.rapportcijfer_mean",
 		    name);
-		fld_num(fs, num[ni] > 0 && sub[ni].clients >= r->k,
+		fld_num(fs, num[ni] > 0 && sub_clients(c, own,
+		    l->sub0[resp] + ni) >= r->k,
 		    num[ni] ? sum[ni] / (double)num[ni] : 0, 2, path);
 		util_fmt(path, sizeof(path), "values.%s.positief_pct", name);
 		fld_num(fs, num[ni + 2] > 0, num[ni + 2] ? 100.0 *
@@ -778,13 +796,13 @@ cell_fields(const struct run *r, const struct out *o, struct fields *fs)
 	fld_int(fs, c->tot.units, "n");
 	switch (r->q->kind) {
 	case IND_DOELREALISATIE:
-		values_doel(r, t, c, fs);
+		values_doel(r, t, c, o->own, fs);
 		break;
 	case IND_UITVAL:
-		values_uit(r, t, c, fs);
+		values_uit(r, t, c, o->own, fs);
 		break;
 	default:
-		values_tev(r, t, c, fs);
+		values_tev(r, t, c, o->own, fs);
 		break;
 	}
 }
@@ -1061,13 +1079,16 @@ csv_columns(const struct run *r, int with_verg, struct col *cols,
 } while (0)
 	if (r->q->by == IND_BY_AANBIEDER)
 		COL("aanbieder", "aanbieder", -1);
-	else if (r->q->by == IND_BY_GEMEENTE)
+	/* by=aanbieder has gemeente cells where a cluster is not whole. */
+	if (r->q->by == IND_BY_AANBIEDER || r->q->by == IND_BY_GEMEENTE)
 		COL("gemeente", "gemeente", -1);
 	COL("cluster", "cluster", -1);
 	COL("period", "period", -1);
 	if (with_verg)
 		COL("vergelijking", "vergelijking", -1);
 	COL("suppressed", "suppressed", -1);
+	if (with_verg)
+		COL("n_aanbieders", "n_aanbieders", -1);
 	COL("n_clients", "n_clients", -1);
 	COL("n", "n", -1);
 	switch (r->q->kind) {
@@ -1247,6 +1268,7 @@ sel_add(struct sel *s, const struct cell *c, const struct dc_table *dc)
 	o->c = c;
 	o->dc = dc;
 	o->verg = 0;
+	o->own = NULL;
 	return o;
 }
 
@@ -1305,6 +1327,8 @@ add_vergelijking(struct run *r, struct sel *s, const struct cell *own,
 		return -1;
 	v = &s->vg[s->nvg++];
 	o->verg = s->nvg;
+	o->own = own;
+	v->own = own;
 	v->copy = *all;
 	cl[0] = verg_clients(all->tot.clients, own->tot.clients);
 	for (i = 0; i < l->ncat; i++)
@@ -1377,9 +1401,18 @@ select_cells(struct run *r, struct sel *s, unsigned *status,
 		geos[ngeo++] = IND_GEO_REGIO(snap);
 		break;
 	case IND_BY_CLUSTER:
-		for (i = 0; i < cfg->ref.nclusters; i++)
-			if (any[i] && whole[i])
+		for (i = 0; i < cfg->ref.nclusters; i++) {
+			if (any[i] && !whole[i]) {
+				*status = 403;
+				*code = "out_of_scope";
+				*msg = "by=cluster needs every cluster it covers"
+				    " whole in scope and filters; filter by"
+				    " cluster= or ask by=gemeente";
+				return -1;
+			}
+			if (any[i])
 				geos[ngeo++] = IND_GEO_CLUSTER(snap, (int)i);
+		}
 		break;
 	case IND_BY_GEMEENTE:
 		for (g = 0; g < cfg->ref.ngemeenten; g++)
@@ -1525,6 +1558,32 @@ answer_error(struct ind_answer *a, unsigned status, const char *code,
 	a->body = cJSON_PrintUnformatted(o);
 	a->len = a->body ? strlen(a->body) : 0;
 	cJSON_Delete(o);
+}
+
+/*
+ * The population a query asked for, before any scope: for auditing a
+ * refusal. Only validated codes go in (ind_query_parse checked them).
+ */
+static void
+requested_pop(const struct config *cfg, const struct ind_query *q,
+    struct pop *pop)
+{
+	size_t	i, g;
+
+	memset(pop, 0, sizeof(*pop));
+	for (g = 0; g < cfg->ref.ngemeenten; g++)
+		pop->gem_ok[g] = q->ngemeenten == 0 && q->nclusters == 0;
+	for (i = 0; i < q->ngemeenten; i++)
+		pop->gem_ok[q->gemeenten[i]] = 1;
+	for (i = 0; i < q->nclusters; i++)
+		for (g = 0; g < cfg->ref.ngemeenten; g++)
+			if (cfg->ref.gemeenten[g].cluster == q->clusters[i])
+				pop->gem_ok[g] = 1;
+	for (g = 0; g < cfg->ref.ngemeenten; g++)
+		pop->ngem_ok += pop->gem_ok[g];
+	pop->agb_filter = q->naanbieders > 0;
+	for (i = 0; i < q->naanbieders; i++)
+		pop->agbs[pop->nagbs++] = q->aanbieders[i];
 }
 
 /* The query as audited: parameters after scope, codes only. */
@@ -1710,7 +1769,9 @@ ind_engine_answer(struct ind_engine *e, const struct party *p,
 	    sizeof(msg)) == -1) {
 		answer_error(a, 403, code, msg);
 		ecode = code;
-		params[0] = '\0';
+		/* What was asked for, so the trail shows what was refused. */
+		requested_pop(e->cfg, q, &pop);
+		audit_params(q, &pop, e->cfg, params, sizeof(params));
 		goto audit;
 	}
 	audit_params(q, &pop, e->cfg, params, sizeof(params));

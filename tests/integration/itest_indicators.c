@@ -629,8 +629,11 @@ test_scopes(void)
 	    "period=quarter&from=2025-01&to=2025-03", &st, NULL);
 	CHECK_NUM(cell(j, "gemeente", "0479", NULL), "n_clients", 10);
 	cJSON_Delete(j);
-	/* The regio is more than its scope. */
+	/* The regio and its cluster are more than its scope. */
 	j = get(tok_0479, "/v1/indicators/doelrealisatie?by=regio", &st,
+	    NULL);
+	CHECK_EQ_INT(st, 403);
+	j = get(tok_0479, "/v1/indicators/doelrealisatie?by=cluster", &st,
 	    NULL);
 	CHECK_EQ_INT(st, 403);
 
@@ -656,7 +659,7 @@ test_scopes(void)
 	CHECK_EQ_INT(st, 404);
 }
 
-static const char csv_head[] = "\xEF\xBB\xBF" "aanbieder;cluster;period;"
+static const char csv_head[] = "\xEF\xBB\xBF" "aanbieder;gemeente;cluster;period;"
     "suppressed;n_clients;n;gas_t_mean;doelen_behaald_pct;"
     "probleemafname_1_pct;probleemafname_2_pct;probleemafname_3_pct;"
     "zonder_hulp_verder_pct\r\n";
@@ -674,10 +677,18 @@ test_csv_and_cli(void)
 	CHECK_EQ_INT(st, 200);
 	CHECK(j == NULL && raw != NULL);
 	CHECK(raw && strncmp(raw, csv_head, strlen(csv_head)) == 0);
-	CHECK(raw && strstr(raw, "\"" A1 "\";\"Amsterdam\";\"2025-Q1\";"
+	CHECK(raw && strstr(raw, "\"" A1 "\";;\"Amsterdam\";\"2025-Q1\";"
 	    "false;12;12;50,79;88,2;;;;\r\n") != NULL);
-	CHECK(raw && strstr(raw, "\"" A4 "\";\"Zaanstreek-Waterland\";"
+	CHECK(raw && strstr(raw, "\"" A4 "\";;\"Zaanstreek-Waterland\";"
 	    "\"2025-Q1\";true;;;;;;;;\r\n") != NULL);
+	free(raw);
+
+	/* Cells of a gemeente, not a whole cluster, name it in the CSV. */
+	j = get(tok_0479, "/v1/indicators/doelrealisatie?by=aanbieder&"
+	    "period=quarter&from=2025-01&to=2025-03&format=csv", &st, &raw);
+	CHECK_EQ_INT(st, 200);
+	CHECK(raw && strstr(raw, "\"" A7 "\";\"0479\";"
+	    "\"Zaanstreek-Waterland\";\"2025-Q1\";true;") != NULL);
 	free(raw);
 
 	/* The CLI, as the same party, gives the same bytes. */
@@ -726,6 +737,14 @@ test_audit_and_privacy(void)
 	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM audit WHERE action"
 	    " = 'indicator_query' AND detail LIKE '%out_of_scope%'"),
 	    refused + 1);
+	/*
+	 * A refusal is audited with what was asked for: Zaanstad three
+	 * times by the Amsterdam analist (HTTP twice, the CLI once), and
+	 * the regio and the cluster by the Zaanstad analist.
+	 */
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM audit WHERE action"
+	    " = 'indicator_query' AND detail LIKE '%out_of_scope%'"
+	    " AND detail LIKE '%gemeente=0479%'"), 5);
 	CHECK(h_db_count(&e, "SELECT count(*) FROM audit WHERE action ="
 	    " 'indicator_query' AND detail LIKE '%\"suppressed\":%'") > 0);
 
