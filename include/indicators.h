@@ -10,8 +10,8 @@
  * distinct clients in one pass (units of one client are adjacent within a
  * period), puts every number it would publish through disclosure control
  * (disclosure.h) and formats the answer. The snapshot is rebuilt from the
- * store when data was committed since it was taken, at most every
- * indicator_refresh_s seconds; answers are kept for reuse until then.
+ * store when data was committed since it was taken (see ind_engine_open);
+ * answers are kept for reuse until then.
  *
  * Every answer is audited (party, indicator, parameters, cells returned
  * and suppressed) before it is given; a query that cannot be audited is
@@ -98,11 +98,15 @@ struct ind_engine;
 
 /*
  * Opens the engine on the database at dbpath (its own connections: one to
- * read, one for the audit writer). Returns 0, or -1 with a message.
+ * read, one for the audit writer). With background set (the daemon) and
+ * indicator_refresh_s above 0, a thread builds snapshots as data comes
+ * in and queries never wait for one; else every query checks whether
+ * data was committed since and waits for a new snapshot if so. Returns
+ * 0, or -1 with a message.
  */
 int	ind_engine_open(const struct config *, const struct quest_set *,
-	    const char *dbpath, struct ind_engine **, char *err,
-	    size_t errlen);
+	    const char *dbpath, int background, struct ind_engine **,
+	    char *err, size_t errlen);
 void	ind_engine_close(struct ind_engine *);
 
 /*

@@ -156,7 +156,7 @@ cmd_indicators(int argc, char **argv)
 		}
 		p = &party;
 	}
-	if (ind_engine_open(&cfg, quest, dbp, &eng, err, sizeof(err)) == -1) {
+	if (ind_engine_open(&cfg, quest, dbp, 0, &eng, err, sizeof(err)) == -1) {
 		fprintf(stderr, "sorttp indicators: %s\n", err);
 		goto out;
 	}

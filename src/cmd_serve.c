@@ -197,7 +197,7 @@ cmd_serve(int argc, char **argv)
 		log_error("%s", err);
 		goto out;
 	}
-	if (ind_engine_open(&cfg, quest, dbp, &ind, err, sizeof(err)) == -1) {
+	if (ind_engine_open(&cfg, quest, dbp, 1, &ind, err, sizeof(err)) == -1) {
 		log_error("indicators: %s", err);
 		goto out;
 	}

@@ -374,15 +374,23 @@ struct ind_engine {
 	struct store_auditw	*auditw;
 	pthread_mutex_t		 mu;		/* cur, checked_ns, cache */
 	pthread_mutex_t		 build_mu;	/* one rebuild at a time */
+	pthread_t		 refresh_thread;
+	int			 refreshing;	/* the thread runs */
+	pthread_mutex_t		 stop_mu;
+	pthread_cond_t		 stop_cv;
+	int			 stopping;
 	struct ind_snapshot	*cur;
 	uint64_t		 checked_ns;
 	struct cache_entry	*cache;
 	size_t			 ncache, capcache;
 };
 
+static void	*refresher(void *);
+
 int
 ind_engine_open(const struct config *cfg, const struct quest_set *qs,
-    const char *dbpath, struct ind_engine **out, char *err, size_t errlen)
+    const char *dbpath, int background, struct ind_engine **out, char *err,
+    size_t errlen)
 {
 	struct ind_engine	*e;
 
@@ -397,14 +405,28 @@ ind_engine_open(const struct config *cfg, const struct quest_set *qs,
 	ind_items_build(qs, e->items);
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_mutex_init(&e->build_mu, NULL);
+	pthread_mutex_init(&e->stop_mu, NULL);
+	pthread_cond_init(&e->stop_cv, NULL);
 	e->capcache = (size_t)config_limit(cfg, LIMIT_IND_CACHE);
+	if (errlen > 0)
+		err[0] = '\0';
 	if (store_open(dbpath, 0, &e->rd, err, errlen) == -1 ||
 	    store_open(dbpath, 0, &e->aud, err, errlen) == -1 ||
 	    store_auditw_start(e->aud, &e->auditw) == -1) {
-		if (err[0] == '\0')
+		if (errlen > 0 && err[0] == '\0')
 			util_fmt(err, errlen, "cannot start the audit writer");
 		ind_engine_close(e);
 		return -1;
+	}
+	if (background && config_limit(cfg, LIMIT_IND_REFRESH_S) > 0) {
+		if (pthread_create(&e->refresh_thread, NULL, refresher, e) !=
+		    0) {
+			util_fmt(err, errlen, "cannot start the indicator "
+			    "refresher");
+			ind_engine_close(e);
+			return -1;
+		}
+		e->refreshing = 1;
 	}
 	*out = e;
 	return 0;
@@ -439,6 +461,13 @@ ind_engine_close(struct ind_engine *e)
 {
 	if (e == NULL)
 		return;
+	if (e->refreshing) {
+		pthread_mutex_lock(&e->stop_mu);
+		e->stopping = 1;
+		pthread_cond_signal(&e->stop_cv);
+		pthread_mutex_unlock(&e->stop_mu);
+		pthread_join(e->refresh_thread, NULL);
+	}
 	store_auditw_stop(e->auditw);
 	store_close(e->aud);
 	store_close(e->rd);
@@ -447,69 +476,106 @@ ind_engine_close(struct ind_engine *e)
 	cache_clear(e);
 	free(e->cache);
 	free(e->items);
+	pthread_cond_destroy(&e->stop_cv);
+	pthread_mutex_destroy(&e->stop_mu);
 	pthread_mutex_destroy(&e->build_mu);
 	pthread_mutex_destroy(&e->mu);
 	free(e);
 }
 
 /*
- * The snapshot to answer from: the current one when it was checked less
- * than indicator_refresh_s ago, or when the data did not change since;
- * else a new one. One thread rebuilds; the others wait for it.
+ * Makes sure the current snapshot holds the data as of now: compares the
+ * data generation and the date with the current one's and builds a new
+ * one when they differ. Callers hold build_mu, so one build runs at a
+ * time. Returns 0, or -1 when there is no usable snapshot.
+ */
+static int
+snap_refresh(struct ind_engine *e, int today)
+{
+	struct ind_snapshot	*old, *n;
+	uint64_t		 now = util_now_ns();
+	int64_t			 g;
+
+	g = store_data_generation(e->rd);
+	pthread_mutex_lock(&e->mu);
+	if (e->cur != NULL && g == e->cur->generation &&
+	    e->cur->today == today) {
+		e->checked_ns = now;
+		pthread_mutex_unlock(&e->mu);
+		return 0;
+	}
+	pthread_mutex_unlock(&e->mu);
+	if ((n = ind_snapshot_build(e->cfg, e->qs, e->items, e->rd,
+	    config_limit(e->cfg, LIMIT_K),
+	    (int)config_limit(e->cfg, LIMIT_HERINSTROOM_MONTHS),
+	    today)) == NULL)
+		return e->cur != NULL ? 0 : -1;
+	pthread_mutex_lock(&e->mu);
+	old = e->cur;
+	e->cur = n;
+	e->checked_ns = now;
+	cache_clear(e);
+	pthread_mutex_unlock(&e->mu);
+	if (old != NULL)
+		snap_release(e, old);
+	return 0;
+}
+
+/*
+ * The background refresher of the daemon: builds the first snapshot at
+ * start, then looks every indicator_refresh_s seconds whether data came
+ * in, and builds the next one while queries go on with the current one.
+ * A query so never waits for a build, except before the first.
+ */
+static void *
+refresher(void *arg)
+{
+	struct ind_engine	*e = arg;
+	struct timespec		 ts;
+	long long		 ttl = config_limit(e->cfg, LIMIT_IND_REFRESH_S);
+
+	pthread_mutex_lock(&e->stop_mu);
+	while (!e->stopping) {
+		pthread_mutex_unlock(&e->stop_mu);
+		pthread_mutex_lock(&e->build_mu);
+		snap_refresh(e, date_today(time(NULL)));
+		pthread_mutex_unlock(&e->build_mu);
+		pthread_mutex_lock(&e->stop_mu);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += (time_t)ttl;
+		while (!e->stopping && pthread_cond_timedwait(&e->stop_cv,
+		    &e->stop_mu, &ts) == 0)
+			;
+	}
+	pthread_mutex_unlock(&e->stop_mu);
+	return NULL;
+}
+
+/*
+ * The snapshot to answer from. With the refresher running, the current
+ * one (it is at most indicator_refresh_s plus a build behind). Without
+ * it (the CLI, or indicator_refresh_s 0), one that holds all data
+ * committed before the query: the data generation is checked each time.
  */
 static struct ind_snapshot *
 snap_acquire(struct ind_engine *e, int today)
 {
-	struct ind_snapshot	*s = NULL, *old = NULL, *n;
-	uint64_t		 arrived = util_now_ns(), now;
-	uint64_t		 ttl = (uint64_t)config_limit(e->cfg,
-	    LIMIT_IND_REFRESH_S) * 1000000000ULL;
-	int64_t			 g;
+	struct ind_snapshot	*s = NULL;
 
 	pthread_mutex_lock(&e->mu);
-	if (e->cur != NULL && e->cur->today == today && ttl > 0 &&
-	    arrived - e->checked_ns < ttl) {
+	if (e->refreshing && e->cur != NULL && e->cur->today == today) {
 		s = e->cur;
 		s->refs++;
 	}
 	pthread_mutex_unlock(&e->mu);
 	if (s != NULL)
 		return s;
-
 	pthread_mutex_lock(&e->build_mu);
-	pthread_mutex_lock(&e->mu);
-	if (e->cur != NULL && e->cur->today == today &&
-	    e->checked_ns >= arrived) {
-		s = e->cur;	/* checked by another thread meanwhile */
-		s->refs++;
-	}
-	pthread_mutex_unlock(&e->mu);
-	if (s == NULL) {
-		g = store_data_generation(e->rd);
-		now = util_now_ns();
+	if (snap_refresh(e, today) == 0) {
 		pthread_mutex_lock(&e->mu);
-		if (e->cur != NULL && g == e->cur->generation &&
-		    e->cur->today == today) {
-			e->checked_ns = now;
-			s = e->cur;
+		if ((s = e->cur) != NULL)
 			s->refs++;
-		}
 		pthread_mutex_unlock(&e->mu);
-	}
-	if (s == NULL && (n = ind_snapshot_build(e->cfg, e->qs, e->items,
-	    e->rd, config_limit(e->cfg, LIMIT_K),
-	    (int)config_limit(e->cfg, LIMIT_HERINSTROOM_MONTHS),
-	    today)) != NULL) {
-		pthread_mutex_lock(&e->mu);
-		old = e->cur;
-		e->cur = n;
-		e->checked_ns = now;
-		cache_clear(e);
-		s = n;
-		s->refs++;
-		pthread_mutex_unlock(&e->mu);
-		if (old != NULL)
-			snap_release(e, old);
 	}
 	pthread_mutex_unlock(&e->build_mu);
 	return s;

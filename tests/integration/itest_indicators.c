@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -756,6 +757,47 @@ test_audit_and_privacy(void)
 	CHECK_EQ_INT(h_leaks(&e, secrets, n), 0);
 }
 
+/*
+ * The daemon's refresher: with indicator_refresh_s 1, new data shows in
+ * the answers within a few seconds, without a query having to wait for
+ * a rebuild.
+ */
+static void
+test_refresher(void)
+{
+	char		 cfg[H_PATH_MAX];
+	cJSON		*j;
+	long		 st;
+	double		 before, now = 0;
+	unsigned	 c;
+	int		 tries;
+
+	h_config(&e, "k5r1.json", "{\"k\": 5, \"limits\": "
+	    "{\"indicator_refresh_s\": 1}}", cfg, sizeof(cfg));
+	CHECK_EQ_INT(h_stop(&e), 0);
+	CHECK_EQ_INT(h_start(&e, cfg, NULL), 0);
+	j = get(tok_all, "/v1/indicators/uitval?by=regio&period=year&"
+	    "from=2025-01&to=2025-12", &st, NULL);
+	before = num(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "cells"), 0),
+	    "n");
+	cJSON_Delete(j);
+	CHECK(before > 0);
+	for (c = 901; c <= 905; c++)
+		message(A2, "0363", c, (int)(900000 + c), "2024-11-01", 31,
+		    "2025-04-10");
+	for (tries = 0; tries < 100; tries++) {
+		j = get(tok_all, "/v1/indicators/uitval?by=regio&period=year&"
+		    "from=2025-01&to=2025-12", &st, NULL);
+		now = num(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "cells"),
+		    0), "n");
+		cJSON_Delete(j);
+		if (now == before + 5)
+			break;
+		usleep(100 * 1000);
+	}
+	CHECK(now == before + 5);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -802,6 +844,7 @@ main(int argc, char **argv)
 	test_scopes();
 	test_csv_and_cli();
 	test_audit_and_privacy();
+	test_refresher();
 
 	CHECK_EQ_INT(h_stop(&e), 0);
 	h_teardown(&e);
