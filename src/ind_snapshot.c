@@ -582,6 +582,8 @@ build_dims(struct ind_snapshot *s, struct raw *w, int64_t **clients)
 	return 0;
 }
 
+static void	units_free(struct ind_snapshot *);
+
 struct ind_snapshot *
 ind_snapshot_build(const struct config *cfg, const struct quest_set *qs,
     const struct ind_items *items, struct store *st, long long k,
@@ -610,6 +612,7 @@ ind_snapshot_build(const struct config *cfg, const struct quest_set *qs,
 	w.vals = NULL;
 	if (ind_cube_build(s, cfg, qs, items, k, window, today) == -1)
 		goto fail;
+	units_free(s);		/* answers come from the cube alone */
 	s->today = today;
 	s->built_ns = util_now_ns();
 	log_info("indicators: snapshot of %zu scores, %zu trajecten,"
@@ -626,6 +629,25 @@ out:
 	free(w.rs);
 	free(w.vals);
 	return s;
+}
+
+/* The unit facts and answers, once the cube holds what they add up to. */
+static void
+units_free(struct ind_snapshot *s)
+{
+	int	k, t;
+
+	for (k = 0; k < IND__NKINDS; k++)
+		for (t = 0; t < IND__NPERIODS; t++) {
+			free(s->units[k][t].u);
+			free(s->units[k][t].off);
+			s->units[k][t].u = NULL;
+			s->units[k][t].off = NULL;
+			s->units[k][t].n = 0;
+		}
+	free(s->vals);
+	s->vals = NULL;
+	s->nvals = 0;
 }
 
 void
