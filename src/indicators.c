@@ -342,13 +342,18 @@ scope_apply(const struct config *cfg, const struct party *p,
 		pop->vergelijking = 1;
 		pop->own_agb = (int)own;
 	} else if (q->naanbieders > 0) {
+		/* Distinct and ascending: the order of the answer's cells. */
 		pop->agb_filter = 1;
 		for (i = 0; i < q->naanbieders; i++) {
 			for (j = 0; j < pop->nagbs; j++)
-				if (pop->agbs[j] == q->aanbieders[i])
+				if (pop->agbs[j] >= q->aanbieders[i])
 					break;
-			if (j == pop->nagbs)
-				pop->agbs[pop->nagbs++] = q->aanbieders[i];
+			if (j < pop->nagbs && pop->agbs[j] == q->aanbieders[i])
+				continue;
+			memmove(pop->agbs + j + 1, pop->agbs + j,
+			    (pop->nagbs - j) * sizeof(pop->agbs[0]));
+			pop->agbs[j] = q->aanbieders[i];
+			pop->nagbs++;
 		}
 	}
 	return 0;
@@ -642,23 +647,154 @@ window_closed(const struct run *r, int p)
 }
 
 /* ------------------------------------------------------------------ */
+/* Writing: JSON, and CSV for Dutch Excel (BOM, ';', decimal comma). */
+
+struct buf {
+	char	*p;
+	size_t	 len, cap;
+	int	 oom;
+};
+
+static void
+buf_add(struct buf *b, const char *s, size_t n)
+{
+	char	*q;
+	size_t	 ncap;
+
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		ncap = b->cap ? b->cap * 2 : 65536;
+		while (ncap < b->len + n + 1)
+			ncap *= 2;
+		if ((q = realloc(b->p, ncap)) == NULL) {
+			b->oom = 1;
+			return;
+		}
+		b->p = q;
+		b->cap = ncap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+buf_str(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+/* v in decimal; no locale, no printf. */
+static void
+buf_ll(struct buf *b, long long v)
+{
+	char			 tmp[24];
+	int			 n = (int)sizeof(tmp);
+	unsigned long long	 u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
+	do {
+		tmp[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		tmp[--n] = '-';
+	buf_add(b, tmp + n, sizeof(tmp) - (size_t)n);
+}
+
+/* x with dec decimals (0..2), rounded half away from zero, no locale. */
+static void
+buf_fixed(struct buf *b, double x, int dec, char point)
+{
+	long long	scale = dec == 0 ? 1 : dec == 1 ? 10 : 100, v;
+	char		frac[3];
+
+	v = llround(x * (double)scale);
+	if (v < 0) {
+		buf_add(b, "-", 1);
+		v = -v;
+	}
+	buf_ll(b, v / scale);
+	if (dec > 0) {
+		frac[0] = point;
+		frac[1] = (char)('0' + (dec == 2 ? v % 100 / 10 : v % 10));
+		frac[2] = (char)('0' + v % 10);
+		buf_add(b, frac, (size_t)dec + 1);
+	}
+}
+
+/* A JSON string; the values are codes and names, escaped all the same. */
+static void
+buf_json_str(struct buf *b, const char *s)
+{
+	char	esc[8];
+	size_t	run;
+
+	buf_add(b, "\"", 1);
+	while (*s != '\0') {
+		for (run = 0; s[run] != '\0' && s[run] != '"' &&
+		    s[run] != '\\' && (unsigned char)s[run] >= 0x20; run++)
+			;
+		buf_add(b, s, run);
+		s += run;
+		if (*s == '\0')
+			break;
+		if (*s == '"' || *s == '\\') {
+			esc[0] = '\\';
+			esc[1] = *s;
+			buf_add(b, esc, 2);
+		} else {
+			snprintf(esc, sizeof(esc), "\\u%04x",
+			    (unsigned)(unsigned char)*s);
+			buf_add(b, esc, 6);
+		}
+		s++;
+	}
+	buf_add(b, "\"", 1);
+}
+
+/* A CSV text field: quoted, quotes doubled. */
+static void
+buf_csv_str(struct buf *b, const char *s)
+{
+	buf_add(b, "\"", 1);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			buf_add(b, "\"", 1);
+		buf_add(b, s, 1);
+	}
+	buf_add(b, "\"", 1);
+}
+
+/* ------------------------------------------------------------------ */
 /*
- * A cell as a list of fields, each named by its path in the JSON answer
- * ("values.probleemafname.1"). The JSON writer nests them; the CSV writer
- * picks its columns by path. One list, so both formats always agree.
+ * A cell as a list of fields: JSON keys with nesting marks, each leaf
+ * also naming its CSV column. The JSON writer walks the list; the CSV
+ * writer puts each leaf in its column. One list, so both formats always
+ * agree.
  */
 
-enum fkind { F_STR, F_BOOL, F_INT, F_NUM, F_NULL, F_OBJ };
-
-#define IND_PATH_MAX	80
+enum fkind {
+	F_OPEN,		/* "key":{ */
+	F_CLOSE,	/* } */
+	F_STR,
+	F_BOOL,
+	F_INT,
+	F_NUM,
+	F_NULL,
+	F_AGB,		/* i as an 8-digit code */
+	F_PERIOD	/* i as a period label */
+};
 
 struct field {
-	char		 path[IND_PATH_MAX];
+	const char	*key;
 	enum fkind	 kind;
+	int		 col;		/* CSV column, -1 for none */
 	int		 dec;		/* F_NUM: decimals */
 	double		 num;
-	long long	 i;		/* F_INT, F_BOOL */
-	const char	*str;		/* F_STR */
+	long long	 i;
+	const char	*str;
 };
 
 struct fields {
@@ -666,150 +802,257 @@ struct fields {
 	size_t		 n, max;
 };
 
-static struct field *
-fld(struct fields *fs, enum fkind kind, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/*
+ * The CSV columns of an answer: the common ones first (which of them
+ * depends on by and on whether the answer has vergelijkingen), then the
+ * indicator's own from base on.
+ */
+struct cols {
+	int		 aanbieder, gemeente, cluster, period, verg, sup, nab;
+	int		 ncl, n, base, count;
+	int		 tev0[QUEST__NRESPONDENTS];	/* tevredenheid blocks */
+};
+
+/* Offsets from cols.base. */
+enum { DC_GAS, DC_DOELEN, DC_PA1, DC_PA2, DC_PA3, DC_ZH, DC__N };
+enum { UC_PLAN, UC_VOORT, UC_EENZ, UC_REDEN, UC_HER_WC = UC_REDEN +
+    IND_NREDEN, UC_HER_N, UC_HER_PCT, UC__N };
+enum { TC_N, TC_CIJFER, TC_POS, TC_ITEMS };
+
+static void
+cols_init(const struct run *r, struct cols *c)
+{
+	int	n = 0, i;
+
+	c->aanbieder = r->q->by == IND_BY_AANBIEDER ? n++ : -1;
+	/* by=aanbieder has gemeente cells where a cluster is not whole. */
+	c->gemeente = r->q->by == IND_BY_AANBIEDER ||
+	    r->q->by == IND_BY_GEMEENTE ? n++ : -1;
+	c->cluster = n++;
+	c->period = n++;
+	c->verg = r->pop->vergelijking ? n++ : -1;
+	c->sup = n++;
+	c->nab = r->pop->vergelijking ? n++ : -1;
+	c->ncl = n++;
+	c->n = n++;
+	c->base = n;
+	switch (r->q->kind) {
+	case IND_DOELREALISATIE:
+		n += DC__N;
+		break;
+	case IND_UITVAL:
+		n += UC__N;
+		break;
+	default:
+		for (i = 0; i < QUEST__NRESPONDENTS; i++) {
+			c->tev0[i] = n - c->base;
+			n += TC_ITEMS + r->lay->nitems[i];
+		}
+		break;
+	}
+	c->count = n;
+}
+
+static void
+csv_head(const struct run *r, const struct cols *c, struct buf *b)
+{
+	const char	*rn;
+	int		 i, k;
+
+#define H(s) do { buf_str(b, s); buf_add(b, ";", 1); } while (0)
+	buf_str(b, "\xEF\xBB\xBF");
+	if (c->aanbieder >= 0)
+		H("aanbieder");
+	if (c->gemeente >= 0)
+		H("gemeente");
+	H("cluster");
+	H("period");
+	if (c->verg >= 0)
+		H("vergelijking");
+	H("suppressed");
+	if (c->nab >= 0)
+		H("n_aanbieders");
+	H("n_clients");
+	H("n");
+	switch (r->q->kind) {
+	case IND_DOELREALISATIE:
+		H("gas_t_mean");
+		H("doelen_behaald_pct");
+		H("probleemafname_1_pct");
+		H("probleemafname_2_pct");
+		H("probleemafname_3_pct");
+		H("zonder_hulp_verder_pct");
+		break;
+	case IND_UITVAL:
+		H("volgens_plan_pct");
+		H("voortijdig_pct");
+		H("eenzijdig_client_pct");
+		for (i = 0; i < IND_NREDEN; i++) {
+			buf_str(b, "reden_");
+			H(reden_keys[i]);
+		}
+		H("herinstroom_window_closed");
+		H("herinstroom_n");
+		H("herinstroom_geen_nieuwe_start_pct");
+		break;
+	default:
+		for (i = 0; i < QUEST__NRESPONDENTS; i++) {
+			rn = quest_respondent_name((enum quest_respondent)i);
+			buf_str(b, rn);
+			H("_n");
+			buf_str(b, rn);
+			H("_rapportcijfer_mean");
+			buf_str(b, rn);
+			H("_positief_pct");
+			for (k = 0; k < r->lay->nitems[i]; k++) {
+				buf_str(b, rn);
+				buf_str(b, "_");
+				H(r->items->code[i][k]);
+			}
+		}
+		break;
+	}
+#undef H
+	b->len--;		/* the last ';' */
+	buf_add(b, "\r\n", 2);
+}
 
 static struct field *
-fld(struct fields *fs, enum fkind kind, const char *fmt, ...)
+fld(struct fields *fs, enum fkind kind, const char *key, int col)
 {
 	static struct field	 spare;
 	struct field		*f;
-	va_list			 ap;
 
 	if (fs->n == fs->max)
 		return &spare;		/* cannot happen: max covers all */
 	f = &fs->f[fs->n++];
 	f->kind = kind;
-	va_start(ap, fmt);
-	vsnprintf(f->path, sizeof(f->path), fmt, ap);
-	va_end(ap);
+	f->key = key;
+	f->col = col;
 	return f;
 }
 
 static void
-fld_num(struct fields *fs, int ok, double v, int dec, const char *path)
+fld_num(struct fields *fs, const char *key, int col, int ok, double v,
+    int dec)
 {
-	struct field	*f = fld(fs, ok ? F_NUM : F_NULL, "%s", path);
+	struct field	*f = fld(fs, ok ? F_NUM : F_NULL, key, col);
 
 	f->num = v;
 	f->dec = dec;
 }
 
 static void
-fld_int(struct fields *fs, long long v, const char *path)
+fld_int(struct fields *fs, const char *key, int col, int ok, long long v)
 {
-	fld(fs, F_INT, "%s", path)->i = v;
+	fld(fs, ok ? F_INT : F_NULL, key, col)->i = v;
 }
 
 static void
 values_doel(const struct run *r, const struct dc_table *t,
-    const struct cell *c, const struct cell *own, struct fields *fs)
+    const struct cell *c, const struct cell *own, int base,
+    struct fields *fs)
 {
+	static const char *const pa_keys[] = { "1", "2", "3" };
 	double		 n = (double)c->tot.units;
-	char		 path[IND_PATH_MAX];
 	int		 i;
 
-	fld_num(fs, c->sub[0].units > 0 && sub_clients(c, own, 0) >= r->k,
-	    c->sub[0].units ? c->sum[0] / (double)c->sub[0].units : 0, 2,
-	    "values.gas_t_mean");
-	fld_num(fs, c->num[0] > 0, c->num[0] ? 100.0 * (double)c->num[1] /
-	    (double)c->num[0] : 0, 1, "values.doelen_behaald_pct");
-	for (i = 1; i <= 3; i++) {
-		util_fmt(path, sizeof(path), "values.probleemafname.%d", i);
-		fld_num(fs, !dc_suppressed(t, c->it_cat + (uint32_t)(D_PA0 +
-		    i)), 100.0 * (double)c->cat[D_PA0 + i].units / n, 1, path);
-	}
-	fld_num(fs, !dc_suppressed(t, c->it_cat + D_ZH_JA) &&
+	fld_num(fs, "gas_t_mean", base + DC_GAS, c->sub[0].units > 0 &&
+	    sub_clients(c, own, 0) >= r->k, c->sub[0].units ?
+	    c->sum[0] / (double)c->sub[0].units : 0, 2);
+	fld_num(fs, "doelen_behaald_pct", base + DC_DOELEN, c->num[0] > 0,
+	    c->num[0] ? 100.0 * (double)c->num[1] / (double)c->num[0] : 0, 1);
+	fld(fs, F_OPEN, "probleemafname", -1);
+	for (i = 1; i <= 3; i++)
+		fld_num(fs, pa_keys[i - 1], base + DC_PA1 + i - 1,
+		    !dc_suppressed(t, c->it_cat + (uint32_t)(D_PA0 + i)),
+		    100.0 * (double)c->cat[D_PA0 + i].units / n, 1);
+	fld(fs, F_CLOSE, NULL, -1);
+	fld_num(fs, "zonder_hulp_verder_pct", base + DC_ZH,
+	    !dc_suppressed(t, c->it_cat + D_ZH_JA) &&
 	    !dc_suppressed(t, c->it_cat + D_ZH_NIET),
-	    100.0 * (double)c->cat[D_ZH_JA].units / n, 1,
-	    "values.zonder_hulp_verder_pct");
+	    100.0 * (double)c->cat[D_ZH_JA].units / n, 1);
 }
 
 static void
 values_uit(const struct run *r, const struct dc_table *t,
-    const struct cell *c, const struct cell *own, struct fields *fs)
+    const struct cell *c, int base, struct fields *fs)
 {
 	double		 n = (double)c->tot.units;
-	char		 path[IND_PATH_MAX];
 	int		 i, ok;
 	int64_t		 sum;
 
 #define SUP(i)	dc_suppressed(t, c->it_cat + (uint32_t)(i))
-	(void)own;	/* counts only: their rest is checked by the pattern */
-	fld_num(fs, !SUP(1), 100.0 * (double)c->cat[1].units / n, 1,
-	    "values.volgens_plan_pct");
+	/* Counts only: the pattern checks what they reveal of the rest. */
+	fld_num(fs, "volgens_plan_pct", base + UC_PLAN, !SUP(1),
+	    100.0 * (double)c->cat[1].units / n, 1);
 	for (i = 2, ok = 1, sum = 0; i <= 5; i++) {
 		ok &= !SUP(i);
 		sum += c->cat[i].units;
 	}
-	fld_num(fs, ok, 100.0 * (double)sum / n, 1, "values.voortijdig_pct");
-	fld_num(fs, !SUP(2), 100.0 * (double)c->cat[2].units / n, 1,
-	    "values.eenzijdig_client_pct");
-	for (i = 0; i < IND_NREDEN; i++) {
-		util_fmt(path, sizeof(path), "values.per_reden.%s",
-		    reden_keys[i]);
-		if (SUP(i))
-			fld(fs, F_NULL, "%s", path);
-		else
-			fld_int(fs, c->cat[i].units, path);
-	}
+	fld_num(fs, "voortijdig_pct", base + UC_VOORT, ok,
+	    100.0 * (double)sum / n, 1);
+	fld_num(fs, "eenzijdig_client_pct", base + UC_EENZ, !SUP(2),
+	    100.0 * (double)c->cat[2].units / n, 1);
+	fld(fs, F_OPEN, "per_reden", -1);
+	for (i = 0; i < IND_NREDEN; i++)
+		fld_int(fs, reden_keys[i], base + UC_REDEN + i, !SUP(i),
+		    c->cat[i].units);
+	fld(fs, F_CLOSE, NULL, -1);
+	fld(fs, F_OPEN, "herinstroom", -1);
 	if (!window_closed(r, c->period)) {
-		fld(fs, F_BOOL, "values.herinstroom.window_closed")->i = 0;
+		fld(fs, F_BOOL, "window_closed", base + UC_HER_WC)->i = 0;
 	} else {
-		fld(fs, F_BOOL, "values.herinstroom.window_closed")->i = 1;
-		if (SUP(1))
-			fld(fs, F_NULL, "values.herinstroom.n");
-		else
-			fld_int(fs, c->cat[1].units, "values.herinstroom.n");
-		fld_num(fs, !SUP(1) && !SUP(U_HER_NEW) && !SUP(U_HER_NONE) &&
+		fld(fs, F_BOOL, "window_closed", base + UC_HER_WC)->i = 1;
+		fld_int(fs, "n", base + UC_HER_N, !SUP(1), c->cat[1].units);
+		fld_num(fs, "geen_nieuwe_start_pct", base + UC_HER_PCT,
+		    !SUP(1) && !SUP(U_HER_NEW) && !SUP(U_HER_NONE) &&
 		    c->cat[1].units > 0, c->cat[1].units ? 100.0 *
 		    (double)c->cat[U_HER_NONE].units /
-		    (double)c->cat[1].units : 0, 1,
-		    "values.herinstroom.geen_nieuwe_start_pct");
+		    (double)c->cat[1].units : 0, 1);
 	}
+	fld(fs, F_CLOSE, NULL, -1);
 #undef SUP
 }
 
 static void
 values_tev(const struct run *r, const struct dc_table *t,
-    const struct cell *c, const struct cell *own, struct fields *fs)
+    const struct cell *c, const struct cell *own, const struct cols *cs,
+    struct fields *fs)
 {
 	const struct layout	*l = r->lay;
-	int			 resp, i, ni;
+	int			 resp, i, ni, col;
 	const double		*sum;
 	const int64_t		*num;
-	char			 path[IND_PATH_MAX];
 
 	for (resp = 0; resp < QUEST__NRESPONDENTS; resp++) {
 		const char *name = quest_respondent_name(
 		    (enum quest_respondent)resp);
 
+		col = cs->base + cs->tev0[resp];
 		if (dc_suppressed(t, c->it_cat + (uint32_t)resp)) {
-			fld(fs, F_NULL, "values.%s", name);
+			fld(fs, F_NULL, name, -1);
 			continue;
 		}
 		ni = l->nitems[resp];
 		sum = c->sum + l->sum0[resp];
 		num = c->num + l->num0[resp];
-		fld(fs, F_INT, "values.%s.n", name)->i = c->cat[resp].units;
-		if (ni == 0)
-			fld(fs, F_OBJ, "values.%s.items", name);
-		for (i = 0; i < ni; i++) {
-			util_fmt(path, sizeof(path), "values.%s.items.%s",
-			    name, r->items->code[resp][i]);
-			fld_num(fs, num[i] > 0 && sub_clients(c, own,
-			    l->sub0[resp] + i) >= r->k,
-			    num[i] ? sum[i] / (double)num[i] : 0, 2, path);
-		}
-		util_fmt(path, sizeof(path), "values.%s.rapportcijfer_mean",
-		    name);
-		fld_num(fs, num[ni] > 0 && sub_clients(c, own,
-		    l->sub0[resp] + ni) >= r->k,
-		    num[ni] ? sum[ni] / (double)num[ni] : 0, 2, path);
-		util_fmt(path, sizeof(path), "values.%s.positief_pct", name);
-		fld_num(fs, num[ni + 2] > 0, num[ni + 2] ? 100.0 *
-		    (double)num[ni + 1] / (double)num[ni + 2] : 0, 1, path);
+		fld(fs, F_OPEN, name, -1);
+		fld(fs, F_INT, "n", col + TC_N)->i = c->cat[resp].units;
+		fld(fs, F_OPEN, "items", -1);
+		for (i = 0; i < ni; i++)
+			fld_num(fs, r->items->code[resp][i],
+			    col + TC_ITEMS + i, num[i] > 0 && sub_clients(c,
+			    own, l->sub0[resp] + i) >= r->k, num[i] ?
+			    sum[i] / (double)num[i] : 0, 2);
+		fld(fs, F_CLOSE, NULL, -1);
+		fld_num(fs, "rapportcijfer_mean", col + TC_CIJFER,
+		    num[ni] > 0 && sub_clients(c, own, l->sub0[resp] + ni) >=
+		    r->k, num[ni] ? sum[ni] / (double)num[ni] : 0, 2);
+		fld_num(fs, "positief_pct", col + TC_POS, num[ni + 2] > 0,
+		    num[ni + 2] ? 100.0 * (double)num[ni + 1] /
+		    (double)num[ni + 2] : 0, 1);
+		fld(fs, F_CLOSE, NULL, -1);
 	}
 }
 
@@ -832,404 +1075,141 @@ period_label(int p, enum ind_period t, char out[16])
 
 /* The fields of one answer cell. */
 static void
-cell_fields(const struct run *r, const struct out *o, struct fields *fs)
+cell_fields(const struct run *r, const struct out *o, const struct cols *cs,
+    struct fields *fs)
 {
 	const struct cell	*c = o->c;
 	const struct dc_table	*t = o->dc;
-	struct field		*f;
 	int			 cl = geo_cluster(r, c->geo);
 
 	fs->n = 0;
 	if (o->verg)
-		fld(fs, F_BOOL, "vergelijking")->i = 1;
+		fld(fs, F_BOOL, "vergelijking", cs->verg)->i = 1;
 	else if (r->q->by == IND_BY_AANBIEDER)
-		fld(fs, F_INT, "aanbieder")->i = r->snap->agbs[c->agb];
-	if (!o->verg && c->geo < r->snap->ngem && (r->q->by ==
-	    IND_BY_GEMEENTE || r->q->by == IND_BY_AANBIEDER))
-		fld(fs, F_STR, "gemeente")->str =
+		fld(fs, F_AGB, "aanbieder", cs->aanbieder)->i =
+		    r->snap->agbs[c->agb];
+	if (!o->verg && c->geo < r->snap->ngem && cs->gemeente >= 0)
+		fld(fs, F_STR, "gemeente", cs->gemeente)->str =
 		    r->cfg->ref.gemeenten[c->geo].code;
 	if (cl >= 0)
-		fld(fs, F_STR, "cluster")->str = r->cfg->ref.clusters[cl].name;
-	f = fld(fs, F_STR, "period");
-	f->str = NULL;
-	f->i = c->period;
-	fld(fs, F_BOOL, "suppressed")->i = dc_suppressed(t, c->it_tot);
+		fld(fs, F_STR, "cluster", cs->cluster)->str =
+		    r->cfg->ref.clusters[cl].name;
+	fld(fs, F_PERIOD, "period", cs->period)->i = c->period;
+	fld(fs, F_BOOL, "suppressed", cs->sup)->i =
+	    dc_suppressed(t, c->it_tot);
 	if (dc_suppressed(t, c->it_tot))
 		return;
 	if (o->verg)
-		fld_int(fs, c->naanbieders, "n_aanbieders");
-	fld_int(fs, c->tot.clients, "n_clients");
-	fld_int(fs, c->tot.units, "n");
+		fld_int(fs, "n_aanbieders", cs->nab, 1, c->naanbieders);
+	fld_int(fs, "n_clients", cs->ncl, 1, c->tot.clients);
+	fld_int(fs, "n", cs->n, 1, c->tot.units);
+	fld(fs, F_OPEN, "values", -1);
 	switch (r->q->kind) {
 	case IND_DOELREALISATIE:
-		values_doel(r, t, c, o->own, fs);
+		values_doel(r, t, c, o->own, cs->base, fs);
 		break;
 	case IND_UITVAL:
-		values_uit(r, t, c, o->own, fs);
+		values_uit(r, t, c, cs->base, fs);
 		break;
 	default:
-		values_tev(r, t, c, o->own, fs);
+		values_tev(r, t, c, o->own, cs, fs);
 		break;
 	}
-}
-
-/* Output order: period, cluster, then the code of the dimension. */
-static int
-cmp_out(const void *a, const void *b, void *arg)
-{
-	const struct run	*r = arg;
-	const struct out	*ox = a, *oy = b;
-	const struct cell	*x = ox->c, *y = oy->c;
-	int			 cx, cy, dx, dy;
-
-	if ((ox->verg != 0) != (oy->verg != 0))
-		return ox->verg ? 1 : -1;
-	if (x->period != y->period)
-		return x->period < y->period ? -1 : 1;
-	cx = geo_cluster(r, x->geo);
-	cy = geo_cluster(r, y->geo);
-	if (cx != cy)
-		return cx < cy ? -1 : 1;
-	dx = x->geo < r->snap->ngem ?
-	    atoi(r->cfg->ref.gemeenten[x->geo].code) : 0;
-	dy = y->geo < r->snap->ngem ?
-	    atoi(r->cfg->ref.gemeenten[y->geo].code) : 0;
-	if (dx != dy)
-		return dx < dy ? -1 : 1;
-	dx = x->agb < (int)r->snap->nagbs ? r->snap->agbs[x->agb] : 0;
-	dy = y->agb < (int)r->snap->nagbs ? r->snap->agbs[y->agb] : 0;
-	return (dx > dy) - (dx < dy);
-}
-
-/* ------------------------------------------------------------------ */
-/* Writing: JSON, and CSV for Dutch Excel (BOM, ';', decimal comma). */
-
-struct buf {
-	char	*p;
-	size_t	 len, cap;
-	int	 oom;
-};
-
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	char	*q;
-	size_t	 ncap;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		ncap = b->cap ? b->cap * 2 : 4096;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if ((q = realloc(b->p, ncap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = q;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-/* x with dec decimals (0..2), rounded half away from zero, no locale. */
-static void
-buf_fixed(struct buf *b, double x, int dec, char point)
-{
-	char		 tmp[40];
-	long long	 scale = dec == 0 ? 1 : dec == 1 ? 10 : 100, v, ip;
-	int		 n;
-
-	v = llround(x * (double)scale);
-	n = 0;
-	if (v < 0) {
-		tmp[n++] = '-';
-		v = -v;
-	}
-	ip = v / scale;
-	n += snprintf(tmp + n, sizeof(tmp) - (size_t)n, "%lld", ip);
-	if (dec > 0) {
-		tmp[n++] = point;
-		if (dec == 2)
-			tmp[n++] = (char)('0' + v % 100 / 10);
-		tmp[n++] = (char)('0' + v % 10);
-	}
-	buf_add(b, tmp, (size_t)n);
-}
-
-static void
-buf_ll(struct buf *b, long long v)
-{
-	char	tmp[24];
-	int	n = snprintf(tmp, sizeof(tmp), "%lld", v);
-
-	buf_add(b, tmp, (size_t)n);
-}
-
-/* A JSON string; the values are codes and names, escaped all the same. */
-static void
-buf_json_str(struct buf *b, const char *s)
-{
-	char	esc[8];
-
-	buf_add(b, "\"", 1);
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\') {
-			esc[0] = '\\';
-			esc[1] = *s;
-			buf_add(b, esc, 2);
-		} else if ((unsigned char)*s < 0x20) {
-			snprintf(esc, sizeof(esc), "\\u%04x",
-			    (unsigned)(unsigned char)*s);
-			buf_add(b, esc, 6);
-		} else
-			buf_add(b, s, 1);
-	}
-	buf_add(b, "\"", 1);
-}
-
-/* A CSV text field: quoted, quotes doubled. */
-static void
-buf_csv_str(struct buf *b, const char *s)
-{
-	buf_add(b, "\"", 1);
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			buf_add(b, "\"", 1);
-		buf_add(b, s, 1);
-	}
-	buf_add(b, "\"", 1);
+	fld(fs, F_CLOSE, NULL, -1);
 }
 
 static void
 field_value(const struct run *r, struct buf *b, const struct field *f,
-    char point, int csv)
+    int csv)
 {
 	char	lbl[16];
 
 	switch (f->kind) {
 	case F_STR:
-		if (f->str == NULL) {		/* the period */
-			period_label((int)f->i, r->q->period, lbl);
-			if (csv)
-				buf_csv_str(b, lbl);
-			else
-				buf_json_str(b, lbl);
-		} else if (csv)
+		if (csv)
 			buf_csv_str(b, f->str);
 		else
 			buf_json_str(b, f->str);
+		break;
+	case F_PERIOD:
+	case F_AGB:
+		if (f->kind == F_PERIOD)
+			period_label((int)f->i, r->q->period, lbl);
+		else
+			util_fmt(lbl, sizeof(lbl), "%08lld", f->i);
+		if (csv)
+			buf_csv_str(b, lbl);
+		else
+			buf_json_str(b, lbl);
 		break;
 	case F_BOOL:
 		buf_str(b, f->i ? "true" : "false");
 		break;
 	case F_INT:
-		if (strcmp(f->path, "aanbieder") == 0) {
-			util_fmt(lbl, sizeof(lbl), "%08lld", f->i);
-			if (csv)
-				buf_csv_str(b, lbl);
-			else
-				buf_json_str(b, lbl);
-		} else
-			buf_ll(b, f->i);
+		buf_ll(b, f->i);
 		break;
 	case F_NUM:
-		buf_fixed(b, f->num, f->dec, point);
+		buf_fixed(b, f->num, f->dec, csv ? ',' : '.');
 		break;
 	case F_NULL:
 		if (!csv)
-			buf_str(b, "null");
+			buf_add(b, "null", 4);
 		break;
-	case F_OBJ:
-		if (!csv)
-			buf_str(b, "{}");
+	default:
 		break;
 	}
 }
 
-/* Segment i of a dotted path (length in *len), or NULL past the end. */
-static const char *
-seg(const char *path, int i, size_t *len)
-{
-	for (; i > 0; i--) {
-		path = strchr(path, '.');
-		if (path == NULL)
-			return NULL;
-		path++;
-	}
-	*len = strcspn(path, ".");
-	return path;
-}
-
-static int
-nsegs(const char *path)
-{
-	int	n = 1;
-
-	for (; *path; path++)
-		n += *path == '.';
-	return n;
-}
-
-/* One cell as a JSON object, nesting its fields by their paths. */
+/* One cell as a JSON object. */
 static void
 json_cell(const struct run *r, struct buf *b, const struct fields *fs)
 {
-	const char	*prev = "", *p, *q;
-	size_t		 i, lp, lq;
-	int		 depth = 0, common, k, n;
+	size_t	i;
+	int	first = 1;
 
 	buf_add(b, "{", 1);
 	for (i = 0; i < fs->n; i++) {
-		const char *path = fs->f[i].path;
+		const struct field *f = &fs->f[i];
 
-		n = nsegs(path);
-		/* Objects shared with the previous field stay open. */
-		for (common = 0; common < depth && common < n - 1; common++) {
-			p = seg(prev, common, &lp);
-			q = seg(path, common, &lq);
-			if (p == NULL || lp != lq || memcmp(p, q, lp) != 0)
-				break;
-		}
-		for (; depth > common; depth--)
+		if (f->kind == F_CLOSE) {
 			buf_add(b, "}", 1);
-		if (i > 0)
-			buf_add(b, ",", 1);
-		for (k = depth; k < n - 1; k++) {
-			q = seg(path, k, &lq);
-			buf_add(b, "\"", 1);
-			buf_add(b, q, lq);
-			buf_add(b, "\":{", 3);
-			depth++;
+			first = 0;
+			continue;
 		}
-		q = seg(path, n - 1, &lq);
+		if (!first)
+			buf_add(b, ",", 1);
 		buf_add(b, "\"", 1);
-		buf_add(b, q, lq);
+		buf_str(b, f->key);
 		buf_add(b, "\":", 2);
-		field_value(r, b, &fs->f[i], '.', 0);
-		prev = path;
+		if (f->kind == F_OPEN) {
+			buf_add(b, "{", 1);
+			first = 1;
+			continue;
+		}
+		field_value(r, b, f, 0);
+		first = 0;
 	}
-	for (; depth > 0; depth--)
-		buf_add(b, "}", 1);
 	buf_add(b, "}", 1);
 }
 
-struct col {
-	char	 head[96];
-	char	 path[96];	/* dot-separated path in a cell's JSON */
-	int	 decimals;	/* -1: text or integer */
-};
-
-static size_t
-csv_columns(const struct run *r, int with_verg, struct col *cols,
-    size_t max)
-{
-	size_t	 n = 0, i;
-	int	 resp;
-
-#define COL(h, p, d) do {						\
-	if (n < max) {							\
-		util_fmt(cols[n].head, sizeof(cols[n].head), "%s", h);	\
-		util_fmt(cols[n].path, sizeof(cols[n].path), "%s", p);	\
-		cols[n].decimals = d;					\
-		n++;							\
-	}								\
-} while (0)
-	if (r->q->by == IND_BY_AANBIEDER)
-		COL("aanbieder", "aanbieder", -1);
-	/* by=aanbieder has gemeente cells where a cluster is not whole. */
-	if (r->q->by == IND_BY_AANBIEDER || r->q->by == IND_BY_GEMEENTE)
-		COL("gemeente", "gemeente", -1);
-	COL("cluster", "cluster", -1);
-	COL("period", "period", -1);
-	if (with_verg)
-		COL("vergelijking", "vergelijking", -1);
-	COL("suppressed", "suppressed", -1);
-	if (with_verg)
-		COL("n_aanbieders", "n_aanbieders", -1);
-	COL("n_clients", "n_clients", -1);
-	COL("n", "n", -1);
-	switch (r->q->kind) {
-	case IND_DOELREALISATIE:
-		COL("gas_t_mean", "values.gas_t_mean", 2);
-		COL("doelen_behaald_pct", "values.doelen_behaald_pct", 1);
-		COL("probleemafname_1_pct", "values.probleemafname.1", 1);
-		COL("probleemafname_2_pct", "values.probleemafname.2", 1);
-		COL("probleemafname_3_pct", "values.probleemafname.3", 1);
-		COL("zonder_hulp_verder_pct", "values.zonder_hulp_verder_pct",
-		    1);
-		break;
-	case IND_UITVAL:
-		COL("volgens_plan_pct", "values.volgens_plan_pct", 1);
-		COL("voortijdig_pct", "values.voortijdig_pct", 1);
-		COL("eenzijdig_client_pct", "values.eenzijdig_client_pct", 1);
-		for (i = 0; i < IND_NREDEN; i++) {
-			char	h[32], p[48];
-
-			util_fmt(h, sizeof(h), "reden_%s", reden_keys[i]);
-			util_fmt(p, sizeof(p), "values.per_reden.%s",
-			    reden_keys[i]);
-			COL(h, p, -1);
-		}
-		COL("herinstroom_window_closed",
-		    "values.herinstroom.window_closed", -1);
-		COL("herinstroom_n", "values.herinstroom.n", -1);
-		COL("herinstroom_geen_nieuwe_start_pct",
-		    "values.herinstroom.geen_nieuwe_start_pct", 1);
-		break;
-	default:
-		for (resp = 0; resp < QUEST__NRESPONDENTS; resp++) {
-			const char *rn = quest_respondent_name(
-			    (enum quest_respondent)resp);
-			char	h[96], p[96];
-
-			util_fmt(h, sizeof(h), "%s_n", rn);
-			util_fmt(p, sizeof(p), "values.%s.n", rn);
-			COL(h, p, -1);
-			util_fmt(h, sizeof(h), "%s_rapportcijfer_mean", rn);
-			util_fmt(p, sizeof(p), "values.%s.rapportcijfer_mean",
-			    rn);
-			COL(h, p, 2);
-			util_fmt(h, sizeof(h), "%s_positief_pct", rn);
-			util_fmt(p, sizeof(p), "values.%s.positief_pct", rn);
-			COL(h, p, 1);
-			for (i = 0; i < r->items->n[resp]; i++) {
-				util_fmt(h, sizeof(h), "%s_%s", rn,
-				    r->items->code[resp][i]);
-				util_fmt(p, sizeof(p), "values.%s.items.%s",
-				    rn, r->items->code[resp][i]);
-				COL(h, p, 2);
-			}
-		}
-		break;
-	}
-#undef COL
-	return n;
-}
-
+/* One cell as a CSV row; row is scratch for cs->count fields. */
 static void
 csv_row(const struct run *r, struct buf *b, const struct fields *fs,
-    const struct col *cols, size_t ncols)
+    const struct cols *cs, const struct field **row)
 {
-	size_t	i, j;
+	size_t	i;
+	int	c;
 
-	for (i = 0; i < ncols; i++) {
-		if (i > 0)
+	memset(row, 0, (size_t)cs->count * sizeof(*row));
+	for (i = 0; i < fs->n; i++)
+		if (fs->f[i].col >= 0 && fs->f[i].col < cs->count)
+			row[fs->f[i].col] = &fs->f[i];
+	for (c = 0; c < cs->count; c++) {
+		if (c > 0)
 			buf_add(b, ";", 1);
-		for (j = 0; j < fs->n; j++)
-			if (strcmp(fs->f[j].path, cols[i].path) == 0)
-				break;
-		if (j < fs->n)
-			field_value(r, b, &fs->f[j], ',', 1);
-		else if (strcmp(cols[i].path, "vergelijking") == 0)
+		if (row[c] != NULL)
+			field_value(r, b, row[c], 1);
+		else if (c == cs->verg)
 			buf_str(b, "false");
 	}
 	buf_add(b, "\r\n", 2);
@@ -1418,6 +1398,18 @@ period_of_month(int m, enum ind_period t)
 	return t == IND_MONTH ? m : t == IND_QUARTER ? m / 3 : m / 12;
 }
 
+/* Gemeente x comes before y in an answer: by cluster, then by code. */
+static int
+gem_before(const struct config *cfg, size_t x, size_t y)
+{
+	const struct cfg_gemeente *a = &cfg->ref.gemeenten[x];
+	const struct cfg_gemeente *b = &cfg->ref.gemeenten[y];
+
+	if (a->cluster != b->cluster)
+		return a->cluster < b->cluster;
+	return strcmp(a->code, b->code) < 0;
+}
+
 /*
  * The cells an answer holds, from the cube. Geography: a cluster whose
  * gemeenten are all in the population is answered as the cluster, else
@@ -1437,7 +1429,7 @@ select_cells(struct run *r, struct sel *s, unsigned *status,
 	int			 geos[CFG_MAX_GEMEENTEN + CFG_MAX_CLUSTERS + 1];
 	int			 whole[CFG_MAX_CLUSTERS], any[CFG_MAX_CLUSTERS];
 	int			 ngeo = 0, p, p0, p1, a, oi = -1, agb_all;
-	size_t			 g, i, j, nr;
+	size_t			 g, i, j, nr, gems[CFG_MAX_GEMEENTEN], ngem = 0;
 
 	agb_all = (int)snap->nagbs;
 	for (i = 0; i < cfg->ref.nclusters; i++)
@@ -1454,6 +1446,13 @@ select_cells(struct run *r, struct sel *s, unsigned *status,
 		*code = "bad_parameter";
 		*msg = "several aanbieders can only be asked by=aanbieder";
 		return -1;
+	}
+	/* Gemeenten in output order: by cluster, then by code. */
+	for (g = 0; g < cfg->ref.ngemeenten; g++) {
+		for (j = ngem; j > 0 && gem_before(cfg, g, gems[j - 1]); j--)
+			gems[j] = gems[j - 1];
+		gems[j] = g;
+		ngem++;
 	}
 	switch (r->q->by) {
 	case IND_BY_REGIO:
@@ -1481,9 +1480,9 @@ select_cells(struct run *r, struct sel *s, unsigned *status,
 		}
 		break;
 	case IND_BY_GEMEENTE:
-		for (g = 0; g < cfg->ref.ngemeenten; g++)
-			if (pop->gem_ok[g])
-				geos[ngeo++] = (int)g;
+		for (j = 0; j < ngem; j++)
+			if (pop->gem_ok[gems[j]])
+				geos[ngeo++] = (int)gems[j];
 		break;
 	default:
 		for (i = 0; i < cfg->ref.nclusters; i++) {
@@ -1493,10 +1492,10 @@ select_cells(struct run *r, struct sel *s, unsigned *status,
 				geos[ngeo++] = IND_GEO_CLUSTER(snap, (int)i);
 				continue;
 			}
-			for (g = 0; g < cfg->ref.ngemeenten; g++)
-				if (pop->gem_ok[g] &&
-				    cfg->ref.gemeenten[g].cluster == i)
-					geos[ngeo++] = (int)g;
+			for (j = 0; j < ngem; j++)
+				if (pop->gem_ok[gems[j]] &&
+				    cfg->ref.gemeenten[gems[j]].cluster == i)
+					geos[ngeo++] = (int)gems[j];
 		}
 		break;
 	}
@@ -1504,6 +1503,7 @@ select_cells(struct run *r, struct sel *s, unsigned *status,
 		oi = agb_index(snap, pop->own_agb);
 	p0 = period_of_month(r->q->from, r->q->period);
 	p1 = period_of_month(r->q->to, r->q->period);
+	/* Cells in output order: period, cluster, gemeente code, AGB. */
 	for (p = p0; p <= p1; p++) {
 		for (i = 0; i < (size_t)ngeo; i++) {
 			if (r->q->by == IND_BY_AANBIEDER && !pop->agb_filter) {
@@ -1524,8 +1524,10 @@ select_cells(struct run *r, struct sel *s, unsigned *status,
 					goto oom;
 			}
 		}
-		/* The aanbieder's vergelijking, per cluster it works in. */
-		for (i = 0; oi >= 0 && i < cfg->ref.nclusters; i++) {
+	}
+	/* Then the aanbieder's vergelijkingen, per cluster it works in. */
+	for (p = p0; oi >= 0 && p <= p1; p++) {
+		for (i = 0; i < cfg->ref.nclusters; i++) {
 			int	geo = IND_GEO_CLUSTER(snap, (int)i);
 
 			if (!any[i] ||
@@ -1553,8 +1555,9 @@ compute(struct run *r, char **body, size_t *len, long *ncells, long *nsup,
 	struct sel	 s = { NULL, 0, 0, NULL, 0, 0 };
 	struct buf	 b = { NULL, 0, 0, 0 };
 	struct fields	 fs = { NULL, 0, 0 };
-	struct col	*cols = NULL;
-	size_t		 i, ncols = 0, maxcols;
+	struct cols	 cs;
+	const struct field **row = NULL;
+	size_t		 i;
 	int		 ret = -1;
 
 	r->lay = &r->snap->lay[r->q->kind];
@@ -1563,30 +1566,20 @@ compute(struct run *r, char **body, size_t *len, long *ncells, long *nsup,
 	*status = 500;
 	*code = "internal";
 	*msg = "out of memory";
-	qsort_r(s.v, s.n, sizeof(*s.v), cmp_out, r);
-	fs.max = 40 + QUEST__NRESPONDENTS * (4 + r->items->n[0] +
+	cols_init(r, &cs);
+	fs.max = 64 + QUEST__NRESPONDENTS * (8 + r->items->n[0] +
 	    r->items->n[1]);
-	if ((fs.f = calloc(fs.max, sizeof(*fs.f))) == NULL)
+	if ((fs.f = calloc(fs.max, sizeof(*fs.f))) == NULL ||
+	    (row = calloc((size_t)cs.count, sizeof(*row))) == NULL)
 		goto out;
-	if (r->q->csv) {
-		maxcols = 16 + IND_NREDEN + QUEST__NRESPONDENTS *
-		    (3 + r->items->n[0] + r->items->n[1]);
-		if ((cols = calloc(maxcols, sizeof(*cols))) == NULL)
-			goto out;
-		ncols = csv_columns(r, r->pop->vergelijking, cols, maxcols);
-		buf_str(&b, "\xEF\xBB\xBF");
-		for (i = 0; i < ncols; i++) {
-			if (i > 0)
-				buf_add(&b, ";", 1);
-			buf_str(&b, cols[i].head);
-		}
-		buf_add(&b, "\r\n", 2);
-	} else
+	if (r->q->csv)
+		csv_head(r, &cs, &b);
+	else
 		json_head(r, &b);
 	for (i = 0; i < s.n; i++) {
-		cell_fields(r, &s.v[i], &fs);
+		cell_fields(r, &s.v[i], &cs, &fs);
 		if (r->q->csv)
-			csv_row(r, &b, &fs, cols, ncols);
+			csv_row(r, &b, &fs, &cs, row);
 		else {
 			if (i > 0)
 				buf_add(&b, ",", 1);
@@ -1605,7 +1598,7 @@ compute(struct run *r, char **body, size_t *len, long *ncells, long *nsup,
 	ret = 0;
 out:
 	free(b.p);
-	free(cols);
+	free(row);
 	free(fs.f);
 	sel_free(&s);
 	return ret;
