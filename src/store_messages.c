@@ -414,7 +414,9 @@ take_jobs(struct store_msgw *w, int max, struct msg_job **last, int *n)
  * applied join it before the commit, so they share its fsync instead of
  * waiting for the next one; when take is 0 the batch is applied as it is.
  * Returns 0 when committed, -1 when rolled back (the jobs' answers are
- * then void).
+ * then void), or -2 when no transaction could be started at all: the
+ * write lock stayed taken past the busy timeout, so trying again at once
+ * would only wait as long again.
  */
 static int
 apply_batch(struct store_msgw *w, struct msg_job *batch, int n, int take)
@@ -427,7 +429,7 @@ apply_batch(struct store_msgw *w, struct msg_job *batch, int n, int take)
 	if (run(w, MW_BEGIN) == -1) {
 		log_error("database: cannot start a message batch: %s",
 		    sqlite3_errmsg(w->st->db));
-		return -1;
+		return -2;
 	}
 	for (j = batch; j != NULL; last = j, j = j->next)
 		if (apply_job(w, j, now) == -1)
@@ -465,21 +467,25 @@ fail:
  * Applies a batch; after a fault, each of its jobs alone, so that only a
  * job that fails by itself is refused (the sender may try again) and no
  * job is ever half stored. Jobs that joined the failed batch are in the
- * list as well.
+ * list as well. Without a transaction every job is refused.
  */
 static void
 settle_batch(struct store_msgw *w, struct msg_job *batch, int n)
 {
 	struct msg_job	*j, *next;
+	int		 rc;
 
-	if (apply_batch(w, batch, n, 1) == 0)
+	if ((rc = apply_batch(w, batch, n, 1)) == 0)
 		return;
 	for (j = batch; j != NULL; j = next) {
 		next = j->next;
-		j->next = NULL;
-		if (apply_batch(w, j, 1, 0) == -1)
+		if (rc != -2) {
+			j->next = NULL;
+			rc = apply_batch(w, j, 1, 0);
+			j->next = next;
+		}
+		if (rc != 0)
 			j->rc = STORE_ERROR;
-		j->next = next;
 	}
 }
 
