@@ -232,10 +232,12 @@ int64_t	store_upload_count(struct store *);
 
 /*
  * Berichtenverkeer. Each iJw message becomes a job: a list of changes to
- * the trajectory model, already pseudonymised. One writer thread applies
- * the jobs that are waiting in one transaction (each under a savepoint of
- * its own) and commits once: with a durable commit costing an fsync,
- * group commit is what lets many senders' messages in per second.
+ * the trajectory model, already pseudonymised and checked, so that only a
+ * database fault can make it fail. One writer thread applies the jobs
+ * that are waiting in one transaction and commits once: with a durable
+ * commit costing an fsync, group commit is what lets many senders'
+ * messages in per second. A fault rolls the batch back and its jobs are
+ * then tried one by one: a job is stored whole or not at all.
  */
 enum traj_op {
 	TRAJ_START,		/* JW305 */
@@ -271,6 +273,7 @@ struct msg_job {
 	/* Filled by the writer. */
 	enum store_result	 rc;	/* OK, EXISTS (duplicate) or ERROR */
 	struct store_receipt	 receipt;
+	int			 audited;	/* named in an audit row */
 	sem_t			 done;	/* posted once the job is settled */
 	struct msg_job		*next;
 };

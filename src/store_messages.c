@@ -2,11 +2,13 @@
  * Berichtenverkeer in the store: the trajectory model and the group-commit
  * writer that applies iJw messages to it.
  *
- * Every message is one job, applied under a savepoint of its own inside a
- * transaction shared with the other jobs that were waiting: one fsync for
- * the lot, and a job that fails is rolled back alone. A sender waits until
- * the transaction holding its job is committed, so a receipt is only ever
- * given for a durable message.
+ * The jobs that are waiting are applied in one transaction and committed
+ * with one fsync. A job is checked completely before it is queued, so
+ * inside the writer it can only fail for a database fault; there is no
+ * savepoint per job. A fault rolls back the whole batch, after which each
+ * of its jobs is tried again in a transaction of its own, so one bad job
+ * costs only itself. A sender waits until the transaction holding its job
+ * is committed, so a receipt is only ever given for a durable message.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -36,6 +38,9 @@ enum mw_stmt {
 	MW_TEMP_STOP_DELETE,
 	MW_PRUNE,
 	MW_TOEWIJZING,
+	MW_BEGIN,
+	MW_COMMIT,
+	MW_ROLLBACK,
 	MW__COUNT
 };
 
@@ -64,6 +69,9 @@ static const char *const mw_sql[MW__COUNT] = {
 	    " VALUES (?1, ?2)",
 	[MW_AUDIT] = "INSERT INTO audit (at, party_id, action, detail)"
 	    " VALUES (?1, ?2, 'upload_messages', ?3)",
+	[MW_BEGIN] = "BEGIN IMMEDIATE",
+	[MW_COMMIT] = "COMMIT",
+	[MW_ROLLBACK] = "ROLLBACK",
 	/*
 	 * A start fills in what a stop that came first could not know; the
 	 * attributes of the start win. A 64-bit collision of two products
@@ -264,28 +272,31 @@ apply_rec(struct store_msgw *w, const struct traj_rec *r, unsigned kv,
 	return step_done(s);
 }
 
-/* Applies one job inside the open transaction, under its own savepoint. */
-static void
-apply_job(struct store_msgw *w, struct msg_job *j)
+/*
+ * Applies one job inside the open transaction: its receipt, its message
+ * key and its changes, or, for a message seen before (also earlier in the
+ * same transaction, whose rows this connection sees), the first receipt.
+ * Returns -1 on a database fault; the transaction must then be rolled
+ * back, since the job may be half applied.
+ */
+static int
+apply_job(struct store_msgw *w, struct msg_job *j, const char now[21])
 {
 	sqlite3_stmt	*s;
-	char		 now[21], detail[64];
 	int64_t		 upload;
 	size_t		 i;
 	int		 rc;
 
 	j->rc = STORE_ERROR;
-	if (store_exec(w->st, "SAVEPOINT msg", NULL, 0) == -1)
-		return;
-	if ((rc = find_dup(w, j)) != 0) {
-		if (rc == 1)
-			j->rc = STORE_EXISTS;
-		goto release;
-	}
 	memset(&j->receipt, 0, sizeof(j->receipt));
-	util_utc_iso8601(now);
+	if ((rc = find_dup(w, j)) != 0) {
+		if (rc == -1)
+			return -1;
+		j->rc = STORE_EXISTS;
+		return 0;
+	}
 	if (store_public_id(j->receipt.upload_id) == -1)
-		goto rollback;
+		return -1;
 	s = get(w, MW_RECEIPT);
 	sqlite3_bind_text(s, 1, j->receipt.upload_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, j->party_id);
@@ -295,35 +306,84 @@ apply_job(struct store_msgw *w, struct msg_job *j)
 	sqlite3_bind_int(s, 5, (int)j->key_version);
 	sqlite3_bind_text(s, 6, now, -1, SQLITE_STATIC);
 	if (step_done(s) == -1)
-		goto rollback;
+		return -1;
 	upload = sqlite3_last_insert_rowid(w->st->db);
 	s = get(w, MW_KEY);
 	sqlite3_bind_blob(s, 1, j->msg_key, STORE_BODY_MAC_LEN, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, upload);
 	if (step_done(s) == -1)
-		goto rollback;
+		return -1;
 	for (i = 0; i < j->nrecs; i++)
 		if (apply_rec(w, &j->recs[i], j->key_version, upload) == -1)
-			goto rollback;
-	util_fmt(detail, sizeof(detail), "{\"upload_id\":\"%s\",\"rows\":%zu}",
-	    j->receipt.upload_id, j->nrecs);
-	s = get(w, MW_AUDIT);
-	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, j->party_id);
-	sqlite3_bind_text(s, 3, detail, -1, SQLITE_STATIC);
-	if (step_done(s) == -1)
-		goto rollback;
+			return -1;
 	util_fmt(j->receipt.kind, sizeof(j->receipt.kind), "messages");
 	j->receipt.rows = (int64_t)j->nrecs;
-	memcpy(j->receipt.created, now, sizeof(now));
+	memcpy(j->receipt.created, now, sizeof(j->receipt.created));
 	j->rc = STORE_OK;
-	goto release;
-rollback:
-	log_error("database: message not stored: %s",
-	    sqlite3_errmsg(w->st->db));
-	store_exec(w->st, "ROLLBACK TO msg", NULL, 0);
-release:
-	store_exec(w->st, "RELEASE msg", NULL, 0);
+	return 0;
+}
+
+/*
+ * The audit trail of a transaction: per party one row that names the
+ * uploads it stored, rather than a row per message, which would cost a
+ * write per message for the same facts. Duplicates store nothing and are
+ * not named. Returns -1 on a database fault.
+ */
+static int
+audit_batch(struct store_msgw *w, struct msg_job *batch, const char now[21])
+{
+	struct msg_job	*j, *k;
+	sqlite3_stmt	*s;
+	char		*detail, *p;
+	size_t		 cap, msgs, rows;
+	int		 rc = 0;
+
+	for (j = batch; j != NULL; j = j->next)
+		j->audited = 0;
+	for (j = batch; j != NULL && rc == 0; j = j->next) {
+		if (j->audited || j->rc != STORE_OK)
+			continue;
+		msgs = 0;
+		for (k = j; k != NULL; k = k->next)
+			if (k->party_id == j->party_id && k->rc == STORE_OK)
+				msgs++;
+		/* "u_…", with quotes and a comma, per upload. */
+		cap = msgs * (STORE_PUBLIC_ID_LEN + 3) + 64;
+		if ((detail = malloc(cap)) == NULL)
+			return -1;
+		memcpy(detail, "{\"upload_ids\":[", 15);
+		p = detail + 15;
+		rows = 0;
+		for (k = j; k != NULL; k = k->next) {
+			if (k->party_id != j->party_id || k->rc != STORE_OK)
+				continue;
+			k->audited = 1;
+			rows += (size_t)k->receipt.rows;
+			*p++ = '"';
+			memcpy(p, k->receipt.upload_id, STORE_PUBLIC_ID_LEN);
+			p += STORE_PUBLIC_ID_LEN;
+			*p++ = '"';
+			*p++ = ',';
+		}
+		util_fmt(p - 1, cap - (size_t)(p - 1 - detail),
+		    "],\"messages\":%zu,\"rows\":%zu}", msgs, rows);
+		s = get(w, MW_AUDIT);
+		sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, j->party_id);
+		sqlite3_bind_text(s, 3, detail, -1, SQLITE_STATIC);
+		rc = step_done(s);
+		free(detail);
+	}
+	return rc;
+}
+
+static int
+run(struct store_msgw *w, enum mw_stmt id)
+{
+	sqlite3_stmt	*s = w->stmt[id];
+
+	sqlite3_reset(s);
+	return step_done(s);
 }
 
 /*
@@ -352,44 +412,81 @@ take_jobs(struct store_msgw *w, int max, struct msg_job **last, int *n)
 /*
  * One transaction for a batch. Jobs that arrive while the batch is being
  * applied join it before the commit, so they share its fsync instead of
- * waiting for the next one. On a failed commit every job fails.
+ * waiting for the next one; when take is 0 the batch is applied as it is.
+ * Returns 0 when committed, -1 when rolled back (the jobs' answers are
+ * then void), or -2 when no transaction could be started at all: the
+ * write lock stayed taken past the busy timeout, so trying again at once
+ * would only wait as long again.
  */
-static struct msg_job *
-apply_batch(struct store_msgw *w, struct msg_job *batch, struct msg_job *last,
-    int n)
+static int
+apply_batch(struct store_msgw *w, struct msg_job *batch, int n, int take)
 {
-	struct msg_job	*j, *more, *mlast;
+	struct msg_job	*j, *last = batch, *more, *mlast;
+	char		 now[21];
 	int		 m;
 
-	if (store_exec(w->st, "BEGIN IMMEDIATE", NULL, 0) == -1) {
+	util_utc_iso8601(now);
+	if (run(w, MW_BEGIN) == -1) {
 		log_error("database: cannot start a message batch: %s",
 		    sqlite3_errmsg(w->st->db));
-		for (j = batch; j != NULL; j = j->next)
-			j->rc = STORE_ERROR;
-		return batch;
+		return -2;
 	}
-	for (j = batch; j != NULL; j = j->next)
-		apply_job(w, j);
-	for (;;) {
+	for (j = batch; j != NULL; last = j, j = j->next)
+		if (apply_job(w, j, now) == -1)
+			goto fail;
+	while (take) {
 		pthread_mutex_lock(&w->mu);
 		more = take_jobs(w, MSGW_BATCH_MAX - n, &mlast, &m);
 		pthread_mutex_unlock(&w->mu);
 		if (more == NULL)
 			break;
-		for (j = more; j != NULL; j = j->next)
-			apply_job(w, j);
 		last->next = more;
 		last = mlast;
 		n += m;
+		for (j = more; j != NULL; j = j->next)
+			if (apply_job(w, j, now) == -1)
+				goto fail;
 	}
-	if (store_exec(w->st, "COMMIT", NULL, 0) == -1) {
+	if (audit_batch(w, batch, now) == -1)
+		goto fail;
+	if (run(w, MW_COMMIT) == -1) {
 		log_error("database: message batch not committed: %s",
 		    sqlite3_errmsg(w->st->db));
-		store_exec(w->st, "ROLLBACK", NULL, 0);
-		for (j = batch; j != NULL; j = j->next)
+		run(w, MW_ROLLBACK);
+		return -1;
+	}
+	return 0;
+fail:
+	log_error("database: message batch rolled back: %s",
+	    sqlite3_errmsg(w->st->db));
+	run(w, MW_ROLLBACK);
+	return -1;
+}
+
+/*
+ * Applies a batch; after a fault, each of its jobs alone, so that only a
+ * job that fails by itself is refused (the sender may try again) and no
+ * job is ever half stored. Jobs that joined the failed batch are in the
+ * list as well. Without a transaction every job is refused.
+ */
+static void
+settle_batch(struct store_msgw *w, struct msg_job *batch, int n)
+{
+	struct msg_job	*j, *next;
+	int		 rc;
+
+	if ((rc = apply_batch(w, batch, n, 1)) == 0)
+		return;
+	for (j = batch; j != NULL; j = next) {
+		next = j->next;
+		if (rc != -2) {
+			j->next = NULL;
+			rc = apply_batch(w, j, 1, 0);
+			j->next = next;
+		}
+		if (rc != 0)
 			j->rc = STORE_ERROR;
 	}
-	return batch;
 }
 
 static void *
@@ -407,7 +504,7 @@ writer_main(void *arg)
 			break;
 		batch = take_jobs(w, MSGW_BATCH_MAX, &last, &n);
 		pthread_mutex_unlock(&w->mu);
-		apply_batch(w, batch, last, n);
+		settle_batch(w, batch, n);
 		/* Wake each sender alone; next is read before the post. */
 		for (j = batch; j != NULL; j = nj) {
 			nj = j->next;

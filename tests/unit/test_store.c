@@ -1,8 +1,8 @@
 /*
  * Unit tests for store.c: opening and creating the database (mode, WAL,
  * schema version, refusal of a newer schema), the key binding, parties
- * and their scopes, that only token hashes reach the disk, and the audit
- * trail. Each test works in a fresh temporary directory and inspects the
+ * and their scopes, that only token hashes reach the disk, the audit
+ * trail, and the message writer's batches. Each test works in a fresh temporary directory and inspects the
  * file through a second, plain SQLite connection where the store's own
  * connection is hidden.
  */
@@ -728,6 +728,149 @@ test_two_handles(void)
 	tmp_remove(&t);
 }
 
+/*
+ * A message job with one start record; seed sets the body MAC, the
+ * message key and the client, so equal seeds make duplicates.
+ */
+static void
+job_init(struct msg_job *j, struct traj_rec *r, int64_t party, int body,
+    int key, int leeftijd)
+{
+	memset(j, 0, sizeof(*j));
+	memset(r, 0, sizeof(*r));
+	j->party_id = party;
+	memset(j->body_mac, body, sizeof(j->body_mac));
+	memset(j->msg_key, key, sizeof(j->msg_key));
+	j->key_version = 1;
+	r->op = TRAJ_START;
+	r->client = 1000 + key;
+	r->prod_key = 2000 + key;
+	r->prod_chk = 3000 + key;
+	r->begindatum = 20240101;
+	r->agb = 12345678;
+	r->gemeente = 363;
+	r->leeftijd = leeftijd;
+	r->geslacht = -1;
+	j->recs = r;
+	j->nrecs = 1;
+}
+
+/*
+ * Submits n jobs so that the writer applies them in one transaction: a
+ * second connection holds the write lock until all are queued, so the
+ * writer, blocked in BEGIN, finds them all when it gets the lock.
+ */
+static void
+submit_together(const char *path, struct store_msgw *w, struct msg_job *j,
+    size_t n)
+{
+	sqlite3	*db = raw_open(path);
+	size_t	 i;
+
+	CHECK_EQ_INT(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	for (i = 0; i < n; i++)
+		store_msgw_submit(w, &j[i]);
+	CHECK_EQ_INT(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	for (i = 0; i < n; i++)
+		store_msgw_wait(w, &j[i]);
+}
+
+/* The number of audit rows for messages that name upload id u. */
+static long long
+audit_names(const char *path, const char *u)
+{
+	char	sql[256];
+
+	util_fmt(sql, sizeof(sql), "SELECT count(*) FROM audit WHERE action"
+	    " = 'upload_messages' AND detail LIKE '%%\"%s\"%%'", u);
+	return raw_int(path, sql);
+}
+
+/*
+ * The message writer. Duplicates inside one transaction (the same body,
+ * or the same message key) answer with the first one's receipt; the
+ * batch gets one audit row. A job that fails in the database (here a
+ * value its CHECK refuses, which ingest never sends) rolls the batch
+ * back; the others are then stored one by one and the failed one leaves
+ * no trace.
+ */
+static void
+test_message_writer(void)
+{
+	struct tmp		 t;
+	struct store		*st;
+	struct store_msgw	*w = NULL;
+	struct party		 p;
+	struct msg_job		 j[7];
+	struct traj_rec		 r[7];
+	unsigned char		 hash[PARTY_TOKEN_HASH_LEN];
+	char			 err[ERR_MAX] = "";
+	int64_t			 id;
+
+	tmp_make(&t);
+	st = open_or_die(t.db, 1);
+	memset(hash, 0x42, sizeof(hash));
+	party_init(&p, "backoffice", ROLE_BERICHTENVERKEER, "");
+	CHECK_EQ_INT(store_party_add(st, &p, hash, &id), STORE_OK);
+	if (store_msgw_start(st, &w, err, sizeof(err)) == -1) {
+		fprintf(stderr, "store_msgw_start: %s\n", err);
+		exit(1);
+	}
+
+	job_init(&j[0], &r[0], id, 1, 1, 2);
+	job_init(&j[1], &r[1], id, 1, 1, 2);	/* the same body */
+	job_init(&j[2], &r[2], id, 2, 1, 2);	/* the same message */
+	job_init(&j[3], &r[3], id, 3, 3, -1);
+	submit_together(t.db, w, j, 4);
+	CHECK_EQ_INT(j[0].rc, STORE_OK);
+	CHECK_EQ_INT(j[1].rc, STORE_EXISTS);
+	CHECK_EQ_INT(j[2].rc, STORE_EXISTS);
+	CHECK_EQ_INT(j[3].rc, STORE_OK);
+	CHECK_STR(j[1].receipt.upload_id, j[0].receipt.upload_id);
+	CHECK_STR(j[2].receipt.upload_id, j[0].receipt.upload_id);
+	CHECK_STR(j[1].receipt.kind, "messages");
+	CHECK_EQ_INT(j[2].receipt.rows, 1);
+	CHECK(strcmp(j[3].receipt.upload_id, j[0].receipt.upload_id) != 0);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads"), 2);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM message_keys"), 2);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM trajecten"), 2);
+	CHECK_EQ_INT(store_audit_count(st, "upload_messages"), 1);
+	CHECK_EQ_INT(audit_names(t.db, j[0].receipt.upload_id), 1);
+	CHECK_EQ_INT(audit_names(t.db, j[3].receipt.upload_id), 1);
+
+	job_init(&j[0], &r[0], id, 4, 4, 1);
+	job_init(&j[1], &r[1], id, 5, 5, 7);	/* refused by the database */
+	job_init(&j[2], &r[2], id, 6, 6, 0);
+	job_init(&j[3], &r[3], id, 6, 6, 0);	/* a duplicate of the last */
+	job_init(&j[4], &r[4], id, 7, 1, 0);	/* of the first batch */
+	job_init(&j[5], &r[5], id, 5, 5, 1);	/* the refused one, valid */
+	submit_together(t.db, w, j, 6);
+	CHECK_EQ_INT(j[0].rc, STORE_OK);
+	CHECK_EQ_INT(j[1].rc, STORE_ERROR);
+	CHECK_EQ_INT(j[2].rc, STORE_OK);
+	CHECK_EQ_INT(j[3].rc, STORE_EXISTS);
+	CHECK_STR(j[3].receipt.upload_id, j[2].receipt.upload_id);
+	CHECK_EQ_INT(j[4].rc, STORE_EXISTS);
+	CHECK_EQ_INT(j[5].rc, STORE_OK);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads"), 5);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM message_keys"), 5);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM trajecten"), 5);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM trajecten"
+	    " WHERE leeftijd = 7"), 0);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM message_keys k"
+	    " LEFT JOIN uploads u ON u.id = k.upload_id WHERE u.id IS NULL"),
+	    0);
+	CHECK_EQ_INT(audit_names(t.db, j[0].receipt.upload_id), 1);
+	CHECK_EQ_INT(audit_names(t.db, j[2].receipt.upload_id), 1);
+	CHECK_EQ_INT(audit_names(t.db, j[5].receipt.upload_id), 1);
+
+	store_msgw_stop(w);
+	store_close(st);
+	tmp_remove(&t);
+}
+
 int
 main(void)
 {
@@ -741,5 +884,6 @@ main(void)
 	test_token_not_stored();
 	test_audit();
 	test_two_handles();
+	test_message_writer();
 	return test_done("store");
 }
