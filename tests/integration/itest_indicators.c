@@ -149,6 +149,33 @@ suppressed(const cJSON *c)
 /* The data */
 
 /*
+ * n eind measurements of aanbieder agb on 10 February 2025, one per
+ * client from client number first on, all alike: goals gas, probleemafname
+ * pa, zonder hulp verder "ja"; in gemeente gem, or gem2 from row split on.
+ */
+static void
+uniform_scores(const char *token, const char *agb, unsigned first, int n,
+    const char *gem, int split, const char *gem2, const char *gas,
+    const char *pa)
+{
+	char	csv[4096], bsn[10];
+	size_t	o;
+	int	i;
+
+	o = (size_t)snprintf(csv, sizeof(csv), "bsn;toewijzingnummer;"
+	    "gemeente;agb;meetdatum;meetmoment;gas_1;gas_2;gas_3;"
+	    "probleemafname;zonder_hulp_verder\n");
+	for (i = 0; i < n; i++) {
+		demo_bsn(0, first + (unsigned)i, bsn);
+		o += (size_t)snprintf(csv + o, sizeof(csv) - o,
+		    "%s;%u;%s;%s;10-02-2025;eind;%s;%s;ja\n", bsn,
+		    100000 + first * 10 + (unsigned)i,
+		    gem2 != NULL && i >= split ? gem2 : gem, agb, gas, pa);
+	}
+	CHECK_EQ_INT(post("/v1/scores", token, csv_hdr, csv), 201);
+}
+
+/*
  * Scores of A1 in Amsterdam (0363), eind measurements in February 2025:
  *  t  goals (weights)        T        goals>=0  probleemafname  zonder hulp
  *  1  1,1,1                  63.6931  3 of 3    3               ja
@@ -217,44 +244,13 @@ send_scores(void)
 	CHECK_EQ_INT(post("/v1/scores", tok_a[1], csv_hdr, csv), 201);
 
 	/* A4: 4 clients in Zaanstad (k - 1). */
-	o = (size_t)snprintf(csv, sizeof(csv), "%s", head);
-	for (i = 0; i < 4; i++) {
-		demo_bsn(0, (unsigned)(101 + i), bsn);
-		o += (size_t)snprintf(csv + o, sizeof(csv) - o,
-		    "%s;%d;0479;" A4 ";10-02-2025;eind;0;0;0;;;;3;ja\n", bsn,
-		    200001 + i);
-	}
-	CHECK_EQ_INT(post("/v1/scores", tok_a[4], csv_hdr, csv), 201);
-
+	uniform_scores(tok_a[4], A4, 101, 4, "0479", 0, NULL, "0;0;0", "3");
 	/* A5: 5 clients in Diemen, 2 in Uithoorn (both cluster DUO). */
-	o = (size_t)snprintf(csv, sizeof(csv), "%s", head);
-	for (i = 0; i < 7; i++) {
-		demo_bsn(0, (unsigned)(201 + i), bsn);
-		o += (size_t)snprintf(csv + o, sizeof(csv) - o,
-		    "%s;%d;%s;" A5 ";10-02-2025;eind;0;0;0;;;;3;ja\n", bsn,
-		    300001 + i, i < 5 ? "0384" : "0451");
-	}
-	CHECK_EQ_INT(post("/v1/scores", tok_a[5], csv_hdr, csv), 201);
-
+	uniform_scores(tok_a[5], A5, 201, 7, "0384", 5, "0451", "0;0;0", "3");
 	/* A6: exactly 5 clients in Amstelveen (k), all goals +1. */
-	o = (size_t)snprintf(csv, sizeof(csv), "%s", head);
-	for (i = 0; i < 5; i++) {
-		demo_bsn(0, (unsigned)(301 + i), bsn);
-		o += (size_t)snprintf(csv + o, sizeof(csv) - o,
-		    "%s;%d;0362;" A6 ";10-02-2025;eind;1;1;1;;;;3;ja\n", bsn,
-		    400001 + i);
-	}
-	CHECK_EQ_INT(post("/v1/scores", tok_a[6], csv_hdr, csv), 201);
-
+	uniform_scores(tok_a[6], A6, 301, 5, "0362", 0, NULL, "1;1;1", "3");
 	/* A7: 6 clients in Zaanstad, beside A4's 4. */
-	o = (size_t)snprintf(csv, sizeof(csv), "%s", head);
-	for (i = 0; i < 6; i++) {
-		demo_bsn(0, (unsigned)(311 + i), bsn);
-		o += (size_t)snprintf(csv + o, sizeof(csv) - o,
-		    "%s;%d;0479;" A7 ";10-02-2025;eind;0;0;0;;;;2;ja\n", bsn,
-		    410001 + i);
-	}
-	CHECK_EQ_INT(post("/v1/scores", tok_a[7], csv_hdr, csv), 201);
+	uniform_scores(tok_a[7], A7, 311, 6, "0479", 0, NULL, "0;0;0", "2");
 }
 
 /*
