@@ -49,6 +49,10 @@ void	util_hex(const unsigned char *in, size_t len, char *out);
 /* Monotonic clock in nanoseconds. */
 uint64_t util_now_ns(void);
 
+/* qsort, except that an empty (even NULL) array is fine. */
+void	util_sort(void *base, size_t n, size_t size,
+	    int (*cmp)(const void *, const void *));
+
 /* Seconds since the epoch, UTC, as ISO 8601 "YYYY-MM-DDTHH:MM:SSZ". */
 void	util_utc_iso8601(char out[21]);
 

@@ -622,7 +622,7 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 				return -1;
 			}
 			free(m.slots);
-			qsort(m.cells, m.n, sizeof(*m.cells), cmp_cell);
+			util_sort(m.cells, m.n, sizeof(*m.cells), cmp_cell);
 			s->cube[kind][tt].cells = m.cells;
 			s->cube[kind][tt].n = m.n;
 			for (i = 0; i < m.n; i++)

@@ -201,7 +201,8 @@ raw_resp(const struct ind_src_resp *r, void *arg)
 	o->def = (uint16_t)d;
 	o->resp = (uint8_t)r->respondent;
 	o->voff = (uint32_t)w->nvals;
-	memcpy(w->vals + w->nvals, r->waarden, r->nwaarden);
+	if (r->nwaarden > 0)
+		memcpy(w->vals + w->nvals, r->waarden, r->nwaarden);
 	w->nvals += r->nwaarden;
 	return 0;
 }
@@ -228,7 +229,7 @@ uniq_i64(int64_t *v, size_t n)
 {
 	size_t	i, o = 0;
 
-	qsort(v, n, sizeof(*v), cmp_i64);
+	util_sort(v, n, sizeof(*v), cmp_i64);
 	for (i = 0; i < n; i++)
 		if (o == 0 || v[o - 1] != v[i])
 			v[o++] = v[i];
@@ -301,7 +302,7 @@ units_index(struct ind_units *us, void *u, size_t n, size_t sz,
 
 	np = t == IND_MONTH ? IND_YEARS * 12 : t == IND_QUARTER ?
 	    IND_YEARS * 4 : IND_YEARS;
-	qsort(u, n, sz, cmp_unit);
+	util_sort(u, n, sz, cmp_unit);
 	if ((us->off = calloc((size_t)np + 1, sizeof(*us->off))) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
@@ -337,7 +338,7 @@ build_doel(struct ind_snapshot *s, const struct config *cfg,
 	int		 t, p, a;
 	uint8_t		 g;
 
-	qsort(w->sc, w->nsc, sizeof(*w->sc), cmp_score);
+	util_sort(w->sc, w->nsc, sizeof(*w->sc), cmp_score);
 	for (t = 0; t < IND__NPERIODS; t++) {
 		if ((u = calloc(w->nsc ? w->nsc : 1, sizeof(*u))) == NULL)
 			return -1;
@@ -461,7 +462,7 @@ build_uitval(struct ind_snapshot *s, const struct config *cfg,
 		st[ns].prod_key = w->tr[i].prod_key;
 		ns++;
 	}
-	qsort(st, ns, sizeof(*st), cmp_start);
+	util_sort(st, ns, sizeof(*st), cmp_start);
 	for (t = 0; t < IND__NPERIODS; t++) {
 		if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL) {
 			free(st);
@@ -567,7 +568,7 @@ build_dims(struct ind_snapshot *s, struct raw *w, int64_t **clients)
 		s->agbs[na++] = w->rs[i].agb;
 	}
 	s->nclients = uniq_i64(c, n);
-	qsort(s->agbs, na, sizeof(int), cmp_int);
+	util_sort(s->agbs, na, sizeof(int), cmp_int);
 	for (i = 0, n = 0; i < na; i++)
 		if (n == 0 || s->agbs[n - 1] != s->agbs[i])
 			s->agbs[n++] = s->agbs[i];

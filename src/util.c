@@ -220,3 +220,12 @@ util_utc_iso8601(char out[21])
 	    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		memcpy(out, "1970-01-01T00:00:00Z", 21);
 }
+
+void
+util_sort(void *base, size_t n, size_t size,
+    int (*cmp)(const void *, const void *))
+{
+	/* qsort's array may not be NULL, even with nothing to sort. */
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
