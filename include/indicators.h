@@ -2,16 +2,17 @@
  * Indicators: doelrealisatie, tevredenheid and uitval, the only thing that
  * ever leaves the TTP (PRODUCT.md section 7; docs/indicators.md).
  *
- * The engine keeps a snapshot of unit facts in memory: one compact record
- * per unit (a trajectory's latest eind measurement per period, a
- * questionnaire response, a definitively ended product), already reduced
- * to dense dimension indexes and sorted by period and client, one copy per
- * period type. A query reads only the units of its periods, counts
- * distinct clients in one pass (units of one client are adjacent within a
- * period), puts every number it would publish through disclosure control
- * (disclosure.h) and formats the answer. The snapshot is rebuilt from the
- * store when data was committed since it was taken (see ind_engine_open);
- * answers are kept for reuse until then.
+ * The engine keeps a snapshot in memory. Building it reduces the stored
+ * records to unit facts (a trajectory's latest eind measurement per
+ * period, a questionnaire response, a definitively ended product) with
+ * dense dimension indexes, sorted by period and client, and adds them up
+ * into a cube: every cell any answer can hold, (one aanbieder or all) x
+ * (gemeente, cluster or regio) x (month, quarter or year), with distinct
+ * clients counted in one pass. Disclosure control (disclosure.h) then runs
+ * once over the whole cube, so that all answers share one suppression
+ * pattern. A query is a selection of cells and their formatting. The
+ * snapshot is rebuilt when data was committed since it was taken (see
+ * ind_engine_open); answers are kept for reuse until then.
  *
  * Every answer is audited (party, indicator, parameters, cells returned
  * and suppressed) before it is given; a query that cannot be audited is
@@ -50,7 +51,6 @@ enum ind_period {
 };
 
 #define IND_FILTER_MAX	64	/* values in one filter parameter */
-#define IND_CANON_MAX	1024
 
 /* A parsed, validated query (before scope is applied). */
 struct ind_query {

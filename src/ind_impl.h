@@ -57,7 +57,10 @@ struct u_tev {
 	uint32_t	 voff;		/* its answers: snap->vals[voff..] */
 };
 
-/* Units of one kind for one period type, sorted by (period, client). */
+/*
+ * Units of one kind for one period type, sorted by (period, client); they
+ * only live while the cube is built from them.
+ */
 struct ind_units {
 	void		*u;
 	size_t		 n;

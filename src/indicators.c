@@ -377,7 +377,7 @@ struct ind_engine {
 	struct store		*rd;		/* snapshot reads */
 	struct store		*aud;		/* the audit writer's */
 	struct store_auditw	*auditw;
-	pthread_mutex_t		 mu;		/* cur, checked_ns, cache */
+	pthread_mutex_t		 mu;		/* cur, cache */
 	pthread_mutex_t		 build_mu;	/* one rebuild at a time */
 	pthread_t		 refresh_thread;
 	int			 refreshing;	/* the thread runs */
@@ -385,7 +385,6 @@ struct ind_engine {
 	pthread_cond_t		 stop_cv;
 	int			 stopping;
 	struct ind_snapshot	*cur;
-	uint64_t		 checked_ns;
 	struct cache_entry	*cache;
 	size_t			 ncache, capcache;
 };
@@ -498,14 +497,12 @@ static int
 snap_refresh(struct ind_engine *e, int today)
 {
 	struct ind_snapshot	*old, *n;
-	uint64_t		 now = util_now_ns();
 	int64_t			 g;
 
 	g = store_data_generation(e->rd);
 	pthread_mutex_lock(&e->mu);
 	if (e->cur != NULL && g == e->cur->generation &&
 	    e->cur->today == today) {
-		e->checked_ns = now;
 		pthread_mutex_unlock(&e->mu);
 		return 0;
 	}
@@ -518,7 +515,6 @@ snap_refresh(struct ind_engine *e, int today)
 	pthread_mutex_lock(&e->mu);
 	old = e->cur;
 	e->cur = n;
-	e->checked_ns = now;
 	cache_clear(e);
 	pthread_mutex_unlock(&e->mu);
 	if (old != NULL)
