@@ -70,6 +70,13 @@ void	ingest_questionnaires(const struct config *, const struct quest_set *,
 	    struct store *, struct pseudo_ctx *, const struct party *,
 	    const char *body, size_t len, struct ingest_answer *a);
 
+/*
+ * Sets the answer: status and body, or 500 "out of memory" when body is
+ * NULL (a cJSON builder that ran out of memory).
+ */
+void	ingest_answer_set(struct ingest_answer *, unsigned status,
+	    struct cJSON *body);
+
 /* {"error": code, "message": message} */
 struct cJSON *ingest_error_json(const char *code, const char *message);
 

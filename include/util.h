@@ -49,6 +49,12 @@ void	util_hex(const unsigned char *in, size_t len, char *out);
 /* Monotonic clock in nanoseconds. */
 uint64_t util_now_ns(void);
 
+/*
+ * Makes room for need elements of size bytes in the array *p of *cap
+ * elements, doubling; 0, or -1 when out of memory (*p is then as it was).
+ */
+int	util_grow(void **p, size_t *cap, size_t need, size_t size);
+
 /* qsort, except that an empty (even NULL) array is fine. */
 void	util_sort(void *base, size_t n, size_t size,
 	    int (*cmp)(const void *, const void *));

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "disclosure.h"
+#include "util.h"
 
 void
 dc_init(struct dc_table *t)
@@ -23,32 +24,13 @@ dc_free(struct dc_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* Makes room for element n of size sz in *p; -1 when out of memory. */
-static int
-grow(void **p, size_t *cap, size_t n, size_t sz)
-{
-	void	*q;
-	size_t	 ncap;
-
-	if (n < *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 64;
-	while (ncap <= n)
-		ncap *= 2;
-	if ((q = reallocarray(*p, ncap, sz)) == NULL)
-		return -1;
-	*p = q;
-	*cap = ncap;
-	return 0;
-}
-
 uint32_t
 dc_item(struct dc_table *t, int64_t units, int64_t clients)
 {
 	struct dc_item	*it;
 
 	if (t->oom || t->nitems >= DC_NONE ||
-	    grow((void **)&t->items, &t->items_cap, t->nitems,
+	    util_grow((void **)&t->items, &t->items_cap, t->nitems + 1,
 	    sizeof(*t->items)) == -1) {
 		t->oom = 1;
 		return 0;
@@ -80,8 +62,8 @@ dc_group(struct dc_table *t, uint32_t total)
 	size_t	cap = t->groups_cap;
 
 	/* group_off holds ngroups + 1 offsets: the last is the end. */
-	if (t->oom || grow((void **)&t->group_off, &t->groups_cap,
-	    t->ngroups + 1, sizeof(*t->group_off)) == -1) {
+	if (t->oom || util_grow((void **)&t->group_off, &t->groups_cap,
+	    t->ngroups + 2, sizeof(*t->group_off)) == -1) {
 		t->oom = 1;
 		return;
 	}
@@ -106,7 +88,7 @@ void
 dc_member(struct dc_table *t, uint32_t item)
 {
 	if (t->oom || t->ngroups == 0 || item >= t->nitems ||
-	    grow((void **)&t->members, &t->members_cap, t->nmembers,
+	    util_grow((void **)&t->members, &t->members_cap, t->nmembers + 1,
 	    sizeof(*t->members)) == -1) {
 		t->oom = 1;
 		return;
@@ -119,7 +101,7 @@ void
 dc_link(struct dc_table *t, uint32_t parent, uint32_t child)
 {
 	if (t->oom || parent >= t->nitems || child >= t->nitems ||
-	    grow((void **)&t->links, &t->links_cap, t->nlinks * 2 + 1,
+	    util_grow((void **)&t->links, &t->links_cap, t->nlinks * 2 + 2,
 	    sizeof(*t->links)) == -1) {
 		t->oom = 1;
 		return;

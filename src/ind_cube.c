@@ -165,16 +165,9 @@ cmap_get(struct cmap *m, int agb, int geo, int period, int *created)
 			return c;
 		h = (h + 1) & (m->nslots - 1);
 	}
-	if (m->n == m->cap) {
-		size_t		 ncap = m->cap ? m->cap * 2 : 1024;
-		struct cell	**nc = reallocarray(m->cells, ncap,
-		    sizeof(*nc));
-
-		if (nc == NULL)
-			goto oom;
-		m->cells = nc;
-		m->cap = ncap;
-	}
+	if (util_grow((void **)&m->cells, &m->cap, m->n + 1,
+	    sizeof(*m->cells)) == -1)
+		goto oom;
 	if ((c = cell_new(m->lay, agb, geo, period)) == NULL)
 		goto oom;
 	m->cells[m->n++] = c;

@@ -174,6 +174,9 @@ void	ind_dc_cell(struct dc_table *, enum ind_kind, const struct layout *,
 	    struct cell *, int closed, const int64_t *clients);
 void	ind_snapshot_free(struct ind_snapshot *);
 
+/* The index of an AGB code in s->agbs, or -1 when it has no data. */
+int	ind_agb_index(const struct ind_snapshot *, int agb);
+
 /* Period index of a yyyymmdd for a period type; -1 when out of range. */
 int	ind_period_of(int ymd, enum ind_period);
 

@@ -136,28 +136,11 @@ struct raw {
 };
 
 static int
-grow(void **p, size_t *cap, size_t need, size_t sz)
-{
-	void	*q;
-	size_t	 ncap = *cap ? *cap : 1024;
-
-	if (need <= *cap)
-		return 0;
-	while (ncap < need)
-		ncap *= 2;
-	if ((q = reallocarray(*p, ncap, sz)) == NULL)
-		return -1;
-	*p = q;
-	*cap = ncap;
-	return 0;
-}
-
-static int
 raw_score(const struct ind_src_score *r, void *arg)
 {
 	struct raw	*w = arg;
 
-	if (grow((void **)&w->sc, &w->capsc, w->nsc + 1, sizeof(*w->sc)))
+	if (util_grow((void **)&w->sc, &w->capsc, w->nsc + 1, sizeof(*w->sc)))
 		return -1;
 	w->sc[w->nsc++] = *r;
 	return 0;
@@ -168,7 +151,7 @@ raw_traj(const struct ind_src_traj *r, void *arg)
 {
 	struct raw	*w = arg;
 
-	if (grow((void **)&w->tr, &w->captr, w->ntr + 1, sizeof(*w->tr)))
+	if (util_grow((void **)&w->tr, &w->captr, w->ntr + 1, sizeof(*w->tr)))
 		return -1;
 	w->tr[w->ntr++] = *r;
 	return 0;
@@ -189,8 +172,8 @@ raw_resp(const struct ind_src_resp *r, void *arg)
 	v = &w->qs->defs[d].variant[r->respondent];
 	if (!v->present || r->nwaarden != v->nitems)
 		return 0;
-	if (grow((void **)&w->rs, &w->caprs, w->nrs + 1, sizeof(*w->rs)) ||
-	    grow((void **)&w->vals, &w->capvals, w->nvals + r->nwaarden, 1) ||
+	if (util_grow((void **)&w->rs, &w->caprs, w->nrs + 1, sizeof(*w->rs)) ||
+	    util_grow((void **)&w->vals, &w->capvals, w->nvals + r->nwaarden, 1) ||
 	    w->nvals > UINT32_MAX - r->nwaarden)
 		return -1;
 	o = &w->rs[w->nrs++];
@@ -252,8 +235,8 @@ client_ix(const int64_t *c, size_t n, int64_t v)
 	return (uint32_t)lo;
 }
 
-static int
-agb_ix(const struct ind_snapshot *s, int agb)
+int
+ind_agb_index(const struct ind_snapshot *s, int agb)
 {
 	const int	*p = bsearch(&agb, s->agbs, s->nagbs, sizeof(int),
 	    cmp_int);
@@ -356,7 +339,7 @@ build_doel(struct ind_snapshot *s, const struct config *cfg,
 					continue;
 			}
 			g = gem_ix(cfg, r->gemeente);
-			a = agb_ix(s, r->agb);
+			a = ind_agb_index(s, r->agb);
 			if (p < 0 || g == IND_GEM_NONE || a < 0)
 				continue;
 			u[n].client = client_ix(clients, s->nclients,
@@ -478,7 +461,7 @@ build_uitval(struct ind_snapshot *s, const struct config *cfg,
 				continue;
 			p = ind_period_of(r->einddatum, (enum ind_period)t);
 			g = gem_ix(cfg, r->gemeente);
-			a = agb_ix(s, r->agb);
+			a = ind_agb_index(s, r->agb);
 			if (p < 0 || g == IND_GEM_NONE || a < 0)
 				continue;
 			u[n].client = client_ix(clients, s->nclients,
@@ -520,7 +503,7 @@ build_tev(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
 
 			p = ind_period_of(r->ingevuld_op, (enum ind_period)t);
 			g = gem_ix(cfg, r->gemeente);
-			a = agb_ix(s, r->agb);
+			a = ind_agb_index(s, r->agb);
 			if (p < 0 || g == IND_GEM_NONE || a < 0)
 				continue;
 			u[n].client = client_ix(clients, s->nclients,

@@ -608,7 +608,6 @@ struct out {
 struct verg {
 	struct cell		 copy;
 	struct dc_table		 dc;
-	const struct cell	*own;	/* the asking aanbieder's cell */
 };
 
 static int64_t	verg_clients(int64_t all, int64_t own);
@@ -1211,22 +1210,6 @@ csv_row(const struct run *r, struct buf *b, const struct fields *fs,
 	buf_add(b, "\r\n", 2);
 }
 
-static int
-agb_index(const struct ind_snapshot *s, int agb)
-{
-	size_t	lo = 0, hi = s->nagbs;
-
-	while (lo < hi) {
-		size_t	mid = lo + (hi - lo) / 2;
-
-		if (s->agbs[mid] < agb)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < s->nagbs && s->agbs[lo] == agb ? (int)lo : -1;
-}
-
 /* The head of a JSON answer, up to the opening of "cells". */
 static void
 json_head(const struct run *r, struct buf *b)
@@ -1298,14 +1281,8 @@ sel_add(struct sel *s, const struct cell *c, const struct dc_table *dc)
 {
 	struct out	*o;
 
-	if (s->n == s->cap) {
-		size_t	ncap = s->cap ? s->cap * 2 : 256;
-
-		if ((o = reallocarray(s->v, ncap, sizeof(*o))) == NULL)
-			return NULL;
-		s->v = o;
-		s->cap = ncap;
-	}
+	if (util_grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)) == -1)
+		return NULL;
 	o = &s->v[s->n++];
 	o->c = c;
 	o->dc = dc;
@@ -1357,20 +1334,12 @@ add_vergelijking(struct run *r, struct sel *s, const struct cell *own,
 
 	if (l->ncat + 1 > (int)(sizeof(cl) / sizeof(cl[0])))
 		return -1;
-	if (s->nvg == s->capvg) {
-		size_t	ncap = s->capvg ? s->capvg * 2 : 16;
-
-		if ((v = reallocarray(s->vg, ncap, sizeof(*v))) == NULL)
-			return -1;
-		s->vg = v;
-		s->capvg = ncap;
-	}
-	if ((o = sel_add(s, NULL, NULL)) == NULL)
+	if (util_grow((void **)&s->vg, &s->capvg, s->nvg + 1,
+	    sizeof(*s->vg)) == -1 || (o = sel_add(s, NULL, NULL)) == NULL)
 		return -1;
 	v = &s->vg[s->nvg++];
 	o->verg = s->nvg;
 	o->own = own;
-	v->own = own;
 	v->copy = *all;
 	cl[0] = verg_clients(all->tot.clients, own->tot.clients);
 	for (i = 0; i < l->ncat; i++)
@@ -1496,7 +1465,7 @@ select_cells(struct run *r, struct sel *s, unsigned *status,
 		break;
 	}
 	if (pop->vergelijking)
-		oi = agb_index(snap, pop->own_agb);
+		oi = ind_agb_index(snap, pop->own_agb);
 	p0 = period_of_month(r->q->from, r->q->period);
 	p1 = period_of_month(r->q->to, r->q->period);
 	/* Cells in output order: period, cluster, gemeente code, AGB. */
@@ -1513,7 +1482,7 @@ select_cells(struct run *r, struct sel *s, unsigned *status,
 			for (j = 0; j < (pop->agb_filter ? pop->nagbs : 1);
 			    j++) {
 				a = pop->agb_filter ?
-				    agb_index(snap, pop->agbs[j]) : agb_all;
+				    ind_agb_index(snap, pop->agbs[j]) : agb_all;
 				if (a >= 0 && (c = ind_cube_find(cb, a,
 				    geos[i], p)) != NULL &&
 				    sel_add(s, c, dc) == NULL)

@@ -21,14 +21,6 @@
 #include "questionnaire.h"
 #include "util.h"
 
-static void
-answer(struct ingest_answer *a, unsigned status, cJSON *body)
-{
-	a->status = body != NULL ? status : 500;
-	a->body = body != NULL ? body : ingest_error_json("internal",
-	    "out of memory");
-}
-
 /*
  * 400 when the body cannot be read as JSON within the limits, else 422
  * with every error (index in the batch, JSON path, code, Dutch message).
@@ -68,11 +60,11 @@ errors_answer(const struct cem_batch *b, struct ingest_answer *a)
 		    b->errors[i].message) == NULL)
 			goto fail;
 	}
-	answer(a, status, j);
+	ingest_answer_set(a, status, j);
 	return;
 fail:
 	cJSON_Delete(j);
-	answer(a, 500, NULL);
+	ingest_answer_set(a, 500, NULL);
 }
 
 static int
@@ -161,11 +153,11 @@ ingest_questionnaires(const struct config *cfg, const struct quest_set *qs,
 		errors_answer(&b, a);
 		goto out;
 	default:
-		answer(a, 500, ingest_error_json("internal", "out of memory"));
+		ingest_answer_set(a, 500, ingest_error_json("internal", "out of memory"));
 		goto out;
 	}
 	if (b.nresponses == 0) {
-		answer(a, 422, ingest_error_json("geen_responses", "De body "
+		ingest_answer_set(a, 422, ingest_error_json("geen_responses", "De body "
 		    "bevat geen responses"));
 		goto out;
 	}
@@ -191,18 +183,18 @@ ingest_questionnaires(const struct config *cfg, const struct quest_set *qs,
 	pseudo_bron(pc, p->id, id, strlen(id), mac);
 	res = store_upload_commit(up, mac, stored, &rc);
 	if (res == STORE_OK) {
-		answer(a, 201, ingest_receipt_json(&rc, hex, 0));
+		ingest_answer_set(a, 201, ingest_receipt_json(&rc, hex, 0));
 		/* Responses sent before (by bron_id) were left alone. */
 		if (a->status == 201)
 			cJSON_AddNumberToObject(a->body, "already_received",
 			    (double)known);
 	} else if (res == STORE_EXISTS)
-		answer(a, 200, ingest_receipt_json(&rc, hex, 1));
+		ingest_answer_set(a, 200, ingest_receipt_json(&rc, hex, 1));
 	else
 		goto busy;
 	goto out;
 busy:
-	answer(a, 503, ingest_error_json("unavailable", "De database is "
+	ingest_answer_set(a, 503, ingest_error_json("unavailable", "De database is "
 	    "bezet of niet beschikbaar; probeer het later opnieuw"));
 out:
 	store_upload_free(up);

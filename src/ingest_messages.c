@@ -21,14 +21,6 @@
 #include "pseudonym.h"
 #include "util.h"
 
-static void
-answer(struct ingest_answer *a, unsigned status, cJSON *body)
-{
-	a->status = body != NULL ? status : 500;
-	a->body = body != NULL ? body : ingest_error_json("internal",
-	    "out of memory");
-}
-
 /* A parse error as an answer: malformed XML and DTDs 400, the rest 422. */
 static void
 parse_error(const struct ijw_error *e, struct ingest_answer *a)
@@ -50,7 +42,7 @@ parse_error(const struct ijw_error *e, struct ingest_answer *a)
 		if (e->field[0] != '\0')
 			cJSON_AddStringToObject(j, "field", e->field);
 	}
-	answer(a, status, j);
+	ingest_answer_set(a, status, j);
 }
 
 static void
@@ -61,7 +53,7 @@ refuse(struct ingest_answer *a, const char *code, const char *field,
 
 	if (j != NULL && field != NULL)
 		cJSON_AddStringToObject(j, "field", field);
-	answer(a, 422, j);
+	ingest_answer_set(a, 422, j);
 }
 
 static int
@@ -195,7 +187,7 @@ build_job(struct pseudo_ctx *pc, const struct party *party,
 	if ((j = calloc(1, sizeof(*j))) == NULL ||
 	    (j->recs = calloc(m->nproducts, sizeof(*j->recs))) == NULL) {
 		free(j);
-		answer(a, 500, NULL);
+		ingest_answer_set(a, 500, NULL);
 		return NULL;
 	}
 	j->party_id = party->id;
@@ -239,7 +231,7 @@ ingest_message_prepare(const struct config *cfg, struct pseudo_ctx *pc,
 
 	memset(a, 0, sizeof(*a));
 	if ((m = malloc(sizeof(*m))) == NULL) {
-		answer(a, 500, NULL);
+		ingest_answer_set(a, 500, NULL);
 		return NULL;
 	}
 	if (ijw_parse_limit(body, len, (size_t)config_limit(cfg,
@@ -259,7 +251,7 @@ ingest_message_prepare(const struct config *cfg, struct pseudo_ctx *pc,
 		goto out;
 	}
 	if (EVP_Digest(body, len, sha, &shalen, EVP_sha256(), NULL) != 1) {
-		answer(a, 500, NULL);
+		ingest_answer_set(a, 500, NULL);
 		goto out;
 	}
 	util_hex(sha, sizeof(sha), sha_hex);
@@ -277,11 +269,11 @@ ingest_message_answer(struct store_msgw *w, struct msg_job *j,
 {
 	store_msgw_wait(w, j);
 	if (j->rc == STORE_OK)
-		answer(a, 201, ingest_receipt_json(&j->receipt, sha_hex, 0));
+		ingest_answer_set(a, 201, ingest_receipt_json(&j->receipt, sha_hex, 0));
 	else if (j->rc == STORE_EXISTS)
-		answer(a, 200, ingest_receipt_json(&j->receipt, sha_hex, 1));
+		ingest_answer_set(a, 200, ingest_receipt_json(&j->receipt, sha_hex, 1));
 	else
-		answer(a, 503, ingest_error_json("unavailable", "the message "
+		ingest_answer_set(a, 503, ingest_error_json("unavailable", "the message "
 		    "could not be stored; send it again later"));
 }
 

@@ -405,8 +405,8 @@ fail:
 	return NULL;
 }
 
-static void
-answer(struct ingest_answer *a, unsigned status, cJSON *body)
+void
+ingest_answer_set(struct ingest_answer *a, unsigned status, cJSON *body)
 {
 	a->status = body != NULL ? status : 500;
 	a->body = body != NULL ? body : ingest_error_json("internal",
@@ -432,14 +432,14 @@ ingest_scores_finish(struct ingest_scores *ig, struct ingest_answer *a)
 	    scores_status(ig->parser)) {
 	case SCORES_NOT_CSV:
 		e = scores_errors(ig->parser, &n, &total);
-		answer(a, 400, ingest_error_json("not_csv", n > 0 ?
+		ingest_answer_set(a, 400, ingest_error_json("not_csv", n > 0 ?
 		    e[0].message : "Dit is geen CSV-bestand"));
 		return;
 	case SCORES_INVALID:
-		answer(a, 422, errors_json(ig->parser));
+		ingest_answer_set(a, 422, errors_json(ig->parser));
 		return;
 	case SCORES_FAILED:
-		answer(a, atomic_load(&ig->db_failed) ? 503 : 500,
+		ingest_answer_set(a, atomic_load(&ig->db_failed) ? 503 : 500,
 		    ingest_error_json(atomic_load(&ig->db_failed) ?
 		    "unavailable" : "internal", atomic_load(&ig->db_failed) ?
 		    "De database is bezet of niet beschikbaar; probeer het "
@@ -449,7 +449,7 @@ ingest_scores_finish(struct ingest_scores *ig, struct ingest_answer *a)
 		break;
 	}
 	if (EVP_DigestFinal_ex(ig->sha, sha, &shalen) != 1 || shalen != 32) {
-		answer(a, 500, ingest_error_json("internal", "Interne fout"));
+		ingest_answer_set(a, 500, ingest_error_json("internal", "Interne fout"));
 		return;
 	}
 	util_hex(sha, sizeof(sha), hex);
@@ -458,11 +458,11 @@ ingest_scores_finish(struct ingest_scores *ig, struct ingest_answer *a)
 	pseudo_bron(ig->pseudo, ig->party_id, id, strlen(id), mac);
 	rc = store_upload_commit(ig->up, mac, atomic_load(&ig->stored), &r);
 	if (rc == STORE_OK)
-		answer(a, 201, ingest_receipt_json(&r, hex, 0));
+		ingest_answer_set(a, 201, ingest_receipt_json(&r, hex, 0));
 	else if (rc == STORE_EXISTS)
-		answer(a, 200, ingest_receipt_json(&r, hex, 1));
+		ingest_answer_set(a, 200, ingest_receipt_json(&r, hex, 1));
 	else
-		answer(a, 503, ingest_error_json("unavailable", "De database "
+		ingest_answer_set(a, 503, ingest_error_json("unavailable", "De database "
 		    "is bezet of niet beschikbaar; probeer het later opnieuw"));
 }
 

@@ -134,27 +134,36 @@ resp_row(sqlite3_stmt *s, void *arg)
 	return fn(&r, c->arg);
 }
 
+/* The highest upload id; the caller holds the lock. -1 on a fault. */
+static int64_t
+data_generation(struct store *st)
+{
+	sqlite3_stmt	*s;
+	int64_t		 g = -1;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0)"
+	    " FROM uploads", -1, &s, NULL) != SQLITE_OK) {
+		scan_error(st, "data generation");
+		return -1;
+	}
+	if (sqlite3_step(s) == SQLITE_ROW)
+		g = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return g;
+}
+
 int
 store_ind_scan(struct store *st, const struct ind_scan_fns *f, void *arg,
     int64_t *generation)
 {
 	struct scan_ctx	 c;
-	sqlite3_stmt	*s;
 	int		 ret = -1;
 
 	pthread_mutex_lock(&st->lock);
 	/* One read transaction: the three scans see one state. */
 	if (store_exec(st, "BEGIN", NULL, 0) == -1)
 		goto out;
-	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0)"
-	    " FROM uploads", -1, &s, NULL) != SQLITE_OK) {
-		scan_error(st, "data generation");
-		goto end;
-	}
-	*generation = sqlite3_step(s) == SQLITE_ROW ?
-	    sqlite3_column_int64(s, 0) : -1;
-	sqlite3_finalize(s);
-	if (*generation < 0)
+	if ((*generation = data_generation(st)) < 0)
 		goto end;
 	c.arg = arg;
 	if (f->score != NULL) {
@@ -190,17 +199,10 @@ out:
 int64_t
 store_data_generation(struct store *st)
 {
-	sqlite3_stmt	*s;
-	int64_t		 g = -1;
+	int64_t	g;
 
 	pthread_mutex_lock(&st->lock);
-	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0)"
-	    " FROM uploads", -1, &s, NULL) == SQLITE_OK) {
-		if (sqlite3_step(s) == SQLITE_ROW)
-			g = sqlite3_column_int64(s, 0);
-		sqlite3_finalize(s);
-	} else
-		scan_error(st, "data generation");
+	g = data_generation(st);
 	pthread_mutex_unlock(&st->lock);
 	return g;
 }

@@ -229,3 +229,20 @@ util_sort(void *base, size_t n, size_t size,
 	if (n > 1)
 		qsort(base, n, size, cmp);
 }
+
+int
+util_grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	void	*q;
+	size_t	 ncap = *cap ? *cap : 64;
+
+	if (need <= *cap)
+		return 0;
+	while (ncap < need)
+		ncap *= 2;
+	if ((q = reallocarray(*p, ncap, size)) == NULL)
+		return -1;
+	*p = q;
+	*cap = ncap;
+	return 0;
+}
