@@ -58,6 +58,14 @@ struct dc_item {
 	uint8_t		 hidden;	/* never printed: cannot be withheld */
 	uint8_t		 suppressed;	/* result */
 	uint8_t		 known;		/* audit: published or derived */
+	uint8_t		 unpublished;	/* not printed (yet), not protected */
+	uint8_t		 certified;	/* exact audit: can reach k */
+};
+
+/* How dc_run decides; DC_EXACT is the default (dc_init). */
+enum dc_method {
+	DC_EXACT = 0,	/* secondary rules, then the exact LP audit */
+	DC_LOCAL	/* the rules and single-unknown audit only (v1) */
 };
 
 struct dc_table {
@@ -70,7 +78,13 @@ struct dc_table {
 	size_t		 ngroups, groups_cap;
 	uint32_t	*links;		/* pairs: parent, child */
 	size_t		 nlinks, links_cap;
+	uint8_t		*group_le;	/* relation i: parts add up to at
+					   least the total, each at most it */
 	int		 oom;		/* an add failed: dc_run refuses */
+	enum dc_method	 method;
+	/* What the last dc_run did (bench and tests). */
+	size_t		 lp_solves, lp_rounds, lp_fixes, lp_unresolved;
+	size_t		 lp_skipped;	/* counts in components too large */
 };
 
 void	dc_init(struct dc_table *);
@@ -93,6 +107,20 @@ void	dc_hidden(struct dc_table *, uint32_t item);
  * published elsewhere); dc_member adds a part to the relation begun last.
  */
 void	dc_group(struct dc_table *, uint32_t total);
+
+/*
+ * Like dc_group, for parts that may share units (a trajectory measured in
+ * two months counts once in the quarter): the parts add up to at least
+ * the total and none exceeds it.
+ */
+void	dc_group_le(struct dc_table *, uint32_t total);
+
+/*
+ * Marks an item as a figure that is not published (yet) and needs no
+ * protection (herinstroom before its window closes): unknown to the
+ * attacker, never withheld.
+ */
+void	dc_unpublished(struct dc_table *, uint32_t item);
 void	dc_member(struct dc_table *, uint32_t item);
 
 /* child is suppressed whenever parent is. */
@@ -104,6 +132,19 @@ void	dc_link(struct dc_table *, uint32_t parent, uint32_t child);
  * nothing may be published then.
  */
 int	dc_run(struct dc_table *, long long k);
+
+/*
+ * The exact check of the criterion on the pattern as it stands: for every
+ * withheld or hidden item whose count is in (0, k), the largest value
+ * consistent with everything published, the relations and what a listed
+ * withheld figure tells (it is at least 1) is found by linear programming
+ * (GLPK); *failing receives how many stay below k. Returns 0, or -1 when
+ * the check could not run.
+ */
+int	dc_check(struct dc_table *, long long k, size_t *failing);
+
+/* One log line: figures, withheld, what the exact audit did. */
+void	dc_log(const struct dc_table *, const char *what);
 
 static inline int
 dc_suppressed(const struct dc_table *t, uint32_t item)

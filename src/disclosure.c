@@ -1,10 +1,14 @@
 /*
  * Disclosure control; the rules are described in disclosure.h.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <glpk.h>
+
 #include "disclosure.h"
+#include "log.h"
 #include "util.h"
 
 void
@@ -20,6 +24,7 @@ dc_free(struct dc_table *t)
 	free(t->members);
 	free(t->group_off);
 	free(t->group_total);
+	free(t->group_le);
 	free(t->links);
 	memset(t, 0, sizeof(*t));
 }
@@ -57,7 +62,14 @@ dc_hidden(struct dc_table *t, uint32_t item)
 }
 
 void
-dc_group(struct dc_table *t, uint32_t total)
+dc_unpublished(struct dc_table *t, uint32_t item)
+{
+	if (!t->oom && item < t->nitems)
+		t->items[item].unpublished = 1;
+}
+
+static void
+group_add(struct dc_table *t, uint32_t total, int le)
 {
 	size_t	cap = t->groups_cap;
 
@@ -77,11 +89,33 @@ dc_group(struct dc_table *t, uint32_t total)
 		}
 		t->group_total = q;
 	}
+	if (t->groups_cap != cap || t->group_le == NULL) {
+		uint8_t *q = realloc(t->group_le, t->groups_cap);
+
+		if (q == NULL) {
+			t->oom = 1;
+			return;
+		}
+		t->group_le = q;
+	}
 	if (t->ngroups == 0)
 		t->group_off[0] = 0;
+	t->group_le[t->ngroups] = (uint8_t)le;
 	t->group_total[t->ngroups] = total < t->nitems ? total : DC_NONE;
 	t->ngroups++;
 	t->group_off[t->ngroups] = t->nmembers;
+}
+
+void
+dc_group(struct dc_table *t, uint32_t total)
+{
+	group_add(t, total, 0);
+}
+
+void
+dc_group_le(struct dc_table *t, uint32_t total)
+{
+	group_add(t, total, 1);
 }
 
 void
@@ -275,7 +309,8 @@ candidate(const struct run *r, size_t g, uint32_t skip)
 		if (id == DC_NONE || id == skip)
 			continue;
 		it = &t->items[id];
-		if (it->units == 0 || it->suppressed || it->hidden)
+		if (it->units == 0 || it->suppressed || it->hidden ||
+		    it->unpublished)
 			continue;
 		pen = penalty(r, id, g);
 		if (best == NULL || pen < best_pen ||
@@ -288,17 +323,74 @@ candidate(const struct run *r, size_t g, uint32_t skip)
 	return pick;
 }
 
+/* Unknown to the attacker: withheld, never printed, or not yet published. */
+static int
+is_var(const struct dc_item *it)
+{
+	return it->suppressed || it->hidden || it->unpublished;
+}
+
+/* A protected count: unknown, with a count in (0, k). */
+static int
+sensitive(const struct dc_item *it, long long k)
+{
+	return is_var(it) && !it->unpublished && it->units > 0 &&
+	    it->units < k;
+}
+
+/*
+ * Step 3 of the exact method for relation g, its necessary part: with the
+ * total known, the unknown parts hold R units and the attacker knows each
+ * listed withheld part is at least 1, so a protected part x can be at
+ * most R minus the others' lower bounds; that must reach k. (The LP audit
+ * then checks all relations at once.) What it still asks to withhold, or
+ * DC_NONE.
+ */
+static uint32_t
+secondary_exact(const struct run *r, size_t g, long long k)
+{
+	const struct dc_table	*t = r->t;
+	const struct dc_item	*it;
+	uint32_t		 tot = t->group_total[g];
+	size_t			 i;
+	int64_t			 units = 0, lbs = 0, minlb = 2;
+
+	if (tot != DC_NONE && is_var(&t->items[tot]))
+		return DC_NONE;		/* no upper bound from g alone */
+	if (t->group_le != NULL && t->group_le[g])
+		return DC_NONE;		/* left to the LP audit */
+	for (i = t->group_off[g]; i < t->group_off[g + 1]; i++) {
+		it = &t->items[t->members[i]];
+		if (!is_var(it))
+			continue;
+		/* As lower bound: 1 for any listed withheld figure. */
+		int64_t lb = it->suppressed && !it->hidden &&
+		    !it->unpublished && it->units > 0;
+
+		units += it->units;
+		lbs += lb;
+		if (sensitive(it, k) && lb < minlb)
+			minlb = lb;
+	}
+	if (minlb == 2 || units - lbs + minlb >= k)
+		return DC_NONE;
+	return candidate(r, g, DC_NONE);
+}
+
 /* Step 3 for relation g: what it still asks to withhold, or DC_NONE. */
 static uint32_t
 secondary(const struct run *r, size_t g, long long k)
 {
 	const struct dc_table	*t = r->t;
 	const struct dc_item	*it;
-	uint32_t		 tot = t->group_total[g];
+	uint32_t		 tot = t->group_total[g], pick;
 	size_t			 i, nsup = 0;
 	int64_t			 sup_clients = 0;
 	int			 tot_known;
 
+	if (t->method == DC_EXACT &&
+	    (pick = secondary_exact(r, g, k)) != DC_NONE)
+		return pick;
 	for (i = t->group_off[g]; i < t->group_off[g + 1]; i++) {
 		it = &t->items[t->members[i]];
 		if (it->units > 0 && it->suppressed) {
@@ -309,7 +401,9 @@ secondary(const struct run *r, size_t g, long long k)
 	tot_known = tot == DC_NONE || !t->items[tot].suppressed;
 	if (!tot_known && t->items[tot].units > 0)
 		nsup++;
-	if (nsup == 0 || (nsup >= 2 && (!tot_known || sup_clients >= k)))
+	if (nsup == 0)
+		return DC_NONE;
+	if (nsup >= 2 && (!tot_known || sup_clients >= k))
 		return DC_NONE;
 	return candidate(r, g, DC_NONE);
 }
@@ -363,6 +457,611 @@ audit(struct run *r)
 		}
 	} while (progress && fixed == 0);
 	return fixed;
+}
+
+/* ------------------------------------------------------------------ */
+/* The exact audit: the attacker's linear program, solved per component */
+
+
+/*
+ * Components of the attacker's system up to this many unknowns are
+ * solved exactly by dc_run; larger ones are left to the rules (counted in
+ * lp_skipped). dc_check solves every component.
+ */
+#define DC_EXACT_MAX	1500
+
+static uint32_t
+uf_find(uint32_t *p, uint32_t x)
+{
+	while (p[x] != x) {
+		p[x] = p[p[x]];
+		x = p[x];
+	}
+	return x;
+}
+
+/* The rows of the attacker's system: sum coef * x {=, >=, <=} rhs. */
+struct lprows {
+	size_t		*off;		/* row i: ent[off[i] .. off[i + 1]) */
+	uint32_t	*var;
+	double		*coef;
+	double		*rhs;
+	int		*type;		/* GLP_FX, GLP_LO, GLP_UP */
+	size_t		 n, cap, nent, entcap;
+	int		 oom;
+};
+
+static void
+row_begin(struct lprows *w, int type)
+{
+	if (w->oom || util_grow((void **)&w->off, &w->cap, w->n + 2,
+	    sizeof(*w->off)) == -1) {
+		w->oom = 1;
+		return;
+	}
+	if (w->cap > 0 && (w->rhs == NULL || w->type == NULL ||
+	    w->cap != w->entcap)) {
+		double	*r = reallocarray(w->rhs, w->cap, sizeof(*r));
+		int	*ty;
+
+		if (r == NULL) {
+			w->oom = 1;
+			return;
+		}
+		w->rhs = r;
+		if ((ty = reallocarray(w->type, w->cap, sizeof(*ty))) == NULL) {
+			w->oom = 1;
+			return;
+		}
+		w->type = ty;
+		w->entcap = w->cap;	/* the capacity rhs and type have */
+	}
+	if (w->n == 0)
+		w->off[0] = 0;
+	w->type[w->n] = type;
+	w->rhs[w->n] = 0;
+	w->off[w->n + 1] = w->off[w->n];
+	w->n++;
+}
+
+struct lpent {
+	uint32_t	*var;
+	double		*coef;
+	size_t		 cap;
+};
+
+static void
+row_add(struct lprows *w, struct lpent *e, uint32_t var, double coef)
+{
+	size_t	cap = e->cap;
+
+	if (w->oom || util_grow((void **)&e->var, &e->cap, w->nent + 1,
+	    sizeof(*e->var)) == -1) {
+		w->oom = 1;
+		return;
+	}
+	if (e->cap != cap || e->coef == NULL) {
+		double *c = reallocarray(e->coef, e->cap, sizeof(*c));
+
+		if (c == NULL) {
+			w->oom = 1;
+			return;
+		}
+		e->coef = c;
+	}
+	e->var[w->nent] = var;
+	e->coef[w->nent] = coef;
+	w->nent++;
+	w->off[w->n] = w->nent;
+}
+
+/*
+ * The attacker's system for table t: per relation, the unknown parts
+ * minus the unknown total equal the published total minus the published
+ * parts (at least, for a dc_group_le relation, with each unknown part at
+ * most the total). Rows without unknowns say nothing and are left out.
+ */
+static void
+lp_rows(const struct dc_table *t, struct lprows *w, struct lpent *e)
+{
+	const struct dc_item	*it;
+	uint32_t		 tot, id;
+	size_t			 g, i, start;
+	double			 known;
+	int			 le;
+
+	for (g = 0; g < t->ngroups && !w->oom; g++) {
+		tot = t->group_total[g];
+		le = t->group_le != NULL && t->group_le[g];
+		start = w->n;
+		row_begin(w, le ? GLP_LO : GLP_FX);
+		known = 0;
+		for (i = t->group_off[g]; i < t->group_off[g + 1]; i++) {
+			it = &t->items[t->members[i]];
+			if (is_var(it))
+				row_add(w, e, t->members[i], 1);
+			else
+				known -= (double)it->units;
+		}
+		if (tot == DC_NONE) {
+			/* The sum is published elsewhere. */
+			for (i = t->group_off[g]; i < t->group_off[g + 1]; i++)
+				known += (double)t->items[t->members[i]].units;
+		} else if (is_var(&t->items[tot]))
+			row_add(w, e, tot, -1);
+		else
+			known += (double)t->items[tot].units;
+		if (w->oom)
+			return;
+		if (w->off[start + 1] == w->off[start]) {
+			w->n = start;		/* nothing unknown */
+			w->nent = w->off[start];
+			continue;
+		}
+		w->rhs[start] = known;
+		if (!le || tot == DC_NONE)
+			continue;
+		/* Each part at most the total. */
+		for (i = t->group_off[g]; i < t->group_off[g + 1]; i++) {
+			id = t->members[i];
+			if (!is_var(&t->items[id]))
+				continue;
+			row_begin(w, GLP_UP);
+			row_add(w, e, id, 1);
+			if (is_var(&t->items[tot]))
+				row_add(w, e, tot, -1);
+			else
+				w->rhs[w->n - 1] = (double)t->items[tot].units;
+		}
+	}
+}
+
+/* The cheapest printed item to withhold in the relations of item x. */
+static uint32_t
+fix_near(const struct run *r, uint32_t x, const uint8_t *touched)
+{
+	const struct dc_table	*t = r->t;
+	const struct dc_item	*it, *best = NULL;
+	uint32_t		 g, id, pick = DC_NONE;
+	size_t			 i;
+	int			 pen, best_pen = 0;
+
+	for (i = r->rel_off[x]; i < r->rel_off[x + 1]; i++) {
+		g = r->rel[i];
+		if (touched != NULL && touched[g])
+			return DC_NONE;		/* fixed this round already */
+		if ((id = candidate(r, g, DC_NONE)) == DC_NONE)
+			continue;
+		it = &t->items[id];
+		pen = penalty(r, id, g);
+		if (best == NULL || pen < best_pen ||
+		    (pen == best_pen && better(it, best))) {
+			best = it;
+			best_pen = pen;
+			pick = id;
+		}
+	}
+	return pick;
+}
+
+/*
+ * Withholds one more printed item for failing item x: in its own
+ * relations, else in those of the unknowns around it, breadth first.
+ * Returns the item, or DC_NONE when nothing printed is left near it.
+ */
+static uint32_t
+fix_for(struct run *r, uint32_t x, uint8_t *touched, uint32_t *queue,
+    uint8_t *seen)
+{
+	const struct dc_table	*t = r->t;
+	uint32_t		 pick = DC_NONE, y, g, id, tot;
+	size_t			 head = 0, tail = 0, i, m, n;
+
+	for (i = r->rel_off[x]; i < r->rel_off[x + 1]; i++)
+		if (touched[r->rel[i]])
+			return DC_NONE;
+	queue[tail++] = x;
+	seen[x] = 1;
+	while (head < tail && pick == DC_NONE) {
+		y = queue[head++];
+		pick = fix_near(r, y, NULL);
+		for (i = r->rel_off[y]; i < r->rel_off[y + 1] &&
+		    pick == DC_NONE; i++) {
+			g = r->rel[i];
+			tot = t->group_total[g];
+			n = t->group_off[g + 1] - t->group_off[g];
+			for (m = 0; m <= n; m++) {
+				id = m < n ? t->members[t->group_off[g] + m] :
+				    tot;
+				if (id == DC_NONE || seen[id] ||
+				    !is_var(&t->items[id]))
+					continue;
+				seen[id] = 1;
+				queue[tail++] = id;
+			}
+		}
+	}
+	for (i = 0; i < tail; i++)
+		seen[queue[i]] = 0;
+	if (pick != DC_NONE)
+		for (i = r->rel_off[pick]; i < r->rel_off[pick + 1]; i++)
+			touched[r->rel[i]] = 1;
+	return pick;
+}
+
+struct lpstate {
+	struct lprows	 w;
+	struct lpent	 e;
+	uint32_t	*uf;
+	uint32_t	*comp;		/* item: component index, or DC_NONE */
+	size_t		*roff, *voff;	/* component c: its rows, its vars */
+	uint32_t	*rows, *vars;
+	int		*local;		/* item: LP column, 0 = none */
+	int		*ia, *ja;
+	double		*ar;
+	uint8_t		*psup;		/* a suppressed parent hides it */
+	uint8_t		*touched, *seen;
+	uint32_t	*queue;
+	int		 exact;		/* every component in full (dc_check) */
+};
+
+static void
+lpstate_free(struct lpstate *s)
+{
+	free(s->w.off);
+	free(s->w.rhs);
+	free(s->w.type);
+	free(s->e.var);
+	free(s->e.coef);
+	free(s->uf);
+	free(s->comp);
+	free(s->roff);
+	free(s->voff);
+	free(s->rows);
+	free(s->vars);
+	free(s->local);
+	free(s->ia);
+	free(s->ja);
+	free(s->ar);
+	free(s->psup);
+	free(s->touched);
+	free(s->seen);
+	free(s->queue);
+}
+
+/*
+ * Lower bound the attacker knows for item i: a listed withheld figure is
+ * at least 1 (zeros stay visible); inside a withheld cell, or never
+ * printed, only 0.
+ */
+static double
+lower_bound(const struct dc_item *it, uint8_t psup)
+{
+	return it->suppressed && !it->hidden && !it->unpublished &&
+	    it->units > 0 && !psup ? 1 : 0;
+}
+
+/*
+ * Certifies many counts with few solves: with y_i = min(x_i, k) for every
+ * uncertified count, maximising the sum of the y_i finds a solution where
+ * as many as possible reach k at once; each that does is certified (a
+ * solution consistent with everything published has it at k or beyond).
+ * Repeated without them while that certifies something; what is left is
+ * solved one by one by the caller. The y columns stay, at objective 0.
+ */
+static int
+lp_batch(struct run *r, struct lpstate *s, size_t c, glp_prob *lp,
+    const glp_smcp *parm)
+{
+	struct dc_table	*t = r->t;
+	size_t		 i, nv = s->voff[c + 1] - s->voff[c], ny = 0, got;
+	uint32_t	 v;
+	int		 col0, row0, ind[3], *ycol;
+	double		 val[3], eps = 1e-6;
+
+	if ((ycol = calloc(nv + 1, sizeof(*ycol))) == NULL)
+		return -1;
+	col0 = glp_get_num_cols(lp);
+	row0 = glp_get_num_rows(lp);
+	for (i = 0; i < nv; i++) {
+		v = s->vars[s->voff[c] + i];
+		if (sensitive(&t->items[v], r->k) && !t->items[v].certified)
+			ycol[i] = ++ny > 0 ? col0 + (int)ny : 0;
+	}
+	if (ny < 2) {
+		free(ycol);
+		return 0;
+	}
+	glp_add_cols(lp, (int)ny);
+	glp_add_rows(lp, (int)ny);
+	for (i = 0; i < nv; i++) {
+		if (ycol[i] == 0)
+			continue;
+		glp_set_col_bnds(lp, ycol[i], GLP_DB, 0, (double)r->k);
+		glp_set_obj_coef(lp, ycol[i], 1);
+		/* y_i - x_i <= 0 */
+		ind[1] = ycol[i];
+		val[1] = 1;
+		ind[2] = s->local[s->vars[s->voff[c] + i]];
+		val[2] = -1;
+		glp_set_mat_row(lp, row0 + ycol[i] - col0, 2, ind, val);
+		glp_set_row_bnds(lp, row0 + ycol[i] - col0, GLP_UP, 0, 0);
+	}
+	do {
+		t->lp_solves++;
+		if (glp_simplex(lp, parm) != 0 ||
+		    glp_get_status(lp) != GLP_OPT)
+			break;		/* the one-by-one solves decide */
+		got = 0;
+
+		for (i = 0; i < nv; i++) {
+			v = s->vars[s->voff[c] + i];
+			if (ycol[i] == 0 || t->items[v].certified ||
+			    glp_get_col_prim(lp, s->local[v]) <
+			    (double)r->k - eps)
+				continue;
+			t->items[v].certified = 1;
+			glp_set_obj_coef(lp, ycol[i], 0);
+			got++;
+		}
+
+	} while (got > 0);
+	for (i = 0; i < nv; i++)
+		if (ycol[i] != 0)
+			glp_set_obj_coef(lp, ycol[i], 0);
+	free(ycol);
+	return 0;
+}
+
+/*
+ * Certifies count v on a neighbourhood of it: the unknowns within a few
+ * relations of v are free, those further away are held at their true
+ * values. That only adds constraints to the attacker's system, so a
+ * solution with v at k or beyond is one of the full system too: sound,
+ * though it may fail where the whole component would pass (then one more
+ * item is withheld, erring on the side of hiding). Returns 1 certified,
+ * 0 not, -1 on a fault.
+ */
+/*
+ * Count v fails: withholds one more printed item near it, or gives up on
+ * it when nothing printed is left near it.
+ */
+static void
+lp_fix(struct run *r, struct lpstate *s, uint32_t v, size_t *fixes)
+{
+	uint32_t	pick;
+	size_t		j;
+
+	pick = fix_for(r, v, s->touched, s->queue, s->seen);
+	if (pick != DC_NONE) {
+		suppress(r, pick);
+		(*fixes)++;
+		return;
+	}
+	/* Fixed near it this round, or nothing left. */
+	for (j = r->rel_off[v]; j < r->rel_off[v + 1]; j++)
+		if (s->touched[r->rel[j]])
+			return;
+	r->t->items[v].certified = 2;	/* gave up */
+	r->t->lp_unresolved++;
+}
+
+/* Solves one component; returns items failing, or -1 on a fault. */
+static long
+lp_component(struct run *r, struct lpstate *s, size_t c, int fix,
+    size_t *fixes)
+{
+	struct dc_table	*t = r->t;
+	glp_prob	*lp;
+	glp_smcp	 parm;
+	size_t		 i, j, nv, nr, ne = 0, ri;
+	uint32_t	 v;
+	int		 prev = 0, st, col;
+	long		 failing = 0;
+	double		 val, eps = 1e-6;
+
+	nv = s->voff[c + 1] - s->voff[c];
+	nr = s->roff[c + 1] - s->roff[c];
+	for (i = 0; i < nv; i++) {
+		v = s->vars[s->voff[c] + i];
+		if (sensitive(&t->items[v], r->k) && !t->items[v].certified)
+			break;
+	}
+	if (i == nv)
+		return 0;
+	if (nv > DC_EXACT_MAX && !s->exact) {
+		/*
+		 * Too large to solve in the time a snapshot has (a simplex
+		 * over the whole cube takes seconds per count): left to the
+		 * rules, and counted.
+		 */
+		for (i = 0; i < nv; i++) {
+			v = s->vars[s->voff[c] + i];
+			if (sensitive(&t->items[v], r->k) &&
+			    !t->items[v].certified) {
+				t->items[v].certified = 3;
+				t->lp_skipped++;
+			}
+		}
+		return 0;
+	}
+	for (i = 0; i < nr; i++) {
+		ri = s->rows[s->roff[c] + i];
+		ne += s->w.off[ri + 1] - s->w.off[ri];
+	}
+	free(s->ia);
+	free(s->ja);
+	free(s->ar);
+	s->ia = calloc(ne + 1, sizeof(*s->ia));
+	s->ja = calloc(ne + 1, sizeof(*s->ja));
+	s->ar = calloc(ne + 1, sizeof(*s->ar));
+	if (s->ia == NULL || s->ja == NULL || s->ar == NULL ||
+	    nv > INT32_MAX || nr > INT32_MAX)
+		return -1;
+	lp = glp_create_prob();
+	glp_set_obj_dir(lp, GLP_MAX);
+	glp_add_cols(lp, (int)nv);
+	for (i = 0; i < nv; i++) {
+		v = s->vars[s->voff[c] + i];
+		s->local[v] = (int)i + 1;
+		glp_set_col_bnds(lp, (int)i + 1, GLP_LO,
+		    lower_bound(&t->items[v], s->psup[v]), 0);
+	}
+	glp_add_rows(lp, (int)nr);
+	ne = 0;
+	for (i = 0; i < nr; i++) {
+		ri = s->rows[s->roff[c] + i];
+		glp_set_row_bnds(lp, (int)i + 1, s->w.type[ri], s->w.rhs[ri],
+		    s->w.rhs[ri]);
+		for (j = s->w.off[ri]; j < s->w.off[ri + 1]; j++) {
+			ne++;
+			s->ia[ne] = (int)i + 1;
+			s->ja[ne] = s->local[s->e.var[j]];
+			s->ar[ne] = s->e.coef[j];
+		}
+	}
+	glp_load_matrix(lp, (int)ne, s->ia, s->ja, s->ar);
+	glp_init_smcp(&parm);
+	parm.msg_lev = GLP_MSG_OFF;
+	if (lp_batch(r, s, c, lp, &parm) == -1) {
+		glp_delete_prob(lp);
+		return -1;
+	}
+	for (i = 0; i < nv; i++) {
+		v = s->vars[s->voff[c] + i];
+		if (!sensitive(&t->items[v], r->k) || t->items[v].certified)
+			continue;
+		col = s->local[v];
+		if (prev)
+			glp_set_obj_coef(lp, prev, 0);
+		glp_set_obj_coef(lp, col, 1);
+		prev = col;
+		t->lp_solves++;
+		if (glp_simplex(lp, &parm) != 0) {
+			glp_std_basis(lp);
+			if (glp_simplex(lp, &parm) != 0)
+				goto failed;
+		}
+		st = glp_get_status(lp);
+		if (st == GLP_UNBND) {
+			t->items[v].certified = 1;
+			continue;
+		}
+		if (st != GLP_OPT)
+			goto failed;
+		val = glp_get_obj_val(lp);
+		if (floor(val + eps) >= (double)r->k) {
+			t->items[v].certified = 1;
+			/* The same solution shows others can reach k. */
+			for (j = i + 1; j < nv; j++) {
+				uint32_t u = s->vars[s->voff[c] + j];
+
+				if (sensitive(&t->items[u], r->k) &&
+				    glp_get_col_prim(lp, s->local[u]) >=
+				    (double)r->k - eps)
+					t->items[u].certified = 1;
+			}
+			continue;
+		}
+failed:
+		failing++;
+		if (fix)
+			lp_fix(r, s, v, fixes);
+	}
+	glp_delete_prob(lp);
+	for (i = 0; i < nv; i++)
+		s->local[s->vars[s->voff[c] + i]] = 0;
+	return failing;
+}
+
+/*
+ * One round of the exact audit over the whole table. With fix set,
+ * withholds one more item for each failing count (one per relation per
+ * round) and returns how many it withheld; else returns how many counts
+ * fail. (size_t)-1 on a fault.
+ */
+static size_t
+lp_audit(struct run *r, int fix, int exact)
+{
+	struct dc_table	*t = r->t;
+	struct lpstate	 s;
+	size_t		 i, j, n = t->nitems, ncomp = 0, fixes = 0, ret;
+	uint32_t	 a, b, root;
+	long		 f, failing = 0;
+
+	memset(&s, 0, sizeof(s));
+	s.exact = exact;
+	ret = (size_t)-1;
+	t->lp_rounds++;
+	glp_term_out(GLP_OFF);
+	lp_rows(t, &s.w, &s.e);
+	if (s.w.oom ||
+	    (s.uf = calloc(n + 1, sizeof(*s.uf))) == NULL ||
+	    (s.comp = calloc(n + 1, sizeof(*s.comp))) == NULL ||
+	    (s.local = calloc(n + 1, sizeof(*s.local))) == NULL ||
+	    (s.psup = calloc(n + 1, 1)) == NULL ||
+	    (s.seen = calloc(n + 1, 1)) == NULL ||
+	    (s.queue = calloc(n + 1, sizeof(*s.queue))) == NULL ||
+	    (s.touched = calloc(t->ngroups + 1, 1)) == NULL)
+		goto out;
+	for (i = 0; i < t->nlinks; i++)
+		if (t->items[t->links[2 * i]].suppressed)
+			s.psup[t->links[2 * i + 1]] = 1;
+	for (i = 0; i < n; i++)
+		s.uf[i] = (uint32_t)i;
+	for (i = 0; i < s.w.n; i++) {
+		a = uf_find(s.uf, s.e.var[s.w.off[i]]);
+		for (j = s.w.off[i] + 1; j < s.w.off[i + 1]; j++)
+			if ((b = uf_find(s.uf, s.e.var[j])) != a)
+				s.uf[b] = a;
+	}
+	/* Components numbered by their root, then counting sorts. */
+	for (i = 0; i < n; i++)
+		s.comp[i] = DC_NONE;
+	for (i = 0; i < n; i++) {
+		if (!is_var(&t->items[i]))
+			continue;
+		root = uf_find(s.uf, (uint32_t)i);
+		if (s.comp[root] == DC_NONE)
+			s.comp[root] = (uint32_t)ncomp++;
+		s.comp[i] = s.comp[root];
+	}
+	if ((s.roff = calloc(ncomp + 2, sizeof(*s.roff))) == NULL ||
+	    (s.voff = calloc(ncomp + 2, sizeof(*s.voff))) == NULL ||
+	    (s.rows = calloc(s.w.n + 1, sizeof(*s.rows))) == NULL ||
+	    (s.vars = calloc(n + 1, sizeof(*s.vars))) == NULL)
+		goto out;
+	for (i = 0; i < s.w.n; i++)
+		s.roff[s.comp[s.e.var[s.w.off[i]]] + 2]++;
+	for (i = 0; i < n; i++)
+		if (s.comp[i] != DC_NONE)
+			s.voff[s.comp[i] + 2]++;
+	for (i = 2; i < ncomp + 2; i++) {
+		s.roff[i] += s.roff[i - 1];
+		s.voff[i] += s.voff[i - 1];
+	}
+	for (i = 0; i < s.w.n; i++)
+		s.rows[s.roff[s.comp[s.e.var[s.w.off[i]]] + 1]++] =
+		    (uint32_t)i;
+	for (i = 0; i < n; i++)
+		if (s.comp[i] != DC_NONE)
+			s.vars[s.voff[s.comp[i] + 1]++] = (uint32_t)i;
+	/* An unknown in no relation at all is unbounded. */
+	for (i = 0; i < ncomp; i++) {
+		if (s.roff[i + 1] == s.roff[i]) {
+			for (j = s.voff[i]; j < s.voff[i + 1]; j++)
+				t->items[s.vars[j]].certified = 1;
+			continue;
+		}
+		if ((f = lp_component(r, &s, i, fix, &fixes)) < 0)
+			goto out;
+		failing += f;
+	}
+	t->lp_fixes += fixes;
+	ret = fix ? fixes : (size_t)failing;
+out:
+	lpstate_free(&s);
+	return ret;
 }
 
 /* The item-to-relation and parent-to-child indexes, and the worklist. */
@@ -431,7 +1130,7 @@ dc_run(struct dc_table *t, long long k)
 {
 	struct run	 r;
 	struct dc_item	*it;
-	size_t		 i;
+	size_t		 i, fixed;
 	uint32_t	 g, pick;
 	int		 ret = -1;
 
@@ -439,6 +1138,10 @@ dc_run(struct dc_table *t, long long k)
 		return -1;
 	if (k < DC_K_MIN)
 		k = DC_K_MIN;
+	/* v1 knew unpublished figures only as zeros. */
+	for (i = 0; t->method == DC_LOCAL && i < t->nitems; i++)
+		if (t->items[i].unpublished)
+			t->items[i].units = 0;
 	if (run_init(&r, t, k) == -1)
 		goto out;
 	for (i = 0; i < t->nitems; i++)
@@ -446,6 +1149,9 @@ dc_run(struct dc_table *t, long long k)
 	/* Primary suppression; suppress() queues what it touches. */
 	for (i = 0; i < t->nitems; i++) {
 		it = &t->items[i];
+		it->certified = 0;
+		if (it->unpublished && t->method == DC_EXACT)
+			continue;
 		if (it->forced || (it->units > 0 && it->clients < k))
 			suppress(&r, (uint32_t)i);
 	}
@@ -454,7 +1160,9 @@ dc_run(struct dc_table *t, long long k)
 	 * small count hides behind are then settled near it, before a large
 	 * relation (the whole regio) picks a partner far away.
 	 */
-	do {
+	t->lp_solves = t->lp_rounds = t->lp_fixes = t->lp_unresolved = 0;
+	t->lp_skipped = 0;
+	for (;;) {
 		while (r.nheap > 0) {
 			g = heap_pop(&r);
 			if ((pick = secondary(&r, g, k)) != DC_NONE) {
@@ -462,9 +1170,56 @@ dc_run(struct dc_table *t, long long k)
 				heap_push(&r, g);	/* may need more */
 			}
 		}
-	} while (audit(&r) > 0);
+		if (t->method == DC_LOCAL) {
+			if (audit(&r) == 0)
+				break;
+			continue;
+		}
+		if ((fixed = lp_audit(&r, 1, 0)) == (size_t)-1)
+			goto out;
+		if (fixed == 0)
+			break;
+	}
 	ret = 0;
 out:
 	run_free(&r);
 	return ret;
+}
+
+int
+dc_check(struct dc_table *t, long long k, size_t *failing)
+{
+	struct run	r;
+	size_t		i, n;
+	int		ret = -1;
+
+	if (t->oom || t->ngroups >= DC_NONE)
+		return -1;
+	if (k < DC_K_MIN)
+		k = DC_K_MIN;
+	if (run_init(&r, t, k) == -1)
+		goto out;
+	for (i = 0; i < t->nitems; i++)
+		t->items[i].certified = 0;
+	if ((n = lp_audit(&r, 0, 1)) == (size_t)-1)
+		goto out;
+	*failing = n;
+	ret = 0;
+out:
+	run_free(&r);
+	return ret;
+}
+
+void
+dc_log(const struct dc_table *t, const char *what)
+{
+	size_t	i, sup = 0;
+
+	for (i = 0; i < t->nitems; i++)
+		sup += t->items[i].suppressed && !t->items[i].hidden;
+	log_info("disclosure: %s: %zu figures, %zu withheld; exact audit"
+	    " %zu solves in %zu rounds, %zu added, %zu counts in components"
+	    " too large to solve, %zu with nothing left to withhold", what,
+	    t->nitems, sup, t->lp_solves, t->lp_rounds, t->lp_fixes,
+	    t->lp_skipped, t->lp_unresolved);
 }

@@ -454,8 +454,10 @@ ind_dc_cell(struct dc_table *t, enum ind_kind kind, const struct layout *l,
 		units = c->cat[i].units;
 		if (kind == IND_UITVAL && i >= IND_NREDEN && !closed)
 			units = 0;	/* herinstroom not published yet */
-		it = dc_item(t, units, clients ? clients[1 + i] :
+		it = dc_item(t, c->cat[i].units, clients ? clients[1 + i] :
 		    c->cat[i].clients);
+		if (units != c->cat[i].units)
+			dc_unpublished(t, it);
 		dc_link(t, c->it_tot, it);
 		if (kind == IND_DOELREALISATIE &&
 		    (i == D_PA0 || i == D_ZH_NIET))
@@ -489,21 +491,24 @@ ind_dc_cell(struct dc_table *t, enum ind_kind kind, const struct layout *l,
 	}
 }
 
-/* One relation, parts adding up to total, for the totals and categories. */
+/*
+ * One relation, parts adding up to total, for the totals and categories;
+ * le: the parts may share units (dc_group_le).
+ */
 static void
 relate(struct dc_table *t, const struct layout *l, const struct cell *total,
-    const struct cell *const *parts, size_t n)
+    const struct cell *const *parts, size_t n, int le)
 {
 	size_t	i;
 	int	k;
 
 	if (n == 0)
 		return;
-	dc_group(t, total->it_tot);
+	(le ? dc_group_le : dc_group)(t, total->it_tot);
 	for (i = 0; i < n; i++)
 		dc_member(t, parts[i]->it_tot);
 	for (k = 0; k < l->ncat; k++) {
-		dc_group(t, total->it_cat + (uint32_t)k);
+		(le ? dc_group_le : dc_group)(t, total->it_cat + (uint32_t)k);
 		for (i = 0; i < n; i++)
 			dc_member(t, parts[i]->it_cat + (uint32_t)k);
 	}
@@ -533,7 +538,7 @@ relations(struct build *b, const struct cell **parts, size_t nmax)
 				for (j = 0; j < nr && n < nmax; j++)
 					if (r[j]->agb != c->agb)
 						parts[n++] = r[j];
-				relate(t, b->lay, c, parts, n);
+				relate(t, b->lay, c, parts, n, 0);
 			}
 			/* The gemeenten of a cluster, the clusters of the regio. */
 			n = 0;
@@ -543,7 +548,7 @@ relations(struct build *b, const struct cell **parts, size_t nmax)
 					    IND_GEO_CLUSTER(s, cl),
 					    c->period)) != NULL && n < nmax)
 						parts[n++] = p;
-				relate(t, b->lay, c, parts, n);
+				relate(t, b->lay, c, parts, n, 0);
 			} else if (c->geo >= IND_GEO_CLUSTER(s, 0)) {
 				cl = c->geo - IND_GEO_CLUSTER(s, 0);
 				for (g = 0; g < cfg->ref.ngemeenten; g++)
@@ -552,7 +557,7 @@ relations(struct build *b, const struct cell **parts, size_t nmax)
 					    (int)g, c->period)) != NULL &&
 					    n < nmax)
 						parts[n++] = p;
-				relate(t, b->lay, c, parts, n);
+				relate(t, b->lay, c, parts, n, 0);
 			}
 			/* The months of a quarter, the quarters of a year. */
 			if (tt == IND_MONTH)
@@ -568,7 +573,12 @@ relations(struct build *b, const struct cell **parts, size_t nmax)
 				if ((p = ind_cube_find(fine, c->agb, geo,
 				    per)) != NULL && n < nmax)
 					parts[n++] = p;
-			relate(t, b->lay, c, parts, n);
+			/*
+			 * A trajectory's latest measurement per period: one
+			 * measured in two months counts once in the quarter.
+			 */
+			relate(t, b->lay, c, parts, n,
+			    b->kind == IND_DOELREALISATIE);
 		}
 	}
 }
@@ -629,6 +639,7 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 			free(parts);
 			return -1;
 		}
+		dc_log(&s->dc[kind], ind_kind_name(b.kind));
 	}
 	free(parts);
 	return 0;
