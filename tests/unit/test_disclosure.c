@@ -221,6 +221,135 @@ test_totals(void)
 	dc_free(&t);
 }
 
+/*
+ * Issue 11, example 1: a published 59 minus 26 and 22 leaves 11 for 11
+ * listed withheld cells; each is at least 1, so each is exactly 1. The
+ * pair-and-k rule (v1) lets that through; the exact method does not.
+ */
+static void
+test_lower_bound(void)
+{
+	struct dc_table	t;
+	uint32_t	tot, p[13];
+	size_t		i, failing = 99;
+	int		method;
+
+	for (method = 0; method < 2; method++) {
+		dc_init(&t);
+		t.method = method ? DC_LOCAL : DC_EXACT;
+		tot = dc_item(&t, 59, 59);
+		p[0] = dc_item(&t, 26, 26);
+		p[1] = dc_item(&t, 22, 22);
+		for (i = 2; i < 13; i++)
+			p[i] = dc_item(&t, 1, 1);
+		dc_group(&t, tot);
+		for (i = 0; i < 13; i++)
+			dc_member(&t, p[i]);
+		CHECK_EQ_INT(dc_run(&t, 10), 0);
+		CHECK_EQ_INT(dc_check(&t, 10, &failing), 0);
+		if (method == 0) {
+			CHECK_EQ_INT((int)failing, 0);
+			/* 22 goes with them: 33 - 11 + 1 >= 10. */
+			CHECK(dc_suppressed(&t, p[1]));
+			CHECK(!dc_suppressed(&t, tot));
+		} else
+			CHECK_EQ_INT((int)failing, 11);
+		dc_free(&t);
+	}
+}
+
+/*
+ * A chain that needs two relations at once: S = u + v + q gives u + v,
+ * and y = u + v (a withheld total) then gives y, so T = x + y + p gives
+ * x = 2. No relation has a single unknown, so v1's audit misses it.
+ */
+static void
+test_two_relations(void)
+{
+	struct dc_table	t;
+	uint32_t	T, x, y, p, u, v, q, S;
+	size_t		failing = 99;
+	int		method;
+
+	for (method = 0; method < 2; method++) {
+		dc_init(&t);
+		t.method = method ? DC_LOCAL : DC_EXACT;
+		T = dc_item(&t, 33, 33);
+		x = dc_item(&t, 2, 2);
+		y = dc_item(&t, 11, 11);
+		p = dc_item(&t, 20, 20);
+		u = dc_item(&t, 5, 5);
+		v = dc_item(&t, 6, 6);
+		q = dc_item(&t, 20, 20);
+		S = dc_item(&t, 31, 31);
+		dc_force(&t, y);
+		dc_group(&t, T);
+		dc_member(&t, x);
+		dc_member(&t, y);
+		dc_member(&t, p);
+		dc_group(&t, y);
+		dc_member(&t, u);
+		dc_member(&t, v);
+		dc_group(&t, S);
+		dc_member(&t, u);
+		dc_member(&t, v);
+		dc_member(&t, q);
+		CHECK_EQ_INT(dc_run(&t, 10), 0);
+		CHECK(dc_suppressed(&t, x) && dc_suppressed(&t, u) &&
+		    dc_suppressed(&t, v));
+		CHECK_EQ_INT(dc_check(&t, 10, &failing), 0);
+		if (method == 0) {
+			CHECK_EQ_INT((int)failing, 0);
+			CHECK(t.lp_fixes > 0);
+			CHECK(dc_suppressed(&t, p) || dc_suppressed(&t, q));
+		} else
+			CHECK(failing > 0);
+		dc_free(&t);
+	}
+}
+
+/*
+ * An aanbieder's own-data subtraction (issue 11, example 2): the
+ * cluster's year and Q2..Q4 are published, Q1 withheld; the aanbieder
+ * knows its own Q1 (3), so the rest of the cluster (7) would follow.
+ * Modelled as the aanbieder sees it: own figures published, the rest a
+ * never-printed count that must stay protected.
+ */
+static void
+test_own_subtraction(void)
+{
+	struct dc_table	t;
+	uint32_t	year, q[4], own[4], rest[4];
+	static const int o[4] = { 3, 12, 11, 15 };
+	static const int rr[4] = { 7, 30, 25, 40 };
+	size_t		i, failing = 99;
+
+	dc_init(&t);
+	year = dc_item(&t, 143, 143);
+	for (i = 0; i < 4; i++) {
+		q[i] = dc_item(&t, o[i] + rr[i], o[i] + rr[i]);
+		own[i] = dc_item(&t, o[i], 10);	/* known: never withheld */
+		rest[i] = dc_item(&t, rr[i], rr[i]);
+		dc_hidden(&t, rest[i]);
+	}
+	dc_force(&t, q[0]);
+	dc_group(&t, year);
+	for (i = 0; i < 4; i++)
+		dc_member(&t, q[i]);
+	for (i = 0; i < 4; i++) {
+		dc_group(&t, q[i]);
+		dc_member(&t, own[i]);
+		dc_member(&t, rest[i]);
+	}
+	CHECK_EQ_INT(dc_run(&t, 10), 0);
+	CHECK_EQ_INT(dc_check(&t, 10, &failing), 0);
+	CHECK_EQ_INT((int)failing, 0);
+	/* Another quarter (or the year) is withheld with Q1. */
+	CHECK(dc_suppressed(&t, year) || dc_suppressed(&t, q[1]) ||
+	    dc_suppressed(&t, q[2]) || dc_suppressed(&t, q[3]));
+	dc_free(&t);
+}
+
 int
 main(void)
 {
@@ -228,5 +357,8 @@ main(void)
 	test_secondary();
 	test_hidden_link_force();
 	test_totals();
+	test_lower_bound();
+	test_two_relations();
+	test_own_subtraction();
 	return test_done("disclosure");
 }
