@@ -38,9 +38,20 @@
  *     and aanbieders would. When that recovers an item below k, one more
  *     member of the relation that gave it away is suppressed, and the
  *     whole run starts again.
- * Suppression only ever grows, so the run ends. What the audit does not
- * attempt is solving several relations at once as a linear system; the
- * two-and-k rule of step 3 is what stands against that.
+ * Suppression only ever grows, so the run ends.
+ *
+ * The exact method (DC_EXACT, the default) adds to step 3 that, in a
+ * relation with a known total, every withheld count in (0, k) must be
+ * able to reach k given that each other listed withheld part is at least
+ * 1, and replaces step 4 by an exact audit: per connected part of the
+ * attacker's system (unknowns: withheld, hidden and unpublished items;
+ * one equality per relation, inequalities for dc_group_le), the largest
+ * value of every such count is found by linear programming (GLPK), many
+ * at once by maximising the sum of min(x, k), then one by one; a count
+ * that cannot reach k has the cheapest printed item of its relations
+ * withheld, and the run repeats. Parts larger than DC_EXACT_MAX unknowns
+ * are not solved (lp_skipped counts their counts). DC_LOCAL is the
+ * previous method, kept for comparison.
  */
 #ifndef SORTTP_DISCLOSURE_H
 #define SORTTP_DISCLOSURE_H

@@ -533,8 +533,14 @@ struct lpent {
 static void
 row_add(struct lprows *w, struct lpent *e, uint32_t var, double coef)
 {
-	size_t	cap = e->cap;
+	size_t	cap = e->cap, i;
 
+	/* An item twice in one relation: one entry (GLPK refuses two). */
+	for (i = w->off[w->n - 1]; !w->oom && i < w->nent; i++)
+		if (e->var[i] == var) {
+			e->coef[i] += coef;
+			return;
+		}
 	if (w->oom || util_grow((void **)&e->var, &e->cap, w->nent + 1,
 	    sizeof(*e->var)) == -1) {
 		w->oom = 1;
@@ -914,6 +920,8 @@ lp_component(struct run *r, struct lpstate *s, size_t c, int fix,
 		glp_set_row_bnds(lp, (int)i + 1, s->w.type[ri], s->w.rhs[ri],
 		    s->w.rhs[ri]);
 		for (j = s->w.off[ri]; j < s->w.off[ri + 1]; j++) {
+			if (s->e.coef[j] == 0)
+				continue;
 			ne++;
 			s->ia[ne] = (int)i + 1;
 			s->ja[ne] = s->local[s->e.var[j]];
