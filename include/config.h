@@ -47,6 +47,11 @@ enum cfg_limit {
 	LIMIT_IND_REFRESH_S,		/* indicator data may lag this much */
 	LIMIT_IND_MONTHS_MAX,		/* months one indicator query spans */
 	LIMIT_IND_CACHE,		/* indicator answers kept for reuse */
+	LIMIT_HEADER_TIMEOUT_S,		/* accept to complete request headers */
+	LIMIT_BODY_GRACE_S,		/* before the body rate rule applies */
+	LIMIT_BODY_RATE_MIN,		/* bytes/s a body must average */
+	LIMIT_BODY_MEMORY,		/* bytes of bodies held whole, in total */
+	LIMIT_READY_LOCK_MS,		/* /readyz: longest wait for the lock */
 	LIMIT__COUNT
 };
 

@@ -65,6 +65,18 @@ const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 	[LIMIT_IND_REFRESH_S] =		{ "indicator_refresh_s", 10, 0, 3600 },
 	[LIMIT_IND_MONTHS_MAX] =	{ "indicator_months_max", 120, 1, 600 },
 	[LIMIT_IND_CACHE] =		{ "indicator_cache", 1024, 0, 65536 },
+	/*
+	 * Slow clients: libmicrohttpd's idle timeout restarts on every byte,
+	 * so the headers get a deadline and a body a minimum average rate.
+	 */
+	[LIMIT_HEADER_TIMEOUT_S] =	{ "header_timeout_s", 10, 1, 600 },
+	[LIMIT_BODY_GRACE_S] =		{ "body_grace_s", 10, 1, 3600 },
+	[LIMIT_BODY_RATE_MIN] =		{ "body_rate_min", 16384, 1,
+					    1073741824LL },
+	/* Questionnaire and message bodies are held whole until parsed. */
+	[LIMIT_BODY_MEMORY] =		{ "body_memory_max", 134217728LL,
+					    1048576, 17179869184LL },
+	[LIMIT_READY_LOCK_MS] =		{ "ready_lock_ms", 2000, 10, 60000 },
 };
 
 /*
