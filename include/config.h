@@ -52,6 +52,7 @@ enum cfg_limit {
 	LIMIT_BODY_RATE_MIN,		/* bytes/s a body must average */
 	LIMIT_BODY_MEMORY,		/* bytes of bodies held whole, in total */
 	LIMIT_READY_LOCK_MS,		/* /readyz: longest wait for the lock */
+	LIMIT_READY_FAIL_S,		/* /readyz: a failed write counts this long */
 	LIMIT__COUNT
 };
 

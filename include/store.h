@@ -123,6 +123,17 @@ int64_t	store_audit_count(struct store *, const char *action);
 int	store_ping(struct store *);
 
 /*
+ * Readiness (/readyz). store_write_probe takes the write lock on a
+ * connection of its own, waiting at most ms, and gives it back at once
+ * without writing: 0 when it got it. Writers report each transaction's
+ * outcome with store_note_write; store_writes_failing is 1 when the last
+ * outcome was a failure within the last window_ns.
+ */
+int	store_write_probe(struct store *, long long ms);
+void	store_note_write(int ok);
+int	store_writes_failing(uint64_t window_ns);
+
+/*
  * Uploads. An upload is one transaction on a connection of its own, so a
  * long upload never holds up authentication or other reads; SQLite lets
  * one writer at a time, so a second upload waits for the first (up to

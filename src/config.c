@@ -77,6 +77,7 @@ const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 	[LIMIT_BODY_MEMORY] =		{ "body_memory_max", 134217728LL,
 					    1048576, 17179869184LL },
 	[LIMIT_READY_LOCK_MS] =		{ "ready_lock_ms", 2000, 10, 60000 },
+	[LIMIT_READY_FAIL_S] =		{ "ready_fail_s", 30, 1, 3600 },
 };
 
 /*

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -817,5 +818,48 @@ store_party_by_name(struct store *st, const char *name, struct party *out)
 	}
 	sqlite3_reset(s);
 	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
+static atomic_ullong	store_write_ok_ns, store_write_fail_ns;
+
+void
+store_note_write(int ok)
+{
+	atomic_store(ok ? &store_write_ok_ns : &store_write_fail_ns,
+	    util_now_ns());
+}
+
+int
+store_writes_failing(uint64_t window_ns)
+{
+	uint64_t	ok = atomic_load(&store_write_ok_ns);
+	uint64_t	fail = atomic_load(&store_write_fail_ns);
+
+	return fail > ok && util_now_ns() - fail < window_ns;
+}
+
+/*
+ * A connection of its own, so the probe never waits on the shared one's
+ * mutex, and BEGIN IMMEDIATE so it waits for the write lock exactly as an
+ * upload's final merge or the message writer would.
+ */
+int
+store_write_probe(struct store *st, long long ms)
+{
+	sqlite3	*db = NULL;
+	int	 ret = -1;
+
+	if (sqlite3_open_v2(st->path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_busy_timeout(db, (int)ms);
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		goto out;
+	ret = 0;
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	sqlite3_close(db);
 	return ret;
 }

@@ -429,6 +429,7 @@ apply_batch(struct store_msgw *w, struct msg_job *batch, int n, int take)
 	if (run(w, MW_BEGIN) == -1) {
 		log_error("database: cannot start a message batch: %s",
 		    sqlite3_errmsg(w->st->db));
+		store_note_write(0);
 		return -2;
 	}
 	for (j = batch; j != NULL; last = j, j = j->next)
@@ -453,13 +454,16 @@ apply_batch(struct store_msgw *w, struct msg_job *batch, int n, int take)
 		log_error("database: message batch not committed: %s",
 		    sqlite3_errmsg(w->st->db));
 		run(w, MW_ROLLBACK);
+		store_note_write(0);
 		return -1;
 	}
+	store_note_write(1);
 	return 0;
 fail:
 	log_error("database: message batch rolled back: %s",
 	    sqlite3_errmsg(w->st->db));
 	run(w, MW_ROLLBACK);
+	store_note_write(0);
 	return -1;
 }
 

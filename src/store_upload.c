@@ -140,6 +140,7 @@ upload_begin(struct store_upload *up)
 	if (store_exec(up->st, "BEGIN IMMEDIATE", NULL, 0) == -1) {
 		log_error("database: cannot start an upload: %s",
 		    sqlite3_errmsg(up->st->db));
+		store_note_write(0);
 		return -1;
 	}
 	up->in_tx = 1;
@@ -361,8 +362,10 @@ store_upload_commit(struct store_upload *up,
 	    store_exec(up->st, "COMMIT", NULL, 0) == -1) {
 		log_error("database: cannot commit an upload: %s",
 		    sqlite3_errmsg(up->st->db));
+		store_note_write(0);
 		return STORE_ERROR;
 	}
+	store_note_write(1);
 	up->in_tx = 0;
 	up->committed = 1;
 	memset(out, 0, sizeof(*out));
