@@ -119,6 +119,9 @@ int	store_audit(struct store *, int64_t party_id, const char *action,
 /* Count of audit rows with this action (tests, metrics). */
 int64_t	store_audit_count(struct store *, const char *action);
 
+/* The folder of st's database file (for an upload's staging file). */
+int	store_dir(const struct store *, char *buf, size_t len);
+
 /* A trivial query, for /healthz. Returns 0 when the database answers. */
 int	store_ping(struct store *);
 
@@ -137,9 +140,11 @@ int	store_writes_failing(uint64_t window_ns);
  * Uploads. An upload is one transaction on a connection of its own, so a
  * long upload never holds up authentication or other reads; SQLite lets
  * one writer at a time, so a second upload waits for the first (up to
- * STORE_UPLOAD_WAIT_MS). Rows are written as they are parsed; the receipt
- * row is written first and completed at commit, and a failed or
- * duplicate upload rolls everything back.
+ * STORE_UPLOAD_WAIT_MS). A scores upload stages its rows while the body
+ * arrives and writes them only once it is complete (ingest_scores.c), so
+ * the transaction lasts as long as that merge; the receipt row is written
+ * first and completed at commit, and a failed or duplicate upload rolls
+ * everything back.
  */
 #define STORE_UPLOAD_WAIT_MS	(300 * 1000)
 #define STORE_PUBLIC_ID_LEN	18	/* "u_" + 16 hex */

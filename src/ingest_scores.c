@@ -6,7 +6,6 @@
  * and wiped before the row goes to the store. The SHA-256 of the body is
  * computed as it streams; the store keeps only a keyed MAC of it.
  */
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "log.h"
 #include "parse_scores.h"
 #include "pseudonym.h"
+#include "stage.h"
 #include "util.h"
 
 /*
@@ -30,12 +30,14 @@
  * batch share pages. Measured here: about 260k rows/s for the store alone
  * in random order, about 400k rows/s with batches of 16k.
  *
- * A large upload also overlaps parsing with writing: the request's thread
- * parses and pseudonymises into one batch while a writer thread stores the
- * previous one (two cores: the parse path is about a third of the work).
- * The writer starts at the first full batch, so a small upload never
- * creates a thread; the SQLite connection is used by one thread at a time,
- * handed over under the mutex.
+ * No row reaches the database while the upload is still arriving: a
+ * client that sends slowly, or stops half-way, must not hold SQLite's one
+ * write lock (it once held it for as long as it liked, and every other
+ * upload, message and audit row waited). Pseudonymised rows collect in a
+ * batch in memory; a full batch goes to the upload's staging file
+ * (stage.c). When the body is complete the staged batches and the last
+ * one are merged in one transaction, the only time the upload holds the
+ * write lock, so an upload is still all or nothing.
  */
 #define INGEST_BATCH	16384
 
@@ -61,14 +63,8 @@ struct ingest_scores {
 	EVP_MD_CTX		*sha;
 	atomic_int		 db_failed;
 	atomic_llong		 stored;
-	struct batch		 b[2];
-	int			 fill;		/* the batch being filled */
-	pthread_t		 writer;
-	int			 writer_started;
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
-	int			 handed;	/* batch at the writer, or -1 */
-	int			 quit;
+	struct batch		 b[2];	/* [0] filling, [1] read back */
+	struct stage		*stage;
 };
 
 static int
@@ -101,10 +97,7 @@ key_cmp(const void *a, const void *b)
 	    ((const struct pending *)b)->line);
 }
 
-/*
- * Writes a batch in key order; the lines of repeated rows are kept in the
- * batch, because only the request's thread may touch the parser.
- */
+/* Writes a batch in key order, noting the lines of repeated rows. */
 static void
 write_batch(struct ingest_scores *ig, struct batch *b)
 {
@@ -125,7 +118,7 @@ write_batch(struct ingest_scores *ig, struct batch *b)
 	b->n = 0;
 }
 
-/* Reports the repeated rows a written batch found, on the parser's thread. */
+/* Reports the repeated rows a written batch found. */
 static void
 report_dups(struct ingest_scores *ig, struct batch *b)
 {
@@ -138,86 +131,69 @@ report_dups(struct ingest_scores *ig, struct batch *b)
 	b->ndups = 0;
 }
 
-static void *
-writer_main(void *arg)
-{
-	struct ingest_scores	*ig = arg;
-	int			 idx;
-
-	pthread_mutex_lock(&ig->mu);
-	for (;;) {
-		while (ig->handed == -1 && !ig->quit)
-			pthread_cond_wait(&ig->cv, &ig->mu);
-		if (ig->handed == -1)
-			break;
-		idx = ig->handed;
-		pthread_mutex_unlock(&ig->mu);
-		write_batch(ig, &ig->b[idx]);
-		pthread_mutex_lock(&ig->mu);
-		ig->handed = -1;
-		pthread_cond_broadcast(&ig->cv);
-	}
-	pthread_mutex_unlock(&ig->mu);
-	return NULL;
-}
-
-/* Waits until the writer holds no batch; the caller holds the mutex. */
-static void
-wait_writer(struct ingest_scores *ig)
-{
-	while (ig->handed != -1)
-		pthread_cond_wait(&ig->cv, &ig->mu);
-}
-
-/* The filling batch is full: hand it to the writer and fill the other. */
+/* The filling batch is full: append it to the staging file. */
 static int
-hand_over(struct ingest_scores *ig)
+spill(struct ingest_scores *ig)
 {
-	if (!ig->writer_started) {
-		if (pthread_create(&ig->writer, NULL, writer_main, ig) != 0) {
-			/* No thread: write here, as a small upload does. */
-			write_batch(ig, &ig->b[ig->fill]);
-			report_dups(ig, &ig->b[ig->fill]);
-			return atomic_load(&ig->db_failed) ? -1 : 0;
+	struct batch	*b = &ig->b[0];
+	char		 dir[CFG_PATH_MAX], err[256];
+
+	if (ig->stage == NULL) {
+		if (store_dir(ig->store, dir, sizeof(dir)) == -1 ||
+		    stage_open(&ig->stage, dir, sizeof(*b->rows), err,
+		    sizeof(err)) == -1) {
+			log_error("scores upload: %s", ig->stage == NULL ?
+			    "cannot create a staging file" : err);
+			atomic_store(&ig->db_failed, 1);
+			return -1;
 		}
-		ig->writer_started = 1;
 	}
-	pthread_mutex_lock(&ig->mu);
-	wait_writer(ig);
-	ig->handed = ig->fill;
-	pthread_cond_broadcast(&ig->cv);
-	pthread_mutex_unlock(&ig->mu);
-	ig->fill = 1 - ig->fill;
-	/* The writer is done with this one: its repeats can be reported. */
-	report_dups(ig, &ig->b[ig->fill]);
-	return atomic_load(&ig->db_failed) ? -1 : 0;
+	if (stage_write(ig->stage, b->rows, b->n) == -1) {
+		log_error("scores upload: cannot write the staging file");
+		atomic_store(&ig->db_failed, 1);
+		return -1;
+	}
+	explicit_bzero(b->rows, b->n * sizeof(*b->rows));
+	b->n = 0;
+	return 0;
 }
 
-/* Stops the writer after its last batch. */
-static void
-stop_writer(struct ingest_scores *ig)
-{
-	if (!ig->writer_started)
-		return;
-	pthread_mutex_lock(&ig->mu);
-	wait_writer(ig);
-	ig->quit = 1;
-	pthread_cond_broadcast(&ig->cv);
-	pthread_mutex_unlock(&ig->mu);
-	pthread_join(ig->writer, NULL);
-	ig->writer_started = 0;
-}
-
-/* Everything buffered is written (on this thread) and reported. */
+/*
+ * The final merge: the staged batches in the order they came, then the
+ * last one, in the upload's transaction (begun at the first row).
+ */
 static int
-flush_all(struct ingest_scores *ig)
+merge(struct ingest_scores *ig)
 {
-	stop_writer(ig);
-	report_dups(ig, &ig->b[1 - ig->fill]);
-	if (ig->b[ig->fill].n > 0 && ig->up != NULL)
-		write_batch(ig, &ig->b[ig->fill]);
-	report_dups(ig, &ig->b[ig->fill]);
+	struct batch	*rd = &ig->b[1];
+	char		 err[256];
+	long		 n;
+
+	if (store_upload_new(ig->store, ig->party_id, "scores", &ig->up, err,
+	    sizeof(err)) == -1) {
+		log_error("scores upload: %s", err);
+		atomic_store(&ig->db_failed, 1);
+		return -1;
+	}
+	if (ig->stage != NULL) {
+		if (stage_rewind(ig->stage) == -1)
+			goto fail;
+		while ((n = stage_read(ig->stage, rd->rows, INGEST_BATCH)) >
+		    0 && !atomic_load(&ig->db_failed)) {
+			rd->n = (size_t)n;
+			write_batch(ig, rd);
+			report_dups(ig, rd);
+		}
+		if (n == -1)
+			goto fail;
+	}
+	write_batch(ig, &ig->b[0]);
+	report_dups(ig, &ig->b[0]);
 	return atomic_load(&ig->db_failed) ? -1 : 0;
+fail:
+	log_error("scores upload: cannot read the staging file");
+	atomic_store(&ig->db_failed, 1);
+	return -1;
 }
 
 /* The parser's callback: pseudonymise, minimise, buffer. */
@@ -231,16 +207,6 @@ on_row(void *arg, struct scores_row *row)
 	int			 i;
 
 	memset(&rec, 0, sizeof(rec));
-	if (ig->up == NULL) {
-		char err[256];
-
-		if (store_upload_new(ig->store, ig->party_id, "scores",
-		    &ig->up, err, sizeof(err)) == -1) {
-			log_error("scores upload: %s", err);
-			atomic_store(&ig->db_failed, 1);
-			return -1;
-		}
-	}
 	pseudo_bsn(ig->pseudo, row->bsn, ps);
 	rec.client = store_ps64(ps, 0);
 	/*
@@ -273,11 +239,12 @@ on_row(void *arg, struct scores_row *row)
 	rec.productcategorie = row->productcategorie;
 	rec.leeftijd = row->leeftijd;
 	rec.geslacht = row->geslacht;
-	b = &ig->b[ig->fill];
+	b = &ig->b[0];
 	b->rows[b->n].rec = rec;
 	b->rows[b->n].line = row->line;
+	explicit_bzero(&rec, sizeof(rec));
 	if (++b->n == INGEST_BATCH)
-		return hand_over(ig);
+		return spill(ig);
 	return 0;
 }
 
@@ -303,9 +270,6 @@ ingest_scores_new(const struct config *cfg, struct store *st,
 	sp.errors_max = (size_t)config_limit(cfg, LIMIT_ERRORS_MAX);
 	sp.row = on_row;
 	sp.arg = ig;
-	ig->handed = -1;
-	pthread_mutex_init(&ig->mu, NULL);
-	pthread_cond_init(&ig->cv, NULL);
 	for (i = 0; i < 2; i++) {
 		ig->b[i].rows = calloc(INGEST_BATCH, sizeof(*ig->b[i].rows));
 		ig->b[i].dups = calloc(INGEST_BATCH, sizeof(*ig->b[i].dups));
@@ -422,12 +386,20 @@ ingest_scores_finish(struct ingest_scores *ig, struct ingest_answer *a)
 	unsigned int		 shalen = 0;
 	char			 hex[65], id[80];
 	const struct scores_error *e;
+	enum scores_status	 st;
 	long long		 total;
 	size_t			 n;
 
 	memset(a, 0, sizeof(*a));
 	scores_finish(ig->parser);
-	flush_all(ig);
+	/*
+	 * An invalid file is merged too (and rolled back below), so that its
+	 * answer also lists the repeated rows; the merge is short.
+	 */
+	st = scores_status(ig->parser);
+	if (!atomic_load(&ig->db_failed) && (st == SCORES_OK ||
+	    st == SCORES_INVALID) && (ig->b[0].n > 0 || ig->stage != NULL))
+		merge(ig);
 	switch (atomic_load(&ig->db_failed) ? SCORES_FAILED :
 	    scores_status(ig->parser)) {
 	case SCORES_NOT_CSV:
@@ -473,10 +445,9 @@ ingest_scores_free(struct ingest_scores *ig)
 
 	if (ig == NULL)
 		return;
-	/* An abandoned upload (the client went away) stops its writer too. */
-	stop_writer(ig);
 	scores_free(ig->parser);
 	store_upload_free(ig->up);
+	stage_close(ig->stage);
 	for (i = 0; i < 2; i++) {
 		if (ig->b[i].rows != NULL)
 			explicit_bzero(ig->b[i].rows,
@@ -484,8 +455,6 @@ ingest_scores_free(struct ingest_scores *ig)
 		free(ig->b[i].rows);
 		free(ig->b[i].dups);
 	}
-	pthread_mutex_destroy(&ig->mu);
-	pthread_cond_destroy(&ig->cv);
 	EVP_MD_CTX_free(ig->sha);
 	free(ig);
 }

@@ -863,3 +863,15 @@ out:
 	sqlite3_close(db);
 	return ret;
 }
+
+int
+store_dir(const struct store *st, char *buf, size_t len)
+{
+	const char	*slash = strrchr(st->path, '/');
+
+	if (slash == NULL)
+		return util_fmt(buf, len, ".");
+	if (slash == st->path)
+		return util_fmt(buf, len, "/");
+	return util_fmt(buf, len, "%.*s", (int)(slash - st->path), st->path);
+}
