@@ -42,7 +42,6 @@
 #define HTTP_ROUTES_MAX		METRICS_ROUTES_MAX
 #define HTTP_PARAM_MAX		64	/* bytes of a {id} path segment */
 #define HTTP_CONN_MEMORY	(128 * 1024)	/* per-connection buffer */
-#define HTTP_DISCARD_MAX	(1024 * 1024)	/* body read after refusal */
 #define HTTP_QUERY_MAX		32	/* query parameters of one request */
 #define HTTP_LINGER_MS		500	/* reading on after an early answer */
 #define HTTP_LINGER_MAX		(256 * 1024)
@@ -122,7 +121,6 @@ struct http_request {
 	struct http_reply	 reply;
 	struct http_conn	*hc;		/* NULL when untracked */
 	int			 close;		/* answer with Connection: close */
-	uint64_t		 discard_from;	/* body bytes at the decision */
 };
 
 const struct http_env *
@@ -1035,18 +1033,11 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		if (r->state != REQ_DISCARD)
 			return MHD_YES;
 		/*
-		 * The answer is decided. Send it now if libmicrohttpd lets
-		 * us (it then skips the rest of the body); otherwise read on
-		 * and answer at the end, but cut off a client that keeps
-		 * sending after a bounded amount rather than read for ever.
+		 * The answer is decided: send it now and close, rather than
+		 * read the rest of a body nobody will look at (a client that
+		 * then stalls would otherwise hear nothing but a cut).
 		 */
-		if (queue_reply_mode(r, 1) == MHD_YES)
-			return MHD_YES;
-		if (r->discard_from == 0)
-			r->discard_from = r->body_len;
-		if (r->body_len - r->discard_from > HTTP_DISCARD_MAX)
-			return answer_now(r);
-		return MHD_YES;
+		return answer_now(r);
 	}
 	conn_phase(r->hc, CONN_BUSY, 0);
 	if (r->state == REQ_FEED || r->route->body_limit < 0)
