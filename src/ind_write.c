@@ -8,9 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "disclosure.h"
 #include "ind_impl.h"
 #include "util.h"
+
+/*
+ * The largest answer: far above the largest the region's data gives (a
+ * few MB for ten years by aanbieder and month), low enough that a
+ * runaway cannot take the daemon's memory.
+ */
+#define IND_ANSWER_MAX	((size_t)256 * 1024 * 1024)
 
 static const char *const reden_keys[IND_NREDEN] = {
 	"02", "31", "32", "33", "34", "35", "36", "37", "38", "39", "overig"
@@ -19,45 +27,9 @@ static const char *const reden_keys[IND_NREDEN] = {
 /* ------------------------------------------------------------------ */
 /* Writing: JSON, and CSV for Dutch Excel (BOM, ';', decimal comma). */
 
-struct buf {
-	char	*p;
-	size_t	 len, cap;
-	int	 oom;
-};
-
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	char	*q;
-	size_t	 ncap;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		ncap = b->cap ? b->cap * 2 : 65536;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		if ((q = realloc(b->p, ncap)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = q;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
 /* v in decimal; no locale, no printf. */
 static void
-buf_ll(struct buf *b, long long v)
+put_ll(struct buf *b, long long v)
 {
 	char			 tmp[24];
 	int			 n = (int)sizeof(tmp);
@@ -75,7 +47,7 @@ buf_ll(struct buf *b, long long v)
 
 /* x with dec decimals (0..2), rounded half away from zero, no locale. */
 static void
-buf_fixed(struct buf *b, double x, int dec, char point)
+put_fixed(struct buf *b, double x, int dec, char point)
 {
 	long long	scale = dec == 0 ? 1 : dec == 1 ? 10 : 100, v;
 	char		frac[3];
@@ -85,7 +57,7 @@ buf_fixed(struct buf *b, double x, int dec, char point)
 		buf_add(b, "-", 1);
 		v = -v;
 	}
-	buf_ll(b, v / scale);
+	put_ll(b, v / scale);
 	if (dec > 0) {
 		frac[0] = point;
 		frac[1] = (char)('0' + (dec == 2 ? v % 100 / 10 : v % 10));
@@ -96,7 +68,7 @@ buf_fixed(struct buf *b, double x, int dec, char point)
 
 /* A JSON string; the values are codes and names, escaped all the same. */
 static void
-buf_json_str(struct buf *b, const char *s)
+put_json_str(struct buf *b, const char *s)
 {
 	char	esc[8];
 	size_t	run;
@@ -126,7 +98,7 @@ buf_json_str(struct buf *b, const char *s)
 
 /* A CSV text field: quoted, quotes doubled. */
 static void
-buf_csv_str(struct buf *b, const char *s)
+put_csv_str(struct buf *b, const char *s)
 {
 	buf_add(b, "\"", 1);
 	for (; *s != '\0'; s++) {
@@ -283,7 +255,8 @@ csv_head(const struct run *r, const struct cols *c, struct buf *b)
 		break;
 	}
 #undef H
-	b->len--;		/* the last ';' */
+	if (!buf_failed(b))
+		b->len--;	/* the last ';' */
 	buf_add(b, "\r\n", 2);
 }
 
@@ -497,9 +470,9 @@ field_value(const struct run *r, struct buf *b, const struct field *f,
 	switch (f->kind) {
 	case F_STR:
 		if (csv)
-			buf_csv_str(b, f->str);
+			put_csv_str(b, f->str);
 		else
-			buf_json_str(b, f->str);
+			put_json_str(b, f->str);
 		break;
 	case F_PERIOD:
 	case F_AGB:
@@ -508,18 +481,18 @@ field_value(const struct run *r, struct buf *b, const struct field *f,
 		else
 			util_fmt(lbl, sizeof(lbl), "%08lld", f->i);
 		if (csv)
-			buf_csv_str(b, lbl);
+			put_csv_str(b, lbl);
 		else
-			buf_json_str(b, lbl);
+			put_json_str(b, lbl);
 		break;
 	case F_BOOL:
 		buf_str(b, f->i ? "true" : "false");
 		break;
 	case F_INT:
-		buf_ll(b, f->i);
+		put_ll(b, f->i);
 		break;
 	case F_NUM:
-		buf_fixed(b, f->num, f->dec, csv ? ',' : '.');
+		put_fixed(b, f->num, f->dec, csv ? ',' : '.');
 		break;
 	case F_NULL:
 		if (!csv)
@@ -594,11 +567,11 @@ json_head(const struct run *r, struct buf *b)
 	int	 n = 0;
 
 	buf_str(b, "{\"indicator\":");
-	buf_json_str(b, ind_kind_name(r->q->kind));
+	put_json_str(b, ind_kind_name(r->q->kind));
 	buf_str(b, ",\"by\":");
-	buf_json_str(b, ind_by_name(r->q->by));
+	put_json_str(b, ind_by_name(r->q->by));
 	buf_str(b, ",\"period\":");
-	buf_json_str(b, ind_period_name(r->q->period));
+	put_json_str(b, ind_period_name(r->q->period));
 	util_fmt(tmp, sizeof(tmp), ",\"from\":\"%04d-%02d\",\"to\":"
 	    "\"%04d-%02d\",\"k\":%lld,\"filters\":{",
 	    IND_YEAR0 + r->q->from / 12, r->q->from % 12 + 1,
@@ -610,7 +583,7 @@ json_head(const struct run *r, struct buf *b)
 			if (r->pop->gem_ok[g]) {
 				if (n++ > 0)
 					buf_str(b, ",");
-				buf_json_str(b, r->cfg->ref.gemeenten[g].code);
+				put_json_str(b, r->cfg->ref.gemeenten[g].code);
 			}
 		buf_str(b, "]");
 	}
@@ -635,13 +608,14 @@ int
 ind_write_answer(const struct run *r, const struct sel *s, char **body,
     size_t *len, long *ncells, long *nsup)
 {
-	struct buf	 b = { NULL, 0, 0, 0 };
+	struct buf	 b;
 	struct fields	 fs = { NULL, 0, 0 };
 	struct cols	 cs;
 	const struct field **row = NULL;
 	size_t		 i;
 	int		 ret = -1;
 
+	buf_init(&b, IND_ANSWER_MAX, 0);
 	cols_init(r, &cs);
 	fs.max = 64 + QUEST__NRESPONDENTS * (8 + r->items->n[0] +
 	    r->items->n[1]);
@@ -666,14 +640,11 @@ ind_write_answer(const struct run *r, const struct sel *s, char **body,
 	}
 	if (!r->q->csv)
 		buf_str(&b, "]}");
-	if (b.oom || b.p == NULL)
+	if ((*body = buf_take(&b, len)) == NULL)
 		goto out;
-	*body = b.p;
-	*len = b.len;
-	b.p = NULL;
 	ret = 0;
 out:
-	free(b.p);
+	buf_free(&b);
 	free(row);
 	free(fs.f);
 	return ret;
