@@ -729,6 +729,38 @@ test_two_handles(void)
 }
 
 /*
+ * Readiness: the write probe fails while another handle holds the write
+ * lock and succeeds once it is free; a failed write is reported until a
+ * later one succeeds or the window passes.
+ */
+static void
+test_readiness(void)
+{
+	struct tmp	 t;
+	struct store	*b;
+	sqlite3		*a = NULL;
+
+	tmp_make(&t);
+	b = open_or_die(t.db, 1);
+	CHECK_EQ_INT(store_write_probe(b, 50), 0);
+	CHECK_EQ_INT(sqlite3_open(t.db, &a), SQLITE_OK);
+	CHECK_EQ_INT(sqlite3_exec(a, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	CHECK_EQ_INT(store_write_probe(b, 50), -1);
+	CHECK_EQ_INT(sqlite3_exec(a, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(a);
+	CHECK_EQ_INT(store_write_probe(b, 50), 0);
+	CHECK_EQ_INT(store_writes_failing(60000000000ULL), 0);
+	store_note_write(0);
+	CHECK_EQ_INT(store_writes_failing(60000000000ULL), 1);
+	CHECK_EQ_INT(store_writes_failing(0), 0);	/* outside the window */
+	store_note_write(1);
+	CHECK_EQ_INT(store_writes_failing(60000000000ULL), 0);
+	store_close(b);
+	tmp_remove(&t);
+}
+
+/*
  * A message job with one start record; seed sets the body MAC, the
  * message key and the client, so equal seeds make duplicates.
  */
@@ -885,5 +917,6 @@ main(void)
 	test_audit();
 	test_two_handles();
 	test_message_writer();
+	test_readiness();
 	return test_done("store");
 }
