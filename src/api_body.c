@@ -15,6 +15,7 @@
 
 #include "api.h"
 #include "buf.h"
+#include "errors.h"
 #include "metrics.h"
 
 static atomic_llong	body_held;	/* bytes of capacity, all requests */
@@ -101,11 +102,11 @@ api_body_data(struct http_request *r, const char *data, size_t len,
 	budget_add(b->cap - want);
 	return 0;
 busy:
-	http_reply_error(rep, 503, "overloaded", "De server houdt nu te veel "
+	http_reply_error(rep, 503, ERR_OVERLOADED, "De server houdt nu te veel "
 	    "gegevens vast; probeer het later opnieuw");
 	return -1;
 oom:
-	http_reply_error(rep, 503, "unavailable", "out of resources");
+	http_reply_error(rep, 503, ERR_UNAVAILABLE, "out of resources");
 	return -1;
 }
 

@@ -34,6 +34,7 @@
 #include <openssl/evp.h>
 
 #include "auth.h"
+#include "errors.h"
 #include "http_server.h"
 #include "log.h"
 #include "metrics.h"
@@ -463,27 +464,27 @@ framing_gate(struct http_request *r, struct http_reply *rep)
 	te = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_TRANSFER_ENCODING);
 	if (f.ncl > 1) {
-		http_reply_error(rep, 400, "bad_framing", "Het verzoek heeft "
+		http_reply_error(rep, 400, ERR_BAD_FRAMING, "Het verzoek heeft "
 		    "meer dan een Content-Length-header");
 		goto refuse;
 	}
 	if (f.ncl > 0 && f.nte > 0) {
-		http_reply_error(rep, 400, "bad_framing", "Het verzoek heeft "
+		http_reply_error(rep, 400, ERR_BAD_FRAMING, "Het verzoek heeft "
 		    "zowel Content-Length als Transfer-Encoding");
 		goto refuse;
 	}
 	if (f.nte > 1) {
-		http_reply_error(rep, 400, "bad_framing", "Het verzoek heeft "
+		http_reply_error(rep, 400, ERR_BAD_FRAMING, "Het verzoek heeft "
 		    "meer dan een Transfer-Encoding-header");
 		goto refuse;
 	}
 	if (te != NULL && (st = te_status(te)) != 0) {
 		if (st == 501)
-			http_reply_error(rep, 501, "unsupported_encoding",
+			http_reply_error(rep, 501, ERR_UNSUPPORTED_ENCODING,
 			    "Alleen Transfer-Encoding: chunked wordt "
 			    "ondersteund");
 		else
-			http_reply_error(rep, 400, "bad_framing",
+			http_reply_error(rep, 400, ERR_BAD_FRAMING,
 			    "Transfer-Encoding moet precies een keer "
 			    "'chunked' zijn");
 		goto refuse;
@@ -558,16 +559,16 @@ query_gate(struct http_request *r, struct http_reply *rep)
 	case 0:
 		return 0;
 	case 1:
-		http_reply_error(rep, 400, "bad_parameter", "Een parameter "
+		http_reply_error(rep, 400, ERR_BAD_PARAMETER, "Een parameter "
 		    "staat meer dan een keer in de query; geef hem een keer "
 		    "(meerdere waarden gescheiden door komma's)");
 		break;
 	case 2:
-		http_reply_error(rep, 400, "bad_parameter", "Een parameter in "
+		http_reply_error(rep, 400, ERR_BAD_PARAMETER, "Een parameter in "
 		    "de query bevat een stuurteken (zoals %00)");
 		break;
 	default:
-		http_reply_error(rep, 400, "bad_parameter", "De query heeft "
+		http_reply_error(rep, 400, ERR_BAD_PARAMETER, "De query heeft "
 		    "te veel parameters");
 		break;
 	}
@@ -1008,7 +1009,7 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		if (body_too_slow(srv, r->start_ns, util_now_ns(),
 		    r->body_len)) {
 			/* Nothing is stored: the handler never sees an end. */
-			http_reply_error(&r->reply, 408, "body_too_slow",
+			http_reply_error(&r->reply, 408, ERR_BODY_TOO_SLOW,
 			    "De gegevens komen te langzaam binnen; het verzoek "
 			    "is afgebroken en er is niets opgeslagen");
 			r->state = REQ_DISCARD;

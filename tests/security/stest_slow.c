@@ -177,23 +177,23 @@ test_trickle(void)
 {
 	pthread_t	 w[3];
 	struct rt	 c;
-	char		*csv, *p, bsn[10], head[512], ans[2048];
+	char		*csv, bsn[10], head[512], ans[2048];
 	long long	 t0, p99;
 	int		 i, closed = 0;
-	size_t		 len;
+	size_t		 len, cap;
 
-	csv = malloc(TRICKLE_ROWS * 64 + 128);
+	cap = TRICKLE_ROWS * 64 + 128;
+	csv = malloc(cap);
 	CHECK(csv != NULL);
 	if (csv == NULL)
 		return;
-	p = csv + sprintf(csv, "bsn;toewijzingnummer;gemeente;agb;meetdatum;"
-	    "meetmoment;gas_1\r\n");
+	len = (size_t)snprintf(csv, cap, "bsn;toewijzingnummer;gemeente;agb;"
+	    "meetdatum;meetmoment;gas_1\r\n");
 	for (i = 0; i < TRICKLE_ROWS; i++) {
 		demo_bsn(3, (uint64_t)i, bsn);
-		p += sprintf(p, "%s;%d;0363;12345678;01-02-2026;eind;1\r\n",
-		    bsn, 100000 + i);
+		len += (size_t)snprintf(csv + len, cap - len, "%s;%d;0363;"
+		    "12345678;01-02-2026;eind;1\r\n", bsn, 100000 + i);
 	}
-	len = (size_t)(p - csv);
 	if (rt_connect(&c, &e, "127.0.0.1") == -1) {
 		CHECK(!"connect");
 		free(csv);
