@@ -169,6 +169,7 @@ merge(struct ingest_scores *ig)
 	struct batch	*rd = &ig->b[1];
 	char		 err[256];
 	long		 n;
+	uint64_t	 t0 = util_now_ns();
 
 	if (store_upload_new(ig->store, ig->party_id, "scores", &ig->up, err,
 	    sizeof(err)) == -1) {
@@ -190,6 +191,10 @@ merge(struct ingest_scores *ig)
 	}
 	write_batch(ig, &ig->b[0]);
 	report_dups(ig, &ig->b[0]);
+	/* How long the write lock was held so far (the commit follows). */
+	log_info("scores upload: %lld rows merged in %.1f ms",
+	    (long long)atomic_load(&ig->stored),
+	    (double)(util_now_ns() - t0) / 1e6);
 	return atomic_load(&ig->db_failed) ? -1 : 0;
 fail:
 	log_error("scores upload: cannot read the staging file");
