@@ -21,6 +21,8 @@ int	stage_write(struct stage *, const void *recs, size_t n);
 int	stage_rewind(struct stage *);
 /* Reads up to max records; returns how many (0 at the end), -1 on error. */
 long	stage_read(struct stage *, void *recs, size_t max);
+/* The same from record number first on, without moving the position. */
+long	stage_read_at(struct stage *, size_t first, void *recs, size_t max);
 /* Records written so far. */
 size_t	stage_count(const struct stage *);
 void	stage_close(struct stage *);

@@ -116,6 +116,29 @@ stage_read(struct stage *sg, void *recs, size_t max)
 	return (long)(got / sg->recsize);
 }
 
+long
+stage_read_at(struct stage *sg, size_t first, void *recs, size_t max)
+{
+	char	*p = recs;
+	size_t	 want = max * sg->recsize, got = 0;
+	off_t	 off = (off_t)(first * sg->recsize);
+	ssize_t	 r;
+
+	while (got < want) {
+		r = pread(sg->fd, p + got, want - got, off + (off_t)got);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	if (got % sg->recsize != 0)
+		return -1;
+	return (long)(got / sg->recsize);
+}
+
 size_t
 stage_count(const struct stage *sg)
 {

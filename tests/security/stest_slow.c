@@ -245,6 +245,61 @@ test_trickle(void)
 	CHECK_EQ_INT(nfail, 0);
 }
 
+/*
+ * The staged path: 40,000 rows are two sorted runs in the staging file
+ * and one batch in memory. A repeat of row 100 at row 35,000 (in another
+ * run) is found in the merge and the upload stores nothing; fixed, all
+ * 40,000 rows are stored.
+ */
+static void
+test_staged_upload(void)
+{
+	static const char	*const hdr[] = { "Content-Type: text/csv",
+				    NULL };
+	const int		 nrows = 40000, dup = 35000, orig = 100;
+	struct h_resp		 r;
+	char			*csv, bsn[10], want[64];
+	size_t			 len, cap = 40000 * 64 + 128;
+	int			 i, fixed;
+
+	if ((csv = malloc(cap)) == NULL) {
+		CHECK(!"malloc");
+		return;
+	}
+	for (fixed = 0; fixed < 2; fixed++) {
+		len = (size_t)snprintf(csv, cap, "bsn;toewijzingnummer;"
+		    "gemeente;agb;meetdatum;meetmoment;gas_1\r\n");
+		for (i = 0; i < nrows; i++) {
+			int k = i == dup && !fixed ? orig : i;
+
+			demo_bsn(5, (uint64_t)k, bsn);
+			len += (size_t)snprintf(csv + len, cap - len, "%s;%d;"
+			    "0363;12345678;01-02-2026;eind;1\r\n", bsn,
+			    300000 + k);
+		}
+		h_request(&e, "POST", "/v1/scores", tok_trickler, hdr, csv,
+		    len, 0, &r);
+		if (!fixed) {
+			CHECK_EQ_INT(r.status, 422);
+			snprintf(want, sizeof(want), "{\"line\":%d,\"column\":0,"
+			    "\"code\":\"rij_dubbel\"", dup + 2);
+			CHECK(r.body != NULL && strstr(r.body, want) != NULL);
+			CHECK(r.body != NULL && strstr(r.body,
+			    "\"error_count\":1,") != NULL);
+			CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM scores"
+			    " WHERE agb = 12345678"), 0);
+		} else {
+			CHECK_EQ_INT(r.status, 201);
+			CHECK(r.body != NULL && strstr(r.body,
+			    "\"rows\":40000") != NULL);
+			CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM scores"
+			    " WHERE agb = 12345678"), nrows);
+		}
+		h_resp_free(&r);
+	}
+	free(csv);
+}
+
 /* Resident memory of the daemon in KB, from /proc. */
 static long
 daemon_rss_kb(void)
@@ -498,6 +553,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	test_trickle();
+	test_staged_upload();
 	test_slow_connections();
 	test_body_budget();
 	CHECK_EQ_INT(h_stop(&e), 0);
