@@ -7,7 +7,8 @@
  * stays under one second (before issue #12 the trickler held SQLite's
  * write lock and every other write waited up to 300 s). The trickler is
  * refused with 408 once its average rate falls below body_rate_min, and
- * nothing of it is stored.
+ * nothing of it is stored. While it trickles, its staging file (found
+ * through /proc) holds a run of rows and none of the identifiers sent.
  *
  * Slow connections: 300 connections from 75 loopback addresses that
  * never finish a TLS handshake, send headers a byte at a time, or send a
@@ -20,7 +21,10 @@
  * test against an older build (it then fails, as it should).
  */
 #include <sys/socket.h>
+#include <sys/stat.h>
 
+#include <dirent.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -160,6 +164,71 @@ indicators_worker(void *arg)
 	return NULL;
 }
 
+/* A whole binary file; NULL when it cannot be read. */
+static char *
+read_binary(const char *path, size_t *len)
+{
+	struct stat	 sb;
+	char		*buf;
+	ssize_t		 n;
+	int		 fd;
+
+	*len = 0;
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return NULL;
+	if (fstat(fd, &sb) == -1 || (buf = malloc((size_t)sb.st_size + 1)) ==
+	    NULL) {
+		close(fd);
+		return NULL;
+	}
+	while (*len < (size_t)sb.st_size && (n = read(fd, buf + *len,
+	    (size_t)sb.st_size - *len)) > 0)
+		*len += (size_t)n;
+	close(fd);
+	return buf;
+}
+
+/*
+ * The staging file of the upload in flight, read through /proc (it has
+ * no name): it must exist, hold a run of rows, and hold none of the BSNs
+ * or toewijzingnummers that were sent. Returns the bytes scanned.
+ */
+static size_t
+scan_staging(int nsent)
+{
+	char		 dir[64], path[384], target[H_PATH_MAX + 64], bsn[10];
+	char		 num[16], *data;
+	struct dirent	*de;
+	DIR		*d;
+	size_t		 len, total = 0;
+	ssize_t		 n;
+	int		 i;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)e.pid);
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if ((n = readlink(path, target, sizeof(target) - 1)) <= 0)
+			continue;
+		target[n] = '\0';
+		if (strncmp(target, e.data, strlen(e.data)) != 0 ||
+		    strstr(target, "(deleted)") == NULL ||
+		    (data = read_binary(path, &len)) == NULL)
+			continue;
+		total += len;
+		for (i = 0; i < nsent; i += 97) {
+			demo_bsn(3, (uint64_t)i, bsn);
+			snprintf(num, sizeof(num), "%d", 100000 + i);
+			CHECK(memmem(data, len, bsn, 9) == NULL);
+			CHECK(memmem(data, len, num, strlen(num)) == NULL);
+		}
+		free(data);
+	}
+	closedir(d);
+	return total;
+}
+
 static int
 ll_cmp(const void *a, const void *b)
 {
@@ -206,6 +275,7 @@ test_trickle(void)
 	free(csv);
 	/* The rows are in; give the daemon a moment to take them. */
 	pause_ms(1500);
+	CHECK(scan_staging(TRICKLE_ROWS) > 16384);
 	CHECK(pthread_create(&w[0], NULL, scores_worker, NULL) == 0);
 	CHECK(pthread_create(&w[1], NULL, messages_worker, NULL) == 0);
 	CHECK(pthread_create(&w[2], NULL, indicators_worker, NULL) == 0);
@@ -227,6 +297,10 @@ test_trickle(void)
 	rt_close(&c);
 	CHECK(strncmp(ans, "HTTP/1.1 408", 12) == 0);
 	CHECK(strstr(ans, "\"body_too_slow\"") != NULL);
+	/* The refused upload's staging file is gone. */
+	for (i = 0; i < 50 && scan_staging(0) > 0; i++)
+		pause_ms(100);
+	CHECK_EQ_INT(scan_staging(0), 0);
 	/* Nothing of the trickler; everything of the others. */
 	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM scores WHERE"
 	    " agb = 12345678"), 0);
