@@ -111,6 +111,14 @@
 #define ERR_INDICATORS_UNAVAILABLE	"indicators_unavailable"
 #define ERR_AUDIT_UNAVAILABLE	"audit_unavailable"
 
+/* scores, questionnaires, messages: the BSN (pseudonym.c) */
+#define ERR_BSN_LEEG		"bsn_leeg"
+#define ERR_BSN_GEEN_CIJFERS	"bsn_geen_cijfers"
+#define ERR_BSN_LENGTE		"bsn_lengte"
+#define ERR_BSN_NUL		"bsn_nul"
+#define ERR_BSN_ELFPROEF	"bsn_elfproef"
+#define ERR_BSN_ONBEKEND	"bsn_onbekend"
+
 struct err_code {
 	const char	*code;
 	unsigned	 status;	/* HTTP status; 0 outside HTTP */

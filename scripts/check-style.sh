@@ -24,7 +24,8 @@ used=$(grep -rhoE \
   -e 'ingest_error_json\( *"[a-z0-9_]+"' \
   -e 'err_add\([^"]*"[a-z0-9_]+"' \
   -e 'refuse\(a, *"[a-z0-9_]+"' \
-  src | grep -oE '"[a-z0-9_]+"$' | tr -d '"' | sort -u || true)
+  -e 'return "[a-z]+_[a-z0-9_]+";' \
+  src | grep -oE '"[a-z0-9_]+";?$' | tr -d ';' | tr -d '"' | sort -u || true)
 for c in $used; do
   if ! grep -qx "$c" <<<"$codes"; then
     echo "check-style: error code \"$c\" is not defined in include/errors.h" >&2

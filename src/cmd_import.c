@@ -413,8 +413,6 @@ cmd_import(int argc, char **argv)
 		case 'c':
 			config = optarg;
 			break;
-		case 'h':
-			return cmd_help(&import_help);
 		default:
 			return cmd_getopt_common(&import_help, opt, argv);
 		}

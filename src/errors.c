@@ -166,6 +166,18 @@ const struct err_code err_codes[] = {
 	    "De indicatorgegevens zijn niet te lezen; probeer het later opnieuw." },
 	{ ERR_AUDIT_UNAVAILABLE, 503,
 	    "De vraag kon niet worden geaudit en wordt daarom niet beantwoord." },
+	{ ERR_BSN_LEEG, 422,
+	    "BSN ontbreekt." },
+	{ ERR_BSN_GEEN_CIJFERS, 422,
+	    "BSN bevat andere tekens dan cijfers." },
+	{ ERR_BSN_LENGTE, 422,
+	    "BSN heeft niet 9 cijfers." },
+	{ ERR_BSN_NUL, 422,
+	    "BSN bestaat uit nullen." },
+	{ ERR_BSN_ELFPROEF, 422,
+	    "BSN voldoet niet aan de elfproef." },
+	{ ERR_BSN_ONBEKEND, 422,
+	    "BSN is om een onbekende reden ongeldig." },
 };
 
 const size_t err_ncodes = sizeof(err_codes) / sizeof(err_codes[0]);
