@@ -114,4 +114,11 @@ const char *http_server_url(const struct http_server *);
  */
 void	http_server_stop(struct http_server *, long long grace_s);
 
+/*
+ * The status for a Transfer-Encoding header value: 0 for exactly one
+ * "chunked" (any case, optional blanks), 400 for an empty or repeated
+ * coding list, 501 when it names any other coding. Public for its fuzzer.
+ */
+unsigned	http_te_status(const char *te);
+
 #endif

@@ -412,12 +412,8 @@ count_framing(void *arg, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
-/*
- * A Transfer-Encoding value: exactly "chunked" (any case, optional spaces)
- * is 0; a repeated or empty coding list 400; any other coding 501.
- */
-static unsigned
-te_status(const char *te)
+unsigned
+http_te_status(const char *te)
 {
 	const char	*p = te, *w;
 	size_t		 len;
@@ -478,7 +474,7 @@ framing_gate(struct http_request *r, struct http_reply *rep)
 		    "meer dan een Transfer-Encoding-header");
 		goto refuse;
 	}
-	if (te != NULL && (st = te_status(te)) != 0) {
+	if (te != NULL && (st = http_te_status(te)) != 0) {
 		if (st == 501)
 			http_reply_error(rep, 501, ERR_UNSUPPORTED_ENCODING,
 			    "Alleen Transfer-Encoding: chunked wordt "
