@@ -40,8 +40,6 @@
 #define HTTP_PARAM_MAX		64	/* bytes of a {id} path segment */
 #define HTTP_CONN_MEMORY	(128 * 1024)	/* per-connection buffer */
 #define HTTP_DISCARD_MAX	(1024 * 1024)	/* body read after refusal */
-#define HTTP_TLS_PRIORITIES \
-	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE"
 
 struct http_server {
 	struct MHD_Daemon		*daemon;
@@ -723,7 +721,7 @@ http_server_start(struct http_server **out, const struct http_env *env,
 	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 	    MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
 	    MHD_OPTION_HTTPS_MEM_KEY, key_pem,
-	    MHD_OPTION_HTTPS_PRIORITIES, HTTP_TLS_PRIORITIES,
+	    MHD_OPTION_HTTPS_PRIORITIES, env->cfg->tls_priorities,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
 	    ca_pem != NULL ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END,
