@@ -27,6 +27,7 @@
 #include <gnutls/gnutls.h>
 
 #include "config.h"
+#include "dates.h"
 #include "jsonerr.h"
 #include "embedded.h"
 #include "log.h"
@@ -231,33 +232,13 @@ cfg_code(struct jerr *e, const cJSON *obj, const char *path,
 	return 0;
 }
 
-/* 1 when s is a real calendar date YYYY-MM-DD (proleptic Gregorian). */
+/* 1 when s is a calendar date YYYY-MM-DD (dates.h: its year range). */
 static int
 cfg_is_date(const char *s)
 {
-	static const int mdays[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-	int	y = 0, m, d, leap;
-	size_t	i;
+	int	ymd;
 
-	for (i = 0; i < 10; i++) {
-		if (i == 4 || i == 7) {
-			if (s[i] != '-')
-				return 0;
-		} else if (s[i] < '0' || s[i] > '9')
-			return 0;
-	}
-	if (s[10] != '\0')
-		return 0;
-	for (i = 0; i < 4; i++)
-		y = y * 10 + (s[i] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1 || m < 1 || m > 12 || d < 1)
-		return 0;
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return d <= mdays[m - 1] + (m == 2 && leap);
+	return strlen(s) == 10 && date_parse_iso(s, 10, &ymd) == 0;
 }
 
 /*
