@@ -24,6 +24,9 @@ long	metrics_inflight(void);
 /* Counts one failed authentication (missing or invalid token). */
 void	metrics_auth_failure(void);
 
+/* 1 when the daemon's key lies inside its data folder (a warning sign). */
+void	metrics_key_in_data(int inside);
+
 /*
  * Writes the exposition into a new buffer (the caller frees it).
  * Returns NULL when out of memory.

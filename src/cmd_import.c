@@ -360,7 +360,10 @@ open_all(struct import_ctx *c, const char *dir, const char *config,
 
 	if (cmd_load_config(config, &c->cfg) == -1)
 		return -1;
-	cmd_data_path(keyp, sizeof(keyp), dir, DATA_KEY_FILE);
+	if (cmd_key_path(&c->cfg, dir, NULL, 1, keyp, sizeof(keyp)) == -1) {
+		util_fmt(err, sizeof(err), "key path too long");
+		goto fail;
+	}
 	cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE);
 	if (pseudo_load_keyfile(keyp, SORTTP_KEY_VERSION, &c->pc, err,
 	    sizeof(err)) == -1)

@@ -160,8 +160,13 @@ cmd_serve(int argc, char **argv)
 	if (listen == NULL)
 		listen = cfg.listen;
 
-	cmd_data_path(keyp, sizeof(keyp), dir, DATA_KEY_FILE);
+	if (cmd_key_path(&cfg, dir, NULL, 1, keyp, sizeof(keyp)) == -1) {
+		log_error("key path too long");
+		goto out;
+	}
 	cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE);
+	if (cmd_key_check(&cfg, dir, keyp) == -1)
+		goto out;
 	if (pseudo_load_keyfile(keyp, SORTTP_KEY_VERSION, &pc, err,
 	    sizeof(err)) == -1) {
 		log_error("%s", err);
