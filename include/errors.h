@@ -96,6 +96,7 @@
 /* messages */
 #define ERR_XML_MALFORMED	"xml_malformed"
 #define ERR_DTD_FORBIDDEN	"dtd_forbidden"
+#define ERR_XML_TOO_COMPLEX	"xml_too_complex"
 #define ERR_TOO_LARGE		"too_large"
 #define ERR_NOT_IJW		"not_ijw"
 #define ERR_UNSUPPORTED_MESSAGE	"unsupported_message"

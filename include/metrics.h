@@ -30,6 +30,8 @@ void	metrics_ready_set(int ready);
 void	metrics_slow_closed(void);
 /* Bytes of request bodies held whole right now (api_body.c). */
 void	metrics_body_memory(long long held);
+/* 1 when the daemon's key lies inside its data folder (a warning sign). */
+void	metrics_key_in_data(int inside);
 
 /*
  * Writes the exposition into a new buffer (the caller frees it).

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <gnutls/gnutls.h>
 
 #include "config.h"
 #include "dates.h"
@@ -212,8 +213,12 @@ cfg_parse_limits(struct jerr *e, const cJSON *root, struct config *cfg)
 static int
 cfg_parse_tls(struct jerr *e, const cJSON *root, struct config *cfg)
 {
-	static const char *const keys[] = { "cert", "key", "client_ca", NULL };
+	static const char *const keys[] = { "cert", "key", "client_ca",
+	    "priorities", NULL };
+	gnutls_priority_t	 prio;
 	const cJSON	*tls;
+	const char	*where = NULL;
+	char		 show[CFG_SHOW_MAX];
 
 	if (json_object(e, root, "", "tls", &tls) == -1)
 		return -1;
@@ -225,8 +230,59 @@ cfg_parse_tls(struct jerr *e, const cJSON *root, struct config *cfg)
 	    cfg_string(e, tls, "tls", "key", cfg->tls_key,
 	    sizeof(cfg->tls_key), JSON_NONEMPTY) == -1 ||
 	    cfg_string(e, tls, "tls", "client_ca", cfg->tls_client_ca,
-	    sizeof(cfg->tls_client_ca), 0) == -1)
+	    sizeof(cfg->tls_client_ca), 0) == -1 ||
+	    cfg_string(e, tls, "tls", "priorities", cfg->tls_priorities,
+	    sizeof(cfg->tls_priorities), JSON_NONEMPTY) == -1)
 		return -1;
+	/* GnuTLS itself is the judge of a priority string. */
+	if (gnutls_priority_init(&prio, cfg->tls_priorities, &where) < 0)
+		return jerr_fail(e, "tls.priorities", "not a valid GnuTLS "
+		    "priority string (at \"%s\")",
+		    jerr_clean(show, sizeof(show), where != NULL ? where : ""));
+	gnutls_priority_deinit(prio);
+	return 0;
+}
+
+/* The optional boolean at obj.key; *out is left alone when absent. */
+static int
+cfg_bool(struct jerr *e, const cJSON *obj, const char *key, int *out)
+{
+	const cJSON	*v;
+
+	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL)
+		return 0;
+	if (!cJSON_IsBool(v))
+		return jerr_fail(e, key, "expected true or false, got %s",
+		    jerr_type(v));
+	*out = cJSON_IsTrue(v) ? 1 : 0;
+	return 0;
+}
+
+/*
+ * Where the key lives, whether a key inside the data folder is refused,
+ * and the least-privilege settings of serve: the user it switches to and
+ * what its seccomp filter does with a forbidden call.
+ */
+static int
+cfg_parse_security(struct jerr *e, const cJSON *root, struct config *cfg)
+{
+	char	 mode[8] = "";
+
+	if (cfg_string(e, root, "", "key_file", cfg->key_file,
+	    sizeof(cfg->key_file), JSON_NONEMPTY) == -1 ||
+	    cfg_bool(e, root, "production", &cfg->production) == -1 ||
+	    cfg_string(e, root, "", "user", cfg->user, sizeof(cfg->user),
+	    JSON_NONEMPTY) == -1 ||
+	    cfg_string(e, root, "", "seccomp", mode, sizeof(mode),
+	    JSON_NONEMPTY) == -1)
+		return -1;
+	if (mode[0] == '\0' || strcmp(mode, "kill") == 0)
+		cfg->seccomp = CFG_SECCOMP_KILL;
+	else if (strcmp(mode, "log") == 0)
+		cfg->seccomp = CFG_SECCOMP_LOG;
+	else
+		return jerr_fail(e, "seccomp", "\"%s\" is not one of kill, "
+		    "log", mode);
 	return 0;
 }
 
@@ -239,7 +295,8 @@ cfg_parse_main(struct jerr *e, const cJSON *root, struct config *cfg,
     char *gem, size_t gemsize)
 {
 	static const char *const top[] = {
-		"listen", "tls", "k", "log_level", "limits", "reference", NULL
+		"listen", "tls", "k", "log_level", "limits", "reference",
+		"key_file", "production", "user", "seccomp", NULL
 	};
 	static const char *const refkeys[] = { "gemeenten", "questionnaires",
 	    NULL };
@@ -263,6 +320,7 @@ cfg_parse_main(struct jerr *e, const cJSON *root, struct config *cfg,
 		    jerr_clean(show, sizeof(show), cfg->listen));
 
 	if (cfg_parse_tls(e, root, cfg) == -1 ||
+	    cfg_parse_security(e, root, cfg) == -1 ||
 	    cfg_parse_limits(e, root, cfg) == -1)
 		return -1;
 
@@ -579,6 +637,8 @@ cfg_defaults(struct config *cfg)
 	(void)jerr_copy(cfg->listen, sizeof(cfg->listen), CFG_DEFAULT_LISTEN);
 	(void)jerr_copy(cfg->tls_cert, sizeof(cfg->tls_cert), CFG_DEFAULT_CERT);
 	(void)jerr_copy(cfg->tls_key, sizeof(cfg->tls_key), CFG_DEFAULT_KEY);
+	(void)jerr_copy(cfg->tls_priorities, sizeof(cfg->tls_priorities),
+	    CFG_TLS_PRIORITIES_DEFAULT);
 	(void)jerr_copy(cfg->questionnaires, sizeof(cfg->questionnaires),
 	    "questionnaires");
 	cfg->log_level = LOG_LEVEL_INFO;

@@ -140,6 +140,8 @@ const struct err_code err_codes[] = {
 	    "Een verplicht item is niet beantwoord." },
 	{ ERR_XML_MALFORMED, 400,
 	    "Geen goedgevormde XML; regel en kolom staan erbij." },
+	{ ERR_XML_TOO_COMPLEX, 400,
+	    "De XML heeft meer attributen, elementen, diepte of tekst dan een iJw-bericht nodig heeft." },
 	{ ERR_DTD_FORBIDDEN, 400,
 	    "Een DOCTYPE of entity-declaratie is niet toegestaan." },
 	{ ERR_TOO_LARGE, 413,

@@ -48,8 +48,6 @@
 #define HTTP_LINGER_MAX		(256 * 1024)
 #define HTTP_REAP_MS		250	/* how often slow clients are sought */
 #define HTTP_REAP_QUIET_NS	1000000000ULL	/* silence before a cut */
-#define HTTP_TLS_PRIORITIES \
-	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE"
 
 struct http_server {
 	struct MHD_Daemon		*daemon;
@@ -1198,7 +1196,7 @@ http_server_start(struct http_server **out, const struct http_env *env,
 	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 	    MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
 	    MHD_OPTION_HTTPS_MEM_KEY, key_pem,
-	    MHD_OPTION_HTTPS_PRIORITIES, HTTP_TLS_PRIORITIES,
+	    MHD_OPTION_HTTPS_PRIORITIES, env->cfg->tls_priorities,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,

@@ -22,7 +22,10 @@
 #include "pseudonym.h"
 #include "util.h"
 
-/* A parse error as an answer: malformed XML and DTDs 400, the rest 422. */
+/*
+ * A parse error as an answer: malformed, too complex XML and DTDs 400, the
+ * rest 422.
+ */
 static void
 parse_error(const struct ijw_error *e, struct ingest_answer *a)
 {
@@ -30,7 +33,8 @@ parse_error(const struct ijw_error *e, struct ingest_answer *a)
 	cJSON		*j;
 
 	if (strcmp(e->code, IJW_ERR_XML_MALFORMED) == 0 ||
-	    strcmp(e->code, IJW_ERR_DTD_FORBIDDEN) == 0)
+	    strcmp(e->code, IJW_ERR_DTD_FORBIDDEN) == 0 ||
+	    strcmp(e->code, IJW_ERR_TOO_COMPLEX) == 0)
 		status = 400;
 	else if (strcmp(e->code, IJW_ERR_TOO_LARGE) == 0)
 		status = 413;

@@ -43,6 +43,7 @@ static atomic_int		metric_ready = 1;
 static atomic_ullong		metric_not_ready;
 static atomic_ullong		metric_slow_closed;
 static atomic_llong		metric_body_memory;
+static atomic_int		metric_key_in_data;
 
 int
 metrics_route(const char *label)
@@ -121,6 +122,12 @@ metrics_body_memory(long long held)
 /* The text of one scrape: a few KB per route; a hard ceiling all the same. */
 #define METRICS_TEXT_MAX	(1024 * 1024)
 
+void
+metrics_key_in_data(int inside)
+{
+	atomic_store(&metric_key_in_data, inside != 0);
+}
+
 char *
 metrics_render(size_t *len)
 {
@@ -143,6 +150,10 @@ metrics_render(size_t *len)
 	    "# TYPE sorttp_auth_failures_total counter\n"
 	    "sorttp_auth_failures_total %llu\n",
 	    atomic_load(&metric_auth_failures));
+	buf_printf(&m, "# HELP sorttp_key_in_data_folder 1 when the "
+	    "pseudonymisation key lies inside the data folder.\n"
+	    "# TYPE sorttp_key_in_data_folder gauge\n"
+	    "sorttp_key_in_data_folder %d\n", atomic_load(&metric_key_in_data));
 	buf_printf(&m, "# HELP sorttp_requests_total Finished requests by "
 	    "route and status.\n# TYPE sorttp_requests_total counter\n");
 	for (i = 0; i < n; i++) {
