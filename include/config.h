@@ -47,6 +47,8 @@ enum cfg_limit {
 	LIMIT_IND_REFRESH_S,		/* indicator data may lag this much */
 	LIMIT_IND_MONTHS_MAX,		/* months one indicator query spans */
 	LIMIT_IND_CACHE,		/* indicator answers kept for reuse */
+	LIMIT_BODY_MESSAGE_BATCH,	/* bytes of one multipart message batch */
+	LIMIT_PARTS_MESSAGES,		/* messages (parts) in one batch */
 	LIMIT__COUNT
 };
 

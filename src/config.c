@@ -65,6 +65,16 @@ const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 	[LIMIT_IND_REFRESH_S] =		{ "indicator_refresh_s", 10, 0, 3600 },
 	[LIMIT_IND_MONTHS_MAX] =	{ "indicator_months_max", 120, 1, 600 },
 	[LIMIT_IND_CACHE] =		{ "indicator_cache", 1024, 0, 65536 },
+	/*
+	 * A batch is split as it streams: only the part being read is held
+	 * (at most body_max_messages), so the body limit bounds how long one
+	 * request may run rather than memory; the part count bounds the
+	 * answer and the jobs waiting for the writer.
+	 */
+	[LIMIT_BODY_MESSAGE_BATCH] =	{ "body_max_message_batch", 268435456,
+					    1024, 4294967296LL },
+	[LIMIT_PARTS_MESSAGES] =	{ "parts_max_messages", 10000,
+					    1, 1000000 },
 };
 
 /*

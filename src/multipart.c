@@ -319,13 +319,10 @@ after_delimiter(struct mp_parser *p, char c, size_t at)
 {
 	switch (p->state) {
 	case MP_AFTER:
-		if (c == '-') {
-			p->state = MP_CLOSE;
-			return 0;
-		}
-		/* FALLTHROUGH */
 	case MP_PADDING:
-		if (c == ' ' || c == '\t')
+		if (c == '-' && p->state == MP_AFTER)
+			p->state = MP_CLOSE;
+		else if (c == ' ' || c == '\t')
 			p->state = MP_PADDING;
 		else if (c == '\r')
 			p->state = MP_LF;
