@@ -20,7 +20,7 @@
 
 #include "config.h"
 
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 #define STORE_DB_NAME		"sorttp.db"
 #define STORE_BUSY_TIMEOUT_MS	10000
 
@@ -265,7 +265,7 @@ struct traj_rec {
 
 struct msg_job {
 	int64_t			 party_id;
-	unsigned char		 body_mac[STORE_BODY_MAC_LEN];
+	/* Keyed MAC of Afzender, Identificatie, Dagtekening; per party. */
 	unsigned char		 msg_key[STORE_BODY_MAC_LEN];
 	unsigned		 key_version;
 	size_t			 nrecs;

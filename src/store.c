@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include "log.h"
@@ -183,6 +184,53 @@ static const char *const store_migrations[] = {
 	"  key_version INTEGER NOT NULL,"
 	"  upload_id INTEGER NOT NULL"
 	");",
+
+	/*
+	 * 4 -> 5: message keys per sending party, and fewer index pages per
+	 * message. A resent message is a duplicate only for the party that
+	 * sent it first; another party's resend is its own message with its
+	 * own receipt. Messages are deduplicated on message_keys alone, so
+	 * their receipts carry no body_mac and stay out of the body index
+	 * (now partial). Public ids of new receipts are derived from the
+	 * rowid with a keyed permutation (receipt_id_key), so they need no
+	 * index of their own; the random ids of earlier receipts keep theirs.
+	 * uploads is rebuilt, as SQLite cannot drop a table constraint.
+	 */
+	"CREATE TABLE uploads_v5 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  public_id TEXT,"
+	"  party_id INTEGER NOT NULL REFERENCES parties(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('scores', 'questionnaires',"
+	"    'messages')),"
+	"  body_mac BLOB CHECK (body_mac IS NULL OR length(body_mac) = 32),"
+	"  rows INTEGER NOT NULL CHECK (rows >= 0),"
+	"  key_version INTEGER NOT NULL,"
+	"  created_at TEXT NOT NULL"
+	");"
+	"INSERT INTO uploads_v5 (id, public_id, party_id, kind, body_mac, rows,"
+	"  key_version, created_at) SELECT id, public_id, party_id, kind,"
+	"  CASE kind WHEN 'messages' THEN NULL ELSE body_mac END, rows,"
+	"  key_version, created_at FROM uploads;"
+	"DROP TABLE uploads;"
+	"ALTER TABLE uploads_v5 RENAME TO uploads;"
+	"CREATE UNIQUE INDEX uploads_public_id ON uploads(public_id)"
+	"  WHERE public_id IS NOT NULL;"
+	"CREATE UNIQUE INDEX uploads_body ON uploads(party_id, kind, body_mac)"
+	"  WHERE body_mac IS NOT NULL;"
+	"CREATE INDEX uploads_party ON uploads(party_id);"
+	"CREATE TABLE message_keys_v5 ("
+	"  party_id INTEGER NOT NULL,"
+	"  msg_key BLOB NOT NULL,"
+	"  upload_id INTEGER NOT NULL,"
+	"  PRIMARY KEY (party_id, msg_key)"
+	") WITHOUT ROWID;"
+	"INSERT INTO message_keys_v5 (party_id, msg_key, upload_id)"
+	"  SELECT u.party_id, k.msg_key, k.upload_id FROM message_keys k"
+	"  JOIN uploads u ON u.id = k.upload_id;"
+	"DROP TABLE message_keys;"
+	"ALTER TABLE message_keys_v5 RENAME TO message_keys;"
+	"INSERT INTO meta (key, value) VALUES ('receipt_id_key',"
+	"  lower(hex(randomblob(16))));",
 };
 
 enum stmt_id {
@@ -389,7 +437,8 @@ store_open(const char *path, int create, struct store **out, char *err,
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
 	if (store_exec(st, store_pragmas, err, errlen) == -1 ||
-	    store_migrate(st, err, errlen) == -1)
+	    store_migrate(st, err, errlen) == -1 ||
+	    store_public_id_init(st, err, errlen) == -1)
 		goto fail;
 	for (i = 0; i < ST__COUNT; i++) {
 		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
@@ -415,6 +464,7 @@ store_close(struct store *st)
 		return;
 	for (i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	EVP_CIPHER_CTX_free(st->idcipher);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_error("database did not close cleanly: %s",
 		    sqlite3_errmsg(st->db));
