@@ -100,6 +100,16 @@ int	store_bind_key(struct store *, const unsigned char *key_id,
 /* Parties. Only the hash of a token is ever stored. */
 enum store_result store_party_add(struct store *, const struct party *,
 	    const unsigned char token_hash[PARTY_TOKEN_HASH_LEN], int64_t *id);
+/*
+ * For the token cache: SQLite's data_version of this connection, which
+ * changes whenever another connection (or process) commits, and the
+ * parties generation, which changes with every change to parties or
+ * scopes. When the data version equals *data_version nothing is read;
+ * otherwise both are updated. Returns 0, or -1 on a fault.
+ */
+int	store_parties_generation(struct store *, int64_t *data_version,
+	    int64_t *generation);
+
 enum store_result store_party_by_token(struct store *,
 	    const unsigned char token_hash[PARTY_TOKEN_HASH_LEN],
 	    struct party *out);

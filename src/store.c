@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,7 +231,32 @@ static const char *const store_migrations[] = {
 	"DROP TABLE message_keys;"
 	"ALTER TABLE message_keys_v5 RENAME TO message_keys;"
 	"INSERT INTO meta (key, value) VALUES ('receipt_id_key',"
-	"  lower(hex(randomblob(16))));",
+	"  lower(hex(randomblob(16))));"
+	/*
+	 * parties_generation counts changes to parties and their scopes,
+	 * whichever process makes them: the daemon's token cache reads it
+	 * whenever SQLite's data_version says another connection committed,
+	 * so a revocation by `sorttp party revoke` is seen at once.
+	 */
+	"INSERT INTO meta (key, value) VALUES ('parties_generation', '0');"
+	"CREATE TRIGGER parties_gen_insert AFTER INSERT ON parties BEGIN"
+	"  UPDATE meta SET value = CAST(value AS INTEGER) + 1"
+	"  WHERE key = 'parties_generation'; END;"
+	"CREATE TRIGGER parties_gen_update AFTER UPDATE ON parties BEGIN"
+	"  UPDATE meta SET value = CAST(value AS INTEGER) + 1"
+	"  WHERE key = 'parties_generation'; END;"
+	"CREATE TRIGGER parties_gen_delete AFTER DELETE ON parties BEGIN"
+	"  UPDATE meta SET value = CAST(value AS INTEGER) + 1"
+	"  WHERE key = 'parties_generation'; END;"
+	"CREATE TRIGGER scopes_gen_insert AFTER INSERT ON party_scopes BEGIN"
+	"  UPDATE meta SET value = CAST(value AS INTEGER) + 1"
+	"  WHERE key = 'parties_generation'; END;"
+	"CREATE TRIGGER scopes_gen_update AFTER UPDATE ON party_scopes BEGIN"
+	"  UPDATE meta SET value = CAST(value AS INTEGER) + 1"
+	"  WHERE key = 'parties_generation'; END;"
+	"CREATE TRIGGER scopes_gen_delete AFTER DELETE ON party_scopes BEGIN"
+	"  UPDATE meta SET value = CAST(value AS INTEGER) + 1"
+	"  WHERE key = 'parties_generation'; END;",
 };
 
 enum stmt_id {
@@ -246,6 +272,7 @@ enum stmt_id {
 	ST_META_PUT,
 	ST_PING,
 	ST_PARTY_BY_NAME,
+	ST_DATA_VERSION,
 	ST__COUNT
 };
 
@@ -280,7 +307,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_PING] = "SELECT 1",
 	[ST_PARTY_BY_NAME] =
 	    "SELECT id, name, role, agb, cert_sha256, created_at"
-	    " FROM parties WHERE name = ?1 AND revoked_at IS NULL",
+	    " FROM parties WHERE name = ?1 AND revoked_at IS NULL",	[ST_DATA_VERSION] = "PRAGMA data_version",
 };
 
 static const char *const role_names[ROLE__COUNT] = {
@@ -725,6 +752,48 @@ store_party_by_token(struct store *st,
 		else
 			log_db_error(st, "load scopes");
 	}
+	sqlite3_reset(s);
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
+int
+store_parties_generation(struct store *st, int64_t *data_version,
+    int64_t *generation)
+{
+	sqlite3_stmt	*s;
+	const char	*v;
+	long long	 g;
+	int64_t		 dv;
+	int		 ret = -1;
+
+	pthread_mutex_lock(&st->lock);
+	s = stmt_get(st, ST_DATA_VERSION);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		goto out;
+	/*
+	 * data_version does not move for this connection's own commits;
+	 * its change count does. Both only grow, so their sum moves when
+	 * either does.
+	 */
+	dv = sqlite3_column_int64(s, 0) + sqlite3_total_changes64(st->db);
+	sqlite3_reset(s);
+	if (dv == *data_version) {
+		ret = 0;
+		goto out;
+	}
+	s = stmt_get(st, ST_META_GET);
+	sqlite3_bind_text(s, 1, "parties_generation", -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_ROW ||
+	    (v = (const char *)sqlite3_column_text(s, 0)) == NULL ||
+	    util_memtonum(v, strlen(v), 0, LLONG_MAX, &g) == -1)
+		goto out;
+	*data_version = dv;
+	*generation = g;
+	ret = 0;
+out:
+	if (ret == -1)
+		log_db_error(st, "read the parties generation");
 	sqlite3_reset(s);
 	pthread_mutex_unlock(&st->lock);
 	return ret;
