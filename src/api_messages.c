@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "api.h"
+#include "buf.h"
 #include "ingest.h"
 #include "multipart.h"
 #include "util.h"
@@ -30,8 +31,7 @@
 struct msg_batch {
 	struct mp_parser	*mp;
 	struct ingest_batch	*b;
-	char			*part;		/* the part being read */
-	size_t			 len, cap, max;
+	struct buf		 part;		/* the part being read */
 	int			 part_over;	/* passed body_max_messages */
 	int			 part_type_bad;	/* not an XML Content-Type */
 	unsigned long		 parts_max;
@@ -65,7 +65,7 @@ part_begin(void *arg, unsigned long part)
 		    "parts_max_messages toestaat";
 		return -1;
 	}
-	mb->len = 0;
+	buf_reset(&mb->part);
 	mb->part_over = 0;
 	mb->part_type_bad = 0;
 	return 0;
@@ -87,36 +87,16 @@ static int
 part_data(void *arg, const char *p, size_t n)
 {
 	struct msg_batch	*mb = arg;
-	size_t			 ncap;
-	char			*nb;
 
 	if (mb->part_over || mb->part_type_bad)
 		return 0;
-	if (n > mb->max - mb->len) {
+	if (n > mb->part.max - mb->part.len) {
 		/* Read past, not kept: the part gets its own 413. */
 		mb->part_over = 1;
-		explicit_bzero(mb->part, mb->len);
-		mb->len = 0;
+		buf_reset(&mb->part);
 		return 0;
 	}
-	if (mb->len + n > mb->cap) {
-		ncap = mb->cap ? mb->cap : 16384;
-		while (ncap < mb->len + n)
-			ncap *= 2;
-		/* Not realloc: the old buffer is wiped before it is freed. */
-		if ((nb = malloc(ncap)) == NULL)
-			return -1;
-		if (mb->len > 0)
-			memcpy(nb, mb->part, mb->len);
-		if (mb->part != NULL)
-			explicit_bzero(mb->part, mb->cap);
-		free(mb->part);
-		mb->part = nb;
-		mb->cap = ncap;
-	}
-	memcpy(mb->part + mb->len, p, n);
-	mb->len += n;
-	return 0;
+	return buf_add(&mb->part, p, n);
 }
 
 static int
@@ -132,14 +112,12 @@ part_end(void *arg, unsigned long part)
 	else if (mb->part_type_bad)
 		rc = ingest_batch_refuse(mb->b, 415, "unsupported_media_type",
 		    "a part must be application/xml or text/xml");
-	else if (mb->len == 0)
+	else if (mb->part.len == 0)
 		rc = ingest_batch_refuse(mb->b, 400, "xml_malformed",
 		    "empty part");
 	else
-		rc = ingest_batch_add(mb->b, mb->part, mb->len);
-	if (mb->len > 0)
-		explicit_bzero(mb->part, mb->len);
-	mb->len = 0;
+		rc = ingest_batch_add(mb->b, mb->part.p, mb->part.len);
+	buf_reset(&mb->part);
 	return rc;
 }
 
@@ -154,9 +132,7 @@ batch_free(struct msg_batch *mb)
 		return;
 	ingest_batch_free(mb->b);
 	mp_free(mb->mp);
-	if (mb->part != NULL)
-		explicit_bzero(mb->part, mb->cap);
-	free(mb->part);
+	buf_free(&mb->part);
 	free(mb);
 }
 
@@ -215,7 +191,8 @@ batch_begin(struct http_request *r, struct http_reply *rep,
 		http_reply_error(rep, 503, "unavailable", "out of resources");
 		return -1;
 	}
-	mb->max = (size_t)config_limit(env->cfg, LIMIT_BODY_MESSAGES);
+	buf_init(&mb->part, (size_t)config_limit(env->cfg,
+	    LIMIT_BODY_MESSAGES), BUF_WIPE);
 	mb->parts_max = (unsigned long)config_limit(env->cfg,
 	    LIMIT_PARTS_MESSAGES);
 	mb->bytes_max = (uint64_t)config_limit(env->cfg,
