@@ -29,10 +29,15 @@ parse=$($b parse "$tmp/msgs")
 $bin init --data "$tmp/cli" >/dev/null
 $bin party add backoffice --role berichtenverkeer --data "$tmp/cli" >/dev/null
 start=$(date +%s.%N)
-$bin import messages "$tmp/msgs" --as backoffice --data "$tmp/cli" >"$tmp/cli.out" 2>/dev/null || true
+/usr/bin/time -f '%U %S' -o "$tmp/cli.cpu" \
+  $bin import messages "$tmp/msgs" --as backoffice --data "$tmp/cli" >"$tmp/cli.out" 2>/dev/null || true
 end=$(date +%s.%N)
+cli_cpu=$(awk '{print $1 + $2}' "$tmp/cli.cpu")
 cli_secs=$(echo "$end - $start" | bc -l)
 cli_rate=$(echo "$n / $cli_secs" | bc -l)
+
+# cpu PID: the process's user + system CPU seconds so far.
+cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' /proc/"$1"/stat; }
 
 # serve DIR: a fresh daemon on a free port; sets pid, url, token.
 serve() {
@@ -45,12 +50,16 @@ serve() {
 }
 
 serve "$tmp/batch"
+c0=$(cpu $pid)
 read -r brate bok bdup bbad bsecs < <($b batch "$url/v1/messages" "$token" "$tmp/batch/tls/cert.pem" "$tmp/msgs" "$bclients" "$per")
+bcpu=$(echo "$(cpu $pid) - $c0" | bc -l)
 bhwm=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
 kill $pid; wait $pid 2>/dev/null || true; pid=
 
 serve "$tmp/http"
+c0=$(cpu $pid)
 read -r rate ok dup bad secs < <($b http "$url/v1/messages" "$token" "$tmp/http/tls/cert.pem" "$tmp/msgs" "$clients")
+hcpu=$(echo "$(cpu $pid) - $c0" | bc -l)
 hwm=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
 
 printf 'bench_messages: %d messages; load average %s\n' "$n" "$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -60,5 +69,7 @@ printf 'HTTPS batches of %d, %d keep-alive clients: %.2f s, %.0f messages/s (201
 printf 'HTTPS one message per request, %d keep-alive clients: %.2f s, %.0f messages/s (201: %d, 200: %d, other: %d); daemon peak RSS %.1f MB\n' \
   "$clients" "$secs" "$rate" "$ok" "$dup" "$bad" "$(echo "$hwm/1024" | bc -l)"
 printf 'libxml2 parse of the same documents: %.0f documents/s\n' "$parse"
+printf 'CPU per message (all threads; less sensitive to a shared machine than wall time): CLI %.0f us, daemon with batches %.0f us, daemon with single messages %.0f us\n' \
+  "$(echo "$cli_cpu * 1000000 / $n" | bc -l)" "$(echo "$bcpu * 1000000 / $n" | bc -l)" "$(echo "$hcpu * 1000000 / $n" | bc -l)"
 printf 'batches over HTTPS / CLI import: %.2f (target >= 0.8); batches: %.0f messages/s (target >= 20000)\n' \
   "$(echo "$brate / $cli_rate" | bc -l)" "$brate"

@@ -905,6 +905,74 @@ test_message_writer(void)
 	tmp_remove(&t);
 }
 
+/*
+ * Migration 4 -> 5 on a database as the previous release left it
+ * (tests/fixtures/store/schema_v4.sql): earlier receipt ids are still
+ * found, by their owner only; a message key keeps finding its message
+ * for the party that sent it and no other; messages lose their body MAC,
+ * scores keep theirs; new receipts get derived ids.
+ */
+static void
+test_migrate_v4(void)
+{
+	struct tmp		 t;
+	struct store		*st;
+	struct store_msgw	*w = NULL;
+	struct store_receipt	 rc;
+	struct msg_job		 j[2];
+	struct traj_rec		 r[2];
+	sqlite3			*db;
+	char			*sql = NULL, err[ERR_MAX] = "";
+	size_t			 len;
+
+	tmp_make(&t);
+	if (util_read_file(SORTTP_SOURCE_DIR "/tests/fixtures/store/"
+	    "schema_v4.sql", 1 << 20, &sql, &len) == -1) {
+		fprintf(stderr, "missing fixture schema_v4.sql\n");
+		exit(1);
+	}
+	CHECK_EQ_INT(sqlite3_open_v2(t.db, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
+	CHECK_EQ_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	free(sql);
+	CHECK_EQ_INT(raw_int(t.db, "PRAGMA user_version"), 4);
+
+	st = open_or_die(t.db, 0);
+	CHECK_EQ_INT(store_schema_version(st), 5);
+	CHECK_EQ_INT(store_receipt_get(st, 1, "u_00112233aabbccdd", &rc),
+	    STORE_OK);
+	CHECK_STR(rc.kind, "messages");
+	CHECK_EQ_INT(store_receipt_get(st, 2, "u_00112233aabbccdd", &rc),
+	    STORE_NOT_FOUND);
+	CHECK_EQ_INT(store_receipt_get(st, 2, "u_99887766ffeeddcc", &rc),
+	    STORE_OK);
+	CHECK_STR(rc.kind, "scores");
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads WHERE"
+	    " body_mac IS NULL AND kind = 'messages'"), 1);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads WHERE"
+	    " body_mac IS NOT NULL AND kind = 'scores'"), 1);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT party_id FROM message_keys"), 1);
+
+	if (store_msgw_start(st, &w, err, sizeof(err)) == -1) {
+		fprintf(stderr, "store_msgw_start: %s\n", err);
+		exit(1);
+	}
+	job_init(&j[0], &r[0], 1, 0, 7, 1);	/* the migrated key */
+	job_init(&j[1], &r[1], 2, 0, 7, 1);	/* the same, another party */
+	submit_together(t.db, w, j, 2);
+	CHECK_EQ_INT(j[0].rc, STORE_EXISTS);
+	CHECK_STR(j[0].receipt.upload_id, "u_00112233aabbccdd");
+	CHECK_EQ_INT(j[1].rc, STORE_OK);
+	CHECK(strcmp(j[1].receipt.upload_id, "u_00112233aabbccdd") != 0);
+	CHECK_EQ_INT(store_receipt_get(st, 2, j[1].receipt.upload_id, &rc),
+	    STORE_OK);
+	CHECK_EQ_INT(rc.rows, 1);
+	store_msgw_stop(w);
+	store_close(st);
+	tmp_remove(&t);
+}
+
 int
 main(void)
 {
@@ -912,6 +980,7 @@ main(void)
 	test_open_create();
 	test_open_not_a_database();
 	test_newer_schema();
+	test_migrate_v4();
 	test_bind_key();
 	test_roles();
 	test_parties();
