@@ -25,8 +25,12 @@
 #include "multipart.h"
 #include "util.h"
 
-/* The server's own backstop sits above the batch limit, which is ours. */
-#define BATCH_LIMIT_SLACK	(16ULL * 1024 * 1024)
+/*
+ * The batch limit is enforced here, so that the answer can list the parts
+ * handled before it; the server's own backstop sits above it by more than
+ * one chunk of body (bounded by the connection's buffer).
+ */
+#define BATCH_LIMIT_SLACK	(1024ULL * 1024)
 
 struct msg_batch {
 	struct mp_parser	*mp;
