@@ -17,15 +17,20 @@
 
 #include <stddef.h>
 
+#include "errors.h"
+
 #define MP_BOUNDARY_MAX		70	/* RFC 2046: 1..70 characters */
 #define MP_HEADER_LINE_MAX	1024	/* bytes of one header line */
 #define MP_HEADERS_MAX		32	/* header lines of one part */
 
-/* Stable error codes (mp_error.code). */
-#define MP_ERR_BOUNDARY		"multipart_boundary"	/* no usable boundary */
-#define MP_ERR_MALFORMED	"multipart_malformed"	/* framing broken */
-#define MP_ERR_TRUNCATED	"multipart_truncated"	/* no closing delimiter */
-#define MP_ERR_HEADER		"multipart_header"	/* bad part header */
+/*
+ * Error codes (mp_error.code): the public ones of errors.h, and STOPPED,
+ * which a caller never passes on (its own callback chose to stop).
+ */
+#define MP_ERR_BOUNDARY		ERR_MULTIPART_BOUNDARY	/* no usable boundary */
+#define MP_ERR_MALFORMED	ERR_MULTIPART_MALFORMED	/* framing broken */
+#define MP_ERR_TRUNCATED	ERR_MULTIPART_TRUNCATED	/* no closing delimiter */
+#define MP_ERR_HEADER		ERR_MULTIPART_HEADER	/* bad part header */
 #define MP_ERR_STOPPED		"multipart_stopped"	/* a callback said stop */
 
 struct mp_error {

@@ -21,6 +21,7 @@
 
 #include "api.h"
 #include "buf.h"
+#include "errors.h"
 #include "ingest.h"
 #include "multipart.h"
 #include "util.h"
@@ -64,7 +65,7 @@ part_begin(void *arg, unsigned long part)
 
 	if (part > mb->parts_max) {
 		mb->stop_status = 413;
-		mb->stop_code = "too_many_parts";
+		mb->stop_code = ERR_TOO_MANY_PARTS;
 		mb->stop_message = "de batch heeft meer delen dan "
 		    "parts_max_messages toestaat";
 		return -1;
@@ -111,13 +112,14 @@ part_end(void *arg, unsigned long part)
 
 	(void)part;
 	if (mb->part_over)
-		rc = ingest_batch_refuse(mb->b, 413, "body_too_large", "the "
+		rc = ingest_batch_refuse(mb->b, 413, ERR_BODY_TOO_LARGE, "the "
 		    "message is larger than body_max_messages");
 	else if (mb->part_type_bad)
-		rc = ingest_batch_refuse(mb->b, 415, "unsupported_media_type",
+		rc = ingest_batch_refuse(mb->b, 415,
+		    ERR_UNSUPPORTED_MEDIA_TYPE,
 		    "a part must be application/xml or text/xml");
 	else if (mb->part.len == 0)
-		rc = ingest_batch_refuse(mb->b, 400, "xml_malformed",
+		rc = ingest_batch_refuse(mb->b, 400, ERR_XML_MALFORMED,
 		    "empty part");
 	else
 		rc = ingest_batch_add(mb->b, mb->part.p, mb->part.len);
@@ -167,7 +169,7 @@ batch_stop(struct http_request *r, struct msg_batch *mb,
 		batch_reply(r, mb, rep, mb->stop_status, mb->stop_code,
 		    mb->stop_message);
 	else if (e->code != NULL && strcmp(e->code, MP_ERR_STOPPED) == 0)
-		batch_reply(r, mb, rep, 503, "unavailable", "onvoldoende "
+		batch_reply(r, mb, rep, 503, ERR_UNAVAILABLE, "onvoldoende "
 		    "middelen; stuur de rest van de batch later opnieuw");
 	else
 		batch_reply(r, mb, rep, 400, e->code != NULL ? e->code :
@@ -192,7 +194,7 @@ batch_begin(struct http_request *r, struct http_reply *rep,
 	    (mb->b = ingest_batch_new(env->cfg, env->pseudo, env->msgw,
 	    http_request_party(r))) == NULL) {
 		batch_free(mb);
-		http_reply_error(rep, 503, "unavailable", "out of resources");
+		http_reply_error(rep, 503, ERR_UNAVAILABLE, "out of resources");
 		return -1;
 	}
 	buf_init(&mb->part, (size_t)config_limit(env->cfg,
@@ -224,7 +226,7 @@ msg_begin(struct http_request *r, struct http_reply *rep)
 	cl = http_request_header(r, "Content-Length");
 	if (cl != NULL && util_memtonum(cl, strlen(cl), 0, LLONG_MAX,
 	    &len) == 0 && len > max) {
-		http_reply_error(rep, 413, "body_too_large",
+		http_reply_error(rep, 413, ERR_BODY_TOO_LARGE,
 		    "the request body is larger than this endpoint accepts");
 		return -1;
 	}
@@ -244,7 +246,7 @@ msg_data(struct http_request *r, const char *data, size_t len,
 	mb = http_request_state(r);
 	if (len > mb->bytes_max - mb->bytes) {
 		mb->stop_status = 413;
-		mb->stop_code = "body_too_large";
+		mb->stop_code = ERR_BODY_TOO_LARGE;
 		mb->stop_message = "de batch is groter dan "
 		    "body_max_message_batch toestaat";
 		batch_stop(r, mb, rep);
@@ -277,7 +279,7 @@ msg_end(struct http_request *r, struct http_reply *rep)
 		return;
 	}
 	if (api_body_get(r, &buf, &len) == -1) {
-		http_reply_error(rep, 400, "xml_malformed", "empty body");
+		http_reply_error(rep, 400, ERR_XML_MALFORMED, "empty body");
 		return;
 	}
 	ingest_message(env->cfg, env->pseudo, env->msgw,

@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 
 #include "cmd.h"
+#include "errors.h"
 #include "ingest.h"
 #include "log.h"
 #include "pseudonym.h"
@@ -72,7 +73,7 @@ print_answer(const char *file, struct ingest_answer *a)
 	char	*s;
 
 	if (a->body == NULL)
-		a->body = ingest_error_json("internal", "out of memory");
+		a->body = ingest_error_json(ERR_INTERNAL, "out of memory");
 	cJSON_AddStringToObject(a->body, "file", file);
 	cJSON_AddNumberToObject(a->body, "status", a->status);
 	if ((s = cJSON_PrintUnformatted(a->body)) != NULL) {
@@ -100,13 +101,13 @@ import_scores_file(struct import_ctx *c, const char *file)
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &sb) == -1) {
 		a.status = 400;
-		a.body = ingest_error_json("unreadable", strerror(errno));
+		a.body = ingest_error_json(ERR_UNREADABLE, strerror(errno));
 		goto out;
 	}
 	/* The endpoint's body limit holds here too: one code path. */
 	if (sb.st_size > config_limit(&c->cfg, LIMIT_BODY_SCORES)) {
 		a.status = 413;
-		a.body = ingest_error_json("body_too_large", "the file is "
+		a.body = ingest_error_json(ERR_BODY_TOO_LARGE, "the file is "
 		    "larger than body_max_scores");
 		goto out;
 	}
@@ -114,7 +115,7 @@ import_scores_file(struct import_ctx *c, const char *file)
 	    (ig = ingest_scores_new(&c->cfg, c->d.st, c->d.pc, &c->party)) ==
 	    NULL) {
 		a.status = 500;
-		a.body = ingest_error_json("internal", "out of memory");
+		a.body = ingest_error_json(ERR_INTERNAL, "out of memory");
 		goto out;
 	}
 	while (!stopped && (n = read(fd, buf, IMPORT_CHUNK)) != 0) {
@@ -122,7 +123,7 @@ import_scores_file(struct import_ctx *c, const char *file)
 			if (errno == EINTR)
 				continue;
 			a.status = 400;
-			a.body = ingest_error_json("unreadable",
+			a.body = ingest_error_json(ERR_UNREADABLE,
 			    strerror(errno));
 			goto out;
 		}
@@ -179,7 +180,7 @@ tally(void *arg, size_t part, struct ingest_answer *a)
 {
 	struct msg_import	*mi = arg;
 	const cJSON		*code;
-	const char		*name = "internal";
+	const char		*name = ERR_INTERNAL;
 	size_t			 i;
 
 	if (a->status == 201)
@@ -264,9 +265,9 @@ import_message_file(struct msg_import *mi, const char *path)
 		close(fd);
 	}
 	if (err != 0)
-		rc = ingest_batch_refuse(b, 400, "unreadable", strerror(err));
+		rc = ingest_batch_refuse(b, 400, ERR_UNREADABLE, strerror(err));
 	else if (len > max)
-		rc = ingest_batch_refuse(b, 413, "body_too_large", "the file "
+		rc = ingest_batch_refuse(b, 413, ERR_BODY_TOO_LARGE, "the file "
 		    "is larger than body_max_messages");
 	else
 		rc = ingest_batch_add(b, mi->buf, len);
@@ -347,8 +348,8 @@ import_questionnaire_file(struct import_ctx *c, const struct quest_set *qs,
 	if (util_read_file(file, (size_t)config_limit(&c->cfg,
 	    LIMIT_BODY_QUESTIONNAIRES), &data, &len) == -1) {
 		a.status = errno == EFBIG ? 413 : 400;
-		a.body = ingest_error_json(errno == EFBIG ? "body_too_large" :
-		    "unreadable", errno == EFBIG ? "the file is larger than "
+		a.body = ingest_error_json(errno == EFBIG ? ERR_BODY_TOO_LARGE :
+		    ERR_UNREADABLE, errno == EFBIG ? "the file is larger than "
 		    "body_max_questionnaires" : strerror(errno));
 	} else
 		ingest_questionnaires(&c->cfg, qs, c->d.st, c->d.pc, &c->party,
@@ -425,8 +426,6 @@ cmd_import(int argc, char **argv)
 		case 'c':
 			config = optarg;
 			break;
-		case 'h':
-			return cmd_help(&import_help);
 		default:
 			return cmd_getopt_common(&import_help, opt, argv);
 		}
