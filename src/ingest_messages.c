@@ -176,7 +176,7 @@ ingest_job_free(struct msg_job *j)
 static struct msg_job *
 build_job(struct pseudo_ctx *pc, const struct party *party,
     const struct ijw_message *m, const char *canon, int gemeente,
-    const char *sha_hex, struct ingest_answer *a)
+    struct ingest_answer *a)
 {
 	struct msg_job	*j;
 	unsigned char	 ps[PSEUDO_LEN];
@@ -211,7 +211,6 @@ build_job(struct pseudo_ctx *pc, const struct party *party,
 	 * lookup also finds a resend of identical bytes. The writer scopes
 	 * the key to the sending party.
 	 */
-	(void)sha_hex;
 	util_fmt(key, sizeof(key), "ijw:%s:%s:%s", m->afzender,
 	    m->identificatie, m->dagtekening);
 	pseudo_bron(pc, 0, key, strlen(key), j->msg_key);
@@ -259,7 +258,7 @@ ingest_message_prepare(const struct config *cfg, struct pseudo_ctx *pc,
 		goto out;
 	}
 	util_hex(sha, sizeof(sha), sha_hex);
-	j = build_job(pc, party, m, canon, num(g->code), sha_hex, a);
+	j = build_job(pc, party, m, canon, num(g->code), a);
 out:
 	explicit_bzero(canon, sizeof(canon));
 	ijw_message_wipe(m);
