@@ -81,6 +81,8 @@ enum cfg_limit {
 	LIMIT_BODY_MEMORY,		/* bytes of bodies held whole, in total */
 	LIMIT_READY_LOCK_MS,		/* /readyz: longest wait for the lock */
 	LIMIT_READY_FAIL_S,		/* /readyz: a failed write counts this long */
+	LIMIT_BODY_MESSAGE_BATCH,	/* bytes of one multipart message batch */
+	LIMIT_PARTS_MESSAGES,		/* messages (parts) in one batch */
 	LIMIT__COUNT
 };
 

@@ -105,6 +105,13 @@
 #define ERR_INVALID_VALUE	"invalid_value"
 #define ERR_TOO_MANY_PRODUCTS	"too_many_products"
 
+/* messages: multipart/mixed batches */
+#define ERR_MULTIPART_BOUNDARY	"multipart_boundary"
+#define ERR_MULTIPART_MALFORMED	"multipart_malformed"
+#define ERR_MULTIPART_HEADER	"multipart_header"
+#define ERR_MULTIPART_TRUNCATED	"multipart_truncated"
+#define ERR_TOO_MANY_PARTS	"too_many_parts"
+
 /* indicators */
 #define ERR_BAD_PARAMETER	"bad_parameter"
 #define ERR_BAD_RANGE		"bad_range"

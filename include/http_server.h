@@ -87,6 +87,17 @@ int		 http_request_query_names(const struct http_request *,
 void		*http_request_state(const struct http_request *);
 void		 http_request_set_state(struct http_request *, void *);
 void		 http_request_set_rows(struct http_request *, int64_t);
+/* A request header's value, or NULL. */
+const char	*http_request_header(const struct http_request *,
+		    const char *name);
+/*
+ * Sets the byte limit the server enforces on this request's body, for a
+ * begin handler whose limit depends on the request (a route that takes
+ * two media types). The Content-Length gate has already used the route's
+ * limit; the handler checks a lower one itself.
+ */
+void		 http_request_set_body_limit(struct http_request *,
+		    uint64_t limit);
 
 /* Reply helpers; all set status, content type and body. */
 void	http_reply_error(struct http_reply *, unsigned status,

@@ -20,7 +20,7 @@
 
 #include "config.h"
 
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 #define STORE_DB_NAME		"sorttp.db"
 #define STORE_BUSY_TIMEOUT_MS	10000
 
@@ -100,6 +100,16 @@ int	store_bind_key(struct store *, const unsigned char *key_id,
 /* Parties. Only the hash of a token is ever stored. */
 enum store_result store_party_add(struct store *, const struct party *,
 	    const unsigned char token_hash[PARTY_TOKEN_HASH_LEN], int64_t *id);
+/*
+ * For the token cache: SQLite's data_version of this connection, which
+ * changes whenever another connection (or process) commits, and the
+ * parties generation, which changes with every change to parties or
+ * scopes. When the data version equals *data_version nothing is read;
+ * otherwise both are updated. Returns 0, or -1 on a fault.
+ */
+int	store_parties_generation(struct store *, int64_t *data_version,
+	    int64_t *generation);
+
 enum store_result store_party_by_token(struct store *,
 	    const unsigned char token_hash[PARTY_TOKEN_HASH_LEN],
 	    struct party *out);
@@ -281,7 +291,7 @@ struct traj_rec {
 
 struct msg_job {
 	int64_t			 party_id;
-	unsigned char		 body_mac[STORE_BODY_MAC_LEN];
+	/* Keyed MAC of Afzender, Identificatie, Dagtekening; per party. */
 	unsigned char		 msg_key[STORE_BODY_MAC_LEN];
 	unsigned		 key_version;
 	size_t			 nrecs;

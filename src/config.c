@@ -76,6 +76,16 @@ const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 					    1048576, 17179869184LL },
 	[LIMIT_READY_LOCK_MS] =		{ "ready_lock_ms", 2000, 10, 60000 },
 	[LIMIT_READY_FAIL_S] =		{ "ready_fail_s", 30, 1, 3600 },
+	/*
+	 * A batch is split as it streams: only the part being read is held
+	 * (at most body_max_messages), so the body limit bounds how long one
+	 * request may run rather than memory; the part count bounds the
+	 * answer and the jobs waiting for the writer.
+	 */
+	[LIMIT_BODY_MESSAGE_BATCH] =	{ "body_max_message_batch", 268435456,
+					    1024, 4294967296LL },
+	[LIMIT_PARTS_MESSAGES] =	{ "parts_max_messages", 10000,
+					    1, 1000000 },
 };
 
 /*

@@ -201,6 +201,18 @@ http_request_set_rows(struct http_request *r, int64_t rows)
 	r->rows = rows;
 }
 
+const char *
+http_request_header(const struct http_request *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+void
+http_request_set_body_limit(struct http_request *r, uint64_t limit)
+{
+	r->body_limit = limit;
+}
+
 static void
 reply_reset(struct http_reply *rep)
 {
