@@ -47,6 +47,8 @@ enum cfg_limit {
 	LIMIT_IND_REFRESH_S,		/* indicator data may lag this much */
 	LIMIT_IND_MONTHS_MAX,		/* months one indicator query spans */
 	LIMIT_IND_CACHE,		/* indicator answers kept for reuse */
+	LIMIT_REPORT_DAY,		/* day of the month of the report run */
+	LIMIT_REPORT_RETENTION_DAYS,	/* reports are kept this long */
 	LIMIT__COUNT
 };
 

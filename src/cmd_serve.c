@@ -26,6 +26,7 @@
 #include "pseudonym.h"
 #include "indicators.h"
 #include "questionnaire.h"
+#include "report.h"
 #include "store.h"
 #include "util.h"
 
@@ -124,6 +125,7 @@ cmd_serve(int argc, char **argv)
 	struct store_msgw	*msgw = NULL;
 	struct quest_set	*quest = NULL;
 	struct ind_engine	*ind = NULL;
+	struct report_sched	*rsched = NULL;
 	sigset_t		 set;
 	const char		*dir = NULL, *config = NULL, *listen = NULL;
 	char			 keyp[CFG_PATH_MAX], dbp[CFG_PATH_MAX];
@@ -201,6 +203,11 @@ cmd_serve(int argc, char **argv)
 		log_error("indicators: %s", err);
 		goto out;
 	}
+	if (report_sched_start(&cfg, ind, st, dir, &rsched, err,
+	    sizeof(err)) == -1) {
+		log_error("%s", err);
+		goto out;
+	}
 	memset(&env, 0, sizeof(env));
 	env.ind = ind;
 	env.cfg = &cfg;
@@ -225,6 +232,7 @@ cmd_serve(int argc, char **argv)
 	log_info("stopped cleanly");
 	ret = 0;
 out:
+	report_sched_stop(rsched);
 	ind_engine_close(ind);
 	store_msgw_stop(msgw);
 	free(quest);

@@ -65,6 +65,10 @@ const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 	[LIMIT_IND_REFRESH_S] =		{ "indicator_refresh_s", 10, 0, 3600 },
 	[LIMIT_IND_MONTHS_MAX] =	{ "indicator_months_max", 120, 1, 600 },
 	[LIMIT_IND_CACHE] =		{ "indicator_cache", 1024, 0, 65536 },
+	/* Day 1..28, so that every month has it. */
+	[LIMIT_REPORT_DAY] =		{ "report_day", 1, 1, 28 },
+	/* The handleiding keeps reports three weeks. */
+	[LIMIT_REPORT_RETENTION_DAYS] =	{ "report_retention_days", 21, 1, 366 },
 };
 
 /*

@@ -35,6 +35,7 @@ static const char main_usage[] =
 	"would\n"
 	"  indicators NAME --data DIR   an indicator answer, as the API "
 	"gives it\n"
+	"  report --month YYYY-MM --data DIR  the monthly PDF reports\n"
 	"  demo --data DIR [--clients N] fill a fresh data folder with "
 	"synthetic data\n"
 	"  check-config [--config FILE] validate configuration and reference "
@@ -144,6 +145,8 @@ main(int argc, char **argv)
 		return cmd_import(argc, argv);
 	if (strcmp(cmd, "indicators") == 0)
 		return cmd_indicators(argc, argv);
+	if (strcmp(cmd, "report") == 0)
+		return cmd_report(argc, argv);
 	if (strcmp(cmd, "demo") == 0)
 		return cmd_demo(argc, argv);
 	return cmd_usage_error(&main_help, "unknown command '%s'", cmd);
