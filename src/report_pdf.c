@@ -995,7 +995,11 @@ report_pdf_write(const struct report_doc *doc, const char *path, char *err,
 		util_fmt(err, errlen, "PDF: %s", cairo_status_to_string(cs));
 		goto fail;
 	}
-	if (fsync(fd) == -1 || close(fd) == -1) {
+	/*
+	 * No fsync: a report can always be made again, and the rename
+	 * already keeps a half-written file from ever being served.
+	 */
+	if (close(fd) == -1) {
 		fd = -1;
 		util_fmt(err, errlen, "%s: %s", tmp, strerror(errno));
 		goto fail;
