@@ -99,6 +99,13 @@ int	report_make_month(const struct config *, struct ind_engine *,
 	    long cluster, struct report_stats *, char *err, size_t errlen);
 
 /*
+ * The daemon's stop flag for a run in progress: when set, the run stops
+ * after the report it is making (counted as failed, so the month is not
+ * marked done and is made again at the next start).
+ */
+extern volatile int	*report_stop_flag;
+
+/*
  * Deletes the reports in DIR/reports generated more than days days before
  * now. Returns the number deleted, or -1.
  */

@@ -22,6 +22,8 @@
 #include "report.h"
 #include "util.h"
 
+volatile int	*report_stop_flag;
+
 static const char *const maand_naam[12] = { "januari", "februari",
 	"maart", "april", "mei", "juni", "juli", "augustus", "september",
 	"oktober", "november", "december" };
@@ -437,6 +439,13 @@ collect_pairs(const struct config *cfg, struct ind_engine *eng, int month,
 	return 0;
 }
 
+static int
+stopping(void)
+{
+	return report_stop_flag != NULL &&
+	    __atomic_load_n(report_stop_flag, __ATOMIC_RELAXED);
+}
+
 static void
 stats_add(struct report_stats *s, uint64_t t0, int ok)
 {
@@ -488,6 +497,10 @@ report_make_month(const struct config *cfg, struct ind_engine *eng,
 		if ((agb != NULL && strcmp(agb, r.agb) != 0) ||
 		    (cluster >= 0 && (size_t)cluster != r.cluster))
 			continue;
+		if (stopping()) {
+			stats->failed++;
+			break;
+		}
 		t0 = util_now_ns();
 		stats_add(stats, t0, make_one(cfg, eng, st, outdir, &r, asof,
 		    e1, sizeof(e1)) == 0);
@@ -495,6 +508,10 @@ report_make_month(const struct config *cfg, struct ind_engine *eng,
 	for (c = 0; c < (long)cfg->ref.nclusters; c++) {
 		if (!has[c] || (cluster >= 0 && cluster != c))
 			continue;
+		if (stopping()) {
+			stats->failed++;
+			break;
+		}
 		/* With --aanbieder, the averages of its clusters only. */
 		if (agb != NULL) {
 			for (i = 0; i < ps.n; i++)

@@ -29,7 +29,7 @@ struct report_sched {
 	pthread_t		 thread;
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
-	int			 stopping;
+	volatile int		 stopping;
 };
 
 /* One look: retention, then the run when it is due. */
@@ -109,6 +109,7 @@ report_sched_start(const struct config *cfg, struct ind_engine *eng,
 	s->eng = eng;
 	s->st = st;
 	s->dir = dir;
+	report_stop_flag = &s->stopping;
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->cv, NULL);
 	if (pthread_create(&s->thread, NULL, sched_main, s) != 0) {
@@ -132,6 +133,7 @@ report_sched_stop(struct report_sched *s)
 	pthread_cond_signal(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 	pthread_join(s->thread, NULL);
+	report_stop_flag = NULL;
 	report_pdf_cleanup();
 	pthread_cond_destroy(&s->cv);
 	pthread_mutex_destroy(&s->mu);
