@@ -111,11 +111,12 @@ cmd_report(int argc, char **argv)
 			    "'%s'", cluster);
 		ci = (long)(cl - cfg.ref.clusters);
 	}
-	cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE);
-	if (out == NULL)
-		cmd_data_path(outp, sizeof(outp), dir, REPORT_DIR);
-	else
-		util_fmt(outp, sizeof(outp), "%s", out);
+	if (cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE) == -1 ||
+	    (out == NULL && cmd_data_path(outp, sizeof(outp), dir,
+	    REPORT_DIR) == -1))
+		return 1;
+	if (out != NULL && util_fmt(outp, sizeof(outp), "%s", out) == -1)
+		return cmd_usage_error(&report_help, "--out is too long");
 	if ((quest = calloc(1, sizeof(*quest))) == NULL ||
 	    quest_load_config(&cfg, quest, err, sizeof(err)) == -1) {
 		fprintf(stderr, "sorttp report: questionnaires: %s\n",
