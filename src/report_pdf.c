@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,9 @@ static const char *const maand_lang[12] = { "januari", "februari", "maart",
 	"november", "december" };
 
 enum fmt { FMT_INT, FMT_PCT, FMT_MEAN };
+
+static pthread_mutex_t	 font_mu = PTHREAD_MUTEX_INITIALIZER;
+static PangoFontMap	*font_map;	/* under font_mu */
 
 enum vstate { V_OK, V_HIDDEN, V_NOCELL, V_OPEN };
 
@@ -973,8 +977,14 @@ report_pdf_write(const struct report_doc *doc, const char *path, char *err,
 	cairo_pdf_surface_restrict_to_version(sf, CAIRO_PDF_VERSION_1_5);
 	metadata(sf, doc);
 	d.cr = cairo_create(sf);
-	/* Our own font map: no per-thread default left behind. */
-	fm = pango_cairo_font_map_new();
+	/*
+	 * One font map for the process, made once: loading the fonts is
+	 * most of a report's time. One report renders at a time.
+	 */
+	pthread_mutex_lock(&font_mu);
+	if (font_map == NULL)
+		font_map = pango_cairo_font_map_new();
+	fm = font_map;
 	d.pc = pango_font_map_create_context(fm);
 	fo = cairo_font_options_create();
 	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
@@ -985,7 +995,7 @@ report_pdf_write(const struct report_doc *doc, const char *path, char *err,
 	render(&d);
 	g_object_unref(d.lay);
 	g_object_unref(d.pc);
-	g_object_unref(fm);
+	pthread_mutex_unlock(&font_mu);
 	cairo_font_options_destroy(fo);
 	cairo_destroy(d.cr);
 	cairo_surface_finish(sf);
@@ -1025,6 +1035,11 @@ fail:
 void
 report_pdf_cleanup(void)
 {
+	pthread_mutex_lock(&font_mu);
+	if (font_map != NULL)
+		g_object_unref(font_map);
+	font_map = NULL;
+	pthread_mutex_unlock(&font_mu);
 	cairo_debug_reset_static_data();
 	FcFini();
 }
