@@ -229,7 +229,7 @@ page_end(struct pdf *d)
 	cairo_move_to(d->cr, MARGIN_X, BOTTOM_Y + 14);
 	cairo_line_to(d->cr, PAGE_W - MARGIN_X, BOTTOM_Y + 14);
 	cairo_stroke(d->cr);
-	text(d, MARGIN_X, BOTTOM_Y + 18, 380, FONT_SMALL,
+	text(d, MARGIN_X, BOTTOM_Y + 18, 430, FONT_SMALL,
 	    "Sturen op Resultaat · gespreksstof, geen beoordeling · "
 	    "alleen cijfers na afscherming van kleine aantallen",
 	    PANGO_ALIGN_LEFT);
@@ -516,14 +516,12 @@ section_head(struct pdf *d, const struct report_section *s,
 
 	page_begin(d);
 	para(d, FONT_H2, title, 4);
-	util_fmt(buf, sizeof(buf), "%s Trend over %d %s, %s %04d tot en met "
-	    "%s %04d%s.", intro, s->nperiods,
-	    s->period == IND_MONTH ? "maanden" : "kwartalen",
-	    s->period == IND_MONTH ? maand_kort[s->from % 12] : "kwartaal",
-	    s->from / 12, s->period == IND_MONTH ? maand_kort[last % 12] :
-	    "kwartaal", last / 12, s->period == IND_MONTH ? "" :
-	    " (per maand waren te veel cijfers afgeschermd)");
-	if (s->period == IND_QUARTER)
+	if (s->period == IND_MONTH)
+		util_fmt(buf, sizeof(buf), "%s Trend over %d maanden, %s %04d "
+		    "tot en met %s %04d.", intro, s->nperiods,
+		    maand_kort[s->from % 12], s->from / 12,
+		    maand_kort[last % 12], last / 12);
+	else
 		util_fmt(buf, sizeof(buf), "%s Trend over %d kwartalen, "
 		    "K%d %04d tot en met K%d %04d (per maand waren te veel "
 		    "cijfers afgeschermd).", intro, s->nperiods,
