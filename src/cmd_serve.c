@@ -118,7 +118,7 @@ cmd_serve(int argc, char **argv)
 	const char		*dir = NULL, *config = NULL, *listen = NULL;
 	char			 err[512];
 	char			*cert = NULL, *key = NULL, *ca = NULL;
-	int			 opt, ret = 1;
+	int			 opt, rc, ret = 1;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -132,17 +132,12 @@ cmd_serve(int argc, char **argv)
 		case 'c':
 			config = optarg;
 			break;
-		case 'h':
-			return cmd_help(&serve_help);
 		default:
 			return cmd_getopt_common(&serve_help, opt, argv);
 		}
 	}
-	if (optind < argc)
-		return cmd_usage_error(&serve_help, "unexpected argument '%s'",
-		    argv[optind]);
-	if (dir == NULL)
-		return cmd_usage_error(&serve_help, "--data DIR is required");
+	if ((rc = cmd_args_end(&serve_help, argc, argv, dir, 1)) != 0)
+		return rc;
 	if (cmd_open(&d, dir, config, &cfg, err, sizeof(err)) == -1) {
 		if (err[0] != '\0')
 			log_error("%s", err);
