@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "api.h"
+#include "errors.h"
 #include "report.h"
 #include "util.h"
 
@@ -69,13 +70,13 @@ reports_list(struct http_request *req, struct http_reply *rep)
 	if ((j = cJSON_CreateObject()) == NULL ||
 	    (c.arr = cJSON_AddArrayToObject(j, "reports")) == NULL) {
 		cJSON_Delete(j);
-		http_reply_error(rep, 500, "internal", "out of memory");
+		http_reply_error(rep, 500, ERR_INTERNAL, "out of memory");
 		return;
 	}
 	if (report_list(c.env->cfg, c.env->data_dir, list_one, &c) == -1 ||
 	    c.oom) {
 		cJSON_Delete(j);
-		http_reply_error(rep, 503, "reports_unavailable",
+		http_reply_error(rep, 503, ERR_UNAVAILABLE,
 		    "de rapportages konden niet worden gelezen");
 		return;
 	}
@@ -97,14 +98,14 @@ reports_get(struct http_request *req, struct http_reply *rep)
 	    !report_visible(env->cfg, env->data_dir, p, &r) ||
 	    report_path(env->data_dir, r.id, path, sizeof(path)) == -1 ||
 	    util_read_file(path, REPORT_FILE_MAX, &data, &len) == -1) {
-		http_reply_error(rep, 404, "not_found",
+		http_reply_error(rep, 404, ERR_NOT_FOUND,
 		    "deze rapportage bestaat niet of is niet voor u");
 		return;
 	}
 	util_fmt(detail, sizeof(detail), "{\"id\":\"%s\"}", r.id);
 	if (store_audit(env->store, p->id, "report_download", detail) == -1) {
 		free(data);
-		http_reply_error(rep, 503, "audit_unavailable",
+		http_reply_error(rep, 503, ERR_AUDIT_UNAVAILABLE,
 		    "de download kon niet worden vastgelegd en gaat daarom "
 		    "niet door");
 		return;
