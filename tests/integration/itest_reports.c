@@ -24,6 +24,7 @@
 #include <cjson/cJSON.h>
 
 #include "dates.h"
+#include "demo.h"
 #include "harness.h"
 
 #define CLIENTS		"600"
@@ -599,6 +600,24 @@ test_figures(void)
 		CHECK(strstr(text, "Cluster: Amsterdam") != NULL);
 		free(text);
 	}
+	/* No client identifier: the demo's BSNs are nowhere in the text. */
+	text = capture("pdftotext '%s' -", pdf);
+	CHECK(text != NULL);
+	if (text != NULL) {
+		char		bsn[10];
+		unsigned	i;
+
+		for (i = 1; i <= 600; i++) {
+			demo_bsn(DEMO_SEED_DEFAULT, i, bsn);
+			CHECK(strstr(text, bsn) == NULL);
+		}
+		free(text);
+	}
+	/* The report's own queries are audited apart from the parties'. */
+	CHECK(h_db_count(&e, "SELECT count(*) FROM audit WHERE action = "
+	    "'report_query' AND detail LIKE '%\"via\":\"report\"%'") >= 3);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM audit WHERE action "
+	    "= 'indicator_query' AND detail LIKE '%\"via\":\"report\"%'"), 0);
 	check_page(pdf, 2, "tevredenheid", tev, sizeof(tev) / sizeof(tev[0]));
 	check_page(pdf, 3, "doelrealisatie", doel,
 	    sizeof(doel) / sizeof(doel[0]));
