@@ -30,6 +30,7 @@ struct report_sched {
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
 	volatile int		 stopping;
+	int			 announced;	/* month told "not due" */
 };
 
 /* One look: retention, then the run when it is due. */
@@ -44,9 +45,17 @@ sched_tick(struct report_sched *s)
 	    LIMIT_REPORT_RETENTION_DAYS), time(NULL));
 	/* The previous month, as a month index. */
 	month = (today / 10000) * 12 + (today / 100) % 100 - 1 - 1;
-	if (today % 100 < config_limit(s->cfg, LIMIT_REPORT_DAY) ||
-	    report_month_done(s->dir, month))
+	if (report_month_done(s->dir, month))
 		return;
+	if (today % 100 < config_limit(s->cfg, LIMIT_REPORT_DAY)) {
+		/* Said once per month, so the log shows the plan. */
+		if (s->announced != month + 1)
+			log_info("reports of %04d-%02d: due on day %lld of the "
+			    "month", month / 12, month % 12 + 1,
+			    config_limit(s->cfg, LIMIT_REPORT_DAY));
+		s->announced = month + 1;
+		return;
+	}
 	if (util_fmt(out, sizeof(out), "%s/%s", s->dir, REPORT_DIR) == -1)
 		return;
 	log_info("reports of %04d-%02d: starting", month / 12, month % 12 + 1);

@@ -761,6 +761,35 @@ test_retention(void)
 	CHECK(!file_exists(old));
 }
 
+/* With report_day after today, the daemon waits: no run at start. */
+static void
+test_report_day(void)
+{
+	char	cfg[1024], marker[1024], *log;
+	size_t	len;
+	int	i, seen = 0;
+
+	if (date_today(time(NULL)) % 100 >= 28)
+		return;		/* no later day to configure */
+	CHECK_EQ_INT(h_stop(&e), 0);
+	snprintf(marker, sizeof(marker), "%s/reports/.done-%s", e.data,
+	    month_s);
+	CHECK_EQ_INT(unlink(marker), 0);
+	h_config(&e, "day28.json", "{\"limits\": {\"report_day\": 28}}", cfg,
+	    sizeof(cfg));
+	CHECK_EQ_INT(h_start(&e, cfg, NULL), 0);
+	for (i = 0; i < 240 && !seen; i++) {
+		if ((log = h_slurp(e.log, &len)) != NULL) {
+			seen = strstr(log, "due on day 28 of the month") != NULL;
+			free(log);
+		}
+		if (!seen)
+			usleep(250 * 1000);
+	}
+	CHECK(seen);
+	CHECK(!file_exists(marker));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -778,6 +807,7 @@ main(int argc, char **argv)
 	test_render(id_gem_ams, "clustergemiddelde");
 	test_same_bytes();
 	test_retention();
+	test_report_day();
 	CHECK_EQ_INT(h_stop(&e), 0);
 	h_teardown(&e);
 	return test_done("itest_reports");
