@@ -32,6 +32,7 @@
 #define REPORT_TREND_QUARTERS	5		/* quarters when months are thin */
 #define REPORT_MONTHS_MIN_VISIBLE 7		/* visible months to use months */
 #define REPORT_CHECK_S		60		/* the scheduler looks this often */
+#define REPORT_TMP_MAX_S	86400		/* a half-written file is stale */
 
 enum report_kind {
 	REPORT_AANBIEDER = 0,

@@ -546,7 +546,7 @@ report_retention(const char *dir, long long days, time_t now)
 	DIR		*d;
 	char		 path[CFG_PATH_MAX], file[CFG_PATH_MAX];
 	size_t		 len;
-	int		 n = 0;
+	int		 n = 0, tmp;
 
 	if (util_fmt(path, sizeof(path), "%s/%s", dir, REPORT_DIR) == -1)
 		return -1;
@@ -554,12 +554,18 @@ report_retention(const char *dir, long long days, time_t now)
 		return errno == ENOENT ? 0 : -1;
 	while ((de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
-		if (len < 5 || strcmp(de->d_name + len - 4, ".pdf") != 0 ||
-		    util_fmt(file, sizeof(file), "%s/%s", path,
-		    de->d_name) == -1 || lstat(file, &sb) == -1 ||
+		/* Reports, and files a crash left half-written. */
+		tmp = len > 4 && strcmp(de->d_name + len - 4, ".tmp") == 0;
+		if (len < 5 || (!tmp && strcmp(de->d_name + len - 4,
+		    ".pdf") != 0) || util_fmt(file, sizeof(file), "%s/%s",
+		    path, de->d_name) == -1 || lstat(file, &sb) == -1 ||
 		    !S_ISREG(sb.st_mode))
 			continue;
-		if ((long long)(now - sb.st_mtime) > days * 86400LL) {
+		if (tmp && now - sb.st_mtime > REPORT_TMP_MAX_S) {
+			unlink(file);
+			continue;
+		}
+		if (!tmp && (long long)(now - sb.st_mtime) > days * 86400LL) {
 			if (unlink(file) == 0) {
 				n++;
 				log_info("report %.*s removed after %lld days",

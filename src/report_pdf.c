@@ -962,7 +962,9 @@ report_pdf_write(const struct report_doc *doc, const char *path, char *err,
 
 	memset(&d, 0, sizeof(d));
 	d.doc = doc;
-	if (util_fmt(tmp, sizeof(tmp), "%s.tmp", path) == -1) {
+	/* Per process: the daemon and `sorttp report` may write at once. */
+	if (util_fmt(tmp, sizeof(tmp), "%s.%ld.tmp", path,
+	    (long)getpid()) == -1) {
 		util_fmt(err, errlen, "path too long");
 		return -1;
 	}

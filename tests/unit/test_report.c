@@ -117,6 +117,8 @@ test_visible_and_retention(void)
 	touch(dir, "2026-10-gemiddelde-amsterdam.pdf", now);
 	touch(dir, "2026-10-gemiddelde-zaanstreek-waterland.pdf", now);
 	touch(dir, "not-a-report.pdf", now);
+	touch(dir, "2026-10-gemiddelde-duo.pdf.123.tmp", now - 2 * 86400);
+	touch(dir, "2026-10-gemiddelde-amsterdam.pdf.124.tmp", now);
 	CHECK_EQ_INT(report_list(&cfg, dir, count_one, &n), 0);
 	CHECK_EQ_INT(n, 5);
 
@@ -178,6 +180,13 @@ test_visible_and_retention(void)
 	util_fmt(path, sizeof(path), "%s/%s/2026-10-a11111111-duo.pdf", dir,
 	    REPORT_DIR);
 	CHECK(access(path, F_OK) == -1);
+	/* A stale half-written file goes too (not counted); a fresh one not. */
+	util_fmt(path, sizeof(path), "%s/%s/2026-10-gemiddelde-duo.pdf.123.tmp",
+	    dir, REPORT_DIR);
+	CHECK(access(path, F_OK) == -1);
+	util_fmt(path, sizeof(path),
+	    "%s/%s/2026-10-gemiddelde-amsterdam.pdf.124.tmp", dir, REPORT_DIR);
+	CHECK(access(path, F_OK) == 0);
 	CHECK_EQ_INT(report_retention(dir, 21, now), 0);
 	CHECK_EQ_INT(report_retention(dir, 9, now), 1);
 	CHECK_EQ_INT(report_retention(dir, 1, now + 86400 * 2), 4);
