@@ -19,490 +19,21 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <cairo.h>
 #include <cairo-pdf.h>
 #include <fontconfig/fontconfig.h>
-#include <pango/pangocairo.h>
 
 #include "dates.h"
-#include "report.h"
+#include "report_impl.h"
 #include "util.h"
-
-#define PAGE_W		595.276		/* A4 in points */
-#define PAGE_H		841.890
-#define MARGIN_X	40.0
-#define TOP_Y		70.0		/* below the running head */
-#define BOTTOM_Y	790.0		/* above the footer */
-#define LABEL_W		112.0		/* table: figure name */
-#define TAG_W		30.0		/* table: eigen / cluster */
-#define ROW_H		9.2
-#define CHART_H		135.0
-#define ITEMS_MAX	32		/* questionnaire items in a table */
-
-#define FONT_BODY	"DejaVu Sans 9"
-#define FONT_SMALL	"DejaVu Sans 6.5"
-#define FONT_SMALL_B	"DejaVu Sans Bold 6.5"
-#define FONT_H1		"DejaVu Sans Bold 20"
-#define FONT_H2		"DejaVu Sans Bold 14"
-#define FONT_H3		"DejaVu Sans Bold 10"
-
-#define LEGEND_TEXT \
-	". = afgeschermd: te weinig cliënten (of niet te berekenen)    " \
-	"– = geen cliënten in deze periode    n.b. = nog niet bekend"
-
-static const char *const maand_kort[12] = { "jan", "feb", "mrt", "apr",
-	"mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec" };
-static const char *const maand_lang[12] = { "januari", "februari", "maart",
-	"april", "mei", "juni", "juli", "augustus", "september", "oktober",
-	"november", "december" };
-
-enum fmt { FMT_INT, FMT_PCT, FMT_MEAN };
 
 static pthread_mutex_t	 font_mu = PTHREAD_MUTEX_INITIALIZER;
 static PangoFontMap	*font_map;	/* under font_mu */
-
-enum vstate { V_OK, V_HIDDEN, V_NOCELL, V_OPEN };
-
-struct pdf {
-	const struct report_doc	*doc;
-	cairo_t			*cr;
-	PangoContext		*pc;
-	PangoLayout		*lay;
-	int			 page;
-	double			 y;
-	char			 head[256];	/* the running head */
-};
-
-/* ---- text ---- */
-
-/*
- * Draws s at (x, y) in font, wrapped to w with align; with w < 0 on one
- * line, aligned within -w (table cells never wrap). Returns the height.
- */
-static double
-text(struct pdf *d, double x, double y, double w, const char *font,
-    const char *s, PangoAlignment align)
-{
-	PangoFontDescription	*fd = pango_font_description_from_string(font);
-	int			 pw, ph;
-
-	pango_layout_set_font_description(d->lay, fd);
-	pango_font_description_free(fd);
-	pango_layout_set_width(d->lay, w > 0 ? (int)(w * PANGO_SCALE) : -1);
-	pango_layout_set_wrap(d->lay, PANGO_WRAP_WORD_CHAR);
-	pango_layout_set_alignment(d->lay, w > 0 ? align : PANGO_ALIGN_LEFT);
-	pango_layout_set_text(d->lay, s, -1);
-	pango_layout_get_size(d->lay, &pw, &ph);
-	if (w < 0 && align == PANGO_ALIGN_RIGHT)
-		x += -w - (double)pw / PANGO_SCALE;
-	else if (w < 0 && align == PANGO_ALIGN_CENTER)
-		x += (-w - (double)pw / PANGO_SCALE) / 2;
-	cairo_move_to(d->cr, x, y);
-	pango_cairo_show_layout(d->cr, d->lay);
-	return (double)ph / PANGO_SCALE;
-}
-
-static void
-rgb(struct pdf *d, unsigned c)
-{
-	cairo_set_source_rgb(d->cr, (double)((c >> 16) & 0xff) / 255.0,
-	    (double)((c >> 8) & 0xff) / 255.0, (double)(c & 0xff) / 255.0);
-}
-
-#define C_TEXT		0x1a1a1a
-#define C_OWN		0x1f4e79
-#define C_CMP		0xc55a11
-#define C_GRID		0xd0d0d0
-#define C_BAND		0xeef2f7
-
-/* ---- values ---- */
-
-static void
-period_key(const struct report_section *s, int i, char *buf, size_t len)
-{
-	int	m = s->from + (s->period == IND_MONTH ? i : 3 * i);
-
-	if (s->period == IND_MONTH)
-		util_fmt(buf, len, "%04d-%02d", m / 12, m % 12 + 1);
-	else
-		util_fmt(buf, len, "%04d-Q%d", m / 12, m % 12 / 3 + 1);
-}
-
-/* The cell of period i: the party's own (cmp 0) or the vergelijking. */
-static const cJSON *
-cell_find(const struct report_section *s, int i, int cmp)
-{
-	const cJSON	*c, *p;
-	char		 key[16];
-
-	period_key(s, i, key, sizeof(key));
-	cJSON_ArrayForEach(c, cJSON_GetObjectItem(s->answer, "cells")) {
-		p = cJSON_GetObjectItem(c, "period");
-		if (cJSON_IsString(p) && strcmp(p->valuestring, key) == 0 &&
-		    cJSON_IsTrue(cJSON_GetObjectItem(c, "vergelijking")) ==
-		    (cmp != 0))
-			return c;
-	}
-	return NULL;
-}
-
-/* Follows a dotted path ("values.jeugdige.items.nuttig") in a cell. */
-static enum vstate
-cell_value(const cJSON *cell, const char *path, double *v)
-{
-	const cJSON	*o = cell, *hs;
-	char		 part[64];
-	const char	*p = path, *dot;
-	size_t		 n;
-
-	if (cell == NULL)
-		return V_NOCELL;
-	if (cJSON_IsTrue(cJSON_GetObjectItem(cell, "suppressed")))
-		return V_HIDDEN;
-	if (strstr(path, "herinstroom.") != NULL &&
-	    (hs = cJSON_GetObjectItem(cJSON_GetObjectItem(cell, "values"),
-	    "herinstroom")) != NULL &&
-	    !cJSON_IsTrue(cJSON_GetObjectItem(hs, "window_closed")))
-		return V_OPEN;
-	while (*p != '\0') {
-		dot = strchr(p, '.');
-		n = dot != NULL ? (size_t)(dot - p) : strlen(p);
-		if (n >= sizeof(part))
-			return V_NOCELL;
-		memcpy(part, p, n);
-		part[n] = '\0';
-		if (cJSON_IsNull(o))
-			return V_HIDDEN;
-		if ((o = cJSON_GetObjectItem(o, part)) == NULL)
-			return V_NOCELL;
-		p += n + (dot != NULL);
-	}
-	if (cJSON_IsNull(o))
-		return V_HIDDEN;
-	if (!cJSON_IsNumber(o))
-		return V_NOCELL;
-	*v = o->valuedouble;
-	return V_OK;
-}
-
-/* A figure as the table prints it: Dutch decimal comma, fixed decimals. */
-static void
-fmt_value(enum vstate st, double v, enum fmt f, char *buf, size_t len)
-{
-	char	*c;
-
-	switch (st) {
-	case V_HIDDEN:
-		util_fmt(buf, len, ".");
-		return;
-	case V_NOCELL:
-		util_fmt(buf, len, "–");
-		return;
-	case V_OPEN:
-		util_fmt(buf, len, "n.b.");
-		return;
-	case V_OK:
-		break;
-	}
-	util_fmt(buf, len, f == FMT_INT ? "%.0f" : f == FMT_PCT ? "%.1f" :
-	    "%.2f", v);
-	if ((c = strchr(buf, '.')) != NULL)
-		*c = ',';
-}
-
-/* ---- pages ---- */
-
-static void
-page_end(struct pdf *d)
-{
-	char	buf[64];
-
-	rgb(d, 0x555555);
-	cairo_set_line_width(d->cr, 0.5);
-	cairo_move_to(d->cr, MARGIN_X, BOTTOM_Y + 14);
-	cairo_line_to(d->cr, PAGE_W - MARGIN_X, BOTTOM_Y + 14);
-	cairo_stroke(d->cr);
-	text(d, MARGIN_X, BOTTOM_Y + 18, 430, FONT_SMALL,
-	    "Sturen op Resultaat · gespreksstof, geen beoordeling · "
-	    "alleen cijfers na afscherming van kleine aantallen",
-	    PANGO_ALIGN_LEFT);
-	util_fmt(buf, sizeof(buf), "pagina %d", d->page);
-	text(d, PAGE_W - MARGIN_X - 100, BOTTOM_Y + 18, 100, FONT_SMALL, buf,
-	    PANGO_ALIGN_RIGHT);
-	cairo_show_page(d->cr);
-}
-
-static void
-page_begin(struct pdf *d)
-{
-	d->page++;
-	if (d->page > 1) {
-		rgb(d, 0x555555);
-		text(d, MARGIN_X, 36, PAGE_W - 2 * MARGIN_X, FONT_SMALL,
-		    d->head, PANGO_ALIGN_LEFT);
-		cairo_set_line_width(d->cr, 0.5);
-		cairo_move_to(d->cr, MARGIN_X, 48);
-		cairo_line_to(d->cr, PAGE_W - MARGIN_X, 48);
-		cairo_stroke(d->cr);
-	}
-	rgb(d, C_TEXT);
-	d->y = TOP_Y;
-}
-
-static void
-para(struct pdf *d, const char *font, const char *s, double gap)
-{
-	rgb(d, C_TEXT);
-	d->y += text(d, MARGIN_X, d->y, PAGE_W - 2 * MARGIN_X, font, s,
-	    PANGO_ALIGN_LEFT) + gap;
-}
-
-/* ---- charts ---- */
-
-struct chart_spec {
-	const char	*title;
-	const char	*path;
-	double		 ymin, ymax, ystep;
-};
-
-static void
-chart_series(struct pdf *d, const struct report_section *s,
-    const struct chart_spec *c, int cmp, double x0, double y0, double w,
-    double h)
-{
-	double	v, px, py, dx = w / (double)s->nperiods;
-	int	i, pen = 0;
-
-	rgb(d, cmp ? C_CMP : C_OWN);
-	cairo_set_line_width(d->cr, 1.4);
-	if (cmp) {
-		static const double dash[] = { 3.0, 2.0 };
-		cairo_set_dash(d->cr, dash, 2, 0);
-	}
-	for (i = 0; i < s->nperiods; i++) {
-		if (cell_value(cell_find(s, i, cmp), c->path, &v) != V_OK) {
-			pen = 0;
-			continue;
-		}
-		if (v < c->ymin)
-			v = c->ymin;
-		if (v > c->ymax)
-			v = c->ymax;
-		px = x0 + dx * ((double)i + 0.5);
-		py = y0 + h - h * (v - c->ymin) / (c->ymax - c->ymin);
-		if (pen)
-			cairo_line_to(d->cr, px, py);
-		else
-			cairo_move_to(d->cr, px, py);
-		pen = 1;
-	}
-	cairo_stroke(d->cr);
-	cairo_set_dash(d->cr, NULL, 0, 0);
-	/* Markers, so that a single visible period shows too. */
-	for (i = 0; i < s->nperiods; i++) {
-		if (cell_value(cell_find(s, i, cmp), c->path, &v) != V_OK)
-			continue;
-		v = fmin(fmax(v, c->ymin), c->ymax);
-		px = x0 + dx * ((double)i + 0.5);
-		py = y0 + h - h * (v - c->ymin) / (c->ymax - c->ymin);
-		if (cmp)
-			cairo_rectangle(d->cr, px - 1.8, py - 1.8, 3.6, 3.6);
-		else
-			cairo_arc(d->cr, px, py, 2.0, 0, 2 * M_PI);
-		cairo_fill(d->cr);
-	}
-}
-
-static void
-period_label(const struct report_section *s, int i, char *buf, size_t len)
-{
-	int	m = s->from + (s->period == IND_MONTH ? i : 3 * i);
-
-	if (s->period == IND_MONTH)
-		util_fmt(buf, len, "%s\n%04d", maand_kort[m % 12], m / 12);
-	else
-		util_fmt(buf, len, "K%d\n%04d", m % 12 / 3 + 1, m / 12);
-}
-
-static void
-chart(struct pdf *d, const struct report_section *s,
-    const struct chart_spec *c, double x, double y, double w)
-{
-	double	x0 = x + 22, y0 = y + 14, cw = w - 26, ch = CHART_H - 44, v;
-	double	dx = cw / (double)s->nperiods;
-	char	buf[32];
-	int	i, agg = d->doc->info->kind == REPORT_AANBIEDER;
-
-	rgb(d, C_TEXT);
-	text(d, x, y, w, FONT_SMALL_B, c->title, PANGO_ALIGN_LEFT);
-	cairo_set_line_width(d->cr, 0.4);
-	for (v = c->ymin; v <= c->ymax + 1e-9; v += c->ystep) {
-		double gy = y0 + ch - ch * (v - c->ymin) / (c->ymax - c->ymin);
-
-		rgb(d, C_GRID);
-		cairo_move_to(d->cr, x0, gy);
-		cairo_line_to(d->cr, x0 + cw, gy);
-		cairo_stroke(d->cr);
-		rgb(d, 0x555555);
-		util_fmt(buf, sizeof(buf), "%.0f", v);
-		text(d, x, gy - 4, 19, FONT_SMALL, buf, PANGO_ALIGN_RIGHT);
-	}
-	for (i = 0; i < s->nperiods; i++) {
-		int m = s->from + (s->period == IND_MONTH ? i : 3 * i);
-
-		/* Months are narrow: the year only where it begins. */
-		if (s->period == IND_MONTH)
-			util_fmt(buf, sizeof(buf), "%s", maand_kort[m % 12]);
-		else
-			util_fmt(buf, sizeof(buf), "K%d", m % 12 / 3 + 1);
-		text(d, x0 + dx * i, y0 + ch + 2, -dx, FONT_SMALL, buf,
-		    PANGO_ALIGN_CENTER);
-		if (i == 0 || s->period == IND_QUARTER || m % 12 == 0) {
-			util_fmt(buf, sizeof(buf), "%04d", m / 12);
-			text(d, x0 + dx * i - 10, y0 + ch + 10, -(dx + 20),
-			    FONT_SMALL, buf, PANGO_ALIGN_CENTER);
-		}
-	}
-	chart_series(d, s, c, 0, x0, y0, cw, ch);
-	if (agg)
-		chart_series(d, s, c, 1, x0, y0, cw, ch);
-	/* The legend. */
-	y = y0 + ch + 20;
-	rgb(d, C_OWN);
-	cairo_set_line_width(d->cr, 1.4);
-	cairo_move_to(d->cr, x0, y + 4);
-	cairo_line_to(d->cr, x0 + 14, y + 4);
-	cairo_stroke(d->cr);
-	rgb(d, C_TEXT);
-	text(d, x0 + 17, y, 90, FONT_SMALL, agg ? "eigen organisatie" :
-	    "clustergemiddelde", PANGO_ALIGN_LEFT);
-	if (agg) {
-		static const double dash[] = { 3.0, 2.0 };
-
-		rgb(d, C_CMP);
-		cairo_set_dash(d->cr, dash, 2, 0);
-		cairo_move_to(d->cr, x0 + 100, y + 4);
-		cairo_line_to(d->cr, x0 + 114, y + 4);
-		cairo_stroke(d->cr);
-		cairo_set_dash(d->cr, NULL, 0, 0);
-		rgb(d, C_TEXT);
-		text(d, x0 + 117, y, 110, FONT_SMALL, "clustergemiddelde",
-		    PANGO_ALIGN_LEFT);
-	}
-}
-
-/* ---- tables ---- */
-
-struct row_spec {
-	const char	*label;		/* NULL: a group heading */
-	const char	*path;
-	enum fmt	 fmt;
-	int		 cmp_only;	/* n_aanbieders */
-};
-
-static void
-table_head(struct pdf *d, const struct report_section *s)
-{
-	double	x = MARGIN_X + LABEL_W + TAG_W;
-	double	dx = (PAGE_W - MARGIN_X - x) / (double)s->nperiods;
-	char	buf[32];
-	int	i;
-
-	rgb(d, C_BAND);
-	cairo_rectangle(d->cr, MARGIN_X, d->y - 1, PAGE_W - 2 * MARGIN_X, 18);
-	cairo_fill(d->cr);
-	rgb(d, C_TEXT);
-	text(d, MARGIN_X + 2, d->y + 3, LABEL_W, FONT_SMALL_B, "Cijfer",
-	    PANGO_ALIGN_LEFT);
-	for (i = 0; i < s->nperiods; i++) {
-		period_label(s, i, buf, sizeof(buf));
-		text(d, x + dx * i, d->y, dx - 2, FONT_SMALL_B, buf,
-		    PANGO_ALIGN_RIGHT);
-	}
-	d->y += 20;
-}
-
-/* One row: the label, the series tag and a figure per period. */
-static void
-table_row(struct pdf *d, const struct report_section *s,
-    const struct row_spec *r, int cmp, int first)
-{
-	double	x = MARGIN_X + LABEL_W + TAG_W, v = 0;
-	double	dx = (PAGE_W - MARGIN_X - x) / (double)s->nperiods;
-	char	buf[32];
-	int	i;
-	enum vstate st;
-
-	rgb(d, C_TEXT);
-	if (first)
-		text(d, MARGIN_X + 2, d->y, -(LABEL_W - 2), FONT_SMALL,
-		    r->label, PANGO_ALIGN_LEFT);
-	if (d->doc->info->kind == REPORT_AANBIEDER) {
-		rgb(d, cmp ? C_CMP : C_OWN);
-		text(d, MARGIN_X + LABEL_W, d->y, -TAG_W, FONT_SMALL,
-		    cmp ? "cluster" : "eigen", PANGO_ALIGN_LEFT);
-		rgb(d, C_TEXT);
-	}
-	for (i = 0; i < s->nperiods; i++) {
-		st = cell_value(cell_find(s, i, cmp), r->path, &v);
-		fmt_value(st, v, r->fmt, buf, sizeof(buf));
-		text(d, x + dx * i, d->y, -(dx - 2), FONT_SMALL, buf,
-		    PANGO_ALIGN_RIGHT);
-	}
-	d->y += ROW_H;
-}
-
-static void
-table(struct pdf *d, const struct report_section *s,
-    const struct row_spec *rows, size_t n, const char *title)
-{
-	int	agg = d->doc->info->kind == REPORT_AANBIEDER;
-	size_t	i, need;
-
-	table_head(d, s);
-	for (i = 0; i < n; i++) {
-		need = rows[i].label == NULL ? 2 : (agg ? 2 : 1);
-		if (d->y + ROW_H * (double)need > BOTTOM_Y) {
-			page_end(d);
-			page_begin(d);
-			para(d, FONT_H3, title, 4);
-			table_head(d, s);
-		}
-		if (rows[i].label == NULL) {
-			d->y += 2;
-			rgb(d, C_TEXT);
-			text(d, MARGIN_X + 2, d->y, 300, FONT_SMALL_B,
-			    rows[i].path, PANGO_ALIGN_LEFT);
-			d->y += ROW_H;
-			continue;
-		}
-		if (rows[i].cmp_only) {
-			if (!agg)
-				continue;
-			table_row(d, s, &rows[i], 1, 1);
-		} else {
-			table_row(d, s, &rows[i], 0, 1);
-			if (agg)
-				table_row(d, s, &rows[i], 1, 0);
-		}
-		cairo_set_line_width(d->cr, 0.3);
-		rgb(d, C_GRID);
-		cairo_move_to(d->cr, MARGIN_X, d->y - 0.6);
-		cairo_line_to(d->cr, PAGE_W - MARGIN_X, d->y - 0.6);
-		cairo_stroke(d->cr);
-	}
-	d->y += 4;
-	rgb(d, 0x555555);
-	d->y += text(d, MARGIN_X, d->y, PAGE_W - 2 * MARGIN_X, FONT_SMALL,
-	    LEGEND_TEXT, PANGO_ALIGN_LEFT);
-}
 
 /* ---- the sections ---- */
 
@@ -514,20 +45,20 @@ section_head(struct pdf *d, const struct report_section *s,
 	int	last = s->from + (s->period == IND_MONTH ? s->nperiods - 1 :
 		    3 * (s->nperiods - 1));
 
-	page_begin(d);
-	para(d, FONT_H2, title, 4);
+	rdraw_page_begin(d);
+	rdraw_para(d, FONT_H2, title, 4);
 	if (s->period == IND_MONTH)
 		util_fmt(buf, sizeof(buf), "%s Trend over %d maanden, %s %04d "
 		    "tot en met %s %04d.", intro, s->nperiods,
-		    maand_kort[s->from % 12], s->from / 12,
-		    maand_kort[last % 12], last / 12);
+		    rdraw_maand_kort[s->from % 12], s->from / 12,
+		    rdraw_maand_kort[last % 12], last / 12);
 	else
 		util_fmt(buf, sizeof(buf), "%s Trend over %d kwartalen, "
 		    "K%d %04d tot en met K%d %04d (per maand waren te veel "
 		    "cijfers afgeschermd).", intro, s->nperiods,
 		    s->from % 12 / 3 + 1, s->from / 12, last % 12 / 3 + 1,
 		    last / 12);
-	para(d, FONT_BODY, buf, 8);
+	rdraw_para(d, FONT_BODY, buf, 8);
 }
 
 static void
@@ -536,8 +67,8 @@ charts(struct pdf *d, const struct report_section *s,
 {
 	double	w = (PAGE_W - 2 * MARGIN_X - 20) / 2;
 
-	chart(d, s, a, MARGIN_X, d->y, w);
-	chart(d, s, b, MARGIN_X + w + 20, d->y, w);
+	rdraw_chart(d, s, a, MARGIN_X, d->y, w);
+	rdraw_chart(d, s, b, MARGIN_X + w + 20, d->y, w);
 	d->y += CHART_H + 6;
 }
 
@@ -576,9 +107,9 @@ sec_doelrealisatie(struct pdf *d, const struct report_section *s)
 	    "gehaald), het aandeel doelen met score 0 of hoger, de "
 	    "probleemafname en of de jeugdige zonder hulp verder kan.");
 	charts(d, s, &a, &b);
-	table(d, s, rows, sizeof(rows) / sizeof(rows[0]),
+	rdraw_table(d, s, rows, sizeof(rows) / sizeof(rows[0]),
 	    "Doelrealisatie (vervolg)");
-	page_end(d);
+	rdraw_page_end(d);
 }
 
 static void
@@ -620,9 +151,9 @@ sec_uitval(struct pdf *d, const struct report_section *s)
 	    "einddatum; herinstroom: geen nieuwe start binnen het venster "
 	    "na een beëindiging volgens plan.");
 	charts(d, s, &a, &b);
-	table(d, s, rows, sizeof(rows) / sizeof(rows[0]),
+	rdraw_table(d, s, rows, sizeof(rows) / sizeof(rows[0]),
 	    "Uitval (vervolg)");
-	page_end(d);
+	rdraw_page_end(d);
 }
 
 /* The item codes of the answer, in the order they first appear. */
@@ -706,8 +237,8 @@ sec_tevredenheid(struct pdf *d, const struct report_section *s)
 	    "stellingen (4 of 5 op de schaal van 1 tot 5) en het gemiddelde "
 	    "per stelling.");
 	charts(d, s, &a, &b);
-	table(d, s, rows, n, "Cliënttevredenheid (vervolg)");
-	page_end(d);
+	rdraw_table(d, s, rows, n, "Cliënttevredenheid (vervolg)");
+	rdraw_page_end(d);
 }
 
 /* ---- cover and definitions ---- */
@@ -729,16 +260,16 @@ cover(struct pdf *d)
 		    cfg->ref.gemeenten[g].naam);
 		off = strlen(gem);
 	}
-	page_begin(d);
+	rdraw_page_begin(d);
 	d->y = 110;
-	rgb(d, C_OWN);
+	rdraw_rgb(d, C_OWN);
 	cairo_rectangle(d->cr, MARGIN_X, 90, 6, 70);
 	cairo_fill(d->cr);
-	d->y += text(d, MARGIN_X + 16, d->y - 12, 440, FONT_H1,
+	d->y += rdraw_text(d, MARGIN_X + 16, d->y - 12, 440, FONT_H1,
 	    "Sturen op Resultaat", PANGO_ALIGN_LEFT);
 	util_fmt(buf, sizeof(buf), "Maandrapportage %s %04d",
-	    maand_lang[r->month % 12], r->month / 12);
-	d->y += text(d, MARGIN_X + 16, d->y - 8, 440, FONT_H2, buf,
+	    rdraw_maand_lang[r->month % 12], r->month / 12);
+	d->y += rdraw_text(d, MARGIN_X + 16, d->y - 8, 440, FONT_H2, buf,
 	    PANGO_ALIGN_LEFT) + 40;
 	if (r->kind == REPORT_AANBIEDER)
 		util_fmt(buf, sizeof(buf), "Aanbieder: %s (AGB-code %s)",
@@ -747,37 +278,37 @@ cover(struct pdf *d)
 	else
 		util_fmt(buf, sizeof(buf), "Clustergemiddelde: alle "
 		    "aanbieders in het cluster samen");
-	para(d, FONT_H3, buf, 6);
+	rdraw_para(d, FONT_H3, buf, 6);
 	util_fmt(buf, sizeof(buf), "Cluster: %s (gemeenten: %s)",
 	    cfg->ref.clusters[r->cluster].name, gem);
-	para(d, FONT_BODY, buf, 4);
+	rdraw_para(d, FONT_BODY, buf, 4);
 	util_fmt(buf, sizeof(buf), "Verslagmaand: %s %04d; trend over de "
 	    "13 maanden (of 5 kwartalen) tot en met die maand.",
-	    maand_lang[r->month % 12], r->month / 12);
-	para(d, FONT_BODY, buf, 4);
+	    rdraw_maand_lang[r->month % 12], r->month / 12);
+	rdraw_para(d, FONT_BODY, buf, 4);
 	if (doc->asof > 0) {
 		date_format(doc->asof, date);
 		util_fmt(buf, sizeof(buf), "Gegevens zoals ontvangen tot en "
 		    "met %d %s %d (peildatum).", doc->asof % 100,
-		    maand_lang[(doc->asof / 100) % 100 - 1], doc->asof / 10000);
+		    rdraw_maand_lang[(doc->asof / 100) % 100 - 1], doc->asof / 10000);
 	} else
 		util_fmt(buf, sizeof(buf), "Er waren nog geen gegevens "
 		    "ontvangen.");
-	para(d, FONT_BODY, buf, 4);
+	rdraw_para(d, FONT_BODY, buf, 4);
 	util_fmt(buf, sizeof(buf), "Afscherming: elk getal rust op ten "
 	    "minste k = %lld verschillende cliënten; kleinere aantallen, en "
 	    "getallen waaruit die af te leiden zijn, staan als \".\".",
 	    doc->k);
-	para(d, FONT_BODY, buf, 24);
-	para(d, FONT_H3, "Inhoud", 4);
-	para(d, FONT_BODY, "1. Cliënttevredenheid (CEM+)\n2. Doelrealisatie"
+	rdraw_para(d, FONT_BODY, buf, 24);
+	rdraw_para(d, FONT_H3, "Inhoud", 4);
+	rdraw_para(d, FONT_BODY, "1. Cliënttevredenheid (CEM+)\n2. Doelrealisatie"
 	    "\n3. Uitval\n4. Definities en leeswijzer", 24);
-	rgb(d, C_BAND);
+	rdraw_rgb(d, C_BAND);
 	cairo_rectangle(d->cr, MARGIN_X, d->y - 6, PAGE_W - 2 * MARGIN_X, 92);
 	cairo_fill(d->cr);
 	d->y += 2;
-	para(d, FONT_H3, "Gespreksstof, geen beoordeling", 4);
-	para(d, FONT_BODY, r->kind == REPORT_AANBIEDER ?
+	rdraw_para(d, FONT_H3, "Gespreksstof, geen beoordeling", 4);
+	rdraw_para(d, FONT_BODY, r->kind == REPORT_AANBIEDER ?
 	    "Deze rapportage bevat dezelfde cijfers die uw contractmanager "
 	    "ziet: uw eigen organisatie in dit cluster, naast het gemiddelde "
 	    "van alle aanbieders in het cluster. Verschillen zijn een "
@@ -787,25 +318,25 @@ cover(struct pdf *d)
 	    "cluster, zoals een analist van de gemeenten het ziet. Ze is "
 	    "bedoeld als gespreksstof in de prestatiedialoog, niet als "
 	    "beoordeling.", 16);
-	rgb(d, 0x555555);
-	para(d, FONT_SMALL, LEGEND_TEXT, 0);
-	page_end(d);
+	rdraw_rgb(d, 0x555555);
+	rdraw_para(d, FONT_SMALL, LEGEND_TEXT, 0);
+	rdraw_page_end(d);
 }
 
 static void
 definitions(struct pdf *d)
 {
-	page_begin(d);
-	para(d, FONT_H2, "Definities en leeswijzer", 8);
-	para(d, FONT_H3, "Cliënttevredenheid (CEM+)", 2);
-	para(d, FONT_BODY, "Eenheid: één ingevulde vragenlijst (respons), in "
+	rdraw_page_begin(d);
+	rdraw_para(d, FONT_H2, "Definities en leeswijzer", 8);
+	rdraw_para(d, FONT_H3, "Cliënttevredenheid (CEM+)", 2);
+	rdraw_para(d, FONT_BODY, "Eenheid: één ingevulde vragenlijst (respons), in "
 	    "de periode waarin hij is ingevuld. Per respondenttype "
 	    "(jeugdige, ouder): het gemiddelde per stelling (schaal 1–5; "
 	    "overgeslagen vragen tellen niet mee), het gemiddelde "
 	    "rapportcijfer (1–10) en het aandeel positieve antwoorden: van "
 	    "alle antwoorden op stellingen het deel dat 4 of 5 is.", 8);
-	para(d, FONT_H3, "Doelrealisatie", 2);
-	para(d, FONT_BODY, "Eenheid: een traject (toewijzing bij één "
+	rdraw_para(d, FONT_H3, "Doelrealisatie", 2);
+	rdraw_para(d, FONT_BODY, "Eenheid: een traject (toewijzing bij één "
 	    "aanbieder) met zijn laatste eindmeting in de periode. GAS "
 	    "T-score volgens Kiresuk & Sherman (ρ = 0,3): 50 betekent dat "
 	    "de doelen precies zijn gehaald, hoger is beter dan verwacht. "
@@ -813,23 +344,23 @@ definitions(struct pdf *d)
 	    "doelen. Probleemafname en zonder hulp verder: aandeel van alle "
 	    "trajecten (ontbreekt het antwoord, dan telt het traject niet "
 	    "mee als afgenomen of als ja).", 8);
-	para(d, FONT_H3, "Uitval", 2);
-	para(d, FONT_BODY, "Eenheid: een definitief beëindigd product "
+	rdraw_para(d, FONT_H3, "Uitval", 2);
+	rdraw_para(d, FONT_BODY, "Eenheid: een definitief beëindigd product "
 	    "(JW307 met een reden anders dan 20), in de periode van de "
 	    "einddatum. Volgens plan: reden 31. Voortijdig: redenen 32 tot "
 	    "en met 35. Eenzijdig door de cliënt: reden 32. Herinstroom: van "
 	    "de beëindigingen volgens plan het aandeel zonder nieuwe start "
 	    "(bij welke aanbieder ook) binnen het venster na de einddatum; "
 	    "zolang dat venster open is, staat er n.b.", 8);
-	para(d, FONT_H3, "Clustergemiddelde en vergelijking", 2);
-	para(d, FONT_BODY, "De rij \"cluster\" beschrijft alle aanbieders "
+	rdraw_para(d, FONT_H3, "Clustergemiddelde en vergelijking", 2);
+	rdraw_para(d, FONT_BODY, "De rij \"cluster\" beschrijft alle aanbieders "
 	    "in het cluster samen, de eigen organisatie inbegrepen. Met "
 	    "minder dan drie aanbieders, of als het cluster zonder de eigen "
 	    "organisatie te weinig cliënten heeft, wordt het "
 	    "clustergemiddelde afgeschermd: anders zou het de cijfers van "
 	    "andere aanbieders verraden.", 8);
-	para(d, FONT_H3, "Afscherming van kleine aantallen", 2);
-	para(d, FONT_BODY, "Elk getal in deze rapportage komt uit hetzelfde "
+	rdraw_para(d, FONT_H3, "Afscherming van kleine aantallen", 2);
+	rdraw_para(d, FONT_BODY, "Elk getal in deze rapportage komt uit hetzelfde "
 	    "antwoord dat de ontvanger zelf bij de TTP kan opvragen, na "
 	    "dezelfde afscherming. Een getal dat op minder dan k cliënten "
 	    "rust, of waaruit zo'n klein aantal af te leiden is (door "
@@ -837,16 +368,16 @@ definitions(struct pdf *d)
 	    "staat als \".\": afgeschermd: te weinig cliënten. Een 0 is een "
 	    "echte nul. Cijfers van recente perioden kunnen nog veranderen "
 	    "als gegevens later binnenkomen.", 8);
-	para(d, FONT_H3, "Hoe leest u deze rapportage?", 2);
-	para(d, FONT_BODY, "Gespreksstof, geen beoordeling. Kleine "
+	rdraw_para(d, FONT_H3, "Hoe leest u deze rapportage?", 2);
+	rdraw_para(d, FONT_BODY, "Gespreksstof, geen beoordeling. Kleine "
 	    "verschillen zeggen weinig; kijk naar de trend over meerdere "
 	    "perioden en naar het aantal cliënten erachter. Zoek bij een "
 	    "verschil eerst naar verklaringen: een andere casemix, een "
 	    "andere werkwijze of een andere manier van registreren. De "
 	    "volledige definities staan in docs/indicators.md van sorttp.", 10);
-	rgb(d, 0x555555);
-	para(d, FONT_SMALL, LEGEND_TEXT, 0);
-	page_end(d);
+	rdraw_rgb(d, 0x555555);
+	rdraw_para(d, FONT_SMALL, LEGEND_TEXT, 0);
+	rdraw_page_end(d);
 }
 
 /* ---- the file ---- */
@@ -915,7 +446,7 @@ render(struct pdf *d)
 	int			 i;
 
 	util_fmt(d->head, sizeof(d->head), "Sturen op Resultaat · %s %04d · "
-	    "%s%s · cluster %s", maand_lang[doc->info->month % 12],
+	    "%s%s · cluster %s", rdraw_maand_lang[doc->info->month % 12],
 	    doc->info->month / 12, doc->info->kind == REPORT_AANBIEDER ?
 	    "AGB " : "clustergemiddelde", doc->info->kind == REPORT_AANBIEDER ?
 	    doc->info->agb : "", doc->cfg->ref.clusters[doc->info->cluster].name);

@@ -120,7 +120,7 @@ report_file(const char *id, char *buf, size_t len)
 
 /* The AGB of the n-th demo aanbieder in `party list`. */
 static int
-demo_agb(int n, char *out)
+listed_agb(int n, char *out)
 {
 	struct h_out	 o;
 	const char	*p;
@@ -152,8 +152,8 @@ setup(void)
 	CHECK_EQ_INT(h_run(&e, &o, "demo", "--data", e.data, "--clients",
 	    CLIENTS, NULL), 0);
 	h_out_free(&o);
-	CHECK_EQ_INT(demo_agb(0, agb_mine), 0);
-	CHECK_EQ_INT(demo_agb(1, agb_other), 0);
+	CHECK_EQ_INT(listed_agb(0, agb_mine), 0);
+	CHECK_EQ_INT(listed_agb(1, agb_other), 0);
 	CHECK_EQ_INT(h_party_add(&e, tok_mine, sizeof(tok_mine), "mine",
 	    "aanbieder", "--agb", agb_mine, NULL), 0);
 	CHECK_EQ_INT(h_party_add(&e, tok_other, sizeof(tok_other), "other",
