@@ -32,6 +32,7 @@ int	cmd_check_config(int, char **);
 int	cmd_import(int, char **);
 int	cmd_indicators(int, char **);
 int	cmd_demo(int, char **);
+int	cmd_report(int, char **);
 
 /* Prints "sorttp NAME: MESSAGE" and the usage to stderr; returns 2. */
 int	cmd_usage_error(const struct cmd_help *, const char *fmt, ...)

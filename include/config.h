@@ -83,6 +83,8 @@ enum cfg_limit {
 	LIMIT_READY_FAIL_S,		/* /readyz: a failed write counts this long */
 	LIMIT_BODY_MESSAGE_BATCH,	/* bytes of one multipart message batch */
 	LIMIT_PARTS_MESSAGES,		/* messages (parts) in one batch */
+	LIMIT_REPORT_DAY,		/* day of the month of the report run */
+	LIMIT_REPORT_RETENTION_DAYS,	/* reports are kept this long */
 	LIMIT__COUNT
 };
 

@@ -35,6 +35,7 @@ struct http_reply {
 	char		*body;		/* malloc'd, owned by the reply */
 	size_t		 len;
 	const char	*allow;		/* Allow header for 405, or NULL */
+	char		 disposition[192]; /* Content-Disposition, or "" */
 };
 
 /* Everything a handler may use. */

@@ -86,6 +86,10 @@ const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 					    1024, 4294967296LL },
 	[LIMIT_PARTS_MESSAGES] =	{ "parts_max_messages", 10000,
 					    1, 1000000 },
+	/* Day 1..28, so that every month has it. */
+	[LIMIT_REPORT_DAY] =		{ "report_day", 1, 1, 28 },
+	/* The handleiding keeps reports three weeks. */
+	[LIMIT_REPORT_RETENTION_DAYS] =	{ "report_retention_days", 21, 1, 366 },
 };
 
 /*

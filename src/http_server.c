@@ -731,6 +731,9 @@ queue_reply_mode(struct http_request *r, int keep)
 	if (rep->status == 405 && rep->allow != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
 		    rep->allow);
+	if (rep->disposition[0] != '\0')
+		MHD_add_response_header(resp,
+		    MHD_HTTP_HEADER_CONTENT_DISPOSITION, rep->disposition);
 	ret = MHD_queue_response(r->conn, rep->status, resp);
 	MHD_destroy_response(resp);
 	if (ret == MHD_YES) {

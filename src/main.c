@@ -33,6 +33,9 @@ static const char main_usage[] =
 	"would\n"
 	"  indicators NAME --data DIR   an indicator answer, as the API "
 	"gives it\n"
+	"  report --month YYYY-MM --data DIR\n"
+	"                               the monthly PDF reports (A4, "
+	"Dutch)\n"
 	"  demo --data DIR [--clients N] fill a fresh data folder with "
 	"synthetic data\n"
 	"  check-config [--config FILE] validate configuration and reference "
@@ -54,6 +57,7 @@ static const struct command {
 	{ "import", cmd_import },
 	{ "indicators", cmd_indicators },
 	{ "demo", cmd_demo },
+	{ "report", cmd_report },
 	{ NULL, NULL }
 };
 
