@@ -27,24 +27,39 @@
 
 #include <stddef.h>
 
+#include "errors.h"
+
 #define IJW_INPUT_MAX		(1024 * 1024)	/* default bytes of a Bericht */
 #define IJW_INPUT_MAX_LIMIT	(16 * 1024 * 1024) /* highest override */
 #define IJW_PRODUCTS_MAX	256		/* products in one Bericht */
+
+/*
+ * The shape of a Bericht, bounded before libxml2 sees it (see prescan in
+ * parse_ijw.c). A real iJw Bericht has a handful of namespace attributes
+ * on its root, a depth below ten and at most a few thousand elements; the
+ * bounds leave a wide margin and keep libxml2's worst case (its duplicate
+ * attribute check is quadratic) to a few milliseconds.
+ */
+#define IJW_ATTRS_MAX		32	/* attributes of one element */
+#define IJW_ELEMENTS_MAX	16384	/* elements in one Bericht */
+#define IJW_DEPTH_MAX		32	/* nesting of elements */
+#define IJW_TEXT_MAX		65536	/* bytes of one text run or value */
 
 #define IJW_DATE_SIZE		11	/* "YYYY-MM-DD" + NUL */
 #define IJW_IDENTIFICATIE_MAX	12	/* characters, not bytes */
 #define IJW_IDENTIFICATIE_SIZE	(4 * IJW_IDENTIFICATIE_MAX + 1)	/* UTF-8 */
 
 /* Stable error codes (struct ijw_error.code). */
-#define IJW_ERR_XML_MALFORMED		"xml_malformed"
-#define IJW_ERR_DTD_FORBIDDEN		"dtd_forbidden"
-#define IJW_ERR_NOT_IJW			"not_ijw"
-#define IJW_ERR_UNSUPPORTED_MESSAGE	"unsupported_message"
-#define IJW_ERR_HEADER_MISMATCH		"header_mismatch"
-#define IJW_ERR_MISSING_ELEMENT		"missing_element"
-#define IJW_ERR_INVALID_VALUE		"invalid_value"
-#define IJW_ERR_TOO_MANY_PRODUCTS	"too_many_products"
-#define IJW_ERR_TOO_LARGE		"too_large"
+#define IJW_ERR_XML_MALFORMED		ERR_XML_MALFORMED
+#define IJW_ERR_DTD_FORBIDDEN		ERR_DTD_FORBIDDEN
+#define IJW_ERR_NOT_IJW			ERR_NOT_IJW
+#define IJW_ERR_UNSUPPORTED_MESSAGE	ERR_UNSUPPORTED_MESSAGE
+#define IJW_ERR_HEADER_MISMATCH		ERR_HEADER_MISMATCH
+#define IJW_ERR_MISSING_ELEMENT		ERR_MISSING_ELEMENT
+#define IJW_ERR_INVALID_VALUE		ERR_INVALID_VALUE
+#define IJW_ERR_TOO_MANY_PRODUCTS	ERR_TOO_MANY_PRODUCTS
+#define IJW_ERR_TOO_LARGE		ERR_TOO_LARGE
+#define IJW_ERR_TOO_COMPLEX		ERR_XML_TOO_COMPLEX
 
 enum ijw_type {
 	IJW_NONE = 0,
