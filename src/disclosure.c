@@ -1178,11 +1178,11 @@ dc_run(struct dc_table *t, long long k)
 				heap_push(&r, g);	/* may need more */
 			}
 		}
-		if (t->method == DC_LOCAL) {
-			if (audit(&r) == 0)
-				break;
+		/* The exact method keeps the chain audit's guarantee too. */
+		if (audit(&r) > 0)
 			continue;
-		}
+		if (t->method == DC_LOCAL)
+			break;
 		if ((fixed = lp_audit(&r, 1, 0)) == (size_t)-1)
 			goto out;
 		if (fixed == 0)
