@@ -230,7 +230,8 @@ cell_tev(struct atk_model *m, const cJSON *vals, uint64_t base)
 }
 
 static int
-add_cell(struct atk_model *m, int kind, int pt, const cJSON *cell)
+add_cell(struct atk_model *m, int kind, int pt, const cJSON *cell,
+    const char *only)
 {
 	const char	*agb = cJSON_GetStringValue(cJSON_GetObjectItem(cell,
 	    "aanbieder"));
@@ -248,6 +249,10 @@ add_cell(struct atk_model *m, int kind, int pt, const cJSON *cell)
 	    "period")), &cpt, &per) == -1 || cpt != pt ||
 	    parse_geo(m->cfg, cell, &geo) == -1 || !cJSON_IsBool(sup))
 		return -1;
+	/* Cells of a query on one aanbieder carry no AGB code but the
+	 * answer's filter does; a vergelijking is all aanbieders. */
+	if (agb == NULL && !verg)
+		agb = only;
 	if (agb != NULL) {
 		for (i = 0; agb[i] != '\0'; i++)
 			code = code * 10 + (unsigned)(agb[i] - '0');
@@ -303,8 +308,8 @@ atk_add_answer(struct atk_model *m, const char *json, size_t len)
 	static const char *const kinds[] = { "doelrealisatie", "tevredenheid",
 	    "uitval" };
 	static const char *const pts[] = { "month", "quarter", "year" };
-	cJSON		*root, *cells, *cell;
-	const char	*s;
+	cJSON		*root, *cells, *cell, *fa;
+	const char	*s, *only = NULL;
 	int		 kind = -1, pt = -1, i, ret = -1;
 
 	if ((root = cJSON_ParseWithLength(json, len)) == NULL)
@@ -320,8 +325,12 @@ atk_add_answer(struct atk_model *m, const char *json, size_t len)
 	cells = cJSON_GetObjectItem(root, "cells");
 	if (kind == -1 || pt == -1 || !cJSON_IsArray(cells))
 		goto fail;
+	fa = cJSON_GetObjectItem(cJSON_GetObjectItem(root, "filters"),
+	    "aanbieder");
+	if (cJSON_IsArray(fa) && cJSON_GetArraySize(fa) == 1)
+		only = cJSON_GetStringValue(cJSON_GetArrayItem(fa, 0));
 	cJSON_ArrayForEach(cell, cells)
-		if (add_cell(m, kind, pt, cell) == -1)
+		if (add_cell(m, kind, pt, cell, only) == -1)
 			goto fail;
 	m->answers++;
 	ret = 0;

@@ -257,8 +257,17 @@ atk_bound(struct atk_model *m, size_t v, double lo, double hi)
 		x->lo = lo;
 	if (hi < x->hi)
 		x->hi = hi;
-	if (x->lo > x->hi + ATK_EPS)
+	if (x->lo > x->hi + ATK_EPS) {
 		m->conflicts++;
+		if (getenv("ATK_DEBUG") != NULL && m->conflicts < 10) {
+			char key[160];
+
+			atk_key_format(m->cfg, m->agbs, x->key, key,
+			    sizeof(key));
+			fprintf(stderr, "conflict %s: [%g, %g] and [%g, %g]\n",
+			    key, x->lo, x->hi, lo, hi);
+		}
+	}
 }
 
 void
@@ -536,6 +545,34 @@ classify(struct atk_model *m, size_t v, double mn, double mx,
 	}
 }
 
+/*
+ * One optimisation from the current basis (primal simplex keeps it
+ * feasible between objectives). An unbounded maximum is infinite.
+ */
+static int
+lp_opt(glp_prob *lp, const glp_smcp *parm, int dir, double *out)
+{
+	int	st, tries;
+
+	glp_set_obj_dir(lp, dir);
+	for (tries = 0; tries < 2; tries++) {
+		if (tries == 1)
+			glp_std_basis(lp);
+		if (glp_simplex(lp, parm) != 0)
+			continue;
+		st = glp_get_status(lp);
+		if (st == GLP_OPT) {
+			*out = glp_get_obj_val(lp);
+			return 0;
+		}
+		if (st == GLP_UNBND && dir == GLP_MAX) {
+			*out = ATK_INF;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 static int
 lp_component(struct solver *s, const size_t *vars, size_t nvars,
     const size_t *targets, size_t ntargets, struct tally *t)
@@ -543,7 +580,7 @@ lp_component(struct solver *s, const size_t *vars, size_t nvars,
 	struct atk_model *m = s->m;
 	glp_prob	*lp;
 	glp_smcp	 parm;
-	int		*col, *ind = NULL, ret = -1, st;
+	int		*col, *ind = NULL, ret = -1;
 	double		*val = NULL, c, konst, lo, hi, mn, mx;
 	size_t		 i, j, r, q, v, nr = 0, maxn = 0;
 	uint8_t		*seen = NULL;
@@ -610,29 +647,18 @@ lp_component(struct solver *s, const size_t *vars, size_t nvars,
 	}
 	glp_init_smcp(&parm);
 	parm.msg_lev = GLP_MSG_OFF;
-	parm.meth = GLP_DUALP;
+	parm.meth = GLP_PRIMAL;
 	for (i = 0; i < ntargets; i++) {
 		v = targets[i];
 		glp_set_obj_coef(lp, col[v], 1.0);
-		glp_set_obj_dir(lp, GLP_MAX);
-		st = glp_simplex(lp, &parm);
-		t->res->lps++;
-		if (st != 0 && st != GLP_ENOPFS && st != GLP_ENODFS)
-			goto fail;
-		st = glp_get_status(lp);
-		mx = st == GLP_UNBND ? ATK_INF : glp_get_obj_val(lp);
-		glp_set_obj_dir(lp, GLP_MIN);
-		st = glp_simplex(lp, &parm);
-		t->res->lps++;
-		if (st != 0 && st != GLP_ENOPFS && st != GLP_ENODFS)
-			goto fail;
-		mn = glp_get_obj_val(lp);
-		if (glp_get_status(lp) != GLP_OPT) {
-			/* No feasible point: the model contradicts itself. */
+		if (lp_opt(lp, &parm, GLP_MAX, &mx) == -1 ||
+		    lp_opt(lp, &parm, GLP_MIN, &mn) == -1) {
+			/* No answer from the solver: say so, never "safe". */
 			t->res->model_errors++;
 			glp_set_obj_coef(lp, col[v], 0.0);
 			continue;
 		}
+		t->res->lps += 2;
 		glp_set_obj_coef(lp, col[v], 0.0);
 		classify(m, v, mn, mx, t);
 	}
