@@ -103,12 +103,17 @@ struct atk_model {
 	size_t		 ntslot, ntruth;
 	size_t		 conflicts;	/* one key, two different answers */
 	size_t		 answers;
+	double		 lp_seconds;	/* LP time budget; 0: none */
+	int		 today_month;	/* month index of today; 0: unknown */
+	int		 window;	/* herinstroom window, months */
 	int		 oom;
 };
 
 struct atk_result {
 	size_t		 vars, withheld, targets;
-	size_t		 narrowed, pinned, confined;
+	size_t		 below_k;	/* derived maximum < k */
+	size_t		 undecided;	/* out of LP time */
+	size_t		 pinned, confined;
 	size_t		 model_errors;	/* truth outside the derived range */
 	size_t		 components, largest, lps;
 	double		 seconds;

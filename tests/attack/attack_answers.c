@@ -524,6 +524,21 @@ atk_relate(struct atk_model *m, unsigned own)
 			atk_bound(m, i, (double)x->shift, ATK_INF);
 		}
 	}
+	/*
+	 * Herinstroom windows: an answer says whether a period's window is
+	 * closed; for periods with nothing printed the attacker applies the
+	 * documented rule (closed once the month after the period's last
+	 * month plus the window has begun).
+	 */
+	for (pt = 0; pt < 3 && m->today_month > 0; pt++)
+		for (per = 0; per < 1200; per++) {
+			int last = pt == 0 ? per : pt == 1 ? per * 3 + 2 :
+			    per * 12 + 11;
+
+			if (m->closed[pt][per] == -1)
+				m->closed[pt][per] = m->today_month >
+				    last + m->window ? 1 : 0;
+		}
 	/* Herinstroom counts of withheld cells in closed periods. */
 	for (i = 0; i < n0; i++) {
 		atk_key_split(m->v[i].key, &kind, &agb, &geo, &pt, &per, &cat);
@@ -560,11 +575,28 @@ atk_relate(struct atk_model *m, unsigned own)
 			continue;
 		relate_cell(m, m->v[i].key, kind);
 	}
-	for (i = 0; i < m->nv; i++)
+	for (i = 0; i < m->nv; i++) {
 		if (!m->v[i].has_truth) {
 			m->v[i].truth = atk_truth_get(m, m->v[i].key);
 			m->v[i].has_truth = 1;
 		}
+		/* What an answer said must hold for the truth. */
+		if ((double)m->v[i].truth < m->v[i].lo - 1e-6 ||
+		    (double)m->v[i].truth > m->v[i].hi + 1e-6) {
+			m->conflicts++;
+			if (getenv("ATK_DEBUG") != NULL) {
+				char key[160];
+
+				atk_key_format(m->cfg, m->agbs, m->v[i].key,
+				    key, sizeof(key));
+				fprintf(stderr, "answer vs truth %s: true %lld, "
+				    "[%g, %g]%s\n", key,
+				    (long long)m->v[i].truth, m->v[i].lo,
+				    m->v[i].hi, m->v[i].withheld ?
+				    " withheld" : "");
+			}
+		}
+	}
 	free(parts);
 	return m->oom ? -1 : 0;
 }

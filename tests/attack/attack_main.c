@@ -3,15 +3,16 @@
  *
  *   sorttp_attack --data DIR [--config FILE] [--from YYYY-MM --to YYYY-MM]
  *       [--party NAME]... [--union NAME,NAME,...] [--show N] [--utility]
- *       [--expect-safe]
+ *       [--lp-seconds S] [--expect-safe]
  *
  * For each --party (and once for each --union, all those analists'
  * answers together) it collects every answer the party may obtain, writes
  * down every relation between them, solves for each withheld count and
  * prints: withheld values, the withheld counts whose true value is in
- * (0, k) ("small"), and of those how many the attacker narrowed to fewer
- * than k possible values, pinned to one value, or confined to a range
- * inside (0, k). "operator" is the local operator (the whole region).
+ * (0, k) ("small"), and of those how many the attacker narrowed below k
+ * (the derived maximum is below k: the issue's criterion fails), pinned
+ * to one value, or confined to a range inside (0, k). --lp-seconds caps
+ * the LP time; what is left then is "undecided" (never counted safe). "operator" is the local operator (the whole region).
  * --expect-safe exits 1 unless nothing is pinned or confined and the
  * model never contradicts the true values.
  */
@@ -40,6 +41,8 @@ struct run {
 	struct store		*st;
 	char			 db[4096];
 	int			 from, to, show, utility;
+	double			 lp_seconds;
+	int			 today_month;
 };
 
 static int
@@ -74,6 +77,9 @@ attack(struct run *r, char *const *names, size_t n, int *unsafe)
 
 	if (atk_model_init(&m, &r->cfg, k) == -1)
 		return -1;
+	m.lp_seconds = r->lp_seconds;
+	m.today_month = r->today_month;
+	m.window = (int)config_limit(&r->cfg, LIMIT_HERINSTROOM_MONTHS);
 	for (i = 0; i < n; i++) {
 		if (strcmp(names[i], "operator") == 0) {
 			if (atk_collect(&m, r->eng, NULL, r->from, r->to,
@@ -116,9 +122,10 @@ attack(struct run *r, char *const *names, size_t n, int *unsafe)
 	}
 	printf("  answers %zu (refused %zu), counts %zu, relations %zu, "
 	    "k %lld\n", m.answers, refused, res.vars, m.nrows, k);
-	printf("  withheld values %zu, small (true in (0,k)) %zu, narrowed %zu,"
-	    " pinned below k %zu, confined inside (0,k) %zu\n", res.withheld,
-	    res.targets, res.narrowed, res.pinned, res.confined);
+	printf("  withheld values %zu, small (true in (0,k)) %zu, narrowed "
+	    "below k %zu, pinned below k %zu, confined inside (0,k) %zu, "
+	    "undecided (LP time) %zu\n", res.withheld, res.targets,
+	    res.below_k, res.pinned, res.confined, res.undecided);
 	printf("  model errors %zu, answer conflicts %zu; %zu components, "
 	    "largest %zu, %zu LPs, %.1f s\n", res.model_errors, m.conflicts,
 	    res.components, res.largest, res.lps, res.seconds);
@@ -126,7 +133,7 @@ attack(struct run *r, char *const *names, size_t n, int *unsafe)
 		atk_print_utility(&m, stdout);
 	fflush(stdout);
 	if (res.pinned > 0 || res.confined > 0 || res.model_errors > 0 ||
-	    m.conflicts > 0)
+	    m.conflicts > 0 || res.undecided > 0)
 		*unsafe = 1;
 	ret = 0;
 fail:
@@ -147,6 +154,7 @@ main(int argc, char **argv)
 		{ "show", required_argument, NULL, 's' },
 		{ "utility", no_argument, NULL, 'U' },
 		{ "expect-safe", no_argument, NULL, 'e' },
+		{ "lp-seconds", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct run	 r;
@@ -186,6 +194,11 @@ main(int argc, char **argv)
 			r.show = (int)v;
 			break;
 		case 'U': r.utility = 1; break;
+		case 'l':
+			if (util_strtonum(optarg, 0, 86400, &v, &es) == -1)
+				goto usage;
+			r.lp_seconds = (double)v;
+			break;
 		case 'e': expect = 1; break;
 		default: goto usage;
 		}
@@ -197,11 +210,14 @@ main(int argc, char **argv)
 		return 2;
 	}
 	log_set_level(LOG_LEVEL_WARN);
-	if (r.to == -1) {
+	{
 		int today = date_today(time(NULL));
 
-		r.to = (today / 10000 - 2000) * 12 + today / 100 % 100 - 1;
+		r.today_month = (today / 10000 - 2000) * 12 +
+		    today / 100 % 100 - 1;
 	}
+	if (r.to == -1)
+		r.to = r.today_month;
 	if (r.from == -1)
 		r.from = r.to -
 		    (int)config_limit(&r.cfg, LIMIT_IND_MONTHS_MAX) + 1;
@@ -248,6 +264,6 @@ usage:
 	fprintf(stderr, "usage: sorttp_attack --data DIR [--config FILE] "
 	    "[--from YYYY-MM] [--to YYYY-MM]\n"
 	    "       [--party NAME]... [--union NAME,NAME...] [--show N] "
-	    "[--utility] [--expect-safe]\n");
+	    "[--utility]\n       [--lp-seconds S] [--expect-safe]\n");
 	return 2;
 }

@@ -501,23 +501,22 @@ struct tally {
 	struct atk_result *res;
 	FILE		*out;
 	int		 maxshow, shown;
+	double		 deadline;	/* CLOCK_MONOTONIC seconds; 0: none */
 };
 
 static void
 classify(struct atk_model *m, size_t v, double mn, double mx,
     struct tally *t)
 {
-	double		lo = ceil(mn - ATK_EPS), hi;
+	double		lo, hi;
 	double		truth = (double)(m->v[v].truth - m->v[v].shift);
 	double		shift = (double)m->v[v].shift;
 	char		key[160];
 
-	hi = mx >= ATK_BIG ? ATK_INF : floor(mx + ATK_EPS);
-	m->v[v].dlo = lo;
-	m->v[v].dhi = hi;
-	lo -= shift;
-	if (hi < ATK_BIG)
-		hi -= shift;
+	lo = mn <= -ATK_BIG ? -ATK_INF : ceil(mn - ATK_EPS) - shift;
+	hi = mx >= ATK_BIG ? ATK_INF : floor(mx + ATK_EPS) - shift;
+	m->v[v].dlo = lo + shift;
+	m->v[v].dhi = hi + shift;
 	if (truth < lo - ATK_EPS || truth > hi + ATK_EPS) {
 		t->res->model_errors++;
 		if (t->out != NULL && t->res->model_errors <= 5) {
@@ -528,8 +527,9 @@ classify(struct atk_model *m, size_t v, double mn, double mx,
 		}
 		return;
 	}
-	if (hi - lo + 1 < (double)m->k)
-		t->res->narrowed++;
+	/* The range does not reach k: the criterion fails. */
+	if (hi <= (double)m->k - 1)
+		t->res->below_k++;
 	if (hi - lo < 0.5)
 		t->res->pinned++;
 	if (lo >= 1 && hi <= (double)m->k - 1) {
@@ -557,7 +557,7 @@ lp_opt(glp_prob *lp, const glp_smcp *parm, int dir, double *out)
 	glp_set_obj_dir(lp, dir);
 	for (tries = 0; tries < 2; tries++) {
 		if (tries == 1)
-			glp_std_basis(lp);
+			glp_adv_basis(lp, 0);
 		if (glp_simplex(lp, parm) != 0)
 			continue;
 		st = glp_get_status(lp);
@@ -574,13 +574,49 @@ lp_opt(glp_prob *lp, const glp_smcp *parm, int dir, double *out)
 }
 
 static int
+past(const struct tally *t)
+{
+	struct timespec	now;
+
+	if (t->deadline <= 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)now.tv_sec + (double)now.tv_nsec / 1e9 > t->deadline;
+}
+
+/* Marks the targets the current feasible point shows k or more above
+ * their true value: their range reaches k, nothing narrowed. */
+static size_t
+settle(const struct atk_model *m, glp_prob *lp, const int *col,
+    const size_t *targets, size_t ntargets, uint8_t *done)
+{
+	size_t	i, n = 0;
+	double	x;
+
+	if (glp_get_prim_stat(lp) != GLP_FEAS)
+		return 0;
+	for (i = 0; i < ntargets; i++) {
+		if (done[i])
+			continue;
+		x = glp_get_col_prim(lp, col[targets[i]]);
+		if (x >= (double)(m->v[targets[i]].shift + m->k) - ATK_EPS) {
+			done[i] = 1;
+			n++;
+		}
+	}
+	return n;
+}
+
+static int
 lp_component(struct solver *s, const size_t *vars, size_t nvars,
     const size_t *targets, size_t ntargets, struct tally *t)
 {
 	struct atk_model *m = s->m;
 	glp_prob	*lp;
 	glp_smcp	 parm;
-	int		*col, *ind = NULL, ret = -1;
+	int		*col, *ind = NULL, ret = -1, round;
+	uint8_t		*done = NULL;
+	size_t		 n;
 	double		*val = NULL, c, konst, lo, hi, mn, mx;
 	size_t		 i, j, r, q, v, nr = 0, maxn = 0;
 	uint8_t		*seen = NULL;
@@ -648,23 +684,67 @@ lp_component(struct solver *s, const size_t *vars, size_t nvars,
 	glp_init_smcp(&parm);
 	parm.msg_lev = GLP_MSG_OFF;
 	parm.meth = GLP_PRIMAL;
+	/* A triangular starting basis: far fewer pivots than all-slack. */
+	glp_adv_basis(lp, 0);
+	if ((done = calloc(ntargets, 1)) == NULL)
+		goto fail;
+	/*
+	 * Every feasible point the solver visits is a possible truth: a
+	 * target it shows at k or more needs no LP of its own. Maximising
+	 * all open targets at once first settles many.
+	 */
+	for (round = 0; round < 3 && !past(t); round++) {
+		for (i = 0; i < ntargets; i++)
+			glp_set_obj_coef(lp, col[targets[i]],
+			    done[i] || s->hi[targets[i]] - (double)
+			    m->v[targets[i]].shift < (double)m->k ? 0 : 1);
+		(void)lp_opt(lp, &parm, GLP_MAX, &mx);
+		t->res->lps++;
+		n = settle(m, lp, col, targets, ntargets, done);
+		for (i = 0; i < ntargets; i++)
+			glp_set_obj_coef(lp, col[targets[i]], 0);
+		if (n * 20 < ntargets)
+			break;
+	}
 	for (i = 0; i < ntargets; i++) {
+		if (done[i])
+			continue;
 		v = targets[i];
+		if (past(t)) {
+			/* Out of time: what propagation alone shows. */
+			if (s->hi[v] - (double)m->v[v].shift < (double)m->k)
+				classify(m, v, s->lo[v], s->hi[v], t);
+			else
+				t->res->undecided++;
+			continue;
+		}
 		glp_set_obj_coef(lp, col[v], 1.0);
-		if (lp_opt(lp, &parm, GLP_MAX, &mx) == -1 ||
-		    lp_opt(lp, &parm, GLP_MIN, &mn) == -1) {
+		if (lp_opt(lp, &parm, GLP_MAX, &mx) == -1) {
 			/* No answer from the solver: say so, never "safe". */
 			t->res->model_errors++;
 			glp_set_obj_coef(lp, col[v], 0.0);
 			continue;
 		}
-		t->res->lps += 2;
+		t->res->lps++;
+		done[i] = 1;
+		mn = -ATK_INF;	/* not needed unless the maximum is below k */
+		if (mx < ATK_BIG && mx - (double)m->v[v].shift <
+		    (double)m->k - ATK_EPS) {
+			if (lp_opt(lp, &parm, GLP_MIN, &mn) == -1) {
+				t->res->model_errors++;
+				glp_set_obj_coef(lp, col[v], 0.0);
+				continue;
+			}
+			t->res->lps++;
+		}
 		glp_set_obj_coef(lp, col[v], 0.0);
 		classify(m, v, mn, mx, t);
+		(void)settle(m, lp, col, targets, ntargets, done);
 	}
 	ret = 0;
 fail:
 	glp_delete_prob(lp);
+	free(done);
 	free(col);
 	free(ind);
 	free(val);
@@ -703,6 +783,8 @@ atk_solve(struct atk_model *m, struct atk_result *res, FILE *out,
 	t.out = out;
 	t.maxshow = maxshow;
 	t.shown = 0;
+	t.deadline = m->lp_seconds > 0 ? (double)t0.tv_sec +
+	    (double)t0.tv_nsec / 1e9 + m->lp_seconds : 0;
 	if ((s.lo = calloc(m->nv + 1, sizeof(double))) == NULL ||
 	    (s.hi = calloc(m->nv + 1, sizeof(double))) == NULL ||
 	    (s.parent = calloc(m->nv + 1, sizeof(size_t))) == NULL ||
@@ -712,6 +794,33 @@ atk_solve(struct atk_model *m, struct atk_result *res, FILE *out,
 		s.lo[i] = m->v[i].lo;
 		s.hi[i] = m->v[i].hi;
 		s.parent[i] = i;
+	}
+	/* The truth must satisfy every relation; if not, the model is
+	 * wrong and its verdicts mean nothing. */
+	for (r = 0; r < m->nrows; r++) {
+		double sum = 0;
+
+		for (j = m->rows[r].off; j < m->rows[r].off + m->rows[r].n; j++)
+			sum += m->coef[j] * (double)m->v[m->idx[j]].truth;
+		if (sum >= m->rows[r].lo - ATK_EPS &&
+		    sum <= m->rows[r].hi + ATK_EPS)
+			continue;
+		bad++;
+		if (out != NULL && bad <= 3) {
+			char key[160];
+
+			fprintf(out, "  MODEL ERROR: relation [%g, %g] holds "
+			    "%g for the truth:", m->rows[r].lo, m->rows[r].hi,
+			    sum);
+			for (j = m->rows[r].off; j < m->rows[r].off +
+			    m->rows[r].n; j++) {
+				atk_key_format(m->cfg, m->agbs,
+				    m->v[m->idx[j]].key, key, sizeof(key));
+				fprintf(out, " %+g (%s = %lld)", m->coef[j], key,
+				    (long long)m->v[m->idx[j]].truth);
+			}
+			fprintf(out, "\n");
+		}
 	}
 	if (propagate(&s, &bad) == -1)
 		goto fail;
@@ -764,6 +873,9 @@ atk_solve(struct atk_model *m, struct atk_result *res, FILE *out,
 		for (j = 0; j < i - start; j++)
 			if (is_target(m, order[j]))
 				csize[nt++] = order[j];
+		if (nt > 0 && getenv("ATK_DEBUG") != NULL)
+			fprintf(stderr, "component of %zu counts, %zu targets\n",
+			    i - start, nt);
 		if (nt > 0 && lp_component(&s, order, i - start, csize, nt,
 		    &t) == -1) {
 			free(csize);
@@ -772,6 +884,12 @@ atk_solve(struct atk_model *m, struct atk_result *res, FILE *out,
 		}
 		free(csize);
 		csize = NULL;
+		if (nt > 0 && getenv("ATK_DEBUG") != NULL) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			fprintf(stderr, "  done at %.1f s, %zu LPs\n",
+			    (double)(t1.tv_sec - t0.tv_sec) +
+			    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, res->lps);
+		}
 	}
 	ret = 0;
 fail:

@@ -68,7 +68,8 @@ example1(int cluster_n, int agbtruth, struct atk_result *res,
 	static const int ncells[] = { 5, 2, 3, 1 };
 	char	 cells[8192], c[1024], where[128];
 	size_t	 g, i, off;
-	int	 per = 25 * 12, agb = 10000001, gi = 0;
+	int	 per = 25 * 12, agb = 10000001, gi = 0, x, cat;
+	int	 sum = 0, total = 0;
 	unsigned a;
 
 	CHECK_EQ_INT(atk_model_init(m, &cfg, 10), 0);
@@ -104,16 +105,30 @@ example1(int cluster_n, int agbtruth, struct atk_result *res,
 			 * all ended volgens plan. */
 			a = atk_agb_index(m, (unsigned)agb);
 			gi = gemeente(gem[g]);
-			atk_truth_set(m, atk_key(2, a, gi, 0, per, 0), agbtruth);
-			atk_truth_set(m, atk_key(2, a, gi, 0, per, ATK_U_R31),
-			    agbtruth);
+			/* The last one holds what the cluster has beyond 59. */
+			x = agbtruth + (g == 3 && cluster_n > 59 ?
+			    cluster_n - 59 : 0);
+			atk_truth_set(m, atk_key(2, a, gi, 0, per, 0), x);
+			atk_truth_set(m, atk_key(2, a, gi, 0, per, ATK_U_R31), x);
+			sum += x;
 			agb++;
 		}
 		answer(m, "aanbieder", cells);
-		atk_truth_set(m, atk_key(2, ATK_ALL, gi, 0, per, 0),
-		    ncells[g] * agbtruth);
+		atk_truth_set(m, atk_key(2, ATK_ALL, gi, 0, per, 0), sum);
 		atk_truth_set(m, atk_key(2, ATK_ALL, gi, 0, per, ATK_U_R31),
-		    ncells[g] * agbtruth);
+		    sum);
+		total += sum;
+		sum = 0;
+	}
+	/* The printed cells' truth: what they print. */
+	total += 26 + 22;
+	for (cat = 0; cat <= ATK_U_R31; cat += ATK_U_R31) {
+		atk_truth_set(m, atk_key(2, ATK_ALL, gemeente("0479"), 0, per,
+		    cat), 26);
+		atk_truth_set(m, atk_key(2, ATK_ALL, gemeente("0439"), 0, per,
+		    cat), 22);
+		atk_truth_set(m, atk_key(2, ATK_ALL, ATK_GEO_CLUSTER(3), 0, per,
+		    cat), total);
 	}
 	CHECK_EQ_INT(atk_relate(m, ATK_ALL), 0);
 	CHECK_EQ_INT(atk_solve(m, res, NULL, 0), 0);
@@ -229,6 +244,15 @@ test_example2(void)
 			atk_truth_set(&m, atk_key(1, ATK_ALL, duo, 1,
 			    yr * 4 + q, 2), 5);
 		}
+	}
+	/* Months: each quarter's clients all in its first month. */
+	for (q = 0; q < 4; q++) {
+		atk_truth_set(&m, atk_key(1, ATK_ALL, duo, 0, yr * 12 + q * 3,
+		    0), 10);
+		atk_truth_set(&m, atk_key(1, ATK_ALL, duo, 0, yr * 12 + q * 3,
+		    1), 5);
+		atk_truth_set(&m, atk_key(1, ATK_ALL, duo, 0, yr * 12 + q * 3,
+		    2), 5);
 	}
 	atk_truth_set(&m, atk_key(1, own, duo, 2, yr, 0), 12);
 	atk_truth_set(&m, atk_key(1, own, duo, 2, yr, 1), 6);
