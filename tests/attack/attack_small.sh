@@ -19,7 +19,8 @@ add small-regio --role analist --scope cluster:Amsterdam --scope cluster:Amstelv
   --scope cluster:DUO --scope cluster:Zaanstreek-Waterland
 add small-duo --role analist --scope cluster:DUO
 add small-0362 --role analist --scope gemeente:0362
-aanb=$("$sorttp" party list --data "$data" | awk '$2 == "aanbieder" {print $1; exit}')
+parties=$("$sorttp" party list --data "$data")
+aanb=$(awk '$2 == "aanbieder" {print $1}' <<<"$parties" | sed -n 1p)
 # Two years keep the LP small; every party is attacked, failures at the end.
 "$attack" --data "$data" --from 2025-01 --to 2026-12 --show 10 \
   --lp-seconds "${ATTACK_LP_SECONDS:-10}" --expect-safe \
