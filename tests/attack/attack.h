@@ -113,6 +113,7 @@ struct atk_result {
 	size_t		 vars, withheld, targets;
 	size_t		 below_k;	/* derived maximum < k */
 	size_t		 undecided;	/* out of LP time */
+	size_t		 pin_unchecked;	/* below k; pinning not LP-checked */
 	size_t		 pinned, confined;
 	size_t		 model_errors;	/* truth outside the derived range */
 	size_t		 components, largest, lps;

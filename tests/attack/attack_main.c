@@ -126,6 +126,8 @@ attack(struct run *r, char *const *names, size_t n, int *unsafe)
 	    "below k %zu, pinned below k %zu, confined inside (0,k) %zu, "
 	    "undecided (LP time) %zu\n", res.withheld, res.targets,
 	    res.below_k, res.pinned, res.confined, res.undecided);
+	printf("  below k but not LP-checked for pinning (LP time) %zu\n",
+	    res.pin_unchecked);
 	printf("  model errors %zu, answer conflicts %zu; %zu components, "
 	    "largest %zu, %zu LPs, %.1f s\n", res.model_errors, m.conflicts,
 	    res.components, res.largest, res.lps, res.seconds);

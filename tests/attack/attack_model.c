@@ -556,8 +556,11 @@ lp_opt(glp_prob *lp, const glp_smcp *parm, int dir, double *out)
 
 	glp_set_obj_dir(lp, dir);
 	for (tries = 0; tries < 2; tries++) {
-		if (tries == 1)
+		if (tries == 1) {
+			if (getenv("ATK_DEBUG") != NULL)
+				fprintf(stderr, "LP retry from a new basis\n");
 			glp_adv_basis(lp, 0);
+		}
 		if (glp_simplex(lp, parm) != 0)
 			continue;
 		st = glp_get_status(lp);
@@ -614,7 +617,7 @@ lp_component(struct solver *s, const size_t *vars, size_t nvars,
 	struct atk_model *m = s->m;
 	glp_prob	*lp;
 	glp_smcp	 parm;
-	int		*col, *ind = NULL, ret = -1, round;
+	int		*col, *ind = NULL, ret = -1, round, pass, below;
 	uint8_t		*done = NULL;
 	size_t		 n;
 	double		*val = NULL, c, konst, lo, hi, mn, mx;
@@ -706,41 +709,58 @@ lp_component(struct solver *s, const size_t *vars, size_t nvars,
 		if (n * 20 < ntargets)
 			break;
 	}
-	for (i = 0; i < ntargets; i++) {
-		if (done[i])
-			continue;
-		v = targets[i];
-		if (past(t)) {
-			/* Out of time: what propagation alone shows. */
-			if (s->hi[v] - (double)m->v[v].shift < (double)m->k)
+	/*
+	 * Pass 0: the targets propagation left at k or above: does the LP
+	 * bring them below k? Pass 1: those already below k, whether the LP
+	 * pins them. Out of time, pass 0 leaves "undecided" (never safe),
+	 * pass 1 what propagation showed ("pin unchecked").
+	 */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < ntargets; i++) {
+			if (done[i])
+				continue;
+			v = targets[i];
+			below = s->hi[v] - (double)m->v[v].shift <
+			    (double)m->k - ATK_EPS;
+			if (below != pass)
+				continue;
+			if (below && s->hi[v] - s->lo[v] < 0.5) {
+				done[i] = 1;
 				classify(m, v, s->lo[v], s->hi[v], t);
-			else
-				t->res->undecided++;
-			continue;
-		}
-		glp_set_obj_coef(lp, col[v], 1.0);
-		if (lp_opt(lp, &parm, GLP_MAX, &mx) == -1) {
-			/* No answer from the solver: say so, never "safe". */
-			t->res->model_errors++;
-			glp_set_obj_coef(lp, col[v], 0.0);
-			continue;
-		}
-		t->res->lps++;
-		done[i] = 1;
-		mn = -ATK_INF;	/* not needed unless the maximum is below k */
-		if (mx < ATK_BIG && mx - (double)m->v[v].shift <
-		    (double)m->k - ATK_EPS) {
-			if (lp_opt(lp, &parm, GLP_MIN, &mn) == -1) {
+				continue;
+			}
+			if (past(t)) {
+				done[i] = 1;
+				if (below) {
+					t->res->pin_unchecked++;
+					classify(m, v, s->lo[v], s->hi[v], t);
+				} else
+					t->res->undecided++;
+				continue;
+			}
+			glp_set_obj_coef(lp, col[v], 1.0);
+			if (lp_opt(lp, &parm, GLP_MAX, &mx) == -1) {
+				/* No answer from the solver: never "safe". */
 				t->res->model_errors++;
 				glp_set_obj_coef(lp, col[v], 0.0);
 				continue;
 			}
 			t->res->lps++;
+			done[i] = 1;
+			mn = -ATK_INF;	/* only needed below k */
+			if (mx < ATK_BIG && mx - (double)m->v[v].shift <
+			    (double)m->k - ATK_EPS) {
+				if (lp_opt(lp, &parm, GLP_MIN, &mn) == -1) {
+					t->res->model_errors++;
+					glp_set_obj_coef(lp, col[v], 0.0);
+					continue;
+				}
+				t->res->lps++;
+			}
+			glp_set_obj_coef(lp, col[v], 0.0);
+			classify(m, v, mn, mx, t);
+			(void)settle(m, lp, col, targets, ntargets, done);
 		}
-		glp_set_obj_coef(lp, col[v], 0.0);
-		classify(m, v, mn, mx, t);
-		(void)settle(m, lp, col, targets, ntargets, done);
-	}
 	ret = 0;
 fail:
 	glp_delete_prob(lp);
