@@ -618,6 +618,7 @@ lp_component(struct solver *s, const size_t *vars, size_t nvars,
 	glp_prob	*lp;
 	glp_smcp	 parm;
 	int		*col, *ind = NULL, ret = -1, round, pass, below;
+	int		*ycol = NULL, base, brow;
 	uint8_t		*done = NULL;
 	size_t		 n;
 	double		*val = NULL, c, konst, lo, hi, mn, mx;
@@ -650,8 +651,8 @@ lp_component(struct solver *s, const size_t *vars, size_t nvars,
 				if (m->rows[s->rlist[q]].n > maxn)
 					maxn = m->rows[s->rlist[q]].n;
 			}
-	if ((ind = calloc(maxn + 1, sizeof(*ind))) == NULL ||
-	    (val = calloc(maxn + 1, sizeof(*val))) == NULL)
+	if ((ind = calloc(maxn + 3, sizeof(*ind))) == NULL ||
+	    (val = calloc(maxn + 3, sizeof(*val))) == NULL)
 		goto fail;
 	if (nr > 0)
 		glp_add_rows(lp, (int)nr);
@@ -693,19 +694,35 @@ lp_component(struct solver *s, const size_t *vars, size_t nvars,
 		goto fail;
 	/*
 	 * Every feasible point the solver visits is a possible truth: a
-	 * target it shows at k or more needs no LP of its own. Maximising
-	 * all open targets at once first settles many.
+	 * target it shows at k or more needs no LP of its own. One LP that
+	 * maximises the sum of min(x, k) over all open targets (a capped
+	 * copy y <= x per target) brings every target to k that can get
+	 * there together with the others, and settles them at once.
 	 */
+	if ((ycol = calloc(ntargets, sizeof(*ycol))) == NULL)
+		goto fail;
+	base = glp_add_cols(lp, (int)ntargets);
+	brow = glp_add_rows(lp, (int)ntargets);
+	for (i = 0; i < ntargets; i++) {
+		ycol[i] = base + (int)i;
+		glp_set_col_bnds(lp, ycol[i], GLP_DB, 0,
+		    (double)(m->v[targets[i]].shift + m->k));
+		ind[1] = col[targets[i]];
+		val[1] = 1;
+		ind[2] = ycol[i];
+		val[2] = -1;
+		glp_set_mat_row(lp, brow + (int)i, 2, ind, val);
+		glp_set_row_bnds(lp, brow + (int)i, GLP_LO, 0, 0);
+	}
+	glp_adv_basis(lp, 0);
 	for (round = 0; round < 3 && !past(t); round++) {
 		for (i = 0; i < ntargets; i++)
-			glp_set_obj_coef(lp, col[targets[i]],
-			    done[i] || s->hi[targets[i]] - (double)
-			    m->v[targets[i]].shift < (double)m->k ? 0 : 1);
+			glp_set_obj_coef(lp, ycol[i], done[i] ? 0 : 1);
 		(void)lp_opt(lp, &parm, GLP_MAX, &mx);
 		t->res->lps++;
 		n = settle(m, lp, col, targets, ntargets, done);
 		for (i = 0; i < ntargets; i++)
-			glp_set_obj_coef(lp, col[targets[i]], 0);
+			glp_set_obj_coef(lp, ycol[i], 0);
 		if (n * 20 < ntargets)
 			break;
 	}
@@ -764,6 +781,7 @@ lp_component(struct solver *s, const size_t *vars, size_t nvars,
 	ret = 0;
 fail:
 	glp_delete_prob(lp);
+	free(ycol);
 	free(done);
 	free(col);
 	free(ind);
