@@ -5,6 +5,7 @@
  * objective is switched from withheld count to withheld count, so each
  * simplex run starts from the previous optimal basis.
  */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,7 @@
 #define ATK_INF		1e15	/* no upper bound */
 #define ATK_BIG		1e14	/* at or above this, a bound is infinite */
 #define ATK_EPS		1e-6	/* LP results are rounded to integers */
-#define ATK_PROP_PASSES	64	/* row visits per row in propagation */
+#define ATK_PROP_PASSES	8	/* row visits per row in propagation */
 
 uint64_t
 atk_key(int kind, unsigned agb, int geo, int pt, int period, int cat)
@@ -556,12 +557,16 @@ lp_opt(glp_prob *lp, const glp_smcp *parm, int dir, double *out)
 
 	glp_set_obj_dir(lp, dir);
 	for (tries = 0; tries < 2; tries++) {
+		if (parm->tm_lim < INT_MAX && parm->tm_lim <= 0)
+			return -2;
 		if (tries == 1) {
 			if (getenv("ATK_DEBUG") != NULL)
 				fprintf(stderr, "LP retry from a new basis\n");
 			glp_adv_basis(lp, 0);
 		}
-		if (glp_simplex(lp, parm) != 0)
+		if ((st = glp_simplex(lp, parm)) == GLP_ETMLIM)
+			return -2;	/* out of time: undecided */
+		if (st != 0)
 			continue;
 		st = glp_get_status(lp);
 		if (st == GLP_OPT) {
@@ -574,6 +579,21 @@ lp_opt(glp_prob *lp, const glp_smcp *parm, int dir, double *out)
 		}
 	}
 	return -1;
+}
+
+/* Milliseconds left before the deadline, for GLPK's time limit. */
+static int
+left_ms(const struct tally *t)
+{
+	struct timespec	now;
+	double		ms;
+
+	if (t->deadline <= 0)
+		return INT_MAX;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (t->deadline - (double)now.tv_sec - (double)now.tv_nsec / 1e9) *
+	    1000.0;
+	return ms < 0 ? 0 : ms > 1e9 ? INT_MAX : (int)ms;
 }
 
 static int
@@ -618,7 +638,7 @@ lp_component(struct solver *s, const size_t *vars, size_t nvars,
 	glp_prob	*lp;
 	glp_smcp	 parm;
 	int		*col, *ind = NULL, ret = -1, round, pass, below;
-	int		*ycol = NULL, base, brow;
+	int		*ycol = NULL, base, brow, rc;
 	uint8_t		*done = NULL;
 	size_t		 n;
 	double		*val = NULL, c, konst, lo, hi, mn, mx;
@@ -718,6 +738,7 @@ lp_component(struct solver *s, const size_t *vars, size_t nvars,
 	for (round = 0; round < 3 && !past(t); round++) {
 		for (i = 0; i < ntargets; i++)
 			glp_set_obj_coef(lp, ycol[i], done[i] ? 0 : 1);
+		parm.tm_lim = left_ms(t);
 		(void)lp_opt(lp, &parm, GLP_MAX, &mx);
 		t->res->lps++;
 		n = settle(m, lp, col, targets, ntargets, done);
@@ -756,10 +777,21 @@ lp_component(struct solver *s, const size_t *vars, size_t nvars,
 				continue;
 			}
 			glp_set_obj_coef(lp, col[v], 1.0);
-			if (lp_opt(lp, &parm, GLP_MAX, &mx) == -1) {
+			parm.tm_lim = left_ms(t);
+			if ((rc = lp_opt(lp, &parm, GLP_MAX, &mx)) != 0) {
 				/* No answer from the solver: never "safe". */
-				t->res->model_errors++;
 				glp_set_obj_coef(lp, col[v], 0.0);
+				if (rc == -2) {
+					done[i] = 1;
+					if (below) {
+						t->res->pin_unchecked++;
+						classify(m, v, s->lo[v],
+						    s->hi[v], t);
+					} else
+						t->res->undecided++;
+					continue;
+				}
+				t->res->model_errors++;
 				continue;
 			}
 			t->res->lps++;
@@ -767,9 +799,17 @@ lp_component(struct solver *s, const size_t *vars, size_t nvars,
 			mn = -ATK_INF;	/* only needed below k */
 			if (mx < ATK_BIG && mx - (double)m->v[v].shift <
 			    (double)m->k - ATK_EPS) {
-				if (lp_opt(lp, &parm, GLP_MIN, &mn) == -1) {
-					t->res->model_errors++;
+				parm.tm_lim = left_ms(t);
+				if ((rc = lp_opt(lp, &parm, GLP_MIN, &mn)) !=
+				    0) {
+					/* Below k either way; the minimum
+					 * only decides "pinned". */
 					glp_set_obj_coef(lp, col[v], 0.0);
+					if (rc == -2) {
+						t->res->pin_unchecked++;
+						classify(m, v, s->lo[v], mx, t);
+					} else
+						t->res->model_errors++;
 					continue;
 				}
 				t->res->lps++;
@@ -862,6 +902,12 @@ atk_solve(struct atk_model *m, struct atk_result *res, FILE *out,
 	}
 	if (propagate(&s, &bad) == -1)
 		goto fail;
+	if (getenv("ATK_DEBUG") != NULL) {
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		fprintf(stderr, "propagation done at %.1f s\n",
+		    (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	}
 	res->model_errors += bad;
 	/* Components over the variables that are not yet known. */
 	for (r = 0; r < m->nrows; r++) {
