@@ -1069,6 +1069,11 @@ lp_audit(struct run *r, int fix, int exact)
 	ret = fix ? fixes : (size_t)failing;
 out:
 	lpstate_free(&s);
+	/*
+	 * GLPK keeps an environment per thread; the snapshot thread ends,
+	 * so free it here rather than leak it.
+	 */
+	glp_free_env();
 	return ret;
 }
 
