@@ -17,10 +17,11 @@
 #include <semaphore.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "config.h"
 
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 #define STORE_DB_NAME		"sorttp.db"
 #define STORE_BUSY_TIMEOUT_MS	10000
 
@@ -28,6 +29,7 @@
 #define PARTY_SCOPES_MAX	32
 #define PARTY_TOKEN_HASH_LEN	32	/* SHA-256 of the bearer token */
 #define PARTY_CERT_HASH_LEN	32	/* SHA-256 of a client certificate (DER) */
+#define PARTY_EXPIRES_DAYS_MAX	3650	/* --expires Nd: at most ten years */
 
 enum role {
 	ROLE_AANBIEDER = 0,
@@ -61,6 +63,8 @@ struct party {
 	unsigned char		 cert_sha256[PARTY_CERT_HASH_LEN];
 	char			 created[21];		/* ISO 8601 UTC */
 	char			 revoked[21];		/* "" while active */
+	char			 expires[21];		/* "" never; ISO 8601 UTC */
+	char			 last_used[21];		/* "" never used */
 };
 
 /* Role names as stored and as typed on the command line ("aanbieder"). */
@@ -104,6 +108,18 @@ enum store_result store_party_by_token(struct store *,
 	    const unsigned char token_hash[PARTY_TOKEN_HASH_LEN],
 	    struct party *out);
 enum store_result store_party_revoke(struct store *, const char *name);
+
+/*
+ * Token lifecycle. store_party_touch records a use of the party's token
+ * (time only, minute granularity, never waiting for a lock).
+ * store_party_rotate gives an active party a new token hash and expiry
+ * (NULL or "": none); the old token fails from then on.
+ */
+#define STORE_TOUCH_GRANULARITY_S	60
+void	store_party_touch(struct store *, int64_t party_id, time_t now);
+enum store_result store_party_rotate(struct store *, const char *name,
+	    const unsigned char token_hash[PARTY_TOKEN_HASH_LEN],
+	    const char *expires);
 
 /* Calls fn for every party, active and revoked, in order of creation. */
 int	store_party_list(struct store *,

@@ -78,6 +78,18 @@ token_well_formed(const char *t, size_t len)
 	return 1;
 }
 
+int
+auth_expired(const struct party *p, time_t now)
+{
+	char	at[21];
+
+	if (p->expires[0] == '\0')
+		return 0;
+	/* Both are "YYYY-MM-DDTHH:MM:SSZ": text order is time order. */
+	util_utc_iso8601_at(now, at);
+	return strcmp(at, p->expires) >= 0;
+}
+
 enum auth_result
 auth_bearer(struct store *st, const char *header, struct party *out)
 {
@@ -85,6 +97,7 @@ auth_bearer(struct store *st, const char *header, struct party *out)
 	enum store_result	 rc;
 	const char		*tok;
 	size_t			 len;
+	time_t			 now;
 
 	if (header == NULL)
 		return AUTH_MISSING;
@@ -102,10 +115,16 @@ auth_bearer(struct store *st, const char *header, struct party *out)
 		return AUTH_INVALID;
 	auth_token_hash(tok, len, hash);
 	rc = store_party_by_token(st, hash, out);
+	OPENSSL_cleanse(hash, sizeof(hash));
 	if (rc == STORE_ERROR)
 		return AUTH_ERROR;
-	OPENSSL_cleanse(hash, sizeof(hash));
-	return rc == STORE_OK ? AUTH_OK : AUTH_INVALID;
+	if (rc != STORE_OK)
+		return AUTH_INVALID;
+	now = time(NULL);
+	if (auth_expired(out, now))
+		return AUTH_EXPIRED;
+	store_party_touch(st, out->id, now);
+	return AUTH_OK;
 }
 
 int

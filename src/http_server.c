@@ -431,6 +431,12 @@ gate(struct http_request *r, const char *url, const char *method)
 			http_reply_error(rep, 500, "internal",
 			    "authentication is unavailable");
 			return -1;
+		case AUTH_EXPIRED:
+			metrics_auth_failure();
+			http_reply_error(rep, 401, "token_expired",
+			    "het token is verlopen; vraag de beheerder om een "
+			    "nieuw token (sorttp party rotate-token)");
+			return -1;
 		default:
 			metrics_auth_failure();
 			http_reply_error(rep, 401, "unauthorized",

@@ -183,6 +183,14 @@ static const char *const store_migrations[] = {
 	"  key_version INTEGER NOT NULL,"
 	"  upload_id INTEGER NOT NULL"
 	");",
+
+	/*
+	 * 4 -> 5: token lifecycle. expires_at (ISO 8601 UTC, NULL: never)
+	 * ends a token; last_used_at is the time of the last accepted
+	 * request, at minute granularity, and nothing else about it.
+	 */
+	"ALTER TABLE parties ADD COLUMN expires_at TEXT;"
+	"ALTER TABLE parties ADD COLUMN last_used_at TEXT;",
 };
 
 enum stmt_id {
@@ -198,6 +206,8 @@ enum stmt_id {
 	ST_META_PUT,
 	ST_PING,
 	ST_PARTY_BY_NAME,
+	ST_PARTY_TOUCH,
+	ST_PARTY_ROTATE,
 	ST__COUNT
 };
 
@@ -207,12 +217,13 @@ _Static_assert(ST__COUNT <= sizeof(((struct store *)0)->stmt) /
 static const char *const stmt_sql[ST__COUNT] = {
 	[ST_PARTY_INSERT] =
 	    "INSERT INTO parties (name, role, agb, token_hash, cert_sha256,"
-	    " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    " created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_SCOPE_INSERT] =
 	    "INSERT OR IGNORE INTO party_scopes (party_id, kind, value)"
 	    " VALUES (?1, ?2, ?3)",
 	[ST_PARTY_BY_TOKEN] =
-	    "SELECT id, name, role, agb, cert_sha256, created_at, token_hash"
+	    "SELECT id, name, role, agb, cert_sha256, created_at, token_hash,"
+	    " coalesce(expires_at, ''), coalesce(last_used_at, '')"
 	    " FROM parties WHERE token_hash = ?1 AND revoked_at IS NULL",
 	[ST_SCOPES_OF] =
 	    "SELECT kind, value FROM party_scopes WHERE party_id = ?1"
@@ -222,7 +233,8 @@ static const char *const stmt_sql[ST__COUNT] = {
 	    " WHERE name = ?1 AND revoked_at IS NULL",
 	[ST_PARTY_LIST] =
 	    "SELECT id, name, role, agb, cert_sha256, created_at,"
-	    " coalesce(revoked_at, '') FROM parties ORDER BY id",
+	    " coalesce(revoked_at, ''), coalesce(expires_at, ''),"
+	    " coalesce(last_used_at, '') FROM parties ORDER BY id",
 	[ST_AUDIT_INSERT] =
 	    "INSERT INTO audit (at, party_id, action, detail)"
 	    " VALUES (?1, ?2, ?3, ?4)",
@@ -233,6 +245,12 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_PARTY_BY_NAME] =
 	    "SELECT id, name, role, agb, cert_sha256, created_at"
 	    " FROM parties WHERE name = ?1 AND revoked_at IS NULL",
+	[ST_PARTY_TOUCH] =
+	    "UPDATE parties SET last_used_at = ?2 WHERE id = ?1 AND"
+	    " (last_used_at IS NULL OR last_used_at < ?3)",
+	[ST_PARTY_ROTATE] =
+	    "UPDATE parties SET token_hash = ?2, expires_at = ?3"
+	    " WHERE name = ?1 AND revoked_at IS NULL",
 };
 
 static const char *const role_names[ROLE__COUNT] = {
@@ -557,6 +575,8 @@ store_party_add(struct store *st, const struct party *p,
 		sqlite3_bind_blob(s, 5, p->cert_sha256, PARTY_CERT_HASH_LEN,
 		    SQLITE_STATIC);
 	sqlite3_bind_text(s, 6, now, -1, SQLITE_STATIC);
+	if (p->expires[0] != '\0')
+		sqlite3_bind_text(s, 7, p->expires, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
 		ret = STORE_EXISTS;
@@ -643,6 +663,21 @@ party_from_row(sqlite3_stmt *s, struct party *p)
 	return 0;
 }
 
+/* Columns col (expires_at) and col + 1 (last_used_at), '' when NULL. */
+static int
+party_times(sqlite3_stmt *s, int col, struct party *p)
+{
+	const char	*exp = (const char *)sqlite3_column_text(s, col);
+	const char	*used = (const char *)sqlite3_column_text(s, col + 1);
+
+	if (util_fmt(p->expires, sizeof(p->expires), "%s",
+	    exp ? exp : "") == -1 ||
+	    util_fmt(p->last_used, sizeof(p->last_used), "%s",
+	    used ? used : "") == -1)
+		return -1;
+	return 0;
+}
+
 enum store_result
 store_party_by_token(struct store *st,
     const unsigned char token_hash[PARTY_TOKEN_HASH_LEN], struct party *out)
@@ -668,7 +703,8 @@ store_party_by_token(struct store *st,
 		ret = STORE_NOT_FOUND;
 	else if (rc != SQLITE_ROW)
 		log_db_error(st, "look up token");
-	else if (party_from_row(s, out) == 0) {
+	else if (party_from_row(s, out) == 0 &&
+	    party_times(s, 7, out) == 0) {
 		sqlite3_reset(s);
 		if (load_scopes(st, out) == 0)
 			ret = STORE_OK;
@@ -721,6 +757,8 @@ store_party_list(struct store *st, int (*fn)(const struct party *, void *),
 		revoked = (const char *)sqlite3_column_text(s, 6);
 		util_fmt(p->revoked, sizeof(p->revoked), "%s",
 		    revoked ? revoked : "");
+		if (party_times(s, 7, p) == -1)
+			goto out;
 		/*
 		 * The scopes come from a second statement on the same
 		 * connection while this one is positioned on a row; SQLite
@@ -815,6 +853,60 @@ store_party_by_name(struct store *st, const char *name, struct party *out)
 		sqlite3_reset(s);
 		ret = load_scopes(st, out) == 0 ? STORE_OK : STORE_ERROR;
 	}
+	sqlite3_reset(s);
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
+/*
+ * Records that the party's token was used at now, unless a use within the
+ * last minute is recorded already: at most one write per party per
+ * minute. It never waits for the write lock (an upload may hold it for a
+ * while): a busy database skips the update, which only makes "last use" a
+ * minute or so stale, and authentication must not stall for it.
+ */
+void
+store_party_touch(struct store *st, int64_t party_id, time_t now)
+{
+	sqlite3_stmt	*s;
+	char		 at[21], before[21];
+
+	util_utc_iso8601_at(now, at);
+	util_utc_iso8601_at(now - STORE_TOUCH_GRANULARITY_S, before);
+	pthread_mutex_lock(&st->lock);
+	sqlite3_busy_timeout(st->db, 0);
+	s = stmt_get(st, ST_PARTY_TOUCH);
+	sqlite3_bind_int64(s, 1, party_id);
+	sqlite3_bind_text(s, 2, at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, before, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE &&
+	    (sqlite3_errcode(st->db) & 0xff) != SQLITE_BUSY)
+		log_db_error(st, "record token use");
+	sqlite3_reset(s);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	pthread_mutex_unlock(&st->lock);
+}
+
+enum store_result
+store_party_rotate(struct store *st, const char *name,
+    const unsigned char token_hash[PARTY_TOKEN_HASH_LEN],
+    const char *expires)
+{
+	enum store_result	 ret = STORE_ERROR;
+	sqlite3_stmt		*s;
+
+	pthread_mutex_lock(&st->lock);
+	s = stmt_get(st, ST_PARTY_ROTATE);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, token_hash, PARTY_TOKEN_HASH_LEN,
+	    SQLITE_STATIC);
+	if (expires != NULL && expires[0] != '\0')
+		sqlite3_bind_text(s, 3, expires, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		log_db_error(st, "rotate token");
+	else
+		ret = sqlite3_changes(st->db) == 1 ? STORE_OK :
+		    STORE_NOT_FOUND;
 	sqlite3_reset(s);
 	pthread_mutex_unlock(&st->lock);
 	return ret;
