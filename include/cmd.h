@@ -29,6 +29,24 @@ int	cmd_check_config(int, char **);
 int	cmd_import(int, char **);
 int	cmd_indicators(int, char **);
 int	cmd_demo(int, char **);
+int	cmd_backup(int, char **);
+int	cmd_restore(int, char **);
+
+/*
+ * The data folder lock (DIR/sorttp.lock, flock): serve holds it while it
+ * runs; restore and migrate need it, so they never change the database
+ * under a running daemon. Returns the descriptor to keep open, or -1 after
+ * printing why ("sorttp WHO: ...").
+ */
+int	cmd_data_lock(const char *dir, const char *who);
+
+/*
+ * Backs up DIR's database to DIR/sorttp.db.WHY-YYYYMMDDTHHMMSSZ (path in
+ * out) before a change to it (a migration, a restore). -1 after printing
+ * why: the caller then changes nothing.
+ */
+int	cmd_backup_before(const char *dir, const char *why, char *out,
+	    size_t len);
 
 /* Prints "sorttp NAME: MESSAGE" and the usage to stderr; returns 2. */
 int	cmd_usage_error(const struct cmd_help *, const char *fmt, ...)

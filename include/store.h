@@ -369,4 +369,35 @@ int	store_auditw_log(struct store_auditw *, int64_t party_id,
 	    const char *action, const char *detail);
 void	store_auditw_stop(struct store_auditw *);
 
+/*
+ * Backup and restore (store_backup.c). store_backup copies the database at
+ * db_path to out (which must not exist) with SQLite's online backup API,
+ * beside a running daemon: one consistent snapshot, mode 0600, one file
+ * (rollback journal), integrity-checked before it gets its name; never the
+ * key. *pages (may be NULL) receives its size in pages.
+ */
+#define STORE_BACKUP_PATH_MAX	4096
+int	store_backup(const char *db_path, const char *out, int64_t *pages,
+	    char *err, size_t errlen);
+
+/* What store_backup_check found in a backup file. */
+struct store_backup_info {
+	int	 schema;		/* PRAGMA user_version */
+	char	 key_id[2 * 32 + 1];	/* the key's public check value */
+};
+
+/*
+ * Checks that path is an intact sorttp database this program can use:
+ * integrity_check "ok", a key binding, a schema no newer than ours.
+ */
+int	store_backup_check(const char *path, struct store_backup_info *,
+	    char *err, size_t errlen);
+
+/*
+ * Replaces the contents of the database at db_path (created when missing)
+ * with those of the backup, in one transaction. The daemon must not run.
+ */
+int	store_restore(const char *backup, const char *db_path, char *err,
+	    size_t errlen);
+
 #endif

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -130,7 +131,7 @@ cmd_serve(int argc, char **argv)
 	char			 err[512];
 	char			*cert = NULL, *key = NULL, *ca = NULL;
 	unsigned char		 kid[PSEUDO_KEY_ID_LEN];
-	int			 opt, ret = 1;
+	int			 opt, ret = 1, lock = -1;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -162,6 +163,9 @@ cmd_serve(int argc, char **argv)
 
 	cmd_data_path(keyp, sizeof(keyp), dir, DATA_KEY_FILE);
 	cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE);
+	/* One daemon per data folder; restore and migrate wait for none. */
+	if ((lock = cmd_data_lock(dir, "serve")) == -1)
+		goto out;
 	if (pseudo_load_keyfile(keyp, SORTTP_KEY_VERSION, &pc, err,
 	    sizeof(err)) == -1) {
 		log_error("%s", err);
@@ -233,6 +237,8 @@ out:
 	free_secret(key);
 	free(cert);
 	free(ca);
+	if (lock != -1)
+		close(lock);
 	return ret;
 }
 

@@ -39,6 +39,10 @@ static const char main_usage[] =
 	"synthetic data\n"
 	"  check-config [--config FILE] validate configuration and reference "
 	"data\n"
+	"  backup --data DIR --out FILE copy the database while the daemon "
+	"runs\n"
+	"  restore --data DIR --from FILE  replace the database with a "
+	"backup\n"
 	"\n"
 	"Run 'sorttp COMMAND --help' for the options of a command.\n";
 
@@ -146,5 +150,9 @@ main(int argc, char **argv)
 		return cmd_indicators(argc, argv);
 	if (strcmp(cmd, "demo") == 0)
 		return cmd_demo(argc, argv);
+	if (strcmp(cmd, "backup") == 0)
+		return cmd_backup(argc, argv);
+	if (strcmp(cmd, "restore") == 0)
+		return cmd_restore(argc, argv);
 	return cmd_usage_error(&main_help, "unknown command '%s'", cmd);
 }

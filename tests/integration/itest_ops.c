@@ -1,0 +1,181 @@
+/*
+ * Operations commands against a real data folder and a running daemon:
+ * backup while serving (mode 0600, integrity, no key), restore (refused
+ * while the daemon runs, refused for another key's backup or a damaged
+ * file, and the current database kept before it is replaced).
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "harness.h"
+
+static struct h_env	e;
+
+/* The first column of sql on the database file path (read-only), or -1. */
+static long long
+file_count(const char *path, const char *sql)
+{
+	sqlite3		*db = NULL;
+	sqlite3_stmt	*s;
+	long long	 n = -1;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) ==
+	    SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &s, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_step(s) == SQLITE_ROW)
+			n = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+	return n;
+}
+
+static long
+whoami(const char *token)
+{
+	struct h_resp	r;
+	long		status;
+
+	h_request(&e, "GET", "/v1/whoami", token, NULL, NULL, 0, 0, &r);
+	status = r.status;
+	h_resp_free(&r);
+	return status;
+}
+
+/* The name of the file in dir starting with prefix, into out. */
+static int
+find_prefixed(const char *dir, const char *prefix, char *out, size_t len)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 found = -1;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0) {
+			snprintf(out, len, "%s/%s", dir, de->d_name);
+			found = 0;
+		}
+	closedir(d);
+	return found;
+}
+
+static void
+test_backup_restore(void)
+{
+	struct h_out	 o;
+	struct stat	 sb;
+	char		 t1[128], t2[128], bak[H_PATH_MAX + 16];
+	char		 other[H_PATH_MAX + 16], obak[H_PATH_MAX + 16];
+	char		 keyp[H_PATH_MAX + 16], pre[H_PATH_MAX + 64];
+	char		 junk[H_PATH_MAX + 64];
+	char		*key;
+	size_t		 keylen = 0;
+
+	h_init(&e);
+	CHECK_EQ_INT(h_party_add(&e, t1, sizeof(t1), "before", "monitor",
+	    NULL), 0);
+	CHECK_EQ_INT(h_start(&e, NULL, NULL), 0);
+	CHECK_EQ_INT(whoami(t1), 200);
+
+	/* Online: the daemon runs and has just written (last use). */
+	snprintf(bak, sizeof(bak), "%s/b1.db", e.root);
+	CHECK_EQ_INT(h_run(&e, &o, "backup", "--data", e.data, "--out", bak,
+	    NULL), 0);
+	CHECK(strstr(o.out, "integrity ok") != NULL);
+	h_out_free(&o);
+	CHECK_EQ_INT(stat(bak, &sb), 0);
+	CHECK_EQ_INT(sb.st_mode & 0777, 0600);
+	CHECK_EQ_INT(file_count(bak, "SELECT count(*) FROM parties"), 1);
+	CHECK_EQ_INT(file_count(bak, "SELECT count(*) FROM pragma_"
+	    "integrity_check WHERE integrity_check = 'ok'"), 1);
+	/* One self-contained file: no WAL beside it. */
+	CHECK_EQ_INT(file_count(bak, "SELECT count(*) FROM pragma_"
+	    "journal_mode WHERE journal_mode = 'delete'"), 1);
+	snprintf(keyp, sizeof(keyp), "%s/sorttp.key", e.data);
+	key = h_slurp(keyp, &keylen);
+	CHECK(key != NULL && keylen == 32);
+	if (key != NULL)
+		CHECK_EQ_INT(h_file_contains(bak, key, keylen), 0);
+	free(key);
+	snprintf(junk, sizeof(junk), "%s.partial", bak);
+	CHECK(access(junk, F_OK) == -1);
+
+	/* Never overwrites; usage errors exit 2. */
+	CHECK_EQ_INT(h_run(&e, &o, "backup", "--data", e.data, "--out", bak,
+	    NULL), 1);
+	CHECK(strstr(o.err, "exists") != NULL);
+	h_out_free(&o);
+	CHECK_EQ_INT(h_run(&e, &o, "backup", "--data", e.data, NULL), 2);
+	h_out_free(&o);
+	CHECK_EQ_INT(h_run(&e, &o, "restore", "--from", bak, NULL), 2);
+	h_out_free(&o);
+
+	/* Not under a running daemon. */
+	CHECK_EQ_INT(h_run(&e, &o, "restore", "--data", e.data, "--from",
+	    bak, NULL), 1);
+	CHECK(strstr(o.err, "running") != NULL);
+	h_out_free(&o);
+
+	CHECK_EQ_INT(h_party_add(&e, t2, sizeof(t2), "after", "monitor",
+	    NULL), 0);
+	CHECK_EQ_INT(h_stop(&e), 0);
+
+	/* A damaged file and another key's backup are refused. */
+	snprintf(junk, sizeof(junk), "%s/junk.db", e.root);
+	h_write_file(junk, "SQLite format 3\nthis is no database at all",
+	    0600);
+	CHECK_EQ_INT(h_run(&e, &o, "restore", "--data", e.data, "--from",
+	    junk, NULL), 1);
+	CHECK(strstr(o.err, "nothing changed") != NULL);
+	h_out_free(&o);
+	snprintf(other, sizeof(other), "%s/other", e.root);
+	snprintf(obak, sizeof(obak), "%s/other.db", e.root);
+	CHECK_EQ_INT(h_run(&e, &o, "init", "--data", other, NULL), 0);
+	h_out_free(&o);
+	CHECK_EQ_INT(h_run(&e, &o, "backup", "--data", other, "--out", obak,
+	    NULL), 0);
+	h_out_free(&o);
+	CHECK_EQ_INT(h_run(&e, &o, "restore", "--data", e.data, "--from",
+	    obak, NULL), 1);
+	CHECK(strstr(o.err, "another key") != NULL);
+	h_out_free(&o);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM parties"), 2);
+
+	/* The restore: "after" is gone, the replaced database is kept. */
+	CHECK_EQ_INT(h_run(&e, &o, "restore", "--data", e.data, "--from",
+	    bak, NULL), 0);
+	h_out_free(&o);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM parties"), 1);
+	CHECK_EQ_INT(find_prefixed(e.data, "sorttp.db.pre-restore-", pre,
+	    sizeof(pre)), 0);
+	CHECK_EQ_INT(file_count(pre, "SELECT count(*) FROM parties"), 2);
+	CHECK_EQ_INT(stat(pre, &sb), 0);
+	CHECK_EQ_INT(sb.st_mode & 0777, 0600);
+
+	CHECK_EQ_INT(h_start(&e, NULL, NULL), 0);
+	CHECK_EQ_INT(whoami(t1), 200);
+	CHECK_EQ_INT(whoami(t2), 401);
+	CHECK_EQ_INT(h_stop(&e), 0);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: itest_ops SORTTP_BINARY\n");
+		return 2;
+	}
+	h_setup(&e, argv[1]);
+	test_backup_restore();
+	h_teardown(&e);
+	return test_done("integration_ops");
+}
