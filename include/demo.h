@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 #define DEMO_GEMEENTEN		13
 #define DEMO_AANBIEDERS		40
 #define DEMO_CLIENTS_DEFAULT	5000
@@ -41,15 +43,11 @@
  */
 void	demo_bsn(uint64_t seed, uint64_t n, char out[10]);
 
-/* A growing byte buffer; demo_buf_free wipes it (it may hold BSNs). */
-struct demo_buf {
-	char	*p;
-	size_t	 len;
-	size_t	 cap;
-};
-
-void	demo_buf_free(struct demo_buf *);
-
+/*
+ * The upload bodies below go into a struct buf (buf.h) the caller made,
+ * with the body limit of the upload as its maximum and BUF_WIPE (they
+ * hold BSNs); reaching the maximum is an error, as running out of memory.
+ */
 /* Message kinds, for the caller's tally. */
 enum demo_msg {
 	DEMO_JW301 = 0,
@@ -91,7 +89,7 @@ int	demo_next_client(struct demo *,
  * (0: nothing to upload), or -1 when out of memory.
  */
 long	demo_scores_csv(struct demo *, size_t i, int year,
-	    struct demo_buf *out);
+	    struct buf *out);
 
 /*
  * Questionnaire responses, as the questionnaire platform sends them:
@@ -103,7 +101,7 @@ long	demo_scores_csv(struct demo *, size_t i, int year,
  */
 struct quest_def;
 long	demo_responses_json(struct demo *, const struct quest_def *def,
-	    size_t k, size_t max, struct demo_buf *out);
+	    size_t k, size_t max, struct buf *out);
 
 /* Totals so far, for the summary. */
 struct demo_stats {

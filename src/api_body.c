@@ -1,49 +1,45 @@
 /*
  * Bodies that must be parsed whole (XML and JSON parsers work from
  * memory): collected per request up to the route's limit, which the
- * server enforces, and wiped when the request ends.
+ * server enforces, and wiped when the request ends (BUF_WIPE: they hold
+ * client identifiers).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
+#include "buf.h"
 
-struct api_body {
-	char	*buf;
-	size_t	 len;
-	size_t	 cap;
-};
+/*
+ * The buffer's own ceiling: the largest whole-body route limit of this
+ * configuration. The server checks the exact route's limit first (from
+ * Content-Length and while streaming); this one holds whatever happens.
+ */
+static size_t
+body_max(const struct http_request *r)
+{
+	const struct config	*cfg = http_request_env(r)->cfg;
+	long long		 q, m;
+
+	q = config_limit(cfg, LIMIT_BODY_QUESTIONNAIRES);
+	m = config_limit(cfg, LIMIT_BODY_MESSAGES);
+	return (size_t)(q > m ? q : m);
+}
 
 int
 api_body_data(struct http_request *r, const char *data, size_t len,
     struct http_reply *rep)
 {
-	struct api_body	*b = http_request_state(r);
-	size_t		 ncap;
-	char		*nb;
+	struct buf	*b = http_request_state(r);
 
 	if (b == NULL) {
-		if ((b = calloc(1, sizeof(*b))) == NULL)
+		if ((b = malloc(sizeof(*b))) == NULL)
 			goto oom;
+		buf_init(b, body_max(r), BUF_WIPE);
 		http_request_set_state(r, b);
 	}
-	if (b->len + len > b->cap) {
-		ncap = b->cap ? b->cap : 16384;
-		while (ncap < b->len + len)
-			ncap *= 2;
-		/* Not realloc: the old buffer is wiped before it is freed. */
-		if ((nb = malloc(ncap)) == NULL)
-			goto oom;
-		if (b->len > 0)
-			memcpy(nb, b->buf, b->len);
-		if (b->buf != NULL)
-			explicit_bzero(b->buf, b->cap);
-		free(b->buf);
-		b->buf = nb;
-		b->cap = ncap;
-	}
-	memcpy(b->buf + b->len, data, len);
-	b->len += len;
+	if (buf_add(b, data, len) == -1)
+		goto oom;
 	return 0;
 oom:
 	http_reply_error(rep, 503, "unavailable", "out of resources");
@@ -53,11 +49,11 @@ oom:
 int
 api_body_get(const struct http_request *r, const char **buf, size_t *len)
 {
-	const struct api_body	*b = http_request_state(r);
+	const struct buf	*b = http_request_state(r);
 
 	if (b == NULL || b->len == 0)
 		return -1;
-	*buf = b->buf;
+	*buf = b->p;
 	*len = b->len;
 	return 0;
 }
@@ -65,13 +61,11 @@ api_body_get(const struct http_request *r, const char **buf, size_t *len)
 void
 api_body_done(struct http_request *r)
 {
-	struct api_body	*b = http_request_state(r);
+	struct buf	*b = http_request_state(r);
 
 	if (b == NULL)
 		return;
-	if (b->buf != NULL)
-		explicit_bzero(b->buf, b->cap);
-	free(b->buf);
+	buf_free(b);
 	free(b);
 	http_request_set_state(r, NULL);
 }

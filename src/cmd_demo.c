@@ -266,7 +266,7 @@ run_messages(struct demo_ctx *c, long clients)
 
 /* One scores CSV through the streaming ingest, in chunks. */
 static int
-upload_scores(struct demo_ctx *c, size_t i, int year, struct demo_buf *b)
+upload_scores(struct demo_ctx *c, size_t i, int year, struct buf *b)
 {
 	struct ingest_scores	*ig;
 	struct ingest_answer	 a = { 0, NULL };
@@ -296,17 +296,22 @@ upload_scores(struct demo_ctx *c, size_t i, int year, struct demo_buf *b)
 static int
 run_scores(struct demo_ctx *c, int today)
 {
-	struct demo_buf	b = { NULL, 0, 0 };
+	struct buf	b;
 	size_t		i;
 	long		rows;
 	int		year, rc = 0;
+
+	/* One aanbieder's year is one upload: the scores body limit holds. */
+	buf_init(&b, (size_t)config_limit(&c->cfg, LIMIT_BODY_SCORES),
+	    BUF_WIPE);
 
 	for (i = 0; i < DEMO_AANBIEDERS && rc == 0; i++) {
 		for (year = DEMO_FIRST_DAY / 10000; year <= today / 10000 &&
 		    rc == 0; year++) {
 			if ((rows = demo_scores_csv(c->gen, i, year, &b)) ==
 			    -1) {
-				fprintf(stderr, "sorttp demo: out of memory\n");
+				fprintf(stderr, "sorttp demo: out of memory, or"
+				    " a CSV over body_max_scores\n");
 				rc = -1;
 			} else if (rows > 0)
 				rc = upload_scores(c, i, year, &b);
@@ -316,14 +321,14 @@ run_scores(struct demo_ctx *c, int today)
 			    c->uploads_scores, c->rows_scores);
 		}
 	}
-	demo_buf_free(&b);
+	buf_free(&b);
 	return rc;
 }
 
 static int
 run_questionnaires(struct demo_ctx *c)
 {
-	struct demo_buf		b = { NULL, 0, 0 };
+	struct buf		b;
 	struct ingest_answer	a;
 	size_t			k, max;
 	long			n;
@@ -336,6 +341,8 @@ run_questionnaires(struct demo_ctx *c)
 		max = DEMO_BATCH_MAX;
 	if (max == 0)
 		max = 1;
+	buf_init(&b, (size_t)config_limit(&c->cfg, LIMIT_BODY_QUESTIONNAIRES),
+	    BUF_WIPE);
 	for (k = 0; rc == 0; k++) {
 		if ((n = demo_responses_json(c->gen, c->def, k, max, &b)) ==
 		    -1) {
@@ -355,7 +362,7 @@ run_questionnaires(struct demo_ctx *c)
 		progress(c, 0, "questionnaires: %lld uploads, %lld responses",
 		    c->uploads_quest, c->rows_quest);
 	}
-	demo_buf_free(&b);
+	buf_free(&b);
 	return rc;
 }
 

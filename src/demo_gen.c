@@ -39,6 +39,8 @@
 #define DEMO_TRAJ_MAX		24	/* products of one client */
 #define DEMO_NUMMER_FIRST	4100000	/* first ToewijzingNummer */
 #define DEMO_HERINSTROOM_DAYS	120	/* "within 4 months" */
+/* One generated iJw message: a few KB; parse_ijw refuses over 16 MiB. */
+#define DEMO_XML_MAX		(16 * 1024 * 1024)
 
 enum { CL_AMSTERDAM, CL_AMSTELVEEN, CL_DUO, CL_ZAANSTREEK, CL__N };
 
@@ -184,7 +186,7 @@ struct demo {
 	struct vec		 resp;
 	size_t			*batch;		/* response batch starts */
 	size_t			 nbatch;
-	struct demo_buf		 xml;
+	struct buf		 xml;
 	int			 (*fn)(void *, enum demo_msg, const char *,
 				    size_t);
 	void			*arg;
@@ -326,65 +328,6 @@ demo_gemeente(size_t i)
 	return i < DEMO_GEMEENTEN ? gemeenten[i].code : "";
 }
 
-void
-demo_buf_free(struct demo_buf *b)
-{
-	if (b->p != NULL)
-		explicit_bzero(b->p, b->cap);
-	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
-}
-
-/* Grows by doubling; the old block is wiped, as it may hold BSNs. */
-static int
-buf_reserve(struct demo_buf *b, size_t more)
-{
-	char	*p;
-	size_t	 cap = b->cap ? b->cap : 4096;
-
-	if (b->len + more < b->cap)
-		return 0;
-	while (cap <= b->len + more)
-		cap *= 2;
-	if ((p = malloc(cap)) == NULL)
-		return -1;
-	if (b->p != NULL) {
-		memcpy(p, b->p, b->len);
-		explicit_bzero(b->p, b->cap);
-		free(b->p);
-	}
-	b->p = p;
-	b->cap = cap;
-	return 0;
-}
-
-static int	buf_printf(struct demo_buf *, const char *, ...)
-		    __attribute__((format(printf, 2, 3)));
-
-static int
-buf_printf(struct demo_buf *b, const char *fmt, ...)
-{
-	va_list	ap;
-	int	n;
-
-	for (;;) {
-		if (buf_reserve(b, 256) == -1)
-			return -1;
-		va_start(ap, fmt);
-		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return -1;
-		if ((size_t)n < b->cap - b->len) {
-			b->len += (size_t)n;
-			return 0;
-		}
-		if (buf_reserve(b, (size_t)n + 1) == -1)
-			return -1;
-	}
-}
-
 static void *
 vec_push(struct vec *v)
 {
@@ -413,6 +356,7 @@ demo_new(uint64_t seed, long clients, int today)
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return NULL;
+	buf_init(&d->xml, DEMO_XML_MAX, BUF_WIPE);
 	d->seed = seed;
 	d->nclients = clients;
 	d->today = today;
@@ -441,7 +385,7 @@ demo_free(struct demo *d)
 		free(d->meas[i].p);
 	free(d->resp.p);
 	free(d->batch);
-	demo_buf_free(&d->xml);
+	buf_free(&d->xml);
 	free(d);
 }
 
@@ -554,7 +498,7 @@ xml_head(struct demo *d, const char *m, int code, const char *afzender,
 
 	iso(dagtekening, dag);
 	iso(c->birth, geb);
-	d->xml.len = 0;
+	buf_reset(&d->xml);
 	return buf_printf(&d->xml,
 	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<%s:Bericht xmlns:ijw=\"http://www.istandaarden.nl/ijw/3_2/"
@@ -974,7 +918,7 @@ date_csv(int ymd, int dutch, char out[11])
  * DD-MM-YYYY), the other half a plain export (',', LF, ISO dates).
  */
 static int
-csv_row(struct demo *d, struct demo_buf *b, size_t a, const struct meas *m,
+csv_row(struct demo *d, struct buf *b, size_t a, const struct meas *m,
     int eind)
 {
 	int	 dutch = a % 2 == 0, k;
@@ -1018,7 +962,7 @@ fail:
 }
 
 long
-demo_scores_csv(struct demo *d, size_t a, int year, struct demo_buf *out)
+demo_scores_csv(struct demo *d, size_t a, int year, struct buf *out)
 {
 	const struct meas	*m;
 	long			 rows = 0;
@@ -1026,7 +970,7 @@ demo_scores_csv(struct demo *d, size_t a, int year, struct demo_buf *out)
 	int			 k, dutch = a % 2 == 0;
 	char			 sep = dutch ? ';' : ',';
 
-	out->len = 0;
+	buf_reset(out);
 	if (a >= DEMO_AANBIEDERS)
 		return 0;
 	if (buf_printf(out, "%sbsn%ctoewijzingnummer%cgemeente%cagb%c"
@@ -1089,7 +1033,7 @@ make_batches(struct demo *d, size_t max)
 
 /* One answer to one item, by type, moved by the satisfaction. */
 static int
-answer(struct demo_buf *b, struct rng *r, const struct quest_item *it,
+answer(struct buf *b, struct rng *r, const struct quest_item *it,
     double sat, int *first)
 {
 	int	v;
@@ -1121,7 +1065,7 @@ answer(struct demo_buf *b, struct rng *r, const struct quest_item *it,
 
 static int
 resp_json(struct demo *d, const struct quest_def *def, const struct resp *s,
-    struct demo_buf *b)
+    struct buf *b)
 {
 	const struct quest_variant	*v;
 	struct rng			 r = { d->seed ^ ((uint64_t)s->seq *
@@ -1159,11 +1103,11 @@ fail:
 
 long
 demo_responses_json(struct demo *d, const struct quest_def *def, size_t k,
-    size_t max, struct demo_buf *out)
+    size_t max, struct buf *out)
 {
 	size_t	i;
 
-	out->len = 0;
+	buf_reset(out);
 	if (d->batch == NULL && make_batches(d, max) == -1)
 		return -1;
 	if (k >= d->nbatch)

@@ -1,6 +1,7 @@
 /*
  * Internals of the indicator engine shared by ind_snapshot.c (building the
- * in-memory unit facts from the store) and indicators.c (answering).
+ * in-memory unit facts from the store), ind_cube.c, and the answering
+ * side: ind_query.c, ind_select.c, ind_write.c and indicators.c.
  */
 #ifndef SORTTP_IND_IMPL_H
 #define SORTTP_IND_IMPL_H
@@ -188,5 +189,88 @@ int	ind_period_last_day(int p, enum ind_period t);
 
 /* First and last month index of period p of type t. */
 void	ind_period_months(int p, enum ind_period t, int *first, int *last);
+
+/* ------------------------------------------------------------------ */
+/* Answering a query (ind_query.c, ind_select.c, ind_write.c). */
+
+const char *ind_by_name(enum ind_by);
+const char *ind_period_name(enum ind_period);
+
+/* The population a query may see, after scope. */
+struct pop {
+	uint8_t		 gem_ok[CFG_MAX_GEMEENTEN];
+	size_t		 ngem_ok;
+	int		 agb_filter;		/* restricted to agbs[] */
+	int		 agbs[IND_FILTER_MAX];
+	size_t		 nagbs;
+	int		 vergelijking;		/* aanbieder: add cluster cells */
+	int		 own_agb;
+};
+
+/*
+ * The population q may see for party p (NULL: the CLI, everything); -1
+ * with code and msg set when the party may not ask it (403).
+ */
+int	ind_scope_apply(const struct config *, const struct party *,
+	    const struct ind_query *, struct pop *, char *code,
+	    size_t codelen, char *msg, size_t msglen);
+/* The population a refused query asked for, for the audit trail. */
+void	ind_requested_pop(const struct config *, const struct ind_query *,
+	    struct pop *);
+/* The query as audited: parameters after scope, codes only. */
+void	ind_audit_params(const struct ind_query *, const struct pop *,
+	    const struct config *, char *out, size_t len);
+
+/* One answer being computed. */
+struct run {
+	const struct config	*cfg;
+	const struct ind_query	*q;
+	struct ind_snapshot	*snap;
+	const struct ind_items	*items;
+	struct pop		*pop;
+	const struct layout	*lay;
+	long long		 k;
+	int			 window;
+};
+
+/* A cell of the answer and the suppression pattern it is read with. */
+struct out {
+	const struct cell	*c;
+	const struct dc_table	*dc;
+	size_t			 verg;	/* vergelijking: its index + 1 */
+	const struct cell	*own;	/* vergelijking: the asker's cell */
+};
+
+/* A vergelijking: its own copy of the cluster's cell, its own pattern. */
+struct verg {
+	struct cell		 copy;
+	struct dc_table		 dc;
+};
+
+/* The selected cells of an answer. */
+struct sel {
+	struct out	*v;
+	size_t		 n, cap;
+	struct verg	*vg;
+	size_t		 nvg, capvg;
+};
+
+/*
+ * The cells an answer holds, from the cube, in output order; 0, or -1
+ * with *status and the error set. r->lay must be set.
+ */
+int	ind_select_cells(struct run *, struct sel *, unsigned *status,
+	    const char **code, const char **msg);
+void	ind_sel_free(struct sel *);
+/* The clients behind sub-count i of c (own: the asker's, vergelijking). */
+int64_t	ind_sub_clients(const struct cell *c, const struct cell *own, int i);
+/* The cluster index of a geo, or -1 for the regio. */
+int	ind_geo_cluster(const struct run *, int geo);
+/* Whether period p's herinstroom window has closed. */
+int	ind_run_window_closed(const struct run *, int p);
+
+/* The answer as JSON or CSV (ind_write.c); -1 when memory ran out. */
+int	ind_write_answer(const struct run *, const struct sel *, char **body,
+	    size_t *len, long *ncells, long *nsup);
 
 #endif

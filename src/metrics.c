@@ -5,12 +5,12 @@
  * start-up, a small fixed set of status codes and fixed latency buckets.
  * Nothing here is ever derived from request content.
  */
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "metrics.h"
 #include "util.h"
 
@@ -93,74 +93,32 @@ metrics_auth_failure(void)
 	atomic_fetch_add(&metric_auth_failures, 1);
 }
 
-/* A growing output buffer with a hard ceiling. */
-struct mbuf {
-	char	*p;
-	size_t	 len, cap;
-	int	 failed;
-};
-
-#define MBUF_MAX	(1024 * 1024)
-
-static void
-mbuf_printf(struct mbuf *m, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-mbuf_printf(struct mbuf *m, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*np;
-	int	 n;
-
-	if (m->failed)
-		return;
-	for (;;) {
-		va_start(ap, fmt);
-		n = vsnprintf(m->p + m->len, m->cap - m->len, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			m->failed = 1;
-			return;
-		}
-		if ((size_t)n < m->cap - m->len) {
-			m->len += (size_t)n;
-			return;
-		}
-		if (m->cap * 2 > MBUF_MAX || (np = realloc(m->p,
-		    m->cap * 2)) == NULL) {
-			m->failed = 1;
-			return;
-		}
-		m->p = np;
-		m->cap *= 2;
-	}
-}
+/* The text of one scrape: a few KB per route; a hard ceiling all the same. */
+#define METRICS_TEXT_MAX	(1024 * 1024)
 
 char *
 metrics_render(size_t *len)
 {
-	struct mbuf		 m = { NULL, 0, 4096, 0 };
+	struct buf		 m;
 	struct metric_route	*r;
 	unsigned long long	 cum;
 	const char		*label;
 	int			 i, n = atomic_load(&metric_nroutes);
 	size_t			 c, b;
 
-	if ((m.p = malloc(m.cap)) == NULL)
-		return NULL;
-	mbuf_printf(&m, "# HELP sorttp_build_info Build of this daemon.\n"
+	buf_init(&m, METRICS_TEXT_MAX, 0);
+	buf_printf(&m, "# HELP sorttp_build_info Build of this daemon.\n"
 	    "# TYPE sorttp_build_info gauge\n"
 	    "sorttp_build_info{version=\"%s\"} 1\n", SORTTP_VERSION);
-	mbuf_printf(&m, "# HELP sorttp_requests_in_flight Requests being "
+	buf_printf(&m, "# HELP sorttp_requests_in_flight Requests being "
 	    "served.\n# TYPE sorttp_requests_in_flight gauge\n"
 	    "sorttp_requests_in_flight %ld\n", metrics_inflight());
-	mbuf_printf(&m, "# HELP sorttp_auth_failures_total Requests with a "
+	buf_printf(&m, "# HELP sorttp_auth_failures_total Requests with a "
 	    "missing or invalid token.\n"
 	    "# TYPE sorttp_auth_failures_total counter\n"
 	    "sorttp_auth_failures_total %llu\n",
 	    atomic_load(&metric_auth_failures));
-	mbuf_printf(&m, "# HELP sorttp_requests_total Finished requests by "
+	buf_printf(&m, "# HELP sorttp_requests_total Finished requests by "
 	    "route and status.\n# TYPE sorttp_requests_total counter\n");
 	for (i = 0; i < n; i++) {
 		r = &metric_routes[i];
@@ -170,15 +128,15 @@ metrics_render(size_t *len)
 			if (v == 0)
 				continue;
 			if (c < NCODES - 1)
-				mbuf_printf(&m, "sorttp_requests_total{route="
+				buf_printf(&m, "sorttp_requests_total{route="
 				    "\"%s\",code=\"%u\"} %llu\n", label,
 				    metric_codes[c], v);
 			else
-				mbuf_printf(&m, "sorttp_requests_total{route="
+				buf_printf(&m, "sorttp_requests_total{route="
 				    "\"%s\",code=\"other\"} %llu\n", label, v);
 		}
 	}
-	mbuf_printf(&m, "# HELP sorttp_request_duration_seconds Time from "
+	buf_printf(&m, "# HELP sorttp_request_duration_seconds Time from "
 	    "the request's first byte to the end of its answer.\n"
 	    "# TYPE sorttp_request_duration_seconds histogram\n");
 	for (i = 0; i < n; i++) {
@@ -187,31 +145,26 @@ metrics_render(size_t *len)
 		cum = 0;
 		for (b = 0; b < NBUCKETS; b++) {
 			cum += atomic_load(&r->bucket[b]);
-			mbuf_printf(&m, "sorttp_request_duration_seconds_bucket"
+			buf_printf(&m, "sorttp_request_duration_seconds_bucket"
 			    "{route=\"%s\",le=\"%g\"} %llu\n", label,
 			    metric_buckets_s[b], cum);
 		}
-		mbuf_printf(&m, "sorttp_request_duration_seconds_bucket{route="
+		buf_printf(&m, "sorttp_request_duration_seconds_bucket{route="
 		    "\"%s\",le=\"+Inf\"} %llu\n", label,
 		    atomic_load(&r->count));
-		mbuf_printf(&m, "sorttp_request_duration_seconds_sum{route="
+		buf_printf(&m, "sorttp_request_duration_seconds_sum{route="
 		    "\"%s\"} %.6f\n", label,
 		    (double)atomic_load(&r->sum_ns) / 1e9);
-		mbuf_printf(&m, "sorttp_request_duration_seconds_count{route="
+		buf_printf(&m, "sorttp_request_duration_seconds_count{route="
 		    "\"%s\"} %llu\n", label, atomic_load(&r->count));
 	}
-	mbuf_printf(&m, "# HELP sorttp_response_bytes_total Bytes of answer "
+	buf_printf(&m, "# HELP sorttp_response_bytes_total Bytes of answer "
 	    "bodies by route.\n# TYPE sorttp_response_bytes_total counter\n");
 	for (i = 0; i < n; i++) {
 		r = &metric_routes[i];
-		mbuf_printf(&m, "sorttp_response_bytes_total{route=\"%s\"} "
+		buf_printf(&m, "sorttp_response_bytes_total{route=\"%s\"} "
 		    "%llu\n", i == 0 ? "unmatched" : r->label,
 		    atomic_load(&r->bytes_out));
 	}
-	if (m.failed) {
-		free(m.p);
-		return NULL;
-	}
-	*len = m.len;
-	return m.p;
+	return buf_take(&m, len);
 }

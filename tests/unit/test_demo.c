@@ -72,11 +72,12 @@ static void
 run(uint64_t seed, struct fp *f, long long *rows)
 {
 	struct demo	*d = demo_new(seed, 200, 20260615);
-	struct demo_buf	 b = { NULL, 0, 0 };
+	struct buf	 b;
 	size_t		 i;
 	int		 year;
 	long		 n;
 
+	buf_init(&b, 1 << 30, BUF_WIPE);
 	memset(f, 0, sizeof(*f));
 	f->h = 0xcbf29ce484222325ULL;
 	*rows = 0;
@@ -92,7 +93,7 @@ run(uint64_t seed, struct fp *f, long long *rows)
 				take(f, DEMO_JW301, b.p, b.len);
 				f->n[DEMO_JW301]--;
 			}
-	demo_buf_free(&b);
+	buf_free(&b);
 	demo_free(d);
 }
 

@@ -1,0 +1,651 @@
+/*
+ * Writing an indicator answer: the selected cells (ind_select.c) as JSON,
+ * or as CSV for Dutch Excel (BOM, ';', decimal comma). Each cell is first
+ * a list of fields, so both formats always say the same.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "disclosure.h"
+#include "ind_impl.h"
+#include "util.h"
+
+/*
+ * The largest answer: far above the largest the region's data gives (a
+ * few MB for ten years by aanbieder and month), low enough that a
+ * runaway cannot take the daemon's memory.
+ */
+#define IND_ANSWER_MAX	((size_t)256 * 1024 * 1024)
+
+static const char *const reden_keys[IND_NREDEN] = {
+	"02", "31", "32", "33", "34", "35", "36", "37", "38", "39", "overig"
+};
+
+/* ------------------------------------------------------------------ */
+/* Writing: JSON, and CSV for Dutch Excel (BOM, ';', decimal comma). */
+
+/* v in decimal; no locale, no printf. */
+static void
+put_ll(struct buf *b, long long v)
+{
+	char			 tmp[24];
+	int			 n = (int)sizeof(tmp);
+	unsigned long long	 u = v < 0 ? 0ULL - (unsigned long long)v :
+	    (unsigned long long)v;
+
+	do {
+		tmp[--n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		tmp[--n] = '-';
+	buf_add(b, tmp + n, sizeof(tmp) - (size_t)n);
+}
+
+/* x with dec decimals (0..2), rounded half away from zero, no locale. */
+static void
+put_fixed(struct buf *b, double x, int dec, char point)
+{
+	long long	scale = dec == 0 ? 1 : dec == 1 ? 10 : 100, v;
+	char		frac[3];
+
+	v = llround(x * (double)scale);
+	if (v < 0) {
+		buf_add(b, "-", 1);
+		v = -v;
+	}
+	put_ll(b, v / scale);
+	if (dec > 0) {
+		frac[0] = point;
+		frac[1] = (char)('0' + (dec == 2 ? v % 100 / 10 : v % 10));
+		frac[2] = (char)('0' + v % 10);
+		buf_add(b, frac, (size_t)dec + 1);
+	}
+}
+
+/* A JSON string; the values are codes and names, escaped all the same. */
+static void
+put_json_str(struct buf *b, const char *s)
+{
+	char	esc[8];
+	size_t	run;
+
+	buf_add(b, "\"", 1);
+	while (*s != '\0') {
+		for (run = 0; s[run] != '\0' && s[run] != '"' &&
+		    s[run] != '\\' && (unsigned char)s[run] >= 0x20; run++)
+			;
+		buf_add(b, s, run);
+		s += run;
+		if (*s == '\0')
+			break;
+		if (*s == '"' || *s == '\\') {
+			esc[0] = '\\';
+			esc[1] = *s;
+			buf_add(b, esc, 2);
+		} else {
+			snprintf(esc, sizeof(esc), "\\u%04x",
+			    (unsigned)(unsigned char)*s);
+			buf_add(b, esc, 6);
+		}
+		s++;
+	}
+	buf_add(b, "\"", 1);
+}
+
+/* A CSV text field: quoted, quotes doubled. */
+static void
+put_csv_str(struct buf *b, const char *s)
+{
+	buf_add(b, "\"", 1);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			buf_add(b, "\"", 1);
+		buf_add(b, s, 1);
+	}
+	buf_add(b, "\"", 1);
+}
+
+/* ------------------------------------------------------------------ */
+/*
+ * A cell as a list of fields: JSON keys with nesting marks, each leaf
+ * also naming its CSV column. The JSON writer walks the list; the CSV
+ * writer puts each leaf in its column. One list, so both formats always
+ * agree.
+ */
+
+enum fkind {
+	F_OPEN,		/* "key":{ */
+	F_CLOSE,	/* } */
+	F_STR,
+	F_BOOL,
+	F_INT,
+	F_NUM,
+	F_NULL,
+	F_AGB,		/* i as an 8-digit code */
+	F_PERIOD	/* i as a period label */
+};
+
+struct field {
+	const char	*key;
+	enum fkind	 kind;
+	int		 col;		/* CSV column, -1 for none */
+	int		 dec;		/* F_NUM: decimals */
+	double		 num;
+	long long	 i;
+	const char	*str;
+};
+
+struct fields {
+	struct field	*f;
+	size_t		 n, max;
+};
+
+/*
+ * The CSV columns of an answer: the common ones first (which of them
+ * depends on by and on whether the answer has vergelijkingen), then the
+ * indicator's own from base on.
+ */
+struct cols {
+	int		 aanbieder, gemeente, cluster, period, verg, sup, nab;
+	int		 ncl, n, base, count;
+	int		 tev0[QUEST__NRESPONDENTS];	/* tevredenheid blocks */
+};
+
+/* Offsets from cols.base. */
+enum { DC_GAS, DC_DOELEN, DC_PA1, DC_PA2, DC_PA3, DC_ZH, DC__N };
+enum { UC_PLAN, UC_VOORT, UC_EENZ, UC_REDEN, UC_HER_WC = UC_REDEN +
+    IND_NREDEN, UC_HER_N, UC_HER_PCT, UC__N };
+enum { TC_N, TC_CIJFER, TC_POS, TC_ITEMS };
+
+static void
+cols_init(const struct run *r, struct cols *c)
+{
+	int	n = 0, i;
+
+	c->aanbieder = r->q->by == IND_BY_AANBIEDER ? n++ : -1;
+	/* by=aanbieder has gemeente cells where a cluster is not whole. */
+	c->gemeente = r->q->by == IND_BY_AANBIEDER ||
+	    r->q->by == IND_BY_GEMEENTE ? n++ : -1;
+	c->cluster = n++;
+	c->period = n++;
+	c->verg = r->pop->vergelijking ? n++ : -1;
+	c->sup = n++;
+	c->nab = r->pop->vergelijking ? n++ : -1;
+	c->ncl = n++;
+	c->n = n++;
+	c->base = n;
+	switch (r->q->kind) {
+	case IND_DOELREALISATIE:
+		n += DC__N;
+		break;
+	case IND_UITVAL:
+		n += UC__N;
+		break;
+	default:
+		for (i = 0; i < QUEST__NRESPONDENTS; i++) {
+			c->tev0[i] = n - c->base;
+			n += TC_ITEMS + r->lay->nitems[i];
+		}
+		break;
+	}
+	c->count = n;
+}
+
+static void
+csv_head(const struct run *r, const struct cols *c, struct buf *b)
+{
+	const char	*rn;
+	int		 i, k;
+
+#define H(s) do { buf_str(b, s); buf_add(b, ";", 1); } while (0)
+	buf_str(b, "\xEF\xBB\xBF");
+	if (c->aanbieder >= 0)
+		H("aanbieder");
+	if (c->gemeente >= 0)
+		H("gemeente");
+	H("cluster");
+	H("period");
+	if (c->verg >= 0)
+		H("vergelijking");
+	H("suppressed");
+	if (c->nab >= 0)
+		H("n_aanbieders");
+	H("n_clients");
+	H("n");
+	switch (r->q->kind) {
+	case IND_DOELREALISATIE:
+		H("gas_t_mean");
+		H("doelen_behaald_pct");
+		H("probleemafname_1_pct");
+		H("probleemafname_2_pct");
+		H("probleemafname_3_pct");
+		H("zonder_hulp_verder_pct");
+		break;
+	case IND_UITVAL:
+		H("volgens_plan_pct");
+		H("voortijdig_pct");
+		H("eenzijdig_client_pct");
+		for (i = 0; i < IND_NREDEN; i++) {
+			buf_str(b, "reden_");
+			H(reden_keys[i]);
+		}
+		H("herinstroom_window_closed");
+		H("herinstroom_n");
+		H("herinstroom_geen_nieuwe_start_pct");
+		break;
+	default:
+		for (i = 0; i < QUEST__NRESPONDENTS; i++) {
+			rn = quest_respondent_name((enum quest_respondent)i);
+			buf_str(b, rn);
+			H("_n");
+			buf_str(b, rn);
+			H("_rapportcijfer_mean");
+			buf_str(b, rn);
+			H("_positief_pct");
+			for (k = 0; k < r->lay->nitems[i]; k++) {
+				buf_str(b, rn);
+				buf_str(b, "_");
+				H(r->items->code[i][k]);
+			}
+		}
+		break;
+	}
+#undef H
+	if (!buf_failed(b))
+		b->len--;	/* the last ';' */
+	buf_add(b, "\r\n", 2);
+}
+
+static struct field *
+fld(struct fields *fs, enum fkind kind, const char *key, int col)
+{
+	static struct field	 spare;
+	struct field		*f;
+
+	if (fs->n == fs->max)
+		return &spare;		/* cannot happen: max covers all */
+	f = &fs->f[fs->n++];
+	f->kind = kind;
+	f->key = key;
+	f->col = col;
+	return f;
+}
+
+static void
+fld_num(struct fields *fs, const char *key, int col, int ok, double v,
+    int dec)
+{
+	struct field	*f = fld(fs, ok ? F_NUM : F_NULL, key, col);
+
+	f->num = v;
+	f->dec = dec;
+}
+
+static void
+fld_int(struct fields *fs, const char *key, int col, int ok, long long v)
+{
+	fld(fs, ok ? F_INT : F_NULL, key, col)->i = v;
+}
+
+static void
+values_doel(const struct run *r, const struct dc_table *t,
+    const struct cell *c, const struct cell *own, int base,
+    struct fields *fs)
+{
+	static const char *const pa_keys[] = { "1", "2", "3" };
+	double		 n = (double)c->tot.units;
+	int		 i;
+
+	fld_num(fs, "gas_t_mean", base + DC_GAS, c->sub[0].units > 0 &&
+	    ind_sub_clients(c, own, 0) >= r->k, c->sub[0].units ?
+	    c->sum[0] / (double)c->sub[0].units : 0, 2);
+	fld_num(fs, "doelen_behaald_pct", base + DC_DOELEN, c->num[0] > 0,
+	    c->num[0] ? 100.0 * (double)c->num[1] / (double)c->num[0] : 0, 1);
+	fld(fs, F_OPEN, "probleemafname", -1);
+	for (i = 1; i <= 3; i++)
+		fld_num(fs, pa_keys[i - 1], base + DC_PA1 + i - 1,
+		    !dc_suppressed(t, c->it_cat + (uint32_t)(D_PA0 + i)),
+		    100.0 * (double)c->cat[D_PA0 + i].units / n, 1);
+	fld(fs, F_CLOSE, NULL, -1);
+	fld_num(fs, "zonder_hulp_verder_pct", base + DC_ZH,
+	    !dc_suppressed(t, c->it_cat + D_ZH_JA) &&
+	    !dc_suppressed(t, c->it_cat + D_ZH_NIET),
+	    100.0 * (double)c->cat[D_ZH_JA].units / n, 1);
+}
+
+static void
+values_uit(const struct run *r, const struct dc_table *t,
+    const struct cell *c, int base, struct fields *fs)
+{
+	double		 n = (double)c->tot.units;
+	int		 i, ok;
+	int64_t		 sum;
+
+#define SUP(i)	dc_suppressed(t, c->it_cat + (uint32_t)(i))
+	/* Counts only: the pattern checks what they reveal of the rest. */
+	fld_num(fs, "volgens_plan_pct", base + UC_PLAN, !SUP(1),
+	    100.0 * (double)c->cat[1].units / n, 1);
+	for (i = 2, ok = 1, sum = 0; i <= 5; i++) {
+		ok &= !SUP(i);
+		sum += c->cat[i].units;
+	}
+	fld_num(fs, "voortijdig_pct", base + UC_VOORT, ok,
+	    100.0 * (double)sum / n, 1);
+	fld_num(fs, "eenzijdig_client_pct", base + UC_EENZ, !SUP(2),
+	    100.0 * (double)c->cat[2].units / n, 1);
+	fld(fs, F_OPEN, "per_reden", -1);
+	for (i = 0; i < IND_NREDEN; i++)
+		fld_int(fs, reden_keys[i], base + UC_REDEN + i, !SUP(i),
+		    c->cat[i].units);
+	fld(fs, F_CLOSE, NULL, -1);
+	fld(fs, F_OPEN, "herinstroom", -1);
+	if (!ind_run_window_closed(r, c->period)) {
+		fld(fs, F_BOOL, "window_closed", base + UC_HER_WC)->i = 0;
+	} else {
+		fld(fs, F_BOOL, "window_closed", base + UC_HER_WC)->i = 1;
+		fld_int(fs, "n", base + UC_HER_N, !SUP(1), c->cat[1].units);
+		fld_num(fs, "geen_nieuwe_start_pct", base + UC_HER_PCT,
+		    !SUP(1) && !SUP(U_HER_NEW) && !SUP(U_HER_NONE) &&
+		    c->cat[1].units > 0, c->cat[1].units ? 100.0 *
+		    (double)c->cat[U_HER_NONE].units /
+		    (double)c->cat[1].units : 0, 1);
+	}
+	fld(fs, F_CLOSE, NULL, -1);
+#undef SUP
+}
+
+static void
+values_tev(const struct run *r, const struct dc_table *t,
+    const struct cell *c, const struct cell *own, const struct cols *cs,
+    struct fields *fs)
+{
+	const struct layout	*l = r->lay;
+	int			 resp, i, ni, col;
+	const double		*sum;
+	const int64_t		*num;
+
+	for (resp = 0; resp < QUEST__NRESPONDENTS; resp++) {
+		const char *name = quest_respondent_name(
+		    (enum quest_respondent)resp);
+
+		col = cs->base + cs->tev0[resp];
+		if (dc_suppressed(t, c->it_cat + (uint32_t)resp)) {
+			fld(fs, F_NULL, name, -1);
+			continue;
+		}
+		ni = l->nitems[resp];
+		sum = c->sum + l->sum0[resp];
+		num = c->num + l->num0[resp];
+		fld(fs, F_OPEN, name, -1);
+		fld(fs, F_INT, "n", col + TC_N)->i = c->cat[resp].units;
+		fld(fs, F_OPEN, "items", -1);
+		for (i = 0; i < ni; i++)
+			fld_num(fs, r->items->code[resp][i],
+			    col + TC_ITEMS + i, num[i] > 0 && ind_sub_clients(c,
+			    own, l->sub0[resp] + i) >= r->k, num[i] ?
+			    sum[i] / (double)num[i] : 0, 2);
+		fld(fs, F_CLOSE, NULL, -1);
+		fld_num(fs, "rapportcijfer_mean", col + TC_CIJFER,
+		    num[ni] > 0 && ind_sub_clients(c, own, l->sub0[resp] + ni) >=
+		    r->k, num[ni] ? sum[ni] / (double)num[ni] : 0, 2);
+		fld_num(fs, "positief_pct", col + TC_POS, num[ni + 2] > 0,
+		    num[ni + 2] ? 100.0 * (double)num[ni + 1] /
+		    (double)num[ni + 2] : 0, 1);
+		fld(fs, F_CLOSE, NULL, -1);
+	}
+}
+
+static void
+period_label(int p, enum ind_period t, char out[16])
+{
+	switch (t) {
+	case IND_MONTH:
+		util_fmt(out, 16, "%04d-%02d", IND_YEAR0 + p / 12, p % 12 + 1);
+		break;
+	case IND_QUARTER:
+		util_fmt(out, 16, "%04d-Q%d", IND_YEAR0 + p / 4, p % 4 + 1);
+		break;
+	default:
+		util_fmt(out, 16, "%04d", IND_YEAR0 + p);
+		break;
+	}
+}
+
+
+/* The fields of one answer cell. */
+static void
+cell_fields(const struct run *r, const struct out *o, const struct cols *cs,
+    struct fields *fs)
+{
+	const struct cell	*c = o->c;
+	const struct dc_table	*t = o->dc;
+	int			 cl = ind_geo_cluster(r, c->geo);
+
+	fs->n = 0;
+	if (o->verg)
+		fld(fs, F_BOOL, "vergelijking", cs->verg)->i = 1;
+	else if (r->q->by == IND_BY_AANBIEDER)
+		fld(fs, F_AGB, "aanbieder", cs->aanbieder)->i =
+		    r->snap->agbs[c->agb];
+	if (!o->verg && c->geo < r->snap->ngem && cs->gemeente >= 0)
+		fld(fs, F_STR, "gemeente", cs->gemeente)->str =
+		    r->cfg->ref.gemeenten[c->geo].code;
+	if (cl >= 0)
+		fld(fs, F_STR, "cluster", cs->cluster)->str =
+		    r->cfg->ref.clusters[cl].name;
+	fld(fs, F_PERIOD, "period", cs->period)->i = c->period;
+	fld(fs, F_BOOL, "suppressed", cs->sup)->i =
+	    dc_suppressed(t, c->it_tot);
+	if (dc_suppressed(t, c->it_tot))
+		return;
+	if (o->verg)
+		fld_int(fs, "n_aanbieders", cs->nab, 1, c->naanbieders);
+	fld_int(fs, "n_clients", cs->ncl, 1, c->tot.clients);
+	fld_int(fs, "n", cs->n, 1, c->tot.units);
+	fld(fs, F_OPEN, "values", -1);
+	switch (r->q->kind) {
+	case IND_DOELREALISATIE:
+		values_doel(r, t, c, o->own, cs->base, fs);
+		break;
+	case IND_UITVAL:
+		values_uit(r, t, c, cs->base, fs);
+		break;
+	default:
+		values_tev(r, t, c, o->own, cs, fs);
+		break;
+	}
+	fld(fs, F_CLOSE, NULL, -1);
+}
+
+static void
+field_value(const struct run *r, struct buf *b, const struct field *f,
+    int csv)
+{
+	char	lbl[16];
+
+	switch (f->kind) {
+	case F_STR:
+		if (csv)
+			put_csv_str(b, f->str);
+		else
+			put_json_str(b, f->str);
+		break;
+	case F_PERIOD:
+	case F_AGB:
+		if (f->kind == F_PERIOD)
+			period_label((int)f->i, r->q->period, lbl);
+		else
+			util_fmt(lbl, sizeof(lbl), "%08lld", f->i);
+		if (csv)
+			put_csv_str(b, lbl);
+		else
+			put_json_str(b, lbl);
+		break;
+	case F_BOOL:
+		buf_str(b, f->i ? "true" : "false");
+		break;
+	case F_INT:
+		put_ll(b, f->i);
+		break;
+	case F_NUM:
+		put_fixed(b, f->num, f->dec, csv ? ',' : '.');
+		break;
+	case F_NULL:
+		if (!csv)
+			buf_add(b, "null", 4);
+		break;
+	default:
+		break;
+	}
+}
+
+/* One cell as a JSON object. */
+static void
+json_cell(const struct run *r, struct buf *b, const struct fields *fs)
+{
+	size_t	i;
+	int	first = 1;
+
+	buf_add(b, "{", 1);
+	for (i = 0; i < fs->n; i++) {
+		const struct field *f = &fs->f[i];
+
+		if (f->kind == F_CLOSE) {
+			buf_add(b, "}", 1);
+			first = 0;
+			continue;
+		}
+		if (!first)
+			buf_add(b, ",", 1);
+		buf_add(b, "\"", 1);
+		buf_str(b, f->key);
+		buf_add(b, "\":", 2);
+		if (f->kind == F_OPEN) {
+			buf_add(b, "{", 1);
+			first = 1;
+			continue;
+		}
+		field_value(r, b, f, 0);
+		first = 0;
+	}
+	buf_add(b, "}", 1);
+}
+
+/* One cell as a CSV row; row is scratch for cs->count fields. */
+static void
+csv_row(const struct run *r, struct buf *b, const struct fields *fs,
+    const struct cols *cs, const struct field **row)
+{
+	size_t	i;
+	int	c;
+
+	memset(row, 0, (size_t)cs->count * sizeof(*row));
+	for (i = 0; i < fs->n; i++)
+		if (fs->f[i].col >= 0 && fs->f[i].col < cs->count)
+			row[fs->f[i].col] = &fs->f[i];
+	for (c = 0; c < cs->count; c++) {
+		if (c > 0)
+			buf_add(b, ";", 1);
+		if (row[c] != NULL)
+			field_value(r, b, row[c], 1);
+		else if (c == cs->verg)
+			buf_str(b, "false");
+	}
+	buf_add(b, "\r\n", 2);
+}
+
+/* The head of a JSON answer, up to the opening of "cells". */
+static void
+json_head(const struct run *r, struct buf *b)
+{
+	char	 tmp[64];
+	size_t	 g, i;
+	int	 n = 0;
+
+	buf_str(b, "{\"indicator\":");
+	put_json_str(b, ind_kind_name(r->q->kind));
+	buf_str(b, ",\"by\":");
+	put_json_str(b, ind_by_name(r->q->by));
+	buf_str(b, ",\"period\":");
+	put_json_str(b, ind_period_name(r->q->period));
+	util_fmt(tmp, sizeof(tmp), ",\"from\":\"%04d-%02d\",\"to\":"
+	    "\"%04d-%02d\",\"k\":%lld,\"filters\":{",
+	    IND_YEAR0 + r->q->from / 12, r->q->from % 12 + 1,
+	    IND_YEAR0 + r->q->to / 12, r->q->to % 12 + 1, r->k);
+	buf_str(b, tmp);
+	if (r->pop->ngem_ok < r->cfg->ref.ngemeenten) {
+		buf_str(b, "\"gemeente\":[");
+		for (g = 0; g < r->cfg->ref.ngemeenten; g++)
+			if (r->pop->gem_ok[g]) {
+				if (n++ > 0)
+					buf_str(b, ",");
+				put_json_str(b, r->cfg->ref.gemeenten[g].code);
+			}
+		buf_str(b, "]");
+	}
+	if (r->pop->agb_filter) {
+		buf_str(b, n > 0 ? ",\"aanbieder\":[" : "\"aanbieder\":[");
+		for (i = 0; i < r->pop->nagbs; i++) {
+			util_fmt(tmp, sizeof(tmp), "%s\"%08d\"", i ? "," : "",
+			    r->pop->agbs[i]);
+			buf_str(b, tmp);
+		}
+		buf_str(b, "]");
+	}
+	buf_str(b, "},\"cells\":[");
+}
+
+
+/*
+ * Writes the answer to the selected cells s as JSON or CSV: 0 with
+ * *body (malloc'd) and *len, or -1 when memory ran out.
+ */
+int
+ind_write_answer(const struct run *r, const struct sel *s, char **body,
+    size_t *len, long *ncells, long *nsup)
+{
+	struct buf	 b;
+	struct fields	 fs = { NULL, 0, 0 };
+	struct cols	 cs;
+	const struct field **row = NULL;
+	size_t		 i;
+	int		 ret = -1;
+
+	buf_init(&b, IND_ANSWER_MAX, 0);
+	cols_init(r, &cs);
+	fs.max = 64 + QUEST__NRESPONDENTS * (8 + r->items->n[0] +
+	    r->items->n[1]);
+	if ((fs.f = calloc(fs.max, sizeof(*fs.f))) == NULL ||
+	    (row = calloc((size_t)cs.count, sizeof(*row))) == NULL)
+		goto out;
+	if (r->q->csv)
+		csv_head(r, &cs, &b);
+	else
+		json_head(r, &b);
+	for (i = 0; i < s->n; i++) {
+		cell_fields(r, &s->v[i], &cs, &fs);
+		if (r->q->csv)
+			csv_row(r, &b, &fs, &cs, row);
+		else {
+			if (i > 0)
+				buf_add(&b, ",", 1);
+			json_cell(r, &b, &fs);
+		}
+		(*ncells)++;
+		*nsup += dc_suppressed(s->v[i].dc, s->v[i].c->it_tot);
+	}
+	if (!r->q->csv)
+		buf_str(&b, "]}");
+	if ((*body = buf_take(&b, len)) == NULL)
+		goto out;
+	ret = 0;
+out:
+	buf_free(&b);
+	free(row);
+	free(fs.f);
+	return ret;
+}
