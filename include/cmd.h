@@ -31,6 +31,18 @@ int	cmd_indicators(int, char **);
 int	cmd_demo(int, char **);
 int	cmd_backup(int, char **);
 int	cmd_restore(int, char **);
+int	cmd_migrate(int, char **);
+
+struct store;
+
+/*
+ * Opens DIR's database for serve or migrate: an older schema is first
+ * backed up (cmd_backup_before), then migrated, and the step audited.
+ * *from receives the version found (-1: no file). The caller holds the
+ * data folder lock. 0, or -1 with a message in err.
+ */
+int	cmd_migrate_open(const char *dir, struct store **, int *from,
+	    char *err, size_t errlen);
 
 /*
  * The data folder lock (DIR/sorttp.lock, flock): serve holds it while it

@@ -81,14 +81,21 @@ enum store_result {
 struct store;
 
 /*
- * Opens the database at path. With create set the file may be new (it is
- * then made with mode 0600); without, a missing file is an error. Applies
- * the connection settings and every pending migration. A database whose
- * schema is newer than this program is refused. Returns 0, or -1 with a
- * message in err.
+ * Opens the database at path. With STORE_OPEN_CREATE in create the file
+ * may be new (it is then made with mode 0600); without, a missing file is
+ * an error. Applies the connection settings and, with STORE_OPEN_CREATE or
+ * STORE_OPEN_MIGRATE, every pending migration; without either an older
+ * schema is refused before anything is written. A database whose schema
+ * is newer than this program is refused. Returns 0, or -1 with a message
+ * in err.
  */
+#define STORE_OPEN_CREATE	1	/* a new file; implies MIGRATE */
+#define STORE_OPEN_MIGRATE	2	/* serve at start, sorttp migrate */
 int	store_open(const char *path, int create, struct store **out,
 	    char *err, size_t errlen);
+
+/* The schema version (user_version) of the file at path, or -1. */
+int	store_file_schema(const char *path);
 void	store_close(struct store *);
 int	store_schema_version(struct store *);
 

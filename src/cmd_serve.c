@@ -131,7 +131,7 @@ cmd_serve(int argc, char **argv)
 	char			 err[512];
 	char			*cert = NULL, *key = NULL, *ca = NULL;
 	unsigned char		 kid[PSEUDO_KEY_ID_LEN];
-	int			 opt, ret = 1, lock = -1;
+	int			 opt, ret = 1, lock = -1, from;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -172,7 +172,7 @@ cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	pseudo_key_id(pc, kid);
-	if (store_open(dbp, 0, &st, err, sizeof(err)) == -1 ||
+	if (cmd_migrate_open(dir, &st, &from, err, sizeof(err)) == -1 ||
 	    store_bind_key(st, kid, sizeof(kid), SORTTP_KEY_VERSION, err,
 	    sizeof(err)) == -1) {
 		log_error("%s", err);

@@ -43,6 +43,8 @@ static const char main_usage[] =
 	"runs\n"
 	"  restore --data DIR --from FILE  replace the database with a "
 	"backup\n"
+	"  migrate --data DIR           bring the schema up to date, after a "
+	"backup\n"
 	"\n"
 	"Run 'sorttp COMMAND --help' for the options of a command.\n";
 
@@ -154,5 +156,7 @@ main(int argc, char **argv)
 		return cmd_backup(argc, argv);
 	if (strcmp(cmd, "restore") == 0)
 		return cmd_restore(argc, argv);
+	if (strcmp(cmd, "migrate") == 0)
+		return cmd_migrate(argc, argv);
 	return cmd_usage_error(&main_help, "unknown command '%s'", cmd);
 }

@@ -377,10 +377,10 @@ store_open(const char *path, int create, struct store **out, char *err,
 	struct store	*st;
 	struct stat	 sb;
 	mode_t		 old;
-	int		 flags, rc, i;
+	int		 flags, rc, i, v;
 
 	pthread_once(&store_once, store_global_init);
-	if (!create && stat(path, &sb) == -1) {
+	if (!(create & STORE_OPEN_CREATE) && stat(path, &sb) == -1) {
 		util_fmt(err, errlen, "database %s: %s (run 'sorttp init' "
 		    "first)", path, strerror(errno));
 		return -1;
@@ -395,7 +395,8 @@ store_open(const char *path, int create, struct store **out, char *err,
 		goto fail;
 	}
 	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
-	    SQLITE_OPEN_NOFOLLOW | (create ? SQLITE_OPEN_CREATE : 0);
+	    SQLITE_OPEN_NOFOLLOW |
+	    ((create & STORE_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
 	old = umask(077);	/* the database, its WAL and SHM: 0600 */
 	rc = sqlite3_open_v2(path, &st->db, flags, NULL);
 	umask(old);
@@ -406,6 +407,26 @@ store_open(const char *path, int create, struct store **out, char *err,
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	/*
+	 * Only init (a new file), serve at start and `sorttp migrate` may
+	 * change the schema, and the latter two back up first. Every other
+	 * open of an older schema is refused here, before the connection
+	 * settings, so that it changes nothing in the file.
+	 */
+	if (!(create & (STORE_OPEN_CREATE | STORE_OPEN_MIGRATE)) &&
+	    (v = store_user_version(st)) < STORE_SCHEMA_VERSION) {
+		if (v < 0)
+			util_fmt(err, errlen, "database %s: cannot read the "
+			    "schema version: %s", path, sqlite3_errmsg(st->db));
+		else
+			util_fmt(err, errlen, "database %s has schema version "
+			    "%d, older than this program's %d; run 'sorttp "
+			    "migrate --data DIR' (it backs up first) or start "
+			    "'sorttp serve', which migrates at start after a "
+			    "backup. Nothing was changed.", path, v,
+			    STORE_SCHEMA_VERSION);
+		goto fail;
+	}
 	if (store_exec(st, store_pragmas, err, errlen) == -1 ||
 	    store_migrate(st, err, errlen) == -1)
 		goto fail;
@@ -910,4 +931,25 @@ store_party_rotate(struct store *st, const char *name,
 	sqlite3_reset(s);
 	pthread_mutex_unlock(&st->lock);
 	return ret;
+}
+
+int
+store_file_schema(const char *path)
+{
+	sqlite3		*db = NULL;
+	sqlite3_stmt	*s;
+	int		 v = -1;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOFOLLOW, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+		if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s,
+		    NULL) == SQLITE_OK) {
+			if (sqlite3_step(s) == SQLITE_ROW)
+				v = sqlite3_column_int(s, 0);
+			sqlite3_finalize(s);
+		}
+	}
+	sqlite3_close(db);
+	return v;
 }

@@ -167,6 +167,90 @@ test_backup_restore(void)
 	CHECK_EQ_INT(h_stop(&e), 0);
 }
 
+/* The data folder's database back at schema 4 (before token lifecycle). */
+static void
+make_old_schema(void)
+{
+	CHECK_EQ_INT(h_db_exec(&e, "ALTER TABLE parties DROP COLUMN "
+	    "last_used_at; ALTER TABLE parties DROP COLUMN expires_at; "
+	    "PRAGMA user_version = 4"), 0);
+	CHECK_EQ_INT(h_db_count(&e, "PRAGMA user_version"), 4);
+}
+
+/*
+ * Only serve (at start) and migrate change the schema, each after a
+ * backup; every other command refuses an old schema and changes nothing.
+ */
+static void
+test_migrations(void)
+{
+	static const char *const readers[][4] = {
+		{ "party", "list", NULL },
+		{ "indicators", "uitval", NULL },
+	};
+	struct h_out	 o;
+	char		 dbp[H_PATH_MAX + 16], pre[H_PATH_MAX + 64];
+	char		 t1[128];
+	char		*before, *after;
+	size_t		 blen = 0, alen = 0, i;
+
+	snprintf(dbp, sizeof(dbp), "%s/sorttp.db", e.data);
+	make_old_schema();
+	before = h_slurp(dbp, &blen);
+	for (i = 0; i < sizeof(readers) / sizeof(readers[0]); i++) {
+		CHECK_EQ_INT(h_run(&e, &o, readers[i][0], readers[i][1],
+		    "--data", e.data, NULL), 1);
+		CHECK(strstr(o.err, "older") != NULL &&
+		    strstr(o.err, "sorttp migrate") != NULL &&
+		    strstr(o.err, "Nothing was changed") != NULL);
+		h_out_free(&o);
+	}
+	CHECK_EQ_INT(h_run(&e, &o, "party", "add", "x", "--role", "monitor",
+	    "--data", e.data, NULL), 1);
+	h_out_free(&o);
+	after = h_slurp(dbp, &alen);
+	CHECK(before != NULL && after != NULL && blen == alen &&
+	    memcmp(before, after, blen) == 0);
+	free(before);
+	free(after);
+	CHECK_EQ_INT(h_db_count(&e, "PRAGMA user_version"), 4);
+
+	/* migrate: refused under a running daemon, else backup, migrate. */
+	CHECK_EQ_INT(h_run(&e, &o, "migrate", "--data", e.data, NULL), 0);
+	CHECK(strstr(o.out, "from version 4 to") != NULL);
+	h_out_free(&o);
+	CHECK_EQ_INT(find_prefixed(e.data, "sorttp.db.pre-migrate-", pre,
+	    sizeof(pre)), 0);
+	CHECK_EQ_INT(file_count(pre, "PRAGMA user_version"), 4);
+	CHECK(h_db_count(&e, "PRAGMA user_version") > 4);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM audit WHERE "
+	    "action = 'migrate' AND detail LIKE '{\"from\":4,%'"), 1);
+	unlink(pre);
+	CHECK_EQ_INT(h_run(&e, &o, "migrate", "--data", e.data, NULL), 0);
+	CHECK(strstr(o.out, "up to date") != NULL);
+	h_out_free(&o);
+	CHECK_EQ_INT(find_prefixed(e.data, "sorttp.db.pre-migrate-", pre,
+	    sizeof(pre)), -1);
+	CHECK_EQ_INT(h_run(&e, &o, "party", "list", "--data", e.data, NULL),
+	    0);
+	h_out_free(&o);
+
+	/* serve migrates at start, after its own backup. */
+	make_old_schema();
+	CHECK_EQ_INT(h_start(&e, NULL, NULL), 0);
+	CHECK_EQ_INT(find_prefixed(e.data, "sorttp.db.pre-migrate-", pre,
+	    sizeof(pre)), 0);
+	CHECK_EQ_INT(file_count(pre, "PRAGMA user_version"), 4);
+	CHECK(h_db_count(&e, "PRAGMA user_version") > 4);
+	CHECK_EQ_INT(h_party_add(&e, t1, sizeof(t1), "m1", "monitor", NULL),
+	    0);
+	CHECK_EQ_INT(whoami(t1), 200);
+	CHECK_EQ_INT(h_run(&e, &o, "migrate", "--data", e.data, NULL), 1);
+	CHECK(strstr(o.err, "running") != NULL);
+	h_out_free(&o);
+	CHECK_EQ_INT(h_stop(&e), 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -176,6 +260,7 @@ main(int argc, char **argv)
 	}
 	h_setup(&e, argv[1]);
 	test_backup_restore();
+	test_migrations();
 	h_teardown(&e);
 	return test_done("integration_ops");
 }
