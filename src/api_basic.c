@@ -19,7 +19,7 @@ healthz(struct http_request *r, struct http_reply *rep)
 
 	if (store_ping(http_request_env(r)->store) == -1) {
 		http_reply_error(rep, 503, "unavailable",
-		    "the database does not answer");
+		    "de database antwoordt niet");
 		return;
 	}
 	j = cJSON_CreateObject();
@@ -60,7 +60,7 @@ whoami(struct http_request *r, struct http_reply *rep)
 	return;
 fail:
 	cJSON_Delete(j);
-	http_reply_error(rep, 500, "internal", "out of memory");
+	http_reply_error(rep, 500, "internal", "onvoldoende geheugen");
 }
 
 static void
@@ -71,7 +71,7 @@ metrics(struct http_request *r, struct http_reply *rep)
 
 	(void)r;
 	if ((text = metrics_render(&len)) == NULL) {
-		http_reply_error(rep, 500, "internal", "out of memory");
+		http_reply_error(rep, 500, "internal", "onvoldoende geheugen");
 		return;
 	}
 	http_reply_text(rep, 200, "text/plain; version=0.0.4; charset=utf-8",

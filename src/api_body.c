@@ -42,7 +42,8 @@ api_body_data(struct http_request *r, const char *data, size_t len,
 		goto oom;
 	return 0;
 oom:
-	http_reply_error(rep, 503, "unavailable", "out of resources");
+	http_reply_error(rep, 503, "unavailable",
+	    "onvoldoende middelen; probeer het later opnieuw");
 	return -1;
 }
 

@@ -32,8 +32,9 @@ indicators_get(struct http_request *r, struct http_reply *rep)
 	char			 code[32], msg[256];
 
 	if (ind_kind_parse(http_request_param(r), &kind) == -1) {
-		http_reply_error(rep, 404, "not_found", "no such indicator;"
-		    " there are doelrealisatie, tevredenheid and uitval");
+		http_reply_error(rep, 404, "not_found",
+		    "deze indicator bestaat niet; er zijn doelrealisatie, "
+		    "tevredenheid en uitval");
 		return;
 	}
 	if (http_request_query_names(r, names, QUERY_NAMES_MAX) == -1)
@@ -48,7 +49,8 @@ indicators_get(struct http_request *r, struct http_reply *rep)
 		ind_engine_answer(env->ind, p, &q, "http", &a);
 	http_request_set_rows(r, a.cells);
 	if (a.body == NULL) {
-		http_reply_error(rep, 500, "internal", "out of memory");
+		http_reply_error(rep, 500, "internal",
+		    "onvoldoende geheugen");
 		return;
 	}
 	http_reply_text(rep, a.status, a.content_type, a.body, a.len);

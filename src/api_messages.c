@@ -15,7 +15,7 @@ msg_end(struct http_request *r, struct http_reply *rep)
 	size_t			 len;
 
 	if (api_body_get(r, &buf, &len) == -1) {
-		http_reply_error(rep, 400, "xml_malformed", "empty body");
+		http_reply_error(rep, 400, "xml_malformed", "lege body");
 		return;
 	}
 	ingest_message(env->cfg, env->pseudo, env->msgw,

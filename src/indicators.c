@@ -254,7 +254,7 @@ compute(struct run *r, char **body, size_t *len, long *ncells, long *nsup,
 		goto out;
 	*status = 500;
 	*code = "internal";
-	*msg = "out of memory";
+	*msg = "onvoldoende geheugen";
 	if (ind_write_answer(r, &s, body, len, ncells, nsup) == -1)
 		goto out;
 	ret = 0;
@@ -400,7 +400,8 @@ ind_engine_refuse(struct ind_engine *e, const struct party *p,
 	if (audit(e, p, via, kind, "", a, code) == -1) {
 		ind_answer_free(a);
 		answer_error(a, 503, "audit_unavailable",
-		    "the query could not be audited, so it is not answered");
+		    "de vraag kon niet in het auditspoor worden vastgelegd "
+		    "en wordt daarom niet beantwoord");
 	}
 }
 
@@ -442,7 +443,8 @@ ind_engine_answer(struct ind_engine *e, const struct party *p,
 	/* First the snapshot: it decides whether cached answers still hold. */
 	if ((r.snap = snap_acquire(e, today)) == NULL) {
 		answer_error(a, 503, "indicators_unavailable",
-		    "the indicator data could not be read; try again later");
+		    "de indicatorgegevens zijn niet leesbaar; probeer het "
+		    "later opnieuw");
 		ecode = "indicators_unavailable";
 		goto audit;
 	}
@@ -462,7 +464,8 @@ audit:
 	if (audit(e, p, via, q->kind, params, a, ecode) == -1) {
 		ind_answer_free(a);
 		answer_error(a, 503, "audit_unavailable",
-		    "the query could not be audited, so it is not answered");
+		    "de vraag kon niet in het auditspoor worden vastgelegd "
+		    "en wordt daarom niet beantwoord");
 	}
 }
 

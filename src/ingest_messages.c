@@ -273,8 +273,8 @@ ingest_message_answer(struct store_msgw *w, struct msg_job *j,
 	else if (j->rc == STORE_EXISTS)
 		ingest_answer_set(a, 200, ingest_receipt_json(&j->receipt, sha_hex, 1));
 	else
-		ingest_answer_set(a, 503, ingest_error_json("unavailable", "the message "
-		    "could not be stored; send it again later"));
+		ingest_answer_set(a, 503, ingest_error_json("unavailable", "het bericht "
+		    "kon niet worden opgeslagen; stuur het later opnieuw"));
 }
 
 void

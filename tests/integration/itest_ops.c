@@ -6,6 +6,7 @@
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,6 +252,118 @@ test_migrations(void)
 	CHECK_EQ_INT(h_stop(&e), 0);
 }
 
+/*
+ * 1 when msg reads as Dutch: none of the English phrases the daemon used
+ * to answer with, and at least one common Dutch word.
+ */
+static int
+is_dutch(const char *msg)
+{
+	static const char *const english[] = {
+		" the ", "must", " is not", "no such", "may not", "required",
+		"this ", "your ", "cannot", "could not", "out of", " only",
+		" and ", " or ", "send ", "needs", "unknown", "please"
+	};
+	static const char *const dutch[] = {
+		"niet", "geen", "moet", "deze", "dit ", "uw ", "een ",
+		"vereist", "bestaat", "verwacht", "ligt", "zijn", "verlopen"
+	};
+	char	low[512];
+	size_t	i, n = 0;
+
+	for (i = 0; msg[i] != '\0' && i + 2 < sizeof(low); i++)
+		low[i + 1] = (char)tolower((unsigned char)msg[i]);
+	low[0] = ' ';
+	low[i + 1] = ' ';
+	low[i + 2] = '\0';
+	for (i = 0; i < sizeof(english) / sizeof(english[0]); i++)
+		if (strstr(low, english[i]) != NULL)
+			return 0;
+	for (i = 0; i < sizeof(dutch) / sizeof(dutch[0]); i++)
+		n += strstr(low, dutch[i]) != NULL;
+	return n > 0;
+}
+
+/* One refused request: its status, code and a Dutch message. */
+static void
+expect_dutch(const char *method, const char *path, const char *token,
+    const char *ctype, const char *body, long status, const char *code,
+    const char *also)
+{
+	const char *const hdrs[] = { ctype, NULL };
+	struct h_resp	r;
+	char		want[96];
+	const char	*m;
+
+	h_request(&e, method, path, token, ctype ? hdrs : NULL, body,
+	    body ? strlen(body) : 0, 0, &r);
+	snprintf(want, sizeof(want), "{\"error\":\"%s\",\"message\":\"",
+	    code);
+	CHECK_EQ_INT(r.status, status);
+	CHECK(r.body != NULL && strncmp(r.body, want, strlen(want)) == 0);
+	m = r.body ? strstr(r.body, "\"message\":\"") : NULL;
+	CHECK(m != NULL && is_dutch(m + 11));
+	if (also != NULL)
+		CHECK(m != NULL && strstr(m, also) != NULL);
+	if (r.status != status || m == NULL || !is_dutch(m + 11))
+		fprintf(stderr, "  %s %s -> %ld %s\n", method, path, r.status,
+		    r.body ? r.body : "");
+	h_resp_free(&r);
+}
+
+/* Every refusal the gate and the endpoints give has a Dutch message. */
+static void
+test_dutch_errors(void)
+{
+	char	mon[128], aan[128], ana[128], bv[128];
+
+	CHECK(is_dutch("dit endpoint bestaat niet"));
+	CHECK(!is_dutch("no such endpoint"));
+	CHECK(!is_dutch("this endpoint does not accept this Content-Type"));
+	CHECK_EQ_INT(h_party_add(&e, mon, sizeof(mon), "nl-mon", "monitor",
+	    NULL), 0);
+	CHECK_EQ_INT(h_party_add(&e, aan, sizeof(aan), "nl-aan", "aanbieder",
+	    "--agb", "12345678", NULL), 0);
+	CHECK_EQ_INT(h_party_add(&e, ana, sizeof(ana), "nl-ana", "analist",
+	    "--scope", "cluster:DUO", NULL), 0);
+	CHECK_EQ_INT(h_party_add(&e, bv, sizeof(bv), "nl-bv",
+	    "berichtenverkeer", NULL), 0);
+	CHECK_EQ_INT(h_start(&e, NULL, NULL), 0);
+	expect_dutch("GET", "/v1/whoami", NULL, NULL, NULL, 401,
+	    "unauthorized", NULL);
+	expect_dutch("GET", "/v1/nothing", mon, NULL, NULL, 404, "not_found",
+	    NULL);
+	expect_dutch("POST", "/v1/whoami", mon, NULL, "x", 405,
+	    "method_not_allowed", NULL);
+	expect_dutch("GET", "/metrics", aan, NULL, NULL, 403, "forbidden",
+	    NULL);
+	expect_dutch("GET", "/v1/whoami", mon, "Content-Type: text/plain",
+	    "body", 413, "body_too_large", NULL);
+	expect_dutch("POST", "/v1/scores", aan, "Content-Type: "
+	    "application/json", "{}", 415, "unsupported_media_type",
+	    "text/csv");
+	expect_dutch("POST", "/v1/messages", bv, "Content-Type: text/csv",
+	    "a;b", 415, "unsupported_media_type", "application/xml of "
+	    "text/xml");
+	expect_dutch("GET", "/v1/uploads/u_0000000000000000", aan, NULL, NULL,
+	    404, "not_found", NULL);
+	expect_dutch("GET", "/v1/indicators/geluk", ana, NULL, NULL, 404,
+	    "not_found", NULL);
+	expect_dutch("GET", "/v1/indicators/uitval?by=planeet", ana, NULL,
+	    NULL, 400, "bad_parameter", NULL);
+	expect_dutch("GET", "/v1/indicators/uitval?from=2025-05&to=2025-01",
+	    ana, NULL, NULL, 400, "bad_range", NULL);
+	expect_dutch("GET", "/v1/indicators/uitval?gemeente=0363", ana, NULL,
+	    NULL, 403, "out_of_scope", NULL);
+	expect_dutch("GET", "/v1/indicators/uitval?by=regio", ana, NULL,
+	    NULL, 403, "out_of_scope", NULL);
+	expect_dutch("GET", "/v1/indicators/uitval", mon, NULL, NULL, 403,
+	    "forbidden", NULL);
+	expect_dutch("GET", "/v1/indicators/uitval?aanbieder=87654321", aan,
+	    NULL, NULL, 403, "out_of_scope", NULL);
+	CHECK_EQ_INT(h_stop(&e), 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -261,6 +374,7 @@ main(int argc, char **argv)
 	h_setup(&e, argv[1]);
 	test_backup_restore();
 	test_migrations();
+	test_dutch_errors();
 	h_teardown(&e);
 	return test_done("integration_ops");
 }
