@@ -32,6 +32,7 @@ int	cmd_demo(int, char **);
 int	cmd_backup(int, char **);
 int	cmd_restore(int, char **);
 int	cmd_migrate(int, char **);
+int	cmd_audit(int, char **);
 
 struct store;
 

@@ -139,6 +139,20 @@ int	store_party_list(struct store *,
 int	store_audit(struct store *, int64_t party_id, const char *action,
 	    const char *detail);
 
+/*
+ * The audit trail in order, from since (inclusive) to until (exclusive),
+ * both ISO 8601 prefixes or NULL, of one party (by name) or all (NULL).
+ * party and role are "" for a local (command line) action. The strings
+ * live until fn returns; a nonzero return stops the export with -1.
+ */
+struct store_audit_row {
+	int64_t		 id;
+	const char	*at, *party, *role, *action, *detail;
+};
+int	store_audit_export(struct store *, const char *since,
+	    const char *until, const char *party,
+	    int (*fn)(const struct store_audit_row *, void *), void *arg);
+
 /* Count of audit rows with this action (tests, metrics). */
 int64_t	store_audit_count(struct store *, const char *action);
 

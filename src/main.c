@@ -45,6 +45,8 @@ static const char main_usage[] =
 	"backup\n"
 	"  migrate --data DIR           bring the schema up to date, after a "
 	"backup\n"
+	"  audit --data DIR [--since T] [--party P] [--format csv|json]\n"
+	"                               export the audit trail\n"
 	"\n"
 	"Run 'sorttp COMMAND --help' for the options of a command.\n";
 
@@ -158,5 +160,7 @@ main(int argc, char **argv)
 		return cmd_restore(argc, argv);
 	if (strcmp(cmd, "migrate") == 0)
 		return cmd_migrate(argc, argv);
+	if (strcmp(cmd, "audit") == 0)
+		return cmd_audit(argc, argv);
 	return cmd_usage_error(&main_help, "unknown command '%s'", cmd);
 }

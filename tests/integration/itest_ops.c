@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
 #include <sqlite3.h>
 
 #include "harness.h"
@@ -364,6 +365,61 @@ test_dutch_errors(void)
 	CHECK_EQ_INT(h_stop(&e), 0);
 }
 
+/* sorttp audit over the trail the tests above left behind. */
+static void
+test_audit_export(void)
+{
+	struct h_out	 o;
+	cJSON		*arr, *it, *v;
+	int		 n = 0, bad = 0;
+
+	CHECK_EQ_INT(h_run(&e, &o, "audit", "--data", e.data, NULL), 0);
+	CHECK(strncmp(o.out, "id,at,party,role,action,detail\n", 31) == 0);
+	CHECK(strstr(o.out, ",,,party_add,\"{\"\"name\"\":\"\"nl-mon\"\"") !=
+	    NULL);
+	CHECK(strstr(o.out, ",nl-ana,analist,indicator_query,") != NULL);
+	CHECK(strstr(o.out, ",,,migrate,") != NULL);
+	CHECK(strstr(o.out, "sorttp_") == NULL);	/* never a token */
+	h_out_free(&o);
+
+	CHECK_EQ_INT(h_run(&e, &o, "audit", "--data", e.data, "--party",
+	    "nl-ana", "--format", "json", NULL), 0);
+	arr = cJSON_Parse(o.out);
+	CHECK(cJSON_IsArray(arr));
+	cJSON_ArrayForEach(it, arr) {
+		n++;
+		v = cJSON_GetObjectItem(it, "party");
+		if (!cJSON_IsString(v) || strcmp(v->valuestring, "nl-ana") != 0)
+			bad++;
+		v = cJSON_GetObjectItem(it, "action");
+		if (!cJSON_IsString(v) ||
+		    strcmp(v->valuestring, "indicator_query") != 0 ||
+		    !cJSON_IsObject(cJSON_GetObjectItem(it, "detail")))
+			bad++;
+	}
+	CHECK(n >= 2);		/* the two refused out_of_scope queries */
+	CHECK_EQ_INT(bad, 0);
+	cJSON_Delete(arr);
+	h_out_free(&o);
+
+	CHECK_EQ_INT(h_run(&e, &o, "audit", "--data", e.data, "--since",
+	    "2999-01-01", "--format", "json", NULL), 0);
+	arr = cJSON_Parse(o.out);
+	CHECK(cJSON_IsArray(arr) && cJSON_GetArraySize(arr) == 0);
+	cJSON_Delete(arr);
+	h_out_free(&o);
+	CHECK_EQ_INT(h_run(&e, &o, "audit", "--data", e.data, "--until",
+	    "2000-01-01T00:00:00Z", NULL), 0);
+	CHECK_STR(o.out, "id,at,party,role,action,detail\n");
+	h_out_free(&o);
+	CHECK_EQ_INT(h_run(&e, &o, "audit", "--data", e.data, "--since",
+	    "gisteren", NULL), 2);
+	h_out_free(&o);
+	CHECK_EQ_INT(h_run(&e, &o, "audit", "--data", e.data, "--format",
+	    "xml", NULL), 2);
+	h_out_free(&o);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -375,6 +431,7 @@ main(int argc, char **argv)
 	test_backup_restore();
 	test_migrations();
 	test_dutch_errors();
+	test_audit_export();
 	h_teardown(&e);
 	return test_done("integration_ops");
 }
