@@ -10,6 +10,9 @@
 
 #include "config.h"
 
+struct pseudo_ctx;
+struct store;
+
 #define EXIT_USAGE		2
 #define SORTTP_KEY_VERSION	1	/* label stored with every pseudonym */
 
@@ -34,16 +37,15 @@ int	cmd_restore(int, char **);
 int	cmd_migrate(int, char **);
 int	cmd_audit(int, char **);
 
-struct store;
-
 /*
- * Opens DIR's database for serve or migrate: an older schema is first
- * backed up (cmd_backup_before), then migrated, and the step audited.
- * *from receives the version found (-1: no file). The caller holds the
- * data folder lock. 0, or -1 with a message in err.
+ * For serve and migrate: brings DIR's database to this program's schema.
+ * An older schema is first backed up (cmd_backup_before), then migrated,
+ * and the step audited; a current one is left alone. *from receives the
+ * version found (-1: no file). The caller holds the data folder lock.
+ * 0, or -1 with a message in err (empty when printed already).
  */
-int	cmd_migrate_open(const char *dir, struct store **, int *from,
-	    char *err, size_t errlen);
+int	cmd_migrate_data(const char *dir, int *from, char *err,
+	    size_t errlen);
 
 /*
  * The data folder lock (DIR/sorttp.lock, flock): serve holds it while it
@@ -78,8 +80,30 @@ int	cmd_getopt_common(const struct cmd_help *, int opt, char **argv);
 /* Loads the config (path NULL: embedded default); prints errors. */
 int	cmd_load_config(const char *path, struct config *cfg);
 
-/* DIR/NAME into buf; exits with a message when it does not fit. */
-void	cmd_data_path(char *buf, size_t len, const char *dir,
+/*
+ * DIR/NAME into buf, or NAME itself when it is absolute; -1 with a
+ * message on stderr when it does not fit (never truncated).
+ */
+int	cmd_data_path(char *buf, size_t len, const char *dir,
 	    const char *name);
+
+/* An opened data folder (cmd_open). */
+struct cmd_data {
+	char			 keyp[CFG_PATH_MAX];
+	char			 dbp[CFG_PATH_MAX];
+	struct pseudo_ctx	*pc;
+	struct store		*st;
+};
+
+/*
+ * Opens data folder dir: loads the configuration (config NULL: the
+ * embedded default) into cfg, loads the key, opens the store and binds
+ * the key to it. -1 when any step fails, with nothing left open and the
+ * reason in err, or err empty when it was printed already (a
+ * configuration error, a path too long).
+ */
+int	cmd_open(struct cmd_data *, const char *dir, const char *config,
+	    struct config *cfg, char *err, size_t errlen);
+void	cmd_close(struct cmd_data *);
 
 #endif

@@ -176,7 +176,8 @@ cmd_audit(int argc, char **argv)
 	if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
 		return cmd_usage_error(&audit_help, "--format is csv or json");
 	json = format[0] == 'j';
-	cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE);
+	if (cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE) == -1)
+		return 1;
 	if (store_open(dbp, 0, &st, err, sizeof(err)) == -1) {
 		fprintf(stderr, "sorttp audit: %s\n", err);
 		return 1;

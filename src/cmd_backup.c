@@ -64,7 +64,8 @@ cmd_data_lock(const char *dir, const char *who)
 	char	path[CFG_PATH_MAX];
 	int	fd;
 
-	cmd_data_path(path, sizeof(path), dir, DATA_LOCK_FILE);
+	if (cmd_data_path(path, sizeof(path), dir, DATA_LOCK_FILE) == -1)
+		return -1;	/* printed */
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
 	    0600)) == -1) {
 		fprintf(stderr, "sorttp %s: %s: %s\n", who, path,
@@ -135,7 +136,8 @@ cmd_backup(int argc, char **argv)
 	if ((ret = parse_two(&backup_help, argc, argv, "out", &dir,
 	    &out)) != -1)
 		return ret;
-	cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE);
+	if (cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE) == -1)
+		return 1;
 	if (access(dbp, F_OK) == -1) {
 		fprintf(stderr, "sorttp backup: %s: %s\n", dbp,
 		    strerror(errno));
@@ -162,8 +164,9 @@ cmd_backup_before(const char *dir, const char *why, char *out, size_t len)
 			stamp[o++] = stamp[i];
 	stamp[o] = '\0';
 	util_fmt(name, sizeof(name), "%s.%s-%s", DATA_DB_FILE, why, stamp);
-	cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE);
-	cmd_data_path(out, len, dir, name);
+	if (cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE) == -1 ||
+	    cmd_data_path(out, len, dir, name) == -1)
+		return -1;
 	if (store_backup(dbp, out, NULL, err, sizeof(err)) == -1) {
 		fprintf(stderr, "sorttp: backup before %s failed, nothing "
 		    "changed: %s\n", why, err);
@@ -184,8 +187,8 @@ cmd_restore(int argc, char **argv)
 	if ((ret = parse_two(&restore_help, argc, argv, "from", &dir,
 	    &from)) != -1)
 		return ret;
-	cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE);
-	if ((lock = cmd_data_lock(dir, "restore")) == -1)
+	if (cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE) == -1 ||
+	    (lock = cmd_data_lock(dir, "restore")) == -1)
 		return 1;
 	ret = 1;
 	if (store_backup_check(from, &bak, err, sizeof(err)) == -1) {

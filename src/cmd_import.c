@@ -62,8 +62,7 @@ static const struct cmd_help import_help = { "import",
 
 struct import_ctx {
 	struct config		 cfg;
-	struct store		*st;
-	struct pseudo_ctx	*pc;
+	struct cmd_data		 d;		/* key and store */
 	struct party		 party;
 };
 
@@ -112,7 +111,7 @@ import_scores_file(struct import_ctx *c, const char *file)
 		goto out;
 	}
 	if ((buf = malloc(IMPORT_CHUNK)) == NULL ||
-	    (ig = ingest_scores_new(&c->cfg, c->st, c->pc, &c->party)) ==
+	    (ig = ingest_scores_new(&c->cfg, c->d.st, c->d.pc, &c->party)) ==
 	    NULL) {
 		a.status = 500;
 		a.body = ingest_error_json("internal", "out of memory");
@@ -250,7 +249,7 @@ import_message_file(struct msg_import *mi, const char *path)
 		tally(mi, path, &a);
 		return;
 	}
-	j = ingest_message_prepare(&mi->c->cfg, mi->c->pc, &mi->c->party,
+	j = ingest_message_prepare(&mi->c->cfg, mi->c->d.pc, &mi->c->party,
 	    mi->buf, len, sha, &a);
 	explicit_bzero(mi->buf, len);
 	if (j == NULL) {
@@ -293,7 +292,7 @@ import_messages(struct import_ctx *c, char **paths, int npaths)
 	if ((mi = calloc(1, sizeof(*mi))) == NULL ||
 	    (mi->buf = malloc((size_t)config_limit(&c->cfg,
 	    LIMIT_BODY_MESSAGES) + 1)) == NULL ||
-	    store_msgw_start(c->st, &mi->w, err, sizeof(err)) == -1) {
+	    store_msgw_start(c->d.st, &mi->w, err, sizeof(err)) == -1) {
 		fprintf(stderr, "sorttp import: cannot start the message "
 		    "writer\n");
 		if (mi != NULL)
@@ -339,7 +338,7 @@ import_questionnaire_file(struct import_ctx *c, const struct quest_set *qs,
 		    "unreadable", errno == EFBIG ? "the file is larger than "
 		    "body_max_questionnaires" : strerror(errno));
 	} else
-		ingest_questionnaires(&c->cfg, qs, c->st, c->pc, &c->party,
+		ingest_questionnaires(&c->cfg, qs, c->d.st, c->d.pc, &c->party,
 		    data, len, &a);
 	if (data != NULL) {
 		explicit_bzero(data, len);
@@ -353,24 +352,15 @@ static int
 open_all(struct import_ctx *c, const char *dir, const char *config,
     const char *as, unsigned want)
 {
-	char			 keyp[CFG_PATH_MAX], dbp[CFG_PATH_MAX];
 	char			 err[512];
-	unsigned char		 kid[PSEUDO_KEY_ID_LEN];
 	enum store_result	 rc;
 
-	if (cmd_load_config(config, &c->cfg) == -1)
-		return -1;
-	cmd_data_path(keyp, sizeof(keyp), dir, DATA_KEY_FILE);
-	cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE);
-	if (pseudo_load_keyfile(keyp, SORTTP_KEY_VERSION, &c->pc, err,
-	    sizeof(err)) == -1)
+	if (cmd_open(&c->d, dir, config, &c->cfg, err, sizeof(err)) == -1) {
+		if (err[0] == '\0')
+			return -1;	/* printed */
 		goto fail;
-	pseudo_key_id(c->pc, kid);
-	if (store_open(dbp, 0, &c->st, err, sizeof(err)) == -1 ||
-	    store_bind_key(c->st, kid, sizeof(kid), SORTTP_KEY_VERSION, err,
-	    sizeof(err)) == -1)
-		goto fail;
-	rc = store_party_by_name(c->st, as, &c->party);
+	}
+	rc = store_party_by_name(c->d.st, as, &c->party);
 	if (rc != STORE_OK) {
 		util_fmt(err, sizeof(err), "no active party named '%s'", as);
 		goto fail;
@@ -472,7 +462,6 @@ cmd_import(int argc, char **argv)
 	}
 out:
 	free(qs);
-	store_close(c.st);
-	pseudo_free(c.pc);
+	cmd_close(&c.d);
 	return ret;
 }

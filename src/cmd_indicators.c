@@ -137,7 +137,8 @@ cmd_indicators(int argc, char **argv)
 	    vals, names, &q, code, sizeof(code), msg, sizeof(msg)) == -1)
 		return cmd_usage_error(&indicators_help, "%s", msg);
 
-	cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE);
+	if (cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE) == -1)
+		return 1;
 	if ((quest = calloc(1, sizeof(*quest))) == NULL ||
 	    quest_load_config(&cfg, quest, err, sizeof(err)) == -1) {
 		fprintf(stderr, "sorttp indicators: questionnaires: %s\n",

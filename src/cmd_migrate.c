@@ -31,14 +31,19 @@ static const struct cmd_help migrate_help = { "migrate",
 };
 
 int
-cmd_migrate_open(const char *dir, struct store **st, int *from, char *err,
-    size_t errlen)
+cmd_migrate_data(const char *dir, int *from, char *err, size_t errlen)
 {
-	char	dbp[CFG_PATH_MAX], saved[CFG_PATH_MAX], detail[96];
-	int	v;
+	struct store	*st;
+	char		 dbp[CFG_PATH_MAX], saved[CFG_PATH_MAX], detail[96];
+	int		 v;
 
-	cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE);
+	if (errlen > 0)
+		err[0] = '\0';
+	if (cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE) == -1)
+		return -1;	/* printed */
 	*from = v = access(dbp, F_OK) == 0 ? store_file_schema(dbp) : -1;
+	if (v == STORE_SCHEMA_VERSION)
+		return 0;
 	if (v >= 0 && v < STORE_SCHEMA_VERSION) {
 		if (cmd_backup_before(dir, "pre-migrate", saved,
 		    sizeof(saved)) == -1) {
@@ -48,13 +53,15 @@ cmd_migrate_open(const char *dir, struct store **st, int *from, char *err,
 		fprintf(stderr, "sorttp: database schema %d -> %d; backup "
 		    "first: %s\n", v, STORE_SCHEMA_VERSION, saved);
 	}
-	if (store_open(dbp, STORE_OPEN_MIGRATE, st, err, errlen) == -1)
+	/* A missing file or a newer schema: store_open says so. */
+	if (store_open(dbp, STORE_OPEN_MIGRATE, &st, err, errlen) == -1)
 		return -1;
 	if (v >= 0 && v < STORE_SCHEMA_VERSION) {
 		util_fmt(detail, sizeof(detail), "{\"from\":%d,\"to\":%d}", v,
 		    STORE_SCHEMA_VERSION);
-		store_audit(*st, 0, "migrate", detail);
+		store_audit(st, 0, "migrate", detail);
 	}
+	store_close(st);
 	return 0;
 }
 
@@ -66,7 +73,6 @@ cmd_migrate(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct store	*st = NULL;
 	const char	*dir = NULL;
 	char		 err[512];
 	int		 opt, lock, from, ret = 1;
@@ -90,8 +96,9 @@ cmd_migrate(int argc, char **argv)
 		return cmd_usage_error(&migrate_help, "--data DIR is required");
 	if ((lock = cmd_data_lock(dir, "migrate")) == -1)
 		return 1;
-	if (cmd_migrate_open(dir, &st, &from, err, sizeof(err)) == -1) {
-		fprintf(stderr, "sorttp migrate: %s\n", err);
+	if (cmd_migrate_data(dir, &from, err, sizeof(err)) == -1) {
+		if (err[0] != '\0')
+			fprintf(stderr, "sorttp migrate: %s\n", err);
 		goto out;
 	}
 	if (from == STORE_SCHEMA_VERSION)
@@ -102,7 +109,6 @@ cmd_migrate(int argc, char **argv)
 		    STORE_SCHEMA_VERSION);
 	ret = 0;
 out:
-	store_close(st);
 	close(lock);
 	return ret;
 }

@@ -54,7 +54,8 @@ open_store(const char *dir)
 	struct store	*st;
 	char		 dbp[CFG_PATH_MAX], err[512];
 
-	cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE);
+	if (cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE) == -1)
+		return NULL;
 	if (store_open(dbp, 0, &st, err, sizeof(err)) == -1) {
 		fprintf(stderr, "sorttp party: %s\n", err);
 		return NULL;

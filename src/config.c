@@ -26,7 +26,8 @@
 #include <cjson/cJSON.h>
 
 #include "config.h"
-#include "jsonerr.h"
+#include "dates.h"
+#include "json_read.h"
 #include "embedded.h"
 #include "log.h"
 
@@ -39,10 +40,6 @@
 #define CFG_DEFAULT_CERT	"tls/cert.pem"
 #define CFG_DEFAULT_KEY		"tls/key.pem"
 #define CFG_DEFAULT_GEMEENTEN	"gemeenten.json"
-
-/* Flags for cfg_string(). */
-#define STR_REQUIRED		0x1
-#define STR_NONEMPTY		0x2
 
 const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 	[LIMIT_K] =			{ "k", 10, 5, 1000 },
@@ -68,108 +65,6 @@ const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 };
 
 /*
- * Rejects keys that are not in allowed (NULL-terminated), and keys given
- * twice: cJSON keeps both and would quietly use the first. The scan of
- * earlier siblings stays short because every key before the first repeat
- * is a distinct allowed one.
- */
-static int
-cfg_keys(struct jerr *e, const cJSON *obj, const char *path,
-    const char *const *allowed)
-{
-	const cJSON	*c, *d;
-	char		 show[CFG_SHOW_MAX], p[JERR_PATH_MAX];
-	size_t		 i;
-
-	for (c = obj->child; c != NULL; c = c->next) {
-		if (c->string == NULL)
-			return jerr_fail(e, path, "key without a name");
-		jerr_path(p, sizeof(p), path,
-		    jerr_clean(show, sizeof(show), c->string));
-		for (i = 0; allowed[i] != NULL; i++)
-			if (strcmp(c->string, allowed[i]) == 0)
-				break;
-		if (allowed[i] == NULL)
-			return jerr_fail(e, p, "unknown key");
-		for (d = obj->child; d != c; d = d->next)
-			if (strcmp(d->string, c->string) == 0)
-				return jerr_fail(e, p, "key given twice");
-	}
-	return 0;
-}
-
-/* The object at obj.key, or NULL in *out when absent. */
-static int
-cfg_object(struct jerr *e, const cJSON *obj, const char *path,
-    const char *key, const cJSON **out)
-{
-	const cJSON	*v;
-	char		 p[JERR_PATH_MAX];
-
-	*out = NULL;
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL)
-		return 0;
-	if (!cJSON_IsObject(v)) {
-		jerr_path(p, sizeof(p), path, key);
-		return jerr_fail(e, p, "expected an object, got %s",
-		    jerr_type(v));
-	}
-	*out = v;
-	return 0;
-}
-
-/* The array at obj.key with 1..max entries (0..max unless required). */
-static int
-cfg_array(struct jerr *e, const cJSON *obj, const char *path,
-    const char *key, int max, int required, const cJSON **out)
-{
-	const cJSON	*v;
-	char		 p[JERR_PATH_MAX];
-	int		 n;
-
-	*out = NULL;
-	jerr_path(p, sizeof(p), path, key);
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL) {
-		if (required)
-			return jerr_fail(e, p, "missing");
-		return 0;
-	}
-	if (!cJSON_IsArray(v))
-		return jerr_fail(e, p, "expected an array, got %s",
-		    jerr_type(v));
-	n = cJSON_GetArraySize(v);
-	if (n == 0 && required)
-		return jerr_fail(e, p, "must not be empty");
-	if (n > max)
-		return jerr_fail(e, p,
-		    "%d entries, at most %d allowed", n, max);
-	*out = v;
-	return 0;
-}
-
-/* The string at obj.key, or NULL in *out when absent and optional. */
-static int
-cfg_rawstring(struct jerr *e, const cJSON *obj, const char *path,
-    const char *key, int required, const char **out)
-{
-	const cJSON	*v;
-	char		 p[JERR_PATH_MAX];
-
-	*out = NULL;
-	jerr_path(p, sizeof(p), path, key);
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL) {
-		if (required)
-			return jerr_fail(e, p, "missing");
-		return 0;
-	}
-	if (!cJSON_IsString(v) || v->valuestring == NULL)
-		return jerr_fail(e, p, "expected a string, got %s",
-		    jerr_type(v));
-	*out = v->valuestring;
-	return 0;
-}
-
-/*
  * Copies the string at obj.key into dst, leaving dst alone when the key is
  * absent and optional. Control characters are refused: these strings end
  * up in file paths, log lines and JSON answers.
@@ -179,19 +74,12 @@ cfg_string(struct jerr *e, const cJSON *obj, const char *path,
     const char *key, char *dst, size_t size, int flags)
 {
 	const char	*s;
-	char		 p[JERR_PATH_MAX];
 
-	if (cfg_rawstring(e, obj, path, key, flags & STR_REQUIRED, &s) == -1)
+	if (json_string(e, obj, path, key, flags | JSON_NOCONTROL, size,
+	    &s) == -1)
 		return -1;
-	if (s == NULL)
-		return 0;
-	jerr_path(p, sizeof(p), path, key);
-	if ((flags & STR_NONEMPTY) && s[0] == '\0')
-		return jerr_fail(e, p, "must not be empty");
-	if (jerr_has_control(s))
-		return jerr_fail(e, p, "contains a control character");
-	if (jerr_copy(dst, size, s) == -1)
-		return jerr_fail(e, p, "longer than %zu characters", size - 1);
+	if (s != NULL)
+		memcpy(dst, s, strlen(s) + 1);
 	return 0;
 }
 
@@ -230,33 +118,13 @@ cfg_code(struct jerr *e, const cJSON *obj, const char *path,
 	return 0;
 }
 
-/* 1 when s is a real calendar date YYYY-MM-DD (proleptic Gregorian). */
+/* 1 when s is a calendar date YYYY-MM-DD (dates.h: its year range). */
 static int
 cfg_is_date(const char *s)
 {
-	static const int mdays[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-	int	y = 0, m, d, leap;
-	size_t	i;
+	int	ymd;
 
-	for (i = 0; i < 10; i++) {
-		if (i == 4 || i == 7) {
-			if (s[i] != '-')
-				return 0;
-		} else if (s[i] < '0' || s[i] > '9')
-			return 0;
-	}
-	if (s[10] != '\0')
-		return 0;
-	for (i = 0; i < 4; i++)
-		y = y * 10 + (s[i] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1 || m < 1 || m > 12 || d < 1)
-		return 0;
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return d <= mdays[m - 1] + (m == 2 && leap);
+	return strlen(s) == 10 && date_parse_iso(s, 10, &ymd) == 0;
 }
 
 /*
@@ -308,13 +176,13 @@ cfg_parse_limits(struct jerr *e, const cJSON *root, struct config *cfg)
 	size_t		 n = 0;
 	int		 i;
 
-	if (cfg_object(e, root, "", "limits", &limits) == -1)
+	if (json_object(e, root, "", "limits", &limits) == -1)
 		return -1;
 	for (i = 0; i < LIMIT__COUNT; i++)
 		if (!cfg_limit_toplevel((enum cfg_limit)i))
 			names[n++] = config_limit_defs[i].name;
 	names[n] = NULL;
-	if (limits != NULL && cfg_keys(e, limits, "limits", names) == -1)
+	if (limits != NULL && json_keys(e, limits, "limits", names) == -1)
 		return -1;
 	for (i = 0; i < LIMIT__COUNT; i++) {
 		if (cfg_limit_toplevel((enum cfg_limit)i)) {
@@ -334,15 +202,15 @@ cfg_parse_tls(struct jerr *e, const cJSON *root, struct config *cfg)
 	static const char *const keys[] = { "cert", "key", "client_ca", NULL };
 	const cJSON	*tls;
 
-	if (cfg_object(e, root, "", "tls", &tls) == -1)
+	if (json_object(e, root, "", "tls", &tls) == -1)
 		return -1;
 	if (tls == NULL)
 		return 0;
-	if (cfg_keys(e, tls, "tls", keys) == -1 ||
+	if (json_keys(e, tls, "tls", keys) == -1 ||
 	    cfg_string(e, tls, "tls", "cert", cfg->tls_cert,
-	    sizeof(cfg->tls_cert), STR_NONEMPTY) == -1 ||
+	    sizeof(cfg->tls_cert), JSON_NONEMPTY) == -1 ||
 	    cfg_string(e, tls, "tls", "key", cfg->tls_key,
-	    sizeof(cfg->tls_key), STR_NONEMPTY) == -1 ||
+	    sizeof(cfg->tls_key), JSON_NONEMPTY) == -1 ||
 	    cfg_string(e, tls, "tls", "client_ca", cfg->tls_client_ca,
 	    sizeof(cfg->tls_client_ca), 0) == -1)
 		return -1;
@@ -370,11 +238,11 @@ cfg_parse_main(struct jerr *e, const cJSON *root, struct config *cfg,
 	if (!cJSON_IsObject(root))
 		return jerr_fail(e, NULL, "expected a JSON object, got %s",
 		    jerr_type(root));
-	if (cfg_keys(e, root, "", top) == -1)
+	if (json_keys(e, root, "", top) == -1)
 		return -1;
 
 	if (cfg_string(e, root, "", "listen", cfg->listen,
-	    sizeof(cfg->listen), STR_NONEMPTY) == -1)
+	    sizeof(cfg->listen), JSON_NONEMPTY) == -1)
 		return -1;
 	if (config_parse_listen(cfg->listen, host, sizeof(host), &port) == -1)
 		return jerr_fail(e, "listen", "\"%s\" is not ADDR:PORT or "
@@ -387,20 +255,20 @@ cfg_parse_main(struct jerr *e, const cJSON *root, struct config *cfg,
 
 	level[0] = '\0';
 	if (cfg_string(e, root, "", "log_level", level, sizeof(level),
-	    STR_NONEMPTY) == -1)
+	    JSON_NONEMPTY) == -1)
 		return -1;
 	if (level[0] != '\0' && log_level_parse(level, &cfg->log_level) == -1)
 		return jerr_fail(e, "log_level", "\"%s\" is not one of error, "
 		    "warn, info, debug", level);
 
-	if (cfg_object(e, root, "", "reference", &ref) == -1)
+	if (json_object(e, root, "", "reference", &ref) == -1)
 		return -1;
-	if (ref != NULL && (cfg_keys(e, ref, "reference", refkeys) == -1 ||
+	if (ref != NULL && (json_keys(e, ref, "reference", refkeys) == -1 ||
 	    cfg_string(e, ref, "reference", "gemeenten", gem, gemsize,
-	    STR_NONEMPTY) == -1 ||
+	    JSON_NONEMPTY) == -1 ||
 	    cfg_string(e, ref, "reference", "questionnaires",
 	    cfg->questionnaires, sizeof(cfg->questionnaires),
-	    STR_NONEMPTY) == -1))
+	    JSON_NONEMPTY) == -1))
 		return -1;
 	return 0;
 }
@@ -443,10 +311,10 @@ cfg_parse_gemeente(struct jerr *e, const cJSON *obj, const char *path,
 		return jerr_fail(e, path, "expected an object, got %s",
 		    jerr_type(obj));
 	g = &ref->gemeenten[ref->ngemeenten];
-	if (cfg_keys(e, obj, path, keys) == -1 ||
+	if (json_keys(e, obj, path, keys) == -1 ||
 	    cfg_code(e, obj, path, "code", g->code) == -1 ||
 	    cfg_string(e, obj, path, "naam", g->naam, sizeof(g->naam),
-	    STR_REQUIRED | STR_NONEMPTY) == -1)
+	    JSON_REQUIRED | JSON_NONEMPTY) == -1)
 		return -1;
 	if ((dup = cfg_find_current(ref, g->code)) != NULL) {
 		jerr_path(p, sizeof(p), path, "code");
@@ -472,9 +340,9 @@ cfg_parse_cluster(struct jerr *e, const cJSON *obj, const char *path,
 		return jerr_fail(e, path, "expected an object, got %s",
 		    jerr_type(obj));
 	c = &ref->clusters[ref->nclusters];
-	if (cfg_keys(e, obj, path, keys) == -1 ||
+	if (json_keys(e, obj, path, keys) == -1 ||
 	    cfg_string(e, obj, path, "naam", c->name, sizeof(c->name),
-	    STR_REQUIRED | STR_NONEMPTY) == -1)
+	    JSON_REQUIRED | JSON_NONEMPTY) == -1)
 		return -1;
 	for (i = 0; i < ref->nclusters; i++) {
 		if (strcmp(ref->clusters[i].name, c->name) == 0) {
@@ -483,7 +351,7 @@ cfg_parse_cluster(struct jerr *e, const cJSON *obj, const char *path,
 			    "clusters[%zu]", c->name, i);
 		}
 	}
-	if (cfg_array(e, obj, path, "gemeenten", CFG_MAX_GEMEENTEN, 1,
+	if (json_array(e, obj, path, "gemeenten", CFG_MAX_GEMEENTEN, 1,
 	    &gs) == -1)
 		return -1;
 	i = 0;
@@ -514,12 +382,12 @@ cfg_parse_retired(struct jerr *e, const cJSON *obj, const char *path,
 		return jerr_fail(e, path, "expected an object, got %s",
 		    jerr_type(obj));
 	r = &ref->retired[ref->nretired];
-	if (cfg_keys(e, obj, path, keys) == -1 ||
+	if (json_keys(e, obj, path, keys) == -1 ||
 	    cfg_code(e, obj, path, "code", r->code) == -1 ||
 	    cfg_string(e, obj, path, "naam", r->naam, sizeof(r->naam),
-	    STR_REQUIRED | STR_NONEMPTY) == -1 ||
+	    JSON_REQUIRED | JSON_NONEMPTY) == -1 ||
 	    cfg_code(e, obj, path, "nieuw", r->nieuw) == -1 ||
-	    cfg_rawstring(e, obj, path, "sinds", 1, &sinds) == -1)
+	    json_string(e, obj, path, "sinds", JSON_REQUIRED, 0, &sinds) == -1)
 		return -1;
 	jerr_path(p, sizeof(p), path, "code");
 	if ((g = cfg_find_current(ref, r->code)) != NULL)
@@ -555,10 +423,10 @@ cfg_parse_gemeenten(struct jerr *e, const cJSON *root,
 	if (!cJSON_IsObject(root))
 		return jerr_fail(e, NULL, "expected a JSON object, got %s",
 		    jerr_type(root));
-	if (cfg_keys(e, root, "", keys) == -1 ||
-	    cfg_array(e, root, "", "clusters", CFG_MAX_CLUSTERS, 1,
+	if (json_keys(e, root, "", keys) == -1 ||
+	    json_array(e, root, "", "clusters", CFG_MAX_CLUSTERS, 1,
 	    &clusters) == -1 ||
-	    cfg_array(e, root, "", "opgeheven", CFG_MAX_RETIRED, 0,
+	    json_array(e, root, "", "opgeheven", CFG_MAX_RETIRED, 0,
 	    &retired) == -1)
 		return -1;
 	i = 0;
@@ -577,75 +445,6 @@ cfg_parse_gemeenten(struct jerr *e, const cJSON *root,
 }
 
 /*
- * Reads a regular file of at most max bytes into a new NUL-terminated
- * buffer; -1 with errno set (EFBIG when larger). Refusing anything but a
- * regular file keeps a FIFO or device named by mistake from hanging start-up.
- */
-static int
-cfg_read(const char *path, size_t max, char **data, size_t *len)
-{
-	struct stat	 st;
-	char		*buf = NULL;
-	size_t		 off = 0, size;
-	ssize_t		 n;
-	int		 fd, saved;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
-		return -1;
-	if (fstat(fd, &st) == -1)
-		goto fail;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		goto fail;
-	}
-	if (st.st_size < 0 || (unsigned long long)st.st_size > max) {
-		errno = EFBIG;
-		goto fail;
-	}
-	size = (size_t)st.st_size;
-	if ((buf = malloc(size + 1)) == NULL)
-		goto fail;
-	while (off < size) {
-		n = read(fd, buf + off, size - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			goto fail;
-		if (n == 0)
-			break;		/* the file shrank while we read it */
-		off += (size_t)n;
-	}
-	buf[off] = '\0';
-	(void)close(fd);
-	*data = buf;
-	*len = off;
-	return 0;
-fail:
-	saved = errno;
-	free(buf);
-	(void)close(fd);
-	errno = saved;
-	return -1;
-}
-
-/* Line and column (from 1) of offset off in text, for syntax errors. */
-static void
-cfg_position(const char *text, size_t off, size_t *line, size_t *col)
-{
-	size_t	i;
-
-	*line = 1;
-	*col = 1;
-	for (i = 0; i < off; i++) {
-		if (text[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else
-			(*col)++;
-	}
-}
-
-/*
  * Parses one JSON document: the file at path, or, when path is NULL, the
  * embedded file with base name name. The caller frees *out.
  */
@@ -654,50 +453,23 @@ cfg_parse_source(struct jerr *e, const char *path, const char *name,
     cJSON **out)
 {
 	const struct embedded_file	*ef;
-	const char			*text, *end = NULL;
+	const char			*text;
 	char				*data = NULL;
-	size_t				 len, line, col;
-	int				 rc = -1;
+	size_t				 len;
+	int				 rc;
 
 	*out = NULL;
 	if (path == NULL) {
-		if ((ef = embedded_find(name)) == NULL) {
-			jerr_fail(e, NULL, "no such embedded file");
-			goto fail;
-		}
+		if ((ef = embedded_find(name)) == NULL)
+			return jerr_fail(e, NULL, "no such embedded file");
 		text = ef->data;
 		len = ef->len;
 	} else {
-		if (cfg_read(path, CFG_FILE_MAX, &data, &len) == -1) {
-			if (errno == EFBIG)
-				jerr_fail(e, NULL, "larger than %d bytes",
-				    CFG_FILE_MAX);
-			else if (errno == EINVAL)
-				jerr_fail(e, NULL, "not a regular file");
-			else
-				jerr_fail(e, NULL, "cannot read: %s",
-				    strerror(errno));
-			goto fail;
-		}
+		if (json_read_file(e, path, CFG_FILE_MAX, &data, &len) == -1)
+			return -1;
 		text = data;
 	}
-	/* cJSON would stop at a NUL and ignore whatever follows it. */
-	if (memchr(text, '\0', len) != NULL) {
-		jerr_fail(e, NULL, "contains a NUL byte");
-		goto fail;
-	}
-	if ((*out = cJSON_ParseWithOpts(text, &end, 1)) == NULL) {
-		if (end == NULL || end < text || end > text + len)
-			jerr_fail(e, NULL, "invalid JSON");
-		else {
-			cfg_position(text, (size_t)(end - text), &line, &col);
-			jerr_fail(e, NULL, "line %zu, column %zu: invalid JSON",
-			    line, col);
-		}
-		goto fail;
-	}
-	rc = 0;
-fail:
+	rc = json_parse(e, text, len, JSON_AT_LINE, out);
 	free(data);
 	return rc;
 }

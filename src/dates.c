@@ -1,5 +1,7 @@
 /*
- * Date parsing and the age computation used for minimisation.
+ * The calendar: date parsing and validity (one year range, dates.h), day
+ * and month arithmetic, today in the Netherlands, and the age bands used
+ * for minimisation.
  */
 #include <stdio.h>
 #include <string.h>
@@ -9,16 +11,23 @@
 #include "util.h"
 
 int
-date_valid(int y, int m, int d)
+date_month_days(int y, int m)
 {
 	static const int	days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
 				    31, 30, 31 };
-	int			leap;
 
-	if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1)
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return days[m - 1];
+}
+
+int
+date_valid(int y, int m, int d)
+{
+	if (y < DATE_YEAR_MIN || y > DATE_YEAR_MAX || m < 1 || m > 12 ||
+	    d < 1)
 		return 0;
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return d <= days[m - 1] + (m == 2 && leap);
+	return d <= date_month_days(y, m);
 }
 
 /* Digits s[0..len) as a number; -1 when empty or not all digits. */
@@ -87,6 +96,65 @@ days_from_civil(long long y, unsigned m, unsigned d)
 	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
 	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	return era * 146097 + doe - 719468;
+}
+
+/* The inverse of days_from_civil (H. Hinnant). */
+static void
+civil_from_days(long long z, long long *y, int *m, int *d)
+{
+	long long	era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+long
+date_days(int ymd)
+{
+	return (long)days_from_civil(ymd / 10000, (unsigned)(ymd / 100 % 100),
+	    (unsigned)(ymd % 100));
+}
+
+int
+date_from_days(long days)
+{
+	long long	y;
+	int		m, d;
+
+	civil_from_days(days, &y, &m, &d);
+	return (int)(y * 10000 + m * 100 + d);
+}
+
+int
+date_add_days(int ymd, long n)
+{
+	return date_from_days(date_days(ymd) + n);
+}
+
+long
+date_days_between(int from, int to)
+{
+	return date_days(to) - date_days(from);
+}
+
+int
+date_add_months(int ymd, int n)
+{
+	int	y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100, mi;
+
+	mi = y * 12 + (m - 1) + n;
+	y = mi / 12;
+	m = mi % 12 + 1;
+	if (d > date_month_days(y, m))
+		d = date_month_days(y, m);
+	return y * 10000 + m * 100 + d;
 }
 
 /* 01:00 UTC on the last Sunday of March or October, in epoch seconds. */

@@ -238,61 +238,6 @@ clampd(double v, double lo, double hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
-/* Days since 1970-01-01 of a yyyymmdd and back (H. Hinnant's method). */
-static long
-day_of(int ymd)
-{
-	long	y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
-	long	era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static int
-ymd_of(long z)
-{
-	long	era, doe, yoe, y, doy, mp, d, m;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp + (mp < 10 ? 3 : -9);
-	y += m <= 2;
-	return (int)(y * 10000 + m * 100 + d);
-}
-
-static int
-add_days(int ymd, long n)
-{
-	return ymd_of(day_of(ymd) + n);
-}
-
-static long
-days_between(int from, int to)
-{
-	return day_of(to) - day_of(from);
-}
-
-static int
-age_at(int birth, int date)
-{
-	int	a = date / 10000 - birth / 10000;
-
-	if (date % 10000 < birth % 10000)
-		a--;
-	return a;
-}
-
 void
 demo_bsn(uint64_t seed, uint64_t n, char out[10])
 {
@@ -550,12 +495,12 @@ static int
 jw301(struct demo *d, struct rng *r, const struct prod *p)
 {
 	char	tdat[11], ing[11], eind[11];
-	int	tdatum = add_days(p->ingang, -between(r, 1, 21));
+	int	tdatum = date_add_days(p->ingang, -between(r, 1, 21));
 	int	with_end = unif(r) < 0.5;
 
 	iso(tdatum, tdat);
 	iso(p->ingang, ing);
-	iso(add_days(p->ingang, 364), eind);
+	iso(date_add_days(p->ingang, 364), eind);
 	if (xml_head(d, "jw301", 436, gemeenten[p->c->g].code, agbs[p->a],
 	    min_today(d, tdatum), p->c) == -1 ||
 	    buf_printf(&d->xml, "<jw301:ToegewezenProducten>"
@@ -596,7 +541,7 @@ jw30x(struct demo *d, struct rng *r, const struct prod *p, int begin,
 		    "</jw307:Einddatum>", reden, eind);
 	}
 	if (xml_head(d, m, reden ? 440 : 438, agbs[p->a],
-	    gemeenten[p->c->g].code, min_today(d, add_days(event,
+	    gemeenten[p->c->g].code, min_today(d, date_add_days(event,
 	    between(r, 0, 6) + (status == 3 ? 9 : 0))), p->c) == -1 ||
 	    buf_printf(&d->xml, "<%s:%s><%s:%s><%s:ToewijzingNummer>%u"
 	    "</%s:ToewijzingNummer><%s:Product><ijw:Categorie>%d"
@@ -614,7 +559,7 @@ jw30x(struct demo *d, struct rng *r, const struct prod *p, int begin,
 static int
 start(struct demo *d, struct rng *r, const struct prod *p, int begin)
 {
-	int	wrong = add_days(begin, 7);
+	int	wrong = date_add_days(begin, 7);
 
 	d->st.trajecten++;
 	/* About 1%: a start with a wrong Begindatum, withdrawn, then sent
@@ -684,10 +629,10 @@ keep(struct demo *d, struct rng *r, const struct prod *p, int begin,
 		m->gemeente = (uint8_t)p->c->g;
 		m->cat = (uint8_t)p->cat;
 		m->geslacht = (uint8_t)p->c->geslacht;
-		m->begin = min_today(d, add_days(begin, between(r, 0, 21)));
+		m->begin = min_today(d, date_add_days(begin, between(r, 0, 21)));
 		d->st.score_rows++;
 		if (einde && unif(r) < (reden == 31 ? 0.93 : 0.6)) {
-			date = add_days(einde, -between(r, 0, 14));
+			date = date_add_days(einde, -between(r, 0, 14));
 			m->eind = date > m->begin ? date : einde;
 			if (m->eind > m->begin) {
 				outcome(d, r, p, reden, m);
@@ -698,12 +643,12 @@ keep(struct demo *d, struct rng *r, const struct prod *p, int begin,
 	}
 	if (!einde || unif(r) >= 0.52)
 		return 0;
-	date = add_days(einde, between(r, 0, 30));
+	date = date_add_days(einde, between(r, 0, 30));
 	if (date > d->today)
 		return 0;
 	sat = d->a[p->a].quality + cluster_effect[p->c->cluster] +
 	    (reden == 31 ? 0.3 : -0.5) + 0.45 * normal(r);
-	age = age_at(p->c->birth, date);
+	age = date_age(p->c->birth, date);
 	/* Under 12 only a parent answers; from 12 the young person, often
 	 * a parent too; young adults mostly alone. */
 	who = age < 12 ? 2 : age >= 18 ? (unif(r) < 0.15 ? 3 : 1) :
@@ -742,22 +687,22 @@ product(struct demo *d, struct rng *r, const struct client *c, int a,
 	long		dur = pick_duration(r, cat);
 	int		first = begin, pause, resume, end;
 
-	p.ingang = add_days(begin, -between(r, 0, 10));
+	p.ingang = date_add_days(begin, -between(r, 0, 10));
 	*reden = pick_reden(r, d->a[a].quality);
 	if (*reden >= 32 && *reden <= 35)
 		dur = dur / 2 + 7;
-	end = add_days(begin, dur);
+	end = date_add_days(begin, dur);
 	if (jw301(d, r, &p) == -1 || start(d, r, &p, begin) == -1)
 		return -1;
 	/* About 6%: the care pauses (reden 20, not an end). */
 	if (dur > 60 && unif(r) < 0.06) {
-		pause = add_days(begin, dur * 2 / 5);
+		pause = date_add_days(begin, dur * 2 / 5);
 		if (pause <= d->today) {
 			if (stop(d, r, &p, begin, 20, pause) == -1)
 				return -1;
 			if (unif(r) < 0.6) {
-				resume = add_days(pause, between(r, 20, 90));
-				end = add_days(end, days_between(pause,
+				resume = date_add_days(pause, between(r, 20, 90));
+				end = date_add_days(end, date_days_between(pause,
 				    resume));
 				if (resume > d->today)
 					end = resume;	/* running */
@@ -766,8 +711,8 @@ product(struct demo *d, struct rng *r, const struct client *c, int a,
 						return -1;
 					begin = resume;
 				}
-			} else if (end < add_days(pause, 14))
-				end = add_days(pause, 14);
+			} else if (end < date_add_days(pause, 14))
+				end = date_add_days(pause, 14);
 		}
 	}
 	if (end > d->today) {
@@ -785,11 +730,11 @@ product(struct demo *d, struct rng *r, const struct client *c, int a,
 static int
 first_start(const struct demo *d, struct rng *r)
 {
-	long	span = days_between(DEMO_FIRST_DAY, d->today) - 14;
+	long	span = date_days_between(DEMO_FIRST_DAY, d->today) - 14;
 
 	if (span < 1)
 		span = 1;
-	return add_days(DEMO_FIRST_DAY, (long)(pow(unif(r), 2.0) *
+	return date_add_days(DEMO_FIRST_DAY, (long)(pow(unif(r), 2.0) *
 	    (double)span));
 }
 
@@ -806,7 +751,7 @@ client_history(struct demo *d, struct rng *r, struct client *c, int t)
 	    c->idx < DEMO_GEMEENTEN + DEMO_AANBIEDERS)
 		forced = (int)c->idx - DEMO_GEMEENTEN;
 	while (t <= d->today && n < DEMO_TRAJ_MAX) {
-		cat = pick_cat(r, age_at(c->birth, t));
+		cat = pick_cat(r, date_age(c->birth, t));
 		if (forced >= 0) {
 			a = forced;
 			cat = shapes[a].kind == K_GGZ ? CAT_GGZ :
@@ -823,8 +768,8 @@ client_history(struct demo *d, struct rng *r, struct client *c, int t)
 		if (unif(r) < 0.4) {
 			cat = cat == CAT_GGZ ? CAT_AMBULANT : CAT_GGZ;
 			a2 = pick_aanbieder(r, c->cluster, cat, a);
-			if (add_days(t, 45) <= d->today) {
-				if (product(d, r, c, a2, cat, add_days(t,
+			if (date_add_days(t, 45) <= d->today) {
+				if (product(d, r, c, a2, cat, date_add_days(t,
 				    between(r, 0, 45)), &e2, &r2) == -1)
 					return -1;
 				n++;
@@ -846,7 +791,7 @@ client_history(struct demo *d, struct rng *r, struct client *c, int t)
 			gap = between(r, 14, 240);
 		else
 			break;
-		t = add_days(einde, gap);
+		t = date_add_days(einde, gap);
 	}
 	return 0;
 }
@@ -885,7 +830,7 @@ demo_next_client(struct demo *d,
 	age = x < 0.1 ? between(&r, 0, 3) : x < 0.5 ? between(&r, 4, 11) :
 	    x < 0.92 ? between(&r, 12, 17) : between(&r, 18, 22);
 	t = first_start(d, &r);
-	c.birth = add_days(t, -(long)age * 365 - between(&r, 1, 360));
+	c.birth = date_add_days(t, -(long)age * 365 - between(&r, 1, 360));
 	d->fn = fn;
 	d->arg = arg;
 	rc = client_history(d, &r, &c, t);

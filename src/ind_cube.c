@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dates.h"
 #include "disclosure.h"
 #include "ind_impl.h"
 #include "log.h"
@@ -429,7 +430,7 @@ ind_cube_free(struct ind_cube *cb)
 int
 ind_window_closed(int period, enum ind_period t, int today, int window)
 {
-	return today > ind_add_months(ind_period_last_day(period, t), window);
+	return today > date_add_months(ind_period_last_day(period, t), window);
 }
 
 /*

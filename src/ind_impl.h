@@ -181,9 +181,6 @@ int	ind_agb_index(const struct ind_snapshot *, int agb);
 /* Period index of a yyyymmdd for a period type; -1 when out of range. */
 int	ind_period_of(int ymd, enum ind_period);
 
-/* yyyymmdd plus n months, the day clamped to the month's end. */
-int	ind_add_months(int ymd, int n);
-
 /* The last day of period p of type t, as yyyymmdd. */
 int	ind_period_last_day(int p, enum ind_period t);
 

@@ -50,17 +50,6 @@ ind_period_months(int p, enum ind_period t, int *first, int *last)
 	}
 }
 
-static int
-month_days(int y, int m)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return days[m - 1];
-}
-
 int
 ind_period_last_day(int p, enum ind_period t)
 {
@@ -69,20 +58,7 @@ ind_period_last_day(int p, enum ind_period t)
 	ind_period_months(p, t, &first, &last);
 	y = IND_YEAR0 + last / 12;
 	m = last % 12 + 1;
-	return y * 10000 + m * 100 + month_days(y, m);
-}
-
-int
-ind_add_months(int ymd, int n)
-{
-	int	y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100, mi;
-
-	mi = y * 12 + (m - 1) + n;
-	y = mi / 12;
-	m = mi % 12 + 1;
-	if (d > month_days(y, m))
-		d = month_days(y, m);
-	return y * 10000 + m * 100 + d;
+	return y * 10000 + m * 100 + date_month_days(y, m);
 }
 
 void
@@ -395,7 +371,7 @@ new_start(const struct start *st, size_t n, const struct ind_src_traj *r,
     int window)
 {
 	size_t	lo = 0, hi = n;
-	int	limit = ind_add_months(r->einddatum, window);
+	int	limit = date_add_months(r->einddatum, window);
 
 	while (lo < hi) {
 		size_t	mid = lo + (hi - lo) / 2;

@@ -651,35 +651,15 @@ cem_position(const unsigned char *s, size_t off, size_t *line, size_t *col)
 
 /* Values */
 
-/* YYYYMMDD of a real calendar date "YYYY-MM-DD" from 1900 on, or -1. */
+/* YYYYMMDD of a calendar date "YYYY-MM-DD" (dates.h), or -1. */
 static long
 cem_date(const char *s)
 {
-	static const int mdays[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-	int	y = 0, m, d, leap;
-	size_t	i;
+	int	ymd;
 
-	for (i = 0; i < 10; i++) {
-		if (i == 4 || i == 7) {
-			if (s[i] != '-')
-				return -1;
-		} else if (s[i] < '0' || s[i] > '9')
-			return -1;
-	}
-	if (s[10] != '\0')
+	if (strlen(s) != 10 || date_parse_iso(s, 10, &ymd) == -1)
 		return -1;
-	for (i = 0; i < 4; i++)
-		y = y * 10 + (s[i] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1900 || m < 1 || m > 12 || d < 1)
-		return -1;
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if (d > mdays[m - 1] + (m == 2 && leap))
-		return -1;
-	return (long)y * 10000 + m * 100 + d;
+	return ymd;
 }
 
 static int

@@ -38,6 +38,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
+#include "dates.h"
 #include "parse_ijw.h"
 #include "pseudonym.h"
 #include "util.h"
@@ -299,23 +300,13 @@ read_code1(struct parse *p, const xmlNode *node, const char *path,
 	return 0;
 }
 
-/* "YYYY-MM-DD" naming a day of the proleptic Gregorian calendar. */
+/* "YYYY-MM-DD" naming a day of the calendar (dates.h: its year range). */
 static int
-date_valid(const char *s, size_t len)
+is_date(const char *s, size_t len)
 {
-	static const int	 mdays[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-	long long		 y, m, d;
-	int			 leap;
+	int	ymd;
 
-	if (len != 10 || s[4] != '-' || s[7] != '-' ||
-	    util_memtonum(s, 4, 1, 9999, &y) == -1 ||
-	    util_memtonum(s + 5, 2, 1, 12, &m) == -1 ||
-	    util_memtonum(s + 8, 2, 1, 31, &d) == -1)
-		return 0;
-	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return d <= mdays[m - 1] + (m == 2 && leap);
+	return len == 10 && date_parse_iso(s, len, &ymd) == 0;
 }
 
 /*
@@ -332,11 +323,11 @@ read_date(struct parse *p, const xmlNode *node, const char *path,
 
 	if (read_value(p, node, path, name, v, sizeof(v), &len) == -1)
 		return -1;
-	if (len > 10 && date_valid(v, 10) &&
+	if (len > 10 && is_date(v, 10) &&
 	    (v[10] == 'Z' || v[10] == '+' || v[10] == '-'))
 		return fail(p, IJW_ERR_INVALID_VALUE, node, path, name,
 		    "%s must be a date without a time zone", name);
-	if (!date_valid(v, len) || outsize < IJW_DATE_SIZE)
+	if (!is_date(v, len) || outsize < IJW_DATE_SIZE)
 		return fail(p, IJW_ERR_INVALID_VALUE, node, path, name,
 		    "%s must be a calendar date YYYY-MM-DD", name);
 	memcpy(out, v, IJW_DATE_SIZE);
