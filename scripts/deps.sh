@@ -6,7 +6,8 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config curl ca-certificates
       libmicrohttpd-dev libgnutls28-dev libssl-dev libsqlite3-dev sqlite3
       libcsv-dev libcjson-dev libxml2-dev libcurl4-openssl-dev
-      clang libclang-rt-dev bc)
+      clang libclang-rt-dev bc
+      systemd mandoc)   # operations checks: systemd-analyze security, mandoc -Tlint
 
 missing=()
 for p in "${pkgs[@]}"; do
