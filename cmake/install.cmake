@@ -17,3 +17,5 @@ install(FILES config/sorttp.json config/gemeenten.json
         DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/sorttp)
 install(DIRECTORY config/questionnaires
         DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/sorttp)
+install(FILES man/sorttp.8 DESTINATION ${CMAKE_INSTALL_MANDIR}/man8)
+install(FILES man/sorttp.json.5 DESTINATION ${CMAKE_INSTALL_MANDIR}/man5)
