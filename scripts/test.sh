@@ -31,6 +31,12 @@ cmake --build build-asan -j"$jobs"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# docs/openapi.yaml linted with @redocly/cli, pinned in
+# tools/openapi/package-lock.json and installed there (npm ci, no install
+# scripts); tests/ops/test_openapi.c compares it with the route table.
+npm ci --prefix tools/openapi --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+tools/openapi/node_modules/.bin/redocly lint --format=stylish docs/openapi.yaml
+
 # The systemd unit's exposure score, for the log (tests/ops checks <= 2.0).
 systemd-analyze security --offline=yes build-asan/sorttp.service 2>/dev/null | tail -n 1 || true
 

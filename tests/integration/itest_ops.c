@@ -39,6 +39,28 @@ file_count(const char *path, const char *sql)
 	return n;
 }
 
+/* A whole binary file (h_slurp stops at the first NUL); NULL if absent. */
+static unsigned char *
+read_bin(const char *path, size_t *len)
+{
+	FILE		*f = fopen(path, "rb");
+	unsigned char	*buf;
+	long		 n;
+
+	*len = 0;
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0 ||
+	    (buf = malloc((size_t)n + 1)) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	*len = fread(buf, 1, (size_t)n, f);
+	fclose(f);
+	return buf;
+}
+
 static long
 whoami(const char *token)
 {
@@ -79,7 +101,7 @@ test_backup_restore(void)
 	char		 other[H_PATH_MAX + 16], obak[H_PATH_MAX + 16];
 	char		 keyp[H_PATH_MAX + 16], pre[H_PATH_MAX + 64];
 	char		 junk[H_PATH_MAX + 64];
-	char		*key;
+	unsigned char	*key;
 	size_t		 keylen = 0;
 
 	h_init(&e);
@@ -103,7 +125,7 @@ test_backup_restore(void)
 	CHECK_EQ_INT(file_count(bak, "SELECT count(*) FROM pragma_"
 	    "journal_mode WHERE journal_mode = 'delete'"), 1);
 	snprintf(keyp, sizeof(keyp), "%s/sorttp.key", e.data);
-	key = h_slurp(keyp, &keylen);
+	key = read_bin(keyp, &keylen);
 	CHECK(key != NULL && keylen == 32);
 	if (key != NULL)
 		CHECK_EQ_INT(h_file_contains(bak, key, keylen), 0);
@@ -193,12 +215,12 @@ test_migrations(void)
 	struct h_out	 o;
 	char		 dbp[H_PATH_MAX + 16], pre[H_PATH_MAX + 64];
 	char		 t1[128];
-	char		*before, *after;
+	unsigned char	*before, *after;
 	size_t		 blen = 0, alen = 0, i;
 
 	snprintf(dbp, sizeof(dbp), "%s/sorttp.db", e.data);
 	make_old_schema();
-	before = h_slurp(dbp, &blen);
+	before = read_bin(dbp, &blen);
 	for (i = 0; i < sizeof(readers) / sizeof(readers[0]); i++) {
 		CHECK_EQ_INT(h_run(&e, &o, readers[i][0], readers[i][1],
 		    "--data", e.data, NULL), 1);
@@ -210,8 +232,8 @@ test_migrations(void)
 	CHECK_EQ_INT(h_run(&e, &o, "party", "add", "x", "--role", "monitor",
 	    "--data", e.data, NULL), 1);
 	h_out_free(&o);
-	after = h_slurp(dbp, &alen);
-	CHECK(before != NULL && after != NULL && blen == alen &&
+	after = read_bin(dbp, &alen);
+	CHECK(before != NULL && after != NULL && blen > 4096 && blen == alen &&
 	    memcmp(before, after, blen) == 0);
 	free(before);
 	free(after);
@@ -420,6 +442,89 @@ test_audit_export(void)
 	h_out_free(&o);
 }
 
+/*
+ * The nth one-line JSON example ("example: {" or "value: {") after the
+ * line "\n" + anchor in docs/openapi.yaml, parsed; NULL when absent.
+ */
+static cJSON *
+doc_example(const char *doc, const char *anchor, int nth)
+{
+	const char	*p = strstr(doc, anchor), *q, *end;
+	char		 line[1024];
+
+	while (p != NULL && nth >= 0) {
+		q = strstr(p, "example: {");
+		end = strstr(p, "value: {");
+		if (q == NULL || (end != NULL && end < q))
+			q = end;
+		if (q == NULL)
+			return NULL;
+		p = strchr(q, '{');
+		if (nth-- == 0) {
+			end = strchr(p, '\n');
+			snprintf(line, sizeof(line), "%.*s",
+			    (int)(end ? end - p : (long)strlen(p)), p);
+			return cJSON_Parse(line);
+		}
+	}
+	return NULL;
+}
+
+/* The example in the file equals the daemon's real answer. */
+static void
+same_as_doc(const char *doc, const char *anchor, int nth, const char *method,
+    const char *path, const char *token, const char *ctype, long status)
+{
+	const char *const hdrs[] = { ctype, NULL };
+	struct h_resp	 r;
+	cJSON		*want = doc_example(doc, anchor, nth), *got;
+
+	h_request(&e, method, path, token, ctype ? hdrs : NULL,
+	    ctype ? "x" : NULL, ctype ? 1 : 0, 0, &r);
+	CHECK_EQ_INT(r.status, status);
+	got = r.body ? cJSON_Parse(r.body) : NULL;
+	CHECK(want != NULL && got != NULL && cJSON_Compare(want, got, 1));
+	if (want == NULL || got == NULL || !cJSON_Compare(want, got, 1))
+		fprintf(stderr, "  docs/openapi.yaml %s example %d differs "
+		    "from %s %s: %s\n", anchor + 1, nth, method, path,
+		    r.body ? r.body : "");
+	cJSON_Delete(want);
+	cJSON_Delete(got);
+	h_resp_free(&r);
+}
+
+static void
+test_openapi_examples(void)
+{
+	char	 path[H_PATH_MAX], aan[128], ana[128];
+	char	*doc;
+	size_t	 len;
+
+	snprintf(path, sizeof(path), "%s/docs/openapi.yaml", SORTTP_SOURCE_DIR);
+	doc = h_slurp(path, &len);
+	CHECK(doc != NULL);
+	if (doc == NULL)
+		return;
+	CHECK_EQ_INT(h_party_add(&e, aan, sizeof(aan), "zorg-a", "aanbieder",
+	    "--agb", "12345678", NULL), 0);
+	CHECK_EQ_INT(h_party_add(&e, ana, sizeof(ana), "analist-duo",
+	    "analist", "--scope", "cluster:DUO", "--scope", "gemeente:0479",
+	    NULL), 0);
+	CHECK_EQ_INT(h_start(&e, NULL, NULL), 0);
+	same_as_doc(doc, "\n  /healthz:", 0, "GET", "/healthz", NULL, NULL,
+	    200);
+	same_as_doc(doc, "\n  /v1/whoami:", 0, "GET", "/v1/whoami", aan, NULL,
+	    200);
+	same_as_doc(doc, "\n  /v1/whoami:", 1, "GET", "/v1/whoami", ana, NULL,
+	    200);
+	same_as_doc(doc, "\n    Unauthorized:", 0, "GET", "/v1/whoami", NULL,
+	    NULL, 401);
+	same_as_doc(doc, "\n    UnsupportedMediaType:", 0, "POST",
+	    "/v1/scores", aan, "Content-Type: application/json", 415);
+	CHECK_EQ_INT(h_stop(&e), 0);
+	free(doc);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -432,6 +537,7 @@ main(int argc, char **argv)
 	test_migrations();
 	test_dutch_errors();
 	test_audit_export();
+	test_openapi_examples();
 	h_teardown(&e);
 	return test_done("integration_ops");
 }
