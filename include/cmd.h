@@ -36,6 +36,7 @@ int	cmd_backup(int, char **);
 int	cmd_restore(int, char **);
 int	cmd_migrate(int, char **);
 int	cmd_audit(int, char **);
+int	cmd_purge(int, char **);
 
 /*
  * For serve and migrate: brings DIR's database to this program's schema.

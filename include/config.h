@@ -47,6 +47,9 @@ enum cfg_limit {
 	LIMIT_IND_REFRESH_S,		/* indicator data may lag this much */
 	LIMIT_IND_MONTHS_MAX,		/* months one indicator query spans */
 	LIMIT_IND_CACHE,		/* indicator answers kept for reuse */
+	LIMIT_RETENTION_DETAIL_MONTHS,	/* bewaartermijn of detail records */
+	LIMIT_RETENTION_RECEIPTS_MONTHS, /* ... of upload receipts */
+	LIMIT_RETENTION_AUDIT_MONTHS,	/* ... of the audit trail */
 	LIMIT__COUNT
 };
 

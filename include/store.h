@@ -153,6 +153,27 @@ int	store_audit_export(struct store *, const char *since,
 	    const char *until, const char *party,
 	    int (*fn)(const struct store_audit_row *, void *), void *arg);
 
+/*
+ * Retention (store_purge.c). Everything older than the cut goes: detail
+ * records before a date (yyyymmdd; scores by meetdatum, trajectories and
+ * toewijzingen by einddatum, responses by ingevuld_op), receipts and the
+ * audit trail before an ISO 8601 time. A dry run only counts. A real
+ * purge is one transaction, audited as "purge" with the counts.
+ */
+#define STORE_PURGE_KINDS	7
+struct store_purge_cut {
+	int		 detail_before;
+	char		 receipts_before[21];
+	char		 audit_before[21];
+};
+struct store_purge_counts {
+	int64_t		 n[STORE_PURGE_KINDS];
+};
+int	store_purge(struct store *, const struct store_purge_cut *,
+	    int dry_run, struct store_purge_counts *);
+/* The name of count i ("scores", "trajecten", ..., "audit"). */
+const char *store_purge_kind(int i);
+
 /* Count of audit rows with this action (tests, metrics). */
 int64_t	store_audit_count(struct store *, const char *action);
 

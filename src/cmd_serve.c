@@ -22,6 +22,7 @@
 
 #include "api.h"
 #include "cmd.h"
+#include "purge.h"
 #include "http_server.h"
 #include "log.h"
 #include "pseudonym.h"
@@ -113,6 +114,7 @@ cmd_serve(int argc, char **argv)
 	struct store_msgw	*msgw = NULL;
 	struct quest_set	*quest = NULL;
 	struct ind_engine	*ind = NULL;
+	struct purge_thread	*purger = NULL;
 	sigset_t		 set;
 	const char		*dir = NULL, *config = NULL, *listen = NULL;
 	char			 err[512];
@@ -184,6 +186,11 @@ cmd_serve(int argc, char **argv)
 		log_error("indicators: %s", err);
 		goto out;
 	}
+	/* The bewaartermijnen, applied daily (purge.c). */
+	if (purge_start(&cfg, d.dbp, &purger, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		goto out;
+	}
 	memset(&env, 0, sizeof(env));
 	env.ind = ind;
 	env.cfg = &cfg;
@@ -208,6 +215,7 @@ cmd_serve(int argc, char **argv)
 	log_info("stopped cleanly");
 	ret = 0;
 out:
+	purge_stop(purger);
 	ind_engine_close(ind);
 	store_msgw_stop(msgw);
 	free(quest);

@@ -62,6 +62,17 @@ const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 	[LIMIT_IND_REFRESH_S] =		{ "indicator_refresh_s", 10, 0, 3600 },
 	[LIMIT_IND_MONTHS_MAX] =	{ "indicator_months_max", 120, 1, 600 },
 	[LIMIT_IND_CACHE] =		{ "indicator_cache", 1024, 0, 65536 },
+	/*
+	 * Bewaartermijnen (sorttp purge, and daily in the daemon): detail
+	 * records by the date of their measurement or their trajectory's
+	 * end; receipts and the audit trail by the time they were written.
+	 */
+	[LIMIT_RETENTION_DETAIL_MONTHS] = { "retention_detail_months", 60,
+					    12, 600 },
+	[LIMIT_RETENTION_RECEIPTS_MONTHS] = { "retention_receipts_months", 24,
+					    1, 600 },
+	[LIMIT_RETENTION_AUDIT_MONTHS] = { "retention_audit_months", 84,
+					    12, 600 },
 };
 
 /*

@@ -45,6 +45,7 @@ static const char main_usage[] =
 	"backup\n"
 	"  audit --data DIR [--since T] [--party P] [--format csv|json]\n"
 	"                               export the audit trail\n"
+	"  purge --data DIR [--dry-run] apply the retention terms now\n"
 	"\n"
 	"Run 'sorttp COMMAND --help' for the options of a command.\n";
 
@@ -66,6 +67,7 @@ static const struct command {
 	{ "restore", cmd_restore },
 	{ "migrate", cmd_migrate },
 	{ "audit", cmd_audit },
+	{ "purge", cmd_purge },
 	{ NULL, NULL }
 };
 

@@ -799,8 +799,9 @@ out:
 	return ret;
 }
 
-int
-store_audit(struct store *st, int64_t party_id, const char *action,
+/* An audit row; the caller holds the lock. */
+static int
+audit_insert(struct store *st, int64_t party_id, const char *action,
     const char *detail)
 {
 	sqlite3_stmt	*s;
@@ -808,7 +809,6 @@ store_audit(struct store *st, int64_t party_id, const char *action,
 	int		 ret = 0;
 
 	util_utc_iso8601(now);
-	pthread_mutex_lock(&st->lock);
 	s = stmt_get(st, ST_AUDIT_INSERT);
 	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
 	if (party_id > 0)
@@ -821,8 +821,25 @@ store_audit(struct store *st, int64_t party_id, const char *action,
 		ret = -1;
 	}
 	sqlite3_reset(s);
+	return ret;
+}
+
+int
+store_audit(struct store *st, int64_t party_id, const char *action,
+    const char *detail)
+{
+	int	ret;
+
+	pthread_mutex_lock(&st->lock);
+	ret = audit_insert(st, party_id, action, detail);
 	pthread_mutex_unlock(&st->lock);
 	return ret;
+}
+
+int
+store_audit_locked(struct store *st, const char *action, const char *detail)
+{
+	return audit_insert(st, 0, action, detail);
 }
 
 int64_t

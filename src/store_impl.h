@@ -26,6 +26,10 @@ int	store_exec(struct store *, const char *sql, char *err, size_t errlen);
 /* Columns public_id, kind, rows, created_at of s into a receipt. */
 int	store_receipt_row(sqlite3_stmt *, struct store_receipt *);
 
+/* A local (party-less) audit row; the caller holds st->lock. */
+int	store_audit_locked(struct store *, const char *action,
+	    const char *detail);
+
 /* A new random public upload id, "u_" + 16 hex. */
 int	store_public_id(char out[STORE_PUBLIC_ID_LEN + 1]);
 

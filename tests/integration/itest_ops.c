@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
@@ -525,6 +526,89 @@ test_openapi_examples(void)
 	free(doc);
 }
 
+/*
+ * Retention: the daemon purges at start and daily, sorttp purge on
+ * demand; --dry-run changes nothing; every real purge is audited with
+ * counts; receipts and the audit trail go by their own terms.
+ */
+static void
+test_purge(const char *bin)
+{
+	static const char cfgjson[] = "{\"limits\": {"
+	    "\"retention_detail_months\": 12, "
+	    "\"retention_receipts_months\": 1, "
+	    "\"retention_audit_months\": 12}}";
+	struct h_env	 p;
+	struct h_out	 o;
+	char		 cfg[H_PATH_MAX + 32], cut[16];
+	char		 q_old[160], q_new[160];
+	long long	 before, n;
+	time_t		 now = time(NULL) - 366 * 86400;
+	struct tm	 tm;
+	int		 i;
+
+	h_setup(&p, bin);
+	h_init(&p);
+	CHECK_EQ_INT(h_run(&p, &o, "demo", "--data", p.data, "--clients",
+	    "100", NULL), 0);
+	h_out_free(&o);
+	h_config(&p, "retention.json", cfgjson, cfg, sizeof(cfg));
+	gmtime_r(&now, &tm);
+	strftime(cut, sizeof(cut), "%Y%m%d", &tm);	/* a day before the cut */
+	snprintf(q_old, sizeof(q_old), "SELECT count(*) FROM scores WHERE "
+	    "meetdatum < %s", cut);
+	snprintf(q_new, sizeof(q_new), "SELECT count(*) FROM scores WHERE "
+	    "meetdatum > %s", cut);
+	before = h_db_count(&p, "SELECT count(*) FROM scores");
+	CHECK(h_db_count(&p, q_old) > 0 && h_db_count(&p, q_new) > 0);
+
+	/* A dry run counts and changes nothing, not even the audit trail. */
+	CHECK_EQ_INT(h_run(&p, &o, "purge", "--data", p.data, "--config", cfg,
+	    "--dry-run", NULL), 0);
+	CHECK(strstr(o.out, "would delete: scores ") != NULL &&
+	    strstr(o.out, "would delete: scores 0,") == NULL);
+	h_out_free(&o);
+	CHECK_EQ_INT(h_db_count(&p, "SELECT count(*) FROM scores"), before);
+	CHECK_EQ_INT(h_db_count(&p, "SELECT count(*) FROM audit WHERE "
+	    "action = 'purge'"), 0);
+
+	/* The daemon purges soon after its start. */
+	CHECK_EQ_INT(h_start(&p, cfg, NULL), 0);
+	for (i = 0; i < 300 && h_db_count(&p, "SELECT count(*) FROM audit "
+	    "WHERE action = 'purge'") < 1; i++)
+		usleep(100 * 1000);
+	CHECK_EQ_INT(h_stop(&p), 0);
+	CHECK_EQ_INT(h_db_count(&p, "SELECT count(*) FROM audit WHERE "
+	    "action = 'purge' AND json_extract(detail, '$.scores') > 0"), 1);
+	CHECK_EQ_INT(h_db_count(&p, q_old), 0);
+	CHECK(h_db_count(&p, q_new) > 0);
+	CHECK_EQ_INT(h_db_count(&p, "SELECT count(*) FROM trajecten WHERE "
+	    "einddatum IS NOT NULL AND einddatum < 20200101"), 0);
+	CHECK(h_db_count(&p, "SELECT count(*) FROM trajecten WHERE "
+	    "einddatum IS NULL") > 0);	/* running ones are kept */
+
+	/* Receipts and the audit trail by their own terms. */
+	CHECK_EQ_INT(h_db_exec(&p, "UPDATE uploads SET created_at = "
+	    "'2001-01-01T00:00:00Z' WHERE id = (SELECT min(id) FROM uploads)"),
+	    0);
+	CHECK_EQ_INT(h_db_exec(&p, "UPDATE audit SET at = "
+	    "'2001-01-01T00:00:00Z' WHERE id = 1"), 0);
+	n = h_db_count(&p, "SELECT count(*) FROM uploads");
+	CHECK_EQ_INT(h_run(&p, &o, "purge", "--data", p.data, "--config", cfg,
+	    NULL), 0);
+	CHECK(strstr(o.out, "deleted: scores 0,") != NULL);
+	CHECK(strstr(o.out, "uploads 1, audit 1") != NULL);
+	h_out_free(&o);
+	CHECK_EQ_INT(h_db_count(&p, "SELECT count(*) FROM uploads"), n - 1);
+	CHECK_EQ_INT(h_db_count(&p, "SELECT count(*) FROM audit WHERE "
+	    "at < '2002'"), 0);
+	CHECK_EQ_INT(h_db_count(&p, "SELECT count(*) FROM message_keys WHERE "
+	    "upload_id NOT IN (SELECT id FROM uploads)"), 0);
+	CHECK_EQ_INT(h_db_count(&p, "SELECT count(*) FROM audit WHERE "
+	    "action = 'purge'"), 2);
+	h_teardown(&p);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -538,6 +622,7 @@ main(int argc, char **argv)
 	test_dutch_errors();
 	test_audit_export();
 	test_openapi_examples();
+	test_purge(argv[1]);
 	h_teardown(&e);
 	return test_done("integration_ops");
 }
