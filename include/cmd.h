@@ -72,11 +72,18 @@ int	cmd_usage_error(const struct cmd_help *, const char *fmt, ...)
 int	cmd_help(const struct cmd_help *);
 
 /*
- * Handles the getopt_long result codes every command shares: '?' (unknown
- * option or missing argument) and ':'; returns the exit code, or -1 when
- * opt is not one of them.
+ * Handles the getopt_long result codes every command shares: 'h' (the
+ * usage), '?' (unknown option or missing argument) and ':'; returns the
+ * exit code, or -1 when opt is not one of them.
  */
 int	cmd_getopt_common(const struct cmd_help *, int opt, char **argv);
+
+/*
+ * After the options: refuses arguments left over and, with need_dir, a
+ * missing --data. 0 when all is well, else the exit code (2).
+ */
+int	cmd_args_end(const struct cmd_help *, int argc, char **argv,
+	    const char *dir, int need_dir);
 
 /* Loads the config (path NULL: embedded default); prints errors. */
 int	cmd_load_config(const char *path, struct config *cfg);

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "api.h"
+#include "errors.h"
 #include "ingest.h"
 
 static void
@@ -26,8 +27,8 @@ scores_begin(struct http_request *r, struct http_reply *rep)
 	ig = ingest_scores_new(env->cfg, env->store, env->pseudo,
 	    http_request_party(r));
 	if (ig == NULL) {
-		http_reply_error(rep, 503, "unavailable",
-		    "onvoldoende middelen; probeer het later opnieuw");
+		http_reply_error(rep, 503, ERR_UNAVAILABLE, "onvoldoende "
+		    "middelen; probeer het later opnieuw");
 		return -1;
 	}
 	http_request_set_state(r, ig);
@@ -96,7 +97,7 @@ uploads_list(struct http_request *r, struct http_reply *rep)
 	    store_receipts(env->store, http_request_party(r)->id, add_receipt,
 	    arr) == -1) {
 		cJSON_Delete(j);
-		http_reply_error(rep, 500, "internal", "de uploads zijn niet "
+		http_reply_error(rep, 500, ERR_INTERNAL, "de uploads zijn niet "
 		    "leesbaar");
 		return;
 	}
@@ -114,13 +115,13 @@ uploads_get(struct http_request *r, struct http_reply *rep)
 	res = store_receipt_get(env->store, http_request_party(r)->id,
 	    http_request_param(r), &rc);
 	if (res == STORE_NOT_FOUND) {
-		http_reply_error(rep, 404, "not_found",
-		    "deze upload bestaat niet");
+		http_reply_error(rep, 404, ERR_NOT_FOUND, "deze upload bestaat "
+		    "niet");
 		return;
 	}
 	if (res != STORE_OK || (j = ingest_receipt_json(&rc, NULL, 0)) ==
 	    NULL) {
-		http_reply_error(rep, 500, "internal", "de upload is niet "
+		http_reply_error(rep, 500, ERR_INTERNAL, "de upload is niet "
 		    "leesbaar");
 		return;
 	}

@@ -31,7 +31,7 @@ cmd_check_config(int argc, char **argv)
 	struct quest_set	*quest;
 	const char		*config = NULL;
 	char			 err[512];
-	int			 opt;
+	int			 opt, rc;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -39,15 +39,12 @@ cmd_check_config(int argc, char **argv)
 		case 'c':
 			config = optarg;
 			break;
-		case 'h':
-			return cmd_help(&check_help);
 		default:
 			return cmd_getopt_common(&check_help, opt, argv);
 		}
 	}
-	if (optind < argc)
-		return cmd_usage_error(&check_help, "unexpected argument '%s'",
-		    argv[optind]);
+	if ((rc = cmd_args_end(&check_help, argc, argv, NULL, 0)) != 0)
+		return rc;
 	if (cmd_load_config(config, &cfg) == -1)
 		return 1;
 	if ((quest = calloc(1, sizeof(*quest))) == NULL ||

@@ -38,6 +38,8 @@ cmd_help(const struct cmd_help *h)
 int
 cmd_getopt_common(const struct cmd_help *h, int opt, char **argv)
 {
+	if (opt == 'h')
+		return cmd_help(h);
 	if (opt == '?') {
 		if (optopt != 0)
 			return cmd_usage_error(h, "unknown option -%c",
@@ -49,6 +51,18 @@ cmd_getopt_common(const struct cmd_help *h, int opt, char **argv)
 		return cmd_usage_error(h, "option %s needs a value",
 		    argv[optind - 1]);
 	return -1;
+}
+
+int
+cmd_args_end(const struct cmd_help *h, int argc, char **argv,
+    const char *dir, int need_dir)
+{
+	if (optind < argc)
+		return cmd_usage_error(h, "unexpected argument '%s'",
+		    argv[optind]);
+	if (need_dir && dir == NULL)
+		return cmd_usage_error(h, "--data DIR is required");
+	return 0;
 }
 
 int

@@ -534,7 +534,7 @@ cmd_demo(int argc, char **argv)
 	static struct demo_ctx c;
 	const char	*dir = NULL, *config = NULL, *errstr;
 	long long	 clients = DEMO_CLIENTS_DEFAULT, seed = DEMO_SEED_DEFAULT;
-	int		 opt, today, ret = 1;
+	int		 opt, rc, today, ret = 1;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -557,17 +557,12 @@ cmd_demo(int argc, char **argv)
 		case 'c':
 			config = optarg;
 			break;
-		case 'h':
-			return cmd_help(&demo_help);
 		default:
 			return cmd_getopt_common(&demo_help, opt, argv);
 		}
 	}
-	if (optind < argc)
-		return cmd_usage_error(&demo_help, "unexpected argument '%s'",
-		    argv[optind]);
-	if (dir == NULL)
-		return cmd_usage_error(&demo_help, "--data DIR is required");
+	if ((rc = cmd_args_end(&demo_help, argc, argv, dir, 1)) != 0)
+		return rc;
 	memset(&c, 0, sizeof(c));
 	c.t0 = c.last = util_now_ns();
 	today = date_today(time(NULL));

@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 
 #include "cmd.h"
+#include "errors.h"
 #include "ingest.h"
 #include "log.h"
 #include "pseudonym.h"
@@ -72,7 +73,7 @@ print_answer(const char *file, struct ingest_answer *a)
 	char	*s;
 
 	if (a->body == NULL)
-		a->body = ingest_error_json("internal", "out of memory");
+		a->body = ingest_error_json(ERR_INTERNAL, "out of memory");
 	cJSON_AddStringToObject(a->body, "file", file);
 	cJSON_AddNumberToObject(a->body, "status", a->status);
 	if ((s = cJSON_PrintUnformatted(a->body)) != NULL) {
@@ -100,13 +101,13 @@ import_scores_file(struct import_ctx *c, const char *file)
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &sb) == -1) {
 		a.status = 400;
-		a.body = ingest_error_json("unreadable", strerror(errno));
+		a.body = ingest_error_json(ERR_UNREADABLE, strerror(errno));
 		goto out;
 	}
 	/* The endpoint's body limit holds here too: one code path. */
 	if (sb.st_size > config_limit(&c->cfg, LIMIT_BODY_SCORES)) {
 		a.status = 413;
-		a.body = ingest_error_json("body_too_large", "the file is "
+		a.body = ingest_error_json(ERR_BODY_TOO_LARGE, "the file is "
 		    "larger than body_max_scores");
 		goto out;
 	}
@@ -114,7 +115,7 @@ import_scores_file(struct import_ctx *c, const char *file)
 	    (ig = ingest_scores_new(&c->cfg, c->d.st, c->d.pc, &c->party)) ==
 	    NULL) {
 		a.status = 500;
-		a.body = ingest_error_json("internal", "out of memory");
+		a.body = ingest_error_json(ERR_INTERNAL, "out of memory");
 		goto out;
 	}
 	while (!stopped && (n = read(fd, buf, IMPORT_CHUNK)) != 0) {
@@ -122,7 +123,7 @@ import_scores_file(struct import_ctx *c, const char *file)
 			if (errno == EINTR)
 				continue;
 			a.status = 400;
-			a.body = ingest_error_json("unreadable",
+			a.body = ingest_error_json(ERR_UNREADABLE,
 			    strerror(errno));
 			goto out;
 		}
@@ -175,7 +176,7 @@ static void
 tally(struct msg_import *mi, const char *path, struct ingest_answer *a)
 {
 	const cJSON	*code;
-	const char	*name = "internal";
+	const char	*name = ERR_INTERNAL;
 	size_t		 i;
 
 	if (a->status == 201)
@@ -234,7 +235,7 @@ import_message_file(struct msg_import *mi, const char *path)
 	len = 0;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		a.status = 400;
-		a.body = ingest_error_json("unreadable", strerror(errno));
+		a.body = ingest_error_json(ERR_UNREADABLE, strerror(errno));
 		tally(mi, path, &a);
 		return;
 	}
@@ -244,7 +245,7 @@ import_message_file(struct msg_import *mi, const char *path)
 	close(fd);
 	if (len > max) {
 		a.status = 413;
-		a.body = ingest_error_json("body_too_large", "the file is "
+		a.body = ingest_error_json(ERR_BODY_TOO_LARGE, "the file is "
 		    "larger than body_max_messages");
 		tally(mi, path, &a);
 		return;
@@ -334,8 +335,8 @@ import_questionnaire_file(struct import_ctx *c, const struct quest_set *qs,
 	if (util_read_file(file, (size_t)config_limit(&c->cfg,
 	    LIMIT_BODY_QUESTIONNAIRES), &data, &len) == -1) {
 		a.status = errno == EFBIG ? 413 : 400;
-		a.body = ingest_error_json(errno == EFBIG ? "body_too_large" :
-		    "unreadable", errno == EFBIG ? "the file is larger than "
+		a.body = ingest_error_json(errno == EFBIG ? ERR_BODY_TOO_LARGE :
+		    ERR_UNREADABLE, errno == EFBIG ? "the file is larger than "
 		    "body_max_questionnaires" : strerror(errno));
 	} else
 		ingest_questionnaires(&c->cfg, qs, c->d.st, c->d.pc, &c->party,
@@ -412,8 +413,6 @@ cmd_import(int argc, char **argv)
 		case 'c':
 			config = optarg;
 			break;
-		case 'h':
-			return cmd_help(&import_help);
 		default:
 			return cmd_getopt_common(&import_help, opt, argv);
 		}

@@ -110,8 +110,6 @@ cmd_indicators(int argc, char **argv)
 		case 'c':
 			config = optarg;
 			break;
-		case 'h':
-			return cmd_help(&indicators_help);
 		default:
 			return cmd_getopt_common(&indicators_help, opt, argv);
 		}

@@ -89,17 +89,12 @@ cmd_init(int argc, char **argv)
 		case 'c':
 			config = optarg;
 			break;
-		case 'h':
-			return cmd_help(&init_help);
 		default:
 			return cmd_getopt_common(&init_help, opt, argv);
 		}
 	}
-	if (optind < argc)
-		return cmd_usage_error(&init_help, "unexpected argument '%s'",
-		    argv[optind]);
-	if (dir == NULL)
-		return cmd_usage_error(&init_help, "--data DIR is required");
+	if ((rc = cmd_args_end(&init_help, argc, argv, dir, 1)) != 0)
+		return rc;
 	if (cmd_load_config(config, &cfg) == -1)
 		return 1;
 	/* TLS paths from the config: relative to the folder, or absolute. */

@@ -187,8 +187,6 @@ party_add(int argc, char **argv)
 		case 'c':
 			config = optarg;
 			break;
-		case 'h':
-			return cmd_help(&party_help);
 		default:
 			return cmd_getopt_common(&party_help, opt, argv);
 		}
@@ -299,8 +297,6 @@ party_simple(int argc, char **argv, int want_name, const char **dir)
 		case 'd':
 			*dir = optarg;
 			break;
-		case 'h':
-			return cmd_help(&party_help);
 		default:
 			return cmd_getopt_common(&party_help, opt, argv);
 		}

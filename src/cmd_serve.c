@@ -119,7 +119,7 @@ cmd_serve(int argc, char **argv)
 	const char		*dir = NULL, *config = NULL, *listen = NULL;
 	char			 err[512];
 	char			*cert = NULL, *key = NULL, *ca = NULL;
-	int			 opt, ret = 1, lock, from;
+	int			 opt, rc, ret = 1, lock, from;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -133,17 +133,12 @@ cmd_serve(int argc, char **argv)
 		case 'c':
 			config = optarg;
 			break;
-		case 'h':
-			return cmd_help(&serve_help);
 		default:
 			return cmd_getopt_common(&serve_help, opt, argv);
 		}
 	}
-	if (optind < argc)
-		return cmd_usage_error(&serve_help, "unexpected argument '%s'",
-		    argv[optind]);
-	if (dir == NULL)
-		return cmd_usage_error(&serve_help, "--data DIR is required");
+	if ((rc = cmd_args_end(&serve_help, argc, argv, dir, 1)) != 0)
+		return rc;
 	/*
 	 * One daemon per data folder, and restore and migrate wait for
 	 * none; an older schema is backed up, then migrated, before use.

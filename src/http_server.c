@@ -716,7 +716,7 @@ http_server_start(struct http_server **out, const struct http_env *env,
 	size_t				 i;
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
-		util_fmt(err, errlen, "out of memory");
+		util_fmt(err, errlen, "onvoldoende geheugen");
 		return -1;
 	}
 	srv->env = *env;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errors.h"
 #include "ind_impl.h"
 #include "util.h"
 
@@ -179,7 +180,7 @@ ind_query_parse(const struct config *cfg, int today, enum ind_kind kind,
 			if (strcmp(names[i], known[j]) == 0)
 				break;
 		if (known[j] == NULL)
-			return bad(code, codelen, msg, msglen, "bad_parameter",
+			return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
 			    "onbekende parameter; bekend zijn by, period, "
 			    "from, to, cluster, gemeente, aanbieder, format");
 	}
@@ -189,9 +190,8 @@ ind_query_parse(const struct config *cfg, int today, enum ind_kind kind,
 			if (strcmp(v, by_names[i]) == 0)
 				break;
 		if (i == 4)
-			return bad(code, codelen, msg, msglen, "bad_parameter",
-			    "by moet aanbieder, gemeente, cluster of"
-			    " regio zijn");
+			return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
+			    "by moet aanbieder, gemeente, cluster of regio zijn");
 		q->by = (enum ind_by)i;
 	}
 	q->period = IND_QUARTER;
@@ -200,7 +200,7 @@ ind_query_parse(const struct config *cfg, int today, enum ind_kind kind,
 			if (strcmp(v, period_names[i]) == 0)
 				break;
 		if (i == IND__NPERIODS)
-			return bad(code, codelen, msg, msglen, "bad_parameter",
+			return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
 			    "period moet month, quarter of year zijn");
 		q->period = (enum ind_period)i;
 	}
@@ -208,44 +208,44 @@ ind_query_parse(const struct config *cfg, int today, enum ind_kind kind,
 		if (strcmp(v, "csv") == 0)
 			q->csv = 1;
 		else if (strcmp(v, "json") != 0)
-			return bad(code, codelen, msg, msglen, "bad_parameter",
+			return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
 			    "format moet json of csv zijn");
 	}
 	cur = ind_period_of(today, IND_MONTH);
 	q->to = cur < 0 ? 0 : cur;
 	if ((v = get(arg, "to")) != NULL && parse_month(v, &q->to) == -1)
-		return bad(code, codelen, msg, msglen, "bad_parameter",
+		return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
 		    "to moet een maand JJJJ-MM zijn, vanaf 2000-01");
 	q->from = q->to - 11 < 0 ? 0 : q->to - 11;
 	if ((v = get(arg, "from")) != NULL && parse_month(v, &q->from) == -1)
-		return bad(code, codelen, msg, msglen, "bad_parameter",
+		return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
 		    "from moet een maand JJJJ-MM zijn, vanaf 2000-01");
 	if (q->from > q->to)
-		return bad(code, codelen, msg, msglen, "bad_range",
+		return bad(code, codelen, msg, msglen, ERR_BAD_RANGE,
 		    "from ligt na to");
 	if ((long long)(q->to - q->from + 1) >
 	    config_limit(cfg, LIMIT_IND_MONTHS_MAX)) {
 		char	text[96];
 
-		util_fmt(text, sizeof(text), "from..to beslaat meer dan %lld"
-		    " maanden", config_limit(cfg, LIMIT_IND_MONTHS_MAX));
-		return bad(code, codelen, msg, msglen, "bad_range", text);
+		util_fmt(text, sizeof(text), "from..to beslaat meer dan %lld "
+		    "maanden", config_limit(cfg, LIMIT_IND_MONTHS_MAX));
+		return bad(code, codelen, msg, msglen, ERR_BAD_RANGE, text);
 	}
 	if ((v = get(arg, "gemeente")) != NULL &&
 	    each_value(v, one_gemeente, &fc, &n) == -1)
-		return bad(code, codelen, msg, msglen, "bad_parameter",
-		    "gemeente moet een of meer gemeentecodes (4 cijfers)"
-		    " uit de regio zijn, gescheiden door komma's");
+		return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
+		    "gemeente moet een of meer gemeentecodes (4 cijfers) uit "
+		    "de regio zijn, gescheiden door komma's");
 	if ((v = get(arg, "cluster")) != NULL &&
 	    each_value(v, one_cluster, &fc, &n) == -1)
-		return bad(code, codelen, msg, msglen, "bad_parameter",
-		    "cluster moet een of meer clusternamen uit de regio"
-		    " zijn, gescheiden door komma's");
+		return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
+		    "cluster moet een of meer clusternamen uit de regio zijn, "
+		    "gescheiden door komma's");
 	if ((v = get(arg, "aanbieder")) != NULL &&
 	    each_value(v, one_aanbieder, &fc, &n) == -1)
-		return bad(code, codelen, msg, msglen, "bad_parameter",
-		    "aanbieder moet een of meer AGB-codes (8 cijfers)"
-		    " zijn, gescheiden door komma's");
+		return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
+		    "aanbieder moet een of meer AGB-codes (8 cijfers) zijn, "
+		    "gescheiden door komma's");
 	return 0;
 }
 
@@ -288,7 +288,7 @@ ind_scope_apply(const struct config *cfg, const struct party *p,
 			}
 		}
 	} else if (p != NULL && p->role != ROLE_AANBIEDER) {
-		util_fmt(code, codelen, "forbidden");
+		util_fmt(code, codelen, "%s", ERR_FORBIDDEN);
 		util_fmt(msg, msglen, "deze rol mag geen indicatoren opvragen");
 		return -1;
 	}
@@ -302,9 +302,9 @@ ind_scope_apply(const struct config *cfg, const struct party *p,
 				filt[g] = 1;
 	for (g = 0; g < cfg->ref.ngemeenten; g++) {
 		if (any_filter && filt[g] && !scope[g]) {
-			util_fmt(code, codelen, "out_of_scope");
-			util_fmt(msg, msglen, "een gemeente- of clusterfilter"
-			    " ligt buiten uw scope");
+			util_fmt(code, codelen, "%s", ERR_OUT_OF_SCOPE);
+			util_fmt(msg, msglen, "een gemeente- of clusterfilter "
+			    "ligt buiten uw scope");
 			return -1;
 		}
 		pop->gem_ok[g] = filt[g] && scope[g];
@@ -315,13 +315,13 @@ ind_scope_apply(const struct config *cfg, const struct party *p,
 
 		if (util_memtonum(p->agb, strlen(p->agb), 0, 99999999,
 		    &own) == -1) {
-			util_fmt(code, codelen, "forbidden");
+			util_fmt(code, codelen, "%s", ERR_FORBIDDEN);
 			util_fmt(msg, msglen, "de partij heeft geen AGB-code");
 			return -1;
 		}
 		for (i = 0; i < q->naanbieders; i++)
 			if (q->aanbieders[i] != (int)own) {
-				util_fmt(code, codelen, "out_of_scope");
+				util_fmt(code, codelen, "%s", ERR_OUT_OF_SCOPE);
 				util_fmt(msg, msglen, "een aanbieder ziet "
 				    "alleen de eigen AGB-code");
 				return -1;

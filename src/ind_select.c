@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errors.h"
 #include "ind_impl.h"
 #include "util.h"
 
@@ -187,9 +188,8 @@ ind_select_cells(struct run *r, struct sel *s, unsigned *status,
 	}
 	if (r->q->by != IND_BY_AANBIEDER && pop->nagbs > 1) {
 		*status = 400;
-		*code = "bad_parameter";
-		*msg = "meerdere aanbieders kunnen alleen met "
-		    "by=aanbieder";
+		*code = ERR_BAD_PARAMETER;
+		*msg = "meerdere aanbieders kunnen alleen met by=aanbieder";
 		return -1;
 	}
 	/* Gemeenten in output order: by cluster, then by code. */
@@ -203,9 +203,9 @@ ind_select_cells(struct run *r, struct sel *s, unsigned *status,
 	case IND_BY_REGIO:
 		if (pop->ngem_ok < cfg->ref.ngemeenten) {
 			*status = 403;
-			*code = "out_of_scope";
-			*msg = "by=regio vraagt de hele regio binnen uw "
-			    "scope en filters";
+			*code = ERR_OUT_OF_SCOPE;
+			*msg = "by=regio vraagt de hele regio binnen uw scope "
+			    "en filters";
 			return -1;
 		}
 		geos[ngeo++] = IND_GEO_REGIO(snap);
@@ -214,10 +214,10 @@ ind_select_cells(struct run *r, struct sel *s, unsigned *status,
 		for (i = 0; i < cfg->ref.nclusters; i++) {
 			if (any[i] && !whole[i]) {
 				*status = 403;
-				*code = "out_of_scope";
+				*code = ERR_OUT_OF_SCOPE;
 				*msg = "by=cluster vraagt elk cluster dat het "
-				    "raakt geheel binnen uw scope en filters;"
-				    " filter op cluster= of vraag by=gemeente";
+				    "raakt geheel binnen uw scope en filters; "
+				    "filter op cluster= of vraag by=gemeente";
 				return -1;
 			}
 			if (any[i])
@@ -287,7 +287,7 @@ ind_select_cells(struct run *r, struct sel *s, unsigned *status,
 	return 0;
 oom:
 	*status = 500;
-	*code = "internal";
+	*code = ERR_INTERNAL;
 	*msg = "onvoldoende geheugen";
 	return -1;
 }

@@ -39,6 +39,7 @@
 #include <cjson/cJSON.h>
 
 #include "config.h"
+#include "errors.h"
 #include "log.h"
 #include "dates.h"
 #include "json_scan.h"
@@ -51,31 +52,31 @@
 #define CEM_ERRORS_FIRST	16	/* first allocation of the error list */
 
 /* Error codes: stable, the sender's software may match on them. */
-#define E_JSON		"json_ongeldig"
-#define E_DEPTH		"te_diep_genest"
-#define E_LONG		"te_lang"
-#define E_TOO_MANY	"te_veel_responses"
-#define E_TOO_BIG	"te_veel_waarden"
-#define E_TYPE		"verkeerd_type"
-#define E_UNKNOWN_FIELD	"onbekend_veld"
-#define E_DUP_FIELD	"dubbel_veld"
-#define E_MISSING	"veld_ontbreekt"
-#define E_BRON		"bron_id_ongeldig"
-#define E_BRON_DUP	"dubbele_bron_id"
-#define E_QUEST		"onbekende_vragenlijst"
-#define E_RESPONDENT	"ongeldige_respondent"
-#define E_AGB		"agb_ongeldig"
-#define E_AGB_OWN	"agb_niet_eigen"
-#define E_GEM_FORMAT	"gemeente_ongeldig"
-#define E_GEM_UNKNOWN	"gemeente_onbekend"
-#define E_TOEWIJZING	"toewijzingnummer_ongeldig"
-#define E_DATE		"ongeldige_datum"
-#define E_FUTURE	"datum_in_toekomst"
-#define E_BIRTH_AFTER	"geboortedatum_na_invuldatum"
-#define E_GESLACHT	"geslacht_ongeldig"
-#define E_ITEM		"onbekend_item"
-#define E_RANGE		"buiten_bereik"
-#define E_REQUIRED	"verplicht_item_ontbreekt"
+#define E_JSON		ERR_JSON_ONGELDIG
+#define E_DEPTH		ERR_TE_DIEP_GENEST
+#define E_LONG		ERR_TE_LANG
+#define E_TOO_MANY	ERR_TE_VEEL_RESPONSES
+#define E_TOO_BIG	ERR_TE_VEEL_WAARDEN
+#define E_TYPE		ERR_VERKEERD_TYPE
+#define E_UNKNOWN_FIELD	ERR_ONBEKEND_VELD
+#define E_DUP_FIELD	ERR_DUBBEL_VELD
+#define E_MISSING	ERR_VELD_ONTBREEKT
+#define E_BRON		ERR_BRON_ID_ONGELDIG
+#define E_BRON_DUP	ERR_DUBBELE_BRON_ID
+#define E_QUEST		ERR_ONBEKENDE_VRAGENLIJST
+#define E_RESPONDENT	ERR_ONGELDIGE_RESPONDENT
+#define E_AGB		ERR_AGB_ONGELDIG
+#define E_AGB_OWN	ERR_AGB_NIET_EIGEN
+#define E_GEM_FORMAT	ERR_GEMEENTE_ONGELDIG
+#define E_GEM_UNKNOWN	ERR_GEMEENTE_ONBEKEND
+#define E_TOEWIJZING	ERR_TOEWIJZINGNUMMER_ONGELDIG
+#define E_DATE		ERR_ONGELDIGE_DATUM
+#define E_FUTURE	ERR_DATUM_IN_TOEKOMST
+#define E_BIRTH_AFTER	ERR_GEBOORTEDATUM_NA_INVULDATUM
+#define E_GESLACHT	ERR_GESLACHT_ONGELDIG
+#define E_ITEM		ERR_ONBEKEND_ITEM
+#define E_RANGE		ERR_BUITEN_BEREIK
+#define E_REQUIRED	ERR_VERPLICHT_ITEM_ONTBREEKT
 
 /* The fields of a response; anything else is refused (minimisation). */
 enum cem_field {
