@@ -74,7 +74,7 @@ metrics(struct http_request *r, struct http_reply *rep)
 	(void)r;
 	if ((text = metrics_render(&len)) == NULL) {
 		http_reply_error(rep, 500, ERR_INTERNAL,
-	    "onvoldoende geheugen");
+		    "onvoldoende geheugen");
 		return;
 	}
 	http_reply_text(rep, 200, "text/plain; version=0.0.4; charset=utf-8",

@@ -191,7 +191,8 @@ ind_query_parse(const struct config *cfg, int today, enum ind_kind kind,
 				break;
 		if (i == 4)
 			return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
-			    "by moet aanbieder, gemeente, cluster of regio zijn");
+			    "by moet aanbieder, gemeente, cluster of "
+			    "regio zijn");
 		q->by = (enum ind_by)i;
 	}
 	q->period = IND_QUARTER;
