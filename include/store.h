@@ -174,6 +174,19 @@ int	store_purge(struct store *, const struct store_purge_cut *,
 /* The name of count i ("scores", "trajecten", ..., "audit"). */
 const char *store_purge_kind(int i);
 
+/*
+ * The last receipt time per party and kind (feed metrics at start); the
+ * strings live until fn returns.
+ */
+struct store_feed_row {
+	enum role	 role;
+	const char	*agb;		/* "" unless aanbieder */
+	const char	*kind;		/* "scores", "messages", ... */
+	const char	*last;		/* ISO 8601 UTC */
+};
+int	store_feed_last(struct store *,
+	    int (*fn)(const struct store_feed_row *, void *), void *arg);
+
 /* Count of audit rows with this action (tests, metrics). */
 int64_t	store_audit_count(struct store *, const char *action);
 
@@ -326,6 +339,7 @@ struct msg_job {
 	unsigned char		 body_mac[STORE_BODY_MAC_LEN];
 	unsigned char		 msg_key[STORE_BODY_MAC_LEN];
 	unsigned		 key_version;
+	int			 ijw_type;	/* 301, 305, 307 */
 	size_t			 nrecs;
 	struct traj_rec		*recs;
 	/* Filled by the writer. */

@@ -22,6 +22,7 @@
 
 #include "api.h"
 #include "cmd.h"
+#include "feed.h"
 #include "purge.h"
 #include "http_server.h"
 #include "log.h"
@@ -154,6 +155,9 @@ cmd_serve(int argc, char **argv)
 	}
 	if (listen == NULL)
 		listen = cfg.listen;
+	if (feed_init(d.st) == -1)
+		log_warn("feed metrics: the last upload times are not known "
+		    "until the next uploads");
 	if ((cert = read_tls(dir, cfg.tls_cert, 0)) == NULL ||
 	    (key = read_tls(dir, cfg.tls_key, 1)) == NULL ||
 	    (cfg.tls_client_ca[0] != '\0' &&

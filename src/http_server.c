@@ -30,6 +30,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "feed.h"
 #include "auth.h"
 #include "http_server.h"
 #include "log.h"
@@ -613,6 +614,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct http_request	*r = *con_cls;
 	uint64_t		 ns;
 	char			 rows[24];
+	int			 feed;
 
 	(void)cls;
 	(void)conn;
@@ -631,6 +633,10 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	    r->route != NULL ? r->route->label : "-", r->status,
 	    r->bytes_out, rows, (double)ns / 1e6);
 	metrics_request(r->metric, r->status, r->bytes_out, ns);
+	if (r->authed && r->status != 0 && r->route != NULL &&
+	    (feed = feed_stream_of(r->route->label)) >= 0)
+		feed_upload((enum feed_stream)feed, r->status, r->rows,
+		    &r->party);
 	metrics_inflight_add(-1);
 	if (r->begun && r->route->done != NULL)
 		r->route->done(r);

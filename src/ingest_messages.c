@@ -14,6 +14,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "feed.h"
 #include "dates.h"
 #include "errors.h"
 #include "ingest.h"
@@ -193,6 +194,7 @@ build_job(struct pseudo_ctx *pc, const struct party *party,
 	}
 	j->party_id = party->id;
 	j->key_version = pseudo_key_version(pc);
+	j->ijw_type = (int)m->type;	/* for the feed metrics */
 	pseudo_bsn(pc, canon, ps);
 	client = store_ps64(ps, 0);
 	explicit_bzero(ps, sizeof(ps));
@@ -269,6 +271,8 @@ ingest_message_answer(struct store_msgw *w, struct msg_job *j,
     const char *sha_hex, struct ingest_answer *a)
 {
 	store_msgw_wait(w, j);
+	if (j->rc == STORE_OK)
+		feed_message_type(j->ijw_type);
 	if (j->rc == STORE_OK)
 		ingest_answer_set(a, 201, ingest_receipt_json(&j->receipt, sha_hex, 0));
 	else if (j->rc == STORE_EXISTS)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feed.h"
 #include "buf.h"
 #include "metrics.h"
 #include "util.h"
@@ -166,5 +167,6 @@ metrics_render(size_t *len)
 		    "%llu\n", i == 0 ? "unmatched" : r->label,
 		    atomic_load(&r->bytes_out));
 	}
+	feed_render(&m);
 	return buf_take(&m, len);
 }

@@ -22,6 +22,42 @@ static const char audit_sql[] =
 	" ORDER BY a.id";
 
 int
+store_feed_last(struct store *st,
+    int (*fn)(const struct store_feed_row *, void *), void *arg)
+{
+	struct store_feed_row	 row;
+	sqlite3_stmt		*s = NULL;
+	const char		*role;
+	int			 rc, ret = -1;
+
+	pthread_mutex_lock(&st->lock);
+	if (sqlite3_prepare_v2(st->db, "SELECT p.role, coalesce(p.agb, ''),"
+	    " u.kind, max(u.created_at) FROM uploads u JOIN parties p"
+	    " ON p.id = u.party_id GROUP BY p.id, u.kind", -1, &s,
+	    NULL) != SQLITE_OK)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&row, 0, sizeof(row));
+		role = (const char *)sqlite3_column_text(s, 0);
+		row.agb = (const char *)sqlite3_column_text(s, 1);
+		row.kind = (const char *)sqlite3_column_text(s, 2);
+		row.last = (const char *)sqlite3_column_text(s, 3);
+		if (role == NULL || store_role_parse(role, &row.role) == -1 ||
+		    row.agb == NULL || row.kind == NULL || row.last == NULL)
+			continue;
+		if (fn(&row, arg) != 0)
+			goto out;
+	}
+	ret = rc == SQLITE_DONE ? 0 : -1;
+out:
+	if (ret == -1)
+		log_error("database: feed times: %s", sqlite3_errmsg(st->db));
+	sqlite3_finalize(s);
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
+int
 store_audit_export(struct store *st, const char *since, const char *until,
     const char *party, int (*fn)(const struct store_audit_row *, void *),
     void *arg)

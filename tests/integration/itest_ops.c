@@ -609,6 +609,115 @@ test_purge(const char *bin)
 	h_teardown(&p);
 }
 
+/* The value of the metrics line that starts with name (-1 if none). */
+static double
+metric(const char *text, const char *name)
+{
+	char		 want[256];
+	const char	*p;
+
+	snprintf(want, sizeof(want), "\n%s ", name);
+	if ((p = strstr(text, want)) == NULL)
+		return -1;
+	return strtod(p + strlen(want), NULL);
+}
+
+static char *
+scrape(const char *token)
+{
+	struct h_resp	 r;
+	char		*text;
+
+	h_request(&e, "GET", "/metrics", token, NULL, NULL, 0, 0, &r);
+	CHECK_EQ_INT(r.status, 200);
+	text = r.body ? strdup(r.body) : strdup("");
+	h_resp_free(&r);
+	return text;
+}
+
+/*
+ * Feed health in /metrics: uploads by stream and outcome, the last
+ * accepted time per role and per message type (kept across a restart),
+ * and the indicator snapshot.
+ */
+static void
+test_feed_metrics(void)
+{
+	static const char *const xml[] = { "Content-Type: application/xml",
+	    NULL };
+	static const char *const csv[] = { "Content-Type: text/csv", NULL };
+	char		 path[H_PATH_MAX], mon[128], bv[128], aan[128];
+	char		*msg, *m;
+	size_t		 len;
+	struct h_resp	 r;
+	double		 t;
+
+	CHECK_EQ_INT(h_party_add(&e, mon, sizeof(mon), "feed-mon", "monitor",
+	    NULL), 0);
+	CHECK_EQ_INT(h_party_add(&e, bv, sizeof(bv), "feed-bv",
+	    "berichtenverkeer", NULL), 0);
+	CHECK_EQ_INT(h_party_add(&e, aan, sizeof(aan), "feed-aan",
+	    "aanbieder", "--agb", "87654321", NULL), 0);
+	snprintf(path, sizeof(path), "%s/tests/fixtures/ijw/jw305_v32.xml",
+	    SORTTP_SOURCE_DIR);
+	msg = h_slurp(path, &len);
+	CHECK(msg != NULL);
+	CHECK_EQ_INT(h_start(&e, NULL, NULL), 0);
+	m = scrape(mon);
+	CHECK(metric(m, "sorttp_feed_last_accepted_timestamp_seconds"
+	    "{role=\"berichtenverkeer\"}") == 0);
+	CHECK(metric(m, "sorttp_feed_uploads_total{stream=\"messages\","
+	    "outcome=\"accepted\"}") == 0);
+	free(m);
+
+	h_request(&e, "POST", "/v1/messages", bv, xml, msg, len, 0, &r);
+	CHECK_EQ_INT(r.status, 201);
+	h_resp_free(&r);
+	h_request(&e, "POST", "/v1/messages", bv, xml, msg, len, 0, &r);
+	CHECK_EQ_INT(r.status, 200);
+	h_resp_free(&r);
+	h_request(&e, "POST", "/v1/scores", aan, csv, "x", 1, 0, &r);
+	CHECK(r.status == 400 || r.status == 422);
+	h_resp_free(&r);
+	h_request(&e, "GET", "/v1/indicators/uitval", aan, NULL, NULL, 0, 0,
+	    &r);
+	h_resp_free(&r);
+
+	m = scrape(mon);
+	CHECK(metric(m, "sorttp_feed_uploads_total{stream=\"messages\","
+	    "outcome=\"accepted\"}") == 1);
+	CHECK(metric(m, "sorttp_feed_uploads_total{stream=\"messages\","
+	    "outcome=\"duplicate\"}") == 1);
+	CHECK(metric(m, "sorttp_feed_uploads_total{stream=\"scores\","
+	    "outcome=\"refused\"}") == 1);
+	CHECK(metric(m, "sorttp_feed_accepted_total{stream=\"messages\","
+	    "unit=\"messages\"}") == 1);
+	t = metric(m, "sorttp_feed_last_accepted_timestamp_seconds"
+	    "{role=\"berichtenverkeer\"}");
+	CHECK(t > (double)time(NULL) - 600 && t <= (double)time(NULL) + 1);
+	CHECK(metric(m, "sorttp_feed_message_last_accepted_timestamp_seconds"
+	    "{type=\"JW305\"}") == t);
+	CHECK(metric(m, "sorttp_feed_message_last_accepted_timestamp_seconds"
+	    "{type=\"JW301\"}") == 0);
+	CHECK(metric(m, "sorttp_feed_last_accepted_timestamp_seconds"
+	    "{role=\"aanbieder\"}") == 0);	/* refused: not accepted */
+	CHECK(metric(m, "sorttp_indicator_snapshot_age_seconds") >= 0);
+	CHECK(metric(m, "sorttp_indicator_snapshot_build_seconds") >= 0);
+	free(m);
+
+	/* A restart does not look like a silent feed. */
+	CHECK_EQ_INT(h_stop(&e), 0);
+	CHECK_EQ_INT(h_start(&e, NULL, NULL), 0);
+	m = scrape(mon);
+	CHECK(metric(m, "sorttp_feed_last_accepted_timestamp_seconds"
+	    "{role=\"berichtenverkeer\"}") >= t - 1);
+	CHECK(metric(m, "sorttp_feed_message_last_accepted_timestamp_seconds"
+	    "{type=\"JW305\"}") >= t - 1);
+	free(m);
+	CHECK_EQ_INT(h_stop(&e), 0);
+	free(msg);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -622,6 +731,7 @@ main(int argc, char **argv)
 	test_dutch_errors();
 	test_audit_export();
 	test_openapi_examples();
+	test_feed_metrics();
 	test_purge(argv[1]);
 	h_teardown(&e);
 	return test_done("integration_ops");
