@@ -15,7 +15,7 @@
 
 struct cJSON;
 
-/* Nesting of any data file; the deepest valid one has 6 levels. */
+/* Nesting of any data file: above what a valid one needs, and bounded. */
 #define JSON_DEPTH_MAX		8
 #define JSON_SHOW_MAX		80	/* bytes of a key shown in a message */
 
