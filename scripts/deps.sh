@@ -7,8 +7,8 @@ pkgs=(build-essential cmake pkg-config curl ca-certificates
       libmicrohttpd-dev libgnutls28-dev libssl-dev libsqlite3-dev sqlite3
       libcsv-dev libcjson-dev libxml2-dev libcurl4-openssl-dev
       clang libclang-rt-dev bc
-      systemd mandoc nodejs npm)   # operations checks: systemd-analyze,
-                                   # mandoc -Tlint, @redocly/cli (tools/openapi)
+      systemd mandoc nodejs npm lintian)   # operations checks: systemd-analyze,
+                      # mandoc -Tlint, @redocly/cli (tools/openapi), the .deb
 
 missing=()
 for p in "${pkgs[@]}"; do

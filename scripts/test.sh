@@ -17,6 +17,10 @@ jobs=$(nproc)
 cmake -S . -B build-release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSORTTP_WERROR=ON >/dev/null
 cmake --build build-release -j"$jobs"
 
+# The Debian package (CPack): its contents, lintian with no errors, and the
+# packaged binary and configuration initialising and serving a data folder.
+bash scripts/deb.sh
+
 # Every libFuzzer harness (clang) runs briefly over its seed corpus; a
 # crash or a wrong answer fails the suite. Longer runs: see tests/fuzz.
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DSORTTP_WERROR=ON \

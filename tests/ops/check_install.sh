@@ -14,7 +14,7 @@ cmake --install "$build" --prefix "$tmp/usr" >/dev/null
 for f in usr/bin/sorttp usr/lib/systemd/system/sorttp.service \
          usr/etc/sorttp/sorttp.json usr/etc/sorttp/gemeenten.json \
          usr/etc/sorttp/questionnaires/cem-plus-2026.json \
-         usr/share/man/man8/sorttp.8 usr/share/man/man5/sorttp.json.5; do
+         usr/share/man/man8/sorttp.8.gz usr/share/man/man5/sorttp.json.5.gz; do
   [ -f "$tmp/$f" ] || { echo "not installed: $f"; fail=1; }
 done
 
