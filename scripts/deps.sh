@@ -12,6 +12,8 @@ pkgs=(build-essential cmake pkg-config curl ca-certificates
 
 missing=()
 for p in "${pkgs[@]}"; do
+  # A Node.js from elsewhere (NodeSource) already brings npm: keep it.
+  case $p in nodejs|npm) command -v npm >/dev/null && continue ;; esac
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
