@@ -85,10 +85,9 @@ find_prefixed(const char *dir, const char *prefix, char *out, size_t len)
 	if ((d = opendir(dir)) == NULL)
 		return -1;
 	while ((de = readdir(d)) != NULL)
-		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0) {
-			snprintf(out, len, "%s/%s", dir, de->d_name);
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0 &&
+		    snprintf(out, len, "%s/%s", dir, de->d_name) < (int)len)
 			found = 0;
-		}
 	closedir(d);
 	return found;
 }
