@@ -189,8 +189,8 @@ static const char *const store_migrations[] = {
 	 * ends a token; last_used_at is the time of the last accepted
 	 * request, at minute granularity, and nothing else about it.
 	 */
-	"ALTER TABLE parties ADD COLUMN expires_at TEXT;"
-	"ALTER TABLE parties ADD COLUMN last_used_at TEXT;",
+	("ALTER TABLE parties ADD COLUMN expires_at TEXT;"
+	"ALTER TABLE parties ADD COLUMN last_used_at TEXT;"),
 };
 
 enum stmt_id {
