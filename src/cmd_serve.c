@@ -145,6 +145,8 @@ cmd_serve(int argc, char **argv)
 	}
 	if (listen == NULL)
 		listen = cfg.listen;
+	if (cmd_key_check(&cfg, dir, d.keyp) == -1)
+		goto out;
 	if ((cert = read_tls(dir, cfg.tls_cert, 0)) == NULL ||
 	    (key = read_tls(dir, cfg.tls_key, 1)) == NULL ||
 	    (cfg.tls_client_ca[0] != '\0' &&

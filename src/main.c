@@ -15,6 +15,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "wipe.h"
 
 static const char main_usage[] =
 	"usage: sorttp COMMAND [OPTIONS]\n"
@@ -80,6 +81,7 @@ main(int argc, char **argv)
 	const char		*cmd;
 
 	harden();
+	wipe_install();		/* before libxml2 or cJSON allocates */
 	if (argc < 2)
 		return cmd_usage_error(&main_help, "no command given");
 	cmd = argv[1];
