@@ -11,6 +11,7 @@
 #define SORTTP_AUTH_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "config.h"
 #include "store.h"
@@ -24,7 +25,8 @@ enum auth_result {
 	AUTH_OK = 0,
 	AUTH_MISSING,		/* no Authorization header: 401 */
 	AUTH_INVALID,		/* malformed, unknown or revoked token: 401 */
-	AUTH_ERROR		/* the store failed: 500 */
+	AUTH_ERROR,		/* the store failed: 500 */
+	AUTH_EXPIRED		/* a known token past its expiry: 401 */
 };
 
 /* A new token (NUL-terminated, AUTH_TOKEN_LEN chars) and its hash. */
@@ -40,6 +42,9 @@ void	auth_token_hash(const char *token, size_t len,
  */
 enum auth_result auth_bearer(struct store *, const char *header,
 	    struct party *out);
+
+/* 1 when the party's token has expired at now. */
+int	auth_expired(const struct party *, time_t now);
 
 /* 1 when the party's role is in the mask of ROLE_BIT()s. */
 int	auth_role_allowed(const struct party *, unsigned role_mask);

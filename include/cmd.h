@@ -33,6 +33,37 @@ int	cmd_import(int, char **);
 int	cmd_indicators(int, char **);
 int	cmd_demo(int, char **);
 int	cmd_report(int, char **);
+int	cmd_backup(int, char **);
+int	cmd_restore(int, char **);
+int	cmd_migrate(int, char **);
+int	cmd_audit(int, char **);
+int	cmd_purge(int, char **);
+
+/*
+ * For serve and migrate: brings DIR's database to this program's schema.
+ * An older schema is first backed up (cmd_backup_before), then migrated,
+ * and the step audited; a current one is left alone. *from receives the
+ * version found (-1: no file). The caller holds the data folder lock.
+ * 0, or -1 with a message in err (empty when printed already).
+ */
+int	cmd_migrate_data(const char *dir, int *from, char *err,
+	    size_t errlen);
+
+/*
+ * The data folder lock (DIR/sorttp.lock, flock): serve holds it while it
+ * runs; restore and migrate need it, so they never change the database
+ * under a running daemon. Returns the descriptor to keep open, or -1 after
+ * printing why ("sorttp WHO: ...").
+ */
+int	cmd_data_lock(const char *dir, const char *who);
+
+/*
+ * Backs up DIR's database to DIR/sorttp.db.WHY-YYYYMMDDTHHMMSSZ (path in
+ * out) before a change to it (a migration, a restore). -1 after printing
+ * why: the caller then changes nothing.
+ */
+int	cmd_backup_before(const char *dir, const char *why, char *out,
+	    size_t len);
 
 /* Prints "sorttp NAME: MESSAGE" and the usage to stderr; returns 2. */
 int	cmd_usage_error(const struct cmd_help *, const char *fmt, ...)

@@ -85,6 +85,9 @@ enum cfg_limit {
 	LIMIT_PARTS_MESSAGES,		/* messages (parts) in one batch */
 	LIMIT_REPORT_DAY,		/* day of the month of the report run */
 	LIMIT_REPORT_RETENTION_DAYS,	/* reports are kept this long */
+	LIMIT_RETENTION_DETAIL_MONTHS,	/* bewaartermijn of detail records */
+	LIMIT_RETENTION_RECEIPTS_MONTHS, /* ... of upload receipts */
+	LIMIT_RETENTION_AUDIT_MONTHS,	/* ... of the audit trail */
 	LIMIT__COUNT
 };
 

@@ -14,6 +14,7 @@
 /* http */
 #define ERR_BAD_REQUEST		"bad_request"
 #define ERR_UNAUTHORIZED	"unauthorized"
+#define ERR_TOKEN_EXPIRED	"token_expired"
 #define ERR_FORBIDDEN		"forbidden"
 #define ERR_NOT_FOUND		"not_found"
 #define ERR_METHOD_NOT_ALLOWED	"method_not_allowed"

@@ -17,10 +17,11 @@
 #include <semaphore.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "config.h"
 
-#define STORE_SCHEMA_VERSION	5
+#define STORE_SCHEMA_VERSION	6
 #define STORE_DB_NAME		"sorttp.db"
 #define STORE_BUSY_TIMEOUT_MS	10000
 
@@ -28,6 +29,7 @@
 #define PARTY_SCOPES_MAX	32
 #define PARTY_TOKEN_HASH_LEN	32	/* SHA-256 of the bearer token */
 #define PARTY_CERT_HASH_LEN	32	/* SHA-256 of a client certificate (DER) */
+#define PARTY_EXPIRES_DAYS_MAX	3650	/* --expires Nd: at most ten years */
 
 enum role {
 	ROLE_AANBIEDER = 0,
@@ -61,6 +63,8 @@ struct party {
 	unsigned char		 cert_sha256[PARTY_CERT_HASH_LEN];
 	char			 created[21];		/* ISO 8601 UTC */
 	char			 revoked[21];		/* "" while active */
+	char			 expires[21];		/* "" never; ISO 8601 UTC */
+	char			 last_used[21];		/* "" never used */
 };
 
 /* Role names as stored and as typed on the command line ("aanbieder"). */
@@ -77,14 +81,21 @@ enum store_result {
 struct store;
 
 /*
- * Opens the database at path. With create set the file may be new (it is
- * then made with mode 0600); without, a missing file is an error. Applies
- * the connection settings and every pending migration. A database whose
- * schema is newer than this program is refused. Returns 0, or -1 with a
- * message in err.
+ * Opens the database at path. With STORE_OPEN_CREATE in create the file
+ * may be new (it is then made with mode 0600); without, a missing file is
+ * an error. Applies the connection settings and, with STORE_OPEN_CREATE or
+ * STORE_OPEN_MIGRATE, every pending migration; without either an older
+ * schema is refused before anything is written. A database whose schema
+ * is newer than this program is refused. Returns 0, or -1 with a message
+ * in err.
  */
+#define STORE_OPEN_CREATE	1	/* a new file; implies MIGRATE */
+#define STORE_OPEN_MIGRATE	2	/* serve at start, sorttp migrate */
 int	store_open(const char *path, int create, struct store **out,
 	    char *err, size_t errlen);
+
+/* The schema version (user_version) of the file at path, or -1. */
+int	store_file_schema(const char *path);
 void	store_close(struct store *);
 int	store_schema_version(struct store *);
 
@@ -115,6 +126,18 @@ enum store_result store_party_by_token(struct store *,
 	    struct party *out);
 enum store_result store_party_revoke(struct store *, const char *name);
 
+/*
+ * Token lifecycle. store_party_touch records a use of the party's token
+ * (time only, minute granularity, never waiting for a lock).
+ * store_party_rotate gives an active party a new token hash and expiry
+ * (NULL or "": none); the old token fails from then on.
+ */
+#define STORE_TOUCH_GRANULARITY_S	60
+void	store_party_touch(struct store *, int64_t party_id, time_t now);
+enum store_result store_party_rotate(struct store *, const char *name,
+	    const unsigned char token_hash[PARTY_TOKEN_HASH_LEN],
+	    const char *expires);
+
 /* Calls fn for every party, active and revoked, in order of creation. */
 int	store_party_list(struct store *,
 	    int (*fn)(const struct party *, void *), void *arg);
@@ -125,6 +148,54 @@ int	store_party_list(struct store *,
  */
 int	store_audit(struct store *, int64_t party_id, const char *action,
 	    const char *detail);
+
+/*
+ * The audit trail in order, from since (inclusive) to until (exclusive),
+ * both ISO 8601 prefixes or NULL, of one party (by name) or all (NULL).
+ * party and role are "" for a local (command line) action. The strings
+ * live until fn returns; a nonzero return stops the export with -1.
+ */
+struct store_audit_row {
+	int64_t		 id;
+	const char	*at, *party, *role, *action, *detail;
+};
+int	store_audit_export(struct store *, const char *since,
+	    const char *until, const char *party,
+	    int (*fn)(const struct store_audit_row *, void *), void *arg);
+
+/*
+ * Retention (store_purge.c). Everything older than the cut goes: detail
+ * records before a date (yyyymmdd; scores by meetdatum, trajectories and
+ * toewijzingen by einddatum, responses by ingevuld_op), receipts and the
+ * audit trail before an ISO 8601 time. A dry run only counts. A real
+ * purge is one transaction, audited as "purge" with the counts.
+ */
+#define STORE_PURGE_KINDS	7
+struct store_purge_cut {
+	int		 detail_before;
+	char		 receipts_before[21];
+	char		 audit_before[21];
+};
+struct store_purge_counts {
+	int64_t		 n[STORE_PURGE_KINDS];
+};
+int	store_purge(struct store *, const struct store_purge_cut *,
+	    int dry_run, struct store_purge_counts *);
+/* The name of count i ("scores", "trajecten", ..., "audit"). */
+const char *store_purge_kind(int i);
+
+/*
+ * The last receipt time per party and kind (feed metrics at start); the
+ * strings live until fn returns.
+ */
+struct store_feed_row {
+	enum role	 role;
+	const char	*agb;		/* "" unless aanbieder */
+	const char	*kind;		/* "scores", "messages", ... */
+	const char	*last;		/* ISO 8601 UTC */
+};
+int	store_feed_last(struct store *,
+	    int (*fn)(const struct store_feed_row *, void *), void *arg);
 
 /* Count of audit rows with this action (tests, metrics). */
 int64_t	store_audit_count(struct store *, const char *action);
@@ -294,6 +365,7 @@ struct msg_job {
 	/* Keyed MAC of Afzender, Identificatie, Dagtekening; per party. */
 	unsigned char		 msg_key[STORE_BODY_MAC_LEN];
 	unsigned		 key_version;
+	int			 ijw_type;	/* 301, 305, 307 */
 	size_t			 nrecs;
 	struct traj_rec		*recs;
 	/* Filled by the writer. */
@@ -378,5 +450,36 @@ int	store_auditw_start(struct store *, struct store_auditw **);
 int	store_auditw_log(struct store_auditw *, int64_t party_id,
 	    const char *action, const char *detail);
 void	store_auditw_stop(struct store_auditw *);
+
+/*
+ * Backup and restore (store_backup.c). store_backup copies the database at
+ * db_path to out (which must not exist) with SQLite's online backup API,
+ * beside a running daemon: one consistent snapshot, mode 0600, one file
+ * (rollback journal), integrity-checked before it gets its name; never the
+ * key. *pages (may be NULL) receives its size in pages.
+ */
+#define STORE_BACKUP_PATH_MAX	4096
+int	store_backup(const char *db_path, const char *out, int64_t *pages,
+	    char *err, size_t errlen);
+
+/* What store_backup_check found in a backup file. */
+struct store_backup_info {
+	int	 schema;		/* PRAGMA user_version */
+	char	 key_id[2 * 32 + 1];	/* the key's public check value */
+};
+
+/*
+ * Checks that path is an intact sorttp database this program can use:
+ * integrity_check "ok", a key binding, a schema no newer than ours.
+ */
+int	store_backup_check(const char *path, struct store_backup_info *,
+	    char *err, size_t errlen);
+
+/*
+ * Replaces the contents of the database at db_path (created when missing)
+ * with those of the backup, in one transaction. The daemon must not run.
+ */
+int	store_restore(const char *backup, const char *db_path, char *err,
+	    size_t errlen);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -61,5 +62,8 @@ void	util_sort(void *base, size_t n, size_t size,
 
 /* Seconds since the epoch, UTC, as ISO 8601 "YYYY-MM-DDTHH:MM:SSZ". */
 void	util_utc_iso8601(char out[21]);
+
+/* The same for a given time. */
+void	util_utc_iso8601_at(time_t, char out[21]);
 
 #endif

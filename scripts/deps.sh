@@ -9,10 +9,14 @@ pkgs=(build-essential cmake pkg-config curl ca-certificates
       clang libclang-rt-dev bc
       gnutls-bin openssl
       libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
-      libglpk-dev)
+      systemd mandoc nodejs npm lintian
+      libglpk-dev)   # operations checks: systemd-analyze,
+                      # mandoc -Tlint, @redocly/cli (tools/openapi), the .deb
 
 missing=()
 for p in "${pkgs[@]}"; do
+  # A Node.js from elsewhere (NodeSource) already brings npm: keep it.
+  case $p in nodejs|npm) command -v npm >/dev/null && continue ;; esac
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then

@@ -17,6 +17,10 @@ jobs=$(nproc)
 cmake -S . -B build-release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSORTTP_WERROR=ON >/dev/null
 cmake --build build-release -j"$jobs"
 
+# The Debian package (CPack): its contents, lintian with no errors, and the
+# packaged binary and configuration initialising and serving a data folder.
+bash scripts/deb.sh
+
 # Every libFuzzer harness (clang) runs briefly over its seed corpus; a
 # crash or a wrong answer fails the suite. Longer runs: see tests/fuzz.
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DSORTTP_WERROR=ON \
@@ -34,5 +38,14 @@ cmake --build build-asan -j"$jobs"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# docs/openapi.yaml linted with @redocly/cli, pinned in
+# tools/openapi/package-lock.json and installed there (npm ci, no install
+# scripts); tests/ops/test_openapi.c compares it with the route table.
+npm ci --prefix tools/openapi --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+tools/openapi/node_modules/.bin/redocly lint --format=stylish docs/openapi.yaml
+
+# The systemd unit's exposure score, for the log (tests/ops checks <= 2.0).
+systemd-analyze security --offline=yes build-asan/sorttp.service 2>/dev/null | tail -n 1 || true
+
 cd build-asan
 ctest --output-on-failure -j"$jobs"

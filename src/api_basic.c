@@ -20,7 +20,7 @@ healthz(struct http_request *r, struct http_reply *rep)
 
 	if (store_ping(http_request_env(r)->store) == -1) {
 		http_reply_error(rep, 503, ERR_UNAVAILABLE,
-		    "the database does not answer");
+		    "de database antwoordt niet");
 		return;
 	}
 	j = cJSON_CreateObject();
@@ -91,7 +91,8 @@ whoami(struct http_request *r, struct http_reply *rep)
 	return;
 fail:
 	cJSON_Delete(j);
-	http_reply_error(rep, 500, ERR_INTERNAL, "out of memory");
+	http_reply_error(rep, 500, ERR_INTERNAL,
+	    "onvoldoende geheugen");
 }
 
 static void
@@ -102,7 +103,8 @@ metrics(struct http_request *r, struct http_reply *rep)
 
 	(void)r;
 	if ((text = metrics_render(&len)) == NULL) {
-		http_reply_error(rep, 500, ERR_INTERNAL, "out of memory");
+		http_reply_error(rep, 500, ERR_INTERNAL,
+		    "onvoldoende geheugen");
 		return;
 	}
 	http_reply_text(rep, 200, "text/plain; version=0.0.4; charset=utf-8",

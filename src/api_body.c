@@ -106,7 +106,8 @@ busy:
 	    "gegevens vast; probeer het later opnieuw");
 	return -1;
 oom:
-	http_reply_error(rep, 503, ERR_UNAVAILABLE, "out of resources");
+	http_reply_error(rep, 503, ERR_UNAVAILABLE, "onvoldoende middelen; "
+	    "probeer het later opnieuw");
 	return -1;
 }
 

@@ -279,7 +279,7 @@ msg_end(struct http_request *r, struct http_reply *rep)
 		return;
 	}
 	if (api_body_get(r, &buf, &len) == -1) {
-		http_reply_error(rep, 400, ERR_XML_MALFORMED, "empty body");
+		http_reply_error(rep, 400, ERR_XML_MALFORMED, "lege body");
 		return;
 	}
 	ingest_message(env->cfg, env->pseudo, env->msgw,

@@ -3,6 +3,7 @@
  */
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -94,6 +95,7 @@ token_well_formed(const char *t, size_t len)
 struct auth_cache_entry {
 	unsigned char	 hash[PARTY_TOKEN_HASH_LEN];
 	struct party	 party;
+	time_t		 touched;	/* last use recorded */
 	int		 used;
 };
 
@@ -147,11 +149,18 @@ cache_check(struct store *st)
 	return ret;
 }
 
+/*
+ * *touch says whether the use should be recorded in the store: at most once
+ * a STORE_TOUCH_GRANULARITY_S per cached party, so that a cached request
+ * costs no write transaction.
+ */
 static int
-cache_get(const unsigned char hash[PARTY_TOKEN_HASH_LEN], struct party *out)
+cache_get(const unsigned char hash[PARTY_TOKEN_HASH_LEN], struct party *out,
+    int *touch)
 {
 	size_t	i;
 	int	found = 0;
+	time_t	now = time(NULL);
 
 	pthread_mutex_lock(&cache.mu);
 	for (i = 0; i < AUTH_CACHE_MAX && !found; i++)
@@ -159,6 +168,10 @@ cache_get(const unsigned char hash[PARTY_TOKEN_HASH_LEN], struct party *out)
 		    PARTY_TOKEN_HASH_LEN) == 0) {
 			*out = cache.e[i].party;
 			found = 1;
+			*touch = now - cache.e[i].touched >=
+			    STORE_TOUCH_GRANULARITY_S;
+			if (*touch)
+				cache.e[i].touched = now;
 		}
 	pthread_mutex_unlock(&cache.mu);
 	return found;
@@ -180,9 +193,22 @@ cache_put(struct store *st, int64_t gen,
 		cache.next = (cache.next + 1) % AUTH_CACHE_MAX;
 		memcpy(e->hash, hash, PARTY_TOKEN_HASH_LEN);
 		e->party = *p;
+		e->touched = time(NULL);
 		e->used = 1;
 	}
 	pthread_mutex_unlock(&cache.mu);
+}
+
+int
+auth_expired(const struct party *p, time_t now)
+{
+	char	at[21];
+
+	if (p->expires[0] == '\0')
+		return 0;
+	/* Both are "YYYY-MM-DDTHH:MM:SSZ": text order is time order. */
+	util_utc_iso8601_at(now, at);
+	return strcmp(at, p->expires) >= 0;
 }
 
 enum auth_result
@@ -193,6 +219,8 @@ auth_bearer(struct store *st, const char *header, struct party *out)
 	const char		*tok;
 	size_t			 len;
 	int64_t			 gen;
+	time_t			 now;
+	int			 touch = 0;
 
 	if (header == NULL)
 		return AUTH_MISSING;
@@ -210,17 +238,27 @@ auth_bearer(struct store *st, const char *header, struct party *out)
 		return AUTH_INVALID;
 	auth_token_hash(tok, len, hash);
 	gen = cache_check(st);
-	if (gen >= 0 && cache_get(hash, out)) {
+	if (gen >= 0 && cache_get(hash, out, &touch)) {
 		OPENSSL_cleanse(hash, sizeof(hash));
-		return AUTH_OK;
+		rc = STORE_OK;
+	} else {
+		rc = store_party_by_token(st, hash, out);
+		if (rc == STORE_OK)
+			cache_put(st, gen, hash, out);
+		OPENSSL_cleanse(hash, sizeof(hash));
+		touch = 1;
 	}
-	rc = store_party_by_token(st, hash, out);
-	if (rc == STORE_OK)
-		cache_put(st, gen, hash, out);
-	OPENSSL_cleanse(hash, sizeof(hash));
 	if (rc == STORE_ERROR)
 		return AUTH_ERROR;
-	return rc == STORE_OK ? AUTH_OK : AUTH_INVALID;
+	if (rc != STORE_OK)
+		return AUTH_INVALID;
+	now = time(NULL);
+	/* A cached party still expires on time: the check is on every call. */
+	if (auth_expired(out, now))
+		return AUTH_EXPIRED;
+	if (touch)
+		store_party_touch(st, out->id, now);
+	return AUTH_OK;
 }
 
 int

@@ -143,7 +143,7 @@ cmd_init(int argc, char **argv)
 		goto fail;
 	pseudo_key_id(pc, kid);
 	made_db = 1;
-	if (store_open(dbp, 1, &st, err, sizeof(err)) == -1 ||
+	if (store_open(dbp, STORE_OPEN_CREATE, &st, err, sizeof(err)) == -1 ||
 	    store_bind_key(st, kid, sizeof(kid), SORTTP_KEY_VERSION, err,
 	    sizeof(err)) == -1)
 		goto fail;

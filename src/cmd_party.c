@@ -8,12 +8,14 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
 
 #include "auth.h"
 #include "cmd.h"
+#include "dates.h"
 #include "log.h"
 #include "pseudonym.h"
 #include "store.h"
@@ -23,9 +25,12 @@ static const struct cmd_help party_help = { "party",
 	"usage: sorttp party add NAME --role ROLE [--agb CODE]\n"
 	"                    [--scope cluster:NAME|gemeente:CODE]... "
 	"[--cert-sha256 HEX]\n"
-	"                    --data DIR [--config FILE]\n"
+	"                    [--expires YYYY-MM-DD|DAYSd] --data DIR "
+	"[--config FILE]\n"
 	"       sorttp party list --data DIR\n"
 	"       sorttp party revoke NAME --data DIR\n"
+	"       sorttp party rotate-token NAME [--expires YYYY-MM-DD|DAYSd] "
+	"--data DIR\n"
 	"\n"
 	"Roles: aanbieder (needs --agb), bergop, berichtenverkeer, analist "
 	"(needs\n"
@@ -34,6 +39,13 @@ static const struct cmd_help party_help = { "party",
 	"the bearer token once, as the last line; only its hash is stored.\n"
 	"--cert-sha256 binds the party to a client certificate (needs "
 	"tls.client_ca).\n"
+	"--expires ends the token at 00:00 UTC of that date, or DAYS days "
+	"from now\n"
+	"(1-3650); without it a token does not expire. 'rotate-token' prints "
+	"a new\n"
+	"token once; the old one fails from then on. 'list' shows expiry and "
+	"the\n"
+	"time of last use (minute granularity).\n"
 };
 
 static struct store *
@@ -71,6 +83,34 @@ parse_hex32(const char *s, unsigned char out[32])
 	return 0;
 }
 
+/*
+ * --expires: "YYYY-MM-DD" (the token ends at 00:00 UTC that day) or
+ * "Nd", N days from now. The moment must lie in the future. Writes it as
+ * ISO 8601 UTC into out.
+ */
+static int
+parse_expires(const char *s, time_t now, char out[21])
+{
+	long long	days;
+	size_t		len = strlen(s);
+	char		at[21];
+	int		ymd;
+
+	if (len >= 2 && s[len - 1] == 'd') {
+		if (!util_all_digits(s, len - 1) || util_memtonum(s, len - 1,
+		    1, PARTY_EXPIRES_DAYS_MAX, &days) == -1)
+			return -1;
+		util_utc_iso8601_at(now + (time_t)days * 86400, out);
+		return 0;
+	}
+	if (date_parse_iso(s, len, &ymd) == -1 ||
+	    util_fmt(out, 21, "%04d-%02d-%02dT00:00:00Z", ymd / 10000,
+	    ymd / 100 % 100, ymd % 100) == -1)
+		return -1;
+	util_utc_iso8601_at(now, at);
+	return strcmp(out, at) > 0 ? 0 : -1;
+}
+
 /* Audit detail {"name": ..., "role": ...}; party names are no identifiers. */
 static void
 audit_party(struct store *st, const char *action, const char *name,
@@ -95,6 +135,7 @@ party_add(int argc, char **argv)
 		{ "agb", required_argument, NULL, 'a' },
 		{ "scope", required_argument, NULL, 's' },
 		{ "cert-sha256", required_argument, NULL, 'f' },
+		{ "expires", required_argument, NULL, 'e' },
 		{ "data", required_argument, NULL, 'd' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
@@ -133,6 +174,12 @@ party_add(int argc, char **argv)
 				return cmd_usage_error(&party_help,
 				    "--cert-sha256 needs 64 hex digits");
 			p.has_cert = 1;
+			break;
+		case 'e':
+			if (parse_expires(optarg, time(NULL), p.expires) == -1)
+				return cmd_usage_error(&party_help, "--expires "
+				    "needs a future date YYYY-MM-DD or DAYSd "
+				    "(1-%d)", PARTY_EXPIRES_DAYS_MAX);
 			break;
 		case 'd':
 			dir = optarg;
@@ -203,8 +250,9 @@ party_add(int argc, char **argv)
 		OPENSSL_cleanse(token, sizeof(token));
 		return 1;
 	}
-	printf("party '%s' added: role %s%s%s\n", p.name, role,
-	    agb ? ", AGB " : "", agb ? agb : "");
+	printf("party '%s' added: role %s%s%s%s%s\n", p.name, role,
+	    agb ? ", AGB " : "", agb ? agb : "",
+	    p.expires[0] ? ", token expires " : "", p.expires);
 	printf("bearer token (shown once, store it safely):\n%s\n", token);
 	fflush(stdout);
 	OPENSSL_cleanse(token, sizeof(token));
@@ -218,9 +266,11 @@ print_party(const struct party *p, void *arg)
 	size_t	i;
 
 	(void)arg;
-	printf("%-24s %-16s %-8s %-20s %-20s ", p->name,
+	printf("%-24s %-16s %-8s %-20s %-20s %-20s %-20s ", p->name,
 	    store_role_name(p->role), p->agb[0] ? p->agb : "-", p->created,
-	    p->revoked[0] ? p->revoked : "-");
+	    p->revoked[0] ? p->revoked : "-",
+	    p->expires[0] ? p->expires : "-",
+	    p->last_used[0] ? p->last_used : "-");
 	for (i = 0; i < p->nscopes; i++) {
 		auth_scope_format(&p->scopes[i], scope, sizeof(scope));
 		printf("%s%s", i ? "," : "", scope);
@@ -259,6 +309,75 @@ party_simple(int argc, char **argv, int want_name, const char **dir)
 	return -1;
 }
 
+/*
+ * A new token for an existing, active party: for a leaked token, or on a
+ * schedule. The party keeps its name, role, scopes and receipts.
+ */
+static int
+party_rotate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "expires", required_argument, NULL, 'e' },
+		{ "data", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	enum store_result	 rc;
+	struct store		*st;
+	const char		*dir = NULL;
+	char			 token[AUTH_TOKEN_LEN + 1], expires[21] = "";
+	unsigned char		 hash[PARTY_TOKEN_HASH_LEN];
+	int			 opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'e':
+			if (parse_expires(optarg, time(NULL), expires) == -1)
+				return cmd_usage_error(&party_help, "--expires "
+				    "needs a future date YYYY-MM-DD or DAYSd "
+				    "(1-%d)", PARTY_EXPIRES_DAYS_MAX);
+			break;
+		case 'd':
+			dir = optarg;
+			break;
+		case 'h':
+			return cmd_help(&party_help);
+		default:
+			return cmd_getopt_common(&party_help, opt, argv);
+		}
+	}
+	if (optind + 1 != argc)
+		return cmd_usage_error(&party_help, "rotate-token takes "
+		    "exactly one NAME");
+	if (dir == NULL)
+		return cmd_usage_error(&party_help, "--data DIR is required");
+	if ((st = open_store(dir)) == NULL)
+		return 1;
+	if (auth_token_new(token, hash) == -1) {
+		fprintf(stderr, "sorttp party: no randomness for a token\n");
+		store_close(st);
+		return 1;
+	}
+	rc = store_party_rotate(st, argv[optind], hash, expires);
+	if (rc == STORE_OK)
+		audit_party(st, "party_rotate_token", argv[optind], NULL);
+	store_close(st);
+	if (rc != STORE_OK) {
+		fprintf(stderr, "sorttp party: %s '%s'\n", rc ==
+		    STORE_NOT_FOUND ? "no active party named" : "could not "
+		    "rotate the token of", argv[optind]);
+		OPENSSL_cleanse(token, sizeof(token));
+		return 1;
+	}
+	printf("party '%s': new token%s%s; the old one fails from now on\n",
+	    argv[optind], expires[0] ? ", expires " : "", expires);
+	printf("bearer token (shown once, store it safely):\n%s\n", token);
+	fflush(stdout);
+	OPENSSL_cleanse(token, sizeof(token));
+	return 0;
+}
+
 int
 cmd_party(int argc, char **argv)
 {
@@ -268,7 +387,8 @@ cmd_party(int argc, char **argv)
 	int			 ret;
 
 	if (argc < 2)
-		return cmd_usage_error(&party_help, "add, list or revoke?");
+		return cmd_usage_error(&party_help, "add, list, revoke or "
+		    "rotate-token?");
 	sub = argv[1];
 	if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0)
 		return cmd_help(&party_help);
@@ -279,12 +399,15 @@ cmd_party(int argc, char **argv)
 			return ret;
 		if ((st = open_store(dir)) == NULL)
 			return 1;
-		printf("%-24s %-16s %-8s %-20s %-20s %s\n", "NAME", "ROLE",
-		    "AGB", "CREATED", "REVOKED", "SCOPES");
+		printf("%-24s %-16s %-8s %-20s %-20s %-20s %-20s %s\n",
+		    "NAME", "ROLE", "AGB", "CREATED", "REVOKED", "EXPIRES",
+		    "LAST-USED", "SCOPES");
 		ret = store_party_list(st, print_party, NULL) == 0 ? 0 : 1;
 		store_close(st);
 		return ret;
 	}
+	if (strcmp(sub, "rotate-token") == 0)
+		return party_rotate(argc - 1, argv + 1);
 	if (strcmp(sub, "revoke") == 0) {
 		if ((ret = party_simple(argc - 1, argv + 1, 1, &dir)) != -1)
 			return ret;

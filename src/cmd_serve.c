@@ -16,11 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
 #include "api.h"
 #include "cmd.h"
+#include "feed.h"
+#include "purge.h"
 #include "http_server.h"
 #include "log.h"
 #include "pseudonym.h"
@@ -114,11 +117,12 @@ cmd_serve(int argc, char **argv)
 	struct quest_set	*quest = NULL;
 	struct ind_engine	*ind = NULL;
 	struct report_sched	*rsched = NULL;
+	struct purge_thread	*purger = NULL;
 	sigset_t		 set;
 	const char		*dir = NULL, *config = NULL, *listen = NULL;
 	char			 err[512];
 	char			*cert = NULL, *key = NULL, *ca = NULL;
-	int			 opt, rc, ret = 1;
+	int			 opt, rc, ret = 1, lock, from;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -138,15 +142,26 @@ cmd_serve(int argc, char **argv)
 	}
 	if ((rc = cmd_args_end(&serve_help, argc, argv, dir, 1)) != 0)
 		return rc;
-	if (cmd_open(&d, dir, config, &cfg, err, sizeof(err)) == -1) {
+	/*
+	 * One daemon per data folder, and restore and migrate wait for
+	 * none; an older schema is backed up, then migrated, before use.
+	 */
+	if ((lock = cmd_data_lock(dir, "serve")) == -1)
+		return 1;
+	if (cmd_migrate_data(dir, &from, err, sizeof(err)) == -1 ||
+	    cmd_open(&d, dir, config, &cfg, err, sizeof(err)) == -1) {
 		if (err[0] != '\0')
 			log_error("%s", err);
+		close(lock);
 		return 1;
 	}
 	if (listen == NULL)
 		listen = cfg.listen;
 	if (cmd_key_check(&cfg, dir, d.keyp) == -1)
 		goto out;
+	if (feed_init(d.st) == -1)
+		log_warn("feed metrics: the last upload times are not known "
+		    "until the next uploads");
 	if ((cert = read_tls(dir, cfg.tls_cert, 0)) == NULL ||
 	    (key = read_tls(dir, cfg.tls_key, 1)) == NULL ||
 	    (cfg.tls_client_ca[0] != '\0' &&
@@ -179,6 +194,11 @@ cmd_serve(int argc, char **argv)
 		log_error("%s", err);
 		goto out;
 	}
+	/* The bewaartermijnen, applied daily (purge.c). */
+	if (purge_start(&cfg, d.dbp, &purger, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		goto out;
+	}
 	memset(&env, 0, sizeof(env));
 	env.ind = ind;
 	env.cfg = &cfg;
@@ -204,6 +224,7 @@ cmd_serve(int argc, char **argv)
 	ret = 0;
 out:
 	report_sched_stop(rsched);
+	purge_stop(purger);
 	ind_engine_close(ind);
 	store_msgw_stop(msgw);
 	free(quest);
@@ -211,5 +232,6 @@ out:
 	free_secret(key);
 	free(cert);
 	free(ca);
+	close(lock);
 	return ret;
 }

@@ -90,6 +90,17 @@ const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 	[LIMIT_REPORT_DAY] =		{ "report_day", 1, 1, 28 },
 	/* The handleiding keeps reports three weeks. */
 	[LIMIT_REPORT_RETENTION_DAYS] =	{ "report_retention_days", 21, 1, 366 },
+	/*
+	 * Bewaartermijnen (sorttp purge, and daily in the daemon): detail
+	 * records by the date of their measurement or their trajectory's
+	 * end; receipts and the audit trail by the time they were written.
+	 */
+	[LIMIT_RETENTION_DETAIL_MONTHS] = { "retention_detail_months", 60,
+					    12, 600 },
+	[LIMIT_RETENTION_RECEIPTS_MONTHS] = { "retention_receipts_months", 24,
+					    1, 600 },
+	[LIMIT_RETENTION_AUDIT_MONTHS] = { "retention_audit_months", 84,
+					    12, 600 },
 };
 
 /*

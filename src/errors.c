@@ -10,6 +10,8 @@ const struct err_code err_codes[] = {
 	    "Het verzoek is niet te lezen (geen geldige HTTP-aanvraag of query)." },
 	{ ERR_UNAUTHORIZED, 401,
 	    "Geen token, of een onbekend, ingetrokken of ongeldig token." },
+	{ ERR_TOKEN_EXPIRED, 401,
+	    "Het token is verlopen; vraag de beheerder om een nieuw token." },
 	{ ERR_FORBIDDEN, 403,
 	    "Het token is geldig, maar deze rol mag dit niet." },
 	{ ERR_NOT_FOUND, 404,

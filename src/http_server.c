@@ -33,6 +33,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "feed.h"
 #include "auth.h"
 #include "errors.h"
 #include "http_server.h"
@@ -239,7 +240,8 @@ http_reply_json(struct http_reply *rep, unsigned status, cJSON *json)
 	s = json != NULL ? cJSON_PrintUnformatted(json) : NULL;
 	cJSON_Delete(json);
 	if (s == NULL) {
-		http_reply_error(rep, 500, "internal", "out of memory");
+		http_reply_error(rep, 500, "internal",
+		    "onvoldoende geheugen");
 		return;
 	}
 	http_reply_text(rep, status, "application/json", s, strlen(s));
@@ -581,6 +583,22 @@ query_gate(struct http_request *r, struct http_reply *rep)
 	return -1;
 }
 
+/* 415, naming the media types the endpoint takes. */
+static void
+reply_415(struct http_reply *rep, const char *const *types)
+{
+	char	msg[256];
+	size_t	i, off;
+
+	off = (size_t)snprintf(msg, sizeof(msg), "dit endpoint verwacht "
+	    "Content-Type ");
+	for (i = 0; types[i] != NULL && off < sizeof(msg); i++)
+		off += (size_t)snprintf(msg + off, sizeof(msg) - off, "%s%s",
+		    i == 0 ? "" : types[i + 1] == NULL ? " of " : ", ",
+		    types[i]);
+	http_reply_error(rep, 415, "unsupported_media_type", msg);
+}
+
 /* Body rules from the headers: 411, 413, 415, or 0 when acceptable. */
 static int
 body_gate(struct http_request *r, struct http_reply *rep)
@@ -596,13 +614,13 @@ body_gate(struct http_request *r, struct http_reply *rep)
 	if (cl != NULL && util_memtonum(cl, strlen(cl), 0, LLONG_MAX,
 	    &len) == -1) {
 		http_reply_error(rep, 400, "bad_request",
-		    "Content-Length is not a number");
+		    "Content-Length is geen getal");
 		return -1;
 	}
 	if (rt->body_limit < 0) {
 		if (len > 0 || te != NULL) {
 			http_reply_error(rep, 413, "body_too_large",
-			    "this endpoint takes no request body");
+			    "dit endpoint neemt geen request body aan");
 			return -1;
 		}
 		r->body_limit = 0;
@@ -612,19 +630,18 @@ body_gate(struct http_request *r, struct http_reply *rep)
 	    (enum cfg_limit)rt->body_limit);
 	if (cl == NULL && te == NULL) {
 		http_reply_error(rep, 411, "length_required",
-		    "send Content-Length or Transfer-Encoding: chunked");
+		    "stuur Content-Length of Transfer-Encoding: chunked");
 		return -1;
 	}
 	if (len >= 0 && (uint64_t)len > r->body_limit) {
 		http_reply_error(rep, 413, "body_too_large",
-		    "the request body is larger than this endpoint accepts");
+		    "de request body is groter dan dit endpoint aanneemt");
 		return -1;
 	}
 	ct = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 	    MHD_HTTP_HEADER_CONTENT_TYPE);
 	if (rt->types != NULL && !type_accepted(ct, rt->types)) {
-		http_reply_error(rep, 415, "unsupported_media_type",
-		    "this endpoint does not accept this Content-Type");
+		reply_415(rep, rt->types);
 		return -1;
 	}
 	return 0;
@@ -648,11 +665,12 @@ gate(struct http_request *r, const char *url, const char *method)
 	if (r->route == NULL) {
 		if (status == 405) {
 			http_reply_error(rep, 405, "method_not_allowed",
-			    "this method is not allowed on this path");
+			    "deze methode is op dit pad niet toegestaan; "
+			    "zie de Allow-header");
 			rep->allow = allow[0] != '\0' ? strdup(allow) : NULL;
 		} else
 			http_reply_error(rep, 404, "not_found",
-			    "no such endpoint");
+			    "dit endpoint bestaat niet");
 		return -1;
 	}
 	if (r->route->roles != 0) {
@@ -663,24 +681,34 @@ gate(struct http_request *r, const char *url, const char *method)
 			break;
 		case AUTH_ERROR:
 			http_reply_error(rep, 500, "internal",
-			    "authentication is unavailable");
+			    "authenticatie is tijdelijk niet "
+			    "beschikbaar; probeer het later opnieuw");
+			return -1;
+		case AUTH_EXPIRED:
+			metrics_auth_failure();
+			http_reply_error(rep, 401, "token_expired",
+			    "het token is verlopen; vraag de beheerder om een "
+			    "nieuw token (sorttp party rotate-token)");
 			return -1;
 		default:
 			metrics_auth_failure();
 			http_reply_error(rep, 401, "unauthorized",
-			    "a valid bearer token is required");
+			    "een geldig token is vereist "
+			    "(Authorization: Bearer ...)");
 			return -1;
 		}
 		r->authed = 1;
 		if (!client_cert_ok(r)) {
 			metrics_auth_failure();
 			http_reply_error(rep, 401, "unauthorized",
-			    "this party must present its client certificate");
+			    "deze partij moet haar "
+			    "clientcertificaat tonen");
 			return -1;
 		}
 		if (!auth_role_allowed(&r->party, r->route->roles)) {
 			http_reply_error(rep, 403, "forbidden",
-			    "your role may not use this endpoint");
+			    "uw rol mag dit endpoint niet "
+			    "gebruiken");
 			return -1;
 		}
 	}
@@ -703,7 +731,7 @@ queue_reply_mode(struct http_request *r, int keep)
 	enum MHD_Result		 ret;
 
 	if (rep->status == 0)
-		http_reply_error(rep, 500, "internal", "no answer");
+		http_reply_error(rep, 500, "internal", "geen antwoord");
 	if (rep->body != NULL) {
 		resp = MHD_create_response_from_buffer(rep->len, rep->body,
 		    keep ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_MUST_FREE);
@@ -1032,8 +1060,8 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 			 */
 			if (r->state == REQ_FEED)
 				http_reply_error(&r->reply, 413,
-				    "body_too_large", "the request body is "
-				    "larger than this endpoint accepts");
+				    "body_too_large", "de request body is "
+				    "groter dan dit endpoint aanneemt");
 			r->state = REQ_DISCARD;
 			return answer_now(r);
 		}
@@ -1062,6 +1090,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct http_request	*r = *con_cls;
 	uint64_t		 ns;
 	char			 rows[24];
+	int			 feed;
 
 	(void)cls;
 	(void)conn;
@@ -1086,6 +1115,10 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	    r->route != NULL ? r->route->label : "-", r->status,
 	    r->bytes_out, rows, (double)ns / 1e6);
 	metrics_request(r->metric, r->status, r->bytes_out, ns);
+	if (r->authed && r->status != 0 && r->route != NULL &&
+	    (feed = feed_stream_of(r->route->label)) >= 0)
+		feed_upload((enum feed_stream)feed, r->status, r->rows,
+		    &r->party);
 	metrics_inflight_add(-1);
 	if (r->begun && r->route->done != NULL)
 		r->route->done(r);
@@ -1171,7 +1204,7 @@ http_server_start(struct http_server **out, const struct http_env *env,
 	size_t				 i;
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
-		util_fmt(err, errlen, "out of memory");
+		util_fmt(err, errlen, "onvoldoende geheugen");
 		return -1;
 	}
 	srv->env = *env;

@@ -181,8 +181,8 @@ ind_query_parse(const struct config *cfg, int today, enum ind_kind kind,
 				break;
 		if (known[j] == NULL)
 			return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
-			    "unknown parameter; known are by, period, from,"
-			    " to, cluster, gemeente, aanbieder, format");
+			    "onbekende parameter; bekend zijn by, period, "
+			    "from, to, cluster, gemeente, aanbieder, format");
 	}
 	q->by = IND_BY_AANBIEDER;
 	if ((v = get(arg, "by")) != NULL) {
@@ -191,8 +191,8 @@ ind_query_parse(const struct config *cfg, int today, enum ind_kind kind,
 				break;
 		if (i == 4)
 			return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
-			    "by must be aanbieder, gemeente, cluster or"
-			    " regio");
+			    "by moet aanbieder, gemeente, cluster of "
+			    "regio zijn");
 		q->by = (enum ind_by)i;
 	}
 	q->period = IND_QUARTER;
@@ -202,7 +202,7 @@ ind_query_parse(const struct config *cfg, int today, enum ind_kind kind,
 				break;
 		if (i == IND__NPERIODS)
 			return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
-			    "period must be month, quarter or year");
+			    "period moet month, quarter of year zijn");
 		q->period = (enum ind_period)i;
 	}
 	if ((v = get(arg, "format")) != NULL) {
@@ -210,43 +210,43 @@ ind_query_parse(const struct config *cfg, int today, enum ind_kind kind,
 			q->csv = 1;
 		else if (strcmp(v, "json") != 0)
 			return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
-			    "format must be json or csv");
+			    "format moet json of csv zijn");
 	}
 	cur = ind_period_of(today, IND_MONTH);
 	q->to = cur < 0 ? 0 : cur;
 	if ((v = get(arg, "to")) != NULL && parse_month(v, &q->to) == -1)
 		return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
-		    "to must be a month YYYY-MM, from 2000-01");
+		    "to moet een maand JJJJ-MM zijn, vanaf 2000-01");
 	q->from = q->to - 11 < 0 ? 0 : q->to - 11;
 	if ((v = get(arg, "from")) != NULL && parse_month(v, &q->from) == -1)
 		return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
-		    "from must be a month YYYY-MM, from 2000-01");
+		    "from moet een maand JJJJ-MM zijn, vanaf 2000-01");
 	if (q->from > q->to)
 		return bad(code, codelen, msg, msglen, ERR_BAD_RANGE,
-		    "from is after to");
+		    "from ligt na to");
 	if ((long long)(q->to - q->from + 1) >
 	    config_limit(cfg, LIMIT_IND_MONTHS_MAX)) {
 		char	text[96];
 
-		util_fmt(text, sizeof(text), "from..to spans more than %lld"
-		    " months", config_limit(cfg, LIMIT_IND_MONTHS_MAX));
+		util_fmt(text, sizeof(text), "from..to beslaat meer dan %lld "
+		    "maanden", config_limit(cfg, LIMIT_IND_MONTHS_MAX));
 		return bad(code, codelen, msg, msglen, ERR_BAD_RANGE, text);
 	}
 	if ((v = get(arg, "gemeente")) != NULL &&
 	    each_value(v, one_gemeente, &fc, &n) == -1)
 		return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
-		    "gemeente must be one or more comma-separated 4-digit"
-		    " gemeentecodes of the region");
+		    "gemeente moet een of meer gemeentecodes (4 cijfers) uit "
+		    "de regio zijn, gescheiden door komma's");
 	if ((v = get(arg, "cluster")) != NULL &&
 	    each_value(v, one_cluster, &fc, &n) == -1)
 		return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
-		    "cluster must be one or more comma-separated cluster"
-		    " names of the region");
+		    "cluster moet een of meer clusternamen uit de regio zijn, "
+		    "gescheiden door komma's");
 	if ((v = get(arg, "aanbieder")) != NULL &&
 	    each_value(v, one_aanbieder, &fc, &n) == -1)
 		return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
-		    "aanbieder must be one or more comma-separated 8-digit"
-		    " AGB codes");
+		    "aanbieder moet een of meer AGB-codes (8 cijfers) zijn, "
+		    "gescheiden door komma's");
 	return 0;
 }
 
@@ -290,7 +290,7 @@ ind_scope_apply(const struct config *cfg, const struct party *p,
 		}
 	} else if (p != NULL && p->role != ROLE_AANBIEDER) {
 		util_fmt(code, codelen, "%s", ERR_FORBIDDEN);
-		util_fmt(msg, msglen, "this role may not read indicators");
+		util_fmt(msg, msglen, "deze rol mag geen indicatoren opvragen");
 		return -1;
 	}
 	/* The filters, as a set of gemeenten. */
@@ -304,8 +304,8 @@ ind_scope_apply(const struct config *cfg, const struct party *p,
 	for (g = 0; g < cfg->ref.ngemeenten; g++) {
 		if (any_filter && filt[g] && !scope[g]) {
 			util_fmt(code, codelen, "%s", ERR_OUT_OF_SCOPE);
-			util_fmt(msg, msglen, "a gemeente or cluster filter"
-			    " lies outside your scope");
+			util_fmt(msg, msglen, "een gemeente- of clusterfilter "
+			    "ligt buiten uw scope");
 			return -1;
 		}
 		pop->gem_ok[g] = filt[g] && scope[g];
@@ -317,14 +317,14 @@ ind_scope_apply(const struct config *cfg, const struct party *p,
 		if (util_memtonum(p->agb, strlen(p->agb), 0, 99999999,
 		    &own) == -1) {
 			util_fmt(code, codelen, "%s", ERR_FORBIDDEN);
-			util_fmt(msg, msglen, "party has no AGB code");
+			util_fmt(msg, msglen, "de partij heeft geen AGB-code");
 			return -1;
 		}
 		for (i = 0; i < q->naanbieders; i++)
 			if (q->aanbieders[i] != (int)own) {
 				util_fmt(code, codelen, "%s", ERR_OUT_OF_SCOPE);
-				util_fmt(msg, msglen, "an aanbieder sees its"
-				    " own AGB code only");
+				util_fmt(msg, msglen, "een aanbieder ziet "
+				    "alleen de eigen AGB-code");
 				return -1;
 			}
 		pop->agb_filter = 1;

@@ -189,7 +189,7 @@ ind_select_cells(struct run *r, struct sel *s, unsigned *status,
 	if (r->q->by != IND_BY_AANBIEDER && pop->nagbs > 1) {
 		*status = 400;
 		*code = ERR_BAD_PARAMETER;
-		*msg = "several aanbieders can only be asked by=aanbieder";
+		*msg = "meerdere aanbieders kunnen alleen met by=aanbieder";
 		return -1;
 	}
 	/* Gemeenten in output order: by cluster, then by code. */
@@ -204,8 +204,8 @@ ind_select_cells(struct run *r, struct sel *s, unsigned *status,
 		if (pop->ngem_ok < cfg->ref.ngemeenten) {
 			*status = 403;
 			*code = ERR_OUT_OF_SCOPE;
-			*msg = "by=regio needs the whole region in scope and"
-			    " filters";
+			*msg = "by=regio vraagt de hele regio binnen uw scope "
+			    "en filters";
 			return -1;
 		}
 		geos[ngeo++] = IND_GEO_REGIO(snap);
@@ -215,9 +215,9 @@ ind_select_cells(struct run *r, struct sel *s, unsigned *status,
 			if (any[i] && !whole[i]) {
 				*status = 403;
 				*code = ERR_OUT_OF_SCOPE;
-				*msg = "by=cluster needs every cluster it covers"
-				    " whole in scope and filters; filter by"
-				    " cluster= or ask by=gemeente";
+				*msg = "by=cluster vraagt elk cluster dat het "
+				    "raakt geheel binnen uw scope en filters; "
+				    "filter op cluster= of vraag by=gemeente";
 				return -1;
 			}
 			if (any[i])
@@ -288,6 +288,6 @@ ind_select_cells(struct run *r, struct sel *s, unsigned *status,
 oom:
 	*status = 500;
 	*code = ERR_INTERNAL;
-	*msg = "out of memory";
+	*msg = "onvoldoende geheugen";
 	return -1;
 }

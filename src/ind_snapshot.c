@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feed.h"
 #include "dates.h"
 #include "ind_impl.h"
 #include "log.h"
@@ -575,6 +576,7 @@ ind_snapshot_build(const struct config *cfg, const struct quest_set *qs,
 	units_free(s);		/* answers come from the cube alone */
 	s->today = today;
 	s->built_ns = util_now_ns();
+	feed_snapshot_built(s->built_ns - t0);
 	log_info("indicators: snapshot of %zu scores, %zu trajecten,"
 	    " %zu responses built in %llu ms", w.nsc, w.ntr, w.nrs,
 	    (unsigned long long)((s->built_ns - t0) / 1000000));

@@ -61,7 +61,7 @@ ind_engine_open(const struct config *cfg, const struct quest_set *qs,
 	if ((e = calloc(1, sizeof(*e))) == NULL ||
 	    (e->items = malloc(sizeof(*e->items))) == NULL) {
 		free(e);
-		util_fmt(err, errlen, "out of memory");
+		util_fmt(err, errlen, "onvoldoende geheugen");
 		return -1;
 	}
 	e->cfg = cfg;
@@ -255,7 +255,7 @@ compute(struct run *r, char **body, size_t *len, long *ncells, long *nsup,
 		goto out;
 	*status = 500;
 	*code = ERR_INTERNAL;
-	*msg = "out of memory";
+	*msg = "onvoldoende geheugen";
 	if (ind_write_answer(r, &s, body, len, ncells, nsup) == -1)
 		goto out;
 	ret = 0;
@@ -403,7 +403,8 @@ ind_engine_refuse(struct ind_engine *e, const struct party *p,
 	if (audit(e, p, via, kind, "", a, code) == -1) {
 		ind_answer_free(a);
 		answer_error(a, 503, ERR_AUDIT_UNAVAILABLE,
-		    "the query could not be audited, so it is not answered");
+		    "de vraag kon niet in het auditspoor worden vastgelegd en "
+		    "wordt daarom niet beantwoord");
 	}
 }
 
@@ -445,7 +446,8 @@ ind_engine_answer(struct ind_engine *e, const struct party *p,
 	/* First the snapshot: it decides whether cached answers still hold. */
 	if ((r.snap = snap_acquire(e, today)) == NULL) {
 		answer_error(a, 503, ERR_INDICATORS_UNAVAILABLE,
-		    "the indicator data could not be read; try again later");
+		    "de indicatorgegevens zijn niet leesbaar; probeer het "
+		    "later opnieuw");
 		ecode = ERR_INDICATORS_UNAVAILABLE;
 		goto audit;
 	}
@@ -465,7 +467,8 @@ audit:
 	if (audit(e, p, via, q->kind, params, a, ecode) == -1) {
 		ind_answer_free(a);
 		answer_error(a, 503, ERR_AUDIT_UNAVAILABLE,
-		    "the query could not be audited, so it is not answered");
+		    "de vraag kon niet in het auditspoor worden vastgelegd en "
+		    "wordt daarom niet beantwoord");
 	}
 }
 

@@ -14,6 +14,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "feed.h"
 #include "dates.h"
 #include "errors.h"
 #include "ingest.h"
@@ -197,6 +198,7 @@ build_job(struct pseudo_ctx *pc, const struct party *party,
 	}
 	j->party_id = party->id;
 	j->key_version = pseudo_key_version(pc);
+	j->ijw_type = (int)m->type;	/* for the feed metrics */
 	pseudo_bsn(pc, canon, ps);
 	client = store_ps64(ps, 0);
 	explicit_bzero(ps, sizeof(ps));
@@ -276,12 +278,14 @@ ingest_message_answer(struct store_msgw *w, struct msg_job *j,
 {
 	store_msgw_wait(w, j);
 	if (j->rc == STORE_OK)
+		feed_message_type(j->ijw_type);
+	if (j->rc == STORE_OK)
 		ingest_answer_set(a, 201, ingest_receipt_json(&j->receipt, sha_hex, 0));
 	else if (j->rc == STORE_EXISTS)
 		ingest_answer_set(a, 200, ingest_receipt_json(&j->receipt, sha_hex, 1));
 	else
-		ingest_answer_set(a, 503, ingest_error_json(ERR_UNAVAILABLE, "the message "
-		    "could not be stored; send it again later"));
+		ingest_answer_set(a, 503, ingest_error_json(ERR_UNAVAILABLE, "het bericht kon "
+		    "niet worden opgeslagen; stuur het later opnieuw"));
 }
 
 void

@@ -154,7 +154,7 @@ ingest_questionnaires(const struct config *cfg, const struct quest_set *qs,
 		errors_answer(&b, a);
 		goto out;
 	default:
-		ingest_answer_set(a, 500, ingest_error_json(ERR_INTERNAL, "out of memory"));
+		ingest_answer_set(a, 500, ingest_error_json(ERR_INTERNAL, "onvoldoende geheugen"));
 		goto out;
 	}
 	if (b.nresponses == 0) {

@@ -440,7 +440,7 @@ ingest_answer_set(struct ingest_answer *a, unsigned status, cJSON *body)
 {
 	a->status = body != NULL ? status : 500;
 	a->body = body != NULL ? body : ingest_error_json(ERR_INTERNAL,
-	    "out of memory");
+	    "onvoldoende geheugen");
 }
 
 void

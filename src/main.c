@@ -26,7 +26,8 @@ static const char main_usage[] =
 	"  init --data DIR              create a data folder: key, database, "
 	"TLS certificate\n"
 	"  serve --data DIR             run the HTTPS daemon\n"
-	"  party add|list|revoke        manage the parties that may call the "
+	"  party add|list|revoke|rotate-token\n"
+	"                               manage the parties that may call the "
 	"API\n"
 	"  import scores|messages|questionnaires PATH... --as PARTY --data DIR\n"
 	"                               ingest files offline, as the API "
@@ -40,6 +41,15 @@ static const char main_usage[] =
 	"synthetic data\n"
 	"  check-config [--config FILE] validate configuration and reference "
 	"data\n"
+	"  backup --data DIR --out FILE copy the database while the daemon "
+	"runs\n"
+	"  restore --data DIR --from FILE  replace the database with a "
+	"backup\n"
+	"  migrate --data DIR           bring the schema up to date, after a "
+	"backup\n"
+	"  audit --data DIR [--since T] [--party P] [--format csv|json]\n"
+	"                               export the audit trail\n"
+	"  purge --data DIR [--dry-run] apply the retention terms now\n"
 	"\n"
 	"Run 'sorttp COMMAND --help' for the options of a command.\n";
 
@@ -58,6 +68,11 @@ static const struct command {
 	{ "indicators", cmd_indicators },
 	{ "demo", cmd_demo },
 	{ "report", cmd_report },
+	{ "backup", cmd_backup },
+	{ "restore", cmd_restore },
+	{ "migrate", cmd_migrate },
+	{ "audit", cmd_audit },
+	{ "purge", cmd_purge },
 	{ NULL, NULL }
 };
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feed.h"
 #include "buf.h"
 #include "metrics.h"
 #include "util.h"
@@ -218,5 +219,6 @@ metrics_render(size_t *len)
 	    "sorttp_body_memory_bytes %lld\n",
 	    atomic_load(&metric_slow_closed),
 	    atomic_load(&metric_body_memory));
+	feed_render(&m);
 	return buf_take(&m, len);
 }

@@ -258,6 +258,14 @@ static const char *const store_migrations[] = {
 	"CREATE TRIGGER scopes_gen_delete AFTER DELETE ON party_scopes BEGIN"
 	"  UPDATE meta SET value = CAST(value AS INTEGER) + 1"
 	"  WHERE key = 'parties_generation'; END;",
+
+	/*
+	 * 5 -> 6: token lifecycle. expires_at (ISO 8601 UTC, NULL: never)
+	 * ends a token; last_used_at is the time of the last accepted
+	 * request, at minute granularity, and nothing else about it.
+	 */
+	("ALTER TABLE parties ADD COLUMN expires_at TEXT;"
+	"ALTER TABLE parties ADD COLUMN last_used_at TEXT;"),
 };
 
 enum stmt_id {
@@ -274,6 +282,8 @@ enum stmt_id {
 	ST_PING,
 	ST_PARTY_BY_NAME,
 	ST_DATA_VERSION,
+	ST_PARTY_TOUCH,
+	ST_PARTY_ROTATE,
 	ST__COUNT
 };
 
@@ -283,12 +293,13 @@ _Static_assert(ST__COUNT <= sizeof(((struct store *)0)->stmt) /
 static const char *const stmt_sql[ST__COUNT] = {
 	[ST_PARTY_INSERT] =
 	    "INSERT INTO parties (name, role, agb, token_hash, cert_sha256,"
-	    " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    " created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[ST_SCOPE_INSERT] =
 	    "INSERT OR IGNORE INTO party_scopes (party_id, kind, value)"
 	    " VALUES (?1, ?2, ?3)",
 	[ST_PARTY_BY_TOKEN] =
-	    "SELECT id, name, role, agb, cert_sha256, created_at, token_hash"
+	    "SELECT id, name, role, agb, cert_sha256, created_at, token_hash,"
+	    " coalesce(expires_at, ''), coalesce(last_used_at, '')"
 	    " FROM parties WHERE token_hash = ?1 AND revoked_at IS NULL",
 	[ST_SCOPES_OF] =
 	    "SELECT kind, value FROM party_scopes WHERE party_id = ?1"
@@ -298,7 +309,8 @@ static const char *const stmt_sql[ST__COUNT] = {
 	    " WHERE name = ?1 AND revoked_at IS NULL",
 	[ST_PARTY_LIST] =
 	    "SELECT id, name, role, agb, cert_sha256, created_at,"
-	    " coalesce(revoked_at, '') FROM parties ORDER BY id",
+	    " coalesce(revoked_at, ''), coalesce(expires_at, ''),"
+	    " coalesce(last_used_at, '') FROM parties ORDER BY id",
 	[ST_AUDIT_INSERT] =
 	    "INSERT INTO audit (at, party_id, action, detail)"
 	    " VALUES (?1, ?2, ?3, ?4)",
@@ -308,7 +320,14 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_PING] = "SELECT 1",
 	[ST_PARTY_BY_NAME] =
 	    "SELECT id, name, role, agb, cert_sha256, created_at"
-	    " FROM parties WHERE name = ?1 AND revoked_at IS NULL",	[ST_DATA_VERSION] = "PRAGMA data_version",
+	    " FROM parties WHERE name = ?1 AND revoked_at IS NULL",
+	[ST_DATA_VERSION] = "PRAGMA data_version",
+	[ST_PARTY_TOUCH] =
+	    "UPDATE parties SET last_used_at = ?2 WHERE id = ?1 AND"
+	    " (last_used_at IS NULL OR last_used_at < ?3)",
+	[ST_PARTY_ROTATE] =
+	    "UPDATE parties SET token_hash = ?2, expires_at = ?3"
+	    " WHERE name = ?1 AND revoked_at IS NULL",
 };
 
 static const char *const role_names[ROLE__COUNT] = {
@@ -435,10 +454,10 @@ store_open(const char *path, int create, struct store **out, char *err,
 	struct store	*st;
 	struct stat	 sb;
 	mode_t		 old;
-	int		 flags, rc, i;
+	int		 flags, rc, i, v;
 
 	pthread_once(&store_once, store_global_init);
-	if (!create && stat(path, &sb) == -1) {
+	if (!(create & STORE_OPEN_CREATE) && stat(path, &sb) == -1) {
 		util_fmt(err, errlen, "database %s: %s (run 'sorttp init' "
 		    "first)", path, strerror(errno));
 		return -1;
@@ -453,7 +472,8 @@ store_open(const char *path, int create, struct store **out, char *err,
 		goto fail;
 	}
 	flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
-	    SQLITE_OPEN_NOFOLLOW | (create ? SQLITE_OPEN_CREATE : 0);
+	    SQLITE_OPEN_NOFOLLOW |
+	    ((create & STORE_OPEN_CREATE) ? SQLITE_OPEN_CREATE : 0);
 	old = umask(077);	/* the database, its WAL and SHM: 0600 */
 	rc = sqlite3_open_v2(path, &st->db, flags, NULL);
 	umask(old);
@@ -464,6 +484,26 @@ store_open(const char *path, int create, struct store **out, char *err,
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	/*
+	 * Only init (a new file), serve at start and `sorttp migrate` may
+	 * change the schema, and the latter two back up first. Every other
+	 * open of an older schema is refused here, before the connection
+	 * settings, so that it changes nothing in the file.
+	 */
+	if (!(create & (STORE_OPEN_CREATE | STORE_OPEN_MIGRATE)) &&
+	    (v = store_user_version(st)) < STORE_SCHEMA_VERSION) {
+		if (v < 0)
+			util_fmt(err, errlen, "database %s: cannot read the "
+			    "schema version: %s", path, sqlite3_errmsg(st->db));
+		else
+			util_fmt(err, errlen, "database %s has schema version "
+			    "%d, older than this program's %d; run 'sorttp "
+			    "migrate --data DIR' (it backs up first) or start "
+			    "'sorttp serve', which migrates at start after a "
+			    "backup. Nothing was changed.", path, v,
+			    STORE_SCHEMA_VERSION);
+		goto fail;
+	}
 	if (store_exec(st, store_pragmas, err, errlen) == -1 ||
 	    store_migrate(st, err, errlen) == -1 ||
 	    store_public_id_init(st, err, errlen) == -1)
@@ -635,6 +675,8 @@ store_party_add(struct store *st, const struct party *p,
 		sqlite3_bind_blob(s, 5, p->cert_sha256, PARTY_CERT_HASH_LEN,
 		    SQLITE_STATIC);
 	sqlite3_bind_text(s, 6, now, -1, SQLITE_STATIC);
+	if (p->expires[0] != '\0')
+		sqlite3_bind_text(s, 7, p->expires, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
 		ret = STORE_EXISTS;
@@ -721,6 +763,21 @@ party_from_row(sqlite3_stmt *s, struct party *p)
 	return 0;
 }
 
+/* Columns col (expires_at) and col + 1 (last_used_at), '' when NULL. */
+static int
+party_times(sqlite3_stmt *s, int col, struct party *p)
+{
+	const char	*exp = (const char *)sqlite3_column_text(s, col);
+	const char	*used = (const char *)sqlite3_column_text(s, col + 1);
+
+	if (util_fmt(p->expires, sizeof(p->expires), "%s",
+	    exp ? exp : "") == -1 ||
+	    util_fmt(p->last_used, sizeof(p->last_used), "%s",
+	    used ? used : "") == -1)
+		return -1;
+	return 0;
+}
+
 enum store_result
 store_party_by_token(struct store *st,
     const unsigned char token_hash[PARTY_TOKEN_HASH_LEN], struct party *out)
@@ -746,7 +803,8 @@ store_party_by_token(struct store *st,
 		ret = STORE_NOT_FOUND;
 	else if (rc != SQLITE_ROW)
 		log_db_error(st, "look up token");
-	else if (party_from_row(s, out) == 0) {
+	else if (party_from_row(s, out) == 0 &&
+	    party_times(s, 7, out) == 0) {
 		sqlite3_reset(s);
 		if (load_scopes(st, out) == 0)
 			ret = STORE_OK;
@@ -841,6 +899,8 @@ store_party_list(struct store *st, int (*fn)(const struct party *, void *),
 		revoked = (const char *)sqlite3_column_text(s, 6);
 		util_fmt(p->revoked, sizeof(p->revoked), "%s",
 		    revoked ? revoked : "");
+		if (party_times(s, 7, p) == -1)
+			goto out;
 		/*
 		 * The scopes come from a second statement on the same
 		 * connection while this one is positioned on a row; SQLite
@@ -860,8 +920,9 @@ out:
 	return ret;
 }
 
-int
-store_audit(struct store *st, int64_t party_id, const char *action,
+/* An audit row; the caller holds the lock. */
+static int
+audit_insert(struct store *st, int64_t party_id, const char *action,
     const char *detail)
 {
 	sqlite3_stmt	*s;
@@ -869,7 +930,6 @@ store_audit(struct store *st, int64_t party_id, const char *action,
 	int		 ret = 0;
 
 	util_utc_iso8601(now);
-	pthread_mutex_lock(&st->lock);
 	s = stmt_get(st, ST_AUDIT_INSERT);
 	sqlite3_bind_text(s, 1, now, -1, SQLITE_STATIC);
 	if (party_id > 0)
@@ -882,8 +942,25 @@ store_audit(struct store *st, int64_t party_id, const char *action,
 		ret = -1;
 	}
 	sqlite3_reset(s);
+	return ret;
+}
+
+int
+store_audit(struct store *st, int64_t party_id, const char *action,
+    const char *detail)
+{
+	int	ret;
+
+	pthread_mutex_lock(&st->lock);
+	ret = audit_insert(st, party_id, action, detail);
 	pthread_mutex_unlock(&st->lock);
 	return ret;
+}
+
+int
+store_audit_locked(struct store *st, const char *action, const char *detail)
+{
+	return audit_insert(st, 0, action, detail);
 }
 
 int64_t
@@ -983,6 +1060,60 @@ out:
 	return ret;
 }
 
+/*
+ * Records that the party's token was used at now, unless a use within the
+ * last minute is recorded already: at most one write per party per
+ * minute. It never waits for the write lock (an upload may hold it for a
+ * while): a busy database skips the update, which only makes "last use" a
+ * minute or so stale, and authentication must not stall for it.
+ */
+void
+store_party_touch(struct store *st, int64_t party_id, time_t now)
+{
+	sqlite3_stmt	*s;
+	char		 at[21], before[21];
+
+	util_utc_iso8601_at(now, at);
+	util_utc_iso8601_at(now - STORE_TOUCH_GRANULARITY_S, before);
+	pthread_mutex_lock(&st->lock);
+	sqlite3_busy_timeout(st->db, 0);
+	s = stmt_get(st, ST_PARTY_TOUCH);
+	sqlite3_bind_int64(s, 1, party_id);
+	sqlite3_bind_text(s, 2, at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, before, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE &&
+	    (sqlite3_errcode(st->db) & 0xff) != SQLITE_BUSY)
+		log_db_error(st, "record token use");
+	sqlite3_reset(s);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	pthread_mutex_unlock(&st->lock);
+}
+
+enum store_result
+store_party_rotate(struct store *st, const char *name,
+    const unsigned char token_hash[PARTY_TOKEN_HASH_LEN],
+    const char *expires)
+{
+	enum store_result	 ret = STORE_ERROR;
+	sqlite3_stmt		*s;
+
+	pthread_mutex_lock(&st->lock);
+	s = stmt_get(st, ST_PARTY_ROTATE);
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 2, token_hash, PARTY_TOKEN_HASH_LEN,
+	    SQLITE_STATIC);
+	if (expires != NULL && expires[0] != '\0')
+		sqlite3_bind_text(s, 3, expires, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		log_db_error(st, "rotate token");
+	else
+		ret = sqlite3_changes(st->db) == 1 ? STORE_OK :
+		    STORE_NOT_FOUND;
+	sqlite3_reset(s);
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
 int
 store_dir(const struct store *st, char *buf, size_t len)
 {
@@ -993,4 +1124,25 @@ store_dir(const struct store *st, char *buf, size_t len)
 	if (slash == st->path)
 		return util_fmt(buf, len, "/");
 	return util_fmt(buf, len, "%.*s", (int)(slash - st->path), st->path);
+}
+
+int
+store_file_schema(const char *path)
+{
+	sqlite3		*db = NULL;
+	sqlite3_stmt	*s;
+	int		 v = -1;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOFOLLOW, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(db, STORE_BUSY_TIMEOUT_MS);
+		if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s,
+		    NULL) == SQLITE_OK) {
+			if (sqlite3_step(s) == SQLITE_ROW)
+				v = sqlite3_column_int(s, 0);
+			sqlite3_finalize(s);
+		}
+	}
+	sqlite3_close(db);
+	return v;
 }

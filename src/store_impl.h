@@ -46,4 +46,8 @@ int	store_public_id(struct store *, int64_t id,
 	    char out[STORE_PUBLIC_ID_LEN + 1]);
 int	store_public_id_parse(struct store *, const char *pub, int64_t *id);
 
+/* A local (party-less) audit row; the caller holds st->lock. */
+int	store_audit_locked(struct store *, const char *action,
+	    const char *detail);
+
 #endif

@@ -141,8 +141,14 @@ data_generation(struct store *st)
 	sqlite3_stmt	*s;
 	int64_t		 g = -1;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0)"
-	    " FROM uploads", -1, &s, NULL) != SQLITE_OK) {
+	/*
+	 * Purges delete without a new receipt; their count (store_purge.c)
+	 * in the high bits moves the generation all the same.
+	 */
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id), 0) +"
+	    " (coalesce((SELECT CAST(value AS INTEGER) FROM meta"
+	    " WHERE key = 'purges'), 0) << 40) FROM uploads", -1, &s,
+	    NULL) != SQLITE_OK) {
 		scan_error(st, "data generation");
 		return -1;
 	}

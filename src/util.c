@@ -213,8 +213,13 @@ util_now_ns(void)
 void
 util_utc_iso8601(char out[21])
 {
+	util_utc_iso8601_at(time(NULL), out);
+}
+
+void
+util_utc_iso8601_at(time_t now, char out[21])
+{
 	struct tm	tm;
-	time_t		now = time(NULL);
 
 	if (gmtime_r(&now, &tm) == NULL ||
 	    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)

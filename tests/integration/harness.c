@@ -592,6 +592,25 @@ db_first(const struct h_env *e, const char *sql, long long *i, double *d)
 	return rc;
 }
 
+int
+h_db_exec(const struct h_env *e, const char *sql)
+{
+	char	 path[H_PATH_MAX + 32];
+	sqlite3	*db;
+	int	 rc;
+
+	snprintf(path, sizeof(path), "%s/sorttp.db", e->data);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_busy_timeout(db, 5000);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	sqlite3_close(db);
+	return rc;
+}
+
 long long
 h_db_count(const struct h_env *e, const char *sql)
 {

@@ -116,6 +116,11 @@ void	h_config(const struct h_env *, const char *name, const char *json,
  */
 long long h_db_count(const struct h_env *, const char *sql);
 double	h_db_double(const struct h_env *, const char *sql);
+/*
+ * Runs sql read-write on the data folder's database (a test that must
+ * move time: an expiry into the past); 0 or -1.
+ */
+int	h_db_exec(const struct h_env *, const char *sql);
 
 /* Joins root-relative paths: buf = root/name. */
 void	h_path(const struct h_env *, char *buf, size_t len, const char *name);

@@ -640,7 +640,7 @@ test_render(const char *id, const char *name)
 	CHECK(out != NULL);
 	/* Per font line, "emb" is the fifth column from the end. */
 	for (p = out; p != NULL && (p = strchr(p, '\n')) != NULL; p++) {
-		char	 line[512], *tok[16];
+		char	 line[512], *tok[16], *q;
 		size_t	 nt = 0;
 
 		if (p[1] == '\0' || strncmp(p + 1, "name", 4) == 0 ||
@@ -648,9 +648,16 @@ test_render(const char *id, const char *name)
 			continue;
 		snprintf(line, sizeof(line), "%.*s", (int)strcspn(p + 1,
 		    "\n"), p + 1);
-		for (tok[nt] = strtok(line, " "); tok[nt] != NULL && nt < 15;
-		    tok[++nt] = strtok(NULL, " "))
-			;
+		/* Split on spaces by hand. */
+		for (q = line; *q != '\0' && nt < 16;) {
+			while (*q == ' ')
+				*q++ = '\0';
+			if (*q == '\0')
+				break;
+			tok[nt++] = q;
+			while (*q != ' ' && *q != '\0')
+				q++;
+		}
 		fonts++;
 		CHECK(nt >= 6 && strcmp(tok[nt - 5], "yes") == 0);
 	}
@@ -664,7 +671,7 @@ test_render(const char *id, const char *name)
 		CHECK(strstr(out, "Creator:         sorttp") != NULL);
 		CHECK(strstr(out, "A4") != NULL);
 		if ((p = strstr(out, "Pages:")) != NULL)
-			pages = atoi(p + 6);
+			pages = (int)strtol(p + 6, NULL, 10);
 		free(out);
 	}
 	CHECK(pages >= 5);
@@ -675,7 +682,7 @@ test_render(const char *id, const char *name)
 	    name);
 	CHECK(out != NULL);
 	if (out != NULL) {
-		pngs = atoi(out);
+		pngs = (int)strtol(out, NULL, 10);
 		free(out);
 	}
 	CHECK_EQ_INT(pngs, pages);

@@ -188,6 +188,106 @@ test_revoke_live(void)
 	    "unauthorized");
 }
 
+/* The line of `party list` for name, in a static buffer ("" if none). */
+static const char *
+list_line(const char *name)
+{
+	static char	line[512];
+	struct h_out	o;
+	const char	*p, *end;
+	char		start[80];
+
+	line[0] = '\0';
+	CHECK_EQ_INT(h_run(&e, &o, "party", "list", "--data", e.data, NULL),
+	    0);
+	snprintf(start, sizeof(start), "\n%s ", name);
+	if ((p = strstr(o.out, start)) != NULL) {
+		p++;
+		end = strchr(p, '\n');
+		snprintf(line, sizeof(line), "%.*s",
+		    (int)(end ? end - p : (long)strlen(p)), p);
+	}
+	h_out_free(&o);
+	return line;
+}
+
+/*
+ * Token lifecycle: an expiring token works until its expiry and then
+ * gets 401 token_expired; party list shows the expiry and the last use;
+ * rotate-token replaces the token at once.
+ */
+static void
+test_token_lifecycle(void)
+{
+	struct h_out	o;
+	struct h_resp	r;
+	char		t1[128], t2[128], sql[160], today[11];
+	const char	*line, *nl;
+	time_t		now = time(NULL);
+	struct tm	tm;
+
+	/* A date in the past, or nonsense, is a usage error. */
+	CHECK_EQ_INT(h_run(&e, &o, "party", "add", "old", "--role", "monitor",
+	    "--expires", "2001-01-01", "--data", e.data, NULL), 2);
+	CHECK(strstr(o.err, "--expires") != NULL);
+	h_out_free(&o);
+	CHECK_EQ_INT(h_run(&e, &o, "party", "add", "old", "--role", "monitor",
+	    "--expires", "0d", "--data", e.data, NULL), 2);
+	h_out_free(&o);
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	CHECK_EQ_INT(h_run(&e, &o, "party", "add", "old", "--role", "monitor",
+	    "--expires", today, "--data", e.data, NULL), 2);
+	h_out_free(&o);
+
+	CHECK_EQ_INT(h_party_add(&e, t1, sizeof(t1), "temp", "monitor",
+	    "--expires", "2d", NULL), 0);
+	line = list_line("temp");
+	CHECK(strstr(line, "T") != NULL && strstr(line, "Z ") != NULL);
+	/* Never used yet: the last-use column is "-". */
+	CHECK(strstr(line, "Z -                    -") != NULL);
+	h_request(&e, "GET", "/v1/whoami", t1, NULL, NULL, 0, 0, &r);
+	CHECK_EQ_INT(r.status, 200);
+	h_resp_free(&r);
+	line = list_line("temp");
+	CHECK(strstr(line, "Z -                    -") == NULL);
+	CHECK(strstr(line, "sorttp_") == NULL);
+
+	/* Rotation: the old token fails at once, the new one works. */
+	CHECK_EQ_INT(h_run(&e, &o, "party", "rotate-token", "temp",
+	    "--data", e.data, NULL), 0);
+	nl = strrchr(o.out, '\n');
+	while (nl != NULL && nl > o.out && nl[-1] != '\n')
+		nl--;
+	snprintf(t2, sizeof(t2), "%s", nl ? nl : "");
+	if (strchr(t2, '\n') != NULL)
+		*strchr(t2, '\n') = '\0';
+	h_out_free(&o);
+	CHECK(strncmp(t2, "sorttp_", 7) == 0 && strcmp(t1, t2) != 0);
+	expect_error("GET", "/v1/whoami", t1, NULL, 401, "unauthorized");
+	h_request(&e, "GET", "/v1/whoami", t2, NULL, NULL, 0, 0, &r);
+	CHECK_EQ_INT(r.status, 200);
+	h_resp_free(&r);
+	CHECK_EQ_INT(h_run(&e, &o, "party", "rotate-token", "nobody",
+	    "--data", e.data, NULL), 1);
+	h_out_free(&o);
+
+	/* Time passes: the expiry is moved into the past in the database. */
+	CHECK_EQ_INT(h_run(&e, &o, "party", "rotate-token", "temp",
+	    "--expires", "1d", "--data", e.data, NULL), 0);
+	nl = strstr(o.out, "sorttp_");
+	snprintf(t2, sizeof(t2), "%.50s", nl ? nl : "");
+	h_out_free(&o);
+	snprintf(sql, sizeof(sql), "UPDATE parties SET expires_at = "
+	    "'2001-01-01T00:00:00Z' WHERE name = 'temp'");
+	CHECK_EQ_INT(h_db_exec(&e, sql), 0);
+	expect_error("GET", "/v1/whoami", t2, NULL, 401, "token_expired");
+	h_request(&e, "GET", "/v1/whoami", t2, NULL, NULL, 0, 0, &r);
+	CHECK(strstr(r.headers, "WWW-Authenticate: Bearer") != NULL);
+	CHECK(strstr(r.body, "verlopen") != NULL);
+	h_resp_free(&r);
+}
+
 static int
 tcp_connect(int port)
 {
@@ -381,6 +481,7 @@ main(int argc, char **argv)
 	test_body_limit();
 	test_metrics();
 	test_revoke_live();
+	test_token_lifecycle();
 	test_limits();
 	test_refuse_key_mode();
 	test_refuse_other_key();

@@ -508,6 +508,59 @@ test_scopes(void)
 	scope_bad(&cfg, "", "gemeente:CODE");
 }
 
+/* Expiry, last use and rotation: the token lifecycle. */
+static void
+test_bearer_lifecycle(struct fixture *f)
+{
+	struct party	p, got;
+	unsigned char	hash[PARTY_TOKEN_HASH_LEN], hash2[PARTY_TOKEN_HASH_LEN];
+	char		tok[AUTH_TOKEN_LEN + 1], tok2[AUTH_TOKEN_LEN + 1];
+	char		hdr[128], hdr2[128], now[21];
+	int64_t		id;
+
+	/* A token that expired a second ago: known, but 401 expired. */
+	memset(&p, 0, sizeof(p));
+	util_fmt(p.name, sizeof(p.name), "expiring");
+	p.role = ROLE_MONITOR;
+	util_utc_iso8601_at(time(NULL) - 1, p.expires);
+	CHECK_EQ_INT(auth_token_new(tok, hash), 0);
+	CHECK_EQ_INT(store_party_add(f->st, &p, hash, &id), STORE_OK);
+	util_fmt(hdr, sizeof(hdr), "Bearer %s", tok);
+	CHECK_EQ_INT(auth_bearer(f->st, hdr, &got), AUTH_EXPIRED);
+	CHECK_STR(got.expires, p.expires);
+	CHECK_EQ_INT(auth_expired(&got, time(NULL) - 2), 0);
+	CHECK_EQ_INT(auth_expired(&got, time(NULL)), 1);
+
+	/* Rotation: a new hash and a future expiry; the old token fails. */
+	CHECK_EQ_INT(auth_token_new(tok2, hash2), 0);
+	util_utc_iso8601_at(time(NULL) + 3600, now);
+	CHECK_EQ_INT(store_party_rotate(f->st, "expiring", hash2, now),
+	    STORE_OK);
+	CHECK_EQ_INT(store_party_rotate(f->st, "nobody", hash2, NULL),
+	    STORE_NOT_FOUND);
+	CHECK_EQ_INT(auth_bearer(f->st, hdr, &got), AUTH_INVALID);
+	util_fmt(hdr2, sizeof(hdr2), "Bearer %s", tok2);
+	memset(&got, 0, sizeof(got));
+	CHECK_EQ_INT(auth_bearer(f->st, hdr2, &got), AUTH_OK);
+	CHECK_EQ_INT(got.id, id);
+	CHECK_STR(got.expires, now);
+	CHECK_STR(got.last_used, "");	/* recorded after this lookup */
+
+	/* The use was recorded, with the time only. */
+	memset(&got, 0, sizeof(got));
+	CHECK_EQ_INT(auth_bearer(f->st, hdr2, &got), AUTH_OK);
+	CHECK_EQ_INT(strlen(got.last_used), 20);
+	CHECK(got.last_used[0] == '2' && got.last_used[19] == 'Z');
+
+	/* Without an expiry a token stays valid; rotating can remove it. */
+	CHECK_EQ_INT(store_party_rotate(f->st, "expiring", hash, NULL),
+	    STORE_OK);
+	CHECK_EQ_INT(auth_bearer(f->st, hdr, &got), AUTH_OK);
+	CHECK_STR(got.expires, "");
+	OPENSSL_cleanse(tok, sizeof(tok));
+	OPENSSL_cleanse(tok2, sizeof(tok2));
+}
+
 int
 main(void)
 {
@@ -523,6 +576,7 @@ main(void)
 	test_bearer_refused(&f);
 	test_bearer_revoked_elsewhere(&f);
 	test_bearer_revoked(&f);
+	test_bearer_lifecycle(&f);
 	fixture_close(&f);
 	test_role_allowed();
 	test_party_name();
