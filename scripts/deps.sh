@@ -9,9 +9,9 @@ pkgs=(build-essential cmake pkg-config curl ca-certificates
       clang libclang-rt-dev bc
       gnutls-bin openssl
       libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
-      systemd mandoc nodejs npm lintian
-      libglpk-dev)   # operations checks: systemd-analyze,
+      systemd mandoc nodejs npm lintian   # operations checks: systemd-analyze,
                       # mandoc -Tlint, @redocly/cli (tools/openapi), the .deb
+      libglpk-dev)    # disclosure control's exact audit
 
 missing=()
 for p in "${pkgs[@]}"; do
