@@ -513,6 +513,8 @@ test_openapi_examples(void)
 	CHECK_EQ_INT(h_start(&e, NULL, NULL), 0);
 	same_as_doc(doc, "\n  /healthz:", 0, "GET", "/healthz", NULL, NULL,
 	    200);
+	same_as_doc(doc, "\n  /readyz:", 0, "GET", "/readyz", NULL, NULL,
+	    200);
 	same_as_doc(doc, "\n  /v1/whoami:", 0, "GET", "/v1/whoami", aan, NULL,
 	    200);
 	same_as_doc(doc, "\n  /v1/whoami:", 1, "GET", "/v1/whoami", ana, NULL,
