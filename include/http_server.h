@@ -35,6 +35,7 @@ struct http_reply {
 	char		*body;		/* malloc'd, owned by the reply */
 	size_t		 len;
 	const char	*allow;		/* Allow header for 405, or NULL */
+	char		 disposition[192]; /* Content-Disposition, or "" */
 };
 
 /* Everything a handler may use. */
@@ -87,6 +88,17 @@ int		 http_request_query_names(const struct http_request *,
 void		*http_request_state(const struct http_request *);
 void		 http_request_set_state(struct http_request *, void *);
 void		 http_request_set_rows(struct http_request *, int64_t);
+/* A request header's value, or NULL. */
+const char	*http_request_header(const struct http_request *,
+		    const char *name);
+/*
+ * Sets the byte limit the server enforces on this request's body, for a
+ * begin handler whose limit depends on the request (a route that takes
+ * two media types). The Content-Length gate has already used the route's
+ * limit; the handler checks a lower one itself.
+ */
+void		 http_request_set_body_limit(struct http_request *,
+		    uint64_t limit);
 
 /* Reply helpers; all set status, content type and body. */
 void	http_reply_error(struct http_reply *, unsigned status,
@@ -113,5 +125,12 @@ const char *http_server_url(const struct http_server *);
  * stops the daemon and frees it.
  */
 void	http_server_stop(struct http_server *, long long grace_s);
+
+/*
+ * The status for a Transfer-Encoding header value: 0 for exactly one
+ * "chunked" (any case, optional blanks), 400 for an empty or repeated
+ * coding list, 501 when it names any other coding. Public for its fuzzer.
+ */
+unsigned	http_te_status(const char *te);
 
 #endif
