@@ -836,7 +836,10 @@ cmp_size(const void *a, const void *b)
 {
 	const size_t	*x = a, *y = b;
 
-	return x[0] < y[0] ? -1 : x[0] > y[0];
+	/* (size, root, var): by size, then root, so components stay whole */
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return x[1] < y[1] ? -1 : x[1] > y[1];
 }
 
 int
@@ -923,7 +926,7 @@ atk_solve(struct atk_model *m, struct atk_result *res, FILE *out,
 	}
 	res->vars = m->nv;
 	/* (root, var) pairs, sorted, give each component's variables. */
-	if ((pairs = calloc(2 * m->nv + 2, sizeof(*pairs))) == NULL ||
+	if ((pairs = calloc(3 * m->nv + 3, sizeof(*pairs))) == NULL ||
 	    (order = calloc(m->nv + 1, sizeof(*order))) == NULL)
 		goto fail;
 	np = 0;
@@ -937,17 +940,23 @@ atk_solve(struct atk_model *m, struct atk_result *res, FILE *out,
 				classify(m, i, s.lo[i], s.hi[i], &t);
 			continue;
 		}
-		pairs[2 * np] = uf_find(s.parent, i);
-		pairs[2 * np + 1] = i;
+		pairs[3 * np + 1] = uf_find(s.parent, i);
+		pairs[3 * np + 2] = i;
+		order[pairs[3 * np + 1]]++;	/* component sizes, for now */
 		np++;
 	}
-	qsort(pairs, np, 2 * sizeof(*pairs), cmp_size);
+	/* Smallest components first: a big one cannot eat the LP budget
+	 * of all the others. */
+	for (i = 0; i < np; i++)
+		pairs[3 * i] = order[pairs[3 * i + 1]];
+	qsort(pairs, np, 3 * sizeof(*pairs), cmp_size);
 	for (start = 0; start < np; start = i) {
-		for (i = start; i < np && pairs[2 * i] == pairs[2 * start]; i++)
+		for (i = start; i < np && pairs[3 * i + 1] ==
+		    pairs[3 * start + 1]; i++)
 			;
 		nt = 0;
 		for (j = start; j < i; j++)
-			order[j - start] = pairs[2 * j + 1];
+			order[j - start] = pairs[3 * j + 2];
 		res->components++;
 		if (i - start > res->largest)
 			res->largest = i - start;
