@@ -24,6 +24,7 @@
 #include "http_server.h"
 #include "log.h"
 #include "pseudonym.h"
+#include "sandbox.h"
 #include "indicators.h"
 #include "questionnaire.h"
 #include "store.h"
@@ -124,6 +125,7 @@ cmd_serve(int argc, char **argv)
 	struct store_msgw	*msgw = NULL;
 	struct quest_set	*quest = NULL;
 	struct ind_engine	*ind = NULL;
+	struct sandbox_user	 su;
 	sigset_t		 set;
 	const char		*dir = NULL, *config = NULL, *listen = NULL;
 	char			 keyp[CFG_PATH_MAX], dbp[CFG_PATH_MAX];
@@ -159,6 +161,10 @@ cmd_serve(int argc, char **argv)
 		return 1;
 	if (listen == NULL)
 		listen = cfg.listen;
+	if (sandbox_user(&cfg, &su, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		return 1;
+	}
 
 	if (cmd_key_path(&cfg, dir, NULL, 1, keyp, sizeof(keyp)) == -1) {
 		log_error("key path too long");
@@ -221,6 +227,13 @@ cmd_serve(int argc, char **argv)
 		log_error("%s", err);
 		goto out;
 	}
+	/* Bound, key and files loaded: give up root, then confine. */
+	if (sandbox_drop(&su, dir, cfg.production, err, sizeof(err)) == -1 ||
+	    sandbox_seccomp(cfg.seccomp, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		goto out;
+	}
+	http_server_open(srv);
 	fprintf(stderr, "sorttp: listening on %s\n", http_server_url(srv));
 	fflush(stderr);
 	store_audit(st, 0, "serve_start", NULL);

@@ -49,7 +49,11 @@ struct http_server {
 	struct http_env			 env;
 	char				 url[128];
 	int				 tls_client_ca;
+	atomic_int			 open;	/* http_server_open called */
 };
+
+static enum MHD_Result	on_accept(void *, const struct sockaddr *,
+			    socklen_t);
 
 enum req_state {
 	REQ_FEED,	/* body chunks go to the handler */
@@ -709,7 +713,7 @@ http_server_start(struct http_server **out, const struct http_env *env,
 	    MHD_USE_AUTO | MHD_USE_TLS | MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	if (v6)
 		flags |= MHD_USE_IPv6;
-	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+	srv->daemon = MHD_start_daemon(flags, 0, on_accept, srv, on_request, srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned int)config_limit(env->cfg, LIMIT_CONN_TIMEOUT_S),
@@ -745,6 +749,27 @@ fail:
 		MHD_stop_daemon(srv->daemon);
 	free(srv);
 	return -1;
+}
+
+/*
+ * Connections are refused until the daemon has dropped its privileges
+ * and loaded its seccomp filter: nothing is served with more rights than
+ * the daemon keeps.
+ */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct http_server	*srv = cls;
+
+	(void)addr;
+	(void)addrlen;
+	return atomic_load(&srv->open) ? MHD_YES : MHD_NO;
+}
+
+void
+http_server_open(struct http_server *srv)
+{
+	atomic_store(&srv->open, 1);
 }
 
 const char *
