@@ -12,6 +12,7 @@
  *     queries over the detail tables; prints one "name ms rows" line per
  *     query.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -162,17 +163,34 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* A whole-number argument; the benchmark stops on anything else. */
+static int
+arg_int(const char *s)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 ||
+	    v > 1000000000L) {
+		fprintf(stderr, "bench_indicators: bad number '%s'\n", s);
+		exit(2);
+	}
+	return (int)v;
+}
+
 static int
 http(char **argv)
 {
 	double		 secs = atof(argv[4]), t0, t1, *all;
-	int		 nthreads = atoi(argv[5]), i;
+	int		 nthreads = arg_int(argv[5]), i;
 	struct worker	*w;
 	pthread_t	*th;
 	size_t		 n = 0, j;
 	long		 errors = 0;
 
-	build_mix(atoi(argv[8]), atoi(argv[9]));
+	build_mix(arg_int(argv[8]), arg_int(argv[9]));
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	w = calloc((size_t)nthreads, sizeof(*w));
 	th = calloc((size_t)nthreads, sizeof(*th));
@@ -232,7 +250,7 @@ static int
 groupby(char **argv)
 {
 	sqlite3	*db;
-	int	 y0 = atoi(argv[3]), y1 = atoi(argv[4]);
+	int	 y0 = arg_int(argv[3]), y1 = arg_int(argv[4]);
 
 	if (sqlite3_open_v2(argv[2], &db, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK) {

@@ -145,16 +145,16 @@ bare_rows(const char *csv, const char *path)
 	sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL",
 	    NULL, NULL, NULL);
 	p = sql;
-	p += sprintf(p, "CREATE TABLE r (c0");
+	p += snprintf(p, sizeof(sql), "CREATE TABLE r (c0");
 	for (k = 1; k < ncols; k++)
-		p += sprintf(p, ", c%d", k);
-	sprintf(p, ")");
+		p += snprintf(p, sizeof(sql) - (size_t)(p - sql), ", c%d", k);
+	snprintf(p, sizeof(sql) - (size_t)(p - sql), ")");
 	sqlite3_exec(db, sql, NULL, NULL, NULL);
 	p = sql;
-	p += sprintf(p, "INSERT INTO r VALUES (?");
+	p += snprintf(p, sizeof(sql), "INSERT INTO r VALUES (?");
 	for (k = 1; k < ncols; k++)
-		p += sprintf(p, ", ?");
-	sprintf(p, ")");
+		p += snprintf(p, sizeof(sql) - (size_t)(p - sql), ", ?");
+	snprintf(p, sizeof(sql) - (size_t)(p - sql), ")");
 	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
 		return 1;
 	t0 = now_s();

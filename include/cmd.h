@@ -10,6 +10,9 @@
 
 #include "config.h"
 
+struct pseudo_ctx;
+struct store;
+
 #define EXIT_USAGE		2
 #define SORTTP_KEY_VERSION	1	/* label stored with every pseudonym */
 
@@ -38,18 +41,47 @@ int	cmd_usage_error(const struct cmd_help *, const char *fmt, ...)
 int	cmd_help(const struct cmd_help *);
 
 /*
- * Handles the getopt_long result codes every command shares: '?' (unknown
- * option or missing argument) and ':'; returns the exit code, or -1 when
- * opt is not one of them.
+ * Handles the getopt_long result codes every command shares: 'h' (the
+ * usage), '?' (unknown option or missing argument) and ':'; returns the
+ * exit code, or -1 when opt is not one of them.
  */
 int	cmd_getopt_common(const struct cmd_help *, int opt, char **argv);
+
+/*
+ * After the options: refuses arguments left over and, with need_dir, a
+ * missing --data. 0 when all is well, else the exit code (2).
+ */
+int	cmd_args_end(const struct cmd_help *, int argc, char **argv,
+	    const char *dir, int need_dir);
 
 /* Loads the config (path NULL: embedded default); prints errors. */
 int	cmd_load_config(const char *path, struct config *cfg);
 
-/* DIR/NAME into buf; exits with a message when it does not fit. */
-void	cmd_data_path(char *buf, size_t len, const char *dir,
+/*
+ * DIR/NAME into buf, or NAME itself when it is absolute; -1 with a
+ * message on stderr when it does not fit (never truncated).
+ */
+int	cmd_data_path(char *buf, size_t len, const char *dir,
 	    const char *name);
+
+/* An opened data folder (cmd_open). */
+struct cmd_data {
+	char			 keyp[CFG_PATH_MAX];
+	char			 dbp[CFG_PATH_MAX];
+	struct pseudo_ctx	*pc;
+	struct store		*st;
+};
+
+/*
+ * Opens data folder dir: loads the configuration (config NULL: the
+ * embedded default) into cfg, loads the key, opens the store and binds
+ * the key to it. -1 when any step fails, with nothing left open and the
+ * reason in err, or err empty when it was printed already (a
+ * configuration error, a path too long).
+ */
+int	cmd_open(struct cmd_data *, const char *dir, const char *config,
+	    struct config *cfg, char *err, size_t errlen);
+void	cmd_close(struct cmd_data *);
 
 /*
  * The key file (cmd_key.c): given (init --key) when not NULL; else

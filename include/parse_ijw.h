@@ -27,6 +27,8 @@
 
 #include <stddef.h>
 
+#include "errors.h"
+
 #define IJW_INPUT_MAX		(1024 * 1024)	/* default bytes of a Bericht */
 #define IJW_INPUT_MAX_LIMIT	(16 * 1024 * 1024) /* highest override */
 #define IJW_PRODUCTS_MAX	256		/* products in one Bericht */
@@ -48,16 +50,16 @@
 #define IJW_IDENTIFICATIE_SIZE	(4 * IJW_IDENTIFICATIE_MAX + 1)	/* UTF-8 */
 
 /* Stable error codes (struct ijw_error.code). */
-#define IJW_ERR_XML_MALFORMED		"xml_malformed"
-#define IJW_ERR_DTD_FORBIDDEN		"dtd_forbidden"
-#define IJW_ERR_NOT_IJW			"not_ijw"
-#define IJW_ERR_UNSUPPORTED_MESSAGE	"unsupported_message"
-#define IJW_ERR_HEADER_MISMATCH		"header_mismatch"
-#define IJW_ERR_MISSING_ELEMENT		"missing_element"
-#define IJW_ERR_INVALID_VALUE		"invalid_value"
-#define IJW_ERR_TOO_MANY_PRODUCTS	"too_many_products"
-#define IJW_ERR_TOO_LARGE		"too_large"
-#define IJW_ERR_TOO_COMPLEX		"xml_too_complex"
+#define IJW_ERR_XML_MALFORMED		ERR_XML_MALFORMED
+#define IJW_ERR_DTD_FORBIDDEN		ERR_DTD_FORBIDDEN
+#define IJW_ERR_NOT_IJW			ERR_NOT_IJW
+#define IJW_ERR_UNSUPPORTED_MESSAGE	ERR_UNSUPPORTED_MESSAGE
+#define IJW_ERR_HEADER_MISMATCH		ERR_HEADER_MISMATCH
+#define IJW_ERR_MISSING_ELEMENT		ERR_MISSING_ELEMENT
+#define IJW_ERR_INVALID_VALUE		ERR_INVALID_VALUE
+#define IJW_ERR_TOO_MANY_PRODUCTS	ERR_TOO_MANY_PRODUCTS
+#define IJW_ERR_TOO_LARGE		ERR_TOO_LARGE
+#define IJW_ERR_TOO_COMPLEX		ERR_XML_TOO_COMPLEX
 
 enum ijw_type {
 	IJW_NONE = 0,

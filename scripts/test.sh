@@ -6,6 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Mechanical style checks first: they take a second and need no build.
+bash scripts/check-style.sh
+
 bash scripts/deps.sh
 # As root, sorttp serve switches to the user "sorttp" (docs/operations.md);
 # the integration tests run it that way, as CI does.

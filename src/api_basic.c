@@ -8,6 +8,7 @@
 
 #include "api.h"
 #include "auth.h"
+#include "errors.h"
 #include "log.h"
 #include "metrics.h"
 
@@ -18,7 +19,7 @@ healthz(struct http_request *r, struct http_reply *rep)
 	cJSON	*j;
 
 	if (store_ping(http_request_env(r)->store) == -1) {
-		http_reply_error(rep, 503, "unavailable",
+		http_reply_error(rep, 503, ERR_UNAVAILABLE,
 		    "the database does not answer");
 		return;
 	}
@@ -60,7 +61,7 @@ whoami(struct http_request *r, struct http_reply *rep)
 	return;
 fail:
 	cJSON_Delete(j);
-	http_reply_error(rep, 500, "internal", "out of memory");
+	http_reply_error(rep, 500, ERR_INTERNAL, "out of memory");
 }
 
 static void
@@ -71,7 +72,7 @@ metrics(struct http_request *r, struct http_reply *rep)
 
 	(void)r;
 	if ((text = metrics_render(&len)) == NULL) {
-		http_reply_error(rep, 500, "internal", "out of memory");
+		http_reply_error(rep, 500, ERR_INTERNAL, "out of memory");
 		return;
 	}
 	http_reply_text(rep, 200, "text/plain; version=0.0.4; charset=utf-8",

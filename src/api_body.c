@@ -9,6 +9,7 @@
 
 #include "api.h"
 #include "buf.h"
+#include "errors.h"
 
 /*
  * The buffer's own ceiling: the largest whole-body route limit of this
@@ -42,7 +43,7 @@ api_body_data(struct http_request *r, const char *data, size_t len,
 		goto oom;
 	return 0;
 oom:
-	http_reply_error(rep, 503, "unavailable", "out of resources");
+	http_reply_error(rep, 503, ERR_UNAVAILABLE, "out of resources");
 	return -1;
 }
 

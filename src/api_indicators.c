@@ -10,6 +10,7 @@
 
 #include "api.h"
 #include "dates.h"
+#include "errors.h"
 #include "indicators.h"
 
 #define QUERY_NAMES_MAX	32
@@ -32,13 +33,13 @@ indicators_get(struct http_request *r, struct http_reply *rep)
 	char			 code[32], msg[256];
 
 	if (ind_kind_parse(http_request_param(r), &kind) == -1) {
-		http_reply_error(rep, 404, "not_found", "no such indicator;"
+		http_reply_error(rep, 404, ERR_NOT_FOUND, "no such indicator;"
 		    " there are doelrealisatie, tevredenheid and uitval");
 		return;
 	}
 	if (http_request_query_names(r, names, QUERY_NAMES_MAX) == -1)
 		ind_engine_refuse(env->ind, p, kind, "http", 400,
-		    "bad_parameter", "too many query parameters", &a);
+		    ERR_BAD_PARAMETER, "too many query parameters", &a);
 	else if (ind_query_parse(env->cfg, date_today(time(NULL)), kind,
 	    query_get, r, names, &q, code, sizeof(code), msg,
 	    sizeof(msg)) == -1)
@@ -48,7 +49,7 @@ indicators_get(struct http_request *r, struct http_reply *rep)
 		ind_engine_answer(env->ind, p, &q, "http", &a);
 	http_request_set_rows(r, a.cells);
 	if (a.body == NULL) {
-		http_reply_error(rep, 500, "internal", "out of memory");
+		http_reply_error(rep, 500, ERR_INTERNAL, "out of memory");
 		return;
 	}
 	http_reply_text(rep, a.status, a.content_type, a.body, a.len);

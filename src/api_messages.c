@@ -4,6 +4,7 @@
  * memory), at most body_max_messages.
  */
 #include "api.h"
+#include "errors.h"
 #include "ingest.h"
 
 static void
@@ -15,7 +16,7 @@ msg_end(struct http_request *r, struct http_reply *rep)
 	size_t			 len;
 
 	if (api_body_get(r, &buf, &len) == -1) {
-		http_reply_error(rep, 400, "xml_malformed", "empty body");
+		http_reply_error(rep, 400, ERR_XML_MALFORMED, "empty body");
 		return;
 	}
 	ingest_message(env->cfg, env->pseudo, env->msgw,

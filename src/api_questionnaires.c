@@ -5,6 +5,7 @@
  * body_max_questionnaires, and parsed from memory.
  */
 #include "api.h"
+#include "errors.h"
 #include "ingest.h"
 
 static void
@@ -16,7 +17,7 @@ quest_end(struct http_request *r, struct http_reply *rep)
 	size_t			 len;
 
 	if (api_body_get(r, &buf, &len) == -1) {
-		http_reply_error(rep, 400, "invalid_json", "empty body");
+		http_reply_error(rep, 400, ERR_INVALID_JSON, "empty body");
 		return;
 	}
 	ingest_questionnaires(env->cfg, env->quest, env->store, env->pseudo,

@@ -8,6 +8,7 @@
 #include <cjson/cJSON.h>
 
 #include "api.h"
+#include "errors.h"
 #include "ingest.h"
 
 static void
@@ -26,7 +27,7 @@ scores_begin(struct http_request *r, struct http_reply *rep)
 	ig = ingest_scores_new(env->cfg, env->store, env->pseudo,
 	    http_request_party(r));
 	if (ig == NULL) {
-		http_reply_error(rep, 503, "unavailable", "out of resources");
+		http_reply_error(rep, 503, ERR_UNAVAILABLE, "out of resources");
 		return -1;
 	}
 	http_request_set_state(r, ig);
@@ -95,7 +96,7 @@ uploads_list(struct http_request *r, struct http_reply *rep)
 	    store_receipts(env->store, http_request_party(r)->id, add_receipt,
 	    arr) == -1) {
 		cJSON_Delete(j);
-		http_reply_error(rep, 500, "internal", "cannot list uploads");
+		http_reply_error(rep, 500, ERR_INTERNAL, "cannot list uploads");
 		return;
 	}
 	http_reply_json(rep, 200, j);
@@ -112,12 +113,12 @@ uploads_get(struct http_request *r, struct http_reply *rep)
 	res = store_receipt_get(env->store, http_request_party(r)->id,
 	    http_request_param(r), &rc);
 	if (res == STORE_NOT_FOUND) {
-		http_reply_error(rep, 404, "not_found", "no such upload");
+		http_reply_error(rep, 404, ERR_NOT_FOUND, "no such upload");
 		return;
 	}
 	if (res != STORE_OK || (j = ingest_receipt_json(&rc, NULL, 0)) ==
 	    NULL) {
-		http_reply_error(rep, 500, "internal", "cannot read upload");
+		http_reply_error(rep, 500, ERR_INTERNAL, "cannot read upload");
 		return;
 	}
 	cJSON_DeleteItemFromObject(j, "duplicate");

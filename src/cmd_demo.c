@@ -75,8 +75,7 @@ static const struct cmd_help demo_help = { "demo",
 
 struct demo_ctx {
 	struct config		 cfg;
-	struct store		*st;
-	struct pseudo_ctx	*pc;
+	struct cmd_data		 d;		/* key and store */
 	struct quest_set	*qs;
 	const struct quest_def	*def;
 	struct demo		*gen;
@@ -212,7 +211,7 @@ one_message(void *arg, enum demo_msg kind, const char *xml, size_t len)
 
 	if (mr->failed)
 		return -1;
-	j = ingest_message_prepare(&mr->c->cfg, mr->c->pc,
+	j = ingest_message_prepare(&mr->c->cfg, mr->c->d.pc,
 	    &mr->c->backoffice, xml, len, sha, &a);
 	if (j == NULL) {
 		util_fmt(what, sizeof(what), "a %s message", msg_names[kind]);
@@ -240,7 +239,7 @@ run_messages(struct demo_ctx *c, long clients)
 	int			 rc = 1;
 
 	if ((mr = calloc(1, sizeof(*mr))) == NULL ||
-	    store_msgw_start(c->st, &mr->w, err, sizeof(err)) == -1) {
+	    store_msgw_start(c->d.st, &mr->w, err, sizeof(err)) == -1) {
 		fprintf(stderr, "sorttp demo: cannot start the message "
 		    "writer\n");
 		free(mr);
@@ -273,7 +272,7 @@ upload_scores(struct demo_ctx *c, size_t i, int year, struct buf *b)
 	size_t			 off, n;
 	char			 what[64];
 
-	if ((ig = ingest_scores_new(&c->cfg, c->st, c->pc,
+	if ((ig = ingest_scores_new(&c->cfg, c->d.st, c->d.pc,
 	    &c->aanbieder[i])) == NULL) {
 		fprintf(stderr, "sorttp demo: out of memory\n");
 		return -1;
@@ -352,7 +351,7 @@ run_questionnaires(struct demo_ctx *c)
 		}
 		if (n == 0)
 			break;
-		ingest_questionnaires(&c->cfg, c->qs, c->st, c->pc,
+		ingest_questionnaires(&c->cfg, c->qs, c->d.st, c->d.pc,
 		    &c->bergop, b.p, b.len, &a);
 		explicit_bzero(b.p, b.len);
 		if (!accepted("a questionnaire batch", &a, &c->rows_quest))
@@ -433,12 +432,12 @@ make_parties(struct demo_ctx *c)
 
 	for (i = 0; i < DEMO_AANBIEDERS; i++) {
 		util_fmt(name, sizeof(name), "demo-aanbieder-%s", demo_agb(i));
-		if (demo_party(c->st, name, ROLE_AANBIEDER, demo_agb(i),
+		if (demo_party(c->d.st, name, ROLE_AANBIEDER, demo_agb(i),
 		    &c->aanbieder[i]) == -1)
 			return -1;
 	}
-	if (demo_party(c->st, "demo-bergop", ROLE_BERGOP, "", &c->bergop) ==
-	    -1 || demo_party(c->st, "demo-backoffice", ROLE_BERICHTENVERKEER,
+	if (demo_party(c->d.st, "demo-bergop", ROLE_BERGOP, "", &c->bergop) ==
+	    -1 || demo_party(c->d.st, "demo-backoffice", ROLE_BERICHTENVERKEER,
 	    "", &c->backoffice) == -1)
 		return -1;
 	return 0;
@@ -449,31 +448,27 @@ static int
 open_all(struct demo_ctx *c, const char *dir, const char *config)
 {
 	char		 keyp[CFG_PATH_MAX], dbp[CFG_PATH_MAX], err[512];
-	unsigned char	 kid[PSEUDO_KEY_ID_LEN];
 	struct stat	 sb;
 	int64_t		 n;
 	size_t		 i;
 
 	if (cmd_load_config(config, &c->cfg) == -1)
 		return -1;
-	if (cmd_key_path(&c->cfg, dir, NULL, 1, keyp, sizeof(keyp)) == -1)
+	if (cmd_key_path(&c->cfg, dir, NULL, 1, keyp, sizeof(keyp)) == -1 ||
+	    cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE) == -1)
 		return -1;
-	cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE);
 	if (stat(keyp, &sb) == -1 || stat(dbp, &sb) == -1) {
 		fprintf(stderr, "sorttp demo: %s is not an initialised data "
 		    "folder (no key %s or %s); run 'sorttp init --data %s' "
 		    "first\n", dir, keyp, DATA_DB_FILE, dir);
 		return -1;
 	}
-	if (pseudo_load_keyfile(keyp, SORTTP_KEY_VERSION, &c->pc, err,
-	    sizeof(err)) == -1)
+	if (cmd_open(&c->d, dir, config, &c->cfg, err, sizeof(err)) == -1) {
+		if (err[0] == '\0')
+			return -1;	/* printed */
 		goto fail;
-	pseudo_key_id(c->pc, kid);
-	if (store_open(dbp, 0, &c->st, err, sizeof(err)) == -1 ||
-	    store_bind_key(c->st, kid, sizeof(kid), SORTTP_KEY_VERSION, err,
-	    sizeof(err)) == -1)
-		goto fail;
-	if ((n = store_upload_count(c->st)) != 0) {
+	}
+	if ((n = store_upload_count(c->d.st)) != 0) {
 		util_fmt(err, sizeof(err), n < 0 ? "cannot read the uploads" :
 		    "the data folder holds uploads already; demo data is only "
 		    "made in a fresh folder (sorttp init), never mixed with "
@@ -541,7 +536,7 @@ cmd_demo(int argc, char **argv)
 	static struct demo_ctx c;
 	const char	*dir = NULL, *config = NULL, *errstr;
 	long long	 clients = DEMO_CLIENTS_DEFAULT, seed = DEMO_SEED_DEFAULT;
-	int		 opt, today, ret = 1;
+	int		 opt, rc, today, ret = 1;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -564,17 +559,12 @@ cmd_demo(int argc, char **argv)
 		case 'c':
 			config = optarg;
 			break;
-		case 'h':
-			return cmd_help(&demo_help);
 		default:
 			return cmd_getopt_common(&demo_help, opt, argv);
 		}
 	}
-	if (optind < argc)
-		return cmd_usage_error(&demo_help, "unexpected argument '%s'",
-		    argv[optind]);
-	if (dir == NULL)
-		return cmd_usage_error(&demo_help, "--data DIR is required");
+	if ((rc = cmd_args_end(&demo_help, argc, argv, dir, 1)) != 0)
+		return rc;
 	memset(&c, 0, sizeof(c));
 	c.t0 = c.last = util_now_ns();
 	today = date_today(time(NULL));
@@ -594,7 +584,6 @@ cmd_demo(int argc, char **argv)
 out:
 	demo_free(c.gen);
 	free(c.qs);
-	store_close(c.st);
-	pseudo_free(c.pc);
+	cmd_close(&c.d);
 	return ret;
 }

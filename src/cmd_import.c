@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 
 #include "cmd.h"
+#include "errors.h"
 #include "ingest.h"
 #include "log.h"
 #include "pseudonym.h"
@@ -62,8 +63,7 @@ static const struct cmd_help import_help = { "import",
 
 struct import_ctx {
 	struct config		 cfg;
-	struct store		*st;
-	struct pseudo_ctx	*pc;
+	struct cmd_data		 d;		/* key and store */
 	struct party		 party;
 };
 
@@ -73,7 +73,7 @@ print_answer(const char *file, struct ingest_answer *a)
 	char	*s;
 
 	if (a->body == NULL)
-		a->body = ingest_error_json("internal", "out of memory");
+		a->body = ingest_error_json(ERR_INTERNAL, "out of memory");
 	cJSON_AddStringToObject(a->body, "file", file);
 	cJSON_AddNumberToObject(a->body, "status", a->status);
 	if ((s = cJSON_PrintUnformatted(a->body)) != NULL) {
@@ -101,21 +101,21 @@ import_scores_file(struct import_ctx *c, const char *file)
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &sb) == -1) {
 		a.status = 400;
-		a.body = ingest_error_json("unreadable", strerror(errno));
+		a.body = ingest_error_json(ERR_UNREADABLE, strerror(errno));
 		goto out;
 	}
 	/* The endpoint's body limit holds here too: one code path. */
 	if (sb.st_size > config_limit(&c->cfg, LIMIT_BODY_SCORES)) {
 		a.status = 413;
-		a.body = ingest_error_json("body_too_large", "the file is "
+		a.body = ingest_error_json(ERR_BODY_TOO_LARGE, "the file is "
 		    "larger than body_max_scores");
 		goto out;
 	}
 	if ((buf = malloc(IMPORT_CHUNK)) == NULL ||
-	    (ig = ingest_scores_new(&c->cfg, c->st, c->pc, &c->party)) ==
+	    (ig = ingest_scores_new(&c->cfg, c->d.st, c->d.pc, &c->party)) ==
 	    NULL) {
 		a.status = 500;
-		a.body = ingest_error_json("internal", "out of memory");
+		a.body = ingest_error_json(ERR_INTERNAL, "out of memory");
 		goto out;
 	}
 	while (!stopped && (n = read(fd, buf, IMPORT_CHUNK)) != 0) {
@@ -123,7 +123,7 @@ import_scores_file(struct import_ctx *c, const char *file)
 			if (errno == EINTR)
 				continue;
 			a.status = 400;
-			a.body = ingest_error_json("unreadable",
+			a.body = ingest_error_json(ERR_UNREADABLE,
 			    strerror(errno));
 			goto out;
 		}
@@ -176,7 +176,7 @@ static void
 tally(struct msg_import *mi, const char *path, struct ingest_answer *a)
 {
 	const cJSON	*code;
-	const char	*name = "internal";
+	const char	*name = ERR_INTERNAL;
 	size_t		 i;
 
 	if (a->status == 201)
@@ -235,7 +235,7 @@ import_message_file(struct msg_import *mi, const char *path)
 	len = 0;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		a.status = 400;
-		a.body = ingest_error_json("unreadable", strerror(errno));
+		a.body = ingest_error_json(ERR_UNREADABLE, strerror(errno));
 		tally(mi, path, &a);
 		return;
 	}
@@ -245,12 +245,12 @@ import_message_file(struct msg_import *mi, const char *path)
 	close(fd);
 	if (len > max) {
 		a.status = 413;
-		a.body = ingest_error_json("body_too_large", "the file is "
+		a.body = ingest_error_json(ERR_BODY_TOO_LARGE, "the file is "
 		    "larger than body_max_messages");
 		tally(mi, path, &a);
 		return;
 	}
-	j = ingest_message_prepare(&mi->c->cfg, mi->c->pc, &mi->c->party,
+	j = ingest_message_prepare(&mi->c->cfg, mi->c->d.pc, &mi->c->party,
 	    mi->buf, len, sha, &a);
 	explicit_bzero(mi->buf, len);
 	if (j == NULL) {
@@ -293,7 +293,7 @@ import_messages(struct import_ctx *c, char **paths, int npaths)
 	if ((mi = calloc(1, sizeof(*mi))) == NULL ||
 	    (mi->buf = malloc((size_t)config_limit(&c->cfg,
 	    LIMIT_BODY_MESSAGES) + 1)) == NULL ||
-	    store_msgw_start(c->st, &mi->w, err, sizeof(err)) == -1) {
+	    store_msgw_start(c->d.st, &mi->w, err, sizeof(err)) == -1) {
 		fprintf(stderr, "sorttp import: cannot start the message "
 		    "writer\n");
 		if (mi != NULL)
@@ -335,11 +335,11 @@ import_questionnaire_file(struct import_ctx *c, const struct quest_set *qs,
 	if (util_read_file(file, (size_t)config_limit(&c->cfg,
 	    LIMIT_BODY_QUESTIONNAIRES), &data, &len) == -1) {
 		a.status = errno == EFBIG ? 413 : 400;
-		a.body = ingest_error_json(errno == EFBIG ? "body_too_large" :
-		    "unreadable", errno == EFBIG ? "the file is larger than "
+		a.body = ingest_error_json(errno == EFBIG ? ERR_BODY_TOO_LARGE :
+		    ERR_UNREADABLE, errno == EFBIG ? "the file is larger than "
 		    "body_max_questionnaires" : strerror(errno));
 	} else
-		ingest_questionnaires(&c->cfg, qs, c->st, c->pc, &c->party,
+		ingest_questionnaires(&c->cfg, qs, c->d.st, c->d.pc, &c->party,
 		    data, len, &a);
 	if (data != NULL) {
 		explicit_bzero(data, len);
@@ -353,27 +353,15 @@ static int
 open_all(struct import_ctx *c, const char *dir, const char *config,
     const char *as, unsigned want)
 {
-	char			 keyp[CFG_PATH_MAX], dbp[CFG_PATH_MAX];
 	char			 err[512];
-	unsigned char		 kid[PSEUDO_KEY_ID_LEN];
 	enum store_result	 rc;
 
-	if (cmd_load_config(config, &c->cfg) == -1)
-		return -1;
-	if (cmd_key_path(&c->cfg, dir, NULL, 1, keyp, sizeof(keyp)) == -1) {
-		util_fmt(err, sizeof(err), "key path too long");
+	if (cmd_open(&c->d, dir, config, &c->cfg, err, sizeof(err)) == -1) {
+		if (err[0] == '\0')
+			return -1;	/* printed */
 		goto fail;
 	}
-	cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE);
-	if (pseudo_load_keyfile(keyp, SORTTP_KEY_VERSION, &c->pc, err,
-	    sizeof(err)) == -1)
-		goto fail;
-	pseudo_key_id(c->pc, kid);
-	if (store_open(dbp, 0, &c->st, err, sizeof(err)) == -1 ||
-	    store_bind_key(c->st, kid, sizeof(kid), SORTTP_KEY_VERSION, err,
-	    sizeof(err)) == -1)
-		goto fail;
-	rc = store_party_by_name(c->st, as, &c->party);
+	rc = store_party_by_name(c->d.st, as, &c->party);
 	if (rc != STORE_OK) {
 		util_fmt(err, sizeof(err), "no active party named '%s'", as);
 		goto fail;
@@ -425,8 +413,6 @@ cmd_import(int argc, char **argv)
 		case 'c':
 			config = optarg;
 			break;
-		case 'h':
-			return cmd_help(&import_help);
 		default:
 			return cmd_getopt_common(&import_help, opt, argv);
 		}
@@ -475,7 +461,6 @@ cmd_import(int argc, char **argv)
 	}
 out:
 	free(qs);
-	store_close(c.st);
-	pseudo_free(c.pc);
+	cmd_close(&c.d);
 	return ret;
 }

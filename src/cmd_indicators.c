@@ -110,8 +110,6 @@ cmd_indicators(int argc, char **argv)
 		case 'c':
 			config = optarg;
 			break;
-		case 'h':
-			return cmd_help(&indicators_help);
 		default:
 			return cmd_getopt_common(&indicators_help, opt, argv);
 		}
@@ -137,7 +135,8 @@ cmd_indicators(int argc, char **argv)
 	    vals, names, &q, code, sizeof(code), msg, sizeof(msg)) == -1)
 		return cmd_usage_error(&indicators_help, "%s", msg);
 
-	cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE);
+	if (cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE) == -1)
+		return 1;
 	if ((quest = calloc(1, sizeof(*quest))) == NULL ||
 	    quest_load_config(&cfg, quest, err, sizeof(err)) == -1) {
 		fprintf(stderr, "sorttp indicators: questionnaires: %s\n",

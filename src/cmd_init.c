@@ -37,17 +37,6 @@ static const struct cmd_help init_help = { "init",
 	"keep it outside DIR, so a copy of DIR cannot re-identify anyone.\n"
 };
 
-/* Resolves a TLS path from the config against the data folder. */
-static void
-tls_path(char *buf, size_t len, const char *dir, const char *p)
-{
-	if (p[0] == '/') {
-		if (util_fmt(buf, len, "%s", p) == -1)
-			fatal("path too long: %s", p);
-	} else
-		cmd_data_path(buf, len, dir, p);
-}
-
 /* mkdir -p for the parent folder of a file path, mode 0700. */
 static int
 make_parent(const char *file)
@@ -107,26 +96,23 @@ cmd_init(int argc, char **argv)
 		case 'k':
 			keyfile = optarg;
 			break;
-		case 'h':
-			return cmd_help(&init_help);
 		default:
 			return cmd_getopt_common(&init_help, opt, argv);
 		}
 	}
-	if (optind < argc)
-		return cmd_usage_error(&init_help, "unexpected argument '%s'",
-		    argv[optind]);
-	if (dir == NULL)
-		return cmd_usage_error(&init_help, "--data DIR is required");
+	if ((rc = cmd_args_end(&init_help, argc, argv, dir, 1)) != 0)
+		return rc;
 	if (cmd_load_config(config, &cfg) == -1)
 		return 1;
 	if (cmd_key_path(&cfg, dir, keyfile, 0, keyp, sizeof(keyp)) == -1) {
 		fprintf(stderr, "sorttp init: key path too long\n");
 		return 1;
 	}
-	cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE);
-	tls_path(certp, sizeof(certp), dir, cfg.tls_cert);
-	tls_path(tkeyp, sizeof(tkeyp), dir, cfg.tls_key);
+	/* TLS paths from the config: relative to the folder, or absolute. */
+	if (cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE) == -1 ||
+	    cmd_data_path(certp, sizeof(certp), dir, cfg.tls_cert) == -1 ||
+	    cmd_data_path(tkeyp, sizeof(tkeyp), dir, cfg.tls_key) == -1)
+		return 1;
 	if (exists(keyp)) {
 		fprintf(stderr, "sorttp init: %s already exists; refusing to "
 		    "overwrite it (a new key would orphan every stored "

@@ -42,7 +42,8 @@ open_store(const char *dir)
 	struct store	*st;
 	char		 dbp[CFG_PATH_MAX], err[512];
 
-	cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE);
+	if (cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE) == -1)
+		return NULL;
 	if (store_open(dbp, 0, &st, err, sizeof(err)) == -1) {
 		fprintf(stderr, "sorttp party: %s\n", err);
 		return NULL;
@@ -139,8 +140,6 @@ party_add(int argc, char **argv)
 		case 'c':
 			config = optarg;
 			break;
-		case 'h':
-			return cmd_help(&party_help);
 		default:
 			return cmd_getopt_common(&party_help, opt, argv);
 		}
@@ -248,8 +247,6 @@ party_simple(int argc, char **argv, int want_name, const char **dir)
 		case 'd':
 			*dir = optarg;
 			break;
-		case 'h':
-			return cmd_help(&party_help);
 		default:
 			return cmd_getopt_common(&party_help, opt, argv);
 		}

@@ -1,5 +1,5 @@
 /*
- * sorttp serve: the HTTPS daemon; and sorttp check-config.
+ * sorttp serve: the HTTPS daemon.
  *
  * Start-up order: configuration, key (refused when group or others can read
  * it), database (refused when bound to another key), TLS material, then the
@@ -45,15 +45,6 @@ static const struct cmd_help serve_help = { "serve",
 	"cleanly.\n"
 };
 
-static const struct cmd_help check_help = { "check-config",
-	"usage: sorttp check-config [--config FILE]\n"
-	"\n"
-	"Validates the configuration and the reference data it names (the "
-	"embedded\n"
-	"default without --config). Exit 0 when valid, 1 with the reason "
-	"otherwise.\n"
-};
-
 /* A TLS file, resolved against the data folder, read into memory. */
 static char *
 read_tls(const char *dir, const char *p, int secret)
@@ -62,10 +53,8 @@ read_tls(const char *dir, const char *p, int secret)
 	char		 path[CFG_PATH_MAX], *data;
 	size_t		 len;
 
-	if (p[0] == '/')
-		util_fmt(path, sizeof(path), "%s", p);
-	else
-		cmd_data_path(path, sizeof(path), dir, p);
+	if (cmd_data_path(path, sizeof(path), dir, p) == -1)
+		return NULL;
 	if (secret && stat(path, &sb) == 0 && (sb.st_mode & 077) != 0) {
 		log_error("TLS key %s is accessible by group or others (mode "
 		    "%04o); run: chmod 600 %s", path,
@@ -120,19 +109,16 @@ cmd_serve(int argc, char **argv)
 	static struct config	 cfg;
 	struct http_env		 env;
 	struct http_server	*srv = NULL;
-	struct pseudo_ctx	*pc = NULL;
-	struct store		*st = NULL;
+	struct cmd_data		 d = { "", "", NULL, NULL };
 	struct store_msgw	*msgw = NULL;
 	struct quest_set	*quest = NULL;
 	struct ind_engine	*ind = NULL;
 	struct sandbox_user	 su;
 	sigset_t		 set;
 	const char		*dir = NULL, *config = NULL, *listen = NULL;
-	char			 keyp[CFG_PATH_MAX], dbp[CFG_PATH_MAX];
 	char			 err[512];
 	char			*cert = NULL, *key = NULL, *ca = NULL;
-	unsigned char		 kid[PSEUDO_KEY_ID_LEN];
-	int			 opt, ret = 1;
+	int			 opt, rc, ret = 1;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -146,43 +132,23 @@ cmd_serve(int argc, char **argv)
 		case 'c':
 			config = optarg;
 			break;
-		case 'h':
-			return cmd_help(&serve_help);
 		default:
 			return cmd_getopt_common(&serve_help, opt, argv);
 		}
 	}
-	if (optind < argc)
-		return cmd_usage_error(&serve_help, "unexpected argument '%s'",
-		    argv[optind]);
-	if (dir == NULL)
-		return cmd_usage_error(&serve_help, "--data DIR is required");
-	if (cmd_load_config(config, &cfg) == -1)
+	if ((rc = cmd_args_end(&serve_help, argc, argv, dir, 1)) != 0)
+		return rc;
+	if (cmd_open(&d, dir, config, &cfg, err, sizeof(err)) == -1) {
+		if (err[0] != '\0')
+			log_error("%s", err);
 		return 1;
+	}
 	if (listen == NULL)
 		listen = cfg.listen;
-	if (sandbox_user(&cfg, &su, err, sizeof(err)) == -1) {
-		log_error("%s", err);
-		return 1;
-	}
-
-	if (cmd_key_path(&cfg, dir, NULL, 1, keyp, sizeof(keyp)) == -1) {
-		log_error("key path too long");
-		goto out;
-	}
-	cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE);
-	if (cmd_key_check(&cfg, dir, keyp) == -1)
-		goto out;
-	if (pseudo_load_keyfile(keyp, SORTTP_KEY_VERSION, &pc, err,
-	    sizeof(err)) == -1) {
-		log_error("%s", err);
-		goto out;
-	}
-	pseudo_key_id(pc, kid);
-	if (store_open(dbp, 0, &st, err, sizeof(err)) == -1 ||
-	    store_bind_key(st, kid, sizeof(kid), SORTTP_KEY_VERSION, err,
-	    sizeof(err)) == -1) {
-		log_error("%s", err);
+	if (sandbox_user(&cfg, &su, err, sizeof(err)) == -1 ||
+	    cmd_key_check(&cfg, dir, d.keyp) == -1) {
+		if (err[0] != '\0')
+			log_error("%s", err);
 		goto out;
 	}
 	if ((cert = read_tls(dir, cfg.tls_cert, 0)) == NULL ||
@@ -204,19 +170,19 @@ cmd_serve(int argc, char **argv)
 		log_error("questionnaires: %s", quest ? err : "out of memory");
 		goto out;
 	}
-	if (store_msgw_start(st, &msgw, err, sizeof(err)) == -1) {
+	if (store_msgw_start(d.st, &msgw, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		goto out;
 	}
-	if (ind_engine_open(&cfg, quest, dbp, 1, &ind, err, sizeof(err)) == -1) {
+	if (ind_engine_open(&cfg, quest, d.dbp, 1, &ind, err, sizeof(err)) == -1) {
 		log_error("indicators: %s", err);
 		goto out;
 	}
 	memset(&env, 0, sizeof(env));
 	env.ind = ind;
 	env.cfg = &cfg;
-	env.store = st;
-	env.pseudo = pc;
+	env.store = d.st;
+	env.pseudo = d.pc;
 	env.msgw = msgw;
 	env.quest = quest;
 	env.data_dir = dir;
@@ -236,68 +202,19 @@ cmd_serve(int argc, char **argv)
 	http_server_open(srv);
 	fprintf(stderr, "sorttp: listening on %s\n", http_server_url(srv));
 	fflush(stderr);
-	store_audit(st, 0, "serve_start", NULL);
+	store_audit(d.st, 0, "serve_start", NULL);
 	wait_for_stop(&set);
 	http_server_stop(srv, config_limit(&cfg, LIMIT_SHUTDOWN_GRACE_S));
-	store_audit(st, 0, "serve_stop", NULL);
+	store_audit(d.st, 0, "serve_stop", NULL);
 	log_info("stopped cleanly");
 	ret = 0;
 out:
 	ind_engine_close(ind);
 	store_msgw_stop(msgw);
 	free(quest);
-	store_close(st);
-	pseudo_free(pc);
+	cmd_close(&d);
 	free_secret(key);
 	free(cert);
 	free(ca);
 	return ret;
-}
-
-int
-cmd_check_config(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	static struct config	 cfg;
-	struct quest_set	*quest;
-	const char		*config = NULL;
-	char			 err[512];
-	int			 opt;
-
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'c':
-			config = optarg;
-			break;
-		case 'h':
-			return cmd_help(&check_help);
-		default:
-			return cmd_getopt_common(&check_help, opt, argv);
-		}
-	}
-	if (optind < argc)
-		return cmd_usage_error(&check_help, "unexpected argument '%s'",
-		    argv[optind]);
-	if (cmd_load_config(config, &cfg) == -1)
-		return 1;
-	if ((quest = calloc(1, sizeof(*quest))) == NULL ||
-	    quest_load_config(&cfg, quest, err, sizeof(err)) == -1) {
-		fprintf(stderr, "sorttp: questionnaire definitions: %s\n",
-		    quest ? err : "out of memory");
-		free(quest);
-		return 1;
-	}
-	printf("sorttp: configuration %s is valid: %zu gemeenten in %zu "
-	    "clusters, %zu retired codes, %zu questionnaire definition%s, "
-	    "k = %lld, listen %s\n", cfg.source, cfg.ref.ngemeenten,
-	    cfg.ref.nclusters, cfg.ref.nretired, quest->ndefs,
-	    quest->ndefs == 1 ? "" : "s", config_limit(&cfg, LIMIT_K),
-	    cfg.listen);
-	free(quest);
-	return 0;
 }

@@ -28,7 +28,7 @@
 
 #include "config.h"
 #include "dates.h"
-#include "jsonerr.h"
+#include "json_read.h"
 #include "embedded.h"
 #include "log.h"
 
@@ -41,10 +41,6 @@
 #define CFG_DEFAULT_CERT	"tls/cert.pem"
 #define CFG_DEFAULT_KEY		"tls/key.pem"
 #define CFG_DEFAULT_GEMEENTEN	"gemeenten.json"
-
-/* Flags for cfg_string(). */
-#define STR_REQUIRED		0x1
-#define STR_NONEMPTY		0x2
 
 const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 	[LIMIT_K] =			{ "k", 10, 5, 1000 },
@@ -70,108 +66,6 @@ const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 };
 
 /*
- * Rejects keys that are not in allowed (NULL-terminated), and keys given
- * twice: cJSON keeps both and would quietly use the first. The scan of
- * earlier siblings stays short because every key before the first repeat
- * is a distinct allowed one.
- */
-static int
-cfg_keys(struct jerr *e, const cJSON *obj, const char *path,
-    const char *const *allowed)
-{
-	const cJSON	*c, *d;
-	char		 show[CFG_SHOW_MAX], p[JERR_PATH_MAX];
-	size_t		 i;
-
-	for (c = obj->child; c != NULL; c = c->next) {
-		if (c->string == NULL)
-			return jerr_fail(e, path, "key without a name");
-		jerr_path(p, sizeof(p), path,
-		    jerr_clean(show, sizeof(show), c->string));
-		for (i = 0; allowed[i] != NULL; i++)
-			if (strcmp(c->string, allowed[i]) == 0)
-				break;
-		if (allowed[i] == NULL)
-			return jerr_fail(e, p, "unknown key");
-		for (d = obj->child; d != c; d = d->next)
-			if (strcmp(d->string, c->string) == 0)
-				return jerr_fail(e, p, "key given twice");
-	}
-	return 0;
-}
-
-/* The object at obj.key, or NULL in *out when absent. */
-static int
-cfg_object(struct jerr *e, const cJSON *obj, const char *path,
-    const char *key, const cJSON **out)
-{
-	const cJSON	*v;
-	char		 p[JERR_PATH_MAX];
-
-	*out = NULL;
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL)
-		return 0;
-	if (!cJSON_IsObject(v)) {
-		jerr_path(p, sizeof(p), path, key);
-		return jerr_fail(e, p, "expected an object, got %s",
-		    jerr_type(v));
-	}
-	*out = v;
-	return 0;
-}
-
-/* The array at obj.key with 1..max entries (0..max unless required). */
-static int
-cfg_array(struct jerr *e, const cJSON *obj, const char *path,
-    const char *key, int max, int required, const cJSON **out)
-{
-	const cJSON	*v;
-	char		 p[JERR_PATH_MAX];
-	int		 n;
-
-	*out = NULL;
-	jerr_path(p, sizeof(p), path, key);
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL) {
-		if (required)
-			return jerr_fail(e, p, "missing");
-		return 0;
-	}
-	if (!cJSON_IsArray(v))
-		return jerr_fail(e, p, "expected an array, got %s",
-		    jerr_type(v));
-	n = cJSON_GetArraySize(v);
-	if (n == 0 && required)
-		return jerr_fail(e, p, "must not be empty");
-	if (n > max)
-		return jerr_fail(e, p,
-		    "%d entries, at most %d allowed", n, max);
-	*out = v;
-	return 0;
-}
-
-/* The string at obj.key, or NULL in *out when absent and optional. */
-static int
-cfg_rawstring(struct jerr *e, const cJSON *obj, const char *path,
-    const char *key, int required, const char **out)
-{
-	const cJSON	*v;
-	char		 p[JERR_PATH_MAX];
-
-	*out = NULL;
-	jerr_path(p, sizeof(p), path, key);
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL) {
-		if (required)
-			return jerr_fail(e, p, "missing");
-		return 0;
-	}
-	if (!cJSON_IsString(v) || v->valuestring == NULL)
-		return jerr_fail(e, p, "expected a string, got %s",
-		    jerr_type(v));
-	*out = v->valuestring;
-	return 0;
-}
-
-/*
  * Copies the string at obj.key into dst, leaving dst alone when the key is
  * absent and optional. Control characters are refused: these strings end
  * up in file paths, log lines and JSON answers.
@@ -181,19 +75,12 @@ cfg_string(struct jerr *e, const cJSON *obj, const char *path,
     const char *key, char *dst, size_t size, int flags)
 {
 	const char	*s;
-	char		 p[JERR_PATH_MAX];
 
-	if (cfg_rawstring(e, obj, path, key, flags & STR_REQUIRED, &s) == -1)
+	if (json_string(e, obj, path, key, flags | JSON_NOCONTROL, size,
+	    &s) == -1)
 		return -1;
-	if (s == NULL)
-		return 0;
-	jerr_path(p, sizeof(p), path, key);
-	if ((flags & STR_NONEMPTY) && s[0] == '\0')
-		return jerr_fail(e, p, "must not be empty");
-	if (jerr_has_control(s))
-		return jerr_fail(e, p, "contains a control character");
-	if (jerr_copy(dst, size, s) == -1)
-		return jerr_fail(e, p, "longer than %zu characters", size - 1);
+	if (s != NULL)
+		memcpy(dst, s, strlen(s) + 1);
 	return 0;
 }
 
@@ -290,13 +177,13 @@ cfg_parse_limits(struct jerr *e, const cJSON *root, struct config *cfg)
 	size_t		 n = 0;
 	int		 i;
 
-	if (cfg_object(e, root, "", "limits", &limits) == -1)
+	if (json_object(e, root, "", "limits", &limits) == -1)
 		return -1;
 	for (i = 0; i < LIMIT__COUNT; i++)
 		if (!cfg_limit_toplevel((enum cfg_limit)i))
 			names[n++] = config_limit_defs[i].name;
 	names[n] = NULL;
-	if (limits != NULL && cfg_keys(e, limits, "limits", names) == -1)
+	if (limits != NULL && json_keys(e, limits, "limits", names) == -1)
 		return -1;
 	for (i = 0; i < LIMIT__COUNT; i++) {
 		if (cfg_limit_toplevel((enum cfg_limit)i)) {
@@ -320,19 +207,19 @@ cfg_parse_tls(struct jerr *e, const cJSON *root, struct config *cfg)
 	const char	*where = NULL;
 	char		 show[CFG_SHOW_MAX];
 
-	if (cfg_object(e, root, "", "tls", &tls) == -1)
+	if (json_object(e, root, "", "tls", &tls) == -1)
 		return -1;
 	if (tls == NULL)
 		return 0;
-	if (cfg_keys(e, tls, "tls", keys) == -1 ||
+	if (json_keys(e, tls, "tls", keys) == -1 ||
 	    cfg_string(e, tls, "tls", "cert", cfg->tls_cert,
-	    sizeof(cfg->tls_cert), STR_NONEMPTY) == -1 ||
+	    sizeof(cfg->tls_cert), JSON_NONEMPTY) == -1 ||
 	    cfg_string(e, tls, "tls", "key", cfg->tls_key,
-	    sizeof(cfg->tls_key), STR_NONEMPTY) == -1 ||
+	    sizeof(cfg->tls_key), JSON_NONEMPTY) == -1 ||
 	    cfg_string(e, tls, "tls", "client_ca", cfg->tls_client_ca,
 	    sizeof(cfg->tls_client_ca), 0) == -1 ||
 	    cfg_string(e, tls, "tls", "priorities", cfg->tls_priorities,
-	    sizeof(cfg->tls_priorities), STR_NONEMPTY) == -1)
+	    sizeof(cfg->tls_priorities), JSON_NONEMPTY) == -1)
 		return -1;
 	/* GnuTLS itself is the judge of a priority string. */
 	if (gnutls_priority_init(&prio, cfg->tls_priorities, &where) < 0)
@@ -369,12 +256,12 @@ cfg_parse_security(struct jerr *e, const cJSON *root, struct config *cfg)
 	char	 mode[8] = "";
 
 	if (cfg_string(e, root, "", "key_file", cfg->key_file,
-	    sizeof(cfg->key_file), STR_NONEMPTY) == -1 ||
+	    sizeof(cfg->key_file), JSON_NONEMPTY) == -1 ||
 	    cfg_bool(e, root, "production", &cfg->production) == -1 ||
 	    cfg_string(e, root, "", "user", cfg->user, sizeof(cfg->user),
-	    STR_NONEMPTY) == -1 ||
+	    JSON_NONEMPTY) == -1 ||
 	    cfg_string(e, root, "", "seccomp", mode, sizeof(mode),
-	    STR_NONEMPTY) == -1)
+	    JSON_NONEMPTY) == -1)
 		return -1;
 	if (mode[0] == '\0' || strcmp(mode, "kill") == 0)
 		cfg->seccomp = CFG_SECCOMP_KILL;
@@ -408,11 +295,11 @@ cfg_parse_main(struct jerr *e, const cJSON *root, struct config *cfg,
 	if (!cJSON_IsObject(root))
 		return jerr_fail(e, NULL, "expected a JSON object, got %s",
 		    jerr_type(root));
-	if (cfg_keys(e, root, "", top) == -1)
+	if (json_keys(e, root, "", top) == -1)
 		return -1;
 
 	if (cfg_string(e, root, "", "listen", cfg->listen,
-	    sizeof(cfg->listen), STR_NONEMPTY) == -1)
+	    sizeof(cfg->listen), JSON_NONEMPTY) == -1)
 		return -1;
 	if (config_parse_listen(cfg->listen, host, sizeof(host), &port) == -1)
 		return jerr_fail(e, "listen", "\"%s\" is not ADDR:PORT or "
@@ -426,20 +313,20 @@ cfg_parse_main(struct jerr *e, const cJSON *root, struct config *cfg,
 
 	level[0] = '\0';
 	if (cfg_string(e, root, "", "log_level", level, sizeof(level),
-	    STR_NONEMPTY) == -1)
+	    JSON_NONEMPTY) == -1)
 		return -1;
 	if (level[0] != '\0' && log_level_parse(level, &cfg->log_level) == -1)
 		return jerr_fail(e, "log_level", "\"%s\" is not one of error, "
 		    "warn, info, debug", level);
 
-	if (cfg_object(e, root, "", "reference", &ref) == -1)
+	if (json_object(e, root, "", "reference", &ref) == -1)
 		return -1;
-	if (ref != NULL && (cfg_keys(e, ref, "reference", refkeys) == -1 ||
+	if (ref != NULL && (json_keys(e, ref, "reference", refkeys) == -1 ||
 	    cfg_string(e, ref, "reference", "gemeenten", gem, gemsize,
-	    STR_NONEMPTY) == -1 ||
+	    JSON_NONEMPTY) == -1 ||
 	    cfg_string(e, ref, "reference", "questionnaires",
 	    cfg->questionnaires, sizeof(cfg->questionnaires),
-	    STR_NONEMPTY) == -1))
+	    JSON_NONEMPTY) == -1))
 		return -1;
 	return 0;
 }
@@ -482,10 +369,10 @@ cfg_parse_gemeente(struct jerr *e, const cJSON *obj, const char *path,
 		return jerr_fail(e, path, "expected an object, got %s",
 		    jerr_type(obj));
 	g = &ref->gemeenten[ref->ngemeenten];
-	if (cfg_keys(e, obj, path, keys) == -1 ||
+	if (json_keys(e, obj, path, keys) == -1 ||
 	    cfg_code(e, obj, path, "code", g->code) == -1 ||
 	    cfg_string(e, obj, path, "naam", g->naam, sizeof(g->naam),
-	    STR_REQUIRED | STR_NONEMPTY) == -1)
+	    JSON_REQUIRED | JSON_NONEMPTY) == -1)
 		return -1;
 	if ((dup = cfg_find_current(ref, g->code)) != NULL) {
 		jerr_path(p, sizeof(p), path, "code");
@@ -511,9 +398,9 @@ cfg_parse_cluster(struct jerr *e, const cJSON *obj, const char *path,
 		return jerr_fail(e, path, "expected an object, got %s",
 		    jerr_type(obj));
 	c = &ref->clusters[ref->nclusters];
-	if (cfg_keys(e, obj, path, keys) == -1 ||
+	if (json_keys(e, obj, path, keys) == -1 ||
 	    cfg_string(e, obj, path, "naam", c->name, sizeof(c->name),
-	    STR_REQUIRED | STR_NONEMPTY) == -1)
+	    JSON_REQUIRED | JSON_NONEMPTY) == -1)
 		return -1;
 	for (i = 0; i < ref->nclusters; i++) {
 		if (strcmp(ref->clusters[i].name, c->name) == 0) {
@@ -522,7 +409,7 @@ cfg_parse_cluster(struct jerr *e, const cJSON *obj, const char *path,
 			    "clusters[%zu]", c->name, i);
 		}
 	}
-	if (cfg_array(e, obj, path, "gemeenten", CFG_MAX_GEMEENTEN, 1,
+	if (json_array(e, obj, path, "gemeenten", CFG_MAX_GEMEENTEN, 1,
 	    &gs) == -1)
 		return -1;
 	i = 0;
@@ -553,12 +440,12 @@ cfg_parse_retired(struct jerr *e, const cJSON *obj, const char *path,
 		return jerr_fail(e, path, "expected an object, got %s",
 		    jerr_type(obj));
 	r = &ref->retired[ref->nretired];
-	if (cfg_keys(e, obj, path, keys) == -1 ||
+	if (json_keys(e, obj, path, keys) == -1 ||
 	    cfg_code(e, obj, path, "code", r->code) == -1 ||
 	    cfg_string(e, obj, path, "naam", r->naam, sizeof(r->naam),
-	    STR_REQUIRED | STR_NONEMPTY) == -1 ||
+	    JSON_REQUIRED | JSON_NONEMPTY) == -1 ||
 	    cfg_code(e, obj, path, "nieuw", r->nieuw) == -1 ||
-	    cfg_rawstring(e, obj, path, "sinds", 1, &sinds) == -1)
+	    json_string(e, obj, path, "sinds", JSON_REQUIRED, 0, &sinds) == -1)
 		return -1;
 	jerr_path(p, sizeof(p), path, "code");
 	if ((g = cfg_find_current(ref, r->code)) != NULL)
@@ -594,10 +481,10 @@ cfg_parse_gemeenten(struct jerr *e, const cJSON *root,
 	if (!cJSON_IsObject(root))
 		return jerr_fail(e, NULL, "expected a JSON object, got %s",
 		    jerr_type(root));
-	if (cfg_keys(e, root, "", keys) == -1 ||
-	    cfg_array(e, root, "", "clusters", CFG_MAX_CLUSTERS, 1,
+	if (json_keys(e, root, "", keys) == -1 ||
+	    json_array(e, root, "", "clusters", CFG_MAX_CLUSTERS, 1,
 	    &clusters) == -1 ||
-	    cfg_array(e, root, "", "opgeheven", CFG_MAX_RETIRED, 0,
+	    json_array(e, root, "", "opgeheven", CFG_MAX_RETIRED, 0,
 	    &retired) == -1)
 		return -1;
 	i = 0;
@@ -616,75 +503,6 @@ cfg_parse_gemeenten(struct jerr *e, const cJSON *root,
 }
 
 /*
- * Reads a regular file of at most max bytes into a new NUL-terminated
- * buffer; -1 with errno set (EFBIG when larger). Refusing anything but a
- * regular file keeps a FIFO or device named by mistake from hanging start-up.
- */
-static int
-cfg_read(const char *path, size_t max, char **data, size_t *len)
-{
-	struct stat	 st;
-	char		*buf = NULL;
-	size_t		 off = 0, size;
-	ssize_t		 n;
-	int		 fd, saved;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
-		return -1;
-	if (fstat(fd, &st) == -1)
-		goto fail;
-	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
-		goto fail;
-	}
-	if (st.st_size < 0 || (unsigned long long)st.st_size > max) {
-		errno = EFBIG;
-		goto fail;
-	}
-	size = (size_t)st.st_size;
-	if ((buf = malloc(size + 1)) == NULL)
-		goto fail;
-	while (off < size) {
-		n = read(fd, buf + off, size - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			goto fail;
-		if (n == 0)
-			break;		/* the file shrank while we read it */
-		off += (size_t)n;
-	}
-	buf[off] = '\0';
-	(void)close(fd);
-	*data = buf;
-	*len = off;
-	return 0;
-fail:
-	saved = errno;
-	free(buf);
-	(void)close(fd);
-	errno = saved;
-	return -1;
-}
-
-/* Line and column (from 1) of offset off in text, for syntax errors. */
-static void
-cfg_position(const char *text, size_t off, size_t *line, size_t *col)
-{
-	size_t	i;
-
-	*line = 1;
-	*col = 1;
-	for (i = 0; i < off; i++) {
-		if (text[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else
-			(*col)++;
-	}
-}
-
-/*
  * Parses one JSON document: the file at path, or, when path is NULL, the
  * embedded file with base name name. The caller frees *out.
  */
@@ -693,50 +511,23 @@ cfg_parse_source(struct jerr *e, const char *path, const char *name,
     cJSON **out)
 {
 	const struct embedded_file	*ef;
-	const char			*text, *end = NULL;
+	const char			*text;
 	char				*data = NULL;
-	size_t				 len, line, col;
-	int				 rc = -1;
+	size_t				 len;
+	int				 rc;
 
 	*out = NULL;
 	if (path == NULL) {
-		if ((ef = embedded_find(name)) == NULL) {
-			jerr_fail(e, NULL, "no such embedded file");
-			goto fail;
-		}
+		if ((ef = embedded_find(name)) == NULL)
+			return jerr_fail(e, NULL, "no such embedded file");
 		text = ef->data;
 		len = ef->len;
 	} else {
-		if (cfg_read(path, CFG_FILE_MAX, &data, &len) == -1) {
-			if (errno == EFBIG)
-				jerr_fail(e, NULL, "larger than %d bytes",
-				    CFG_FILE_MAX);
-			else if (errno == EINVAL)
-				jerr_fail(e, NULL, "not a regular file");
-			else
-				jerr_fail(e, NULL, "cannot read: %s",
-				    strerror(errno));
-			goto fail;
-		}
+		if (json_read_file(e, path, CFG_FILE_MAX, &data, &len) == -1)
+			return -1;
 		text = data;
 	}
-	/* cJSON would stop at a NUL and ignore whatever follows it. */
-	if (memchr(text, '\0', len) != NULL) {
-		jerr_fail(e, NULL, "contains a NUL byte");
-		goto fail;
-	}
-	if ((*out = cJSON_ParseWithOpts(text, &end, 1)) == NULL) {
-		if (end == NULL || end < text || end > text + len)
-			jerr_fail(e, NULL, "invalid JSON");
-		else {
-			cfg_position(text, (size_t)(end - text), &line, &col);
-			jerr_fail(e, NULL, "line %zu, column %zu: invalid JSON",
-			    line, col);
-		}
-		goto fail;
-	}
-	rc = 0;
-fail:
+	rc = json_parse(e, text, len, JSON_AT_LINE, out);
 	free(data);
 	return rc;
 }

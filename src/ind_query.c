@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errors.h"
 #include "ind_impl.h"
 #include "util.h"
 
@@ -179,7 +180,7 @@ ind_query_parse(const struct config *cfg, int today, enum ind_kind kind,
 			if (strcmp(names[i], known[j]) == 0)
 				break;
 		if (known[j] == NULL)
-			return bad(code, codelen, msg, msglen, "bad_parameter",
+			return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
 			    "unknown parameter; known are by, period, from,"
 			    " to, cluster, gemeente, aanbieder, format");
 	}
@@ -189,7 +190,7 @@ ind_query_parse(const struct config *cfg, int today, enum ind_kind kind,
 			if (strcmp(v, by_names[i]) == 0)
 				break;
 		if (i == 4)
-			return bad(code, codelen, msg, msglen, "bad_parameter",
+			return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
 			    "by must be aanbieder, gemeente, cluster or"
 			    " regio");
 		q->by = (enum ind_by)i;
@@ -200,7 +201,7 @@ ind_query_parse(const struct config *cfg, int today, enum ind_kind kind,
 			if (strcmp(v, period_names[i]) == 0)
 				break;
 		if (i == IND__NPERIODS)
-			return bad(code, codelen, msg, msglen, "bad_parameter",
+			return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
 			    "period must be month, quarter or year");
 		q->period = (enum ind_period)i;
 	}
@@ -208,20 +209,20 @@ ind_query_parse(const struct config *cfg, int today, enum ind_kind kind,
 		if (strcmp(v, "csv") == 0)
 			q->csv = 1;
 		else if (strcmp(v, "json") != 0)
-			return bad(code, codelen, msg, msglen, "bad_parameter",
+			return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
 			    "format must be json or csv");
 	}
 	cur = ind_period_of(today, IND_MONTH);
 	q->to = cur < 0 ? 0 : cur;
 	if ((v = get(arg, "to")) != NULL && parse_month(v, &q->to) == -1)
-		return bad(code, codelen, msg, msglen, "bad_parameter",
+		return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
 		    "to must be a month YYYY-MM, from 2000-01");
 	q->from = q->to - 11 < 0 ? 0 : q->to - 11;
 	if ((v = get(arg, "from")) != NULL && parse_month(v, &q->from) == -1)
-		return bad(code, codelen, msg, msglen, "bad_parameter",
+		return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
 		    "from must be a month YYYY-MM, from 2000-01");
 	if (q->from > q->to)
-		return bad(code, codelen, msg, msglen, "bad_range",
+		return bad(code, codelen, msg, msglen, ERR_BAD_RANGE,
 		    "from is after to");
 	if ((long long)(q->to - q->from + 1) >
 	    config_limit(cfg, LIMIT_IND_MONTHS_MAX)) {
@@ -229,21 +230,21 @@ ind_query_parse(const struct config *cfg, int today, enum ind_kind kind,
 
 		util_fmt(text, sizeof(text), "from..to spans more than %lld"
 		    " months", config_limit(cfg, LIMIT_IND_MONTHS_MAX));
-		return bad(code, codelen, msg, msglen, "bad_range", text);
+		return bad(code, codelen, msg, msglen, ERR_BAD_RANGE, text);
 	}
 	if ((v = get(arg, "gemeente")) != NULL &&
 	    each_value(v, one_gemeente, &fc, &n) == -1)
-		return bad(code, codelen, msg, msglen, "bad_parameter",
+		return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
 		    "gemeente must be one or more comma-separated 4-digit"
 		    " gemeentecodes of the region");
 	if ((v = get(arg, "cluster")) != NULL &&
 	    each_value(v, one_cluster, &fc, &n) == -1)
-		return bad(code, codelen, msg, msglen, "bad_parameter",
+		return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
 		    "cluster must be one or more comma-separated cluster"
 		    " names of the region");
 	if ((v = get(arg, "aanbieder")) != NULL &&
 	    each_value(v, one_aanbieder, &fc, &n) == -1)
-		return bad(code, codelen, msg, msglen, "bad_parameter",
+		return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
 		    "aanbieder must be one or more comma-separated 8-digit"
 		    " AGB codes");
 	return 0;
@@ -288,7 +289,7 @@ ind_scope_apply(const struct config *cfg, const struct party *p,
 			}
 		}
 	} else if (p != NULL && p->role != ROLE_AANBIEDER) {
-		util_fmt(code, codelen, "forbidden");
+		util_fmt(code, codelen, "%s", ERR_FORBIDDEN);
 		util_fmt(msg, msglen, "this role may not read indicators");
 		return -1;
 	}
@@ -302,7 +303,7 @@ ind_scope_apply(const struct config *cfg, const struct party *p,
 				filt[g] = 1;
 	for (g = 0; g < cfg->ref.ngemeenten; g++) {
 		if (any_filter && filt[g] && !scope[g]) {
-			util_fmt(code, codelen, "out_of_scope");
+			util_fmt(code, codelen, "%s", ERR_OUT_OF_SCOPE);
 			util_fmt(msg, msglen, "a gemeente or cluster filter"
 			    " lies outside your scope");
 			return -1;
@@ -315,13 +316,13 @@ ind_scope_apply(const struct config *cfg, const struct party *p,
 
 		if (util_memtonum(p->agb, strlen(p->agb), 0, 99999999,
 		    &own) == -1) {
-			util_fmt(code, codelen, "forbidden");
+			util_fmt(code, codelen, "%s", ERR_FORBIDDEN);
 			util_fmt(msg, msglen, "party has no AGB code");
 			return -1;
 		}
 		for (i = 0; i < q->naanbieders; i++)
 			if (q->aanbieders[i] != (int)own) {
-				util_fmt(code, codelen, "out_of_scope");
+				util_fmt(code, codelen, "%s", ERR_OUT_OF_SCOPE);
 				util_fmt(msg, msglen, "an aanbieder sees its"
 				    " own AGB code only");
 				return -1;

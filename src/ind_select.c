@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errors.h"
 #include "ind_impl.h"
 #include "util.h"
 
@@ -187,7 +188,7 @@ ind_select_cells(struct run *r, struct sel *s, unsigned *status,
 	}
 	if (r->q->by != IND_BY_AANBIEDER && pop->nagbs > 1) {
 		*status = 400;
-		*code = "bad_parameter";
+		*code = ERR_BAD_PARAMETER;
 		*msg = "several aanbieders can only be asked by=aanbieder";
 		return -1;
 	}
@@ -202,7 +203,7 @@ ind_select_cells(struct run *r, struct sel *s, unsigned *status,
 	case IND_BY_REGIO:
 		if (pop->ngem_ok < cfg->ref.ngemeenten) {
 			*status = 403;
-			*code = "out_of_scope";
+			*code = ERR_OUT_OF_SCOPE;
 			*msg = "by=regio needs the whole region in scope and"
 			    " filters";
 			return -1;
@@ -213,7 +214,7 @@ ind_select_cells(struct run *r, struct sel *s, unsigned *status,
 		for (i = 0; i < cfg->ref.nclusters; i++) {
 			if (any[i] && !whole[i]) {
 				*status = 403;
-				*code = "out_of_scope";
+				*code = ERR_OUT_OF_SCOPE;
 				*msg = "by=cluster needs every cluster it covers"
 				    " whole in scope and filters; filter by"
 				    " cluster= or ask by=gemeente";
@@ -286,7 +287,7 @@ ind_select_cells(struct run *r, struct sel *s, unsigned *status,
 	return 0;
 oom:
 	*status = 500;
-	*code = "internal";
+	*code = ERR_INTERNAL;
 	*msg = "out of memory";
 	return -1;
 }

@@ -14,9 +14,9 @@
 #include "util.h"
 
 /*
- * The largest answer: far above the largest the region's data gives (a
- * few MB for ten years by aanbieder and month), low enough that a
- * runaway cannot take the daemon's memory.
+ * The largest answer: far above what the region's cells come to, low
+ * enough that a runaway cannot take the daemon's memory. Over it, the
+ * query is answered 500 as when memory runs out.
  */
 #define IND_ANSWER_MAX	((size_t)256 * 1024 * 1024)
 

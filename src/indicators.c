@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "dates.h"
+#include "errors.h"
 #include "ind_impl.h"
 #include "log.h"
 #include "util.h"
@@ -253,7 +254,7 @@ compute(struct run *r, char **body, size_t *len, long *ncells, long *nsup,
 	if (ind_select_cells(r, &s, status, code, msg) == -1)
 		goto out;
 	*status = 500;
-	*code = "internal";
+	*code = ERR_INTERNAL;
 	*msg = "out of memory";
 	if (ind_write_answer(r, &s, body, len, ncells, nsup) == -1)
 		goto out;
@@ -399,7 +400,7 @@ ind_engine_refuse(struct ind_engine *e, const struct party *p,
 	answer_error(a, status, code, msg);
 	if (audit(e, p, via, kind, "", a, code) == -1) {
 		ind_answer_free(a);
-		answer_error(a, 503, "audit_unavailable",
+		answer_error(a, 503, ERR_AUDIT_UNAVAILABLE,
 		    "the query could not be audited, so it is not answered");
 	}
 }
@@ -441,9 +442,9 @@ ind_engine_answer(struct ind_engine *e, const struct party *p,
 	    "application/json";
 	/* First the snapshot: it decides whether cached answers still hold. */
 	if ((r.snap = snap_acquire(e, today)) == NULL) {
-		answer_error(a, 503, "indicators_unavailable",
+		answer_error(a, 503, ERR_INDICATORS_UNAVAILABLE,
 		    "the indicator data could not be read; try again later");
-		ecode = "indicators_unavailable";
+		ecode = ERR_INDICATORS_UNAVAILABLE;
 		goto audit;
 	}
 	if (!cache_get(e, r.snap, key, a)) {
@@ -461,7 +462,7 @@ ind_engine_answer(struct ind_engine *e, const struct party *p,
 audit:
 	if (audit(e, p, via, q->kind, params, a, ecode) == -1) {
 		ind_answer_free(a);
-		answer_error(a, 503, "audit_unavailable",
+		answer_error(a, 503, ERR_AUDIT_UNAVAILABLE,
 		    "the query could not be audited, so it is not answered");
 	}
 }

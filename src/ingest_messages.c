@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 
 #include "dates.h"
+#include "errors.h"
 #include "ingest.h"
 #include "log.h"
 #include "parse_ijw.h"
@@ -202,7 +203,7 @@ build_job(struct pseudo_ctx *pc, const struct party *party,
 	for (i = 0; i < m->nproducts; i++) {
 		if (product_rec(pc, m, &m->products[i], client, gemeente,
 		    &j->recs[i], &field) == -1) {
-			refuse(a, "invalid_value", field, "a product has an "
+			refuse(a, ERR_INVALID_VALUE, field, "a product has an "
 			    "invalid date or key");
 			ingest_job_free(j);
 			return NULL;
@@ -244,7 +245,7 @@ ingest_message_prepare(const struct config *cfg, struct pseudo_ctx *pc,
 		goto out;
 	}
 	if ((g = config_gemeente(cfg, m->gemeente, NULL)) == NULL) {
-		refuse(a, "gemeente_onbekend", m->type == IJW_JW301 ?
+		refuse(a, ERR_GEMEENTE_ONBEKEND, m->type == IJW_JW301 ?
 		    "Afzender" : "Ontvanger", "the gemeente is not in this "
 		    "region's reference table");
 		goto out;
@@ -277,7 +278,7 @@ ingest_message_answer(struct store_msgw *w, struct msg_job *j,
 	else if (j->rc == STORE_EXISTS)
 		ingest_answer_set(a, 200, ingest_receipt_json(&j->receipt, sha_hex, 1));
 	else
-		ingest_answer_set(a, 503, ingest_error_json("unavailable", "the message "
+		ingest_answer_set(a, 503, ingest_error_json(ERR_UNAVAILABLE, "the message "
 		    "could not be stored; send it again later"));
 }
 

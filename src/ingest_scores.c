@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 
 #include "dates.h"
+#include "errors.h"
 #include "gas.h"
 #include "ingest.h"
 #include "log.h"
@@ -132,7 +133,7 @@ report_dups(struct ingest_scores *ig, struct batch *b)
 	size_t	i;
 
 	for (i = 0; i < b->ndups; i++)
-		scores_add_error(ig->parser, b->dups[i], 0, "rij_dubbel",
+		scores_add_error(ig->parser, b->dups[i], 0, ERR_RIJ_DUBBEL,
 		    "Deze rij staat al eerder in het bestand (zelfde "
 		    "toewijzing, meetdatum en meetmoment)");
 	b->ndups = 0;
@@ -372,7 +373,7 @@ ingest_receipt_json(const struct store_receipt *r, const char *sha256_hex,
 	return j;
 }
 
-/* 422 {"error": "validation_failed", "error_count": N, "errors": [...]} */
+/* 422 {"error": ERR_VALIDATION_FAILED, "error_count": N, "errors": [...]} */
 static cJSON *
 errors_json(struct scores_parser *sp)
 {
@@ -385,7 +386,7 @@ errors_json(struct scores_parser *sp)
 	e = scores_errors(sp, &n, &total);
 	util_fmt(msg, sizeof(msg), "Het bestand is niet opgeslagen: %lld "
 	    "fout%s gevonden", total, total == 1 ? "" : "en");
-	if ((j = ingest_error_json("validation_failed", msg)) == NULL ||
+	if ((j = ingest_error_json(ERR_VALIDATION_FAILED, msg)) == NULL ||
 	    cJSON_AddNumberToObject(j, "error_count", (double)total) == NULL ||
 	    (arr = cJSON_AddArrayToObject(j, "errors")) == NULL)
 		goto fail;
@@ -409,7 +410,7 @@ void
 ingest_answer_set(struct ingest_answer *a, unsigned status, cJSON *body)
 {
 	a->status = body != NULL ? status : 500;
-	a->body = body != NULL ? body : ingest_error_json("internal",
+	a->body = body != NULL ? body : ingest_error_json(ERR_INTERNAL,
 	    "out of memory");
 }
 
@@ -432,7 +433,7 @@ ingest_scores_finish(struct ingest_scores *ig, struct ingest_answer *a)
 	    scores_status(ig->parser)) {
 	case SCORES_NOT_CSV:
 		e = scores_errors(ig->parser, &n, &total);
-		ingest_answer_set(a, 400, ingest_error_json("not_csv", n > 0 ?
+		ingest_answer_set(a, 400, ingest_error_json(ERR_NOT_CSV, n > 0 ?
 		    e[0].message : "Dit is geen CSV-bestand"));
 		return;
 	case SCORES_INVALID:
@@ -441,7 +442,7 @@ ingest_scores_finish(struct ingest_scores *ig, struct ingest_answer *a)
 	case SCORES_FAILED:
 		ingest_answer_set(a, atomic_load(&ig->db_failed) ? 503 : 500,
 		    ingest_error_json(atomic_load(&ig->db_failed) ?
-		    "unavailable" : "internal", atomic_load(&ig->db_failed) ?
+		    ERR_UNAVAILABLE : ERR_INTERNAL, atomic_load(&ig->db_failed) ?
 		    "De database is bezet of niet beschikbaar; probeer het "
 		    "later opnieuw" : "Interne fout"));
 		return;
@@ -449,7 +450,7 @@ ingest_scores_finish(struct ingest_scores *ig, struct ingest_answer *a)
 		break;
 	}
 	if (EVP_DigestFinal_ex(ig->sha, sha, &shalen) != 1 || shalen != 32) {
-		ingest_answer_set(a, 500, ingest_error_json("internal", "Interne fout"));
+		ingest_answer_set(a, 500, ingest_error_json(ERR_INTERNAL, "Interne fout"));
 		return;
 	}
 	util_hex(sha, sizeof(sha), hex);
@@ -462,7 +463,7 @@ ingest_scores_finish(struct ingest_scores *ig, struct ingest_answer *a)
 	else if (rc == STORE_EXISTS)
 		ingest_answer_set(a, 200, ingest_receipt_json(&r, hex, 1));
 	else
-		ingest_answer_set(a, 503, ingest_error_json("unavailable", "De database "
+		ingest_answer_set(a, 503, ingest_error_json(ERR_UNAVAILABLE, "De database "
 		    "is bezet of niet beschikbaar; probeer het later opnieuw"));
 }
 

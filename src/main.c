@@ -10,14 +10,11 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
-#include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "log.h"
-#include "util.h"
 #include "wipe.h"
 
 static const char main_usage[] =
@@ -45,61 +42,20 @@ static const char main_usage[] =
 
 static const struct cmd_help main_help = { "", main_usage };
 
-int
-cmd_usage_error(const struct cmd_help *h, const char *fmt, ...)
-{
-	va_list	ap;
-
-	fprintf(stderr, "sorttp%s%s: ", h->name[0] ? " " : "", h->name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n%s", h->usage);
-	return EXIT_USAGE;
-}
-
-int
-cmd_help(const struct cmd_help *h)
-{
-	fputs(h->usage, stdout);
-	return 0;
-}
-
-int
-cmd_getopt_common(const struct cmd_help *h, int opt, char **argv)
-{
-	if (opt == '?') {
-		if (optopt != 0)
-			return cmd_usage_error(h, "unknown option -%c",
-			    optopt);
-		return cmd_usage_error(h, "unknown option %s",
-		    argv[optind - 1]);
-	}
-	if (opt == ':')
-		return cmd_usage_error(h, "option %s needs a value",
-		    argv[optind - 1]);
-	return -1;
-}
-
-int
-cmd_load_config(const char *path, struct config *cfg)
-{
-	char	err[512];
-
-	if (config_load(path, cfg, err, sizeof(err)) == -1) {
-		fprintf(stderr, "sorttp: configuration error: %s\n", err);
-		return -1;
-	}
-	log_set_level(cfg->log_level);
-	return 0;
-}
-
-void
-cmd_data_path(char *buf, size_t len, const char *dir, const char *name)
-{
-	if (util_path_join(buf, len, dir, name) == -1)
-		fatal("path too long: %s/%s", dir, name);
-}
+/* The commands; each parses its own options (cmd.h). */
+static const struct command {
+	const char	*name;
+	int		 (*run)(int, char **);
+} commands[] = {
+	{ "init", cmd_init },
+	{ "serve", cmd_serve },
+	{ "party", cmd_party },
+	{ "check-config", cmd_check_config },
+	{ "import", cmd_import },
+	{ "indicators", cmd_indicators },
+	{ "demo", cmd_demo },
+	{ NULL, NULL }
+};
 
 /* No core files, no ptrace-style dumps, private files. */
 static void
@@ -117,7 +73,8 @@ harden(void)
 int
 main(int argc, char **argv)
 {
-	const char	*cmd;
+	const struct command	*c;
+	const char		*cmd;
 
 	harden();
 	wipe_install();		/* before libxml2 or cJSON allocates */
@@ -134,19 +91,8 @@ main(int argc, char **argv)
 	/* Each command parses its own options from argv[1] on. */
 	argc--;
 	argv++;
-	if (strcmp(cmd, "init") == 0)
-		return cmd_init(argc, argv);
-	if (strcmp(cmd, "serve") == 0)
-		return cmd_serve(argc, argv);
-	if (strcmp(cmd, "party") == 0)
-		return cmd_party(argc, argv);
-	if (strcmp(cmd, "check-config") == 0)
-		return cmd_check_config(argc, argv);
-	if (strcmp(cmd, "import") == 0)
-		return cmd_import(argc, argv);
-	if (strcmp(cmd, "indicators") == 0)
-		return cmd_indicators(argc, argv);
-	if (strcmp(cmd, "demo") == 0)
-		return cmd_demo(argc, argv);
+	for (c = commands; c->name != NULL; c++)
+		if (strcmp(cmd, c->name) == 0)
+			return c->run(argc, argv);
 	return cmd_usage_error(&main_help, "unknown command '%s'", cmd);
 }

@@ -1,8 +1,8 @@
 /*
  * CEM+ responses: JSON body to validated records.
  *
- * First a strict RFC 8259 scanner runs over the raw bytes, allocating
- * nothing: it bounds nesting (cJSON's own limit is 1000, and recursive),
+ * First the strict RFC 8259 scanner (json_scan.c) runs over the raw
+ * bytes, allocating nothing: it bounds nesting (cJSON's own limit is 1000, and recursive),
  * string and number length, and insists on valid UTF-8, no control
  * characters and no \u0000 (which would cut a C string short and make two
  * different bron_ids equal). On the way it finds the "responses" array
@@ -39,8 +39,10 @@
 #include <cjson/cJSON.h>
 
 #include "config.h"
+#include "errors.h"
 #include "log.h"
 #include "dates.h"
+#include "json_scan.h"
 #include "parse_cem.h"
 #include "pseudonym.h"
 #include "questionnaire.h"
@@ -50,31 +52,31 @@
 #define CEM_ERRORS_FIRST	16	/* first allocation of the error list */
 
 /* Error codes: stable, the sender's software may match on them. */
-#define E_JSON		"json_ongeldig"
-#define E_DEPTH		"te_diep_genest"
-#define E_LONG		"te_lang"
-#define E_TOO_MANY	"te_veel_responses"
-#define E_TOO_BIG	"te_veel_waarden"
-#define E_TYPE		"verkeerd_type"
-#define E_UNKNOWN_FIELD	"onbekend_veld"
-#define E_DUP_FIELD	"dubbel_veld"
-#define E_MISSING	"veld_ontbreekt"
-#define E_BRON		"bron_id_ongeldig"
-#define E_BRON_DUP	"dubbele_bron_id"
-#define E_QUEST		"onbekende_vragenlijst"
-#define E_RESPONDENT	"ongeldige_respondent"
-#define E_AGB		"agb_ongeldig"
-#define E_AGB_OWN	"agb_niet_eigen"
-#define E_GEM_FORMAT	"gemeente_ongeldig"
-#define E_GEM_UNKNOWN	"gemeente_onbekend"
-#define E_TOEWIJZING	"toewijzingnummer_ongeldig"
-#define E_DATE		"ongeldige_datum"
-#define E_FUTURE	"datum_in_toekomst"
-#define E_BIRTH_AFTER	"geboortedatum_na_invuldatum"
-#define E_GESLACHT	"geslacht_ongeldig"
-#define E_ITEM		"onbekend_item"
-#define E_RANGE		"buiten_bereik"
-#define E_REQUIRED	"verplicht_item_ontbreekt"
+#define E_JSON		ERR_JSON_ONGELDIG
+#define E_DEPTH		ERR_TE_DIEP_GENEST
+#define E_LONG		ERR_TE_LANG
+#define E_TOO_MANY	ERR_TE_VEEL_RESPONSES
+#define E_TOO_BIG	ERR_TE_VEEL_WAARDEN
+#define E_TYPE		ERR_VERKEERD_TYPE
+#define E_UNKNOWN_FIELD	ERR_ONBEKEND_VELD
+#define E_DUP_FIELD	ERR_DUBBEL_VELD
+#define E_MISSING	ERR_VELD_ONTBREEKT
+#define E_BRON		ERR_BRON_ID_ONGELDIG
+#define E_BRON_DUP	ERR_DUBBELE_BRON_ID
+#define E_QUEST		ERR_ONBEKENDE_VRAGENLIJST
+#define E_RESPONDENT	ERR_ONGELDIGE_RESPONDENT
+#define E_AGB		ERR_AGB_ONGELDIG
+#define E_AGB_OWN	ERR_AGB_NIET_EIGEN
+#define E_GEM_FORMAT	ERR_GEMEENTE_ONGELDIG
+#define E_GEM_UNKNOWN	ERR_GEMEENTE_ONBEKEND
+#define E_TOEWIJZING	ERR_TOEWIJZINGNUMMER_ONGELDIG
+#define E_DATE		ERR_ONGELDIGE_DATUM
+#define E_FUTURE	ERR_DATUM_IN_TOEKOMST
+#define E_BIRTH_AFTER	ERR_GEBOORTEDATUM_NA_INVULDATUM
+#define E_GESLACHT	ERR_GESLACHT_ONGELDIG
+#define E_ITEM		ERR_ONBEKEND_ITEM
+#define E_RANGE		ERR_BUITEN_BEREIK
+#define E_REQUIRED	ERR_VERPLICHT_ITEM_ONTBREEKT
 
 /* The fields of a response; anything else is refused (minimisation). */
 enum cem_field {
@@ -106,28 +108,6 @@ static const char *const cem_fields[F__COUNT] = {
 	[F_ANTWOORDEN] = "antwoorden",
 };
 
-/* What a value is to the scanner: only two places matter. */
-enum scan_role {
-	SR_ANY = 0,
-	SR_ROOT,		/* the body: look for "responses" */
-	SR_RESPONSES		/* the first "responses": count elements */
-};
-
-/* State of the byte scanner; the first error wins. */
-struct scan {
-	const unsigned char	*s;
-	size_t			 len;
-	size_t			 pos;
-	const char		*code;		/* NULL while all is well */
-	const char		*why;
-	size_t			 epos;
-	size_t			 nvalues;	/* values scanned so far */
-	size_t			 nresp;		/* root keys "responses" */
-	size_t			 resp_start;	/* the first one's value */
-	size_t			 resp_end;
-	size_t			 nelems;	/* its elements, if an array */
-};
-
 struct cem_ctx {
 	const struct cem_params	*p;
 	struct cem_batch	*out;
@@ -150,361 +130,6 @@ struct cem_repeat {
 	size_t		 index;
 	size_t		 first;
 };
-
-/* The byte scanner */
-
-static int
-scan_fail(struct scan *sc, const char *code, const char *why, size_t pos)
-{
-	if (sc->code == NULL) {
-		sc->code = code;
-		sc->why = why;
-		sc->epos = pos;
-	}
-	return -1;
-}
-
-static void
-scan_ws(struct scan *sc)
-{
-	while (sc->pos < sc->len && (sc->s[sc->pos] == ' ' ||
-	    sc->s[sc->pos] == '\t' || sc->s[sc->pos] == '\n' ||
-	    sc->s[sc->pos] == '\r'))
-		sc->pos++;
-}
-
-static int
-scan_hex4(const unsigned char *p, unsigned *out)
-{
-	unsigned	v = 0, i, c;
-
-	for (i = 0; i < 4; i++) {
-		c = p[i];
-		if (c >= '0' && c <= '9')
-			c -= '0';
-		else if (c >= 'a' && c <= 'f')
-			c = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			c = c - 'A' + 10;
-		else
-			return -1;
-		v = v << 4 | c;
-	}
-	*out = v;
-	return 0;
-}
-
-/*
- * Length of the well-formed UTF-8 sequence at p (at most n bytes
- * available), or 0: no overlong forms, no surrogates, nothing above
- * U+10FFFF (RFC 3629 table 3-7).
- */
-static size_t
-scan_utf8(const unsigned char *p, size_t n)
-{
-	unsigned char	c = p[0], lo = 0x80, hi = 0xbf;
-	size_t		need, i;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		need = 1;
-	else if (c >= 0xe0 && c <= 0xef) {
-		need = 2;
-		if (c == 0xe0)
-			lo = 0xa0;
-		else if (c == 0xed)
-			hi = 0x9f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		need = 3;
-		if (c == 0xf0)
-			lo = 0x90;
-		else if (c == 0xf4)
-			hi = 0x8f;
-	} else
-		return 0;
-	if (need >= n)
-		return 0;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i <= need; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return need + 1;
-}
-
-/* An escape after the backslash at sc->pos; adds its decoded bytes. */
-static int
-scan_escape(struct scan *sc, size_t *n)
-{
-	const unsigned char	*p = sc->s + sc->pos;
-	size_t			 left = sc->len - sc->pos;
-	unsigned		 cp, lo;
-
-	if (left < 2)
-		return scan_fail(sc, E_JSON, "tekst niet afgesloten", sc->pos);
-	if (strchr("\"\\/bfnrt", p[1]) != NULL && p[1] != '\0') {
-		sc->pos += 2;
-		(*n)++;
-		return 0;
-	}
-	if (p[1] != 'u')
-		return scan_fail(sc, E_JSON, "ongeldige escape in tekst",
-		    sc->pos);
-	if (left < 6 || scan_hex4(p + 2, &cp) == -1)
-		return scan_fail(sc, E_JSON, "ongeldige \\u-escape in tekst",
-		    sc->pos);
-	if (cp == 0)
-		return scan_fail(sc, E_JSON, "\\u0000 is niet toegestaan in "
-		    "tekst", sc->pos);
-	if (cp >= 0xdc00 && cp <= 0xdfff)
-		return scan_fail(sc, E_JSON, "losse UTF-16-surrogaat in tekst",
-		    sc->pos);
-	if (cp >= 0xd800 && cp <= 0xdbff) {
-		if (left < 12 || p[6] != '\\' || p[7] != 'u' ||
-		    scan_hex4(p + 8, &lo) == -1 || lo < 0xdc00 || lo > 0xdfff)
-			return scan_fail(sc, E_JSON, "losse UTF-16-surrogaat "
-			    "in tekst", sc->pos);
-		sc->pos += 12;
-		*n += 4;
-		return 0;
-	}
-	sc->pos += 6;
-	*n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
-	return 0;
-}
-
-/*
- * A string at sc->pos (the opening quote). Counts the bytes it decodes
- * to and stops as soon as that passes CEM_STRING_MAX, so a 10 MB string
- * costs 4 kB of scanning.
- */
-static int
-scan_string(struct scan *sc)
-{
-	size_t		start = sc->pos, n = 0, k;
-	unsigned char	c;
-
-	sc->pos++;
-	for (;;) {
-		if (n > CEM_STRING_MAX)
-			return scan_fail(sc, E_LONG, "tekst langer dan 4096 "
-			    "bytes", start);
-		if (sc->pos >= sc->len)
-			return scan_fail(sc, E_JSON, "tekst niet afgesloten",
-			    start);
-		c = sc->s[sc->pos];
-		if (c == '"')
-			break;
-		if (c < 0x20)
-			return scan_fail(sc, E_JSON, "stuurteken in tekst "
-			    "(gebruik een escape)", sc->pos);
-		if (c == '\\') {
-			if (scan_escape(sc, &n) == -1)
-				return -1;
-			continue;
-		}
-		if (c < 0x80) {
-			sc->pos++;
-			n++;
-			continue;
-		}
-		if ((k = scan_utf8(sc->s + sc->pos, sc->len - sc->pos)) == 0)
-			return scan_fail(sc, E_JSON, "geen geldige UTF-8",
-			    sc->pos);
-		sc->pos += k;
-		n += k;
-	}
-	sc->pos++;
-	return 0;
-}
-
-static int
-scan_digits(struct scan *sc)
-{
-	size_t	start = sc->pos;
-
-	while (sc->pos < sc->len && sc->s[sc->pos] >= '0' &&
-	    sc->s[sc->pos] <= '9')
-		sc->pos++;
-	return sc->pos > start ? 0 : -1;
-}
-
-/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
-static int
-scan_number(struct scan *sc)
-{
-	size_t	start = sc->pos;
-
-	if (sc->s[sc->pos] == '-')
-		sc->pos++;
-	if (sc->pos < sc->len && sc->s[sc->pos] == '0')
-		sc->pos++;
-	else if (scan_digits(sc) == -1)
-		goto bad;
-	if (sc->pos < sc->len && sc->s[sc->pos] == '.') {
-		sc->pos++;
-		if (scan_digits(sc) == -1)
-			goto bad;
-	}
-	if (sc->pos < sc->len && (sc->s[sc->pos] == 'e' ||
-	    sc->s[sc->pos] == 'E')) {
-		sc->pos++;
-		if (sc->pos < sc->len && (sc->s[sc->pos] == '+' ||
-		    sc->s[sc->pos] == '-'))
-			sc->pos++;
-		if (scan_digits(sc) == -1)
-			goto bad;
-	}
-	/* cJSON copies at most 63 characters of a number. */
-	if (sc->pos - start > CEM_NUMBER_MAX)
-		return scan_fail(sc, E_LONG, "getal langer dan 32 tekens",
-		    start);
-	return 0;
-bad:
-	return scan_fail(sc, E_JSON, "ongeldig getal", start);
-}
-
-static int	scan_value(struct scan *, int, enum scan_role);
-
-/*
- * 1 when the string at s[start..end) (quotes included, already scanned)
- * decodes to the ASCII word w. Escapes are decoded, so "respon\u0073es"
- * is "responses" here as it is to cJSON.
- */
-static int
-scan_key_is(const unsigned char *s, size_t start, size_t end, const char *w)
-{
-	size_t		i = start + 1, k = 0;
-	unsigned	cp;
-
-	end--;
-	while (i < end) {
-		if (w[k] == '\0')
-			return 0;
-		if (s[i] != '\\') {
-			if (s[i++] != (unsigned char)w[k++])
-				return 0;
-			continue;
-		}
-		if (s[i + 1] == 'u') {
-			if (scan_hex4(s + i + 2, &cp) == -1 ||
-			    cp != (unsigned char)w[k++])
-				return 0;
-			i += 6;
-		} else {
-			/* Only \" \\ \/ decode to themselves; none is in w. */
-			return 0;
-		}
-	}
-	return w[k] == '\0';
-}
-
-/*
- * The members of an object or the elements of an array, after the
- * opening bracket. Recursion is bounded: scan_value refuses to open a
- * container at CEM_DEPTH_MAX.
- */
-static int
-scan_container(struct scan *sc, int depth, int object, enum scan_role role)
-{
-	unsigned char	close = object ? '}' : ']';
-	enum scan_role	child;
-	size_t		kstart, vstart;
-
-	sc->pos++;
-	scan_ws(sc);
-	if (sc->pos < sc->len && sc->s[sc->pos] == close) {
-		sc->pos++;
-		return 0;
-	}
-	for (;;) {
-		child = SR_ANY;
-		if (object) {
-			scan_ws(sc);
-			if (sc->pos >= sc->len || sc->s[sc->pos] != '"')
-				return scan_fail(sc, E_JSON, "naam (tussen "
-				    "aanhalingstekens) verwacht", sc->pos);
-			kstart = sc->pos;
-			if (scan_string(sc) == -1)
-				return -1;
-			if (role == SR_ROOT && scan_key_is(sc->s, kstart,
-			    sc->pos, "responses"))
-				child = sc->nresp++ == 0 ? SR_RESPONSES :
-				    SR_ANY;
-			scan_ws(sc);
-			if (sc->pos >= sc->len || sc->s[sc->pos] != ':')
-				return scan_fail(sc, E_JSON, "':' verwacht",
-				    sc->pos);
-			sc->pos++;
-		} else if (role == SR_RESPONSES)
-			sc->nelems++;
-		scan_ws(sc);
-		vstart = sc->pos;
-		if (scan_value(sc, depth + 1, child) == -1)
-			return -1;
-		if (child == SR_RESPONSES) {
-			sc->resp_start = vstart;
-			sc->resp_end = sc->pos;
-		}
-		scan_ws(sc);
-		if (sc->pos >= sc->len)
-			return scan_fail(sc, E_JSON, "onverwacht einde",
-			    sc->pos);
-		if (sc->s[sc->pos] == close) {
-			sc->pos++;
-			return 0;
-		}
-		if (sc->s[sc->pos] != ',')
-			return scan_fail(sc, E_JSON, object ? "',' of '}' "
-			    "verwacht" : "',' of ']' verwacht", sc->pos);
-		sc->pos++;
-	}
-}
-
-static int
-scan_value(struct scan *sc, int depth, enum scan_role role)
-{
-	unsigned char	c;
-
-	scan_ws(sc);
-	if (sc->pos >= sc->len)
-		return scan_fail(sc, E_JSON, "onverwacht einde", sc->pos);
-	sc->nvalues++;
-	c = sc->s[sc->pos];
-	switch (c) {
-	case '{':
-	case '[':
-		if (depth >= CEM_DEPTH_MAX)
-			return scan_fail(sc, E_DEPTH, "dieper genest dan 16 "
-			    "niveaus", sc->pos);
-		return scan_container(sc, depth, c == '{',
-		    (role == SR_ROOT && c == '{') ||
-		    (role == SR_RESPONSES && c == '[') ? role : SR_ANY);
-	case '"':
-		return scan_string(sc);
-	case 't':
-	case 'f':
-	case 'n':
-		if (sc->len - sc->pos >= 4 &&
-		    (memcmp(sc->s + sc->pos, "true", 4) == 0 ||
-		    memcmp(sc->s + sc->pos, "null", 4) == 0)) {
-			sc->pos += 4;
-			return 0;
-		}
-		if (sc->len - sc->pos >= 5 &&
-		    memcmp(sc->s + sc->pos, "false", 5) == 0) {
-			sc->pos += 5;
-			return 0;
-		}
-		break;
-	default:
-		if (c == '-' || (c >= '0' && c <= '9'))
-			return scan_number(sc);
-		break;
-	}
-	return scan_fail(sc, E_JSON, "onverwacht teken", sc->pos);
-}
 
 /* Errors */
 
@@ -633,20 +258,6 @@ cem_safe_name(const char *s)
 			return 0;
 	}
 	return i > 0;
-}
-
-/* Line and column (from 1, in bytes) of offset off, for syntax errors. */
-static void
-cem_position(const unsigned char *s, size_t off, size_t *line, size_t *col)
-{
-	const unsigned char	*p = s, *end = s + off, *nl;
-
-	*line = 1;
-	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		(*line)++;
-		p = nl + 1;
-	}
-	*col = (size_t)(end - p) + 1;
 }
 
 /* Values */
@@ -1213,29 +824,29 @@ cem_raw_name(const unsigned char *k, size_t len,
  * Walks the members again, stepping over the (large) responses value.
  */
 static void
-cem_wrapper(struct cem_ctx *x, const struct scan *found)
+cem_wrapper(struct cem_ctx *x, const struct jscan *found)
 {
-	struct scan	sc = *found;
+	struct jscan	sc = *found;
 	char		name[CEM_SAFE_NAME_MAX + 1];
 	size_t		kstart, klen;
 
 	sc.pos = 0;
-	scan_ws(&sc);
+	jscan_ws(&sc);
 	sc.pos++;			/* '{' */
 	for (;;) {
-		scan_ws(&sc);
+		jscan_ws(&sc);
 		if (sc.s[sc.pos] == '}')
 			return;
 		kstart = sc.pos;
-		(void)scan_string(&sc);
+		(void)jscan_string(&sc);
 		klen = sc.pos - kstart - 2;
-		scan_ws(&sc);
+		jscan_ws(&sc);
 		sc.pos++;		/* ':' */
-		scan_ws(&sc);
-		if (sc.pos == found->resp_start)
-			sc.pos = found->resp_end;
+		jscan_ws(&sc);
+		if (sc.pos == found->found_start)
+			sc.pos = found->found_end;
 		else {
-			if (scan_key_is(sc.s, kstart, kstart + klen + 2,
+			if (jscan_key_is(sc.s, kstart, kstart + klen + 2,
 			    "responses"))
 				cem_err(x, -1, "responses", NULL, E_DUP_FIELD,
 				    "veld responses komt twee keer voor");
@@ -1246,9 +857,9 @@ cem_wrapper(struct cem_ctx *x, const struct scan *found)
 				cem_err(x, -1, NULL, NULL, E_UNKNOWN_FIELD,
 				    "onbekend veld naast responses (de naam "
 				    "wordt niet herhaald)");
-			(void)scan_value(&sc, 1, SR_ANY);
+			(void)jscan_value(&sc, 1, JSCAN_ANY);
 		}
-		scan_ws(&sc);
+		jscan_ws(&sc);
 		if (sc.s[sc.pos] == ',')
 			sc.pos++;
 	}
@@ -1256,14 +867,14 @@ cem_wrapper(struct cem_ctx *x, const struct scan *found)
 
 /* {"responses": [...]}: every element through cem_one. */
 static int
-cem_batch_body(struct cem_ctx *x, const struct scan *found)
+cem_batch_body(struct cem_ctx *x, const struct jscan *found)
 {
-	struct scan	sc = *found;
+	struct jscan	sc = *found;
 	size_t		i, n = found->nelems, max, start, nv;
 
 	x->batch = 1;
 	cem_wrapper(x, found);
-	if (sc.s[found->resp_start] != '[') {
+	if (sc.s[found->found_start] != '[') {
 		cem_err(x, -1, "responses", NULL, E_TYPE, "responses moet een "
 		    "lijst (JSON-array) van responses zijn");
 		return 0;
@@ -1282,16 +893,16 @@ cem_batch_body(struct cem_ctx *x, const struct scan *found)
 	    NULL)
 		return -1;
 	x->out->nresponses = n;
-	sc.pos = found->resp_start + 1;
+	sc.pos = found->found_start + 1;
 	for (i = 0; i < n; i++) {
-		scan_ws(&sc);
+		jscan_ws(&sc);
 		start = sc.pos;
 		nv = sc.nvalues;
-		(void)scan_value(&sc, 2, SR_ANY);
+		(void)jscan_value(&sc, 2, JSCAN_ANY);
 		if (cem_one(x, (long)i, sc.s + start, sc.pos - start,
 		    sc.nvalues - nv, &x->out->responses[i]) == -1)
 			return -1;
-		scan_ws(&sc);
+		jscan_ws(&sc);
 		sc.pos++;		/* ',' or ']' */
 	}
 	return cem_repeats(x);
@@ -1299,12 +910,12 @@ cem_batch_body(struct cem_ctx *x, const struct scan *found)
 
 /* One response as the whole body. */
 static int
-cem_single_body(struct cem_ctx *x, const struct scan *found)
+cem_single_body(struct cem_ctx *x, const struct jscan *found)
 {
-	struct scan	sc = *found;
+	struct jscan	sc = *found;
 
 	sc.pos = 0;
-	scan_ws(&sc);
+	jscan_ws(&sc);
 	if (sc.s[sc.pos] != '{') {
 		cem_err(x, -1, NULL, NULL, E_TYPE, "de body moet een "
 		    "JSON-object zijn: één response of {\"responses\": "
@@ -1321,25 +932,26 @@ cem_single_body(struct cem_ctx *x, const struct scan *found)
 
 /* Runs the byte scanner over the body; 0, or -1 after the one error. */
 static int
-cem_scan(struct cem_ctx *x, struct scan *sc)
+cem_scan(struct cem_ctx *x, struct jscan *sc)
 {
+	static const char *const codes[] = {
+		[JSCAN_OK] = E_JSON,
+		[JSCAN_SYNTAX] = E_JSON,
+		[JSCAN_DEPTH] = E_DEPTH,
+		[JSCAN_LONG] = E_LONG,
+	};
 	size_t	line, col;
 
-	scan_ws(sc);
+	jscan_ws(sc);
 	if (sc->pos == sc->len) {
 		cem_err(x, -1, NULL, NULL, E_JSON, "de body is leeg");
 		return -1;
 	}
-	if (scan_value(sc, 0, SR_ROOT) == 0) {
-		scan_ws(sc);
-		if (sc->pos == sc->len)
-			return 0;
-		scan_fail(sc, E_JSON, "tekens na het einde van de JSON",
-		    sc->pos);
-	}
-	cem_position(sc->s, sc->epos, &line, &col);
-	cem_err(x, -1, NULL, NULL, sc->code, "%s op regel %zu, kolom %zu "
-	    "(byte %zu)", sc->why, line, col, sc->epos);
+	if (jscan_document(sc) == 0)
+		return 0;
+	jscan_position(sc->s, sc->epos, &line, &col);
+	cem_err(x, -1, NULL, NULL, codes[sc->err], "%s op regel %zu, kolom "
+	    "%zu (byte %zu)", sc->why, line, col, sc->epos);
 	return -1;
 }
 
@@ -1348,7 +960,7 @@ cem_parse(const char *buf, size_t len, const struct cem_params *p,
     struct cem_batch *out)
 {
 	struct cem_ctx		 x;
-	struct scan		 sc;
+	struct jscan		 sc;
 	const unsigned char	*s = (const unsigned char *)buf;
 	enum cem_status		 st = CEM_NOMEM;
 
@@ -1365,11 +977,10 @@ cem_parse(const char *buf, size_t len, const struct cem_params *p,
 		s += 3;
 		len -= 3;
 	}
-	memset(&sc, 0, sizeof(sc));
-	sc.s = s;
-	sc.len = len;
+	jscan_init(&sc, s, len, CEM_STRING_MAX, CEM_NUMBER_MAX, CEM_DEPTH_MAX,
+	    "responses");
 	if (cem_scan(&x, &sc) == 0) {
-		if (sc.nresp > 0) {
+		if (sc.nfound > 0) {
 			if (cem_batch_body(&x, &sc) == -1)
 				goto fail;
 		} else if (cem_single_body(&x, &sc) == -1)

@@ -16,6 +16,7 @@
 #include <csv.h>
 
 #include "dates.h"
+#include "errors.h"
 #include "parse_scores.h"
 #include "pseudonym.h"
 #include "util.h"
@@ -280,7 +281,7 @@ header(struct scores_parser *sp, long line)
 
 	sp->have_header = 1;
 	if (sp->nf > SCORES_COLS_MAX) {
-		err_add(sp, line, 0, "te_veel_kolommen", "De kopregel heeft meer "
+		err_add(sp, line, 0, ERR_TE_VEEL_KOLOMMEN, "De kopregel heeft meer "
 		    "dan %d kolommen", SCORES_COLS_MAX);
 		stop(sp, SCORES_INVALID);
 		return;
@@ -313,12 +314,12 @@ header(struct scores_parser *sp, long line)
 		if (id == -1) {
 			/* Data minimisation: nothing unknown is accepted. */
 			sp->colname[i][0] = '\0';
-			err_add(sp, line, (int)i + 1, "kolom_onbekend", "Onbekende "
+			err_add(sp, line, (int)i + 1, ERR_KOLOM_ONBEKEND, "Onbekende "
 			    "kolomnaam; alleen de kolommen uit de "
 			    "aanleverspecificatie zijn toegestaan");
 			id = COL_IGNORED;
 		} else if (id != COL_IGNORED && seen[id]++) {
-			err_add(sp, line, (int)i + 1, "kolom_dubbel", "Deze kolom "
+			err_add(sp, line, (int)i + 1, ERR_KOLOM_DUBBEL, "Deze kolom "
 			    "komt twee keer voor");
 			id = COL_IGNORED;
 		} else if (id != COL_IGNORED)
@@ -328,7 +329,7 @@ header(struct scores_parser *sp, long line)
 	for (j = 0; j < ARRAY_LEN(columns); j++) {
 		if (columns[j].required && !seen[columns[j].id]) {
 			missing++;
-			err_add(sp, line, 0, "kolom_ontbreekt", "De verplichte "
+			err_add(sp, line, 0, ERR_KOLOM_ONTBREEKT, "De verplichte "
 			    "kolom '%s' ontbreekt in de kopregel",
 			    columns[j].name);
 		}
@@ -337,7 +338,7 @@ header(struct scores_parser *sp, long line)
 	if (known == 0) {
 		sp->total = 0;
 		sp->nerr = 0;
-		err_add(sp, 0, 0, "geen_csv", "Dit is geen scorebestand: de "
+		err_add(sp, 0, 0, ERR_GEEN_CSV, "Dit is geen scorebestand: de "
 		    "eerste regel moet de kolomnamen bevatten (bsn; "
 		    "toewijzingnummer; gemeente; agb; meetdatum; meetmoment; "
 		    "...)");
@@ -413,7 +414,7 @@ value(struct scores_parser *sp, long line, int c, int id, const char *s,
 		return 0;
 	case COL_TOEWIJZING:
 		if (len > PSEUDO_TOEWIJZING_MAX || !util_all_digits(s, len)) {
-			err_add(sp, line, c, "toewijzingnummer_ongeldig",
+			err_add(sp, line, c, ERR_TOEWIJZINGNUMMER_ONGELDIG,
 			    "ToewijzingNummer moet uit 1 tot 9 cijfers "
 			    "bestaan");
 			return -1;
@@ -424,12 +425,12 @@ value(struct scores_parser *sp, long line, int c, int id, const char *s,
 		return 0;
 	case COL_GEMEENTE:
 		if (padded_code(s, len, 4, code) == -1) {
-			err_add(sp, line, c, "gemeente_ongeldig", "Gemeentecode "
+			err_add(sp, line, c, ERR_GEMEENTE_ONGELDIG, "Gemeentecode "
 			    "moet de CBS-code van 4 cijfers zijn");
 			return -1;
 		}
 		if ((g = config_gemeente(sp->p.cfg, code, NULL)) == NULL) {
-			err_add(sp, line, c, "gemeente_onbekend", "Deze "
+			err_add(sp, line, c, ERR_GEMEENTE_ONBEKEND, "Deze "
 			    "gemeentecode hoort niet bij de regio");
 			return -1;
 		}
@@ -438,12 +439,12 @@ value(struct scores_parser *sp, long line, int c, int id, const char *s,
 		return 0;
 	case COL_AGB:
 		if (padded_code(s, len, 8, code) == -1) {
-			err_add(sp, line, c, "agb_ongeldig", "AGB-code moet uit "
+			err_add(sp, line, c, ERR_AGB_ONGELDIG, "AGB-code moet uit "
 			    "8 cijfers bestaan");
 			return -1;
 		}
 		if (strcmp(code, sp->p.agb) != 0) {
-			err_add(sp, line, c, "agb_niet_eigen", "De AGB-code is "
+			err_add(sp, line, c, ERR_AGB_NIET_EIGEN, "De AGB-code is "
 			    "niet die van uw organisatie; u kunt alleen eigen "
 			    "trajecten aanleveren");
 			return -1;
@@ -455,12 +456,12 @@ value(struct scores_parser *sp, long line, int c, int id, const char *s,
 		if (len == 0)
 			return 0;	/* meetdatum: checked by the caller */
 		if (date_parse(s, len, &v) == -1) {
-			err_add(sp, line, c, "datum_ongeldig", "Datum moet "
+			err_add(sp, line, c, ERR_DATUM_ONGELDIG, "Datum moet "
 			    "DD-MM-JJJJ of JJJJ-MM-DD zijn en bestaan");
 			return -1;
 		}
 		if (v > sp->p.today) {
-			err_add(sp, line, c, "datum_in_toekomst", "Datum ligt "
+			err_add(sp, line, c, ERR_DATUM_IN_TOEKOMST, "Datum ligt "
 			    "in de toekomst");
 			return -1;
 		}
@@ -477,7 +478,7 @@ value(struct scores_parser *sp, long line, int c, int id, const char *s,
 		else if (word_is(s, len, "eind"))
 			r->meetmoment = MOMENT_EIND;
 		else {
-			err_add(sp, line, c, "meetmoment_ongeldig", "Meetmoment "
+			err_add(sp, line, c, ERR_MEETMOMENT_ONGELDIG, "Meetmoment "
 			    "moet begin, tussen of eind zijn");
 			return -1;
 		}
@@ -486,7 +487,7 @@ value(struct scores_parser *sp, long line, int c, int id, const char *s,
 		if (len == 0)
 			return 0;
 		if (small_int(s, len, 1, 3, &r->probleemafname) == -1) {
-			err_add(sp, line, c, "probleemafname_ongeldig",
+			err_add(sp, line, c, ERR_PROBLEEMAFNAME_ONGELDIG,
 			    "Probleemafname moet 1, 2 of 3 zijn");
 			return -1;
 		}
@@ -499,7 +500,7 @@ value(struct scores_parser *sp, long line, int c, int id, const char *s,
 		else if (word_is(s, len, "nee"))
 			r->zonder_hulp = 0;
 		else {
-			err_add(sp, line, c, "zonder_hulp_ongeldig", "Zonder "
+			err_add(sp, line, c, ERR_ZONDER_HULP_ONGELDIG, "Zonder "
 			    "hulp verder moet ja of nee zijn");
 			return -1;
 		}
@@ -509,7 +510,7 @@ value(struct scores_parser *sp, long line, int c, int id, const char *s,
 			return 0;
 		if (len != 2 || small_int(s, len, 0, 99, &v) == -1 ||
 		    !categorie_valid(v)) {
-			err_add(sp, line, c, "productcategorie_ongeldig",
+			err_add(sp, line, c, ERR_PRODUCTCATEGORIE_ONGELDIG,
 			    "Productcategorie moet een iJw-categorie (JZ020) "
 			    "van 2 cijfers zijn");
 			return -1;
@@ -520,7 +521,7 @@ value(struct scores_parser *sp, long line, int c, int id, const char *s,
 		if (len == 0)
 			return 0;
 		if (small_int(s, len, 0, 2, &r->geslacht) == -1) {
-			err_add(sp, line, c, "geslacht_ongeldig", "Geslacht moet "
+			err_add(sp, line, c, ERR_GESLACHT_ONGELDIG, "Geslacht moet "
 			    "0 (onbekend), 1 (man) of 2 (vrouw) zijn");
 			return -1;
 		}
@@ -533,7 +534,7 @@ value(struct scores_parser *sp, long line, int c, int id, const char *s,
 		if (len == 0)
 			return 0;
 		if (small_int(s, len, -2, 2, &r->gas[gi]) == -1) {
-			err_add(sp, line, c, "gas_ongeldig", "GAS-score moet een "
+			err_add(sp, line, c, ERR_GAS_ONGELDIG, "GAS-score moet een "
 			    "geheel getal van -2 tot en met +2 zijn");
 			return -1;
 		}
@@ -545,7 +546,7 @@ value(struct scores_parser *sp, long line, int c, int id, const char *s,
 		if (len == 0)
 			return 0;
 		if (small_int(s, len, 1, 10, &r->gewicht[gi]) == -1) {
-			err_add(sp, line, c, "gewicht_ongeldig", "Gewicht moet "
+			err_add(sp, line, c, ERR_GEWICHT_ONGELDIG, "Gewicht moet "
 			    "een geheel getal van 1 tot en met 10 zijn");
 			return -1;
 		}
@@ -590,13 +591,13 @@ row_finish(struct scores_parser *sp, long line)
 	}
 	r->ngoals = n;
 	if (r->meetmoment == MOMENT_EIND && n == 0) {
-		err_add(sp, line, 0, "eind_zonder_doelen", "Bij meetmoment eind "
+		err_add(sp, line, 0, ERR_EIND_ZONDER_DOELEN, "Bij meetmoment eind "
 		    "moet ten minste een doel een GAS-score hebben");
 		return -1;
 	}
 	if (r->leeftijd != -1) {
 		if ((age = date_age(r->leeftijd, r->meetdatum)) < 0) {
-			err_add(sp, line, 0, "geboortedatum_na_meetdatum",
+			err_add(sp, line, 0, ERR_GEBOORTEDATUM_NA_MEETDATUM,
 			    "De geboortedatum ligt na de meetdatum");
 			return -1;
 		}
@@ -630,7 +631,7 @@ data_row(struct scores_parser *sp, long line)
 	if (row_blank(sp))
 		return;
 	if (++sp->rows > sp->p.rows_max) {
-		err_add(sp, line, 0, "te_veel_rijen", "Het bestand heeft meer "
+		err_add(sp, line, 0, ERR_TE_VEEL_RIJEN, "Het bestand heeft meer "
 		    "dan %lld rijen; splits het in kleinere bestanden",
 		    sp->p.rows_max);
 		stop(sp, SCORES_INVALID);
@@ -638,7 +639,7 @@ data_row(struct scores_parser *sp, long line)
 	}
 	row_reset(&sp->row, line);
 	if (sp->extra_col > 0) {
-		err_add(sp, line, sp->extra_col, "aantal_velden", "Deze rij "
+		err_add(sp, line, sp->extra_col, ERR_AANTAL_VELDEN, "Deze rij "
 		    "heeft meer velden dan de kopregel kolommen");
 		bad = 1;
 	}
@@ -646,7 +647,7 @@ data_row(struct scores_parser *sp, long line)
 		id = sp->col[i];
 		field_get(sp, i, &s, &len);
 		if (len == 0 && id >= COL_BSN && id <= COL_MEETMOMENT) {
-			err_add(sp, line, (int)i + 1, "waarde_ontbreekt",
+			err_add(sp, line, (int)i + 1, ERR_WAARDE_ONTBREEKT,
 			    "Dit veld is verplicht");
 			bad = 1;
 			continue;
@@ -661,7 +662,7 @@ data_row(struct scores_parser *sp, long line)
 		if (rc != 1)
 			sp->valid++;
 		if (rc == 1)
-			err_add(sp, line, 0, "rij_dubbel", "Deze rij staat al "
+			err_add(sp, line, 0, ERR_RIJ_DUBBEL, "Deze rij staat al "
 			    "eerder in het bestand (zelfde toewijzing, "
 			    "meetdatum en meetmoment)");
 		else if (rc == -1)
@@ -748,12 +749,12 @@ csv_piece(struct scores_parser *sp, const char *s, size_t len)
 		return;
 	if (!sp->have_header) {
 		/* Not even the first record is CSV. */
-		err_add(sp, 0, 0, "geen_csv", "Dit is geen CSV-bestand: de "
+		err_add(sp, 0, 0, ERR_GEEN_CSV, "Dit is geen CSV-bestand: de "
 		    "eerste regel moet de kolomnamen bevatten");
 		stop(sp, SCORES_NOT_CSV);
 		return;
 	}
-	err_add(sp, sp->done + 1, 0, "csv_syntaxfout", "De CSV-opmaak klopt "
+	err_add(sp, sp->done + 1, 0, ERR_CSV_SYNTAXFOUT, "De CSV-opmaak klopt "
 	    "niet (bijvoorbeeld een aanhalingsteken dat niet wordt "
 	    "afgesloten); verder lezen is niet mogelijk");
 	stop(sp, SCORES_INVALID);
@@ -771,7 +772,7 @@ start_csv(struct scores_parser *sp)
 		len -= 3;
 	}
 	if (!utf8_valid((const unsigned char *)h, len)) {
-		err_add(sp, 0, 0, "geen_csv", "Dit is geen tekstbestand in "
+		err_add(sp, 0, 0, ERR_GEEN_CSV, "Dit is geen tekstbestand in "
 		    "UTF-8; sla het bestand op als CSV UTF-8");
 		stop(sp, SCORES_NOT_CSV);
 		return;
@@ -837,7 +838,7 @@ scores_feed(struct scores_parser *sp, const char *data, size_t len)
 			 */
 			pending(sp, data + start, i - start);
 			if (!sp->stopped) {
-				err_add(sp, sp->done + 1, 0, "geen_csv", "Het "
+				err_add(sp, sp->done + 1, 0, ERR_GEEN_CSV, "Het "
 				    "bestand bevat binaire gegevens; dit is "
 				    "geen CSV-bestand");
 				stop(sp, SCORES_NOT_CSV);
@@ -856,7 +857,7 @@ scores_feed(struct scores_parser *sp, const char *data, size_t len)
 		if (++sp->reclen > SCORES_LINE_MAX) {
 			pending(sp, data + start, i - start);
 			if (!sp->stopped) {
-				err_add(sp, sp->done + 1, 0, "regel_te_lang",
+				err_add(sp, sp->done + 1, 0, ERR_REGEL_TE_LANG,
 				    "Deze rij is langer dan %d bytes",
 				    SCORES_LINE_MAX);
 				stop(sp, sp->have_header ? SCORES_INVALID :
@@ -907,16 +908,16 @@ scores_finish(struct scores_parser *sp)
 		start_csv(sp);
 	if (!sp->stopped && sp->csv_ready &&
 	    csv_fini(&sp->csv, on_field, on_record, sp) != 0) {
-		err_add(sp, sp->done + 1, 0, "csv_syntaxfout", "Het bestand "
+		err_add(sp, sp->done + 1, 0, ERR_CSV_SYNTAXFOUT, "Het bestand "
 		    "eindigt midden in een veld tussen aanhalingstekens");
 		stop(sp, SCORES_INVALID);
 	}
 	if (!sp->stopped && !sp->have_header) {
-		err_add(sp, 0, 0, "geen_csv", "Het bestand is leeg");
+		err_add(sp, 0, 0, ERR_GEEN_CSV, "Het bestand is leeg");
 		stop(sp, SCORES_NOT_CSV);
 	}
 	if (sp->status == SCORES_OK && sp->rows == 0)
-		err_add(sp, 0, 0, "geen_rijen", "Het bestand heeft geen "
+		err_add(sp, 0, 0, ERR_GEEN_RIJEN, "Het bestand heeft geen "
 		    "gegevensrijen, alleen een kopregel");
 	sp->stopped = 1;
 	return sp->status;

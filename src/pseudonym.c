@@ -45,6 +45,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
+#include "errors.h"
 #include "pseudonym.h"
 
 #define HASH_LEN		SHA256_DIGEST_LENGTH
@@ -471,17 +472,17 @@ pseudo_bsn_code(enum bsn_result r)
 	case BSN_OK:
 		return "ok";
 	case BSN_EMPTY:
-		return "bsn_leeg";
+		return ERR_BSN_LEEG;
 	case BSN_NOT_DIGITS:
-		return "bsn_geen_cijfers";
+		return ERR_BSN_GEEN_CIJFERS;
 	case BSN_LENGTH:
-		return "bsn_lengte";
+		return ERR_BSN_LENGTE;
 	case BSN_ZERO:
-		return "bsn_nul";
+		return ERR_BSN_NUL;
 	case BSN_ELFPROEF:
-		return "bsn_elfproef";
+		return ERR_BSN_ELFPROEF;
 	}
-	return "bsn_onbekend";
+	return ERR_BSN_ONBEKEND;
 }
 
 /*

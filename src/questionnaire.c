@@ -26,13 +26,14 @@
 
 #include "config.h"
 #include "embedded.h"
-#include "jsonerr.h"
+#include "json_read.h"
 #include "questionnaire.h"
 #include "util.h"
 
 #define Q_SHOW_MAX	48	/* bytes of a value shown in a message */
-#define Q_DEPTH_MAX	8	/* nesting of a definition file */
 #define Q_SUFFIX	".json"
+/* Strings of a definition: not empty, no control characters. */
+#define Q_STRING	(JSON_NONEMPTY | JSON_NOCONTROL)
 
 static const char *const q_respondents[QUEST__NRESPONDENTS] = {
 	[QUEST_JEUGDIGE] = "jeugdige",
@@ -57,126 +58,6 @@ static const char *const q_item_keys[] = {
 	"rol", NULL
 };
 static const char *const q_pos_keys[] = { "vanaf", "tot_en_met", NULL };
-
-/*
- * Rejects, anywhere in the document, an object key given twice (cJSON
- * keeps both and lookups would quietly see the first) and nesting deeper
- * than any valid definition has, which also bounds this recursion.
- */
-static int
-q_check_tree(struct jerr *e, const cJSON *v, const char *path, int depth)
-{
-	const cJSON	*c, *d;
-	char		 p[JERR_PATH_MAX], show[Q_SHOW_MAX];
-	size_t		 i = 0;
-
-	if (!cJSON_IsObject(v) && !cJSON_IsArray(v))
-		return 0;
-	if (depth >= Q_DEPTH_MAX)
-		return jerr_fail(e, path, "nested more than %d levels deep",
-		    Q_DEPTH_MAX);
-	for (c = v->child; c != NULL; c = c->next, i++) {
-		if (cJSON_IsArray(v))
-			jerr_index(p, sizeof(p), path, NULL, i);
-		else {
-			if (c->string == NULL)
-				return jerr_fail(e, path, "key without a name");
-			jerr_path(p, sizeof(p), path,
-			    jerr_clean(show, sizeof(show), c->string));
-			for (d = v->child; d != c; d = d->next)
-				if (strcmp(d->string, c->string) == 0)
-					return jerr_fail(e, p,
-					    "key given twice");
-		}
-		if (q_check_tree(e, c, p, depth + 1) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-/* Rejects keys of obj that are not in allowed (NULL-terminated). */
-static int
-q_keys(struct jerr *e, const cJSON *obj, const char *path,
-    const char *const *allowed)
-{
-	const cJSON	*c;
-	char		 p[JERR_PATH_MAX], show[Q_SHOW_MAX];
-	size_t		 i;
-
-	for (c = obj->child; c != NULL; c = c->next) {
-		for (i = 0; allowed[i] != NULL; i++)
-			if (strcmp(c->string, allowed[i]) == 0)
-				break;
-		if (allowed[i] == NULL) {
-			jerr_path(p, sizeof(p), path,
-			    jerr_clean(show, sizeof(show), c->string));
-			return jerr_fail(e, p, "unknown key");
-		}
-	}
-	return 0;
-}
-
-/*
- * The string at obj.key: *out is NULL when absent and optional. It must
- * be 1..max-1 bytes without control characters.
- */
-static int
-q_string(struct jerr *e, const cJSON *obj, const char *path, const char *key,
-    int required, size_t max, const char **out)
-{
-	const cJSON	*v;
-	char		 p[JERR_PATH_MAX];
-	size_t		 len;
-
-	*out = NULL;
-	jerr_path(p, sizeof(p), path, key);
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL) {
-		if (required)
-			return jerr_fail(e, p, "missing");
-		return 0;
-	}
-	if (!cJSON_IsString(v) || v->valuestring == NULL)
-		return jerr_fail(e, p,
-		    "expected a string, got %s", jerr_type(v));
-	len = strlen(v->valuestring);
-	if (len == 0)
-		return jerr_fail(e, p, "must not be empty");
-	if (len >= max)
-		return jerr_fail(e, p, "longer than %zu bytes", max - 1);
-	if (jerr_has_control(v->valuestring))
-		return jerr_fail(e, p, "contains a control character");
-	*out = v->valuestring;
-	return 0;
-}
-
-/*
- * The integer at obj.key in [min, max]; *present says whether it was
- * there. cJSON keeps numbers as doubles: the range test comes first, so
- * the conversion is exact.
- */
-static int
-q_int(struct jerr *e, const cJSON *obj, const char *path, const char *key,
-    int min, int max, int *out, int *present)
-{
-	const cJSON	*v;
-	char		 p[JERR_PATH_MAX];
-	double		 d;
-
-	*present = 0;
-	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL)
-		return 0;
-	jerr_path(p, sizeof(p), path, key);
-	if (!cJSON_IsNumber(v))
-		return jerr_fail(e, p, "expected an integer in %d..%d, got %s",
-		    min, max, jerr_type(v));
-	d = v->valuedouble;
-	if (!(d >= (double)min && d <= (double)max) || d != (double)(int)d)
-		return jerr_fail(e, p,
-		    "expected an integer in %d..%d", min, max);
-	*out = (int)d;
-	*present = 1;
-	return 0;
-}
 
 static uint32_t
 q_hash(const char *s, size_t len)
@@ -238,7 +119,8 @@ q_item_type(struct jerr *e, const cJSON *obj, const char *path,
 	size_t		 i;
 	int		 hasmin, hasmax;
 
-	if (q_string(e, obj, path, "type", 1, Q_SHOW_MAX, &s) == -1)
+	if (json_string(e, obj, path, "type", JSON_REQUIRED | Q_STRING,
+	    Q_SHOW_MAX, &s) == -1)
 		return -1;
 	for (i = 0; i < ARRAY_LEN(q_types); i++)
 		if (strcmp(s, q_types[i]) == 0)
@@ -248,9 +130,9 @@ q_item_type(struct jerr *e, const cJSON *obj, const char *path,
 		return jerr_fail(e, p, "unknown type \"%s\" (schaal, cijfer, "
 		    "janee or open)", jerr_clean(show, sizeof(show), s));
 	it->type = (enum quest_type)i;
-	if (q_int(e, obj, path, "min", QUEST_SCHAAL_MIN, QUEST_SCHAAL_MAX,
+	if (json_int(e, obj, path, "min", QUEST_SCHAAL_MIN, QUEST_SCHAAL_MAX,
 	    &it->min, &hasmin) == -1 ||
-	    q_int(e, obj, path, "max", QUEST_SCHAAL_MIN, QUEST_SCHAAL_MAX,
+	    json_int(e, obj, path, "max", QUEST_SCHAAL_MIN, QUEST_SCHAAL_MAX,
 	    &it->max, &hasmax) == -1)
 		return -1;
 	if (it->type != QUEST_SCHAAL) {
@@ -311,10 +193,10 @@ q_item_positive(struct jerr *e, const cJSON *obj, const char *path,
 			return jerr_fail(e, p,
 			    "expected an object with \"vanaf\""
 			    " and/or \"tot_en_met\", got %s", jerr_type(v));
-		if (q_keys(e, v, p, q_pos_keys) == -1 ||
-		    q_int(e, v, p, "vanaf", it->min, it->max, &it->pos_min,
+		if (json_keys(e, v, p, q_pos_keys) == -1 ||
+		    json_int(e, v, p, "vanaf", it->min, it->max, &it->pos_min,
 		    &hasfrom) == -1 ||
-		    q_int(e, v, p, "tot_en_met", it->min, it->max,
+		    json_int(e, v, p, "tot_en_met", it->min, it->max,
 		    &it->pos_max, &hasto) == -1)
 			return -1;
 		if (!hasfrom && !hasto)
@@ -341,7 +223,7 @@ q_item_role(struct jerr *e, const cJSON *obj, const char *path,
 	char		 p[JERR_PATH_MAX], show[Q_SHOW_MAX];
 
 	it->role = QUEST_ROLE_NONE;
-	if (q_string(e, obj, path, "rol", 0, Q_SHOW_MAX, &s) == -1)
+	if (json_string(e, obj, path, "rol", Q_STRING, Q_SHOW_MAX, &s) == -1)
 		return -1;
 	if (s == NULL)
 		return 0;
@@ -373,8 +255,9 @@ q_parse_item(struct jerr *e, const cJSON *obj, const char *path,
 	if (!cJSON_IsObject(obj))
 		return jerr_fail(e, path, "expected an object, got %s",
 		    jerr_type(obj));
-	if (q_keys(e, obj, path, q_item_keys) == -1 ||
-	    q_string(e, obj, path, "code", 1, QUEST_CODE_MAX + 1, &s) == -1)
+	if (json_keys(e, obj, path, q_item_keys) == -1 ||
+	    json_string(e, obj, path, "code", JSON_REQUIRED | Q_STRING,
+	    QUEST_CODE_MAX + 1, &s) == -1)
 		return -1;
 	if (!q_valid_code(s)) {
 		jerr_path(p, sizeof(p), path, "code");
@@ -385,7 +268,8 @@ q_parse_item(struct jerr *e, const cJSON *obj, const char *path,
 	it->codelen = strlen(s);
 	memcpy(it->code, s, it->codelen + 1);
 	it->hash = q_hash(it->code, it->codelen);
-	if (q_string(e, obj, path, "tekst", 1, QUEST_TEXT_MAX, &s) == -1)
+	if (json_string(e, obj, path, "tekst", JSON_REQUIRED | Q_STRING,
+	    QUEST_TEXT_MAX, &s) == -1)
 		return -1;
 	memcpy(it->tekst, s, strlen(s) + 1);
 	jerr_path(p, sizeof(p), path, "verplicht");
@@ -427,8 +311,9 @@ q_parse_variant(struct jerr *e, const cJSON *obj, const char *path,
 	if (!cJSON_IsObject(obj))
 		return jerr_fail(e, path, "expected an object, got %s",
 		    jerr_type(obj));
-	if (q_keys(e, obj, path, q_variant_keys) == -1 ||
-	    q_string(e, obj, path, "omschrijving", 0, QUEST_NOTE_MAX, &s) == -1)
+	if (json_keys(e, obj, path, q_variant_keys) == -1 ||
+	    json_string(e, obj, path, "omschrijving", Q_STRING,
+	    QUEST_NOTE_MAX, &s) == -1)
 		return -1;
 	jerr_path(p, sizeof(p), path, "items");
 	if ((items = cJSON_GetObjectItemCaseSensitive(obj, "items")) == NULL)
@@ -486,18 +371,21 @@ q_parse_def(struct jerr *e, const cJSON *root, struct quest_def *def)
 	if (!cJSON_IsObject(root))
 		return jerr_fail(e, NULL, "expected an object, got %s",
 		    jerr_type(root));
-	if (q_keys(e, root, "", q_def_keys) == -1 ||
-	    q_string(e, root, "", "id", 1, QUEST_ID_MAX + 1, &s) == -1)
+	if (json_keys(e, root, "", q_def_keys) == -1 ||
+	    json_string(e, root, "", "id", JSON_REQUIRED | Q_STRING,
+	    QUEST_ID_MAX + 1, &s) == -1)
 		return -1;
 	if (!q_valid_id(s))
 		return jerr_fail(e, "id", "\"%s\" is not an id of 1..%d of "
 		    "[a-z0-9._-] starting with a letter or digit",
 		    jerr_clean(show, sizeof(show), s), QUEST_ID_MAX);
 	memcpy(def->id, s, strlen(s) + 1);
-	if (q_string(e, root, "", "titel", 1, QUEST_TITLE_MAX, &s) == -1)
+	if (json_string(e, root, "", "titel", JSON_REQUIRED | Q_STRING,
+	    QUEST_TITLE_MAX, &s) == -1)
 		return -1;
 	memcpy(def->titel, s, strlen(s) + 1);
-	if (q_string(e, root, "", "toelichting", 0, QUEST_NOTE_MAX, &s) == -1)
+	if (json_string(e, root, "", "toelichting", Q_STRING,
+	    QUEST_NOTE_MAX, &s) == -1)
 		return -1;
 	if ((resp = cJSON_GetObjectItemCaseSensitive(root, "respondenten")) ==
 	    NULL)
@@ -531,8 +419,7 @@ quest_load_buffer(const char *name, const char *json, size_t len,
 	struct quest_def	*def = NULL;
 	struct jerr		 e;
 	cJSON			*root = NULL;
-	const char		*end = NULL;
-	size_t			 i, off;
+	size_t			 i;
 	int			 rc = -1;
 
 	if (err != NULL && errlen > 0)
@@ -549,30 +436,14 @@ quest_load_buffer(const char *name, const char *json, size_t len,
 		jerr_fail(&e, NULL, "larger than %d bytes", QUEST_FILE_MAX);
 		goto fail;
 	}
-	/* cJSON would stop at a NUL and ignore whatever follows it. */
-	if (memchr(json, '\0', len) != NULL) {
-		jerr_fail(&e, NULL, "contains a NUL byte");
+	if (json_parse(&e, json, len, 0, &root) == -1)
 		goto fail;
-	}
-	if ((root = cJSON_ParseWithLengthOpts(json, len, &end, 0)) == NULL) {
-		off = end != NULL && end >= json && end <= json + len ?
-		    (size_t)(end - json) : 0;
-		jerr_fail(&e, NULL, "invalid JSON near byte %zu", off);
-		goto fail;
-	}
-	for (off = (size_t)(end - json); off < len; off++)
-		if (strchr(" \t\r\n", json[off]) == NULL) {
-			jerr_fail(&e, NULL, "text after the JSON value at byte "
-			    "%zu", off);
-			goto fail;
-		}
 	if ((def = calloc(1, sizeof(*def))) == NULL) {
 		jerr_fail(&e, NULL, "%s", strerror(errno));
 		goto fail;
 	}
 	(void)jerr_copy(def->source, sizeof(def->source), e.file);
-	if (q_check_tree(&e, root, "", 0) == -1 ||
-	    q_parse_def(&e, root, def) == -1)
+	if (q_parse_def(&e, root, def) == -1)
 		goto fail;
 	for (i = 0; i < set->ndefs; i++)
 		if (strcmp(set->defs[i].id, def->id) == 0) {
@@ -678,17 +549,9 @@ quest_load_dir(const char *dir, struct quest_set *out, char *err,
 			goto fail;
 		}
 		e.file = path;
-		if (util_read_file(path, QUEST_FILE_MAX, &data, &len) == -1) {
-			if (errno == EFBIG)
-				jerr_fail(&e, NULL, "larger than %d bytes",
-				    QUEST_FILE_MAX);
-			else if (errno == EINVAL)
-				jerr_fail(&e, NULL, "not a regular file");
-			else
-				jerr_fail(&e, NULL, "cannot read: %s",
-				    strerror(errno));
+		if (json_read_file(&e, path, QUEST_FILE_MAX, &data, &len) ==
+		    -1)
 			goto fail;
-		}
 		if (quest_load_buffer(path, data, len, tmp, err, errlen) == -1)
 			goto fail;
 		free(data);

@@ -151,7 +151,7 @@ util_read_file(const char *path, size_t max, char **data, size_t *len)
 	ssize_t		 n;
 	int		 fd, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1)
 		goto fail;

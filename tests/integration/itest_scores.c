@@ -211,18 +211,20 @@ test_all_or_nothing(void)
 	const size_t	 nrows = 10000, bad = 5000;
 	struct h_resp	 r;
 	long long	 before, uploads;
-	char		*csv, *p, bsn[10];
+	char		*csv, *p, *end, bsn[10];
 	size_t		 i;
 
 	csv = malloc(nrows * 80 + 128);
 	CHECK(csv != NULL);
 	if (csv == NULL)
 		return;
-	p = csv + sprintf(csv, "bsn;toewijzingnummer;gemeente;agb;meetdatum;"
-	    "meetmoment;gas_1\r\n");
+	end = csv + nrows * 80 + 128;
+	p = csv + snprintf(csv, (size_t)(end - csv), "bsn;toewijzingnummer;"
+	    "gemeente;agb;meetdatum;meetmoment;gas_1\r\n");
 	for (i = 0; i < nrows; i++) {
 		demo_bsn(0, (unsigned)i, bsn);
-		p += sprintf(p, "%s;%zu;0363;12345678;01-02-2026;eind;%s\r\n",
+		p += snprintf(p, (size_t)(end - p),
+		    "%s;%zu;0363;12345678;01-02-2026;eind;%s\r\n",
 		    i == bad ? "12345678X" : bsn, 100000 + i,
 		    i % 2 ? "1" : "-1");
 	}

@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 
 #include "dates.h"
+#include "errors.h"
 #include "ingest.h"
 #include "log.h"
 #include "parse_cem.h"
@@ -29,16 +30,16 @@ static void
 errors_answer(const struct cem_batch *b, struct ingest_answer *a)
 {
 	cJSON		*j, *arr, *o;
-	const char	*code = "validation_failed";
+	const char	*code = ERR_VALIDATION_FAILED;
 	unsigned	 status = 422;
 	char		 msg[128];
 	size_t		 i;
 
 	if (b->nerrors > 0 && b->errors[0].index == -1 &&
-	    (strcmp(b->errors[0].code, "json_ongeldig") == 0 ||
-	    strcmp(b->errors[0].code, "te_diep_genest") == 0)) {
+	    (strcmp(b->errors[0].code, ERR_JSON_ONGELDIG) == 0 ||
+	    strcmp(b->errors[0].code, ERR_TE_DIEP_GENEST) == 0)) {
 		status = 400;
-		code = "invalid_json";
+		code = ERR_INVALID_JSON;
 	}
 	util_fmt(msg, sizeof(msg), "Niets opgeslagen: %zu fout%s gevonden",
 	    b->errors_total, b->errors_total == 1 ? "" : "en");
@@ -153,11 +154,11 @@ ingest_questionnaires(const struct config *cfg, const struct quest_set *qs,
 		errors_answer(&b, a);
 		goto out;
 	default:
-		ingest_answer_set(a, 500, ingest_error_json("internal", "out of memory"));
+		ingest_answer_set(a, 500, ingest_error_json(ERR_INTERNAL, "out of memory"));
 		goto out;
 	}
 	if (b.nresponses == 0) {
-		ingest_answer_set(a, 422, ingest_error_json("geen_responses", "De body "
+		ingest_answer_set(a, 422, ingest_error_json(ERR_GEEN_RESPONSES, "De body "
 		    "bevat geen responses"));
 		goto out;
 	}
@@ -194,7 +195,7 @@ ingest_questionnaires(const struct config *cfg, const struct quest_set *qs,
 		goto busy;
 	goto out;
 busy:
-	ingest_answer_set(a, 503, ingest_error_json("unavailable", "De database is "
+	ingest_answer_set(a, 503, ingest_error_json(ERR_UNAVAILABLE, "De database is "
 	    "bezet of niet beschikbaar; probeer het later opnieuw"));
 out:
 	store_upload_free(up);
