@@ -17,6 +17,7 @@
  * add what ASan/LSan/UBSan need to report and to check for leaks at exit
  * (they stop the world with ptrace and may start a symbolizer).
  */
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -150,7 +151,8 @@ reachable(const struct sandbox_user *u, const char *dir)
 	if (setegid(u->gid) == -1)
 		return 0;
 	if (seteuid(u->uid) == -1) {
-		(void)setegid(0);
+		if (setegid(0) == -1)
+			fatal("cannot return to root after an access check");
 		return 0;
 	}
 	ok = access(dir, R_OK | W_OK | X_OK) == 0;
@@ -233,6 +235,11 @@ allow_threads(scmp_filter_ctx ctx, int sanitized)
 		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0) < 0 ||
 		    seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
 		    seccomp_syscall_resolve_name("clone3"), 0) < 0 ? -1 : 0;
+	/* Threads may name themselves (prctl PR_SET_NAME), nothing more. */
+	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
+	    seccomp_syscall_resolve_name("prctl"), 1,
+	    SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME)) < 0)
+		return -1;
 	/*
 	 * clone3 passes its flags in memory, where a filter cannot look:
 	 * answer ENOSYS, and glibc falls back to clone.
