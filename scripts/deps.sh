@@ -7,7 +7,7 @@ pkgs=(build-essential cmake pkg-config curl ca-certificates
       libmicrohttpd-dev libgnutls28-dev libssl-dev libsqlite3-dev sqlite3
       libcsv-dev libcjson-dev libxml2-dev libcurl4-openssl-dev
       clang libclang-rt-dev bc
-      gnutls-bin openssl)
+      gnutls-bin openssl libseccomp-dev gdb passwd)
 
 missing=()
 for p in "${pkgs[@]}"; do

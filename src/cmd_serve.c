@@ -24,6 +24,7 @@
 #include "http_server.h"
 #include "log.h"
 #include "pseudonym.h"
+#include "sandbox.h"
 #include "indicators.h"
 #include "questionnaire.h"
 #include "store.h"
@@ -112,6 +113,7 @@ cmd_serve(int argc, char **argv)
 	struct store_msgw	*msgw = NULL;
 	struct quest_set	*quest = NULL;
 	struct ind_engine	*ind = NULL;
+	struct sandbox_user	 su;
 	sigset_t		 set;
 	const char		*dir = NULL, *config = NULL, *listen = NULL;
 	char			 err[512];
@@ -143,8 +145,12 @@ cmd_serve(int argc, char **argv)
 	}
 	if (listen == NULL)
 		listen = cfg.listen;
-	if (cmd_key_check(&cfg, dir, d.keyp) == -1)
+	if (sandbox_user(&cfg, &su, err, sizeof(err)) == -1 ||
+	    cmd_key_check(&cfg, dir, d.keyp) == -1) {
+		if (err[0] != '\0')
+			log_error("%s", err);
 		goto out;
+	}
 	if ((cert = read_tls(dir, cfg.tls_cert, 0)) == NULL ||
 	    (key = read_tls(dir, cfg.tls_key, 1)) == NULL ||
 	    (cfg.tls_client_ca[0] != '\0' &&
@@ -187,6 +193,13 @@ cmd_serve(int argc, char **argv)
 		log_error("%s", err);
 		goto out;
 	}
+	/* Bound, key and files loaded: give up root, then confine. */
+	if (sandbox_drop(&su, dir, cfg.production, err, sizeof(err)) == -1 ||
+	    sandbox_seccomp(cfg.seccomp, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		goto out;
+	}
+	http_server_open(srv);
 	fprintf(stderr, "sorttp: listening on %s\n", http_server_url(srv));
 	fflush(stderr);
 	store_audit(d.st, 0, "serve_start", NULL);
