@@ -99,6 +99,7 @@
 #define ERR_DTD_FORBIDDEN	"dtd_forbidden"
 #define ERR_XML_TOO_COMPLEX	"xml_too_complex"
 #define ERR_TOO_LARGE		"too_large"
+#define ERR_XML_TOO_COMPLEX	"xml_too_complex"
 #define ERR_NOT_IJW		"not_ijw"
 #define ERR_UNSUPPORTED_MESSAGE	"unsupported_message"
 #define ERR_HEADER_MISMATCH	"header_mismatch"

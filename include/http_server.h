@@ -117,6 +117,12 @@ int	http_server_start(struct http_server **, const struct http_env *,
 	    const char *cert_pem, const char *key_pem, const char *ca_pem,
 	    char *err, size_t errlen);
 
+/*
+ * Starts serving: until called, the bound socket refuses every connection
+ * (serve calls it once privileges are dropped and seccomp is on).
+ */
+void	http_server_open(struct http_server *);
+
 /* The address actually bound, as "https://HOST:PORT". */
 const char *http_server_url(const struct http_server *);
 

@@ -7,7 +7,7 @@ pkgs=(build-essential cmake pkg-config curl ca-certificates
       libmicrohttpd-dev libgnutls28-dev libssl-dev libsqlite3-dev sqlite3
       libcsv-dev libcjson-dev libxml2-dev libcurl4-openssl-dev
       clang libclang-rt-dev bc
-      gnutls-bin openssl
+      gnutls-bin openssl libseccomp-dev gdb passwd
       libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
       systemd mandoc nodejs npm lintian   # operations checks: systemd-analyze,
                       # mandoc -Tlint, @redocly/cli (tools/openapi), the .deb

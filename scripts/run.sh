@@ -12,6 +12,10 @@ data=${SORTTP_DATA:-$PWD/data}
 listen=${SORTTP_LISTEN:-127.0.0.1:8443}
 
 bash scripts/deps.sh
+# Started as root, sorttp serve switches to the user "sorttp".
+if [ "$(id -u)" -eq 0 ] && ! id sorttp >/dev/null 2>&1; then
+  useradd --system --no-create-home --shell /usr/sbin/nologin sorttp
+fi
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 echo "sorttp: built build/sorttp" >&2

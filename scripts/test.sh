@@ -10,6 +10,11 @@ cd "$(dirname "$0")/.."
 bash scripts/check-style.sh
 
 bash scripts/deps.sh
+# As root, sorttp serve switches to the user "sorttp" (docs/operations.md);
+# the integration tests run it that way, as CI does.
+if [ "$(id -u)" -eq 0 ] && ! id sorttp >/dev/null 2>&1; then
+  useradd --system --no-create-home --shell /usr/sbin/nologin sorttp
+fi
 jobs=$(nproc)
 
 # The release build proves the hardening flags (_FORTIFY_SOURCE needs -O)

@@ -27,6 +27,7 @@
 #include "http_server.h"
 #include "log.h"
 #include "pseudonym.h"
+#include "sandbox.h"
 #include "indicators.h"
 #include "questionnaire.h"
 #include "report.h"
@@ -118,6 +119,7 @@ cmd_serve(int argc, char **argv)
 	struct ind_engine	*ind = NULL;
 	struct report_sched	*rsched = NULL;
 	struct purge_thread	*purger = NULL;
+	struct sandbox_user	 su;
 	sigset_t		 set;
 	const char		*dir = NULL, *config = NULL, *listen = NULL;
 	char			 err[512];
@@ -157,8 +159,12 @@ cmd_serve(int argc, char **argv)
 	}
 	if (listen == NULL)
 		listen = cfg.listen;
-	if (cmd_key_check(&cfg, dir, d.keyp) == -1)
+	if (sandbox_user(&cfg, &su, err, sizeof(err)) == -1 ||
+	    cmd_key_check(&cfg, dir, d.keyp) == -1) {
+		if (err[0] != '\0')
+			log_error("%s", err);
 		goto out;
+	}
 	if (feed_init(d.st) == -1)
 		log_warn("feed metrics: the last upload times are not known "
 		    "until the next uploads");
@@ -214,6 +220,13 @@ cmd_serve(int argc, char **argv)
 		log_error("%s", err);
 		goto out;
 	}
+	/* Bound, key and files loaded: give up root, then confine. */
+	if (sandbox_drop(&su, dir, cfg.production, err, sizeof(err)) == -1 ||
+	    sandbox_seccomp(cfg.seccomp, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		goto out;
+	}
+	http_server_open(srv);
 	fprintf(stderr, "sorttp: listening on %s\n", http_server_url(srv));
 	fflush(stderr);
 	store_audit(d.st, 0, "serve_start", NULL);

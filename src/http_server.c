@@ -67,6 +67,7 @@ struct http_server {
 	uint64_t			 header_ns;	/* header deadline */
 	uint64_t			 grace_ns;	/* body rate grace */
 	uint64_t			 rate_min;	/* body bytes/s */
+	atomic_int			 open;	/* http_server_open called */
 };
 
 /*
@@ -93,6 +94,9 @@ struct http_conn {
 	atomic_ullong		 bytes;		/* body bytes so far */
 	int			 cut;		/* shut down by the reaper */
 };
+
+static enum MHD_Result	on_accept(void *, const struct sockaddr *,
+			    socklen_t);
 
 enum req_state {
 	REQ_FEED,	/* body chunks go to the handler */
@@ -1232,7 +1236,7 @@ http_server_start(struct http_server **out, const struct http_env *env,
 	    MHD_USE_AUTO | MHD_USE_TLS | MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	if (v6)
 		flags |= MHD_USE_IPv6;
-	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+	srv->daemon = MHD_start_daemon(flags, 0, on_accept, srv, on_request, srv,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned int)config_limit(env->cfg, LIMIT_CONN_TIMEOUT_S),
@@ -1275,6 +1279,27 @@ fail:
 	pthread_mutex_destroy(&srv->conn_mu);
 	free(srv);
 	return -1;
+}
+
+/*
+ * Connections are refused until the daemon has dropped its privileges
+ * and loaded its seccomp filter: nothing is served with more rights than
+ * the daemon keeps.
+ */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct http_server	*srv = cls;
+
+	(void)addr;
+	(void)addrlen;
+	return atomic_load(&srv->open) ? MHD_YES : MHD_NO;
+}
+
+void
+http_server_open(struct http_server *srv)
+{
+	atomic_store(&srv->open, 1);
 }
 
 const char *

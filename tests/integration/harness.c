@@ -51,6 +51,12 @@ h_setup(struct h_env *e, const char *bin)
 	snprintf(e->root, sizeof(e->root), "/tmp/sorttp-itest-XXXXXX");
 	if (mkdtemp(e->root) == NULL)
 		h_die("mkdtemp");
+	/*
+	 * Started as root, serve switches to the user "sorttp" and takes
+	 * the data folder along; that user must be able to pass through.
+	 */
+	if (chmod(e->root, 0711) == -1)
+		h_die("chmod");
 	h_path(e, e->data, sizeof(e->data), "data");
 	h_path(e, e->log, sizeof(e->log), "serve.log");
 	curl_global_init(CURL_GLOBAL_DEFAULT);
