@@ -166,7 +166,8 @@ sandbox_drop(const struct sandbox_user *u, const char *dir,
     int production, char *err, size_t errlen)
 {
 	static const char *const files[] = {
-		"sorttp.db", "sorttp.db-wal", "sorttp.db-shm", NULL
+		"sorttp.db", "sorttp.db-wal", "sorttp.db-shm", "reports",
+		"staging", NULL
 	};
 	size_t	i;
 
@@ -238,7 +239,7 @@ allow_threads(scmp_filter_ctx ctx, int sanitized)
 	/* Threads may name themselves (prctl PR_SET_NAME), nothing more. */
 	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
 	    seccomp_syscall_resolve_name("prctl"), 1,
-	    SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME)) < 0)
+	    SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME, 0)) < 0)
 		return -1;
 	/*
 	 * clone3 passes its flags in memory, where a filter cannot look:
