@@ -152,6 +152,9 @@ struct report_doc {
 int	report_pdf_write(const struct report_doc *, const char *path,
 	    char *err, size_t errlen);
 
+/* Loads the fonts; serve calls it before dropping privileges. */
+void	report_pdf_preload(void);
+
 /* Frees the font caches; call once no report is rendering any more. */
 void	report_pdf_cleanup(void);
 

@@ -221,6 +221,7 @@ cmd_serve(int argc, char **argv)
 		goto out;
 	}
 	/* Bound, key and files loaded: give up root, then confine. */
+	report_pdf_preload();
 	if (sandbox_drop(&su, dir, cfg.production, err, sizeof(err)) == -1 ||
 	    sandbox_seccomp(cfg.seccomp, err, sizeof(err)) == -1) {
 		log_error("%s", err);

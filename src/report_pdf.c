@@ -560,6 +560,39 @@ fail:
 }
 
 /*
+ * Makes the font map and has fontconfig find and read the fonts now, while
+ * the daemon may still read its configuration and write font caches: after
+ * the privilege drop, seccomp allows no chmod or cache writing, and a
+ * report thread that first touched fontconfig then would be killed.
+ */
+void
+report_pdf_preload(void)
+{
+	static const char *const fonts[] = { FONT_BODY, FONT_SMALL_B };
+	PangoContext		*pc;
+	PangoLayout		*lay;
+	PangoFontDescription	*fd;
+	size_t			 i;
+	int			 w, h;
+
+	pthread_mutex_lock(&font_mu);
+	if (font_map == NULL)
+		font_map = pango_cairo_font_map_new();
+	pc = pango_font_map_create_context(font_map);
+	lay = pango_layout_new(pc);
+	for (i = 0; i < sizeof(fonts) / sizeof(fonts[0]); i++) {
+		fd = pango_font_description_from_string(fonts[i]);
+		pango_layout_set_font_description(lay, fd);
+		pango_layout_set_text(lay, "Cliënttevredenheid 0,1 .", -1);
+		pango_layout_get_pixel_size(lay, &w, &h);
+		pango_font_description_free(fd);
+	}
+	g_object_unref(lay);
+	g_object_unref(pc);
+	pthread_mutex_unlock(&font_mu);
+}
+
+/*
  * Releases fontconfig's and cairo's process-wide caches, so that a leak
  * checker sees only real leaks. Only when no report is being rendered.
  */

@@ -43,7 +43,7 @@ static const char *const allowed[] = {
 	"fcntl", "flock", "unlink", "unlinkat", "rename", "renameat",
 	"renameat2", "mkdir", "mkdirat", "rmdir", "getcwd", "readlink",
 	"readlinkat", "getdents", "getdents64", "fadvise64", "dup", "dup2",
-	"dup3", "fchown",
+	"dup3", "fchown", "statfs", "fstatfs",
 	"umask", "fchmod", "utimensat",
 	/* memory */
 	"brk", "mmap", "munmap", "mremap", "mprotect", "madvise", "mlock",
