@@ -47,6 +47,9 @@ enum cfg_limit {
 	LIMIT_IND_REFRESH_S,		/* indicator data may lag this much */
 	LIMIT_IND_MONTHS_MAX,		/* months one indicator query spans */
 	LIMIT_IND_CACHE,		/* indicator answers kept for reuse */
+	LIMIT_SESSION_IDLE_S,		/* a browser session ends unused */
+	LIMIT_SESSION_MAX_AGE_S,	/* a browser session ends anyway */
+	LIMIT_SESSIONS_MAX,		/* browser sessions at once */
 	LIMIT__COUNT
 };
 

@@ -22,6 +22,7 @@
 #define ERR_UNSUPPORTED_MEDIA_TYPE	"unsupported_media_type"
 #define ERR_INTERNAL		"internal"
 #define ERR_UNAVAILABLE		"unavailable"
+#define ERR_CSRF_ONGELDIG	"csrf_ongeldig"
 
 /* upload */
 #define ERR_VALIDATION_FAILED	"validation_failed"

@@ -35,6 +35,7 @@ struct http_reply {
 	char		*body;		/* malloc'd, owned by the reply */
 	size_t		 len;
 	const char	*allow;		/* Allow header for 405, or NULL */
+	char		*set_cookie;	/* Set-Cookie value, malloc'd, or NULL */
 };
 
 /* Everything a handler may use. */
@@ -84,6 +85,15 @@ const char	*http_request_query(const struct http_request *,
  */
 int		 http_request_query_names(const struct http_request *,
 		    const char **names, size_t max);
+/* A request header, or NULL. */
+const char	*http_request_header(const struct http_request *,
+		    const char *name);
+/*
+ * 1 when the request was authenticated by a session cookie (not a bearer
+ * token); then fills the session's id hash and its CSRF token.
+ */
+int		 http_request_session(const struct http_request *,
+		    const unsigned char **id_hash, const char **csrf);
 void		*http_request_state(const struct http_request *);
 void		 http_request_set_state(struct http_request *, void *);
 void		 http_request_set_rows(struct http_request *, int64_t);

@@ -99,6 +99,7 @@ api_routes_init(void)
 	static const struct http_route *const families[] = {
 		api_basic_routes, api_scores_routes, api_messages_routes,
 		api_questionnaires_routes, api_indicators_routes,
+		api_web_routes,
 	};
 	const struct http_route	*f;
 	size_t			 i, n = 0;

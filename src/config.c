@@ -62,6 +62,11 @@ const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 	[LIMIT_IND_REFRESH_S] =		{ "indicator_refresh_s", 10, 0, 3600 },
 	[LIMIT_IND_MONTHS_MAX] =	{ "indicator_months_max", 120, 1, 600 },
 	[LIMIT_IND_CACHE] =		{ "indicator_cache", 1024, 0, 65536 },
+	/* Issue #13: 30 minutes idle, 12 hours at most, like a working day. */
+	[LIMIT_SESSION_IDLE_S] =	{ "session_idle_s", 1800, 1, 86400 },
+	[LIMIT_SESSION_MAX_AGE_S] =	{ "session_max_age_s", 43200, 1,
+					    604800 },
+	[LIMIT_SESSIONS_MAX] =		{ "sessions_max", 4096, 1, 1000000 },
 };
 
 /*

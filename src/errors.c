@@ -26,6 +26,8 @@ const struct err_code err_codes[] = {
 	    "Interne fout; het bericht zegt niet meer." },
 	{ ERR_UNAVAILABLE, 503,
 	    "Tijdelijk niet beschikbaar (database bezet of geen middelen); probeer het later opnieuw." },
+	{ ERR_CSRF_ONGELDIG, 403,
+	    "Een wijziging vanuit de browser zonder geldig CSRF-token, of vanaf een andere website." },
 	{ ERR_VALIDATION_FAILED, 422,
 	    "De upload bevat fouten; ze staan in errors." },
 	{ ERR_UNREADABLE, 0,
