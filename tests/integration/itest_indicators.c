@@ -398,6 +398,15 @@ send_messages_a3(void)
 /* ------------------------------------------------------------------ */
 /* The checks */
 
+/* 1 when obj.key is the string want. */
+static int
+label(const cJSON *obj, const char *key, const char *want)
+{
+	const cJSON	*v = cJSON_GetObjectItem(obj, key);
+
+	return cJSON_IsString(v) && strcmp(v->valuestring, want) == 0;
+}
+
 static void
 test_doelrealisatie(void)
 {
@@ -462,6 +471,14 @@ test_doelrealisatie(void)
 	CHECK_NUM(cell(j, "gemeente", "0479", NULL), "n", 10);
 	CHECK_NUM(cell(j, "gemeente", "0363", NULL), "n", 12);
 	CHECK_NUM(cell(j, "gemeente", "0362", NULL), "n", 5);
+	/* Names beside codes (issue #13), also on a suppressed cell. */
+	CHECK(label(cell(j, "gemeente", "0479", NULL), "gemeente_naam",
+	    "Zaanstad"));
+	CHECK(label(cell(j, "gemeente", "0363", NULL), "gemeente_naam",
+	    "Amsterdam"));
+	CHECK(label(cell(j, "gemeente", "0451", NULL), "gemeente_naam",
+	    "Uithoorn"));
+	CHECK(cJSON_GetObjectItem(j, "labels") == NULL);
 	cJSON_Delete(j);
 
 	/* By cluster: every cluster with data holds k clients or more. */
@@ -505,6 +522,13 @@ test_tevredenheid(void)
 	CHECK_NUM(c, "values.ouder.items.serieus_genomen", 4.0);
 	CHECK_NUM(c, "values.ouder.rapportcijfer_mean", 7.8);
 	CHECK_NUM(c, "values.ouder.positief_pct", 100.0);
+	/* The item texts of the questionnaire definition (issue #13). */
+	CHECK(label(cJSON_GetObjectItem(cJSON_GetObjectItem(
+	    cJSON_GetObjectItem(j, "labels"), "items"), "jeugdige"),
+	    "serieus_genomen", "De hulpverlener nam mij serieus."));
+	CHECK(label(cJSON_GetObjectItem(cJSON_GetObjectItem(
+	    cJSON_GetObjectItem(j, "labels"), "items"), "ouder"),
+	    "serieus_genomen", "De hulpverlener nam mij serieus."));
 	cJSON_Delete(j);
 
 	j = get(tok_all, "/v1/indicators/tevredenheid?by=aanbieder&"
@@ -534,6 +558,12 @@ test_uitval(void)
 	CHECK_NUM(c, "n_clients", 21);
 	CHECK_NUM(c, "values.per_reden.31", 12);
 	CHECK_NUM(c, "values.per_reden.32", NUL);
+	/* JZ588 labels beside the codes (issue #13). */
+	v = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "labels"), "reden");
+	CHECK(label(v, "31", "volgens plan beëindigd"));
+	CHECK(label(v, "32", "voortijdig, eenzijdig door de cliënt"));
+	CHECK(label(v, "02", "overlijden"));
+	CHECK_EQ_INT(cJSON_GetArraySize(v), 11);
 	CHECK_NUM(c, "values.per_reden.33", NUL);
 	CHECK_NUM(c, "values.per_reden.34", NUL);
 	CHECK_NUM(c, "values.per_reden.35", 0);
@@ -656,7 +686,7 @@ test_scopes(void)
 	CHECK_EQ_INT(st, 404);
 }
 
-static const char csv_head[] = "\xEF\xBB\xBF" "aanbieder;gemeente;cluster;period;"
+static const char csv_head[] = "\xEF\xBB\xBF" "aanbieder;gemeente;gemeente_naam;cluster;period;"
     "suppressed;n_clients;n;gas_t_mean;doelen_behaald_pct;"
     "probleemafname_1_pct;probleemafname_2_pct;probleemafname_3_pct;"
     "zonder_hulp_verder_pct\r\n";
@@ -674,9 +704,9 @@ test_csv_and_cli(void)
 	CHECK_EQ_INT(st, 200);
 	CHECK(j == NULL && raw != NULL);
 	CHECK(raw && strncmp(raw, csv_head, strlen(csv_head)) == 0);
-	CHECK(raw && strstr(raw, "\"" A1 "\";;\"Amsterdam\";\"2025-Q1\";"
+	CHECK(raw && strstr(raw, "\"" A1 "\";;;\"Amsterdam\";\"2025-Q1\";"
 	    "false;12;12;50,79;88,2;;;;\r\n") != NULL);
-	CHECK(raw && strstr(raw, "\"" A4 "\";;\"Zaanstreek-Waterland\";"
+	CHECK(raw && strstr(raw, "\"" A4 "\";;;\"Zaanstreek-Waterland\";"
 	    "\"2025-Q1\";true;;;;;;;;\r\n") != NULL);
 	free(raw);
 
@@ -684,7 +714,7 @@ test_csv_and_cli(void)
 	j = get(tok_0479, "/v1/indicators/doelrealisatie?by=aanbieder&"
 	    "period=quarter&from=2025-01&to=2025-03&format=csv", &st, &raw);
 	CHECK_EQ_INT(st, 200);
-	CHECK(raw && strstr(raw, "\"" A7 "\";\"0479\";"
+	CHECK(raw && strstr(raw, "\"" A7 "\";\"0479\";\"Zaanstad\";"
 	    "\"Zaanstreek-Waterland\";\"2025-Q1\";true;") != NULL);
 	free(raw);
 
