@@ -36,6 +36,7 @@ struct http_reply {
 	size_t		 len;
 	const char	*allow;		/* Allow header for 405, or NULL */
 	char		*set_cookie;	/* Set-Cookie value, malloc'd, or NULL */
+	char		*disposition;	/* Content-Disposition, malloc'd */
 };
 
 /* Everything a handler may use. */

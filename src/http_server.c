@@ -194,6 +194,7 @@ static void
 reply_reset(struct http_reply *rep)
 {
 	free(rep->set_cookie);
+	free(rep->disposition);
 	free(rep->body);
 	memset(rep, 0, sizeof(*rep));
 }
@@ -615,6 +616,9 @@ queue_reply_mode(struct http_request *r, int keep)
 	MHD_add_response_header(resp, "Content-Security-Policy", HTTP_CSP);
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	if (rep->disposition != NULL)
+		MHD_add_response_header(resp, "Content-Disposition",
+		    rep->disposition);
 	if (rep->set_cookie != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
 		    rep->set_cookie);

@@ -710,6 +710,35 @@ test_csv_and_cli(void)
 	    "\"2025-Q1\";true;;;;;;;;\r\n") != NULL);
 	free(raw);
 
+	/* A download with a Dutch file name; Accept: text/csv gives the same. */
+	{
+		static const char	 q[] = "/v1/indicators/doelrealisatie?"
+		    "by=aanbieder&period=quarter&from=2025-01&to=2025-03";
+		const char		*acc[] = { "Accept: text/csv", NULL };
+		char			 path[160];
+		struct h_resp		 r1, r2, r3;
+
+		snprintf(path, sizeof(path), "%s&format=csv", q);
+		h_request(&e, "GET", path, tok_all, NULL, NULL, 0, 0, &r1);
+		h_request(&e, "GET", q, tok_all, acc, NULL, 0, 0, &r2);
+		h_request(&e, "GET", q, tok_all, NULL, NULL, 0, 0, &r3);
+		CHECK_EQ_INT(r1.status, 200);
+		CHECK_EQ_INT(r2.status, 200);
+		CHECK(strstr(r1.headers, "Content-Disposition: attachment; "
+		    "filename=\"doelrealisatie_per_aanbieder_per_kwartaal_"
+		    "2025-01_tot_2025-03.csv\"") != NULL);
+		CHECK(strstr(r2.headers, "Content-Disposition: attachment;")
+		    != NULL);
+		CHECK(strstr(r2.headers, "Content-Type: text/csv") != NULL);
+		CHECK(r1.len == r2.len && r1.len > 0 &&
+		    memcmp(r1.body, r2.body, r1.len) == 0);
+		CHECK(strstr(r3.headers, "Content-Disposition") == NULL);
+		CHECK(r3.body != NULL && r3.body[0] == '{');
+		h_resp_free(&r1);
+		h_resp_free(&r2);
+		h_resp_free(&r3);
+	}
+
 	/* Cells of a gemeente, not a whole cluster, name it in the CSV. */
 	j = get(tok_0479, "/v1/indicators/doelrealisatie?by=aanbieder&"
 	    "period=quarter&from=2025-01&to=2025-03&format=csv", &st, &raw);
