@@ -162,8 +162,8 @@ struct fields {
  * indicator's own from base on.
  */
 struct cols {
-	int		 aanbieder, gemeente, gnaam, cluster, period, verg, sup;
-	int		 nab;
+	int		 aanbieder, anaam, gemeente, gnaam, cluster, period;
+	int		 verg, sup, nab;
 	int		 ncl, n, base, count;
 	int		 tev0[QUEST__NRESPONDENTS];	/* tevredenheid blocks */
 };
@@ -180,6 +180,7 @@ cols_init(const struct run *r, struct cols *c)
 	int	n = 0, i;
 
 	c->aanbieder = r->q->by == IND_BY_AANBIEDER ? n++ : -1;
+	c->anaam = c->aanbieder >= 0 ? n++ : -1;		/* issue #13 */
 	/* by=aanbieder has gemeente cells where a cluster is not whole. */
 	c->gemeente = r->q->by == IND_BY_AANBIEDER ||
 	    r->q->by == IND_BY_GEMEENTE ? n++ : -1;
@@ -217,8 +218,10 @@ csv_head(const struct run *r, const struct cols *c, struct buf *b)
 
 #define H(s) do { buf_str(b, s); buf_add(b, ";", 1); } while (0)
 	buf_str(b, "\xEF\xBB\xBF");
-	if (c->aanbieder >= 0)
+	if (c->aanbieder >= 0) {
 		H("aanbieder");
+		H("aanbieder_naam");
+	}
 	if (c->gemeente >= 0) {
 		H("gemeente");
 		H("gemeente_naam");
@@ -439,14 +442,19 @@ cell_fields(const struct run *r, const struct out *o, const struct cols *cs,
 {
 	const struct cell	*c = o->c;
 	const struct dc_table	*t = o->dc;
+	const char		*naam;
 	int			 cl = ind_geo_cluster(r, c->geo);
 
 	fs->n = 0;
 	if (o->verg)
 		fld(fs, F_BOOL, "vergelijking", cs->verg)->i = 1;
-	else if (r->q->by == IND_BY_AANBIEDER)
+	else if (r->q->by == IND_BY_AANBIEDER) {
 		fld(fs, F_AGB, "aanbieder", cs->aanbieder)->i =
 		    r->snap->agbs[c->agb];
+		if ((naam = config_aanbieder_naam(r->cfg,
+		    r->snap->agbs[c->agb])) != NULL)
+			fld(fs, F_STR, "aanbieder_naam", cs->anaam)->str = naam;
+	}
 	if (!o->verg && c->geo < r->snap->ngem && cs->gemeente >= 0) {
 		fld(fs, F_STR, "gemeente", cs->gemeente)->str =
 		    r->cfg->ref.gemeenten[c->geo].code;

@@ -420,6 +420,10 @@ test_doelrealisatie(void)
 	CHECK_NUM(j, "k", 5);
 	c = cell(j, "aanbieder", A1, NULL);
 	CHECK(c != NULL && !suppressed(c));
+	/* The name from reference.aanbieders; none for an unnamed AGB. */
+	CHECK(label(c, "aanbieder_naam", "Jeugdhulp Eén"));
+	CHECK(cJSON_GetObjectItem(cell(j, "aanbieder", A4, NULL),
+	    "aanbieder_naam") == NULL);
 	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(c, "cluster")),
 	    "Amsterdam");
 	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(c, "period")),
@@ -686,7 +690,7 @@ test_scopes(void)
 	CHECK_EQ_INT(st, 404);
 }
 
-static const char csv_head[] = "\xEF\xBB\xBF" "aanbieder;gemeente;gemeente_naam;cluster;period;"
+static const char csv_head[] = "\xEF\xBB\xBF" "aanbieder;aanbieder_naam;gemeente;gemeente_naam;cluster;period;"
     "suppressed;n_clients;n;gas_t_mean;doelen_behaald_pct;"
     "probleemafname_1_pct;probleemafname_2_pct;probleemafname_3_pct;"
     "zonder_hulp_verder_pct\r\n";
@@ -704,9 +708,9 @@ test_csv_and_cli(void)
 	CHECK_EQ_INT(st, 200);
 	CHECK(j == NULL && raw != NULL);
 	CHECK(raw && strncmp(raw, csv_head, strlen(csv_head)) == 0);
-	CHECK(raw && strstr(raw, "\"" A1 "\";;;\"Amsterdam\";\"2025-Q1\";"
+	CHECK(raw && strstr(raw, "\"" A1 "\";\"Jeugdhulp Eén\";;;\"Amsterdam\";\"2025-Q1\";"
 	    "false;12;12;50,79;88,2;;;;\r\n") != NULL);
-	CHECK(raw && strstr(raw, "\"" A4 "\";;;\"Zaanstreek-Waterland\";"
+	CHECK(raw && strstr(raw, "\"" A4 "\";;;;\"Zaanstreek-Waterland\";"
 	    "\"2025-Q1\";true;;;;;;;;\r\n") != NULL);
 	free(raw);
 
@@ -743,7 +747,7 @@ test_csv_and_cli(void)
 	j = get(tok_0479, "/v1/indicators/doelrealisatie?by=aanbieder&"
 	    "period=quarter&from=2025-01&to=2025-03&format=csv", &st, &raw);
 	CHECK_EQ_INT(st, 200);
-	CHECK(raw && strstr(raw, "\"" A7 "\";\"0479\";\"Zaanstad\";"
+	CHECK(raw && strstr(raw, "\"" A7 "\";;\"0479\";\"Zaanstad\";"
 	    "\"Zaanstreek-Waterland\";\"2025-Q1\";true;") != NULL);
 	free(raw);
 
@@ -886,8 +890,13 @@ main(int argc, char **argv)
 	CHECK_EQ_INT(h_party_add(&e, tok_0479, sizeof(tok_0479), "an-0479",
 	    "analist", "--scope", "gemeente:0479", NULL), 0);
 	/* k = 5 keeps the hand-made dataset small; no refresh delay. */
+	/* Names beside AGB codes for A1 only (issue #13). */
+	h_path(&e, cfg, sizeof(cfg), "aanbieders.json");
+	h_write_file(cfg, "{\"aanbieders\": [{\"agb\": \"" A1 "\", "
+	    "\"naam\": \"Jeugdhulp Eén\"}]}", 0600);
 	h_config(&e, "k5.json", "{\"k\": 5, \"limits\": "
-	    "{\"indicator_refresh_s\": 0}}", cfg, sizeof(cfg));
+	    "{\"indicator_refresh_s\": 0}, \"reference\": {\"aanbieders\": "
+	    "\"aanbieders.json\"}}", cfg, sizeof(cfg));
 	CHECK_EQ_INT(h_start(&e, cfg, NULL), 0);
 
 	send_scores();
