@@ -9,6 +9,10 @@
  *                                       POSTs every file over HTTPS from
  *                                       CLIENTS threads, one keep-alive
  *                                       connection each; prints msgs/s
+ *   bench_messages batch URL TOKEN CA DIR CLIENTS PER
+ *                                       the same as multipart/mixed
+ *                                       batches of PER messages; the
+ *                                       per-part answers are counted
  */
 #include <sys/stat.h>
 
@@ -279,9 +283,182 @@ http(const char *url, const char *token, const char *ca, const char *dir,
 	return bad == 0 ? 0 : 1;
 }
 
+#define BENCH_BOUNDARY	"bench-7f3a9c"
+
+/* The answer of one batch, collected to count its per-part statuses. */
+struct answer {
+	char	*p;
+	size_t	 len, cap;
+};
+
+static size_t
+collect(char *p, size_t s, size_t n, void *arg)
+{
+	struct answer	*a = arg;
+	size_t		 len = s * n;
+
+	if (a->len + len + 1 > a->cap) {
+		a->cap = (a->len + len + 1) * 2;
+		if ((a->p = realloc(a->p, a->cap)) == NULL)
+			return 0;
+	}
+	memcpy(a->p + a->len, p, len);
+	a->len += len;
+	a->p[a->len] = '\0';
+	return len;
+}
+
+static long
+count(const char *hay, const char *needle)
+{
+	long	n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay += strlen(needle);
+	}
+	return n;
+}
+
+struct batch_client {
+	struct client	 c;
+	size_t		 per;
+	char		**bodies;
+	size_t		*lens;
+	size_t		 nbodies;
+};
+
+static char *
+put(char *p, const char *s)
+{
+	size_t	n = strlen(s);
+
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* The client's slice as multipart bodies, built before the clock starts. */
+static void
+build_bodies(struct batch_client *b)
+{
+	size_t	i, k, len;
+	char	*p;
+
+	b->nbodies = (b->c.to - b->c.from + b->per - 1) / b->per;
+	b->bodies = calloc(b->nbodies, sizeof(*b->bodies));
+	b->lens = calloc(b->nbodies, sizeof(*b->lens));
+	for (k = 0; k < b->nbodies; k++) {
+		len = 64;
+		for (i = b->c.from + k * b->per; i < b->c.to &&
+		    i < b->c.from + (k + 1) * b->per; i++)
+			len += docs[i].len + 80;
+		p = b->bodies[k] = malloc(len);
+		for (i = b->c.from + k * b->per; i < b->c.to &&
+		    i < b->c.from + (k + 1) * b->per; i++) {
+			p = put(p, "--" BENCH_BOUNDARY "\r\nContent-Type: "
+			    "application/xml\r\n\r\n");
+			memcpy(p, docs[i].data, docs[i].len);
+			p += docs[i].len;
+			p = put(p, "\r\n");
+		}
+		p = put(p, "--" BENCH_BOUNDARY "--\r\n");
+		b->lens[k] = (size_t)(p - b->bodies[k]);
+	}
+}
+
+static void *
+batch_main(void *arg)
+{
+	struct batch_client	*b = arg;
+	struct curl_slist	*h = NULL;
+	struct answer		 a = { NULL, 0, 0 };
+	char			 auth[256];
+	long			 status;
+	CURL			*cu = curl_easy_init();
+	size_t			 k;
+
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", b->c.token);
+	h = curl_slist_append(h, auth);
+	h = curl_slist_append(h, "Content-Type: multipart/mixed; boundary="
+	    BENCH_BOUNDARY);
+	h = curl_slist_append(h, "Expect:");
+	curl_easy_setopt(cu, CURLOPT_URL, b->c.url);
+	curl_easy_setopt(cu, CURLOPT_CAINFO, b->c.ca);
+	curl_easy_setopt(cu, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(cu, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(cu, CURLOPT_WRITEDATA, &a);
+	curl_easy_setopt(cu, CURLOPT_NOSIGNAL, 1L);
+	for (k = 0; k < b->nbodies; k++) {
+		a.len = 0;
+		curl_easy_setopt(cu, CURLOPT_POSTFIELDS, b->bodies[k]);
+		curl_easy_setopt(cu, CURLOPT_POSTFIELDSIZE, (long)b->lens[k]);
+		if (curl_easy_perform(cu) != CURLE_OK || a.p == NULL) {
+			b->c.bad += (long)b->per;
+			continue;
+		}
+		curl_easy_getinfo(cu, CURLINFO_RESPONSE_CODE, &status);
+		b->c.ok += count(a.p, "\"status\":201");
+		b->c.dup += count(a.p, "\"status\":200");
+		b->c.bad += count(a.p, "\"status\":4") +
+		    count(a.p, "\"status\":5");
+		if (status != 200)
+			b->c.bad++;
+	}
+	free(a.p);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(cu);
+	return NULL;
+}
+
+static int
+batch(const char *url, const char *token, const char *ca, const char *dir,
+    int nclients, size_t per)
+{
+	struct batch_client	*c;
+	pthread_t		*t;
+	double			 t0, el;
+	long			 ok = 0, dup = 0, bad = 0;
+	size_t			 k;
+	int			 i;
+
+	load(dir);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	c = calloc((size_t)nclients, sizeof(*c));
+	t = calloc((size_t)nclients, sizeof(*t));
+	for (i = 0; i < nclients; i++) {
+		c[i].c.url = url;
+		c[i].c.token = token;
+		c[i].c.ca = ca;
+		c[i].c.from = ndocs * (size_t)i / (size_t)nclients;
+		c[i].c.to = ndocs * (size_t)(i + 1) / (size_t)nclients;
+		c[i].per = per;
+		build_bodies(&c[i]);
+	}
+	t0 = now_s();
+	for (i = 0; i < nclients; i++)
+		pthread_create(&t[i], NULL, batch_main, &c[i]);
+	for (i = 0; i < nclients; i++) {
+		pthread_join(t[i], NULL);
+		ok += c[i].c.ok;
+		dup += c[i].c.dup;
+		bad += c[i].c.bad;
+		for (k = 0; k < c[i].nbodies; k++)
+			free(c[i].bodies[k]);
+		free(c[i].bodies);
+		free(c[i].lens);
+	}
+	el = now_s() - t0;
+	printf("%.0f %ld %ld %ld %.2f\n", (double)ndocs / el, ok, dup, bad, el);
+	return bad == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char **argv)
 {
+	if (argc == 8 && strcmp(argv[1], "batch") == 0)
+		return batch(argv[2], argv[3], argv[4], argv[5],
+		    (int)strtol(argv[6], NULL, 10),
+		    (size_t)strtoul(argv[7], NULL, 10));
 	if (argc == 4 && strcmp(argv[1], "gen") == 0)
 		return gen(strtol(argv[2], NULL, 10), argv[3]);
 	if (argc == 3 && strcmp(argv[1], "parse") == 0)
@@ -290,6 +467,7 @@ main(int argc, char **argv)
 		return http(argv[2], argv[3], argv[4], argv[5],
 		    (int)strtol(argv[6], NULL, 10));
 	fprintf(stderr, "usage: bench_messages gen N DIR | parse DIR | "
-	    "http URL TOKEN CA DIR CLIENTS\n");
+	    "http URL TOKEN CA DIR CLIENTS | "
+	    "batch URL TOKEN CA DIR CLIENTS PER\n");
 	return 2;
 }

@@ -32,6 +32,7 @@ int	cmd_check_config(int, char **);
 int	cmd_import(int, char **);
 int	cmd_indicators(int, char **);
 int	cmd_demo(int, char **);
+int	cmd_report(int, char **);
 
 /* Prints "sorttp NAME: MESSAGE" and the usage to stderr; returns 2. */
 int	cmd_usage_error(const struct cmd_help *, const char *fmt, ...)
@@ -82,5 +83,22 @@ struct cmd_data {
 int	cmd_open(struct cmd_data *, const char *dir, const char *config,
 	    struct config *cfg, char *err, size_t errlen);
 void	cmd_close(struct cmd_data *);
+
+/*
+ * The key file (cmd_key.c): given (init --key) when not NULL; else
+ * $CREDENTIALS_DIRECTORY/sorttp-key when credentials is set and that file
+ * exists (systemd LoadCredential[Encrypted]=); else key_file, relative to
+ * DIR unless absolute; else DIR/sorttp.key. 0, or -1 when too long.
+ */
+int	cmd_key_path(const struct config *, const char *dir, const char *given,
+	    int credentials, char *buf, size_t len);
+/* 1 when the key (or its folder) is inside DIR, 0 when not, -1 error. */
+int	cmd_key_inside(const char *dir, const char *keyp);
+/*
+ * Logs a warning for a key inside the data folder and exports it as a
+ * metric; refuses it (-1, logged) when the configuration says production.
+ */
+int	cmd_key_check(const struct config *, const char *dir,
+	    const char *keyp);
 
 #endif

@@ -27,6 +27,34 @@
 #define CFG_NAME_MAX		64		/* cluster/gemeente names */
 #define CFG_LISTEN_MAX		128
 #define CFG_PATH_MAX		1024
+#define CFG_USER_MAX		64		/* a login name */
+
+/*
+ * The default TLS profile: NCSC-NL "ICT-beveiligingsrichtlijnen voor TLS"
+ * (2025), good and sufficient settings only. TLS 1.3, and TLS 1.2 with
+ * ECDHE and AEAD suites (AES-GCM, ChaCha20-Poly1305); groups X25519,
+ * secp256r1, secp384r1; no SHA-1 (or SHA-224) signatures; no static RSA,
+ * no DHE, no CBC. A GnuTLS priority string, overridable as tls.priorities.
+ */
+#define CFG_TLS_PRIORITIES_DEFAULT					\
+	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"			\
+	"-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:+CHACHA20-POLY1305:"	\
+	"-MAC-ALL:+AEAD:-KX-ALL:+ECDHE-ECDSA:+ECDHE-RSA:"		\
+	"-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:+GROUP-SECP384R1:"	\
+	"-SIGN-ALL:+SIGN-ECDSA-SECP256R1-SHA256:"			\
+	"+SIGN-ECDSA-SECP384R1-SHA384:+SIGN-ECDSA-SECP521R1-SHA512:"	\
+	"+SIGN-ECDSA-SHA256:+SIGN-ECDSA-SHA384:+SIGN-ECDSA-SHA512:"	\
+	"+SIGN-RSA-PSS-RSAE-SHA256:+SIGN-RSA-PSS-RSAE-SHA384:"		\
+	"+SIGN-RSA-PSS-RSAE-SHA512:+SIGN-RSA-PSS-SHA256:"		\
+	"+SIGN-RSA-PSS-SHA384:+SIGN-RSA-PSS-SHA512:+SIGN-RSA-SHA256:"	\
+	"+SIGN-RSA-SHA384:+SIGN-RSA-SHA512:+SIGN-EDDSA-ED25519:"	\
+	"+SIGN-EDDSA-ED448:%SERVER_PRECEDENCE"
+
+/* What the seccomp filter does with a system call not on its list. */
+enum cfg_seccomp {
+	CFG_SECCOMP_KILL = 0,		/* the default: the process dies */
+	CFG_SECCOMP_LOG			/* debugging: logged by the kernel */
+};
 
 /*
  * The limits. The table in config.c gives each its JSON name under
@@ -48,6 +76,16 @@ enum cfg_limit {
 	LIMIT_IND_REFRESH_S,		/* indicator data may lag this much */
 	LIMIT_IND_MONTHS_MAX,		/* months one indicator query spans */
 	LIMIT_IND_CACHE,		/* indicator answers kept for reuse */
+	LIMIT_HEADER_TIMEOUT_S,		/* accept to complete request headers */
+	LIMIT_BODY_GRACE_S,		/* before the body rate rule applies */
+	LIMIT_BODY_RATE_MIN,		/* bytes/s a body must average */
+	LIMIT_BODY_MEMORY,		/* bytes of bodies held whole, in total */
+	LIMIT_READY_LOCK_MS,		/* /readyz: longest wait for the lock */
+	LIMIT_READY_FAIL_S,		/* /readyz: a failed write counts this long */
+	LIMIT_BODY_MESSAGE_BATCH,	/* bytes of one multipart message batch */
+	LIMIT_PARTS_MESSAGES,		/* messages (parts) in one batch */
+	LIMIT_REPORT_DAY,		/* day of the month of the report run */
+	LIMIT_REPORT_RETENTION_DAYS,	/* reports are kept this long */
 	LIMIT_SESSION_IDLE_S,		/* a browser session ends unused */
 	LIMIT_SESSION_MAX_AGE_S,	/* a browser session ends anyway */
 	LIMIT_SESSIONS_MAX,		/* browser sessions at once */
@@ -113,6 +151,17 @@ struct config {
 	 * it is "", and the embedded questionnaires/ files are used.
 	 */
 	char		 questionnaires[CFG_PATH_MAX];
+	/* GnuTLS priority string (tls.priorities), checked at load time. */
+	char		 tls_priorities[CFG_PATH_MAX];
+	/*
+	 * The pseudonymisation key (key_file), absolute or relative to the
+	 * data folder; "" means DATA/sorttp.key. $CREDENTIALS_DIRECTORY/
+	 * sorttp-key, when present, wins over both.
+	 */
+	char		 key_file[CFG_PATH_MAX];
+	int		 production;	/* refuse a key inside the data folder */
+	char		 user[CFG_USER_MAX]; /* serve drops to it; "" = sorttp */
+	enum cfg_seccomp seccomp;
 };
 
 /*

@@ -22,6 +22,11 @@
 #define ERR_UNSUPPORTED_MEDIA_TYPE	"unsupported_media_type"
 #define ERR_INTERNAL		"internal"
 #define ERR_UNAVAILABLE		"unavailable"
+#define ERR_BAD_FRAMING		"bad_framing"
+#define ERR_UNSUPPORTED_ENCODING	"unsupported_encoding"
+#define ERR_BODY_TOO_SLOW	"body_too_slow"
+#define ERR_OVERLOADED		"overloaded"
+#define ERR_NOT_READY		"not_ready"
 #define ERR_CSRF_ONGELDIG	"csrf_ongeldig"
 
 /* upload */
@@ -92,6 +97,7 @@
 /* messages */
 #define ERR_XML_MALFORMED	"xml_malformed"
 #define ERR_DTD_FORBIDDEN	"dtd_forbidden"
+#define ERR_XML_TOO_COMPLEX	"xml_too_complex"
 #define ERR_TOO_LARGE		"too_large"
 #define ERR_NOT_IJW		"not_ijw"
 #define ERR_UNSUPPORTED_MESSAGE	"unsupported_message"
@@ -99,6 +105,13 @@
 #define ERR_MISSING_ELEMENT	"missing_element"
 #define ERR_INVALID_VALUE	"invalid_value"
 #define ERR_TOO_MANY_PRODUCTS	"too_many_products"
+
+/* messages: multipart/mixed batches */
+#define ERR_MULTIPART_BOUNDARY	"multipart_boundary"
+#define ERR_MULTIPART_MALFORMED	"multipart_malformed"
+#define ERR_MULTIPART_HEADER	"multipart_header"
+#define ERR_MULTIPART_TRUNCATED	"multipart_truncated"
+#define ERR_TOO_MANY_PARTS	"too_many_parts"
 
 /* indicators */
 #define ERR_BAD_PARAMETER	"bad_parameter"

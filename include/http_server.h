@@ -36,7 +36,7 @@ struct http_reply {
 	size_t		 len;
 	const char	*allow;		/* Allow header for 405, or NULL */
 	char		*set_cookie;	/* Set-Cookie value, malloc'd, or NULL */
-	char		*disposition;	/* Content-Disposition, malloc'd */
+	char		 disposition[192]; /* Content-Disposition, or "" */
 };
 
 /* Everything a handler may use. */
@@ -86,9 +86,6 @@ const char	*http_request_query(const struct http_request *,
  */
 int		 http_request_query_names(const struct http_request *,
 		    const char **names, size_t max);
-/* A request header, or NULL. */
-const char	*http_request_header(const struct http_request *,
-		    const char *name);
 /*
  * 1 when the request was authenticated by a session cookie (not a bearer
  * token); then fills the session's id hash and its CSRF token.
@@ -98,6 +95,17 @@ int		 http_request_session(const struct http_request *,
 void		*http_request_state(const struct http_request *);
 void		 http_request_set_state(struct http_request *, void *);
 void		 http_request_set_rows(struct http_request *, int64_t);
+/* A request header's value, or NULL. */
+const char	*http_request_header(const struct http_request *,
+		    const char *name);
+/*
+ * Sets the byte limit the server enforces on this request's body, for a
+ * begin handler whose limit depends on the request (a route that takes
+ * two media types). The Content-Length gate has already used the route's
+ * limit; the handler checks a lower one itself.
+ */
+void		 http_request_set_body_limit(struct http_request *,
+		    uint64_t limit);
 
 /* Reply helpers; all set status, content type and body. */
 void	http_reply_error(struct http_reply *, unsigned status,
@@ -124,5 +132,12 @@ const char *http_server_url(const struct http_server *);
  * stops the daemon and frees it.
  */
 void	http_server_stop(struct http_server *, long long grace_s);
+
+/*
+ * The status for a Transfer-Encoding header value: 0 for exactly one
+ * "chunked" (any case, optional blanks), 400 for an empty or repeated
+ * coding list, 501 when it names any other coding. Public for its fuzzer.
+ */
+unsigned	http_te_status(const char *te);
 
 #endif

@@ -61,6 +61,34 @@ void	ingest_message(const struct config *, struct pseudo_ctx *,
 void	ingest_job_free(struct msg_job *);
 
 /*
+ * A batch of messages (ingest_batch.c), the path of a multipart POST
+ * /v1/messages and of `sorttp import messages`. add parses one complete
+ * message and hands its job to the writer without waiting; refuse records
+ * a part refused before parsing (too large). settle waits for the parts
+ * not yet settled, in order, and gives fn each answer with its 1-based
+ * part number (fn may take the body by setting it to NULL). answer
+ * settles and builds the batch answer; error, when not NULL, states that
+ * nothing from part broken_part onward was stored. add and refuse return
+ * -1 only when out of memory. free settles first: the writer may still
+ * hold jobs.
+ */
+struct ingest_batch;
+struct ingest_batch *ingest_batch_new(const struct config *,
+	    struct pseudo_ctx *, struct store_msgw *, const struct party *);
+int	ingest_batch_add(struct ingest_batch *, const char *body, size_t len);
+int	ingest_batch_refuse(struct ingest_batch *, unsigned status,
+	    const char *code, const char *message);
+size_t	ingest_batch_parts(const struct ingest_batch *);
+void	ingest_batch_settle(struct ingest_batch *,
+	    void (*fn)(void *, size_t, struct ingest_answer *), void *arg);
+void	ingest_batch_counts(const struct ingest_batch *, long long *stored,
+	    long long *duplicate, long long *refused);
+void	ingest_batch_answer(struct ingest_batch *, unsigned status,
+	    const char *error, const char *message, size_t broken_part,
+	    struct ingest_answer *);
+void	ingest_batch_free(struct ingest_batch *);
+
+/*
  * Questionnaire responses: a whole body (one response or a batch, at most
  * body_max_questionnaires) is validated against the definitions; if every
  * response is valid they are pseudonymised and stored in one transaction.

@@ -24,6 +24,15 @@ long	metrics_inflight(void);
 /* Counts one failed authentication (missing or invalid token). */
 void	metrics_auth_failure(void);
 
+/* Readiness (see /readyz): the last verdict, and a count of failures. */
+void	metrics_ready_set(int ready);
+/* Counts one connection closed for being too slow (headers or body). */
+void	metrics_slow_closed(void);
+/* Bytes of request bodies held whole right now (api_body.c). */
+void	metrics_body_memory(long long held);
+/* 1 when the daemon's key lies inside its data folder (a warning sign). */
+void	metrics_key_in_data(int inside);
+
 /*
  * Writes the exposition into a new buffer (the caller frees it).
  * Returns NULL when out of memory.

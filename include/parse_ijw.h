@@ -33,6 +33,18 @@
 #define IJW_INPUT_MAX_LIMIT	(16 * 1024 * 1024) /* highest override */
 #define IJW_PRODUCTS_MAX	256		/* products in one Bericht */
 
+/*
+ * The shape of a Bericht, bounded before libxml2 sees it (see prescan in
+ * parse_ijw.c). A real iJw Bericht has a handful of namespace attributes
+ * on its root, a depth below ten and at most a few thousand elements; the
+ * bounds leave a wide margin and keep libxml2's worst case (its duplicate
+ * attribute check is quadratic) to a few milliseconds.
+ */
+#define IJW_ATTRS_MAX		32	/* attributes of one element */
+#define IJW_ELEMENTS_MAX	16384	/* elements in one Bericht */
+#define IJW_DEPTH_MAX		32	/* nesting of elements */
+#define IJW_TEXT_MAX		65536	/* bytes of one text run or value */
+
 #define IJW_DATE_SIZE		11	/* "YYYY-MM-DD" + NUL */
 #define IJW_IDENTIFICATIE_MAX	12	/* characters, not bytes */
 #define IJW_IDENTIFICATIE_SIZE	(4 * IJW_IDENTIFICATIE_MAX + 1)	/* UTF-8 */
@@ -47,6 +59,7 @@
 #define IJW_ERR_INVALID_VALUE		ERR_INVALID_VALUE
 #define IJW_ERR_TOO_MANY_PRODUCTS	ERR_TOO_MANY_PRODUCTS
 #define IJW_ERR_TOO_LARGE		ERR_TOO_LARGE
+#define IJW_ERR_TOO_COMPLEX		ERR_XML_TOO_COMPLEX
 
 enum ijw_type {
 	IJW_NONE = 0,

@@ -20,7 +20,7 @@
 
 #include "config.h"
 
-#define STORE_SCHEMA_VERSION	4
+#define STORE_SCHEMA_VERSION	5
 #define STORE_DB_NAME		"sorttp.db"
 #define STORE_BUSY_TIMEOUT_MS	10000
 
@@ -100,6 +100,16 @@ int	store_bind_key(struct store *, const unsigned char *key_id,
 /* Parties. Only the hash of a token is ever stored. */
 enum store_result store_party_add(struct store *, const struct party *,
 	    const unsigned char token_hash[PARTY_TOKEN_HASH_LEN], int64_t *id);
+/*
+ * For the token cache: SQLite's data_version of this connection, which
+ * changes whenever another connection (or process) commits, and the
+ * parties generation, which changes with every change to parties or
+ * scopes. When the data version equals *data_version nothing is read;
+ * otherwise both are updated. Returns 0, or -1 on a fault.
+ */
+int	store_parties_generation(struct store *, int64_t *data_version,
+	    int64_t *generation);
+
 enum store_result store_party_by_token(struct store *,
 	    const unsigned char token_hash[PARTY_TOKEN_HASH_LEN],
 	    struct party *out);
@@ -119,16 +129,32 @@ int	store_audit(struct store *, int64_t party_id, const char *action,
 /* Count of audit rows with this action (tests, metrics). */
 int64_t	store_audit_count(struct store *, const char *action);
 
+/* The folder of st's database file (for an upload's staging file). */
+int	store_dir(const struct store *, char *buf, size_t len);
+
 /* A trivial query, for /healthz. Returns 0 when the database answers. */
 int	store_ping(struct store *);
+
+/*
+ * Readiness (/readyz). store_write_probe takes the write lock on a
+ * connection of its own, waiting at most ms, and gives it back at once
+ * without writing: 0 when it got it. Writers report each transaction's
+ * outcome with store_note_write; store_writes_failing is 1 when the last
+ * outcome was a failure within the last window_ns.
+ */
+int	store_write_probe(struct store *, long long ms);
+void	store_note_write(int ok);
+int	store_writes_failing(uint64_t window_ns);
 
 /*
  * Uploads. An upload is one transaction on a connection of its own, so a
  * long upload never holds up authentication or other reads; SQLite lets
  * one writer at a time, so a second upload waits for the first (up to
- * STORE_UPLOAD_WAIT_MS). Rows are written as they are parsed; the receipt
- * row is written first and completed at commit, and a failed or
- * duplicate upload rolls everything back.
+ * STORE_UPLOAD_WAIT_MS). A scores upload stages its rows while the body
+ * arrives and writes them only once it is complete (ingest_scores.c), so
+ * the transaction lasts as long as that merge; the receipt row is written
+ * first and completed at commit, and a failed or duplicate upload rolls
+ * everything back.
  */
 #define STORE_UPLOAD_WAIT_MS	(300 * 1000)
 #define STORE_PUBLIC_ID_LEN	18	/* "u_" + 16 hex */
@@ -265,7 +291,7 @@ struct traj_rec {
 
 struct msg_job {
 	int64_t			 party_id;
-	unsigned char		 body_mac[STORE_BODY_MAC_LEN];
+	/* Keyed MAC of Afzender, Identificatie, Dagtekening; per party. */
 	unsigned char		 msg_key[STORE_BODY_MAC_LEN];
 	unsigned		 key_version;
 	size_t			 nrecs;

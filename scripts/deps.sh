@@ -6,7 +6,9 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config curl ca-certificates
       libmicrohttpd-dev libgnutls28-dev libssl-dev libsqlite3-dev sqlite3
       libcsv-dev libcjson-dev libxml2-dev libcurl4-openssl-dev
-      clang libclang-rt-dev bc)
+      clang libclang-rt-dev bc
+      gnutls-bin openssl
+      libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils)
 
 missing=()
 for p in "${pkgs[@]}"; do

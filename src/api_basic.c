@@ -29,6 +29,36 @@ healthz(struct http_request *r, struct http_reply *rep)
 	http_reply_json(rep, 200, j);
 }
 
+/*
+ * Readiness, for a load balancer: 503 while the write lock cannot be had
+ * within ready_lock_ms or the last write failed (within ready_fail_s),
+ * so traffic goes elsewhere while uploads here would only wait and fail.
+ * /healthz stays the liveness check: the process and database answer.
+ */
+static void
+readyz(struct http_request *r, struct http_reply *rep)
+{
+	const struct http_env	*env = http_request_env(r);
+	cJSON			*j;
+	const char		*why = NULL;
+
+	if (store_writes_failing(1000000000ULL * (uint64_t)config_limit(
+	    env->cfg, LIMIT_READY_FAIL_S)))
+		why = "Schrijven naar de database mislukt op dit moment";
+	else if (store_write_probe(env->store, config_limit(env->cfg,
+	    LIMIT_READY_LOCK_MS)) == -1)
+		why = "De database is bezet: er kan nu niet geschreven worden";
+	metrics_ready_set(why == NULL);
+	if (why != NULL) {
+		http_reply_error(rep, 503, ERR_NOT_READY, why);
+		return;
+	}
+	j = cJSON_CreateObject();
+	if (j != NULL)
+		cJSON_AddStringToObject(j, "status", "ready");
+	http_reply_json(rep, 200, j);
+}
+
 /* Who the caller is: name, role, and its AGB or scopes. */
 static void
 whoami(struct http_request *r, struct http_reply *rep)
@@ -82,6 +112,8 @@ metrics(struct http_request *r, struct http_reply *rep)
 const struct http_route api_basic_routes[] = {
 	{ "GET", "/healthz", 0, "/healthz", 0, -1, NULL,
 	    NULL, NULL, healthz, NULL },
+	{ "GET", "/readyz", 0, "/readyz", 0, -1, NULL,
+	    NULL, NULL, readyz, NULL },
 	{ "GET", "/v1/whoami", 0, "/v1/whoami", ROLES_ANY, -1, NULL,
 	    NULL, NULL, whoami, NULL },
 	{ "GET", "/metrics", 0, "/metrics", ROLE_BIT(ROLE_MONITOR), -1, NULL,
@@ -99,6 +131,7 @@ api_routes_init(void)
 	static const struct http_route *const families[] = {
 		api_basic_routes, api_scores_routes, api_messages_routes,
 		api_questionnaires_routes, api_indicators_routes,
+		api_reports_routes,
 		api_web_routes,
 	};
 	const struct http_route	*f;

@@ -34,13 +34,11 @@ csv_disposition(const struct ind_query *q, struct http_reply *rep)
 	static const char *const by[] = { "aanbieder", "gemeente", "cluster",
 	    "regio" };
 	static const char *const per[] = { "maand", "kwartaal", "jaar" };
-	char	name[160];
 
-	if (util_fmt(name, sizeof(name), "attachment; filename=\"%s_per_%s_"
-	    "per_%s_%04d-%02d_tot_%04d-%02d.csv\"", ind_kind_name(q->kind),
-	    by[q->by], per[q->period], IND_YEAR0 + q->from / 12,
-	    q->from % 12 + 1, IND_YEAR0 + q->to / 12, q->to % 12 + 1) == 0)
-		rep->disposition = strdup(name);
+	(void)util_fmt(rep->disposition, sizeof(rep->disposition),
+	    "attachment; filename=\"%s_per_%s_per_%s_%04d-%02d_tot_"
+	    "%04d-%02d.csv\"", ind_kind_name(q->kind), by[q->by], per[q->period], IND_YEAR0 + q->from / 12,
+	    q->from % 12 + 1, IND_YEAR0 + q->to / 12, q->to % 12 + 1);
 }
 
 /* Accept: text/csv asks for CSV when format= does not say (issue #13). */

@@ -1,6 +1,7 @@
 /*
  * Bearer tokens, roles and scopes.
  */
+#include <pthread.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -78,6 +79,112 @@ token_well_formed(const char *t, size_t len)
 	return 1;
 }
 
+/*
+ * The token cache. Every request used to cost two queries under the
+ * shared store's lock (the party and its scopes); now a known token costs
+ * a hash, a check of SQLite's data_version, and a copy. Revocation stays
+ * immediate: data_version changes whenever another connection commits
+ * (`sorttp party revoke` runs in another process), and then the parties
+ * generation, which triggers bump on every change to parties or scopes,
+ * is read; if it moved, the whole cache is dropped. Only valid tokens are
+ * kept, so an unknown token always goes to the database.
+ */
+#define AUTH_CACHE_MAX	64	/* parties; there are a few dozen at most */
+
+struct auth_cache_entry {
+	unsigned char	 hash[PARTY_TOKEN_HASH_LEN];
+	struct party	 party;
+	int		 used;
+};
+
+static struct {
+	pthread_mutex_t		 mu;
+	struct store		*st;		/* the store the entries are of */
+	int64_t			 data_version;
+	int64_t			 generation;
+	struct auth_cache_entry	 e[AUTH_CACHE_MAX];
+	size_t			 next;		/* round-robin replacement */
+} cache = { .mu = PTHREAD_MUTEX_INITIALIZER, .data_version = -1,
+    .generation = -1 };
+
+static void
+cache_flush(void)
+{
+	OPENSSL_cleanse(cache.e, sizeof(cache.e));
+	cache.next = 0;
+}
+
+/*
+ * Brings the cache up to date with the store; returns the generation its
+ * entries are valid for, or -1 on a fault (the cache is then empty).
+ */
+static int64_t
+cache_check(struct store *st)
+{
+	int64_t	dv, gen, ret;
+
+	pthread_mutex_lock(&cache.mu);
+	if (cache.st != st) {
+		cache_flush();
+		cache.st = st;
+		cache.data_version = -1;
+		cache.generation = -1;
+	}
+	dv = cache.data_version;
+	gen = cache.generation;
+	if (store_parties_generation(st, &dv, &gen) == -1) {
+		cache_flush();
+		cache.data_version = -1;
+		ret = -1;
+	} else {
+		if (gen != cache.generation)
+			cache_flush();
+		cache.data_version = dv;
+		cache.generation = gen;
+		ret = gen;
+	}
+	pthread_mutex_unlock(&cache.mu);
+	return ret;
+}
+
+static int
+cache_get(const unsigned char hash[PARTY_TOKEN_HASH_LEN], struct party *out)
+{
+	size_t	i;
+	int	found = 0;
+
+	pthread_mutex_lock(&cache.mu);
+	for (i = 0; i < AUTH_CACHE_MAX && !found; i++)
+		if (cache.e[i].used && CRYPTO_memcmp(cache.e[i].hash, hash,
+		    PARTY_TOKEN_HASH_LEN) == 0) {
+			*out = cache.e[i].party;
+			found = 1;
+		}
+	pthread_mutex_unlock(&cache.mu);
+	return found;
+}
+
+/*
+ * Keeps a party found in the database, unless the generation moved since
+ * gen was read before the lookup: the party may be revoked by now.
+ */
+static void
+cache_put(struct store *st, int64_t gen,
+    const unsigned char hash[PARTY_TOKEN_HASH_LEN], const struct party *p)
+{
+	struct auth_cache_entry	*e;
+
+	pthread_mutex_lock(&cache.mu);
+	if (cache.st == st && cache.generation == gen && gen >= 0) {
+		e = &cache.e[cache.next];
+		cache.next = (cache.next + 1) % AUTH_CACHE_MAX;
+		memcpy(e->hash, hash, PARTY_TOKEN_HASH_LEN);
+		e->party = *p;
+		e->used = 1;
+	}
+	pthread_mutex_unlock(&cache.mu);
+}
+
 enum auth_result
 auth_bearer(struct store *st, const char *header, struct party *out)
 {
@@ -85,6 +192,7 @@ auth_bearer(struct store *st, const char *header, struct party *out)
 	enum store_result	 rc;
 	const char		*tok;
 	size_t			 len;
+	int64_t			 gen;
 
 	if (header == NULL)
 		return AUTH_MISSING;
@@ -101,10 +209,17 @@ auth_bearer(struct store *st, const char *header, struct party *out)
 	if (!token_well_formed(tok, len))
 		return AUTH_INVALID;
 	auth_token_hash(tok, len, hash);
+	gen = cache_check(st);
+	if (gen >= 0 && cache_get(hash, out)) {
+		OPENSSL_cleanse(hash, sizeof(hash));
+		return AUTH_OK;
+	}
 	rc = store_party_by_token(st, hash, out);
+	if (rc == STORE_OK)
+		cache_put(st, gen, hash, out);
+	OPENSSL_cleanse(hash, sizeof(hash));
 	if (rc == STORE_ERROR)
 		return AUTH_ERROR;
-	OPENSSL_cleanse(hash, sizeof(hash));
 	return rc == STORE_OK ? AUTH_OK : AUTH_INVALID;
 }
 

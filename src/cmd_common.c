@@ -108,9 +108,14 @@ cmd_open(struct cmd_data *d, const char *dir, const char *config,
 	memset(d, 0, sizeof(*d));
 	if (errlen > 0)
 		err[0] = '\0';
-	if (cmd_load_config(config, cfg) == -1 ||
-	    cmd_data_path(d->keyp, sizeof(d->keyp), dir, DATA_KEY_FILE) == -1 ||
-	    cmd_data_path(d->dbp, sizeof(d->dbp), dir, DATA_DB_FILE) == -1)
+	if (cmd_load_config(config, cfg) == -1)
+		return -1;		/* printed */
+	/* key_file, a systemd credential, or DIR/sorttp.key (cmd_key.c). */
+	if (cmd_key_path(cfg, dir, NULL, 1, d->keyp, sizeof(d->keyp)) == -1) {
+		fprintf(stderr, "sorttp: key path too long\n");
+		return -1;
+	}
+	if (cmd_data_path(d->dbp, sizeof(d->dbp), dir, DATA_DB_FILE) == -1)
 		return -1;		/* printed */
 	if (pseudo_load_keyfile(d->keyp, SORTTP_KEY_VERSION, &d->pc, err,
 	    errlen) == -1)

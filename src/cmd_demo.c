@@ -452,13 +452,15 @@ open_all(struct demo_ctx *c, const char *dir, const char *config)
 	int64_t		 n;
 	size_t		 i;
 
-	if (cmd_data_path(keyp, sizeof(keyp), dir, DATA_KEY_FILE) == -1 ||
+	if (cmd_load_config(config, &c->cfg) == -1)
+		return -1;
+	if (cmd_key_path(&c->cfg, dir, NULL, 1, keyp, sizeof(keyp)) == -1 ||
 	    cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE) == -1)
 		return -1;
 	if (stat(keyp, &sb) == -1 || stat(dbp, &sb) == -1) {
 		fprintf(stderr, "sorttp demo: %s is not an initialised data "
-		    "folder (no %s or %s); run 'sorttp init --data %s' "
-		    "first\n", dir, DATA_KEY_FILE, DATA_DB_FILE, dir);
+		    "folder (no key %s or %s); run 'sorttp init --data %s' "
+		    "first\n", dir, keyp, DATA_DB_FILE, dir);
 		return -1;
 	}
 	if (cmd_open(&c->d, dir, config, &c->cfg, err, sizeof(err)) == -1) {

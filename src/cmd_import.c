@@ -30,7 +30,7 @@
 
 #define IMPORT_CHUNK		(256 * 1024)
 #define IMPORT_PROGRESS_NS	(1000ULL * 1000 * 1000)
-#define IMPORT_WINDOW		512	/* messages in flight (group commit) */
+#define IMPORT_BATCH		512	/* messages per batch; 2 in flight */
 #define IMPORT_CODES_MAX	32
 #define IMPORT_WALK_FDS		32
 
@@ -148,18 +148,20 @@ out:
 	return a.status;
 }
 
-/* Messages: a window of jobs in flight, and the tally. */
-struct inflight {
-	struct msg_job	*job;
-	char		*path;
-	char		 sha[65];
-};
-
+/*
+ * Messages go through the batch path of a multipart POST /v1/messages:
+ * files are added to a batch of IMPORT_BATCH as they are read, and two
+ * batches are in flight, so the writer stores one while the next is
+ * being parsed.
+ */
 struct msg_import {
 	struct import_ctx	*c;
 	struct store_msgw	*w;
-	struct inflight		 win[IMPORT_WINDOW];
-	size_t			 head, n;
+	struct ingest_batch	*b[2];
+	char			*paths[2][IMPORT_BATCH];
+	size_t			 nb[2];
+	int			 cur;
+	char *const		*settling;	/* paths of the batch settling */
 	long long		 files, accepted, duplicate, refused;
 	struct {
 		char		 code[40];
@@ -172,12 +174,14 @@ struct msg_import {
 
 static struct msg_import	*walk_ctx;	/* for the nftw callback */
 
+/* Counts one answer of a settling batch; prints the refused ones. */
 static void
-tally(struct msg_import *mi, const char *path, struct ingest_answer *a)
+tally(void *arg, size_t part, struct ingest_answer *a)
 {
-	const cJSON	*code;
-	const char	*name = ERR_INTERNAL;
-	size_t		 i;
+	struct msg_import	*mi = arg;
+	const cJSON		*code;
+	const char		*name = ERR_INTERNAL;
+	size_t			 i;
 
 	if (a->status == 201)
 		mi->accepted++;
@@ -196,75 +200,84 @@ tally(struct msg_import *mi, const char *path, struct ingest_answer *a)
 			    sizeof(mi->codes[0].code), "%s", name);
 		if (i < mi->ncodes)
 			mi->codes[i].n++;
-		print_answer(path, a);
+		print_answer(mi->settling[part - 1] != NULL ?
+		    mi->settling[part - 1] : "?", a);
 	}
-	cJSON_Delete(a->body);
-	a->body = NULL;
 }
 
-/* Waits for the oldest message in flight and counts its answer. */
-static void
-retire_oldest(struct msg_import *mi)
+/* Settles batch k (waits for its messages), counts it, and empties it. */
+static int
+settle(struct msg_import *mi, int k)
 {
-	struct inflight		*f = &mi->win[mi->head];
-	struct ingest_answer	 a;
+	size_t	i;
 
-	ingest_message_answer(mi->w, f->job, f->sha, &a);
-	tally(mi, f->path, &a);
-	ingest_job_free(f->job);
-	free(f->path);
-	f->job = NULL;
-	mi->head = (mi->head + 1) % IMPORT_WINDOW;
-	mi->n--;
+	if (mi->b[k] != NULL) {
+		mi->settling = mi->paths[k];
+		ingest_batch_settle(mi->b[k], tally, mi);
+		ingest_batch_free(mi->b[k]);
+		mi->b[k] = NULL;
+	}
+	for (i = 0; i < mi->nb[k]; i++) {
+		free(mi->paths[k][i]);
+		mi->paths[k][i] = NULL;
+	}
+	mi->nb[k] = 0;
+	return 0;
+}
+
+/* The batch to add to: a new one when the current is full. */
+static struct ingest_batch *
+current_batch(struct msg_import *mi)
+{
+	if (mi->nb[mi->cur] == IMPORT_BATCH) {
+		mi->cur ^= 1;
+		settle(mi, mi->cur);
+	}
+	if (mi->b[mi->cur] == NULL)
+		mi->b[mi->cur] = ingest_batch_new(&mi->c->cfg, mi->c->d.pc, mi->w,
+		    &mi->c->party);
+	return mi->b[mi->cur];
 }
 
 static void
 import_message_file(struct msg_import *mi, const char *path)
 {
-	struct ingest_answer	 a = { 0, NULL };
-	struct inflight		*f;
-	struct msg_job		*j;
+	struct ingest_batch	*b;
 	size_t			 len, max;
-	char			 sha[65];
 	uint64_t		 now;
-	int			 fd;
+	int			 fd, rc, err = 0;
 	ssize_t			 n;
 
+	if ((b = current_batch(mi)) == NULL) {
+		fprintf(stderr, "sorttp import: out of memory\n");
+		exit(1);
+	}
 	mi->files++;
 	max = (size_t)config_limit(&mi->c->cfg, LIMIT_BODY_MESSAGES);
 	len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		a.status = 400;
-		a.body = ingest_error_json(ERR_UNREADABLE, strerror(errno));
-		tally(mi, path, &a);
-		return;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		err = errno;
+	else {
+		/* Read one byte past the limit, to know a file is too large. */
+		while (len <= max && (n = read(fd, mi->buf + len,
+		    max + 1 - len)) > 0)
+			len += (size_t)n;
+		close(fd);
 	}
-	/* Read one byte past the limit, to know a file is too large. */
-	while (len <= max && (n = read(fd, mi->buf + len, max + 1 - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	if (len > max) {
-		a.status = 413;
-		a.body = ingest_error_json(ERR_BODY_TOO_LARGE, "the file is "
-		    "larger than body_max_messages");
-		tally(mi, path, &a);
-		return;
-	}
-	j = ingest_message_prepare(&mi->c->cfg, mi->c->d.pc, &mi->c->party,
-	    mi->buf, len, sha, &a);
+	if (err != 0)
+		rc = ingest_batch_refuse(b, 400, ERR_UNREADABLE, strerror(err));
+	else if (len > max)
+		rc = ingest_batch_refuse(b, 413, ERR_BODY_TOO_LARGE, "the file "
+		    "is larger than body_max_messages");
+	else
+		rc = ingest_batch_add(b, mi->buf, len);
 	explicit_bzero(mi->buf, len);
-	if (j == NULL) {
-		tally(mi, path, &a);
-		return;
+	if (rc == -1 || (mi->paths[mi->cur][mi->nb[mi->cur]] = strdup(path)) ==
+	    NULL) {
+		fprintf(stderr, "sorttp import: out of memory\n");
+		exit(1);
 	}
-	if (mi->n == IMPORT_WINDOW)
-		retire_oldest(mi);
-	f = &mi->win[(mi->head + mi->n) % IMPORT_WINDOW];
-	f->job = j;
-	f->path = strdup(path);
-	memcpy(f->sha, sha, sizeof(sha));
-	mi->n++;
-	store_msgw_submit(mi->w, j);
+	mi->nb[mi->cur]++;
 	if ((now = util_now_ns()) - mi->last > IMPORT_PROGRESS_NS) {
 		fprintf(stderr, "sorttp import: %lld files, %lld accepted, "
 		    "%lld duplicate, %lld refused\n", mi->files, mi->accepted,
@@ -307,8 +320,8 @@ import_messages(struct import_ctx *c, char **paths, int npaths)
 		if (nftw(paths[k], walk_one, IMPORT_WALK_FDS, FTW_PHYS) == -1)
 			fprintf(stderr, "sorttp import: %s: %s\n", paths[k],
 			    strerror(errno));
-	while (mi->n > 0)
-		retire_oldest(mi);
+	settle(mi, mi->cur ^ 1);	/* the older batch first */
+	settle(mi, mi->cur);
 	store_msgw_stop(mi->w);
 	printf("{\"files\":%lld,\"accepted\":%lld,\"duplicate\":%lld,"
 	    "\"refused\":%lld,\"refused_per_code\":{", mi->files,

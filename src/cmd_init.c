@@ -23,7 +23,7 @@
 #include "util.h"
 
 static const struct cmd_help init_help = { "init",
-	"usage: sorttp init --data DIR [--config FILE]\n"
+	"usage: sorttp init --data DIR [--config FILE] [--key FILE]\n"
 	"\n"
 	"Creates DIR (mode 0700) with a new 32-byte key (sorttp.key, mode "
 	"0600),\n"
@@ -32,6 +32,9 @@ static const struct cmd_help init_help = { "init",
 	"first use (tls/cert.pem, tls/key.pem). Refuses when DIR already has "
 	"a key\n"
 	"or a database: a new key would orphan every stored pseudonym.\n"
+	"--key FILE (or key_file in the configuration) writes the key "
+	"there instead:\n"
+	"keep it outside DIR, so a copy of DIR cannot re-identify anyone.\n"
 };
 
 /* mkdir -p for the parent folder of a file path, mode 0700. */
@@ -67,13 +70,14 @@ cmd_init(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, 'd' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "key", required_argument, NULL, 'k' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct config		 cfg;
 	struct pseudo_ctx	*pc = NULL;
 	struct store		*st = NULL;
-	const char		*dir = NULL, *config = NULL;
+	const char		*dir = NULL, *config = NULL, *keyfile = NULL;
 	char			 keyp[CFG_PATH_MAX], dbp[CFG_PATH_MAX];
 	char			 certp[CFG_PATH_MAX], tkeyp[CFG_PATH_MAX];
 	char			 err[512], fp[65];
@@ -89,6 +93,9 @@ cmd_init(int argc, char **argv)
 		case 'c':
 			config = optarg;
 			break;
+		case 'k':
+			keyfile = optarg;
+			break;
 		default:
 			return cmd_getopt_common(&init_help, opt, argv);
 		}
@@ -97,9 +104,12 @@ cmd_init(int argc, char **argv)
 		return rc;
 	if (cmd_load_config(config, &cfg) == -1)
 		return 1;
+	if (cmd_key_path(&cfg, dir, keyfile, 0, keyp, sizeof(keyp)) == -1) {
+		fprintf(stderr, "sorttp init: key path too long\n");
+		return 1;
+	}
 	/* TLS paths from the config: relative to the folder, or absolute. */
-	if (cmd_data_path(keyp, sizeof(keyp), dir, DATA_KEY_FILE) == -1 ||
-	    cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE) == -1 ||
+	if (cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE) == -1 ||
 	    cmd_data_path(certp, sizeof(certp), dir, cfg.tls_cert) == -1 ||
 	    cmd_data_path(tkeyp, sizeof(tkeyp), dir, cfg.tls_key) == -1)
 		return 1;
@@ -117,6 +127,12 @@ cmd_init(int argc, char **argv)
 	}
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
 		fprintf(stderr, "sorttp init: %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	if (cmd_key_inside(dir, keyp) == 1 && cfg.production) {
+		fprintf(stderr, "sorttp init: the configuration says production "
+		    "and the key %s would be inside the data folder %s; give "
+		    "--key FILE elsewhere (or set key_file)\n", keyp, dir);
 		return 1;
 	}
 	if (pseudo_keyfile_create(keyp, err, sizeof(err)) == -1)
@@ -151,6 +167,13 @@ cmd_init(int argc, char **argv)
 	printf("key: %s (keep a backup: without it no stored pseudonym can "
 	    "be linked again)\ndatabase: %s (schema version %d)\n"
 	    "initialised %s\n", keyp, dbp, STORE_SCHEMA_VERSION, dir);
+	if (keyfile != NULL)
+		printf("key: set \"key_file\": \"%s\" in the configuration "
+		    "(or hand it to systemd as the credential sorttp-key)\n",
+		    keyp);
+	else if (cmd_key_inside(dir, keyp) == 1)
+		printf("warning: the key is inside %s; for production keep "
+		    "it elsewhere (see docs/operations.md)\n", dir);
 	return 0;
 fail:
 	fprintf(stderr, "sorttp init: %s\n", err);

@@ -26,6 +26,7 @@
 #include "pseudonym.h"
 #include "indicators.h"
 #include "questionnaire.h"
+#include "report.h"
 #include "store.h"
 #include "util.h"
 
@@ -112,6 +113,7 @@ cmd_serve(int argc, char **argv)
 	struct store_msgw	*msgw = NULL;
 	struct quest_set	*quest = NULL;
 	struct ind_engine	*ind = NULL;
+	struct report_sched	*rsched = NULL;
 	sigset_t		 set;
 	const char		*dir = NULL, *config = NULL, *listen = NULL;
 	char			 err[512];
@@ -143,6 +145,8 @@ cmd_serve(int argc, char **argv)
 	}
 	if (listen == NULL)
 		listen = cfg.listen;
+	if (cmd_key_check(&cfg, dir, d.keyp) == -1)
+		goto out;
 	if ((cert = read_tls(dir, cfg.tls_cert, 0)) == NULL ||
 	    (key = read_tls(dir, cfg.tls_key, 1)) == NULL ||
 	    (cfg.tls_client_ca[0] != '\0' &&
@@ -170,6 +174,11 @@ cmd_serve(int argc, char **argv)
 		log_error("indicators: %s", err);
 		goto out;
 	}
+	if (report_sched_start(&cfg, ind, d.st, dir, &rsched, err,
+	    sizeof(err)) == -1) {
+		log_error("%s", err);
+		goto out;
+	}
 	memset(&env, 0, sizeof(env));
 	env.ind = ind;
 	env.cfg = &cfg;
@@ -194,6 +203,7 @@ cmd_serve(int argc, char **argv)
 	log_info("stopped cleanly");
 	ret = 0;
 out:
+	report_sched_stop(rsched);
 	ind_engine_close(ind);
 	store_msgw_stop(msgw);
 	free(quest);

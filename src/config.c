@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <gnutls/gnutls.h>
 
 #include "config.h"
 #include "dates.h"
@@ -63,6 +64,33 @@ const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 	[LIMIT_IND_REFRESH_S] =		{ "indicator_refresh_s", 10, 0, 3600 },
 	[LIMIT_IND_MONTHS_MAX] =	{ "indicator_months_max", 120, 1, 600 },
 	[LIMIT_IND_CACHE] =		{ "indicator_cache", 1024, 0, 65536 },
+	/*
+	 * Slow clients: libmicrohttpd's idle timeout restarts on every byte,
+	 * so the headers get a deadline and a body a minimum average rate.
+	 */
+	[LIMIT_HEADER_TIMEOUT_S] =	{ "header_timeout_s", 10, 1, 600 },
+	[LIMIT_BODY_GRACE_S] =		{ "body_grace_s", 10, 1, 3600 },
+	[LIMIT_BODY_RATE_MIN] =		{ "body_rate_min", 16384, 1,
+					    1073741824LL },
+	/* Questionnaire and message bodies are held whole until parsed. */
+	[LIMIT_BODY_MEMORY] =		{ "body_memory_max", 134217728LL,
+					    1048576, 17179869184LL },
+	[LIMIT_READY_LOCK_MS] =		{ "ready_lock_ms", 2000, 10, 60000 },
+	[LIMIT_READY_FAIL_S] =		{ "ready_fail_s", 30, 1, 3600 },
+	/*
+	 * A batch is split as it streams: only the part being read is held
+	 * (at most body_max_messages), so the body limit bounds how long one
+	 * request may run rather than memory; the part count bounds the
+	 * answer and the jobs waiting for the writer.
+	 */
+	[LIMIT_BODY_MESSAGE_BATCH] =	{ "body_max_message_batch", 268435456,
+					    1024, 4294967296LL },
+	[LIMIT_PARTS_MESSAGES] =	{ "parts_max_messages", 10000,
+					    1, 1000000 },
+	/* Day 1..28, so that every month has it. */
+	[LIMIT_REPORT_DAY] =		{ "report_day", 1, 1, 28 },
+	/* The handleiding keeps reports three weeks. */
+	[LIMIT_REPORT_RETENTION_DAYS] =	{ "report_retention_days", 21, 1, 366 },
 	/* Issue #13: 30 minutes idle, 12 hours at most, like a working day. */
 	[LIMIT_SESSION_IDLE_S] =	{ "session_idle_s", 1800, 1, 86400 },
 	[LIMIT_SESSION_MAX_AGE_S] =	{ "session_max_age_s", 43200, 1,
@@ -205,8 +233,12 @@ cfg_parse_limits(struct jerr *e, const cJSON *root, struct config *cfg)
 static int
 cfg_parse_tls(struct jerr *e, const cJSON *root, struct config *cfg)
 {
-	static const char *const keys[] = { "cert", "key", "client_ca", NULL };
+	static const char *const keys[] = { "cert", "key", "client_ca",
+	    "priorities", NULL };
+	gnutls_priority_t	 prio;
 	const cJSON	*tls;
+	const char	*where = NULL;
+	char		 show[CFG_SHOW_MAX];
 
 	if (json_object(e, root, "", "tls", &tls) == -1)
 		return -1;
@@ -218,8 +250,59 @@ cfg_parse_tls(struct jerr *e, const cJSON *root, struct config *cfg)
 	    cfg_string(e, tls, "tls", "key", cfg->tls_key,
 	    sizeof(cfg->tls_key), JSON_NONEMPTY) == -1 ||
 	    cfg_string(e, tls, "tls", "client_ca", cfg->tls_client_ca,
-	    sizeof(cfg->tls_client_ca), 0) == -1)
+	    sizeof(cfg->tls_client_ca), 0) == -1 ||
+	    cfg_string(e, tls, "tls", "priorities", cfg->tls_priorities,
+	    sizeof(cfg->tls_priorities), JSON_NONEMPTY) == -1)
 		return -1;
+	/* GnuTLS itself is the judge of a priority string. */
+	if (gnutls_priority_init(&prio, cfg->tls_priorities, &where) < 0)
+		return jerr_fail(e, "tls.priorities", "not a valid GnuTLS "
+		    "priority string (at \"%s\")",
+		    jerr_clean(show, sizeof(show), where != NULL ? where : ""));
+	gnutls_priority_deinit(prio);
+	return 0;
+}
+
+/* The optional boolean at obj.key; *out is left alone when absent. */
+static int
+cfg_bool(struct jerr *e, const cJSON *obj, const char *key, int *out)
+{
+	const cJSON	*v;
+
+	if ((v = cJSON_GetObjectItemCaseSensitive(obj, key)) == NULL)
+		return 0;
+	if (!cJSON_IsBool(v))
+		return jerr_fail(e, key, "expected true or false, got %s",
+		    jerr_type(v));
+	*out = cJSON_IsTrue(v) ? 1 : 0;
+	return 0;
+}
+
+/*
+ * Where the key lives, whether a key inside the data folder is refused,
+ * and the least-privilege settings of serve: the user it switches to and
+ * what its seccomp filter does with a forbidden call.
+ */
+static int
+cfg_parse_security(struct jerr *e, const cJSON *root, struct config *cfg)
+{
+	char	 mode[8] = "";
+
+	if (cfg_string(e, root, "", "key_file", cfg->key_file,
+	    sizeof(cfg->key_file), JSON_NONEMPTY) == -1 ||
+	    cfg_bool(e, root, "production", &cfg->production) == -1 ||
+	    cfg_string(e, root, "", "user", cfg->user, sizeof(cfg->user),
+	    JSON_NONEMPTY) == -1 ||
+	    cfg_string(e, root, "", "seccomp", mode, sizeof(mode),
+	    JSON_NONEMPTY) == -1)
+		return -1;
+	if (mode[0] == '\0' || strcmp(mode, "kill") == 0)
+		cfg->seccomp = CFG_SECCOMP_KILL;
+	else if (strcmp(mode, "log") == 0)
+		cfg->seccomp = CFG_SECCOMP_LOG;
+	else
+		return jerr_fail(e, "seccomp", "\"%s\" is not one of kill, "
+		    "log", mode);
 	return 0;
 }
 
@@ -232,7 +315,8 @@ cfg_parse_main(struct jerr *e, const cJSON *root, struct config *cfg,
     char *gem, size_t gemsize, char *aanb, size_t aanbsize)
 {
 	static const char *const top[] = {
-		"listen", "tls", "k", "log_level", "limits", "reference", NULL
+		"listen", "tls", "k", "log_level", "limits", "reference",
+		"key_file", "production", "user", "seccomp", NULL
 	};
 	static const char *const refkeys[] = { "gemeenten", "questionnaires",
 	    "aanbieders", NULL };
@@ -256,6 +340,7 @@ cfg_parse_main(struct jerr *e, const cJSON *root, struct config *cfg,
 		    jerr_clean(show, sizeof(show), cfg->listen));
 
 	if (cfg_parse_tls(e, root, cfg) == -1 ||
+	    cfg_parse_security(e, root, cfg) == -1 ||
 	    cfg_parse_limits(e, root, cfg) == -1)
 		return -1;
 
@@ -645,6 +730,8 @@ cfg_defaults(struct config *cfg)
 	(void)jerr_copy(cfg->listen, sizeof(cfg->listen), CFG_DEFAULT_LISTEN);
 	(void)jerr_copy(cfg->tls_cert, sizeof(cfg->tls_cert), CFG_DEFAULT_CERT);
 	(void)jerr_copy(cfg->tls_key, sizeof(cfg->tls_key), CFG_DEFAULT_KEY);
+	(void)jerr_copy(cfg->tls_priorities, sizeof(cfg->tls_priorities),
+	    CFG_TLS_PRIORITIES_DEFAULT);
 	(void)jerr_copy(cfg->questionnaires, sizeof(cfg->questionnaires),
 	    "questionnaires");
 	cfg->log_level = LOG_LEVEL_INFO;

@@ -14,8 +14,11 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +34,7 @@
 #include <openssl/evp.h>
 
 #include "auth.h"
+#include "errors.h"
 #include "http_server.h"
 #include "log.h"
 #include "errors.h"
@@ -41,7 +45,11 @@
 #define HTTP_ROUTES_MAX		METRICS_ROUTES_MAX
 #define HTTP_PARAM_MAX		64	/* bytes of a {id} path segment */
 #define HTTP_CONN_MEMORY	(128 * 1024)	/* per-connection buffer */
-#define HTTP_DISCARD_MAX	(1024 * 1024)	/* body read after refusal */
+#define HTTP_QUERY_MAX		32	/* query parameters of one request */
+#define HTTP_LINGER_MS		500	/* reading on after an early answer */
+#define HTTP_LINGER_MAX		(256 * 1024)
+#define HTTP_REAP_MS		250	/* how often slow clients are sought */
+#define HTTP_REAP_QUIET_NS	1000000000ULL	/* silence before a cut */
 #define HTTP_ORIGIN_MAX		300	/* bytes of "https://" + Host */
 /*
  * Sent with every answer, JSON included: the web app's pages load only
@@ -51,8 +59,6 @@
 	"default-src 'none'; script-src 'self'; style-src 'self'; " \
 	"img-src 'self' data:; connect-src 'self'; form-action 'self'; " \
 	"base-uri 'none'; frame-ancestors 'none'"
-#define HTTP_TLS_PRIORITIES \
-	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE"
 
 struct http_server {
 	struct MHD_Daemon		*daemon;
@@ -62,6 +68,40 @@ struct http_server {
 	struct http_env			 env;
 	char				 url[128];
 	int				 tls_client_ca;
+	/* Slow-client rules: every open connection, and the reaper. */
+	pthread_mutex_t			 conn_mu;
+	struct http_conn		*conns;
+	pthread_t			 reaper;
+	int				 reaper_started;
+	atomic_int			 reaper_quit;
+	uint64_t			 header_ns;	/* header deadline */
+	uint64_t			 grace_ns;	/* body rate grace */
+	uint64_t			 rate_min;	/* body bytes/s */
+};
+
+/*
+ * One open connection, for the slow-client rules. libmicrohttpd's idle
+ * timeout restarts on every byte, so a client sending a byte now and then
+ * could hold its connection and thread for ever. Until its headers are
+ * complete a connection has a deadline; while a body arrives it must
+ * average a minimum rate once a grace period has passed. The fields the
+ * connection's thread updates are atomics; the list is under conn_mu.
+ */
+enum conn_phase {
+	CONN_HEADERS,	/* waiting for (the rest of) request headers */
+	CONN_BODY,	/* a request body is arriving */
+	CONN_BUSY	/* answering: no rule */
+};
+
+struct http_conn {
+	struct http_conn	*prev, *next;
+	MHD_socket		 fd;
+	atomic_int		 phase;
+	atomic_ullong		 since_ns;	/* start of this phase */
+	atomic_ullong		 deadline_ns;	/* CONN_HEADERS: cut after */
+	atomic_ullong		 last_ns;	/* last body bytes */
+	atomic_ullong		 bytes;		/* body bytes so far */
+	int			 cut;		/* shut down by the reaper */
 };
 
 enum req_state {
@@ -92,6 +132,8 @@ struct http_request {
 	unsigned		 status;
 	size_t			 bytes_out;
 	struct http_reply	 reply;
+	struct http_conn	*hc;		/* NULL when untracked */
+	int			 close;		/* answer with Connection: close */
 };
 
 const struct http_env *
@@ -155,12 +197,6 @@ http_request_query_names(const struct http_request *r, const char **names,
 	return q.over ? -1 : 0;
 }
 
-const char *
-http_request_header(const struct http_request *r, const char *name)
-{
-	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
-}
-
 int
 http_request_session(const struct http_request *r,
     const unsigned char **id_hash, const char **csrf)
@@ -190,11 +226,22 @@ http_request_set_rows(struct http_request *r, int64_t rows)
 	r->rows = rows;
 }
 
+const char *
+http_request_header(const struct http_request *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+void
+http_request_set_body_limit(struct http_request *r, uint64_t limit)
+{
+	r->body_limit = limit;
+}
+
 static void
 reply_reset(struct http_reply *rep)
 {
 	free(rep->set_cookie);
-	free(rep->disposition);
 	free(rep->body);
 	memset(rep, 0, sizeof(*rep));
 }
@@ -386,6 +433,184 @@ type_accepted(const char *ct, const char *const *types)
 	return 0;
 }
 
+struct framing {
+	unsigned	 ncl, nte;
+};
+
+static enum MHD_Result
+count_framing(void *arg, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct framing	*f = arg;
+
+	(void)kind;
+	(void)value;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		f->ncl++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+		f->nte++;
+	return MHD_YES;
+}
+
+unsigned
+http_te_status(const char *te)
+{
+	const char	*p = te, *w;
+	size_t		 len;
+	unsigned	 nchunked = 0, nother = 0, nempty = 0;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (w = p, len = 0; p[len] != '\0' && p[len] != ','; len++)
+			;
+		p += len;
+		while (len > 0 && (w[len - 1] == ' ' || w[len - 1] == '\t'))
+			len--;
+		if (len == 0)
+			nempty++;
+		else if (len == 7 && strncasecmp(w, "chunked", 7) == 0)
+			nchunked++;
+		else
+			nother++;
+		if (*p == '\0')
+			break;
+		p++;
+	}
+	if (nother > 0)
+		return 501;
+	return nchunked == 1 && nempty == 0 ? 0 : 400;
+}
+
+/*
+ * Message framing (RFC 9112 6.3): a request whose body length two parts
+ * of the chain could read differently is refused and its connection
+ * closed, because the bytes after it cannot be trusted to be a request
+ * (smuggling). libmicrohttpd takes the first of two Content-Length
+ * headers and reads any unknown coding until the connection ends.
+ */
+static int
+framing_gate(struct http_request *r, struct http_reply *rep)
+{
+	struct framing	 f = { 0, 0 };
+	const char	*te;
+	unsigned	 st;
+
+	MHD_get_connection_values(r->conn, MHD_HEADER_KIND, count_framing, &f);
+	te = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_TRANSFER_ENCODING);
+	if (f.ncl > 1) {
+		http_reply_error(rep, 400, ERR_BAD_FRAMING, "Het verzoek heeft "
+		    "meer dan een Content-Length-header");
+		goto refuse;
+	}
+	if (f.ncl > 0 && f.nte > 0) {
+		http_reply_error(rep, 400, ERR_BAD_FRAMING, "Het verzoek heeft "
+		    "zowel Content-Length als Transfer-Encoding");
+		goto refuse;
+	}
+	if (f.nte > 1) {
+		http_reply_error(rep, 400, ERR_BAD_FRAMING, "Het verzoek heeft "
+		    "meer dan een Transfer-Encoding-header");
+		goto refuse;
+	}
+	if (te != NULL && (st = http_te_status(te)) != 0) {
+		if (st == 501)
+			http_reply_error(rep, 501, ERR_UNSUPPORTED_ENCODING,
+			    "Alleen Transfer-Encoding: chunked wordt "
+			    "ondersteund");
+		else
+			http_reply_error(rep, 400, ERR_BAD_FRAMING,
+			    "Transfer-Encoding moet precies een keer "
+			    "'chunked' zijn");
+		goto refuse;
+	}
+	return 0;
+refuse:
+	r->close = 1;
+	return -1;
+}
+
+struct query_check {
+	const char	*seen[HTTP_QUERY_MAX];
+	size_t		 n;
+	int		 bad;	/* 1 repeated, 2 control character, 3 many */
+};
+
+static int
+has_control(const char *s, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 1;
+	return 0;
+}
+
+static enum MHD_Result
+check_query_arg(void *arg, enum MHD_ValueKind kind, const char *key,
+    size_t key_size, const char *value, size_t value_size)
+{
+	struct query_check	*q = arg;
+	size_t			 i;
+
+	(void)kind;
+	/* A decoded %00 leaves the C string shorter than its size. */
+	if (has_control(key, key_size) || strlen(key) != key_size ||
+	    (value != NULL && (has_control(value, value_size) ||
+	    strlen(value) != value_size))) {
+		q->bad = 2;
+		return MHD_NO;
+	}
+	for (i = 0; i < q->n; i++) {
+		if (strcmp(q->seen[i], key) == 0) {
+			q->bad = 1;
+			return MHD_NO;
+		}
+	}
+	if (q->n == HTTP_QUERY_MAX) {
+		q->bad = 3;
+		return MHD_NO;
+	}
+	q->seen[q->n++] = key;
+	return MHD_YES;
+}
+
+/*
+ * Every query parameter of the API takes one value (lists are
+ * comma-separated), so a repeated name is refused rather than quietly
+ * using the first; so is a control character, which a C string would
+ * cut short or a log line would carry.
+ */
+static int
+query_gate(struct http_request *r, struct http_reply *rep)
+{
+	struct query_check	q;
+
+	memset(&q, 0, sizeof(q));
+	MHD_get_connection_values_n(r->conn, MHD_GET_ARGUMENT_KIND,
+	    check_query_arg, &q);
+	switch (q.bad) {
+	case 0:
+		return 0;
+	case 1:
+		http_reply_error(rep, 400, ERR_BAD_PARAMETER, "Een parameter "
+		    "staat meer dan een keer in de query; geef hem een keer "
+		    "(meerdere waarden gescheiden door komma's)");
+		break;
+	case 2:
+		http_reply_error(rep, 400, ERR_BAD_PARAMETER, "Een parameter in "
+		    "de query bevat een stuurteken (zoals %00)");
+		break;
+	default:
+		http_reply_error(rep, 400, ERR_BAD_PARAMETER, "De query heeft "
+		    "te veel parameters");
+		break;
+	}
+	return -1;
+}
+
 /* Body rules from the headers: 411, 413, 415, or 0 when acceptable. */
 static int
 body_gate(struct http_request *r, struct http_reply *rep)
@@ -525,6 +750,8 @@ gate(struct http_request *r, const char *url, const char *method)
 	char			 allow[64];
 	unsigned		 status = 0;
 
+	if (framing_gate(r, rep) == -1)
+		return -1;
 	r->route = route_find(r, url, method, &status, allow, sizeof(allow));
 	if (r->route == NULL) {
 		if (status == 405) {
@@ -577,6 +804,8 @@ gate(struct http_request *r, const char *url, const char *method)
 			return -1;
 		}
 	}
+	if (query_gate(r, rep) == -1)
+		return -1;
 	return body_gate(r, rep);
 }
 
@@ -616,18 +845,21 @@ queue_reply_mode(struct http_request *r, int keep)
 	MHD_add_response_header(resp, "Content-Security-Policy", HTTP_CSP);
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
-	if (rep->disposition != NULL)
-		MHD_add_response_header(resp, "Content-Disposition",
-		    rep->disposition);
 	if (rep->set_cookie != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
 		    rep->set_cookie);
+	if (r->close)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
+		    "close");
 	if (rep->status == 401)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 		    "Bearer realm=\"sorttp\"");
 	if (rep->status == 405 && rep->allow != NULL)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
 		    rep->allow);
+	if (rep->disposition[0] != '\0')
+		MHD_add_response_header(resp,
+		    MHD_HTTP_HEADER_CONTENT_DISPOSITION, rep->disposition);
 	ret = MHD_queue_response(r->conn, rep->status, resp);
 	MHD_destroy_response(resp);
 	if (ret == MHD_YES) {
@@ -642,6 +874,221 @@ static enum MHD_Result
 queue_reply(struct http_request *r)
 {
 	return queue_reply_mode(r, 0);
+}
+
+/* Sends all of buf on the TLS session, waiting at most ms in total. */
+static int
+tls_send_all(gnutls_session_t tls, int fd, const char *buf, size_t len,
+    int ms)
+{
+	struct pollfd	pfd = { fd, POLLOUT, 0 };
+	ssize_t		n;
+
+	while (len > 0) {
+		n = gnutls_record_send(tls, buf, len);
+		if (n > 0) {
+			buf += n;
+			len -= (size_t)n;
+		} else if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED) {
+			if (ms <= 0 || poll(&pfd, 1, 50) == -1)
+				return -1;
+			ms -= 50;
+		} else
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Answers now, in the middle of a request body. libmicrohttpd 0.9.75
+ * only queues a response before the body or after all of it, so an
+ * oversize chunked body or a body that is too slow would otherwise never
+ * hear why it was cut off. We are on the connection's own thread, so the
+ * TLS session is ours to write: the answer goes out with Connection:
+ * close, the sending side is shut, and the incoming bytes are read for a
+ * moment so the client is not reset before it has read the answer. The
+ * caller then returns MHD_NO and libmicrohttpd closes the connection.
+ */
+static enum MHD_Result
+answer_now(struct http_request *r)
+{
+	const union MHD_ConnectionInfo	*ci, *fi;
+	struct http_reply		*rep = &r->reply;
+	struct pollfd			 pfd;
+	gnutls_session_t		 tls;
+	const char			*reason;
+	char				 head[512], sink[4096];
+	uint64_t			 end;
+	size_t				 drained = 0;
+	ssize_t				 n;
+
+	r->close = 1;
+	if (queue_reply_mode(r, 1) == MHD_YES)
+		return MHD_YES;
+	ci = MHD_get_connection_info(r->conn,
+	    MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	fi = MHD_get_connection_info(r->conn,
+	    MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (ci == NULL || ci->tls_session == NULL || fi == NULL)
+		return MHD_NO;
+	tls = (gnutls_session_t)ci->tls_session;
+	if ((reason = MHD_get_reason_phrase_for(rep->status)) == NULL)
+		reason = "Error";
+	if (util_fmt(head, sizeof(head), "HTTP/1.1 %u %s\r\n"
+	    "Content-Type: %s\r\nContent-Length: %zu\r\n"
+	    "Connection: close\r\nCache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "Strict-Transport-Security: max-age=31536000\r\n\r\n",
+	    rep->status, reason, rep->content_type != NULL ?
+	    rep->content_type : "application/json", rep->len) == -1 ||
+	    tls_send_all(tls, fi->connect_fd, head, strlen(head), 1000) == -1 ||
+	    tls_send_all(tls, fi->connect_fd, rep->body != NULL ? rep->body :
+	    "", rep->len, 1000) == -1)
+		return MHD_NO;
+	r->queued = 1;
+	r->status = rep->status;
+	r->bytes_out = rep->len;
+	gnutls_bye(tls, GNUTLS_SHUT_WR);
+	shutdown(fi->connect_fd, SHUT_WR);
+	end = util_now_ns() + HTTP_LINGER_MS * 1000000ULL;
+	pfd.fd = fi->connect_fd;
+	pfd.events = POLLIN;
+	while (drained < HTTP_LINGER_MAX && util_now_ns() < end) {
+		if (poll(&pfd, 1, 50) == -1)
+			break;
+		n = recv(fi->connect_fd, sink, sizeof(sink), MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno != EAGAIN &&
+		    errno != EWOULDBLOCK))
+			break;
+		if (n > 0)
+			drained += (size_t)n;
+	}
+	return MHD_NO;
+}
+
+/* The tracked connection of conn, or NULL. */
+static struct http_conn *
+conn_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo	*ci;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+static void
+conn_phase(struct http_conn *hc, enum conn_phase phase, uint64_t deadline)
+{
+	uint64_t	now = util_now_ns();
+
+	if (hc == NULL)
+		return;
+	atomic_store(&hc->since_ns, now);
+	atomic_store(&hc->last_ns, now);
+	atomic_store(&hc->bytes, 0);
+	atomic_store(&hc->deadline_ns, now + deadline);
+	atomic_store(&hc->phase, (int)phase);
+}
+
+/* Has a body fallen below the minimum average rate after its grace? */
+static int
+body_too_slow(const struct http_server *srv, uint64_t since, uint64_t now,
+    uint64_t bytes)
+{
+	uint64_t	elapsed = now > since ? now - since : 0;
+
+	if (elapsed <= srv->grace_ns)
+		return 0;
+	/* bytes/elapsed < rate, without floating point: ns and bytes. */
+	return (double)bytes * 1e9 < (double)srv->rate_min * (double)elapsed;
+}
+
+/*
+ * The reaper: cuts connections that break the header deadline, or whose
+ * body is below the minimum rate and has been silent for a second (one
+ * that is still sending gets a 408 from on_request instead). Shutting the
+ * socket down makes the connection's own thread see the end of the
+ * stream and clean up; the socket stays open until libmicrohttpd has told
+ * on_connection it is closed, which takes conn_mu, so the descriptor
+ * cannot be another connection's by then.
+ */
+static void *
+reaper_main(void *arg)
+{
+	struct http_server	*srv = arg;
+	struct timespec		 pause = { 0, HTTP_REAP_MS * 1000000L };
+	struct http_conn	*hc;
+	uint64_t		 now;
+	int			 cut;
+
+	while (!atomic_load(&srv->reaper_quit)) {
+		nanosleep(&pause, NULL);
+		now = util_now_ns();
+		pthread_mutex_lock(&srv->conn_mu);
+		for (hc = srv->conns; hc != NULL; hc = hc->next) {
+			if (hc->cut)
+				continue;
+			switch (atomic_load(&hc->phase)) {
+			case CONN_HEADERS:
+				cut = now > atomic_load(&hc->deadline_ns);
+				break;
+			case CONN_BODY:
+				cut = now - atomic_load(&hc->last_ns) >
+				    HTTP_REAP_QUIET_NS && body_too_slow(srv,
+				    atomic_load(&hc->since_ns), now,
+				    atomic_load(&hc->bytes));
+				break;
+			default:
+				cut = 0;
+				break;
+			}
+			if (cut) {
+				hc->cut = 1;
+				shutdown(hc->fd, SHUT_RDWR);
+				metrics_slow_closed();
+			}
+		}
+		pthread_mutex_unlock(&srv->conn_mu);
+	}
+	return NULL;
+}
+
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server		*srv = cls;
+	struct http_conn		*hc = *socket_context;
+	const union MHD_ConnectionInfo	*ci;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(conn,
+		    MHD_CONNECTION_INFO_CONNECTION_FD);
+		if (ci == NULL || (hc = calloc(1, sizeof(*hc))) == NULL)
+			return;		/* untracked: the idle timeout holds */
+		hc->fd = ci->connect_fd;
+		conn_phase(hc, CONN_HEADERS, srv->header_ns);
+		pthread_mutex_lock(&srv->conn_mu);
+		hc->next = srv->conns;
+		if (srv->conns != NULL)
+			srv->conns->prev = hc;
+		srv->conns = hc;
+		pthread_mutex_unlock(&srv->conn_mu);
+		*socket_context = hc;
+		return;
+	}
+	if (hc == NULL)
+		return;
+	pthread_mutex_lock(&srv->conn_mu);
+	if (hc->prev != NULL)
+		hc->prev->next = hc->next;
+	else
+		srv->conns = hc->next;
+	if (hc->next != NULL)
+		hc->next->prev = hc->prev;
+	pthread_mutex_unlock(&srv->conn_mu);
+	free(hc);
+	*socket_context = NULL;
 }
 
 static enum MHD_Result
@@ -662,10 +1109,14 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		r->metric = -1;
 		r->method = method_label(method);
 		r->start_ns = util_now_ns();
+		r->hc = conn_of(conn);
 		*con_cls = r;
 		metrics_inflight_add(1);
+		conn_phase(r->hc, CONN_BUSY, 0);
 		if (gate(r, url, method) == -1)
 			return queue_reply(r);
+		if (r->route->body_limit >= 0)
+			conn_phase(r->hc, CONN_BODY, 0);
 		r->begun = 1;
 		if (r->route->begin != NULL &&
 		    r->route->begin(r, &r->reply) == -1)
@@ -686,30 +1137,45 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
 		n = *upload_data_size;
 		*upload_data_size = 0;
 		r->body_len += n;
-		if (r->state == REQ_FEED) {
-			if (r->body_len > r->body_limit) {
+		if (r->hc != NULL) {
+			atomic_store(&r->hc->last_ns, util_now_ns());
+			atomic_store(&r->hc->bytes, r->body_len);
+		}
+		if (body_too_slow(srv, r->start_ns, util_now_ns(),
+		    r->body_len)) {
+			/* Nothing is stored: the handler never sees an end. */
+			http_reply_error(&r->reply, 408, ERR_BODY_TOO_SLOW,
+			    "De gegevens komen te langzaam binnen; het verzoek "
+			    "is afgebroken en er is niets opgeslagen");
+			r->state = REQ_DISCARD;
+			metrics_slow_closed();
+			return answer_now(r);
+		}
+		if (r->body_len > r->body_limit) {
+			/*
+			 * A chunked body: its size shows only now. An answer
+			 * decided earlier goes out instead of the 413.
+			 */
+			if (r->state == REQ_FEED)
 				http_reply_error(&r->reply, 413,
 				    "body_too_large", "the request body is "
 				    "larger than this endpoint accepts");
-				r->state = REQ_DISCARD;
-			} else if (r->route->data(r, upload_data, n,
-			    &r->reply) == -1)
-				r->state = REQ_DISCARD;
+			r->state = REQ_DISCARD;
+			return answer_now(r);
 		}
+		if (r->state == REQ_FEED && r->route->data(r, upload_data, n,
+		    &r->reply) == -1)
+			r->state = REQ_DISCARD;
 		if (r->state != REQ_DISCARD)
 			return MHD_YES;
 		/*
-		 * The answer is decided. Send it now if libmicrohttpd lets
-		 * us (it then skips the rest of the body); otherwise read on
-		 * and answer at the end, but cut off a client that keeps
-		 * sending after a bounded amount rather than read for ever.
+		 * The answer is decided: send it now and close, rather than
+		 * read the rest of a body nobody will look at (a client that
+		 * then stalls would otherwise hear nothing but a cut).
 		 */
-		if (queue_reply_mode(r, 1) == MHD_YES)
-			return MHD_YES;
-		if (r->body_len > r->body_limit + HTTP_DISCARD_MAX)
-			return MHD_NO;
-		return MHD_YES;
+		return answer_now(r);
 	}
+	conn_phase(r->hc, CONN_BUSY, 0);
 	if (r->state == REQ_FEED || r->route->body_limit < 0)
 		r->route->end(r, &r->reply);
 	return queue_reply(r);
@@ -728,6 +1194,12 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (r == NULL)
 		return;
 	*con_cls = NULL;
+	/*
+	 * The next request on a kept-alive connection has the idle timeout
+	 * to start and the header deadline to finish its headers.
+	 */
+	conn_phase(r->hc, CONN_HEADERS, r->srv->header_ns + 1000000000ULL *
+	    (uint64_t)config_limit(r->srv->env.cfg, LIMIT_CONN_TIMEOUT_S));
 	ns = util_now_ns() - r->start_ns;
 	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && !r->queued)
 		r->status = 0;	/* the client went away, or we cut it off */
@@ -832,6 +1304,12 @@ http_server_start(struct http_server **out, const struct http_env *env,
 	srv->env = *env;
 	srv->routes = routes;
 	srv->tls_client_ca = ca_pem != NULL;
+	srv->header_ns = 1000000000ULL * (uint64_t)config_limit(env->cfg,
+	    LIMIT_HEADER_TIMEOUT_S);
+	srv->grace_ns = 1000000000ULL * (uint64_t)config_limit(env->cfg,
+	    LIMIT_BODY_GRACE_S);
+	srv->rate_min = (uint64_t)config_limit(env->cfg, LIMIT_BODY_RATE_MIN);
+	pthread_mutex_init(&srv->conn_mu, NULL);
 	for (i = 0; routes[i].method != NULL; i++) {
 		if (i == HTTP_ROUTES_MAX || (m = metrics_route(
 		    routes[i].label)) == -1) {
@@ -866,8 +1344,9 @@ http_server_start(struct http_server **out, const struct http_env *env,
 	    MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
 	    MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
 	    MHD_OPTION_HTTPS_MEM_KEY, key_pem,
-	    MHD_OPTION_HTTPS_PRIORITIES, HTTP_TLS_PRIORITIES,
+	    MHD_OPTION_HTTPS_PRIORITIES, env->cfg->tls_priorities,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
 	    MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, srv,
 	    ca_pem != NULL ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END,
 	    ca_pem, MHD_OPTION_END);
@@ -883,11 +1362,17 @@ http_server_start(struct http_server **out, const struct http_env *env,
 	}
 	util_fmt(srv->url, sizeof(srv->url), "https://%s:%u", host,
 	    (unsigned)di->port);
+	if (pthread_create(&srv->reaper, NULL, reaper_main, srv) != 0) {
+		util_fmt(err, errlen, "cannot start the slow-client reaper");
+		goto fail;
+	}
+	srv->reaper_started = 1;
 	*out = srv;
 	return 0;
 fail:
 	if (srv->daemon != NULL)
 		MHD_stop_daemon(srv->daemon);
+	pthread_mutex_destroy(&srv->conn_mu);
 	free(srv);
 	return -1;
 }
@@ -917,6 +1402,11 @@ http_server_stop(struct http_server *srv, long long grace_s)
 		log_warn("stopping with %ld request(s) still in flight",
 		    metrics_inflight());
 	MHD_stop_daemon(srv->daemon);
+	if (srv->reaper_started) {
+		atomic_store(&srv->reaper_quit, 1);
+		pthread_join(srv->reaper, NULL);
+	}
+	pthread_mutex_destroy(&srv->conn_mu);
 	session_fini();
 	free(srv);
 }

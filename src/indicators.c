@@ -385,7 +385,9 @@ audit(struct ind_engine *e, const struct party *p, const char *via,
 	cJSON_Delete(o);
 	if (s == NULL)
 		return -1;
-	ret = store_auditw_log(e->auditw, p ? p->id : 0, "indicator_query",
+	/* The monthly reports' own queries are told apart (report.h). */
+	ret = store_auditw_log(e->auditw, p ? p->id : 0,
+	    strcmp(via, "report") == 0 ? "report_query" : "indicator_query",
 	    s);
 	free(s);
 	return ret;

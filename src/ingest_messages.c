@@ -22,7 +22,10 @@
 #include "pseudonym.h"
 #include "util.h"
 
-/* A parse error as an answer: malformed XML and DTDs 400, the rest 422. */
+/*
+ * A parse error as an answer: malformed, too complex XML and DTDs 400, the
+ * rest 422.
+ */
 static void
 parse_error(const struct ijw_error *e, struct ingest_answer *a)
 {
@@ -30,7 +33,8 @@ parse_error(const struct ijw_error *e, struct ingest_answer *a)
 	cJSON		*j;
 
 	if (strcmp(e->code, IJW_ERR_XML_MALFORMED) == 0 ||
-	    strcmp(e->code, IJW_ERR_DTD_FORBIDDEN) == 0)
+	    strcmp(e->code, IJW_ERR_DTD_FORBIDDEN) == 0 ||
+	    strcmp(e->code, IJW_ERR_TOO_COMPLEX) == 0)
 		status = 400;
 	else if (strcmp(e->code, IJW_ERR_TOO_LARGE) == 0)
 		status = 413;
@@ -176,7 +180,7 @@ ingest_job_free(struct msg_job *j)
 static struct msg_job *
 build_job(struct pseudo_ctx *pc, const struct party *party,
     const struct ijw_message *m, const char *canon, int gemeente,
-    const char *sha_hex, struct ingest_answer *a)
+    struct ingest_answer *a)
 {
 	struct msg_job	*j;
 	unsigned char	 ps[PSEUDO_LEN];
@@ -206,9 +210,11 @@ build_job(struct pseudo_ctx *pc, const struct party *party,
 		}
 	}
 	j->nrecs = m->nproducts;
-	/* "The same bytes from the same party" and "the same message". */
-	util_fmt(key, sizeof(key), "upload:messages:%s", sha_hex);
-	pseudo_bron(pc, party->id, key, strlen(key), j->body_mac);
+	/*
+	 * "The same message": the same bytes give the same key, so this one
+	 * lookup also finds a resend of identical bytes. The writer scopes
+	 * the key to the sending party.
+	 */
 	util_fmt(key, sizeof(key), "ijw:%s:%s:%s", m->afzender,
 	    m->identificatie, m->dagtekening);
 	pseudo_bron(pc, 0, key, strlen(key), j->msg_key);
@@ -256,7 +262,7 @@ ingest_message_prepare(const struct config *cfg, struct pseudo_ctx *pc,
 		goto out;
 	}
 	util_hex(sha, sizeof(sha), sha_hex);
-	j = build_job(pc, party, m, canon, num(g->code), sha_hex, a);
+	j = build_job(pc, party, m, canon, num(g->code), a);
 out:
 	explicit_bzero(canon, sizeof(canon));
 	ijw_message_wipe(m);

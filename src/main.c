@@ -15,6 +15,7 @@
 
 #include "cmd.h"
 #include "log.h"
+#include "wipe.h"
 
 static const char main_usage[] =
 	"usage: sorttp COMMAND [OPTIONS]\n"
@@ -32,6 +33,9 @@ static const char main_usage[] =
 	"would\n"
 	"  indicators NAME --data DIR   an indicator answer, as the API "
 	"gives it\n"
+	"  report --month YYYY-MM --data DIR\n"
+	"                               the monthly PDF reports (A4, "
+	"Dutch)\n"
 	"  demo --data DIR [--clients N] fill a fresh data folder with "
 	"synthetic data\n"
 	"  check-config [--config FILE] validate configuration and reference "
@@ -53,6 +57,7 @@ static const struct command {
 	{ "import", cmd_import },
 	{ "indicators", cmd_indicators },
 	{ "demo", cmd_demo },
+	{ "report", cmd_report },
 	{ NULL, NULL }
 };
 
@@ -76,6 +81,7 @@ main(int argc, char **argv)
 	const char		*cmd;
 
 	harden();
+	wipe_install();		/* before libxml2 or cJSON allocates */
 	if (argc < 2)
 		return cmd_usage_error(&main_help, "no command given");
 	cmd = argv[1];

@@ -15,7 +15,8 @@
 #include "util.h"
 
 static const unsigned metric_codes[] = {
-	200, 201, 400, 401, 403, 404, 405, 411, 413, 415, 422, 500, 503
+	200, 201, 400, 401, 403, 404, 405, 411, 413, 415, 422, 500, 503,
+	408, 501
 };
 #define NCODES		(ARRAY_LEN(metric_codes) + 1)	/* + "other" */
 
@@ -38,6 +39,11 @@ static struct metric_route	metric_routes[METRICS_ROUTES_MAX + 1];
 static atomic_int		metric_nroutes = 1;
 static atomic_long		metric_inflight;
 static atomic_ullong		metric_auth_failures;
+static atomic_int		metric_ready = 1;
+static atomic_ullong		metric_not_ready;
+static atomic_ullong		metric_slow_closed;
+static atomic_llong		metric_body_memory;
+static atomic_int		metric_key_in_data;
 
 int
 metrics_route(const char *label)
@@ -93,8 +99,34 @@ metrics_auth_failure(void)
 	atomic_fetch_add(&metric_auth_failures, 1);
 }
 
+void
+metrics_ready_set(int ready)
+{
+	atomic_store(&metric_ready, ready != 0);
+	if (!ready)
+		atomic_fetch_add(&metric_not_ready, 1);
+}
+
+void
+metrics_slow_closed(void)
+{
+	atomic_fetch_add(&metric_slow_closed, 1);
+}
+
+void
+metrics_body_memory(long long held)
+{
+	atomic_store(&metric_body_memory, held);
+}
+
 /* The text of one scrape: a few KB per route; a hard ceiling all the same. */
 #define METRICS_TEXT_MAX	(1024 * 1024)
+
+void
+metrics_key_in_data(int inside)
+{
+	atomic_store(&metric_key_in_data, inside != 0);
+}
 
 char *
 metrics_render(size_t *len)
@@ -118,6 +150,10 @@ metrics_render(size_t *len)
 	    "# TYPE sorttp_auth_failures_total counter\n"
 	    "sorttp_auth_failures_total %llu\n",
 	    atomic_load(&metric_auth_failures));
+	buf_printf(&m, "# HELP sorttp_key_in_data_folder 1 when the "
+	    "pseudonymisation key lies inside the data folder.\n"
+	    "# TYPE sorttp_key_in_data_folder gauge\n"
+	    "sorttp_key_in_data_folder %d\n", atomic_load(&metric_key_in_data));
 	buf_printf(&m, "# HELP sorttp_requests_total Finished requests by "
 	    "route and status.\n# TYPE sorttp_requests_total counter\n");
 	for (i = 0; i < n; i++) {
@@ -166,5 +202,21 @@ metrics_render(size_t *len)
 		    "%llu\n", i == 0 ? "unmatched" : r->label,
 		    atomic_load(&r->bytes_out));
 	}
+	buf_printf(&m, "# HELP sorttp_ready 1 when the last readiness check "
+	    "could take the write lock and writes succeed.\n"
+	    "# TYPE sorttp_ready gauge\nsorttp_ready %d\n"
+	    "# HELP sorttp_not_ready_total Readiness checks that failed.\n"
+	    "# TYPE sorttp_not_ready_total counter\n"
+	    "sorttp_not_ready_total %llu\n", atomic_load(&metric_ready),
+	    atomic_load(&metric_not_ready));
+	buf_printf(&m, "# HELP sorttp_slow_clients_closed_total Connections "
+	    "closed for a header deadline or a body below the minimum rate.\n"
+	    "# TYPE sorttp_slow_clients_closed_total counter\n"
+	    "sorttp_slow_clients_closed_total %llu\n"
+	    "# HELP sorttp_body_memory_bytes Request bodies held whole now.\n"
+	    "# TYPE sorttp_body_memory_bytes gauge\n"
+	    "sorttp_body_memory_bytes %lld\n",
+	    atomic_load(&metric_slow_closed),
+	    atomic_load(&metric_body_memory));
 	return buf_take(&m, len);
 }

@@ -21,6 +21,15 @@
  * stderr by default, with bytes of the document; the thread's handlers are
  * therefore silenced for the duration of a parse and restored after it.
  *
+ * Before libxml2 sees a byte, a linear pre-scan bounds the document's
+ * shape: attributes per element, elements, depth and the length of a text
+ * run or attribute value (IJW_*_MAX). libxml2's duplicate-attribute check
+ * is quadratic (80,000 attributes cost it 17 s of CPU), and after a fatal
+ * error it goes on tokenising with SAX disabled, so the scan must not hand
+ * it anything it cannot follow: where the scan loses track of the markup,
+ * the rest is passed on only when it holds too few '=' signs to matter,
+ * and otherwise refused as malformed on the spot.
+ *
  * libxml2's copy of the input and its tree are freed, not wiped: the
  * caller's request buffer holds the same bytes at least as long, so the
  * wiping of a request belongs to the caller (or to an xmlMemSetup free
@@ -31,6 +40,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/globals.h>
 #include <libxml/parser.h>
@@ -935,6 +945,296 @@ check_parse(struct parse *p, const xmlParserCtxt *ctxt, const xmlDoc *doc)
 	    xml_reason(p->xmlcode), p->xmlcode);
 }
 
+/* A document the pre-scan cannot follow may hold at most this many '='. */
+#define PRESCAN_LOST_EQ		256
+
+/*
+ * The document as the pre-scan reads it: code units of w bytes (1 for
+ * UTF-8 and ASCII-compatible encodings, 2 for UTF-16) from byte off. A
+ * unit outside ASCII reads as 0x80, which is neither markup nor space.
+ */
+struct scan {
+	struct parse		*p;
+	const unsigned char	*b;
+	size_t			 len;	/* bytes */
+	size_t			 off;	/* bytes of a byte-order mark */
+	size_t			 n;	/* units */
+	int			 w;
+	int			 be;
+};
+
+static unsigned char
+at(const struct scan *s, size_t k)
+{
+	const unsigned char	*u;
+
+	if (s->w == 1)
+		return s->b[s->off + k];
+	u = s->b + s->off + 2 * k;
+	if (s->be)
+		return u[0] == 0 && u[1] < 0x80 ? u[1] : 0x80;
+	return u[1] == 0 && u[0] < 0x80 ? u[0] : 0x80;
+}
+
+/* Sets the parse's line and column to those of unit k. */
+static void
+locate(struct scan *s, size_t k)
+{
+	size_t	i, bol = 0;
+	long	line = 1;
+
+	for (i = 0; i < k; i++)
+		if (at(s, i) == '\n') {
+			line++;
+			bol = i + 1;
+		}
+	s->p->line = line;
+	s->p->column = (long)(k - bol) + 1;
+}
+
+static int
+too_complex(struct scan *s, size_t k, const char *what, long max)
+{
+	locate(s, k);
+	return fail(s->p, IJW_ERR_TOO_COMPLEX, NULL, "", NULL,
+	    "the XML has more %s than the %ld allowed", what, max);
+}
+
+static int
+malformed(struct scan *s, size_t k, const char *why)
+{
+	locate(s, k);
+	return fail(s->p, IJW_ERR_XML_MALFORMED, NULL, "", NULL,
+	    "the XML is not well-formed: %s", why);
+}
+
+static int
+name_char(unsigned char c)
+{
+	return !(c == ' ' || c == '\t' || c == '\r' || c == '\n' ||
+	    c == '/' || c == '>' || c == '=' || c == '<' || c == '"' ||
+	    c == '\'' || c == '?');
+}
+
+static int
+starts(const struct scan *s, size_t k, const char *lit)
+{
+	size_t	i;
+
+	for (i = 0; lit[i] != '\0'; i++)
+		if (k + i >= s->n || at(s, k + i) != (unsigned char)lit[i])
+			return 0;
+	return 1;
+}
+
+/* The unit after the first lit at or after k; n when there is none. */
+static size_t
+skip_past(const struct scan *s, size_t k, const char *lit)
+{
+	for (; k < s->n; k++)
+		if (starts(s, k, lit))
+			return k + strlen(lit);
+	return s->n;
+}
+
+/*
+ * Where the scan lost track at unit k: the rest goes to libxml2 (which
+ * reports the error with its own line and column) only when it cannot
+ * hide a costly start tag.
+ */
+static int
+lost(struct scan *s, size_t k)
+{
+	size_t	i, eq = 0;
+
+	for (i = k; i < s->n; i++)
+		if (at(s, i) == '=' && ++eq > PRESCAN_LOST_EQ)
+			return malformed(s, k, "a tag the parser cannot "
+			    "follow");
+	return 0;
+}
+
+/*
+ * Skips the start tag at unit *kp ('<'), counting its attributes and
+ * measuring their values. Returns 1 when the tag was followed to its end
+ * (*selfclose set for "/>"), 0 when the scan stops here (*rc says whether
+ * the document is refused).
+ */
+static int
+scan_start_tag(struct scan *s, size_t *kp, int *selfclose, int *rc)
+{
+	size_t		attrs = 0, k = *kp + 1, v;
+	unsigned char	q;
+
+	*rc = 0;
+	while (k < s->n && name_char(at(s, k)))
+		k++;
+	for (;;) {
+		while (k < s->n && is_space((char)at(s, k)))
+			k++;
+		if (k >= s->n)
+			return 0;
+		if (at(s, k) == '>' || starts(s, k, "/>")) {
+			*selfclose = at(s, k) == '/';
+			*kp = k + 1 + (size_t)*selfclose;
+			return 1;
+		}
+		if (!name_char(at(s, k)))
+			break;
+		if (++attrs > IJW_ATTRS_MAX) {
+			*rc = too_complex(s, k, "attributes on one element",
+			    IJW_ATTRS_MAX);
+			return 0;
+		}
+		while (k < s->n && name_char(at(s, k)))
+			k++;
+		while (k < s->n && is_space((char)at(s, k)))
+			k++;
+		if (k >= s->n || at(s, k) != '=')
+			break;
+		for (k++; k < s->n && is_space((char)at(s, k)); k++)
+			;
+		if (k >= s->n || (at(s, k) != '"' && at(s, k) != '\''))
+			break;
+		q = at(s, k++);
+		for (v = k; v < s->n && at(s, v) != q && at(s, v) != '<'; v++)
+			;
+		if (v - k > IJW_TEXT_MAX) {
+			*rc = too_complex(s, k, "bytes in one attribute value",
+			    IJW_TEXT_MAX);
+			return 0;
+		}
+		if (v >= s->n || at(s, v) != q)
+			break;
+		k = v + 1;
+	}
+	if (k < s->n)
+		*rc = lost(s, k);
+	return 0;
+}
+
+/*
+ * The XML declaration's encoding, when there is one, must be one whose
+ * markup the scan reads as libxml2 will: iJw is UTF-8; UTF-16 and two
+ * ASCII supersets are let through. Anything else (EBCDIC, UTF-7, UTF-32,
+ * ISO-2022, ...) is refused before libxml2 would convert it.
+ */
+static int
+check_encoding(struct scan *s)
+{
+	static const char *const ok[] = {
+		"UTF-8", "UTF8", "UTF-16", "UTF16", "US-ASCII", "ASCII",
+		"ISO-8859-1", "LATIN1", "ISO-LATIN-1"
+	};
+	char	name[16];
+	size_t	k, e, i, j;
+
+	if (!starts(s, 0, "<?xml"))
+		return 0;
+	e = skip_past(s, 0, "?>");
+	for (k = 5; k + 8 < e; k++)
+		if (starts(s, k, "encoding"))
+			break;
+	if (k + 8 >= e)
+		return 0;
+	for (k += 8; k < e && at(s, k) != '"' && at(s, k) != '\''; k++)
+		;
+	for (k++, j = 0; k < e && at(s, k) != '"' && at(s, k) != '\''; k++) {
+		if (j + 1 >= sizeof(name))
+			return malformed(s, k, "an unsupported encoding");
+		name[j++] = (char)at(s, k);
+	}
+	name[j] = '\0';
+	for (i = 0; i < ARRAY_LEN(ok); i++)
+		if (strcasecmp(name, ok[i]) == 0)
+			return 0;
+	return malformed(s, 0, "an unsupported encoding (iJw uses UTF-8)");
+}
+
+/* Byte-order marks and the start of "<?" in UTF-16; UTF-32 is refused. */
+static int
+detect(struct scan *s)
+{
+	const unsigned char	*b = s->b;
+	size_t			 len = s->len;
+
+	s->w = 1;
+	if (len >= 4 && ((b[0] == 0 && b[1] == 0) || (b[2] == 0 &&
+	    b[3] == 0 && b[1] == 0)))
+		return malformed(s, 0, "an unsupported encoding (UTF-32)");
+	if (len >= 4 && memcmp(b, "\x4c\x6f\xa7\x94", 4) == 0)
+		return malformed(s, 0, "an unsupported encoding (EBCDIC)");
+	if (len >= 2 && ((b[0] == 0xff && b[1] == 0xfe) ||
+	    (b[0] == 0xfe && b[1] == 0xff))) {
+		s->w = 2;
+		s->off = 2;
+		s->be = b[0] == 0xfe;
+	} else if (len >= 2 && (b[0] == 0 || b[1] == 0)) {
+		s->w = 2;
+		s->be = b[0] == 0;
+	}
+	s->n = (len - s->off) / (size_t)s->w;
+	return 0;
+}
+
+/*
+ * The linear pre-scan: bounds attributes per element, elements, depth
+ * and text runs before libxml2 parses anything. Comments, processing
+ * instructions and CDATA are skipped as wholes (CDATA counts as text); a
+ * DOCTYPE before the root is left to libxml2, which refuses it at once.
+ */
+static int
+prescan(struct parse *p, const char *buf, size_t len)
+{
+	struct scan	s = { p, (const unsigned char *)buf, len, 0, 0, 1, 0 };
+	size_t		k = 0, text = 0, elements = 0, depth = 0, end;
+	int		rc, selfclose;
+
+	if (detect(&s) == -1 || check_encoding(&s) == -1)
+		return -1;
+	while (k < s.n) {
+		if (at(&s, k) != '<') {
+			if (++text > IJW_TEXT_MAX)
+				return too_complex(&s, k, "bytes in one text",
+				    IJW_TEXT_MAX);
+			k++;
+			continue;
+		}
+		text = 0;
+		if (starts(&s, k, "<!--"))
+			k = skip_past(&s, k + 4, "-->");
+		else if (starts(&s, k, "<![CDATA[")) {
+			end = skip_past(&s, k + 9, "]]>");
+			if (end - k > IJW_TEXT_MAX)
+				return too_complex(&s, k, "bytes in one text",
+				    IJW_TEXT_MAX);
+			k = end;
+		} else if (starts(&s, k, "<?"))
+			k = skip_past(&s, k + 2, "?>");
+		else if (starts(&s, k, "<!"))
+			/* Before the root a DOCTYPE, which libxml2 refuses. */
+			return elements == 0 ? 0 : lost(&s, k);
+		else if (starts(&s, k, "</")) {
+			if (depth == 0)
+				return lost(&s, k);
+			depth--;
+			k = skip_past(&s, k + 2, ">");
+		} else {
+			if (++elements > IJW_ELEMENTS_MAX)
+				return too_complex(&s, k, "elements",
+				    IJW_ELEMENTS_MAX);
+			end = k;
+			selfclose = 0;
+			if (!scan_start_tag(&s, &k, &selfclose, &rc))
+				return rc;
+			if (!selfclose && ++depth > IJW_DEPTH_MAX)
+				return too_complex(&s, end, "levels of "
+				    "nesting", IJW_DEPTH_MAX);
+		}
+	}
+	return 0;
+}
+
 /*
  * Runs libxml2 over buf with this thread's error handlers silenced and
  * restored. *docp gets the tree of a well-formed document without a
@@ -1018,7 +1318,8 @@ ijw_parse_limit(const char *buf, size_t len, size_t max,
 		    "the document is empty");
 		goto fail;
 	}
-	if (parse_xml(&p, buf, len, &doc) == -1 || parse_tree(&p, doc) == -1)
+	if (prescan(&p, buf, len) == -1 ||
+	    parse_xml(&p, buf, len, &doc) == -1 || parse_tree(&p, doc) == -1)
 		goto fail;
 	rc = 0;
  fail:

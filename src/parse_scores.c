@@ -20,6 +20,7 @@
 #include "parse_scores.h"
 #include "pseudonym.h"
 #include "util.h"
+#include "wipe.h"
 
 enum col_id {
 	COL_IGNORED = 0,	/* a column without a name */
@@ -782,6 +783,9 @@ start_csv(struct scores_parser *sp)
 		return;
 	}
 	sp->csv_ready = 1;
+	/* libcsv's field buffer holds BSNs: wiped when it grows or goes. */
+	csv_set_realloc_func(&sp->csv, wipe_realloc);
+	csv_set_free_func(&sp->csv, wipe_free);
 	csv_set_delim(&sp->csv, (unsigned char)sniff_delimiter(h, len));
 	csv_piece(sp, h, len);
 }

@@ -8,13 +8,16 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include "log.h"
@@ -183,6 +186,78 @@ static const char *const store_migrations[] = {
 	"  key_version INTEGER NOT NULL,"
 	"  upload_id INTEGER NOT NULL"
 	");",
+
+	/*
+	 * 4 -> 5: message keys per sending party, and fewer index pages per
+	 * message. A resent message is a duplicate only for the party that
+	 * sent it first; another party's resend is its own message with its
+	 * own receipt. Messages are deduplicated on message_keys alone, so
+	 * their receipts carry no body_mac and stay out of the body index
+	 * (now partial). Public ids of new receipts are derived from the
+	 * rowid with a keyed permutation (receipt_id_key), so they need no
+	 * index of their own; the random ids of earlier receipts keep theirs.
+	 * uploads is rebuilt, as SQLite cannot drop a table constraint.
+	 */
+	"CREATE TABLE uploads_v5 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  public_id TEXT,"
+	"  party_id INTEGER NOT NULL REFERENCES parties(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('scores', 'questionnaires',"
+	"    'messages')),"
+	"  body_mac BLOB CHECK (body_mac IS NULL OR length(body_mac) = 32),"
+	"  rows INTEGER NOT NULL CHECK (rows >= 0),"
+	"  key_version INTEGER NOT NULL,"
+	"  created_at TEXT NOT NULL"
+	");"
+	"INSERT INTO uploads_v5 (id, public_id, party_id, kind, body_mac, rows,"
+	"  key_version, created_at) SELECT id, public_id, party_id, kind,"
+	"  CASE kind WHEN 'messages' THEN NULL ELSE body_mac END, rows,"
+	"  key_version, created_at FROM uploads;"
+	"DROP TABLE uploads;"
+	"ALTER TABLE uploads_v5 RENAME TO uploads;"
+	"CREATE UNIQUE INDEX uploads_public_id ON uploads(public_id)"
+	"  WHERE public_id IS NOT NULL;"
+	"CREATE UNIQUE INDEX uploads_body ON uploads(party_id, kind, body_mac)"
+	"  WHERE body_mac IS NOT NULL;"
+	"CREATE INDEX uploads_party ON uploads(party_id);"
+	"CREATE TABLE message_keys_v5 ("
+	"  party_id INTEGER NOT NULL,"
+	"  msg_key BLOB NOT NULL,"
+	"  upload_id INTEGER NOT NULL,"
+	"  PRIMARY KEY (party_id, msg_key)"
+	") WITHOUT ROWID;"
+	"INSERT INTO message_keys_v5 (party_id, msg_key, upload_id)"
+	"  SELECT u.party_id, k.msg_key, k.upload_id FROM message_keys k"
+	"  JOIN uploads u ON u.id = k.upload_id;"
+	"DROP TABLE message_keys;"
+	"ALTER TABLE message_keys_v5 RENAME TO message_keys;"
+	"INSERT INTO meta (key, value) VALUES ('receipt_id_key',"
+	"  lower(hex(randomblob(16))));"
+	/*
+	 * parties_generation counts changes to parties and their scopes,
+	 * whichever process makes them: the daemon's token cache reads it
+	 * whenever SQLite's data_version says another connection committed,
+	 * so a revocation by `sorttp party revoke` is seen at once.
+	 */
+	"INSERT INTO meta (key, value) VALUES ('parties_generation', '0');"
+	"CREATE TRIGGER parties_gen_insert AFTER INSERT ON parties BEGIN"
+	"  UPDATE meta SET value = CAST(value AS INTEGER) + 1"
+	"  WHERE key = 'parties_generation'; END;"
+	"CREATE TRIGGER parties_gen_update AFTER UPDATE ON parties BEGIN"
+	"  UPDATE meta SET value = CAST(value AS INTEGER) + 1"
+	"  WHERE key = 'parties_generation'; END;"
+	"CREATE TRIGGER parties_gen_delete AFTER DELETE ON parties BEGIN"
+	"  UPDATE meta SET value = CAST(value AS INTEGER) + 1"
+	"  WHERE key = 'parties_generation'; END;"
+	"CREATE TRIGGER scopes_gen_insert AFTER INSERT ON party_scopes BEGIN"
+	"  UPDATE meta SET value = CAST(value AS INTEGER) + 1"
+	"  WHERE key = 'parties_generation'; END;"
+	"CREATE TRIGGER scopes_gen_update AFTER UPDATE ON party_scopes BEGIN"
+	"  UPDATE meta SET value = CAST(value AS INTEGER) + 1"
+	"  WHERE key = 'parties_generation'; END;"
+	"CREATE TRIGGER scopes_gen_delete AFTER DELETE ON party_scopes BEGIN"
+	"  UPDATE meta SET value = CAST(value AS INTEGER) + 1"
+	"  WHERE key = 'parties_generation'; END;",
 };
 
 enum stmt_id {
@@ -198,6 +273,7 @@ enum stmt_id {
 	ST_META_PUT,
 	ST_PING,
 	ST_PARTY_BY_NAME,
+	ST_DATA_VERSION,
 	ST__COUNT
 };
 
@@ -232,7 +308,7 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_PING] = "SELECT 1",
 	[ST_PARTY_BY_NAME] =
 	    "SELECT id, name, role, agb, cert_sha256, created_at"
-	    " FROM parties WHERE name = ?1 AND revoked_at IS NULL",
+	    " FROM parties WHERE name = ?1 AND revoked_at IS NULL",	[ST_DATA_VERSION] = "PRAGMA data_version",
 };
 
 static const char *const role_names[ROLE__COUNT] = {
@@ -389,7 +465,8 @@ store_open(const char *path, int create, struct store **out, char *err,
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
 	if (store_exec(st, store_pragmas, err, errlen) == -1 ||
-	    store_migrate(st, err, errlen) == -1)
+	    store_migrate(st, err, errlen) == -1 ||
+	    store_public_id_init(st, err, errlen) == -1)
 		goto fail;
 	for (i = 0; i < ST__COUNT; i++) {
 		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1,
@@ -415,6 +492,7 @@ store_close(struct store *st)
 		return;
 	for (i = 0; i < ST__COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	EVP_CIPHER_CTX_free(st->idcipher);
 	if (st->db != NULL && sqlite3_close(st->db) != SQLITE_OK)
 		log_error("database did not close cleanly: %s",
 		    sqlite3_errmsg(st->db));
@@ -680,6 +758,48 @@ store_party_by_token(struct store *st,
 	return ret;
 }
 
+int
+store_parties_generation(struct store *st, int64_t *data_version,
+    int64_t *generation)
+{
+	sqlite3_stmt	*s;
+	const char	*v;
+	long long	 g;
+	int64_t		 dv;
+	int		 ret = -1;
+
+	pthread_mutex_lock(&st->lock);
+	s = stmt_get(st, ST_DATA_VERSION);
+	if (sqlite3_step(s) != SQLITE_ROW)
+		goto out;
+	/*
+	 * data_version does not move for this connection's own commits;
+	 * its change count does. Both only grow, so their sum moves when
+	 * either does.
+	 */
+	dv = sqlite3_column_int64(s, 0) + sqlite3_total_changes64(st->db);
+	sqlite3_reset(s);
+	if (dv == *data_version) {
+		ret = 0;
+		goto out;
+	}
+	s = stmt_get(st, ST_META_GET);
+	sqlite3_bind_text(s, 1, "parties_generation", -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_ROW ||
+	    (v = (const char *)sqlite3_column_text(s, 0)) == NULL ||
+	    util_memtonum(v, strlen(v), 0, LLONG_MAX, &g) == -1)
+		goto out;
+	*data_version = dv;
+	*generation = g;
+	ret = 0;
+out:
+	if (ret == -1)
+		log_db_error(st, "read the parties generation");
+	sqlite3_reset(s);
+	pthread_mutex_unlock(&st->lock);
+	return ret;
+}
+
 enum store_result
 store_party_revoke(struct store *st, const char *name)
 {
@@ -818,4 +938,59 @@ store_party_by_name(struct store *st, const char *name, struct party *out)
 	sqlite3_reset(s);
 	pthread_mutex_unlock(&st->lock);
 	return ret;
+}
+
+static atomic_ullong	store_write_ok_ns, store_write_fail_ns;
+
+void
+store_note_write(int ok)
+{
+	atomic_store(ok ? &store_write_ok_ns : &store_write_fail_ns,
+	    util_now_ns());
+}
+
+int
+store_writes_failing(uint64_t window_ns)
+{
+	uint64_t	ok = atomic_load(&store_write_ok_ns);
+	uint64_t	fail = atomic_load(&store_write_fail_ns);
+
+	return fail > ok && util_now_ns() - fail < window_ns;
+}
+
+/*
+ * A connection of its own, so the probe never waits on the shared one's
+ * mutex, and BEGIN IMMEDIATE so it waits for the write lock exactly as an
+ * upload's final merge or the message writer would.
+ */
+int
+store_write_probe(struct store *st, long long ms)
+{
+	sqlite3	*db = NULL;
+	int	 ret = -1;
+
+	if (sqlite3_open_v2(st->path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		goto out;
+	sqlite3_busy_timeout(db, (int)ms);
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		goto out;
+	ret = 0;
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+out:
+	sqlite3_close(db);
+	return ret;
+}
+
+int
+store_dir(const struct store *st, char *buf, size_t len)
+{
+	const char	*slash = strrchr(st->path, '/');
+
+	if (slash == NULL)
+		return util_fmt(buf, len, ".");
+	if (slash == st->path)
+		return util_fmt(buf, len, "/");
+	return util_fmt(buf, len, "%.*s", (int)(slash - st->path), st->path);
 }

@@ -11,11 +11,15 @@
 
 #include "config.h"
 
+struct evp_cipher_ctx_st;
+
 struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt[16];
 	pthread_mutex_t	 lock;
 	char		 path[CFG_PATH_MAX];
+	/* The receipt id permutation (AES-128 under meta receipt_id_key). */
+	struct evp_cipher_ctx_st *idcipher;
 };
 
 #include "store.h"
@@ -23,10 +27,23 @@ struct store {
 /* Runs SQL without results; err may be NULL. */
 int	store_exec(struct store *, const char *sql, char *err, size_t errlen);
 
-/* Columns public_id, kind, rows, created_at of s into a receipt. */
-int	store_receipt_row(sqlite3_stmt *, struct store_receipt *);
+/*
+ * Columns id, public_id, kind, rows, created_at of s into a receipt
+ * (RECEIPT_COLS); public_id NULL means the id is derived from the rowid.
+ */
+#define RECEIPT_COLS	"id, public_id, kind, rows, created_at"
+int	store_receipt_row(struct store *, sqlite3_stmt *,
+	    struct store_receipt *);
 
-/* A new random public upload id, "u_" + 16 hex. */
-int	store_public_id(char out[STORE_PUBLIC_ID_LEN + 1]);
+/*
+ * Public receipt ids, "u_" + 16 hex: a keyed 64-bit permutation of the
+ * rowid, so an id reveals neither how many uploads there are nor their
+ * order, and needs no index to be found. parse gives the rowid an id
+ * stands for (-1 when it cannot be one of ours).
+ */
+int	store_public_id_init(struct store *, char *err, size_t errlen);
+int	store_public_id(struct store *, int64_t id,
+	    char out[STORE_PUBLIC_ID_LEN + 1]);
+int	store_public_id_parse(struct store *, const char *pub, int64_t *id);
 
 #endif

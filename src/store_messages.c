@@ -25,7 +25,6 @@
 #define MSGW_CACHE_KIB	"65536"	/* page cache of the writer connection */
 
 enum mw_stmt {
-	MW_DUP_BODY,
 	MW_DUP_KEY,
 	MW_RECEIPT,
 	MW_KEY,
@@ -54,19 +53,20 @@ enum mw_stmt {
 	" WHERE client = ?1 AND prod_key = ?2 AND begindatum = ?3"
 
 static const char *const mw_sql[MW__COUNT] = {
-	[MW_DUP_BODY] =
-	    "SELECT public_id, kind, rows, created_at FROM uploads"
-	    " WHERE party_id = ?1 AND kind = 'messages' AND body_mac = ?2",
+	/*
+	 * A message is a duplicate when the same party sent the same
+	 * message key before (the same bytes give the same key).
+	 */
 	[MW_DUP_KEY] =
-	    "SELECT u.public_id, u.kind, u.rows, u.created_at"
+	    "SELECT u.id, u.public_id, u.kind, u.rows, u.created_at"
 	    " FROM message_keys k JOIN uploads u ON u.id = k.upload_id"
-	    " WHERE k.msg_key = ?1",
+	    " WHERE k.party_id = ?1 AND k.msg_key = ?2",
+	/* No body_mac: messages stay out of the body index. */
 	[MW_RECEIPT] =
-	    "INSERT INTO uploads (public_id, party_id, kind, body_mac, rows,"
-	    " key_version, created_at) VALUES (?1, ?2, 'messages', ?3, ?4,"
-	    " ?5, ?6)",
-	[MW_KEY] = "INSERT INTO message_keys (msg_key, upload_id)"
-	    " VALUES (?1, ?2)",
+	    "INSERT INTO uploads (party_id, kind, rows, key_version,"
+	    " created_at) VALUES (?1, 'messages', ?2, ?3, ?4)",
+	[MW_KEY] = "INSERT INTO message_keys (party_id, msg_key, upload_id)"
+	    " VALUES (?1, ?2, ?3)",
 	[MW_AUDIT] = "INSERT INTO audit (at, party_id, action, detail)"
 	    " VALUES (?1, ?2, 'upload_messages', ?3)",
 	[MW_BEGIN] = "BEGIN IMMEDIATE",
@@ -162,31 +162,19 @@ step_done(sqlite3_stmt *s)
 static int
 find_dup(struct store_msgw *w, struct msg_job *j)
 {
-	sqlite3_stmt	*s;
-	int		 rc, k;
+	sqlite3_stmt	*s = get(w, MW_DUP_KEY);
+	int		 rc;
 
-	for (k = 0; k < 2; k++) {
-		if (k == 0) {
-			s = get(w, MW_DUP_BODY);
-			sqlite3_bind_int64(s, 1, j->party_id);
-			sqlite3_bind_blob(s, 2, j->body_mac,
-			    STORE_BODY_MAC_LEN, SQLITE_STATIC);
-		} else {
-			s = get(w, MW_DUP_KEY);
-			sqlite3_bind_blob(s, 1, j->msg_key,
-			    STORE_BODY_MAC_LEN, SQLITE_STATIC);
-		}
-		rc = sqlite3_step(s);
-		if (rc == SQLITE_ROW) {
-			rc = store_receipt_row(s, &j->receipt);
-			sqlite3_reset(s);
-			return rc == 0 ? 1 : -1;
-		}
+	sqlite3_bind_int64(s, 1, j->party_id);
+	sqlite3_bind_blob(s, 2, j->msg_key, STORE_BODY_MAC_LEN, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		rc = store_receipt_row(w->st, s, &j->receipt);
 		sqlite3_reset(s);
-		if (rc != SQLITE_DONE)
-			return -1;
+		return rc == 0 ? 1 : -1;
 	}
-	return 0;
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static void
@@ -295,22 +283,20 @@ apply_job(struct store_msgw *w, struct msg_job *j, const char now[21])
 		j->rc = STORE_EXISTS;
 		return 0;
 	}
-	if (store_public_id(j->receipt.upload_id) == -1)
-		return -1;
 	s = get(w, MW_RECEIPT);
-	sqlite3_bind_text(s, 1, j->receipt.upload_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, j->party_id);
-	sqlite3_bind_blob(s, 3, j->body_mac, STORE_BODY_MAC_LEN,
-	    SQLITE_STATIC);
-	sqlite3_bind_int64(s, 4, (int64_t)j->nrecs);
-	sqlite3_bind_int(s, 5, (int)j->key_version);
-	sqlite3_bind_text(s, 6, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 1, j->party_id);
+	sqlite3_bind_int64(s, 2, (int64_t)j->nrecs);
+	sqlite3_bind_int(s, 3, (int)j->key_version);
+	sqlite3_bind_text(s, 4, now, -1, SQLITE_STATIC);
 	if (step_done(s) == -1)
 		return -1;
 	upload = sqlite3_last_insert_rowid(w->st->db);
+	if (store_public_id(w->st, upload, j->receipt.upload_id) == -1)
+		return -1;
 	s = get(w, MW_KEY);
-	sqlite3_bind_blob(s, 1, j->msg_key, STORE_BODY_MAC_LEN, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, upload);
+	sqlite3_bind_int64(s, 1, j->party_id);
+	sqlite3_bind_blob(s, 2, j->msg_key, STORE_BODY_MAC_LEN, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, upload);
 	if (step_done(s) == -1)
 		return -1;
 	for (i = 0; i < j->nrecs; i++)
@@ -429,6 +415,7 @@ apply_batch(struct store_msgw *w, struct msg_job *batch, int n, int take)
 	if (run(w, MW_BEGIN) == -1) {
 		log_error("database: cannot start a message batch: %s",
 		    sqlite3_errmsg(w->st->db));
+		store_note_write(0);
 		return -2;
 	}
 	for (j = batch; j != NULL; last = j, j = j->next)
@@ -453,13 +440,16 @@ apply_batch(struct store_msgw *w, struct msg_job *batch, int n, int take)
 		log_error("database: message batch not committed: %s",
 		    sqlite3_errmsg(w->st->db));
 		run(w, MW_ROLLBACK);
+		store_note_write(0);
 		return -1;
 	}
+	store_note_write(1);
 	return 0;
 fail:
 	log_error("database: message batch rolled back: %s",
 	    sqlite3_errmsg(w->st->db));
 	run(w, MW_ROLLBACK);
+	store_note_write(0);
 	return -1;
 }
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <sqlite3.h>
 
@@ -28,8 +30,8 @@ enum up_stmt {
 
 static const char *const up_sql[UP__COUNT] = {
 	[UP_RECEIPT_NEW] =
-	    "INSERT INTO uploads (public_id, party_id, kind, body_mac, rows,"
-	    " key_version, created_at) VALUES (?1, ?2, ?3, ?4, 0, 0, ?5)",
+	    "INSERT INTO uploads (party_id, kind, body_mac, rows,"
+	    " key_version, created_at) VALUES (?2, ?3, ?4, 0, 0, ?5)",
 	/*
 	 * A row of an earlier upload with the same key is a correction and
 	 * is replaced; a row of this upload (same upload_id), or a 64-bit
@@ -65,7 +67,7 @@ static const char *const up_sql[UP__COUNT] = {
 	    "UPDATE uploads SET body_mac = ?2, rows = ?3, key_version = ?4"
 	    " WHERE id = ?1",
 	[UP_RECEIPT_FIND] =
-	    "SELECT public_id, kind, rows, created_at FROM uploads"
+	    "SELECT " RECEIPT_COLS " FROM uploads"
 	    " WHERE party_id = ?1 AND kind = ?2 AND body_mac = ?3",
 	[UP_AUDIT] =
 	    "INSERT INTO audit (at, party_id, action, detail)"
@@ -140,15 +142,14 @@ upload_begin(struct store_upload *up)
 	if (store_exec(up->st, "BEGIN IMMEDIATE", NULL, 0) == -1) {
 		log_error("database: cannot start an upload: %s",
 		    sqlite3_errmsg(up->st->db));
+		store_note_write(0);
 		return -1;
 	}
 	up->in_tx = 1;
-	if (store_public_id(up->public_id) == -1 ||
-	    RAND_bytes(placeholder, sizeof(placeholder)) != 1)
+	if (RAND_bytes(placeholder, sizeof(placeholder)) != 1)
 		return -1;
 	util_utc_iso8601(now);
 	sqlite3_reset(s);
-	sqlite3_bind_text(s, 1, up->public_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, up->party_id);
 	sqlite3_bind_text(s, 3, up->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 4, placeholder, sizeof(placeholder),
@@ -161,18 +162,140 @@ upload_begin(struct store_upload *up)
 	}
 	sqlite3_reset(s);
 	up->id = sqlite3_last_insert_rowid(up->st->db);
+	return store_public_id(up->st, up->id, up->public_id);
+}
+
+#define PUBLIC_ID_ROUNDS	4	/* Luby-Rackoff: 4 rounds make a PRP */
+
+/* Two lower-case hex digits. */
+static int
+hex_byte(const char *s, long long *v)
+{
+	int	i, d;
+
+	*v = 0;
+	for (i = 0; i < 2; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			d = s[i] - '0';
+		else if (s[i] >= 'a' && s[i] <= 'f')
+			d = s[i] - 'a' + 10;
+		else
+			return -1;
+		*v = *v * 16 + d;
+	}
 	return 0;
 }
 
 int
-store_public_id(char out[STORE_PUBLIC_ID_LEN + 1])
+store_public_id_init(struct store *st, char *err, size_t errlen)
 {
-	unsigned char	rnd[8];
+	sqlite3_stmt	*s = NULL;
+	unsigned char	 key[16];
+	const char	*hex;
+	size_t		 i;
+	long long	 v;
+	int		 ret = -1;
 
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+	if (sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key ="
+	    " 'receipt_id_key'", -1, &s, NULL) != SQLITE_OK ||
+	    sqlite3_step(s) != SQLITE_ROW ||
+	    (hex = (const char *)sqlite3_column_text(s, 0)) == NULL ||
+	    strlen(hex) != 2 * sizeof(key)) {
+		util_fmt(err, errlen, "database: no receipt id key");
+		goto out;
+	}
+	for (i = 0; i < sizeof(key); i++) {
+		if (hex_byte(hex + 2 * i, &v) == -1) {
+			util_fmt(err, errlen, "database: bad receipt id key");
+			goto out;
+		}
+		key[i] = (unsigned char)v;
+	}
+	if ((st->idcipher = EVP_CIPHER_CTX_new()) == NULL ||
+	    EVP_EncryptInit_ex(st->idcipher, EVP_aes_128_ecb(), NULL, key,
+	    NULL) != 1 || EVP_CIPHER_CTX_set_padding(st->idcipher, 0) != 1) {
+		util_fmt(err, errlen, "receipt id cipher unavailable");
+		goto out;
+	}
+	ret = 0;
+out:
+	OPENSSL_cleanse(key, sizeof(key));
+	sqlite3_finalize(s);
+	return ret;
+}
+
+/* The round function: 32 bits of AES(round || half). */
+static int
+id_round(struct store *st, int round, uint32_t half, uint32_t *out)
+{
+	unsigned char	in[16] = { 0 }, enc[16];
+	int		n = 0;
+
+	in[0] = (unsigned char)round;
+	in[1] = (unsigned char)(half >> 24);
+	in[2] = (unsigned char)(half >> 16);
+	in[3] = (unsigned char)(half >> 8);
+	in[4] = (unsigned char)half;
+	if (st->idcipher == NULL || EVP_EncryptUpdate(st->idcipher, enc, &n,
+	    in, sizeof(in)) != 1 || n != sizeof(enc))
 		return -1;
+	*out = (uint32_t)enc[0] << 24 | (uint32_t)enc[1] << 16 |
+	    (uint32_t)enc[2] << 8 | enc[3];
+	return 0;
+}
+
+int
+store_public_id(struct store *st, int64_t id,
+    char out[STORE_PUBLIC_ID_LEN + 1])
+{
+	unsigned char	b[8];
+	uint64_t	v = (uint64_t)id;
+	uint32_t	l = (uint32_t)(v >> 32), r = (uint32_t)v, f, t;
+	int		i;
+
+	for (i = 0; i < PUBLIC_ID_ROUNDS; i++) {
+		if (id_round(st, i, r, &f) == -1)
+			return -1;
+		t = r;
+		r = l ^ f;
+		l = t;
+	}
+	v = (uint64_t)l << 32 | r;
+	for (i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (56 - 8 * i));
 	memcpy(out, "u_", 2);
-	util_hex(rnd, sizeof(rnd), out + 2);
+	util_hex(b, sizeof(b), out + 2);
+	return 0;
+}
+
+int
+store_public_id_parse(struct store *st, const char *pub, int64_t *id)
+{
+	long long	 byte;
+	uint64_t	 v = 0;
+	uint32_t	 l, r, f, t;
+	int		 i;
+
+	if (strlen(pub) != STORE_PUBLIC_ID_LEN || memcmp(pub, "u_", 2) != 0)
+		return -1;
+	for (i = 0; i < 8; i++) {
+		if (hex_byte(pub + 2 + 2 * i, &byte) == -1)
+			return -1;
+		v = v << 8 | (uint64_t)byte;
+	}
+	l = (uint32_t)(v >> 32);
+	r = (uint32_t)v;
+	for (i = PUBLIC_ID_ROUNDS - 1; i >= 0; i--) {
+		if (id_round(st, i, l, &f) == -1)
+			return -1;
+		t = l;
+		l = r ^ f;
+		r = t;
+	}
+	v = (uint64_t)l << 32 | r;
+	if (v == 0 || v > INT64_MAX)
+		return -1;
+	*id = (int64_t)v;
 	return 0;
 }
 
@@ -272,20 +395,24 @@ store_upload_response(struct store_upload *up, const struct response_rec *r)
 }
 
 int
-store_receipt_row(sqlite3_stmt *s, struct store_receipt *out)
+store_receipt_row(struct store *st, sqlite3_stmt *s,
+    struct store_receipt *out)
 {
-	const char	*id, *kind, *created;
+	const char	*pub, *kind, *created;
 
-	id = (const char *)sqlite3_column_text(s, 0);
-	kind = (const char *)sqlite3_column_text(s, 1);
-	created = (const char *)sqlite3_column_text(s, 3);
+	pub = (const char *)sqlite3_column_text(s, 1);
+	kind = (const char *)sqlite3_column_text(s, 2);
+	created = (const char *)sqlite3_column_text(s, 4);
 	memset(out, 0, sizeof(*out));
-	if (id == NULL || kind == NULL || created == NULL ||
-	    util_fmt(out->upload_id, sizeof(out->upload_id), "%s", id) ||
+	if (kind == NULL || created == NULL ||
 	    util_fmt(out->kind, sizeof(out->kind), "%s", kind) ||
 	    util_fmt(out->created, sizeof(out->created), "%s", created))
 		return -1;
-	out->rows = sqlite3_column_int64(s, 2);
+	if (pub != NULL ? util_fmt(out->upload_id, sizeof(out->upload_id),
+	    "%s", pub) : store_public_id(st, sqlite3_column_int64(s, 0),
+	    out->upload_id))
+		return -1;
+	out->rows = sqlite3_column_int64(s, 3);
 	return 0;
 }
 
@@ -305,7 +432,7 @@ find_duplicate(struct store_upload *up, const unsigned char *mac,
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_DONE)
 		ret = STORE_NOT_FOUND;
-	else if (rc == SQLITE_ROW && store_receipt_row(s, out) == 0)
+	else if (rc == SQLITE_ROW && store_receipt_row(up->st, s, out) == 0)
 		ret = STORE_EXISTS;
 	sqlite3_reset(s);
 	return ret;
@@ -361,8 +488,10 @@ store_upload_commit(struct store_upload *up,
 	    store_exec(up->st, "COMMIT", NULL, 0) == -1) {
 		log_error("database: cannot commit an upload: %s",
 		    sqlite3_errmsg(up->st->db));
+		store_note_write(0);
 		return STORE_ERROR;
 	}
+	store_note_write(1);
 	up->in_tx = 0;
 	up->committed = 1;
 	memset(out, 0, sizeof(*out));
@@ -400,13 +529,13 @@ store_receipts(struct store *st, int64_t party_id,
 	int			 rc, ret = -1;
 
 	pthread_mutex_lock(&st->lock);
-	if (sqlite3_prepare_v2(st->db, "SELECT public_id, kind, rows,"
-	    " created_at FROM uploads WHERE party_id = ?1"
+	if (sqlite3_prepare_v2(st->db, "SELECT " RECEIPT_COLS
+	    " FROM uploads WHERE party_id = ?1"
 	    " ORDER BY id DESC", -1, &s, NULL) != SQLITE_OK)
 		goto out;
 	sqlite3_bind_int64(s, 1, party_id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (store_receipt_row(s, &r) == -1 || fn(&r, arg) == -1)
+		if (store_receipt_row(st, s, &r) == -1 || fn(&r, arg) == -1)
 			break;
 	if (rc == SQLITE_DONE)
 		ret = 0;
@@ -416,31 +545,53 @@ out:
 	return ret;
 }
 
+/* One receipt by a query on (?1, party ?2); 1 found, 0 not, -1 error. */
+static int
+receipt_query(struct store *st, const char *sql, int64_t rowid,
+    const char *pub, int64_t party_id, struct store_receipt *out)
+{
+	sqlite3_stmt	*s;
+	int		 rc, ret = -1;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (pub != NULL)
+		sqlite3_bind_text(s, 1, pub, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(s, 1, rowid);
+	sqlite3_bind_int64(s, 2, party_id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE)
+		ret = 0;
+	else if (rc == SQLITE_ROW && store_receipt_row(st, s, out) == 0)
+		ret = 1;
+	sqlite3_finalize(s);
+	return ret;
+}
+
 enum store_result
 store_receipt_get(struct store *st, int64_t party_id, const char *upload_id,
     struct store_receipt *out)
 {
-	enum store_result	 ret = STORE_ERROR;
-	sqlite3_stmt		*s;
-	int			 rc;
+	int64_t		rowid;
+	int		rc = 0;
 
 	pthread_mutex_lock(&st->lock);
-	/* The party is part of the key: another party's id is not found. */
-	if (sqlite3_prepare_v2(st->db, "SELECT public_id, kind, rows,"
-	    " created_at FROM uploads WHERE party_id = ?1 AND public_id = ?2",
-	    -1, &s, NULL) != SQLITE_OK)
-		goto out;
-	sqlite3_bind_int64(s, 1, party_id);
-	sqlite3_bind_text(s, 2, upload_id, -1, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_DONE)
-		ret = STORE_NOT_FOUND;
-	else if (rc == SQLITE_ROW && store_receipt_row(s, out) == 0)
-		ret = STORE_OK;
-	sqlite3_finalize(s);
-out:
+	/*
+	 * The party is part of the key: another party's id is not found. A
+	 * derived id names its row by rowid (a row without a random id of
+	 * its own); an id from before schema 5 is looked up as it is.
+	 */
+	if (store_public_id_parse(st, upload_id, &rowid) == 0)
+		rc = receipt_query(st, "SELECT " RECEIPT_COLS " FROM uploads"
+		    " WHERE id = ?1 AND party_id = ?2 AND public_id IS NULL",
+		    rowid, NULL, party_id, out);
+	if (rc == 0)
+		rc = receipt_query(st, "SELECT " RECEIPT_COLS " FROM uploads"
+		    " WHERE public_id = ?1 AND party_id = ?2", 0, upload_id,
+		    party_id, out);
 	pthread_mutex_unlock(&st->lock);
-	return ret;
+	return rc == 1 ? STORE_OK : rc == 0 ? STORE_NOT_FOUND : STORE_ERROR;
 }
 
 int64_t

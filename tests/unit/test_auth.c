@@ -325,6 +325,39 @@ test_bearer_revoked(struct fixture *f)
 	    AUTH_INVALID);
 }
 
+/*
+ * The token cache: a revocation committed by another connection (as
+ * `sorttp party revoke` does, from another process) is seen by the very
+ * next request, though the token was served from the cache before.
+ */
+static void
+test_bearer_revoked_elsewhere(struct fixture *f)
+{
+	struct store	*other;
+	struct party	 p, got;
+	unsigned char	 hash[PARTY_TOKEN_HASH_LEN];
+	char		 tok[AUTH_TOKEN_LEN + 1], err[ERR_MAX] = "";
+	int64_t		 id;
+	int		 i;
+
+	if (store_open(f->db, 0, &other, err, sizeof(err)) == -1) {
+		fprintf(stderr, "store_open: %s\n", err);
+		exit(1);
+	}
+	memset(&p, 0, sizeof(p));
+	util_fmt(p.name, sizeof(p.name), "bergop-2");
+	p.role = ROLE_BERGOP;
+	CHECK_EQ_INT(auth_token_new(tok, hash), 0);
+	CHECK_EQ_INT(store_party_add(other, &p, hash, &id), STORE_OK);
+	for (i = 0; i < 3; i++) {
+		CHECK_EQ_INT(bearer(f, "Bearer ", tok, "", &got), AUTH_OK);
+		CHECK_STR(got.name, "bergop-2");
+	}
+	CHECK_EQ_INT(store_party_revoke(other, "bergop-2"), STORE_OK);
+	CHECK_EQ_INT(bearer(f, "Bearer ", tok, "", &got), AUTH_INVALID);
+	store_close(other);
+}
+
 static void
 fixture_close(struct fixture *f)
 {
@@ -488,6 +521,7 @@ main(void)
 	fixture_open(&f);
 	test_bearer_ok(&f);
 	test_bearer_refused(&f);
+	test_bearer_revoked_elsewhere(&f);
 	test_bearer_revoked(&f);
 	fixture_close(&f);
 	test_role_allowed();

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include <pthread.h>
+#include <time.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,7 +132,8 @@ check_error(const struct ijw_error *e, const struct ijw_message *m)
 		IJW_ERR_XML_MALFORMED, IJW_ERR_DTD_FORBIDDEN, IJW_ERR_NOT_IJW,
 		IJW_ERR_UNSUPPORTED_MESSAGE, IJW_ERR_HEADER_MISMATCH,
 		IJW_ERR_MISSING_ELEMENT, IJW_ERR_INVALID_VALUE,
-		IJW_ERR_TOO_MANY_PRODUCTS, IJW_ERR_TOO_LARGE
+		IJW_ERR_TOO_MANY_PRODUCTS, IJW_ERR_TOO_LARGE,
+		IJW_ERR_TOO_COMPLEX
 	};
 	static const struct ijw_message zero;
 	size_t	 i;
@@ -781,6 +783,126 @@ products_doc(size_t n)
 	return out;
 }
 
+/* head, then n copies of unit, then tail, in a new buffer. */
+static char *
+repeat(const char *head, const char *unit, size_t n, const char *tail,
+    size_t *len)
+{
+	size_t	hl = strlen(head), ul = strlen(unit), tl = strlen(tail), i;
+	char	*b;
+
+	*len = hl + n * ul + tl;
+	if ((b = malloc(*len + 1)) == NULL)
+		exit(1);
+	memcpy(b, head, hl);
+	for (i = 0; i < n; i++)
+		memcpy(b + hl + i * ul, unit, ul);
+	memcpy(b + hl + n * ul, tail, tl + 1);
+	return b;
+}
+
+/* A UTF-16LE copy with a byte-order mark. */
+static char *
+utf16(const char *doc, size_t len, size_t *wlen)
+{
+	char	*w;
+	size_t	 i;
+
+	if ((w = calloc(1, 2 * len + 2)) == NULL)
+		exit(1);
+	w[0] = (char)0xff;
+	w[1] = (char)0xfe;
+	for (i = 0; i < len; i++)
+		w[2 + 2 * i] = doc[i];
+	*wlen = 2 * len + 2;
+	return w;
+}
+
+static double
+cpu_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/*
+ * The shape bounds (IJW_*_MAX) hold before libxml2 sees the document: 80k
+ * attributes cost libxml2 seconds of CPU, here they cost one linear scan.
+ */
+static void
+test_shape_limits(void)
+{
+	struct ijw_message	*m;
+	struct ijw_error	 e;
+	char			*doc, *w, attr[32];
+	size_t			 len, wlen, i;
+	double			 t;
+
+	/* 80,000 distinct attributes, about 0.87 MB. */
+	if ((doc = malloc(80000 * 16 + 64)) == NULL)
+		exit(1);
+	memcpy(doc, "<Bericht", 8);
+	len = 8;
+	for (i = 0; i < 80000; i++) {
+		(void)util_fmt(attr, sizeof(attr), " a%zu=\"\"", i);
+		memcpy(doc + len, attr, strlen(attr));
+		len += strlen(attr);
+	}
+	memcpy(doc + len, "/>", 3);
+	len += 2;
+	t = cpu_ms();
+	e = parse_err(doc, len, IJW_ERR_TOO_COMPLEX, "");
+	t = cpu_ms() - t;
+	printf("parse_ijw: 80000 attributes (%zu bytes) refused in %.1f ms "
+	    "of CPU\n", len, t);
+	CHECK(t < 1000);
+	CHECK_EQ_INT(e.line, 1);
+	CHECK(e.column > 1);
+	/* The same in UTF-16, and after a tag the scan cannot follow. */
+	w = utf16(doc, len, &wlen);
+	m = malloc(sizeof(*m));
+	CHECK(m != NULL && ijw_parse_limit(w, wlen, IJW_INPUT_MAX_LIMIT, m,
+	    &e) == -1);
+	CHECK_STR(e.code, IJW_ERR_TOO_COMPLEX);
+	free(m);
+	free(w);
+	memcpy(doc, "<B x=y", 6);
+	(void)parse_err(doc, len, IJW_ERR_XML_MALFORMED, "");
+	free(doc);
+
+	doc = repeat("<a", " b=\"1\"", IJW_ATTRS_MAX + 1, "/>", &len);
+	(void)parse_err(doc, len, IJW_ERR_TOO_COMPLEX, "");
+	free(doc);
+	/* At the bound the shape passes; the document is just not iJw. */
+	doc = repeat("<a", " b=\"1\"", IJW_ATTRS_MAX, "/>", &len);
+	e = parse_err(doc, len, IJW_ERR_XML_MALFORMED, "");
+	free(doc);
+	doc = repeat("", "<a>", IJW_DEPTH_MAX + 1, "", &len);
+	(void)parse_err(doc, len, IJW_ERR_TOO_COMPLEX, "");
+	free(doc);
+	doc = repeat("<a>", "<b/>", IJW_ELEMENTS_MAX, "</a>", &len);
+	(void)parse_err(doc, len, IJW_ERR_TOO_COMPLEX, "");
+	free(doc);
+	doc = repeat("<a>", "x", IJW_TEXT_MAX + 1, "</a>", &len);
+	(void)parse_err(doc, len, IJW_ERR_TOO_COMPLEX, "");
+	free(doc);
+	doc = repeat("<a><![CDATA[", "x", IJW_TEXT_MAX + 1, "]]></a>", &len);
+	(void)parse_err(doc, len, IJW_ERR_TOO_COMPLEX, "");
+	free(doc);
+	doc = repeat("<a b=\"", "x", IJW_TEXT_MAX + 1, "\"/>", &len);
+	(void)parse_err(doc, len, IJW_ERR_TOO_COMPLEX, "");
+	free(doc);
+	/* Encodings whose markup the scan could not read. */
+	doc = repeat("<?xml version=\"1.0\" encoding=\"UTF-7\"?>", "<a/>", 1,
+	    "", &len);
+	(void)parse_err(doc, len, IJW_ERR_XML_MALFORMED, "");
+	free(doc);
+	(void)parse_err("\x4c\x6f\xa7\x94\x93", 5, IJW_ERR_XML_MALFORMED, "");
+	(void)parse_err("<\0\0\0a\0\0\0", 8, IJW_ERR_XML_MALFORMED, "");
+}
+
 static void
 test_limits(struct ijw_message *m)
 {
@@ -968,6 +1090,7 @@ main(int argc, char *argv[])
 	test_product_errors();
 	test_taakgericht_without_product();
 	test_limits(m);
+	test_shape_limits();
 	test_silence(m);
 	test_threads();
 	CHECK_STR(ijw_type_name(IJW_JW305), "JW305");

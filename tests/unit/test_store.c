@@ -370,7 +370,8 @@ test_bind_key(void)
 	raw_text(t.db, "SELECT value FROM meta WHERE key = 'key_id'", buf,
 	    sizeof(buf));
 	CHECK_STR(buf, hex);
-	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM meta"), 2);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM meta WHERE key NOT IN"
+	    " ('receipt_id_key', 'parties_generation')"), 2);
 	st = open_or_die(t.db, 0);
 	CHECK_EQ_INT(store_bind_key(st, id1, sizeof(id1), 3, err,
 	    sizeof(err)), 0);
@@ -729,6 +730,38 @@ test_two_handles(void)
 }
 
 /*
+ * Readiness: the write probe fails while another handle holds the write
+ * lock and succeeds once it is free; a failed write is reported until a
+ * later one succeeds or the window passes.
+ */
+static void
+test_readiness(void)
+{
+	struct tmp	 t;
+	struct store	*b;
+	sqlite3		*a = NULL;
+
+	tmp_make(&t);
+	b = open_or_die(t.db, 1);
+	CHECK_EQ_INT(store_write_probe(b, 50), 0);
+	CHECK_EQ_INT(sqlite3_open(t.db, &a), SQLITE_OK);
+	CHECK_EQ_INT(sqlite3_exec(a, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	CHECK_EQ_INT(store_write_probe(b, 50), -1);
+	CHECK_EQ_INT(sqlite3_exec(a, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(a);
+	CHECK_EQ_INT(store_write_probe(b, 50), 0);
+	CHECK_EQ_INT(store_writes_failing(60000000000ULL), 0);
+	store_note_write(0);
+	CHECK_EQ_INT(store_writes_failing(60000000000ULL), 1);
+	CHECK_EQ_INT(store_writes_failing(0), 0);	/* outside the window */
+	store_note_write(1);
+	CHECK_EQ_INT(store_writes_failing(60000000000ULL), 0);
+	store_close(b);
+	tmp_remove(&t);
+}
+
+/*
  * A message job with one start record; seed sets the body MAC, the
  * message key and the client, so equal seeds make duplicates.
  */
@@ -739,7 +772,7 @@ job_init(struct msg_job *j, struct traj_rec *r, int64_t party, int body,
 	memset(j, 0, sizeof(*j));
 	memset(r, 0, sizeof(*r));
 	j->party_id = party;
-	memset(j->body_mac, body, sizeof(j->body_mac));
+	(void)body;	/* the bytes no longer matter: keys alone decide */
 	memset(j->msg_key, key, sizeof(j->msg_key));
 	j->key_version = 1;
 	r->op = TRAJ_START;
@@ -806,8 +839,9 @@ test_message_writer(void)
 	struct msg_job		 j[7];
 	struct traj_rec		 r[7];
 	unsigned char		 hash[PARTY_TOKEN_HASH_LEN];
+	struct store_receipt	 rc;
 	char			 err[ERR_MAX] = "";
-	int64_t			 id;
+	int64_t			 id, id2;
 
 	tmp_make(&t);
 	st = open_or_die(t.db, 1);
@@ -820,7 +854,7 @@ test_message_writer(void)
 	}
 
 	job_init(&j[0], &r[0], id, 1, 1, 2);
-	job_init(&j[1], &r[1], id, 1, 1, 2);	/* the same body */
+	job_init(&j[1], &r[1], id, 1, 1, 2);	/* the same message again */
 	job_init(&j[2], &r[2], id, 2, 1, 2);	/* the same message */
 	job_init(&j[3], &r[3], id, 3, 3, -1);
 	submit_together(t.db, w, j, 4);
@@ -866,6 +900,106 @@ test_message_writer(void)
 	CHECK_EQ_INT(audit_names(t.db, j[2].receipt.upload_id), 1);
 	CHECK_EQ_INT(audit_names(t.db, j[5].receipt.upload_id), 1);
 
+	/*
+	 * Keys are per sending party: another party's message with the same
+	 * key is its own, with its own receipt, which only it can look up.
+	 */
+	memset(hash, 0x43, sizeof(hash));
+	party_init(&p, "backoffice2", ROLE_BERICHTENVERKEER, "");
+	CHECK_EQ_INT(store_party_add(st, &p, hash, &id2), STORE_OK);
+	job_init(&j[0], &r[0], id2, 1, 1, 2);	/* party 1's first message */
+	job_init(&j[1], &r[1], id2, 1, 1, 2);	/* and again */
+	job_init(&j[2], &r[2], id, 1, 1, 2);	/* party 1 resends it */
+	submit_together(t.db, w, j, 3);
+	CHECK_EQ_INT(j[0].rc, STORE_OK);
+	CHECK_EQ_INT(j[1].rc, STORE_EXISTS);
+	CHECK_EQ_INT(j[2].rc, STORE_EXISTS);
+	CHECK_STR(j[1].receipt.upload_id, j[0].receipt.upload_id);
+	CHECK(strcmp(j[2].receipt.upload_id, j[0].receipt.upload_id) != 0);
+	CHECK_EQ_INT(store_receipt_get(st, id2, j[0].receipt.upload_id, &rc),
+	    STORE_OK);
+	CHECK_STR(rc.upload_id, j[0].receipt.upload_id);
+	CHECK_STR(rc.kind, "messages");
+	CHECK_EQ_INT(store_receipt_get(st, id, j[0].receipt.upload_id, &rc),
+	    STORE_NOT_FOUND);
+	CHECK_EQ_INT(store_receipt_get(st, id, j[2].receipt.upload_id, &rc),
+	    STORE_OK);
+	CHECK_EQ_INT(store_receipt_get(st, id2, "u_0000000000000001", &rc),
+	    STORE_NOT_FOUND);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM message_keys"), 6);
+	/* Message receipts are in neither the body nor the public id index. */
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads WHERE kind ="
+	    " 'messages' AND (body_mac IS NOT NULL OR public_id IS NOT NULL)"),
+	    0);
+
+	store_msgw_stop(w);
+	store_close(st);
+	tmp_remove(&t);
+}
+
+/*
+ * Migration 4 -> 5 on a database as the previous release left it
+ * (tests/fixtures/store/schema_v4.sql): earlier receipt ids are still
+ * found, by their owner only; a message key keeps finding its message
+ * for the party that sent it and no other; messages lose their body MAC,
+ * scores keep theirs; new receipts get derived ids.
+ */
+static void
+test_migrate_v4(void)
+{
+	struct tmp		 t;
+	struct store		*st;
+	struct store_msgw	*w = NULL;
+	struct store_receipt	 rc;
+	struct msg_job		 j[2];
+	struct traj_rec		 r[2];
+	sqlite3			*db;
+	char			*sql = NULL, err[ERR_MAX] = "";
+	size_t			 len;
+
+	tmp_make(&t);
+	if (util_read_file(SORTTP_SOURCE_DIR "/tests/fixtures/store/"
+	    "schema_v4.sql", 1 << 20, &sql, &len) == -1) {
+		fprintf(stderr, "missing fixture schema_v4.sql\n");
+		exit(1);
+	}
+	CHECK_EQ_INT(sqlite3_open_v2(t.db, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
+	CHECK_EQ_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	free(sql);
+	CHECK_EQ_INT(raw_int(t.db, "PRAGMA user_version"), 4);
+
+	st = open_or_die(t.db, 0);
+	CHECK_EQ_INT(store_schema_version(st), 5);
+	CHECK_EQ_INT(store_receipt_get(st, 1, "u_00112233aabbccdd", &rc),
+	    STORE_OK);
+	CHECK_STR(rc.kind, "messages");
+	CHECK_EQ_INT(store_receipt_get(st, 2, "u_00112233aabbccdd", &rc),
+	    STORE_NOT_FOUND);
+	CHECK_EQ_INT(store_receipt_get(st, 2, "u_99887766ffeeddcc", &rc),
+	    STORE_OK);
+	CHECK_STR(rc.kind, "scores");
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads WHERE"
+	    " body_mac IS NULL AND kind = 'messages'"), 1);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads WHERE"
+	    " body_mac IS NOT NULL AND kind = 'scores'"), 1);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT party_id FROM message_keys"), 1);
+
+	if (store_msgw_start(st, &w, err, sizeof(err)) == -1) {
+		fprintf(stderr, "store_msgw_start: %s\n", err);
+		exit(1);
+	}
+	job_init(&j[0], &r[0], 1, 0, 7, 1);	/* the migrated key */
+	job_init(&j[1], &r[1], 2, 0, 7, 1);	/* the same, another party */
+	submit_together(t.db, w, j, 2);
+	CHECK_EQ_INT(j[0].rc, STORE_EXISTS);
+	CHECK_STR(j[0].receipt.upload_id, "u_00112233aabbccdd");
+	CHECK_EQ_INT(j[1].rc, STORE_OK);
+	CHECK(strcmp(j[1].receipt.upload_id, "u_00112233aabbccdd") != 0);
+	CHECK_EQ_INT(store_receipt_get(st, 2, j[1].receipt.upload_id, &rc),
+	    STORE_OK);
+	CHECK_EQ_INT(rc.rows, 1);
 	store_msgw_stop(w);
 	store_close(st);
 	tmp_remove(&t);
@@ -878,6 +1012,7 @@ main(void)
 	test_open_create();
 	test_open_not_a_database();
 	test_newer_schema();
+	test_migrate_v4();
 	test_bind_key();
 	test_roles();
 	test_parties();
@@ -885,5 +1020,6 @@ main(void)
 	test_audit();
 	test_two_handles();
 	test_message_writer();
+	test_readiness();
 	return test_done("store");
 }
