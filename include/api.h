@@ -27,6 +27,7 @@ extern const struct http_route api_messages_routes[];
 extern const struct http_route api_questionnaires_routes[];
 extern const struct http_route api_indicators_routes[];
 extern const struct http_route api_reports_routes[];
+extern const struct http_route api_web_routes[];	/* api_web.c */
 
 /*
  * Collecting a whole body (api_body.c): api_body_data and api_body_done

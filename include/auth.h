@@ -45,6 +45,13 @@ enum auth_result auth_bearer(struct store *, const char *header,
 
 /* 1 when the party's token has expired at now. */
 int	auth_expired(const struct party *, time_t now);
+/*
+ * The hash of the token in an Authorization header ("Bearer <token>"):
+ * 0, or -1 when absent or malformed. A browser session keeps this hash
+ * to look its party up again on every request (session.h).
+ */
+int	auth_bearer_hash(const char *header,
+	    unsigned char hash[PARTY_TOKEN_HASH_LEN]);
 
 /* 1 when the party's role is in the mask of ROLE_BIT()s. */
 int	auth_role_allowed(const struct party *, unsigned role_mask);

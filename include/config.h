@@ -23,6 +23,7 @@
 #define CFG_MAX_CLUSTERS	32
 #define CFG_MAX_GEMEENTEN	128
 #define CFG_MAX_RETIRED		128
+#define CFG_MAX_AANBIEDERS	1024		/* names in reference.aanbieders */
 #define CFG_NAME_MAX		64		/* cluster/gemeente names */
 #define CFG_LISTEN_MAX		128
 #define CFG_PATH_MAX		1024
@@ -88,6 +89,9 @@ enum cfg_limit {
 	LIMIT_RETENTION_DETAIL_MONTHS,	/* bewaartermijn of detail records */
 	LIMIT_RETENTION_RECEIPTS_MONTHS, /* ... of upload receipts */
 	LIMIT_RETENTION_AUDIT_MONTHS,	/* ... of the audit trail */
+	LIMIT_SESSION_IDLE_S,		/* a browser session ends unused */
+	LIMIT_SESSION_MAX_AGE_S,	/* a browser session ends anyway */
+	LIMIT_SESSIONS_MAX,		/* browser sessions at once */
 	LIMIT__COUNT
 };
 
@@ -118,6 +122,12 @@ struct cfg_retired {
 	char		 sinds[11];		/* "2022-03-24" */
 };
 
+/* A display name per AGB code (reference.aanbieders; issue #13). */
+struct cfg_aanbieder {
+	char		 agb[9];		/* 8 digits */
+	char		 naam[CFG_NAME_MAX];
+};
+
 struct cfg_refdata {
 	struct cfg_cluster	clusters[CFG_MAX_CLUSTERS];
 	size_t			nclusters;
@@ -125,6 +135,8 @@ struct cfg_refdata {
 	size_t			ngemeenten;
 	struct cfg_retired	retired[CFG_MAX_RETIRED];
 	size_t			nretired;
+	struct cfg_aanbieder	aanbieders[CFG_MAX_AANBIEDERS];
+	size_t			naanbieders;
 };
 
 struct config {
@@ -173,6 +185,9 @@ long long config_limit(const struct config *, enum cfg_limit);
  */
 const struct cfg_gemeente *config_gemeente(const struct config *,
 	    const char *code, int *retired);
+
+/* The display name of an AGB code, or NULL when the reference has none. */
+const char *config_aanbieder_naam(const struct config *, int agb);
 
 /* A cluster by its exact, case-sensitive name; NULL when unknown. */
 const struct cfg_cluster *config_cluster(const struct config *,

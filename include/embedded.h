@@ -16,6 +16,9 @@ struct embedded_file {
 /* Terminated by an entry whose name is NULL. */
 extern const struct embedded_file embedded_files[];
 
+/* The web app's files, named by their path below web/ ("app.js"). */
+extern const struct embedded_file embedded_web_files[];
+
 /* Returns the embedded file with this base name, or NULL. */
 const struct embedded_file *embedded_find(const char *name);
 

@@ -28,6 +28,7 @@
 #define ERR_BODY_TOO_SLOW	"body_too_slow"
 #define ERR_OVERLOADED		"overloaded"
 #define ERR_NOT_READY		"not_ready"
+#define ERR_CSRF_ONGELDIG	"csrf_ongeldig"
 
 /* upload */
 #define ERR_VALIDATION_FAILED	"validation_failed"

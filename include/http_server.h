@@ -35,6 +35,7 @@ struct http_reply {
 	char		*body;		/* malloc'd, owned by the reply */
 	size_t		 len;
 	const char	*allow;		/* Allow header for 405, or NULL */
+	char		*set_cookie;	/* Set-Cookie value, malloc'd, or NULL */
 	char		 disposition[192]; /* Content-Disposition, or "" */
 };
 
@@ -85,6 +86,12 @@ const char	*http_request_query(const struct http_request *,
  */
 int		 http_request_query_names(const struct http_request *,
 		    const char **names, size_t max);
+/*
+ * 1 when the request was authenticated by a session cookie (not a bearer
+ * token); then fills the session's id hash and its CSRF token.
+ */
+int		 http_request_session(const struct http_request *,
+		    const unsigned char **id_hash, const char **csrf);
 void		*http_request_state(const struct http_request *);
 void		 http_request_set_state(struct http_request *, void *);
 void		 http_request_set_rows(struct http_request *, int64_t);

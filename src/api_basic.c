@@ -134,6 +134,7 @@ api_routes_init(void)
 		api_basic_routes, api_scores_routes, api_messages_routes,
 		api_questionnaires_routes, api_indicators_routes,
 		api_reports_routes,
+		api_web_routes,
 	};
 	const struct http_route	*f;
 	size_t			 i, n = 0;

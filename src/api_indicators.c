@@ -11,7 +11,9 @@
 #include "api.h"
 #include "dates.h"
 #include "errors.h"
+#include "ind_impl.h"	/* IND_YEAR0: how periods are counted */
 #include "indicators.h"
+#include "util.h"
 
 #define QUERY_NAMES_MAX	32
 
@@ -19,6 +21,34 @@ static const char *
 query_get(void *arg, const char *key)
 {
 	return http_request_query(arg, key);
+}
+
+/*
+ * A CSV answer is a download: the file name says in Dutch what it holds,
+ * "uitval_per_gemeente_per_kwartaal_2025-01_tot_2025-12.csv". Only our own
+ * words and digits go into it, so it needs no quoting beyond the quotes.
+ */
+static void
+csv_disposition(const struct ind_query *q, struct http_reply *rep)
+{
+	static const char *const by[] = { "aanbieder", "gemeente", "cluster",
+	    "regio" };
+	static const char *const per[] = { "maand", "kwartaal", "jaar" };
+
+	(void)util_fmt(rep->disposition, sizeof(rep->disposition),
+	    "attachment; filename=\"%s_per_%s_per_%s_%04d-%02d_tot_"
+	    "%04d-%02d.csv\"", ind_kind_name(q->kind), by[q->by], per[q->period], IND_YEAR0 + q->from / 12,
+	    q->from % 12 + 1, IND_YEAR0 + q->to / 12, q->to % 12 + 1);
+}
+
+/* Accept: text/csv asks for CSV when format= does not say (issue #13). */
+static int
+wants_csv(const struct http_request *r)
+{
+	const char	*accept = http_request_header(r, "Accept");
+
+	return http_request_query(r, "format") == NULL && accept != NULL &&
+	    strstr(accept, "text/csv") != NULL;
 }
 
 static void
@@ -32,6 +62,7 @@ indicators_get(struct http_request *r, struct http_reply *rep)
 	enum ind_kind		 kind;
 	char			 code[32], msg[256];
 
+	memset(&q, 0, sizeof(q));
 	if (ind_kind_parse(http_request_param(r), &kind) == -1) {
 		http_reply_error(rep, 404, ERR_NOT_FOUND, "deze indicator "
 		    "bestaat niet; er zijn doelrealisatie, tevredenheid en "
@@ -46,8 +77,11 @@ indicators_get(struct http_request *r, struct http_reply *rep)
 	    sizeof(msg)) == -1)
 		ind_engine_refuse(env->ind, p, kind, "http", 400, code, msg,
 		    &a);
-	else
+	else {
+		if (wants_csv(r))
+			q.csv = 1;
 		ind_engine_answer(env->ind, p, &q, "http", &a);
+	}
 	http_request_set_rows(r, a.cells);
 	if (a.body == NULL) {
 		http_reply_error(rep, 500, ERR_INTERNAL, "onvoldoende geheugen");
@@ -55,6 +89,8 @@ indicators_get(struct http_request *r, struct http_reply *rep)
 	}
 	http_reply_text(rep, a.status, a.content_type, a.body, a.len);
 	a.body = NULL;		/* the reply owns it now */
+	if (a.status == 200 && q.csv)
+		csv_disposition(&q, rep);
 }
 
 const struct http_route api_indicators_routes[] = {

@@ -332,3 +332,27 @@ auth_scope_format(const struct party_scope *s, char *buf, size_t len)
 	return util_fmt(buf, len, "%s:%s",
 	    s->kind == SCOPE_CLUSTER ? "cluster" : "gemeente", s->value);
 }
+
+int
+auth_bearer_hash(const char *header, unsigned char hash[PARTY_TOKEN_HASH_LEN])
+{
+	const char	*tok;
+	size_t		 len;
+
+	if (header == NULL)
+		return -1;
+	len = strnlen(header, AUTH_HEADER_MAX + 1);
+	if (len > AUTH_HEADER_MAX || len < 7 ||
+	    strncasecmp(header, "Bearer ", 7) != 0)
+		return -1;
+	tok = header + 7;
+	while (*tok == ' ')
+		tok++;
+	len = strlen(tok);
+	while (len > 0 && (tok[len - 1] == ' ' || tok[len - 1] == '\t'))
+		len--;
+	if (!token_well_formed(tok, len))
+		return -1;
+	auth_token_hash(tok, len, hash);
+	return 0;
+}

@@ -31,6 +31,7 @@
 #include "json_read.h"
 #include "embedded.h"
 #include "log.h"
+#include "util.h"
 
 #define CFG_EMBEDDED		"(embedded)"
 #define CFG_MAIN_NAME		"sorttp.json"	/* embedded default config */
@@ -101,6 +102,11 @@ const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 					    1, 600 },
 	[LIMIT_RETENTION_AUDIT_MONTHS] = { "retention_audit_months", 84,
 					    12, 600 },
+	/* Issue #13: 30 minutes idle, 12 hours at most, like a working day. */
+	[LIMIT_SESSION_IDLE_S] =	{ "session_idle_s", 1800, 1, 86400 },
+	[LIMIT_SESSION_MAX_AGE_S] =	{ "session_max_age_s", 43200, 1,
+					    604800 },
+	[LIMIT_SESSIONS_MAX] =		{ "sessions_max", 4096, 1, 1000000 },
 };
 
 /*
@@ -317,14 +323,14 @@ cfg_parse_security(struct jerr *e, const cJSON *root, struct config *cfg)
  */
 static int
 cfg_parse_main(struct jerr *e, const cJSON *root, struct config *cfg,
-    char *gem, size_t gemsize)
+    char *gem, size_t gemsize, char *aanb, size_t aanbsize)
 {
 	static const char *const top[] = {
 		"listen", "tls", "k", "log_level", "limits", "reference",
 		"key_file", "production", "user", "seccomp", NULL
 	};
 	static const char *const refkeys[] = { "gemeenten", "questionnaires",
-	    NULL };
+	    "aanbieders", NULL };
 	const cJSON	*ref;
 	char		 host[CFG_LISTEN_MAX], level[CFG_LEVEL_MAX];
 	char		 show[CFG_SHOW_MAX];
@@ -364,6 +370,8 @@ cfg_parse_main(struct jerr *e, const cJSON *root, struct config *cfg,
 	    JSON_NONEMPTY) == -1 ||
 	    cfg_string(e, ref, "reference", "questionnaires",
 	    cfg->questionnaires, sizeof(cfg->questionnaires),
+	    JSON_NONEMPTY) == -1 ||
+	    cfg_string(e, ref, "reference", "aanbieders", aanb, aanbsize,
 	    JSON_NONEMPTY) == -1))
 		return -1;
 	return 0;
@@ -632,6 +640,77 @@ fail:
 }
 
 /*
+ * reference.aanbieders, when the config names it: {"aanbieders": [{"agb":
+ * "12345678", "naam": "..."}]}, the names shown beside AGB codes. A file
+ * rather than a party attribute, because many aanbieders deliver through
+ * Berg op or berichtenverkeer and have no party of their own.
+ */
+static int
+cfg_load_aanbieders(struct jerr *parent, const char *cfgpath,
+    const char *ref, struct cfg_refdata *out)
+{
+	static const char *const top[] = { "aanbieders", NULL };
+	static const char *const keys[] = { "agb", "naam", NULL };
+	struct jerr		 e = *parent;
+	struct cfg_aanbieder	*a;
+	const cJSON		*list, *v;
+	cJSON			*root = NULL;
+	char			 path[CFG_PATH_MAX], p[JERR_PATH_MAX];
+	const char		*agb;
+	int			 embedded, rc = -1;
+	size_t			 i, j;
+
+	if (ref[0] == '\0')
+		return 0;
+	if (cfg_ref_resolve(cfgpath, ref, path, sizeof(path), &embedded) == -1)
+		return jerr_fail(parent, "reference.aanbieders",
+		    "path longer than %d characters", CFG_PATH_MAX - 1);
+	e.file = path;
+	if (cfg_parse_source(&e, embedded ? NULL : path, path, &root) == -1)
+		goto fail;
+	if (!cJSON_IsObject(root)) {
+		jerr_fail(&e, NULL, "expected a JSON object, got %s",
+		    jerr_type(root));
+		goto fail;
+	}
+	if (json_keys(&e, root, "", top) == -1 || json_array(&e, root, "",
+	    "aanbieders", CFG_MAX_AANBIEDERS, 1, &list) == -1)
+		goto fail;
+	i = 0;
+	cJSON_ArrayForEach(v, list) {
+		jerr_index(p, sizeof(p), "", "aanbieders", i++);
+		a = &out->aanbieders[out->naanbieders];
+		if (!cJSON_IsObject(v)) {
+			jerr_fail(&e, p, "expected an object, got %s",
+			    jerr_type(v));
+			goto fail;
+		}
+		if (json_keys(&e, v, p, keys) == -1 ||
+		    json_string(&e, v, p, "agb", JSON_REQUIRED | JSON_NOCONTROL,
+		    sizeof(a->agb), &agb) == -1 ||
+		    cfg_string(&e, v, p, "naam", a->naam, sizeof(a->naam),
+		    JSON_REQUIRED | JSON_NONEMPTY) == -1)
+			goto fail;
+		if (strlen(agb) != 8 || strspn(agb, "0123456789") != 8) {
+			jerr_fail(&e, p, "agb must be 8 digits as a string");
+			goto fail;
+		}
+		memcpy(a->agb, agb, 9);
+		for (j = 0; j < out->naanbieders; j++)
+			if (strcmp(out->aanbieders[j].agb, a->agb) == 0) {
+				jerr_fail(&e, p, "agb %s is listed twice",
+				    a->agb);
+				goto fail;
+			}
+		out->naanbieders++;
+	}
+	rc = 0;
+fail:
+	cJSON_Delete(root);
+	return rc;
+}
+
+/*
  * The questionnaire folder: "" with the embedded default (the embedded
  * questionnaires/ files are used), else resolved like the other
  * reference paths. The definitions are read by quest_load_config.
@@ -678,6 +757,7 @@ config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	struct jerr	 e;
 	cJSON		*root = NULL;
 	char		 gem[CFG_PATH_MAX] = CFG_DEFAULT_GEMEENTEN;
+	char		 aanb[CFG_PATH_MAX] = "";
 	int		 rc = -1;
 
 	if (err != NULL && errlen > 0)
@@ -696,8 +776,10 @@ config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 		goto fail;
 	}
 	if (cfg_parse_source(&e, path, CFG_MAIN_NAME, &root) == -1 ||
-	    cfg_parse_main(&e, root, tmp, gem, sizeof(gem)) == -1 ||
+	    cfg_parse_main(&e, root, tmp, gem, sizeof(gem), aanb,
+	    sizeof(aanb)) == -1 ||
 	    cfg_load_gemeenten(&e, path, gem, &tmp->ref) == -1 ||
+	    cfg_load_aanbieders(&e, path, aanb, &tmp->ref) == -1 ||
 	    cfg_resolve_questionnaires(&e, path, tmp) == -1)
 		goto fail;
 	*cfg = *tmp;
@@ -735,6 +817,20 @@ config_gemeente(const struct config *cfg, const char *code, int *retired)
 	    retired != NULL)
 		*retired = 1;
 	return g;
+}
+
+const char *
+config_aanbieder_naam(const struct config *cfg, int agb)
+{
+	char	code[16];
+	size_t	i;
+
+	if (util_fmt(code, sizeof(code), "%08d", agb) == -1)
+		return NULL;
+	for (i = 0; i < cfg->ref.naanbieders; i++)
+		if (strcmp(cfg->ref.aanbieders[i].agb, code) == 0)
+			return cfg->ref.aanbieders[i].naam;
+	return NULL;
 }
 
 const struct cfg_cluster *

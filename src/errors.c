@@ -38,6 +38,8 @@ const struct err_code err_codes[] = {
 	    "De server houdt nu te veel gegevens in het geheugen vast; probeer het later opnieuw." },
 	{ ERR_NOT_READY, 503,
 	    "Niet gereed: de database kan nu niet worden beschreven (alleen /readyz)." },
+	{ ERR_CSRF_ONGELDIG, 403,
+	    "Een wijziging vanuit de browser zonder geldig CSRF-token, of vanaf een andere website." },
 	{ ERR_VALIDATION_FAILED, 422,
 	    "De upload bevat fouten; ze staan in errors." },
 	{ ERR_UNREADABLE, 0,

@@ -38,7 +38,9 @@
 #include "errors.h"
 #include "http_server.h"
 #include "log.h"
+#include "errors.h"
 #include "metrics.h"
+#include "session.h"
 #include "util.h"
 
 #define HTTP_ROUTES_MAX		METRICS_ROUTES_MAX
@@ -49,6 +51,15 @@
 #define HTTP_LINGER_MAX		(256 * 1024)
 #define HTTP_REAP_MS		250	/* how often slow clients are sought */
 #define HTTP_REAP_QUIET_NS	1000000000ULL	/* silence before a cut */
+#define HTTP_ORIGIN_MAX		300	/* bytes of "https://" + Host */
+/*
+ * Sent with every answer, JSON included: the web app's pages load only
+ * their own scripts and styles, never inline code, and may not be framed.
+ */
+#define HTTP_CSP \
+	"default-src 'none'; script-src 'self'; style-src 'self'; " \
+	"img-src 'self' data:; connect-src 'self'; form-action 'self'; " \
+	"base-uri 'none'; frame-ancestors 'none'"
 
 struct http_server {
 	struct MHD_Daemon		*daemon;
@@ -117,6 +128,9 @@ struct http_request {
 	int			 queued;
 	int			 authed;
 	struct party		 party;
+	int			 via_session;	/* authed by cookie */
+	unsigned char		 sess_hash[PARTY_TOKEN_HASH_LEN];
+	char			 csrf[SESSION_CSRF_LEN + 1];
 	char			 param[HTTP_PARAM_MAX + 1];
 	void			*hstate;
 	int64_t			 rows;
@@ -188,6 +202,17 @@ http_request_query_names(const struct http_request *r, const char **names,
 	return q.over ? -1 : 0;
 }
 
+int
+http_request_session(const struct http_request *r,
+    const unsigned char **id_hash, const char **csrf)
+{
+	if (!r->via_session)
+		return 0;
+	*id_hash = r->sess_hash;
+	*csrf = r->csrf;
+	return 1;
+}
+
 void *
 http_request_state(const struct http_request *r)
 {
@@ -221,6 +246,7 @@ http_request_set_body_limit(struct http_request *r, uint64_t limit)
 static void
 reply_reset(struct http_reply *rep)
 {
+	free(rep->set_cookie);
 	free(rep->body);
 	memset(rep, 0, sizeof(*rep));
 }
@@ -229,7 +255,11 @@ void
 http_reply_text(struct http_reply *rep, unsigned status,
     const char *content_type, char *body, size_t len)
 {
+	char	*cookie = rep->set_cookie;
+
+	rep->set_cookie = NULL;		/* a cookie set first survives */
 	reply_reset(rep);
+	rep->set_cookie = cookie;
 	rep->status = status;
 	rep->content_type = content_type;
 	rep->body = body;
@@ -651,6 +681,84 @@ body_gate(struct http_request *r, struct http_reply *rep)
 	return 0;
 }
 
+/* GET and HEAD change nothing; every other method may. */
+static int
+method_safe(const char *method)
+{
+	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+}
+
+/*
+ * A state-changing request that names its Origin must come from this
+ * server's own pages ("https://" + the Host it asked for). Browsers send
+ * Origin on every cross-site POST, so a foreign page cannot make a
+ * logged-in browser change anything even before the CSRF check. API
+ * clients send no Origin and are not affected.
+ */
+static int
+origin_ok(struct http_request *r, const char *method)
+{
+	const char	*origin, *host;
+	char		 own[HTTP_ORIGIN_MAX];
+
+	if (method_safe(method))
+		return 1;
+	origin = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    "Origin");
+	if (origin == NULL)
+		return 1;
+	host = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_HOST);
+	if (host == NULL || util_fmt(own, sizeof(own), "https://%s", host) ==
+	    -1)
+		return 0;
+	return strcasecmp(origin, own) == 0;
+}
+
+/*
+ * Authenticates by the session cookie, when there is one: the session
+ * gives the hash of the party's token, and the party is looked up again
+ * so that a revoked party is refused (and its session ended) at once.
+ */
+static enum auth_result
+session_auth(struct http_request *r)
+{
+	unsigned char		 tok[PARTY_TOKEN_HASH_LEN];
+	const char		*id;
+	enum store_result	 rc;
+
+	id = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND,
+	    SESSION_COOKIE);
+	if (id == NULL)
+		return AUTH_MISSING;
+	if (session_lookup(id, tok, r->sess_hash, r->csrf) == -1)
+		return AUTH_INVALID;
+	rc = store_party_by_token(r->srv->env.store, tok, &r->party);
+	OPENSSL_cleanse(tok, sizeof(tok));
+	if (rc == STORE_ERROR)
+		return AUTH_ERROR;
+	if (rc != STORE_OK) {
+		session_end(r->sess_hash);
+		return AUTH_INVALID;
+	}
+	r->via_session = 1;
+	return AUTH_OK;
+}
+
+/* A state-changing request in a session carries the session's token. */
+static int
+csrf_ok(struct http_request *r, const char *method)
+{
+	const char	*v;
+
+	if (method_safe(method))
+		return 1;
+	v = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
+	    SESSION_CSRF_HEADER);
+	return v != NULL && strlen(v) == SESSION_CSRF_LEN &&
+	    CRYPTO_memcmp(v, r->csrf, SESSION_CSRF_LEN) == 0;
+}
+
 /*
  * The gate. Returns 0 when the request may proceed to its handler, or -1
  * after filling r->reply with the refusal.
@@ -677,10 +785,16 @@ gate(struct http_request *r, const char *url, const char *method)
 			    "dit endpoint bestaat niet");
 		return -1;
 	}
+	if (!origin_ok(r, method)) {
+		http_reply_error(rep, 403, ERR_CSRF_ONGELDIG,
+		    "Dit verzoek komt van een andere website en is geweigerd.");
+		return -1;
+	}
 	if (r->route->roles != 0) {
 		authz = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_AUTHORIZATION);
-		switch (auth_bearer(r->srv->env.store, authz, &r->party)) {
+		switch (authz == NULL ? session_auth(r) :
+		    auth_bearer(r->srv->env.store, authz, &r->party)) {
 		case AUTH_OK:
 			break;
 		case AUTH_ERROR:
@@ -702,6 +816,12 @@ gate(struct http_request *r, const char *url, const char *method)
 			return -1;
 		}
 		r->authed = 1;
+		if (r->via_session && !csrf_ok(r, method)) {
+			http_reply_error(rep, 403, ERR_CSRF_ONGELDIG,
+			    "Deze wijziging mist een geldig CSRF-token; laad de "
+			    "pagina opnieuw.");
+			return -1;
+		}
 		if (!client_cert_ok(r)) {
 			metrics_auth_failure();
 			http_reply_error(rep, 401, "unauthorized",
@@ -754,6 +874,12 @@ queue_reply_mode(struct http_request *r, int keep)
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Strict-Transport-Security",
 	    "max-age=31536000");
+	MHD_add_response_header(resp, "Content-Security-Policy", HTTP_CSP);
+	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+	if (rep->set_cookie != NULL)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE,
+		    rep->set_cookie);
 	if (r->close)
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION,
 		    "close");
@@ -1129,6 +1255,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free((void *)(uintptr_t)r->reply.allow);
 	reply_reset(&r->reply);
 	OPENSSL_cleanse(&r->party, sizeof(r->party));
+	OPENSSL_cleanse(r->csrf, sizeof(r->csrf));
 	free(r);
 }
 
@@ -1229,6 +1356,12 @@ http_server_start(struct http_server **out, const struct http_env *env,
 		srv->metric[i] = m;
 	}
 	srv->nroutes = i;
+	if (session_init((size_t)config_limit(env->cfg, LIMIT_SESSIONS_MAX),
+	    config_limit(env->cfg, LIMIT_SESSION_IDLE_S),
+	    config_limit(env->cfg, LIMIT_SESSION_MAX_AGE_S)) == -1) {
+		util_fmt(err, errlen, "out of memory");
+		goto fail;
+	}
 	if (resolve_listen(listen, &ss, &sslen, &v6, host, sizeof(host), err,
 	    errlen) == -1)
 		goto fail;
@@ -1332,5 +1465,6 @@ http_server_stop(struct http_server *srv, long long grace_s)
 		pthread_join(srv->reaper, NULL);
 	}
 	pthread_mutex_destroy(&srv->conn_mu);
+	session_fini();
 	free(srv);
 }

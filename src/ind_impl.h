@@ -143,6 +143,9 @@ struct ind_items {
 	size_t		 n[QUEST__NRESPONDENTS];
 	char		 code[QUEST__NRESPONDENTS][QUEST_MAX_ITEMS * QUEST_MAX_DEFS]
 			    [QUEST_CODE_MAX + 1];
+	/* The Dutch text of each, from its first definition (or NULL). */
+	const char	*text[QUEST__NRESPONDENTS][QUEST_MAX_ITEMS *
+			    QUEST_MAX_DEFS];
 	/* map[def][resp][item]: merged index, or -1 (not a schaal item). */
 	int16_t		 map[QUEST_MAX_DEFS][QUEST__NRESPONDENTS][QUEST_MAX_ITEMS];
 };

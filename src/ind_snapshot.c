@@ -85,6 +85,7 @@ ind_items_build(const struct quest_set *qs, struct ind_items *it)
 				if (j == it->n[r]) {
 					memcpy(it->code[r][j], v->items[i].code,
 					    sizeof(it->code[r][j]));
+					it->text[r][j] = v->items[i].tekst;
 					it->n[r]++;
 				}
 				it->map[d][r][i] = (int16_t)j;

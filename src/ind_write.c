@@ -24,6 +24,18 @@ static const char *const reden_keys[IND_NREDEN] = {
 	"02", "31", "32", "33", "34", "35", "36", "37", "38", "39", "overig"
 };
 
+/* The meaning of each, for people reading an answer (JZ588; domain.md). */
+static const char *const reden_labels[IND_NREDEN] = {
+	"overlijden", "volgens plan beëindigd",
+	"voortijdig, eenzijdig door de cliënt",
+	"voortijdig, eenzijdig door de aanbieder",
+	"voortijdig, in overeenstemming",
+	"voortijdig, wegens externe omstandigheden",
+	"geïnitieerd door de gemeente", "in verband met wijzigingsverzoek",
+	"overstap naar andere aanbieder", "uitstroom naar ander domein",
+	"overige redenen"
+};
+
 /* ------------------------------------------------------------------ */
 /* Writing: JSON, and CSV for Dutch Excel (BOM, ';', decimal comma). */
 
@@ -150,7 +162,8 @@ struct fields {
  * indicator's own from base on.
  */
 struct cols {
-	int		 aanbieder, gemeente, cluster, period, verg, sup, nab;
+	int		 aanbieder, anaam, gemeente, gnaam, cluster, period;
+	int		 verg, sup, nab;
 	int		 ncl, n, base, count;
 	int		 tev0[QUEST__NRESPONDENTS];	/* tevredenheid blocks */
 };
@@ -167,9 +180,11 @@ cols_init(const struct run *r, struct cols *c)
 	int	n = 0, i;
 
 	c->aanbieder = r->q->by == IND_BY_AANBIEDER ? n++ : -1;
+	c->anaam = c->aanbieder >= 0 ? n++ : -1;		/* issue #13 */
 	/* by=aanbieder has gemeente cells where a cluster is not whole. */
 	c->gemeente = r->q->by == IND_BY_AANBIEDER ||
 	    r->q->by == IND_BY_GEMEENTE ? n++ : -1;
+	c->gnaam = c->gemeente >= 0 ? n++ : -1;		/* issue #13 */
 	c->cluster = n++;
 	c->period = n++;
 	c->verg = r->pop->vergelijking ? n++ : -1;
@@ -203,10 +218,14 @@ csv_head(const struct run *r, const struct cols *c, struct buf *b)
 
 #define H(s) do { buf_str(b, s); buf_add(b, ";", 1); } while (0)
 	buf_str(b, "\xEF\xBB\xBF");
-	if (c->aanbieder >= 0)
+	if (c->aanbieder >= 0) {
 		H("aanbieder");
-	if (c->gemeente >= 0)
+		H("aanbieder_naam");
+	}
+	if (c->gemeente >= 0) {
 		H("gemeente");
+		H("gemeente_naam");
+	}
 	H("cluster");
 	H("period");
 	if (c->verg >= 0)
@@ -423,17 +442,25 @@ cell_fields(const struct run *r, const struct out *o, const struct cols *cs,
 {
 	const struct cell	*c = o->c;
 	const struct dc_table	*t = o->dc;
+	const char		*naam;
 	int			 cl = ind_geo_cluster(r, c->geo);
 
 	fs->n = 0;
 	if (o->verg)
 		fld(fs, F_BOOL, "vergelijking", cs->verg)->i = 1;
-	else if (r->q->by == IND_BY_AANBIEDER)
+	else if (r->q->by == IND_BY_AANBIEDER) {
 		fld(fs, F_AGB, "aanbieder", cs->aanbieder)->i =
 		    r->snap->agbs[c->agb];
-	if (!o->verg && c->geo < r->snap->ngem && cs->gemeente >= 0)
+		if ((naam = config_aanbieder_naam(r->cfg,
+		    r->snap->agbs[c->agb])) != NULL)
+			fld(fs, F_STR, "aanbieder_naam", cs->anaam)->str = naam;
+	}
+	if (!o->verg && c->geo < r->snap->ngem && cs->gemeente >= 0) {
 		fld(fs, F_STR, "gemeente", cs->gemeente)->str =
 		    r->cfg->ref.gemeenten[c->geo].code;
+		fld(fs, F_STR, "gemeente_naam", cs->gnaam)->str =
+		    r->cfg->ref.gemeenten[c->geo].naam;
+	}
 	if (cl >= 0)
 		fld(fs, F_STR, "cluster", cs->cluster)->str =
 		    r->cfg->ref.clusters[cl].name;
@@ -558,6 +585,52 @@ csv_row(const struct run *r, struct buf *b, const struct fields *fs,
 	buf_add(b, "\r\n", 2);
 }
 
+/*
+ * ,"labels": the Dutch meaning of the codes the answer's keys use, so that
+ * a page or a reader needs no code list: per_reden's JZ588 codes, and for
+ * tevredenheid the item texts of the questionnaire definitions.
+ */
+static void
+json_labels(const struct run *r, struct buf *b)
+{
+	size_t	i, k;
+
+	if (r->q->kind == IND_DOELREALISATIE)
+		return;		/* its keys are words already */
+	buf_str(b, ",\"labels\":{");
+	if (r->q->kind == IND_UITVAL) {
+		buf_str(b, "\"reden\":{");
+		for (i = 0; i < IND_NREDEN; i++) {
+			if (i > 0)
+				buf_add(b, ",", 1);
+			put_json_str(b, reden_keys[i]);
+			buf_add(b, ":", 1);
+			put_json_str(b, reden_labels[i]);
+		}
+		buf_add(b, "}", 1);
+	} else if (r->q->kind == IND_TEVREDENHEID) {
+		buf_str(b, "\"items\":{");
+		for (i = 0; i < QUEST__NRESPONDENTS; i++) {
+			if (i > 0)
+				buf_add(b, ",", 1);
+			put_json_str(b, quest_respondent_name(
+			    (enum quest_respondent)i));
+			buf_str(b, ":{");
+			for (k = 0; k < r->items->n[i]; k++) {
+				if (k > 0)
+					buf_add(b, ",", 1);
+				put_json_str(b, r->items->code[i][k]);
+				buf_add(b, ":", 1);
+				put_json_str(b, r->items->text[i][k] != NULL ?
+				    r->items->text[i][k] : "");
+			}
+			buf_add(b, "}", 1);
+		}
+		buf_add(b, "}", 1);
+	}
+	buf_add(b, "}", 1);
+}
+
 /* The head of a JSON answer, up to the opening of "cells". */
 static void
 json_head(const struct run *r, struct buf *b)
@@ -596,7 +669,9 @@ json_head(const struct run *r, struct buf *b)
 		}
 		buf_str(b, "]");
 	}
-	buf_str(b, "},\"cells\":[");
+	buf_str(b, "}");
+	json_labels(r, b);
+	buf_str(b, ",\"cells\":[");
 }
 
 

@@ -398,6 +398,15 @@ send_messages_a3(void)
 /* ------------------------------------------------------------------ */
 /* The checks */
 
+/* 1 when obj.key is the string want. */
+static int
+label(const cJSON *obj, const char *key, const char *want)
+{
+	const cJSON	*v = cJSON_GetObjectItem(obj, key);
+
+	return cJSON_IsString(v) && strcmp(v->valuestring, want) == 0;
+}
+
 static void
 test_doelrealisatie(void)
 {
@@ -411,6 +420,10 @@ test_doelrealisatie(void)
 	CHECK_NUM(j, "k", 5);
 	c = cell(j, "aanbieder", A1, NULL);
 	CHECK(c != NULL && !suppressed(c));
+	/* The name from reference.aanbieders; none for an unnamed AGB. */
+	CHECK(label(c, "aanbieder_naam", "Jeugdhulp Eén"));
+	CHECK(cJSON_GetObjectItem(cell(j, "aanbieder", A4, NULL),
+	    "aanbieder_naam") == NULL);
 	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(c, "cluster")),
 	    "Amsterdam");
 	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(c, "period")),
@@ -462,6 +475,14 @@ test_doelrealisatie(void)
 	CHECK_NUM(cell(j, "gemeente", "0479", NULL), "n", 10);
 	CHECK_NUM(cell(j, "gemeente", "0363", NULL), "n", 12);
 	CHECK_NUM(cell(j, "gemeente", "0362", NULL), "n", 5);
+	/* Names beside codes (issue #13), also on a suppressed cell. */
+	CHECK(label(cell(j, "gemeente", "0479", NULL), "gemeente_naam",
+	    "Zaanstad"));
+	CHECK(label(cell(j, "gemeente", "0363", NULL), "gemeente_naam",
+	    "Amsterdam"));
+	CHECK(label(cell(j, "gemeente", "0451", NULL), "gemeente_naam",
+	    "Uithoorn"));
+	CHECK(cJSON_GetObjectItem(j, "labels") == NULL);
 	cJSON_Delete(j);
 
 	/* By cluster: every cluster with data holds k clients or more. */
@@ -505,6 +526,13 @@ test_tevredenheid(void)
 	CHECK_NUM(c, "values.ouder.items.serieus_genomen", 4.0);
 	CHECK_NUM(c, "values.ouder.rapportcijfer_mean", 7.8);
 	CHECK_NUM(c, "values.ouder.positief_pct", 100.0);
+	/* The item texts of the questionnaire definition (issue #13). */
+	CHECK(label(cJSON_GetObjectItem(cJSON_GetObjectItem(
+	    cJSON_GetObjectItem(j, "labels"), "items"), "jeugdige"),
+	    "serieus_genomen", "De hulpverlener nam mij serieus."));
+	CHECK(label(cJSON_GetObjectItem(cJSON_GetObjectItem(
+	    cJSON_GetObjectItem(j, "labels"), "items"), "ouder"),
+	    "serieus_genomen", "De hulpverlener nam mij serieus."));
 	cJSON_Delete(j);
 
 	j = get(tok_all, "/v1/indicators/tevredenheid?by=aanbieder&"
@@ -534,6 +562,12 @@ test_uitval(void)
 	CHECK_NUM(c, "n_clients", 21);
 	CHECK_NUM(c, "values.per_reden.31", 12);
 	CHECK_NUM(c, "values.per_reden.32", NUL);
+	/* JZ588 labels beside the codes (issue #13). */
+	v = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "labels"), "reden");
+	CHECK(label(v, "31", "volgens plan beëindigd"));
+	CHECK(label(v, "32", "voortijdig, eenzijdig door de cliënt"));
+	CHECK(label(v, "02", "overlijden"));
+	CHECK_EQ_INT(cJSON_GetArraySize(v), 11);
 	CHECK_NUM(c, "values.per_reden.33", NUL);
 	CHECK_NUM(c, "values.per_reden.34", NUL);
 	CHECK_NUM(c, "values.per_reden.35", 0);
@@ -656,7 +690,7 @@ test_scopes(void)
 	CHECK_EQ_INT(st, 404);
 }
 
-static const char csv_head[] = "\xEF\xBB\xBF" "aanbieder;gemeente;cluster;period;"
+static const char csv_head[] = "\xEF\xBB\xBF" "aanbieder;aanbieder_naam;gemeente;gemeente_naam;cluster;period;"
     "suppressed;n_clients;n;gas_t_mean;doelen_behaald_pct;"
     "probleemafname_1_pct;probleemafname_2_pct;probleemafname_3_pct;"
     "zonder_hulp_verder_pct\r\n";
@@ -674,17 +708,46 @@ test_csv_and_cli(void)
 	CHECK_EQ_INT(st, 200);
 	CHECK(j == NULL && raw != NULL);
 	CHECK(raw && strncmp(raw, csv_head, strlen(csv_head)) == 0);
-	CHECK(raw && strstr(raw, "\"" A1 "\";;\"Amsterdam\";\"2025-Q1\";"
+	CHECK(raw && strstr(raw, "\"" A1 "\";\"Jeugdhulp Eén\";;;\"Amsterdam\";\"2025-Q1\";"
 	    "false;12;12;50,79;88,2;;;;\r\n") != NULL);
-	CHECK(raw && strstr(raw, "\"" A4 "\";;\"Zaanstreek-Waterland\";"
+	CHECK(raw && strstr(raw, "\"" A4 "\";;;;\"Zaanstreek-Waterland\";"
 	    "\"2025-Q1\";true;;;;;;;;\r\n") != NULL);
 	free(raw);
+
+	/* A download with a Dutch file name; Accept: text/csv gives the same. */
+	{
+		static const char	 q[] = "/v1/indicators/doelrealisatie?"
+		    "by=aanbieder&period=quarter&from=2025-01&to=2025-03";
+		const char		*acc[] = { "Accept: text/csv", NULL };
+		char			 path[160];
+		struct h_resp		 r1, r2, r3;
+
+		snprintf(path, sizeof(path), "%s&format=csv", q);
+		h_request(&e, "GET", path, tok_all, NULL, NULL, 0, 0, &r1);
+		h_request(&e, "GET", q, tok_all, acc, NULL, 0, 0, &r2);
+		h_request(&e, "GET", q, tok_all, NULL, NULL, 0, 0, &r3);
+		CHECK_EQ_INT(r1.status, 200);
+		CHECK_EQ_INT(r2.status, 200);
+		CHECK(strstr(r1.headers, "Content-Disposition: attachment; "
+		    "filename=\"doelrealisatie_per_aanbieder_per_kwartaal_"
+		    "2025-01_tot_2025-03.csv\"") != NULL);
+		CHECK(strstr(r2.headers, "Content-Disposition: attachment;")
+		    != NULL);
+		CHECK(strstr(r2.headers, "Content-Type: text/csv") != NULL);
+		CHECK(r1.len == r2.len && r1.len > 0 &&
+		    memcmp(r1.body, r2.body, r1.len) == 0);
+		CHECK(strstr(r3.headers, "Content-Disposition") == NULL);
+		CHECK(r3.body != NULL && r3.body[0] == '{');
+		h_resp_free(&r1);
+		h_resp_free(&r2);
+		h_resp_free(&r3);
+	}
 
 	/* Cells of a gemeente, not a whole cluster, name it in the CSV. */
 	j = get(tok_0479, "/v1/indicators/doelrealisatie?by=aanbieder&"
 	    "period=quarter&from=2025-01&to=2025-03&format=csv", &st, &raw);
 	CHECK_EQ_INT(st, 200);
-	CHECK(raw && strstr(raw, "\"" A7 "\";\"0479\";"
+	CHECK(raw && strstr(raw, "\"" A7 "\";;\"0479\";\"Zaanstad\";"
 	    "\"Zaanstreek-Waterland\";\"2025-Q1\";true;") != NULL);
 	free(raw);
 
@@ -827,8 +890,13 @@ main(int argc, char **argv)
 	CHECK_EQ_INT(h_party_add(&e, tok_0479, sizeof(tok_0479), "an-0479",
 	    "analist", "--scope", "gemeente:0479", NULL), 0);
 	/* k = 5 keeps the hand-made dataset small; no refresh delay. */
+	/* Names beside AGB codes for A1 only (issue #13). */
+	h_path(&e, cfg, sizeof(cfg), "aanbieders.json");
+	h_write_file(cfg, "{\"aanbieders\": [{\"agb\": \"" A1 "\", "
+	    "\"naam\": \"Jeugdhulp Eén\"}]}", 0600);
 	h_config(&e, "k5.json", "{\"k\": 5, \"limits\": "
-	    "{\"indicator_refresh_s\": 0}}", cfg, sizeof(cfg));
+	    "{\"indicator_refresh_s\": 0}, \"reference\": {\"aanbieders\": "
+	    "\"aanbieders.json\"}}", cfg, sizeof(cfg));
 	CHECK_EQ_INT(h_start(&e, cfg, NULL), 0);
 
 	send_scores();

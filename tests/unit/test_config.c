@@ -33,7 +33,7 @@ static char tmpdir[] = "/tmp/test_config.XXXXXX";
 /* Files the tests may create under tmpdir, removed at the end. */
 static const char *const tmpfiles[] = {
 	"sorttp.json", "gemeenten.json", "other.json", "big.json",
-	"ref/g.json", NULL
+	"ref/g.json", "aanb.json", NULL
 };
 
 static void
@@ -376,6 +376,49 @@ test_rejects(void)
 	reject_gemeenten("{\"clusters\": [{\"naam\": \"A\"", "invalid JSON");
 }
 
+/* reference.aanbieders: names beside AGB codes (issue #13). */
+static void
+test_aanbieders(void)
+{
+	static const char	cfgtext[] =
+	    "{\"reference\": {\"aanbieders\": \"aanb.json\"}}";
+	static const struct { const char *text, *want; } bad[] = {
+		{ "{\"aanbieders\": [{\"agb\": \"1234567\", \"naam\": "
+		    "\"X\"}]}", "agb must be 8 digits" },
+		{ "{\"aanbieders\": [{\"agb\": 12345678, \"naam\": \"X\"}]}",
+		    "aanbieders[0].agb" },
+		{ "{\"aanbieders\": [{\"agb\": \"12345678\", \"naam\": "
+		    "\"X\"}, {\"agb\": \"12345678\", \"naam\": \"Y\"}]}",
+		    "agb 12345678 is listed twice" },
+		{ "{\"aanbieders\": [{\"agb\": \"12345678\", \"naam\": "
+		    "\"\"}]}", "aanbieders[0].naam" },
+		{ "{\"aanbieders\": [{\"agb\": \"12345678\", \"naam\": "
+		    "\"X\", \"bsn\": 1}]}", "bsn" },
+		{ "{\"anders\": []}", "anders" },
+	};
+	static struct config	cfg;
+	char			err[ERR_MAX];
+	size_t			i;
+
+	write_file("aanb.json", "{\"aanbieders\": [{\"agb\": \"00000123\", "
+	    "\"naam\": \"Jeugdhulp Eén\"}, {\"agb\": \"12345678\", "
+	    "\"naam\": \"Twee\"}]}");
+	CHECK_EQ_INT(load_tmp(cfgtext, good_gemeenten, &cfg, err,
+	    sizeof(err)), 0);
+	CHECK_EQ_INT(cfg.ref.naanbieders, 2);
+	CHECK_STR(config_aanbieder_naam(&cfg, 123), "Jeugdhulp Eén");
+	CHECK_STR(config_aanbieder_naam(&cfg, 12345678), "Twee");
+	CHECK(config_aanbieder_naam(&cfg, 12345679) == NULL);
+	/* Without the key: no names, and no file is read. */
+	CHECK_EQ_INT(load_tmp("{}", good_gemeenten, &cfg, err, sizeof(err)),
+	    0);
+	CHECK_EQ_INT(cfg.ref.naanbieders, 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_file("aanb.json", bad[i].text);
+		reject(cfgtext, good_gemeenten, bad[i].want);
+	}
+}
+
 static void
 test_custom(void)
 {
@@ -497,6 +540,7 @@ main(void)
 	test_listen();
 	test_rejects();
 	test_custom();
+	test_aanbieders();
 	cleanup();
 	return test_done("config");
 }

@@ -307,13 +307,13 @@ test_write(void)
 	q.csv = 1;
 	ncells = nsup = 0;
 	CHECK_EQ_INT(ind_write_answer(&r, &s, &body, &len, &ncells, &nsup), 0);
-	util_fmt(want, sizeof(want), "\xEF\xBB\xBF" "aanbieder;gemeente;"
-	    "cluster;period;suppressed;n_clients;n;gas_t_mean;"
+	util_fmt(want, sizeof(want), "\xEF\xBB\xBF" "aanbieder;aanbieder_naam;"
+	    "gemeente;gemeente_naam;cluster;period;suppressed;n_clients;n;gas_t_mean;"
 	    "doelen_behaald_pct;probleemafname_1_pct;probleemafname_2_pct;"
 	    "probleemafname_3_pct;zonder_hulp_verder_pct\r\n"
-	    "\"12345678\";;\"%s\";\"2025-Q1\";false;18;20;50,50;25,0;;30,0;"
+	    "\"12345678\";;;;\"%s\";\"2025-Q1\";false;18;20;50,50;25,0;;30,0;"
 	    "40,0;25,0\r\n"
-	    "\"12345678\";;\"%s\";\"2025-Q2\";true;;;;;;;;\r\n", cl, cl);
+	    "\"12345678\";;;;\"%s\";\"2025-Q2\";true;;;;;;;;\r\n", cl, cl);
 	CHECK_STR(body, want);
 	CHECK_EQ_INT(ncells, 2);
 	free(body);
