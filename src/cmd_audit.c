@@ -137,7 +137,7 @@ cmd_audit(int argc, char **argv)
 	const char	*dir = NULL, *since = NULL, *until = NULL;
 	const char	*party = NULL, *format = "csv";
 	char		 dbp[CFG_PATH_MAX], err[512];
-	int		 opt, json, first = 1, ret;
+	int		 opt, json, first = 1, rc, ret;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -168,11 +168,8 @@ cmd_audit(int argc, char **argv)
 			return cmd_getopt_common(&audit_help, opt, argv);
 		}
 	}
-	if (optind < argc)
-		return cmd_usage_error(&audit_help, "unexpected argument '%s'",
-		    argv[optind]);
-	if (dir == NULL)
-		return cmd_usage_error(&audit_help, "--data DIR is required");
+	if ((rc = cmd_args_end(&audit_help, argc, argv, dir, 1)) != 0)
+		return rc;
 	if (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)
 		return cmd_usage_error(&audit_help, "--format is csv or json");
 	json = format[0] == 'j';

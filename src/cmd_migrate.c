@@ -75,7 +75,7 @@ cmd_migrate(int argc, char **argv)
 	};
 	const char	*dir = NULL;
 	char		 err[512];
-	int		 opt, lock, from, ret = 1;
+	int		 opt, lock, from, rc, ret = 1;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -89,11 +89,8 @@ cmd_migrate(int argc, char **argv)
 			return cmd_getopt_common(&migrate_help, opt, argv);
 		}
 	}
-	if (optind < argc)
-		return cmd_usage_error(&migrate_help, "unexpected argument "
-		    "'%s'", argv[optind]);
-	if (dir == NULL)
-		return cmd_usage_error(&migrate_help, "--data DIR is required");
+	if ((rc = cmd_args_end(&migrate_help, argc, argv, dir, 1)) != 0)
+		return rc;
 	if ((lock = cmd_data_lock(dir, "migrate")) == -1)
 		return 1;
 	if (cmd_migrate_data(dir, &from, err, sizeof(err)) == -1) {

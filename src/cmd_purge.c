@@ -64,11 +64,8 @@ cmd_purge(int argc, char **argv)
 			return cmd_getopt_common(&purge_help, opt, argv);
 		}
 	}
-	if (optind < argc)
-		return cmd_usage_error(&purge_help, "unexpected argument '%s'",
-		    argv[optind]);
-	if (dir == NULL)
-		return cmd_usage_error(&purge_help, "--data DIR is required");
+	if ((rc = cmd_args_end(&purge_help, argc, argv, dir, 1)) != 0)
+		return rc;
 	if (cmd_load_config(config, &cfg) == -1 ||
 	    cmd_data_path(dbp, sizeof(dbp), dir, DATA_DB_FILE) == -1)
 		return 1;

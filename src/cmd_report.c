@@ -61,7 +61,7 @@ cmd_report(int argc, char **argv)
 	char			 err[512];
 	long long		 y, m;
 	long			 ci = -1;
-	int			 opt, ret = 1;
+	int			 opt, rc, ret = 1;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -90,11 +90,8 @@ cmd_report(int argc, char **argv)
 			return cmd_getopt_common(&report_help, opt, argv);
 		}
 	}
-	if (optind < argc)
-		return cmd_usage_error(&report_help, "unexpected argument '%s'",
-		    argv[optind]);
-	if (dir == NULL)
-		return cmd_usage_error(&report_help, "--data DIR is required");
+	if ((rc = cmd_args_end(&report_help, argc, argv, dir, 1)) != 0)
+		return rc;
 	if (month == NULL || strlen(month) != 7 || month[4] != '-' ||
 	    util_memtonum(month, 4, 2000, 2099, &y) == -1 ||
 	    util_memtonum(month + 5, 2, 1, 12, &m) == -1)
