@@ -195,16 +195,6 @@ cmd_serve(int argc, char **argv)
 		log_error("indicators: %s", err);
 		goto out;
 	}
-	if (report_sched_start(&cfg, ind, d.st, dir, &rsched, err,
-	    sizeof(err)) == -1) {
-		log_error("%s", err);
-		goto out;
-	}
-	/* The bewaartermijnen, applied daily (purge.c). */
-	if (purge_start(&cfg, d.dbp, &purger, err, sizeof(err)) == -1) {
-		log_error("%s", err);
-		goto out;
-	}
 	memset(&env, 0, sizeof(env));
 	env.ind = ind;
 	env.cfg = &cfg;
@@ -224,6 +214,21 @@ cmd_serve(int argc, char **argv)
 	report_pdf_preload();
 	if (sandbox_drop(&su, dir, cfg.production, err, sizeof(err)) == -1 ||
 	    sandbox_seccomp(cfg.seccomp, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		goto out;
+	}
+	/*
+	 * Threads that write files start only now, as the daemon user: a
+	 * report or a WAL file made by root before the drop would be one the
+	 * daemon can no longer write.
+	 */
+	if (report_sched_start(&cfg, ind, d.st, dir, &rsched, err,
+	    sizeof(err)) == -1) {
+		log_error("%s", err);
+		goto out;
+	}
+	/* The bewaartermijnen, applied daily (purge.c). */
+	if (purge_start(&cfg, d.dbp, &purger, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		goto out;
 	}
