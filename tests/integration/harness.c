@@ -47,6 +47,8 @@ void
 h_setup(struct h_env *e, const char *bin)
 {
 	memset(e, 0, sizeof(*e));
+	/* A write to a connection the daemon closed is an error, not death. */
+	signal(SIGPIPE, SIG_IGN);
 	snprintf(e->bin, sizeof(e->bin), "%s", bin);
 	snprintf(e->root, sizeof(e->root), "/tmp/sorttp-itest-XXXXXX");
 	if (mkdtemp(e->root) == NULL)
@@ -236,6 +238,12 @@ h_start(struct h_env *e, const char *config, int *status)
 	if ((pid = fork()) == -1)
 		h_die("fork");
 	if (pid == 0) {
+		/*
+		 * Both outputs to the log: a daemon left behind by a test that
+		 * died must not hold ctest's output pipe open (ctest would wait
+		 * for it for ever).
+		 */
+		dup2(fd, 1);
 		dup2(fd, 2);
 		close(fd);
 		if (config != NULL)

@@ -599,6 +599,12 @@ main(int argc, char **argv)
 	/* A sanitizer build measures the release daemon (tests/CMakeLists). */
 	if (bin == NULL || bin[0] == '\0')
 		bin = argv[1];
+	else if (access(bin, X_OK) == -1) {
+		fprintf(stderr, "stest_slow: no release daemon at %s (build "
+		    "build-release first, as scripts/test.sh does): skipped\n",
+		    bin);
+		return 77;
+	}
 	fprintf(stderr, "stest_slow: daemon %s\n", bin);
 	h_setup(&e, bin);
 	h_init(&e);
