@@ -741,6 +741,11 @@ session_auth(struct http_request *r)
 		session_end(r->sess_hash);
 		return AUTH_INVALID;
 	}
+	/* A token that expires ends the sessions it opened, as a revocation. */
+	if (auth_expired(&r->party, time(NULL))) {
+		session_end(r->sess_hash);
+		return AUTH_EXPIRED;
+	}
 	r->via_session = 1;
 	return AUTH_OK;
 }

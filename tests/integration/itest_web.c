@@ -301,6 +301,25 @@ test_revoke(void)
 	CHECK_EQ_INT(login(tok[P_REVOKE], &s, NULL), 401);
 }
 
+/* A token that expires ends its sessions at once, as a revocation does. */
+static void
+test_token_expiry(void)
+{
+	struct sess	s;
+	char		t[128];
+
+	CHECK_EQ_INT(h_party_add(&e, t, sizeof(t), "verloopt", "monitor",
+	    NULL), 0);
+	CHECK_EQ_INT(login(t, &s, NULL), 200);
+	CHECK_EQ_INT(with_session("GET", "/v1/whoami", &s, NULL, NULL, NULL),
+	    200);
+	CHECK_EQ_INT(h_db_exec(&e, "UPDATE parties SET expires_at = "
+	    "'2000-01-01T00:00:00Z' WHERE name = 'verloopt'"), 0);
+	CHECK_EQ_INT(with_session("GET", "/v1/whoami", &s, NULL, NULL, NULL),
+	    401);
+	CHECK_EQ_INT(login(t, &s, NULL), 401);
+}
+
 /* With session_idle_s 3 and session_max_age_s 5. */
 static void
 test_expiry(void)
@@ -360,6 +379,7 @@ main(int argc, char **argv)
 	test_csrf_and_logout();
 	test_bearer_unchanged();
 	test_revoke();
+	test_token_expiry();
 	/* Only a hash of a session id is kept, and only in memory. */
 	CHECK_EQ_INT(login(tok[P_ANALIST], &s, NULL), 200);
 	CHECK_EQ_INT(with_session("GET", "/v1/whoami", &s, NULL, NULL, NULL),
