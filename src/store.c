@@ -858,10 +858,28 @@ out:
 	return ret;
 }
 
+/*
+ * Runs an UPDATE of one named, unrevoked party (the caller holds st->lock):
+ * STORE_OK when it changed that party, STORE_NOT_FOUND when there is none.
+ */
+static enum store_result
+step_one_party(struct store *st, sqlite3_stmt *s, const char *what)
+{
+	enum store_result	ret = STORE_ERROR;
+
+	if (sqlite3_step(s) != SQLITE_DONE)
+		log_db_error(st, what);
+	else
+		ret = sqlite3_changes(st->db) == 1 ? STORE_OK :
+		    STORE_NOT_FOUND;
+	sqlite3_reset(s);
+	return ret;
+}
+
 enum store_result
 store_party_revoke(struct store *st, const char *name)
 {
-	enum store_result	 ret = STORE_ERROR;
+	enum store_result	 ret;
 	sqlite3_stmt		*s;
 	char			 now[21];
 
@@ -870,12 +888,7 @@ store_party_revoke(struct store *st, const char *name)
 	s = stmt_get(st, ST_PARTY_REVOKE);
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		log_db_error(st, "revoke party");
-	else
-		ret = sqlite3_changes(st->db) == 1 ? STORE_OK :
-		    STORE_NOT_FOUND;
-	sqlite3_reset(s);
+	ret = step_one_party(st, s, "revoke party");
 	pthread_mutex_unlock(&st->lock);
 	return ret;
 }
@@ -1094,7 +1107,7 @@ store_party_rotate(struct store *st, const char *name,
     const unsigned char token_hash[PARTY_TOKEN_HASH_LEN],
     const char *expires)
 {
-	enum store_result	 ret = STORE_ERROR;
+	enum store_result	 ret;
 	sqlite3_stmt		*s;
 
 	pthread_mutex_lock(&st->lock);
@@ -1104,12 +1117,7 @@ store_party_rotate(struct store *st, const char *name,
 	    SQLITE_STATIC);
 	if (expires != NULL && expires[0] != '\0')
 		sqlite3_bind_text(s, 3, expires, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
-		log_db_error(st, "rotate token");
-	else
-		ret = sqlite3_changes(st->db) == 1 ? STORE_OK :
-		    STORE_NOT_FOUND;
-	sqlite3_reset(s);
+	ret = step_one_party(st, s, "rotate token");
 	pthread_mutex_unlock(&st->lock);
 	return ret;
 }
