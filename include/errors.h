@@ -130,6 +130,9 @@
 #define ERR_BSN_ELFPROEF	"bsn_elfproef"
 #define ERR_BSN_ONBEKEND	"bsn_onbekend"
 
+/* scores: opt-out (issue #15) */
+#define ERR_OPT_OUT_ONGELDIG	"opt_out_ongeldig"
+
 struct err_code {
 	const char	*code;
 	unsigned	 status;	/* HTTP status; 0 outside HTTP */

@@ -194,6 +194,8 @@ const struct err_code err_codes[] = {
 	    "BSN voldoet niet aan de elfproef." },
 	{ ERR_BSN_ONBEKEND, 422,
 	    "BSN is om een onbekende reden ongeldig." },
+	{ ERR_OPT_OUT_ONGELDIG, 422,
+	    "Opt-out is niet ja of nee." },
 };
 
 const size_t err_ncodes = sizeof(err_codes) / sizeof(err_codes[0]);

@@ -49,6 +49,9 @@ ind_layout_init(struct layout *l, enum ind_kind kind,
 	case IND_UITVAL:
 		l->ncat = U__NCAT;
 		break;
+	case IND_AANLEVERING:
+		l->ncat = A__NCAT;
+		break;
 	default:
 		l->ncat = QUEST__NRESPONDENTS;
 		for (i = 0; i < QUEST__NRESPONDENTS; i++) {
@@ -221,6 +224,14 @@ acc_uit(struct cell *c, const struct u_uit *u)
 }
 
 static void
+acc_aan(struct cell *c, const struct u_aan *u)
+{
+	cnt_add(&c->tot, u->client);
+	cnt_add(&c->cat[u->cat], u->client);
+	cnt_add(&c->cat[u->cem ? A_CEM : A_NOCEM], u->client);
+}
+
+static void
 acc_tev(const struct build *b, struct cell *c, const struct u_tev *u)
 {
 	const struct quest_variant *v = &b->qs->defs[u->def].variant[u->resp];
@@ -284,6 +295,12 @@ unit_head(enum ind_kind k, const void *u, uint32_t *client, int *agb,
 		*client = d->client;
 		*agb = d->agb;
 		*gem = d->gem;
+	} else if (k == IND_AANLEVERING) {
+		const struct u_aan *d = u;
+
+		*client = d->client;
+		*agb = d->agb;
+		*gem = d->gem;
 	} else {
 		const struct u_tev *d = u;
 
@@ -297,7 +314,9 @@ static size_t
 unit_size(enum ind_kind k)
 {
 	return k == IND_DOELREALISATIE ? sizeof(struct u_doel) :
-	    k == IND_UITVAL ? sizeof(struct u_uit) : sizeof(struct u_tev);
+	    k == IND_UITVAL ? sizeof(struct u_uit) :
+	    k == IND_AANLEVERING ? sizeof(struct u_aan) :
+	    sizeof(struct u_tev);
 }
 
 /*
@@ -345,6 +364,8 @@ accumulate(struct build *b, enum ind_period t, struct cmap *m)
 						acc_doel(c, (const void *)u);
 					else if (b->kind == IND_UITVAL)
 						acc_uit(c, (const void *)u);
+					else if (b->kind == IND_AANLEVERING)
+						acc_aan(c, (const void *)u);
 					else
 						acc_tev(b, c, (const void *)u);
 				}
@@ -463,6 +484,9 @@ ind_dc_cell(struct dc_table *t, enum ind_kind kind, const struct layout *l,
 		if (kind == IND_DOELREALISATIE &&
 		    (i == D_PA0 || i == D_ZH_NIET))
 			dc_hidden(t, it);
+		/* Neither GAS nor opt-out, and no response: never printed. */
+		if (kind == IND_AANLEVERING && (i == A_NONE || i == A_NOCEM))
+			dc_hidden(t, it);
 	}
 	switch (kind) {
 	case IND_DOELREALISATIE:
@@ -483,6 +507,14 @@ ind_dc_cell(struct dc_table *t, enum ind_kind kind, const struct layout *l,
 		dc_group(t, c->it_cat + 1);
 		dc_member(t, c->it_cat + U_HER_NEW);
 		dc_member(t, c->it_cat + U_HER_NONE);
+		break;
+	case IND_AANLEVERING:
+		dc_group(t, c->it_tot);
+		for (i = A_GAS; i <= A_NONE; i++)
+			dc_member(t, c->it_cat + (uint32_t)i);
+		dc_group(t, c->it_tot);
+		dc_member(t, c->it_cat + A_CEM);
+		dc_member(t, c->it_cat + A_NOCEM);
 		break;
 	default:
 		dc_group(t, c->it_tot);
