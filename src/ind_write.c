@@ -633,19 +633,23 @@ csv_row(const struct run *r, struct buf *b, const struct fields *fs,
 
 /*
  * ,"labels": the Dutch meaning of the codes the answer's keys use, so that
- * a page or a reader needs no code list: per_reden's JZ588 codes, and for
- * tevredenheid the item texts of the questionnaire definitions.
+ * a page or a reader needs no code list: per_reden's JZ588 codes,
+ * probleemafname's 1..3, and for tevredenheid the item texts of the
+ * questionnaire definitions.
  */
 static void
 json_labels(const struct run *r, struct buf *b)
 {
 	size_t	i, k;
 
-	if (r->q->kind == IND_DOELREALISATIE ||
-	    r->q->kind == IND_AANLEVERING)
+	if (r->q->kind == IND_AANLEVERING)
 		return;		/* its keys are words already */
 	buf_str(b, ",\"labels\":{");
-	if (r->q->kind == IND_UITVAL) {
+	if (r->q->kind == IND_DOELREALISATIE) {
+		/* probleemafname's keys are codes (PRODUCT.md section 4). */
+		buf_str(b, "\"probleemafname\":{\"1\":\"niet afgenomen\","
+		    "\"2\":\"deels afgenomen\",\"3\":\"afgenomen\"}");
+	} else if (r->q->kind == IND_UITVAL) {
 		buf_str(b, "\"reden\":{");
 		for (i = 0; i < IND_NREDEN; i++) {
 			if (i > 0)

@@ -292,7 +292,9 @@ test_write(void)
 	CHECK_EQ_INT(ind_write_answer(&r, &s, &body, &len, &ncells, &nsup), 0);
 	util_fmt(want, sizeof(want), "{\"indicator\":\"doelrealisatie\","
 	    "\"by\":\"aanbieder\",\"period\":\"quarter\",\"from\":\"2025-01\","
-	    "\"to\":\"2025-06\",\"k\":10,\"filters\":{},\"cells\":["
+	    "\"to\":\"2025-06\",\"k\":10,\"filters\":{},\"labels\":{"
+	    "\"probleemafname\":{\"1\":\"niet afgenomen\",\"2\":"
+	    "\"deels afgenomen\",\"3\":\"afgenomen\"}},\"cells\":["
 	    "{\"aanbieder\":\"12345678\",\"cluster\":\"%s\",\"period\":"
 	    "\"2025-Q1\",\"suppressed\":false,\"voorlopig\":false,"
 	    "\"n_clients\":18,\"n\":20,"
