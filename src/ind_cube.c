@@ -552,7 +552,7 @@ static void
 relations(struct build *b, const struct cell **parts, size_t nmax)
 {
 	struct ind_snapshot	*s = b->s;
-	struct dc_table		*t = &s->dc[b->kind];
+	struct dc_table		*t = &s->dc[IND_DC_KIND(b->kind)];
 	const struct config	*cfg = b->cfg;
 	const struct ind_cube	*cb, *fine;
 	const struct cell	*c, *p;
@@ -616,6 +616,26 @@ relations(struct build *b, const struct cell **parts, size_t nmax)
 	}
 }
 
+/*
+ * An aanlevering cell's total is the same count as the uitval cell with
+ * its key (the same ended products): equal in the relations, and each
+ * suppressed with the other.
+ */
+static void
+same_total(struct dc_table *t, const struct ind_cube *uit,
+    const struct cell *c)
+{
+	const struct cell	*u = ind_cube_find(uit, c->agb, c->geo,
+	    c->period);
+
+	if (u == NULL)
+		return;
+	dc_link(t, u->it_tot, c->it_tot);
+	dc_link(t, c->it_tot, u->it_tot);
+	dc_group(t, u->it_tot);
+	dc_member(t, c->it_tot);
+}
+
 int
 ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
     const struct quest_set *qs, const struct ind_items *items, long long k,
@@ -623,6 +643,7 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 {
 	struct build		 b;
 	struct cmap		 m;
+	struct dc_table		*t;
 	const struct cell	**parts;
 	size_t			 i, nmax;
 	int			 kind, tt;
@@ -645,6 +666,7 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 		ind_layout_init(&s->lay[kind], b.kind, items);
 		b.lay = &s->lay[kind];
 		dc_init(&s->dc[kind]);
+		t = &s->dc[IND_DC_KIND(kind)];
 		for (tt = 0; tt < IND__NPERIODS; tt++) {
 			memset(&m, 0, sizeof(m));
 			m.lay = b.lay;
@@ -661,18 +683,26 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 			util_sort(m.cells, m.n, sizeof(*m.cells), cmp_cell);
 			s->cube[kind][tt].cells = m.cells;
 			s->cube[kind][tt].n = m.n;
-			for (i = 0; i < m.n; i++)
-				ind_dc_cell(&s->dc[kind], b.kind, b.lay,
-				    m.cells[i], kind != IND_UITVAL ||
+			for (i = 0; i < m.n; i++) {
+				ind_dc_cell(t, b.kind, b.lay, m.cells[i],
+				    kind != IND_UITVAL ||
 				    ind_window_closed(m.cells[i]->period,
 				    (enum ind_period)tt, today, window), NULL);
+				if (kind == IND_AANLEVERING)
+					same_total(t, &s->cube[IND_UITVAL][tt],
+					    m.cells[i]);
+			}
 		}
 		relations(&b, parts, nmax);
-		if (dc_run(&s->dc[kind], k) == -1) {
+		/* Uitval's pattern is decided with aanlevering's cells. */
+		if (kind == IND_UITVAL)
+			continue;
+		if (dc_run(t, k) == -1) {
 			free(parts);
 			return -1;
 		}
-		dc_log(&s->dc[kind], ind_kind_name(b.kind));
+		dc_log(t, kind == IND_AANLEVERING ? "uitval and aanlevering" :
+		    ind_kind_name(b.kind));
 	}
 	free(parts);
 	return 0;

@@ -133,6 +133,14 @@ struct ind_cube {
 	size_t		 n;
 };
 
+/*
+ * The pattern a kind's cells are read with. Aanlevering counts the very
+ * units uitval counts, so its cells share uitval's table: a total that
+ * one answer withholds is withheld in the other too, and its categories
+ * are protected in the same system of relations (ind_cube.c).
+ */
+#define IND_DC_KIND(k)	((k) == IND_AANLEVERING ? IND_UITVAL : (k))
+
 #define IND_GEO_CLUSTER(s, c)	((s)->ngem + (c))
 #define IND_GEO_REGIO(s)	((s)->ngem + (s)->nclu)
 
@@ -142,7 +150,8 @@ struct ind_snapshot {
 	int		 today;		/* herinstroom windows judged on */
 	int		 ngem, nclu;
 	struct ind_cube	 cube[IND__NKINDS][IND__NPERIODS];
-	struct dc_table	 dc[IND__NKINDS];	/* one pattern per kind */
+	struct dc_table	 dc[IND__NKINDS];	/* one pattern per kind, but
+						   see IND_DC_KIND */
 	struct layout	 lay[IND__NKINDS];
 	int		*agbs;		/* sorted AGB codes */
 	size_t		 nagbs;

@@ -126,7 +126,7 @@ static int
 add_vergelijking(struct run *r, struct sel *s, const struct cell *own,
     const struct cell *all)
 {
-	const struct dc_table	*cube = &r->snap->dc[r->q->kind];
+	const struct dc_table	*cube = &r->snap->dc[IND_DC_KIND(r->q->kind)];
 	const struct layout	*l = r->lay;
 	int64_t			 cl[1 + U__NCAT + 2 * QUEST__NRESPONDENTS];
 	struct verg		*v;
@@ -187,7 +187,7 @@ ind_select_cells(struct run *r, struct sel *s, unsigned *status,
 {
 	const struct ind_snapshot *snap = r->snap;
 	const struct ind_cube	*cb = &snap->cube[r->q->kind][r->q->period];
-	const struct dc_table	*dc = &snap->dc[r->q->kind];
+	const struct dc_table	*dc = &snap->dc[IND_DC_KIND(r->q->kind)];
 	const struct config	*cfg = r->cfg;
 	const struct pop	*pop = r->pop;
 	const struct cell	*c, *own, *all;

@@ -336,8 +336,13 @@ score_facts(struct raw *w, struct tfact **out, size_t *nout)
 		tf[n].opt_out = opt;
 		tf[n].last_gas = last;
 		n++;
+		/*
+		 * An eind row without goals (sent under an opt-out taken
+		 * back later) measured no doelrealisatie either.
+		 */
 		for (k = i; k < j && !opt; k++)
-			if (w->sc[k].meetmoment == 3)
+			if (w->sc[k].meetmoment == 3 && (w->sc[k].doelen > 0 ||
+			    !isnan(w->sc[k].gas_t)))
 				w->sc[o++] = w->sc[k];
 	}
 	w->nsc = o;

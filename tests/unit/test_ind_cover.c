@@ -125,6 +125,46 @@ fill(struct store *st)
 			response(st, t, t, t > 20 && t <= 25 ? OTHER : AGB,
 			    when[(t - 1) / 5]);
 	}
+	/*
+	 * 2024: 3 ends of another aanbieder, below k wherever they go, and
+	 * alone in their year, so that nothing else needs withholding.
+	 */
+	for (t = 51; t <= 53; t++)
+		sql(st, "INSERT INTO trajecten (client, prod_key, begindatum,"
+		    " prod_chk, agb, gemeente, gestart, einddatum, reden,"
+		    " key_version, upload_id) VALUES (%d, %d, 20240101, 0, %d,"
+		    " 363, 1, 20240415, 33, 1, 1)", t, 100 + t, OTHER);
+}
+
+/*
+ * Aanlevering counts the units uitval counts: every aanlevering total is
+ * withheld exactly when uitval's total of the same cell is, in one
+ * pattern, so that neither answer gives away what the other withholds.
+ */
+static void
+check_same_pattern(const struct ind_snapshot *s)
+{
+	const struct dc_table	*t = &s->dc[IND_DC_KIND(IND_AANLEVERING)];
+	const struct cell	*a, *u;
+	size_t			 i, n = 0, sup = 0;
+	int			 tt;
+
+	CHECK(IND_DC_KIND(IND_AANLEVERING) == IND_UITVAL);
+	for (tt = 0; tt < IND__NPERIODS; tt++)
+		for (i = 0; i < s->cube[IND_AANLEVERING][tt].n; i++) {
+			a = s->cube[IND_AANLEVERING][tt].cells[i];
+			u = ind_cube_find(&s->cube[IND_UITVAL][tt], a->agb,
+			    a->geo, a->period);
+			CHECK(u != NULL);
+			if (u == NULL)
+				continue;
+			CHECK_EQ_INT(a->tot.units, u->tot.units);
+			CHECK_EQ_INT(dc_suppressed(t, a->it_tot),
+			    dc_suppressed(t, u->it_tot));
+			n++;
+			sup += dc_suppressed(t, a->it_tot) ? 1 : 0;
+		}
+	CHECK(n > 0 && sup > 0 && sup < n);
 }
 
 static const struct cell *
@@ -218,6 +258,7 @@ test_coverage(void)
 	CHECK_EQ_INT(c->cat[A_NONE].units, 15);
 	CHECK_EQ_INT(c->cat[A_CEM].units, 15);
 	CHECK_EQ_INT(c->cat[A_NOCEM].units, 35);
+	check_same_pattern(s);
 	/* Opt-out counts for uitval, not for doelrealisatie. */
 	CHECK((c = regio(s, IND_UITVAL)) != NULL && c->tot.units == 50);
 	CHECK((c = regio(s, IND_DOELREALISATIE)) != NULL &&
