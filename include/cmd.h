@@ -38,6 +38,7 @@ int	cmd_restore(int, char **);
 int	cmd_migrate(int, char **);
 int	cmd_audit(int, char **);
 int	cmd_purge(int, char **);
+int	cmd_key(int, char **);
 
 /*
  * For serve and migrate: brings DIR's database to this program's schema.
@@ -131,5 +132,15 @@ int	cmd_key_inside(const char *dir, const char *keyp);
  */
 int	cmd_key_check(const struct config *, const char *dir,
 	    const char *keyp);
+
+/*
+ * Key rotation (cmd_key.c): while an overlap window is open, loads the
+ * old key (KEY.old, beside the current key or credential), checks it is
+ * the database's old key, attaches it to d->pc and sends the links to the
+ * store. After the window, or once retired, only warns or does nothing.
+ */
+struct store_key_state;
+int	cmd_key_attach_old(struct cmd_data *, const struct store_key_state *,
+	    char *err, size_t errlen);
 
 #endif

@@ -92,6 +92,7 @@ enum cfg_limit {
 	LIMIT_SESSION_IDLE_S,		/* a browser session ends unused */
 	LIMIT_SESSION_MAX_AGE_S,	/* a browser session ends anyway */
 	LIMIT_SESSIONS_MAX,		/* browser sessions at once */
+	LIMIT_KEY_OVERLAP_MONTHS,	/* key rotation: both keys in use */
 	LIMIT__COUNT
 };
 

@@ -103,7 +103,8 @@ int
 cmd_open(struct cmd_data *d, const char *dir, const char *config,
     struct config *cfg, char *err, size_t errlen)
 {
-	unsigned char	kid[PSEUDO_KEY_ID_LEN];
+	struct store_key_state	ks;
+	unsigned char		kid[PSEUDO_KEY_ID_LEN];
 
 	memset(d, 0, sizeof(*d));
 	if (errlen > 0)
@@ -116,9 +117,14 @@ cmd_open(struct cmd_data *d, const char *dir, const char *config,
 	    errlen) == -1)
 		goto fail;
 	pseudo_key_id(d->pc, kid);
-	if (store_open(d->dbp, 0, &d->st, err, errlen) == -1 ||
-	    store_bind_key(d->st, kid, sizeof(kid), SORTTP_KEY_VERSION, err,
-	    errlen) == -1)
+	if (store_open(d->dbp, 0, &d->st, err, errlen) == -1)
+		goto fail;
+	/* The version is the store's since key rotation (cmd_key.c). */
+	if (store_key_state(d->st, &ks) == -1)
+		goto fail;
+	pseudo_set_key_version(d->pc, ks.version);
+	if (store_bind_key(d->st, kid, sizeof(kid), ks.version, err,
+	    errlen) == -1 || cmd_key_attach_old(d, &ks, err, errlen) == -1)
 		goto fail;
 	return 0;
 fail:

@@ -107,6 +107,12 @@ const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 	[LIMIT_SESSION_MAX_AGE_S] =	{ "session_max_age_s", 43200, 1,
 					    604800 },
 	[LIMIT_SESSIONS_MAX] =		{ "sessions_max", 4096, 1, 1000000 },
+	/*
+	 * Issue #16: after `sorttp key rotate` both keys pseudonymise for
+	 * this long; it must exceed herinstroom_months (checked below), or
+	 * a new start in the window could not link to an end before it.
+	 */
+	[LIMIT_KEY_OVERLAP_MONTHS] =	{ "key_overlap_months", 6, 1, 60 },
 };
 
 /*
@@ -238,6 +244,13 @@ cfg_parse_limits(struct jerr *e, const cJSON *root, struct config *cfg)
 		    (enum cfg_limit)i, &cfg->limits[i]) == -1)
 			return -1;
 	}
+	if (cfg->limits[LIMIT_KEY_OVERLAP_MONTHS] <=
+	    cfg->limits[LIMIT_HERINSTROOM_MONTHS])
+		return jerr_fail(e, "limits.key_overlap_months", "%lld must "
+		    "be longer than herinstroom_months (%lld): a client's new "
+		    "start would not link to an end before a key rotation",
+		    cfg->limits[LIMIT_KEY_OVERLAP_MONTHS],
+		    cfg->limits[LIMIT_HERINSTROOM_MONTHS]);
 	return 0;
 }
 

@@ -111,6 +111,8 @@ struct raw {
 	signed char		*vals;
 	size_t			 nvals, capvals;
 	const struct quest_set	*qs;
+	struct ind_src_link	*ln;		/* key rotation links */
+	size_t			 nln, capln;
 };
 
 static int
@@ -166,6 +168,112 @@ raw_resp(const struct ind_src_resp *r, void *arg)
 		memcpy(w->vals + w->nvals, r->waarden, r->nwaarden);
 	w->nvals += r->nwaarden;
 	return 0;
+}
+
+static int
+raw_link(const struct ind_src_link *r, void *arg)
+{
+	struct raw	*w = arg;
+
+	if (util_grow((void **)&w->ln, &w->capln, w->nln + 1, sizeof(*w->ln)))
+		return -1;
+	w->ln[w->nln++] = *r;
+	return 0;
+}
+
+/*
+ * Key rotation (store_keys.c): a pseudonym made under an old key that has
+ * a link is replaced by its newest version, so that a client (kind 0) or
+ * a trajectory (kind 1) seen in an overlap window is one unit across the
+ * rotation. Pseudonyms without a link stay as they are: they are their own
+ * client, which is what the rotation means for clients not seen in the
+ * window (docs/operations.md).
+ */
+static int
+cmp_link(const void *a, const void *b)
+{
+	const struct ind_src_link *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return (x->old > y->old) - (x->old < y->old);
+}
+
+#define LINK_CHAIN_MAX	16	/* rotations followed from one pseudonym */
+
+static int64_t
+link_map(const struct raw *w, int kind, int64_t v)
+{
+	struct ind_src_link	 key, *p;
+	int			 i;
+
+	key.kind = kind;
+	for (i = 0; i < LINK_CHAIN_MAX; i++) {
+		key.old = v;
+		if ((p = bsearch(&key, w->ln, w->nln, sizeof(*w->ln),
+		    cmp_link)) == NULL)
+			break;
+		v = p->new_;
+	}
+	return v;
+}
+
+static int
+cmp_traj_key(const void *a, const void *b)
+{
+	const struct ind_src_traj *x = a, *y = b;
+
+	if (x->client != y->client)
+		return x->client < y->client ? -1 : 1;
+	if (x->prod_key != y->prod_key)
+		return x->prod_key < y->prod_key ? -1 : 1;
+	return (x->begindatum > y->begindatum) -
+	    (x->begindatum < y->begindatum);
+}
+
+/*
+ * Maps every pseudonym through the links, then merges trajecten rows that
+ * became one product (a start under the old key, its stop under the new):
+ * the start and the stop each come from whichever row has them.
+ */
+static void
+apply_links(struct raw *w)
+{
+	struct ind_src_traj	*d, *r;
+	size_t			 i, o;
+
+	if (w->nln == 0)
+		return;
+	util_sort(w->ln, w->nln, sizeof(*w->ln), cmp_link);
+	for (i = 0; i < w->nsc; i++) {
+		w->sc[i].client = link_map(w, 0, w->sc[i].client);
+		w->sc[i].traj = link_map(w, 1, w->sc[i].traj);
+	}
+	for (i = 0; i < w->nrs; i++)
+		w->rs[i].client = link_map(w, 0, w->rs[i].client);
+	for (i = 0; i < w->ntr; i++) {
+		w->tr[i].client = link_map(w, 0, w->tr[i].client);
+		w->tr[i].prod_key = link_map(w, 1, w->tr[i].prod_key);
+	}
+	util_sort(w->tr, w->ntr, sizeof(*w->tr), cmp_traj_key);
+	for (i = 0, o = 0; i < w->ntr; i++) {
+		r = &w->tr[i];
+		d = o > 0 ? &w->tr[o - 1] : NULL;
+		if (d == NULL || cmp_traj_key(d, r) != 0) {
+			w->tr[o++] = *r;
+			continue;
+		}
+		d->gestart |= r->gestart;
+		if (d->einddatum == 0) {
+			d->einddatum = r->einddatum;
+			d->reden = r->reden;
+		}
+		if (d->agb == 0)
+			d->agb = r->agb;
+		if (d->gemeente == 0)
+			d->gemeente = r->gemeente;
+	}
+	w->ntr = o;
 }
 
 static int
@@ -551,7 +659,8 @@ ind_snapshot_build(const struct config *cfg, const struct quest_set *qs,
     const struct ind_items *items, struct store *st, long long k,
     int window, int today)
 {
-	struct ind_scan_fns	 fns = { raw_score, raw_traj, raw_resp };
+	struct ind_scan_fns	 fns = { raw_score, raw_traj, raw_resp,
+				    raw_link };
 	struct ind_snapshot	*s;
 	struct raw		 w;
 	int64_t			*clients = NULL;
@@ -562,8 +671,10 @@ ind_snapshot_build(const struct config *cfg, const struct quest_set *qs,
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	s->refs = 1;
-	if (store_ind_scan(st, &fns, &w, &s->generation) == -1 ||
-	    build_dims(s, &w, &clients) == -1 ||
+	if (store_ind_scan(st, &fns, &w, &s->generation) == -1)
+		goto fail;
+	apply_links(&w);
+	if (build_dims(s, &w, &clients) == -1 ||
 	    build_doel(s, cfg, &w, clients) == -1 ||
 	    build_uitval(s, cfg, &w, clients, window) == -1 ||
 	    build_tev(s, cfg, &w, clients) == -1)
@@ -591,6 +702,7 @@ out:
 	free(w.tr);
 	free(w.rs);
 	free(w.vals);
+	free(w.ln);
 	return s;
 }
 
