@@ -258,6 +258,48 @@ rotate_new_key(const char *newp, unsigned version, char *id)
 	return 0;
 }
 
+/*
+ * A rotation interrupted between recording it and renaming KEY.new over
+ * KEY (a crash, a full disk): the database names KEY.new's key as current
+ * and KEY's as the old one. Finishing is the rename. 1 when finished, 0
+ * when there is nothing to finish, -1 on an error (printed).
+ */
+static int
+rotate_finish(const struct store_key_state *ks, const char *keyp,
+    const char *newp)
+{
+	struct pseudo_ctx	*pc = NULL;
+	char			 id[2 * PSEUDO_KEY_ID_LEN + 1], err[512];
+	int			 match;
+
+	if (ks->old_version == 0 || ks->retired_at != 0 ||
+	    access(newp, F_OK) == -1)
+		return 0;
+	if (pseudo_load_keyfile(newp, ks->version, &pc, err, sizeof(err)) ==
+	    -1)
+		return 0;
+	key_id_hex(pc, id);
+	pseudo_free(pc);
+	pc = NULL;
+	match = strcmp(id, ks->key_id) == 0;
+	if (match && pseudo_load_keyfile(keyp, ks->old_version, &pc, err,
+	    sizeof(err)) == 0) {
+		key_id_hex(pc, id);
+		pseudo_free(pc);
+		match = strcmp(id, ks->old_id) == 0;
+	}
+	if (!match)
+		return 0;
+	if (rename(newp, keyp) == -1) {
+		fprintf(stderr, "sorttp key rotate: cannot rename %s to %s: "
+		    "%s\n", newp, keyp, strerror(errno));
+		return -1;
+	}
+	printf("finished the interrupted rotation to key version %u\n",
+	    ks->version);
+	return 1;
+}
+
 static int
 key_rotate(const struct config *cfg, const char *dir, struct store *st,
     const struct store_key_state *ks, const char *keyp)
@@ -268,15 +310,19 @@ key_rotate(const struct config *cfg, const char *dir, struct store *st,
 	char			 newid[2 * PSEUDO_KEY_ID_LEN + 1];
 	char			 err[512], end[21];
 	long long		 now = (long long)time(NULL), wend;
+	int			 rc;
 
+	if (key_sibling(newp, sizeof(newp), keyp, NEW_SUFFIX) == -1)
+		return 1;
+	if ((rc = rotate_finish(ks, keyp, newp)) != 0)
+		return rc == 1 ? 0 : 1;
 	if (ks->old_version != 0 && ks->retired_at == 0) {
 		fprintf(stderr, "sorttp key rotate: key version %u is still "
 		    "present; retire it first ('sorttp key retire')\n",
 		    ks->old_version);
 		return 1;
 	}
-	if (key_sibling(newp, sizeof(newp), keyp, NEW_SUFFIX) == -1 ||
-	    key_sibling(oldp, sizeof(oldp), keyp, OLD_SUFFIX) == -1)
+	if (key_sibling(oldp, sizeof(oldp), keyp, OLD_SUFFIX) == -1)
 		return 1;
 	if (access(oldp, F_OK) == 0) {
 		fprintf(stderr, "sorttp key rotate: %s exists: an old key "

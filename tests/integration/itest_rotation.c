@@ -293,7 +293,7 @@ int
 main(int argc, char **argv)
 {
 	char		 cfg[H_PATH_MAX], keyp[H_PATH_MAX + 32];
-	char		 oldp[H_PATH_MAX + 32];
+	char		 oldp[H_PATH_MAX + 32], newp[H_PATH_MAX + 32];
 	char		 bsn[64][10], toew[80][16], *ans = NULL;
 	const char	*secrets[160];
 	struct h_out	 o;
@@ -359,6 +359,18 @@ main(int argc, char **argv)
 	    strstr(o.out, "(open)") != NULL &&
 	    strstr(o.out, "old key: present") != NULL);
 	h_out_free(&o);
+	/*
+	 * A rotation interrupted after it was recorded, before the new key
+	 * took KEY's name: the next `key rotate` finishes it.
+	 */
+	snprintf(newp, sizeof(newp), "%s/sorttp.key.new", e.data);
+	CHECK(rename(keyp, newp) == 0 && link(oldp, keyp) == 0);
+	h_run(&e, &o, "key", "rotate", "--data", e.data, NULL);
+	CHECK_EQ_INT(run_ok("key rotate (finish)", &o), 0);
+	CHECK(o.out != NULL && strstr(o.out, "finished the interrupted") !=
+	    NULL);
+	h_out_free(&o);
+	CHECK(access(newp, F_OK) == -1);
 	restart(cfg);
 	CHECK(h_file_contains(e.log, "version 1 beside it", 19));
 
