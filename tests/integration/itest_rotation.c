@@ -11,8 +11,9 @@
  * S's scores are corrected; Q's questionnaires are resent with one more.
  * Then the old key is retired, and only after that U start again: they
  * were not seen in the window, so they do not link, and their new starts
- * do not count as herinstroom. Last, every identifier sent is looked for
- * in every file of the data folder and the log.
+ * do not count as herinstroom. A second rotation checks that links chain
+ * (1 -> 2 -> 3). Last, every identifier sent is looked for in every file
+ * of the data folder and the log.
  */
 #include <sys/stat.h>
 
@@ -74,8 +75,13 @@ q1_cell(const char *token, const char *name, const char *agb,
 	char		 path[128];
 	cJSON		*j = NULL, *c;
 
-	snprintf(path, sizeof(path), "/v1/indicators/%s?period=quarter&"
-	    "from=2025-01&to=2025-03", name);
+	/* A name ending in '#' carries its own query (other periods). */
+	if (name[strlen(name) - 1] == '#')
+		snprintf(path, sizeof(path), "/v1/indicators/%.*s",
+		    (int)strlen(name) - 1, name);
+	else
+		snprintf(path, sizeof(path), "/v1/indicators/%s?"
+		    "period=quarter&from=2025-01&to=2025-03", name);
 	h_request(&e, "GET", path, token, NULL, NULL, 0, 0, &r);
 	CHECK_EQ_INT(r.status, 200);
 	if (r.status == 200 && r.body != NULL)
@@ -449,7 +455,36 @@ main(int argc, char **argv)
 	cJSON_Delete(j);
 	/* The links still join L across the rotation. */
 	CHECK_EQ_INT(links(0) + links(1), 34);
+
+	/*
+	 * A second rotation (version 3): L stop the product they started in
+	 * the first window. Over 2025 L are still 6 clients, through two
+	 * links (1 -> 2 -> 3): 24 ends of 12 clients. Herinstroom: the 12
+	 * first ends (L's with a new start) and L's 6 last ends (none).
+	 */
+	h_run(&e, &o, "key", "rotate", "--data", e.data, NULL);
+	CHECK_EQ_INT(run_ok("key rotate (2)", &o), 0);
+	h_out_free(&o);
+	restart(cfg);
+	for (cl = 1; cl <= 6; cl++)
+		message(cl, TOEW(cl, 2), "2025-05-01", 31, "2025-06-30");
+	CHECK_EQ_INT(links(0), 23);
+	CHECK_EQ_INT(links(1), 23);
+	c = q1_cell(tok_a1, "uitval?period=year&from=2025-01&to=2025-12#",
+	    A1, &j);
+	CHECK_NUM(c, "n", 24);
+	CHECK_NUM(c, "n_clients", 12);
+	CHECK_NUM(c, "values.herinstroom.n", 18);
+	CHECK_NUM(c, "values.herinstroom.geen_nieuwe_start_pct", 66.7);
+	cJSON_Delete(j);
 	CHECK_EQ_INT(h_stop(&e), 0);
+	h_run(&e, &o, "key", "retire", "--data", e.data, "--force", NULL);
+	CHECK_EQ_INT(run_ok("key retire (2)", &o), 0);
+	h_out_free(&o);
+	h_run(&e, &o, "key", "status", "--data", e.data, NULL);
+	CHECK(o.out != NULL && strstr(o.out, "key version: 3\n") != NULL &&
+	    strstr(o.out, "previous version: 2\n") != NULL);
+	h_out_free(&o);
 
 	/* No identifier anywhere in the data folder, nor in the log. */
 	for (cl = 1; cl <= 46; cl++) {
