@@ -27,8 +27,8 @@
 struct acc {
 	double	 cnt_abs, cnt_rel;	/* sum |d|, sum |d| / n for n >= 10 */
 	long	 ncnt, nchanged, nrel;
-	double	 pct_abs;
-	long	 npct, ncells, nleft;
+	double	 pct_abs, pct_abs10;
+	long	 npct, npct10, ncells, nleft;
 };
 
 static void
@@ -56,6 +56,10 @@ add_pct(struct acc *a, int64_t tn, int64_t td, int64_t pn, int64_t pd)
 	p = 100.0 * (double)pn / (double)pd;
 	a->pct_abs += fabs((p > 100 ? 100 : p) - t);
 	a->npct++;
+	if (td >= 10) {
+		a->pct_abs10 += fabs((p > 100 ? 100 : p) - t);
+		a->npct10++;
+	}
 }
 
 static void
@@ -118,10 +122,10 @@ main(int argc, char **argv)
 	struct pseudo_ctx	*pc = NULL;
 	struct ck_ctx		*ckc = NULL;
 	struct store		*st = NULL;
-	struct acc		 a[IND__NPERIODS], all;
+	struct acc		 a[2][IND__NPERIODS], all[2];
 	char			 path[1024], err[512];
 	uint64_t		 t0, t1, t2;
-	int			 today = date_today(time(NULL)), k, tt;
+	int			 today = date_today(time(NULL)), k, tt, w;
 	size_t			 i;
 	long long		 D = CK_DEFAULT_D, js = CK_DEFAULT_JS;
 	double			 V = CK_DEFAULT_V;
@@ -178,26 +182,36 @@ main(int argc, char **argv)
 				goto fail;
 			}
 			for (i = 0; i < cp->n; i++) {
+				w = cp->cells[i]->agb == (int)ck->nagbs;
 				compare((enum ind_kind)k, &ck->lay[k],
-				    cp->cells[i], cc->cells[i], &a[tt]);
+				    cp->cells[i], cc->cells[i], &a[w][tt]);
 				compare((enum ind_kind)k, &ck->lay[k],
-				    cp->cells[i], cc->cells[i], &all);
+				    cp->cells[i], cc->cells[i], &all[w]);
 			}
 		}
-	printf("\nloss of accuracy, all cells of the cube (every indicator, "
-	    "aanbieder x geo)\n%-8s %8s %8s %9s %9s %10s %9s %11s\n", "period",
-	    "cells", "counts", "MAD cnt", "changed", "rel n>=10", "left out",
-	    "MAD pct pp");
-	for (tt = 0; tt <= IND__NPERIODS; tt++) {
-		const struct acc *x = tt < IND__NPERIODS ? &a[tt] : &all;
+	for (w = 0; w < 2; w++) {
+		printf("\nloss of accuracy, %s (every indicator, gemeente, "
+		    "cluster, regio)\n%-8s %7s %7s %8s %8s %9s %8s %8s %8s\n",
+		    w ? "cells of all aanbieders together" :
+		    "cells of one aanbieder", "period", "cells", "counts",
+		    "MAD cnt", "changed", "rel n>=10", "left out", "MAD pct",
+		    "n>=10");
+		for (tt = 0; tt <= IND__NPERIODS; tt++) {
+			const struct acc *x = tt < IND__NPERIODS ? &a[w][tt] :
+			    &all[w];
 
-		printf("%-8s %8ld %8ld %9.3f %8.1f%% %9.2f%% %8.2f%% %11.3f\n",
-		    tt < IND__NPERIODS ? pname[tt] : "all", x->ncells, x->ncnt,
-		    x->ncnt ? x->cnt_abs / (double)x->ncnt : 0,
-		    x->ncnt ? 100.0 * (double)x->nchanged / (double)x->ncnt : 0,
-		    x->nrel ? 100.0 * x->cnt_rel / (double)x->nrel : 0,
-		    x->ncells ? 100.0 * (double)x->nleft / (double)x->ncells : 0,
-		    x->npct ? x->pct_abs / (double)x->npct : 0);
+			printf("%-8s %7ld %7ld %8.3f %7.1f%% %8.2f%% %7.2f%% "
+			    "%7.2fpp %6.2fpp\n",
+			    tt < IND__NPERIODS ? pname[tt] : "all", x->ncells,
+			    x->ncnt, x->ncnt ? x->cnt_abs / (double)x->ncnt : 0,
+			    x->ncnt ? 100.0 * (double)x->nchanged /
+			    (double)x->ncnt : 0,
+			    x->nrel ? 100.0 * x->cnt_rel / (double)x->nrel : 0,
+			    x->ncells ? 100.0 * (double)x->nleft /
+			    (double)x->ncells : 0,
+			    x->npct ? x->pct_abs / (double)x->npct : 0,
+			    x->npct10 ? x->pct_abs10 / (double)x->npct10 : 0);
+		}
 	}
 	ind_snapshot_free(plain);
 	ind_snapshot_free(ck);

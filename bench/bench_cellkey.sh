@@ -21,4 +21,4 @@ trap 'rm -rf "$data"' EXIT
 "$build"/sorttp init --data "$data" >/dev/null 2>&1
 "$build"/sorttp demo --data "$data" --clients "$clients" >/dev/null 2>&1
 echo "cell-key method on sorttp demo --clients $clients"
-"$build"/bench/bench_cellkey "$data" "$@"
+"$build"/bench/bench_cellkey "$data" "$@" 2> >(grep -v " info: " >&2)
