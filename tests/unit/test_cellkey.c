@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include "cellkey.h"
+#include "ind_impl.h"
 #include "pseudonym.h"
 #include "test.h"
+#include "util.h"
 
 /* Mean and variance of row n, from the probabilities. */
 static void
@@ -172,6 +174,122 @@ out:
 	pseudo_free(pc2);
 }
 
+/* A doelrealisatie cell whose counts are already the perturbed ones. */
+static void
+ck_make_cell(struct cell *c, int period, int64_t tot, int64_t clients,
+    struct cnt *cat, struct cnt *sub, double *sum, int64_t *num)
+{
+	static const int64_t	pa[D__NCAT] = { 2, 4, 6, 8, 5, 15 };
+	int			i;
+
+	memset(c, 0, sizeof(*c));
+	c->period = period;
+	c->tot.units = tot;
+	c->tot.clients = clients;
+	c->cat = cat;
+	for (i = 0; i < D__NCAT; i++)
+		c->cat[i].units = c->cat[i].clients = pa[i];
+	c->sub = sub;
+	c->sum = sum;
+	c->num = num;
+}
+
+/*
+ * The writer under the cell-key method: "disclosure": "cellkey" at the
+ * top, nothing suppressed, shares from the (perturbed) counts in the
+ * cube, null only where the denominator is 0 and capped at 100; a mean
+ * shown where the perturbed clients behind it reach k.
+ */
+static void
+test_write(void)
+{
+	static struct config	 cfg;
+	static struct ind_items	 items;
+	struct ind_snapshot	 snap;
+	struct ind_query	 q;
+	struct pop		 pop;
+	struct run		 r;
+	struct cell		 c1, c2;
+	struct cnt		 cat1[D__NCAT], cat2[D__NCAT], sub1[1], sub2[1];
+	double			 sum1[1] = { 505.0 }, sum2[1] = { 120.0 };
+	int64_t			 num1[2] = { 40, 10 }, num2[2] = { 0, 0 };
+	struct out		 outs[2];
+	struct sel		 s;
+	int			 agbs[1] = { 12345678 };
+	char			 err[512], want[2048], *body = NULL;
+	const char		*cl;
+	size_t			 len = 0, g;
+	long			 ncells = 0, nsup = 0;
+
+	if (config_load(NULL, &cfg, err, sizeof(err)) == -1) {
+		CHECK(0);
+		return;
+	}
+	memset(&snap, 0, sizeof(snap));
+	snap.ngem = (int)cfg.ref.ngemeenten;
+	snap.nclu = (int)cfg.ref.nclusters;
+	snap.agbs = agbs;
+	snap.nagbs = 1;
+	snap.cellkey = 1;
+	ind_layout_init(&snap.lay[IND_DOELREALISATIE], IND_DOELREALISATIE,
+	    &items);
+	memset(sub1, 0, sizeof(sub1));
+	memset(sub2, 0, sizeof(sub2));
+	ck_make_cell(&c1, 100, 20, 18, cat1, sub1, sum1, num1);
+	sub1[0].units = 10;
+	sub1[0].clients = 10;
+	ck_make_cell(&c2, 101, 3, 3, cat2, sub2, sum2, num2);
+	sub2[0].units = 3;
+	sub2[0].clients = 9;
+	c1.geo = c2.geo = IND_GEO_CLUSTER(&snap, 0);
+
+	memset(&q, 0, sizeof(q));
+	q.kind = IND_DOELREALISATIE;
+	q.by = IND_BY_AANBIEDER;
+	q.period = IND_QUARTER;
+	q.from = 25 * 12;
+	q.to = 25 * 12 + 5;
+	memset(&pop, 0, sizeof(pop));
+	for (g = 0; g < cfg.ref.ngemeenten; g++)
+		pop.gem_ok[g] = 1;
+	pop.ngem_ok = cfg.ref.ngemeenten;
+	memset(&r, 0, sizeof(r));
+	r.cfg = &cfg;
+	r.q = &q;
+	r.snap = &snap;
+	r.items = &items;
+	r.pop = &pop;
+	r.lay = &snap.lay[IND_DOELREALISATIE];
+	r.k = 10;
+	memset(outs, 0, sizeof(outs));
+	outs[0].c = &c1;
+	outs[1].c = &c2;
+	memset(&s, 0, sizeof(s));
+	s.v = outs;
+	s.n = 2;
+	cl = cfg.ref.clusters[0].name;
+
+	CHECK_EQ_INT(ind_write_answer(&r, &s, &body, &len, &ncells, &nsup), 0);
+	util_fmt(want, sizeof(want), "{\"indicator\":\"doelrealisatie\","
+	    "\"disclosure\":\"cellkey\",\"by\":\"aanbieder\",\"period\":"
+	    "\"quarter\",\"from\":\"2025-01\",\"to\":\"2025-06\",\"k\":10,"
+	    "\"filters\":{},\"cells\":["
+	    "{\"aanbieder\":\"12345678\",\"cluster\":\"%s\",\"period\":"
+	    "\"2025-Q1\",\"suppressed\":false,\"n_clients\":18,\"n\":20,"
+	    "\"values\":{\"gas_t_mean\":50.50,\"doelen_behaald_pct\":25.0,"
+	    "\"probleemafname\":{\"1\":20.0,\"2\":30.0,\"3\":40.0},"
+	    "\"zonder_hulp_verder_pct\":25.0}},"
+	    "{\"aanbieder\":\"12345678\",\"cluster\":\"%s\",\"period\":"
+	    "\"2025-Q2\",\"suppressed\":false,\"n_clients\":3,\"n\":3,"
+	    "\"values\":{\"gas_t_mean\":null,\"doelen_behaald_pct\":null,"
+	    "\"probleemafname\":{\"1\":100.0,\"2\":100.0,\"3\":100.0},"
+	    "\"zonder_hulp_verder_pct\":100.0}}]}", cl, cl);
+	CHECK_STR(body, want);
+	CHECK_EQ_INT(ncells, 2);
+	CHECK_EQ_INT(nsup, 0);
+	free(body);
+}
+
 int
 main(void)
 {
@@ -182,5 +300,6 @@ main(void)
 	test_table(10, 20.0, 3);
 	test_check();
 	test_record_keys();
+	test_write();
 	return test_done("cellkey");
 }
