@@ -28,7 +28,7 @@ struct acc {
 	double	 cnt_abs, cnt_rel;	/* sum |d|, sum |d| / n for n >= 10 */
 	long	 ncnt, nchanged, nrel;
 	double	 pct_abs, pct_abs10;
-	long	 npct, npct10, ncells, nleft;
+	long	 npct, npct10, ncells, nleft, ncellchg;
 };
 
 static void
@@ -67,10 +67,12 @@ compare(enum ind_kind kind, const struct layout *l, const struct cell *t,
     const struct cell *p, struct acc *a)
 {
 	int	i, r, n0;
+	long	before = a->nchanged;
 
 	a->ncells++;
 	if (p->tot.units == 0 || p->tot.clients == 0) {
 		a->nleft++;
+		a->ncellchg++;
 		return;
 	}
 	add_cnt(a, t->tot.units, p->tot.units);
@@ -91,6 +93,7 @@ compare(enum ind_kind kind, const struct layout *l, const struct cell *t,
 			add_pct(a, t->num[n0 + 1], t->num[n0 + 2],
 			    p->num[n0 + 1], p->num[n0 + 2]);
 		}
+	a->ncellchg += a->nchanged > before;
 }
 
 static void
@@ -191,17 +194,17 @@ main(int argc, char **argv)
 		}
 	for (w = 0; w < 2; w++) {
 		printf("\nloss of accuracy, %s (every indicator, gemeente, "
-		    "cluster, regio)\n%-8s %7s %7s %8s %8s %9s %8s %8s %8s\n",
+		    "cluster, regio)\n%-8s %7s %7s %8s %8s %9s %8s %8s %8s %9s\n",
 		    w ? "cells of all aanbieders together" :
 		    "cells of one aanbieder", "period", "cells", "counts",
 		    "MAD cnt", "changed", "rel n>=10", "left out", "MAD pct",
-		    "n>=10");
+		    "n>=10", "cells chg");
 		for (tt = 0; tt <= IND__NPERIODS; tt++) {
 			const struct acc *x = tt < IND__NPERIODS ? &a[w][tt] :
 			    &all[w];
 
 			printf("%-8s %7ld %7ld %8.3f %7.1f%% %8.2f%% %7.2f%% "
-			    "%7.2fpp %6.2fpp\n",
+			    "%7.2fpp %6.2fpp %7.1f%%\n",
 			    tt < IND__NPERIODS ? pname[tt] : "all", x->ncells,
 			    x->ncnt, x->ncnt ? x->cnt_abs / (double)x->ncnt : 0,
 			    x->ncnt ? 100.0 * (double)x->nchanged /
@@ -210,7 +213,9 @@ main(int argc, char **argv)
 			    x->ncells ? 100.0 * (double)x->nleft /
 			    (double)x->ncells : 0,
 			    x->npct ? x->pct_abs / (double)x->npct : 0,
-			    x->npct10 ? x->pct_abs10 / (double)x->npct10 : 0);
+			    x->npct10 ? x->pct_abs10 / (double)x->npct10 : 0,
+			    x->ncells ? 100.0 * (double)x->ncellchg /
+			    (double)x->ncells : 0);
 		}
 	}
 	ind_snapshot_free(plain);
