@@ -126,9 +126,11 @@ main(int argc, char **argv)
 	struct ck_ctx		*ckc = NULL;
 	struct store		*st = NULL;
 	struct acc		 a[2][IND__NPERIODS], all[2];
-	char			 path[1024], err[512];
+	char			 path[1024], err[512] = "out of memory";
+	const char		*es;
 	uint64_t		 t0, t1, t2;
 	int			 today = date_today(time(NULL)), k, tt, w;
+	int			 rc = 1;
 	size_t			 i;
 	long long		 D = CK_DEFAULT_D, js = CK_DEFAULT_JS;
 	double			 V = CK_DEFAULT_V;
@@ -139,9 +141,15 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (argc == 5) {
-		D = strtoll(argv[2], NULL, 10);
+		/* ck_ctx_new judges the values; these only parse them. */
+		if (util_strtonum(argv[2], 0, CK_MAX_DEVIATION_MAX, &D,
+		    &es) == -1 || util_strtonum(argv[4], 0,
+		    CK_MAX_DEVIATION_MAX, &js, &es) == -1) {
+			fprintf(stderr, "bench_cellkey: max_deviation and js "
+			    "are whole numbers 0..%d\n", CK_MAX_DEVIATION_MAX);
+			return 2;
+		}
 		V = strtod(argv[3], NULL);
-		js = strtoll(argv[4], NULL, 10);
 	}
 	if (qs == NULL || items == NULL ||
 	    config_load(NULL, &cfg, err, sizeof(err)) == -1 ||
@@ -218,6 +226,11 @@ main(int argc, char **argv)
 			    (double)x->ncells : 0);
 		}
 	}
+	rc = 0;
+	goto out;
+fail:
+	fprintf(stderr, "bench_cellkey: %s\n", err);
+out:
 	ind_snapshot_free(plain);
 	ind_snapshot_free(ck);
 	ck_ctx_free(ckc);
@@ -225,8 +238,5 @@ main(int argc, char **argv)
 	store_close(st);
 	free(qs);
 	free(items);
-	return 0;
-fail:
-	fprintf(stderr, "bench_cellkey: %s\n", err);
-	return 1;
+	return rc;
 }

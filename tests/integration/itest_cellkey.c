@@ -15,6 +15,7 @@
 
 #include "demo.h"
 #include "harness.h"
+#include "util.h"
 
 #define D	3
 #define JS	2
@@ -236,6 +237,8 @@ test_uitval(void)
 	long		 seen = 0;
 	int		 i, gg, yy, diff = 0, zeros = 0, nsame = 0;
 	const char	*p, *gem;
+	long long	 v, y, m;
+	const char	*es;
 
 	year = get("/v1/indicators/uitval?by=gemeente&period=month&"
 	    "from=2024-01&to=2024-12");
@@ -248,8 +251,16 @@ test_uitval(void)
 	cJSON_ArrayForEach(b, cJSON_GetObjectItem(year, "cells")) {
 		gem = cJSON_GetStringValue(cJSON_GetObjectItem(b, "gemeente"));
 		p = cJSON_GetStringValue(cJSON_GetObjectItem(b, "period"));
-		gg = atoi(gem);
-		yy = atoi(p) * 100 + atoi(p + 5);
+		CHECK(gem != NULL && p != NULL && strlen(p) == 7);
+		if (gem == NULL || p == NULL || strlen(p) != 7 ||
+		    util_strtonum(gem, 0, 9999, &v, &es) == -1 ||
+		    util_memtonum(p, 4, 2000, 2100, &y) == -1 ||
+		    util_memtonum(p + 5, 2, 1, 12, &m) == -1) {
+			CHECK(0);
+			continue;
+		}
+		gg = (int)v;
+		yy = (int)(y * 100 + m);
 		t = truth("COUNT(*)", gg, yy, "");
 		pub = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(b,
 		    "n"));
