@@ -115,6 +115,14 @@ struct cmd_data {
 int	cmd_open(struct cmd_data *, const char *dir, const char *config,
 	    struct config *cfg, char *err, size_t errlen);
 void	cmd_close(struct cmd_data *);
+/*
+ * The pseudonymisation key an indicator engine needs when the config asks
+ * "disclosure": "cellkey", checked against the store at dbp; *pc NULL
+ * (and 0) with suppression. 0, or -1 with a message in err.
+ */
+int	cmd_engine_key(const struct config *, const char *dir,
+	    const char *dbp, struct pseudo_ctx **pc, char *err,
+	    size_t errlen);
 
 /*
  * The key file (cmd_key.c): given (init --key) when not NULL; else

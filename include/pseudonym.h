@@ -182,4 +182,11 @@ int	pseudo_hkdf(const void *salt, size_t saltlen, const void *ikm,
 	    size_t ikmlen, const void *info, size_t infolen,
 	    unsigned char *out, size_t outlen);
 
+/*
+ * A 32-byte HKDF subkey of the master key with info label, for keys that
+ * are not pseudonyms (cellkey.h). Returns 0 or -1.
+ */
+int	pseudo_subkey(const struct pseudo_ctx *, const char *label,
+	    unsigned char out[PSEUDO_LEN]);
+
 #endif

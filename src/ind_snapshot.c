@@ -659,6 +659,34 @@ ind_snapshot_build(const struct config *cfg, const struct quest_set *qs,
     const struct ind_items *items, struct store *st, long long k,
     int window, int today)
 {
+	return ind_snapshot_build_ck(cfg, qs, items, st, k, window, today,
+	    NULL);
+}
+
+/*
+ * The record keys of the clients (cellkey.h), by dense index: one MAC
+ * per client per snapshot, from the pseudonym the store holds.
+ */
+static int
+build_rkeys(struct ind_snapshot *s, const struct ck_ctx *ck,
+    const int64_t *clients)
+{
+	size_t	i;
+
+	if ((s->rkeys = calloc(s->nclients ? s->nclients : 1,
+	    sizeof(*s->rkeys))) == NULL)
+		return -1;
+	for (i = 0; i < s->nclients; i++)
+		s->rkeys[i] = ck_record_key(ck, clients[i]);
+	s->cellkey = 1;
+	return 0;
+}
+
+struct ind_snapshot *
+ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
+    const struct ind_items *items, struct store *st, long long k,
+    int window, int today, const struct ck_ctx *ck)
+{
 	struct ind_scan_fns	 fns = { raw_score, raw_traj, raw_resp,
 				    raw_link };
 	struct ind_snapshot	*s;
@@ -668,6 +696,13 @@ ind_snapshot_build(const struct config *cfg, const struct quest_set *qs,
 
 	memset(&w, 0, sizeof(w));
 	w.qs = qs;
+	/* Never fall back to unprotected counts. */
+	if ((cfg->disclosure == CFG_DISCLOSURE_CELLKEY) != (ck != NULL)) {
+		log_error("indicators: the cell-key method is %s but its key "
+		    "is %s", cfg->disclosure == CFG_DISCLOSURE_CELLKEY ?
+		    "configured" : "not configured", ck ? "given" : "missing");
+		return NULL;
+	}
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	s->refs = 1;
@@ -675,6 +710,7 @@ ind_snapshot_build(const struct config *cfg, const struct quest_set *qs,
 		goto fail;
 	apply_links(&w);
 	if (build_dims(s, &w, &clients) == -1 ||
+	    (ck != NULL && build_rkeys(s, ck, clients) == -1) ||
 	    build_doel(s, cfg, &w, clients) == -1 ||
 	    build_uitval(s, cfg, &w, clients, window) == -1 ||
 	    build_tev(s, cfg, &w, clients) == -1)
@@ -683,8 +719,11 @@ ind_snapshot_build(const struct config *cfg, const struct quest_set *qs,
 	s->vals = w.vals;
 	s->nvals = w.nvals;
 	w.vals = NULL;
-	if (ind_cube_build(s, cfg, qs, items, k, window, today) == -1)
+	if (ind_cube_build(s, cfg, qs, items, k, window, today,
+	    ck != NULL ? ck_ctx_table(ck) : NULL) == -1)
 		goto fail;
+	free(s->rkeys);		/* the cell keys are in the cube */
+	s->rkeys = NULL;
 	units_free(s);		/* answers come from the cube alone */
 	s->today = today;
 	s->built_ns = util_now_ns();
@@ -742,5 +781,6 @@ ind_snapshot_free(struct ind_snapshot *s)
 	}
 	free(s->agbs);
 	free(s->vals);
+	free(s->rkeys);
 	free(s);
 }

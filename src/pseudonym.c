@@ -899,3 +899,16 @@ fail:
 	errno = saved;
 	return -1;
 }
+
+/*
+ * A subkey of the master key for a purpose outside pseudonymisation (the
+ * cell-key record keys, cellkey.h): the same extract, its own info label,
+ * so it is independent of every pseudonym subkey.
+ */
+int
+pseudo_subkey(const struct pseudo_ctx *ctx, const char *label,
+    unsigned char out[PSEUDO_LEN])
+{
+	return pseudo_hkdf(HKDF_SALT, sizeof(HKDF_SALT) - 1, ctx->master,
+	    PSEUDO_KEY_LEN, label, strlen(label), out, PSEUDO_LEN);
+}
