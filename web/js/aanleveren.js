@@ -59,7 +59,8 @@ export function toonAanleveren() {
       if ((s === 201 || s === 200) && body) {
         status.textContent = s === 200
           ? 'Dit bestand was al ontvangen; er is niets dubbel opgeslagen.'
-          : `Het bestand is opgeslagen: ${body.rows} rijen.`;
+          : `Het bestand is opgeslagen: ${body.rows} ${body.rows === 1 ? 'rij'
+            : 'rijen'}.`;
         inhoud.append(bon(body, false));
         invoer.value = '';
         gekozen();

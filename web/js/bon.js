@@ -33,7 +33,7 @@ export function foutTabel(id, fouten, aantal, metVeld) {
   for (const f of fouten) {
     const tr = el('tr', {});
     if (metVeld) {
-      tr.append(el('th', { scope: 'row' }, f.veld || ''));
+      tr.append(el('th', { scope: 'row' }, f.veld || '–'));
     } else {
       tr.append(el('th', { scope: 'row' }, f.line ? String(f.line) : ''),
         el('td', {}, f.column ? kolomLetter(f.column) : ''));

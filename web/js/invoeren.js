@@ -87,6 +87,7 @@ export function toonInvoeren() {
           ? 'Deze meting was al ontvangen; er is niets dubbel opgeslagen.'
           : 'De meting is opgeslagen.';
         inhoud.append(bon(body, true));
+        $('invoer-resultaat').scrollIntoView({ block: 'start' });
         // The identifiers do not stay on the screen.
         form.reset();
       } else if (s === 422 && body && Array.isArray(body.errors)) {
