@@ -7,7 +7,7 @@ import { getal, laatsteTweeJaar, periodeDatum, periodeKort, periodeMaanden,
   periodeNaam } from './fmt';
 import { INDICATOREN, veld, waarde } from './maten';
 import { aanbiederTekst, cijferTabel, el, gemeenteTekst } from './tabel';
-import { KLEUREN, getalTekst, teken } from './grafiek';
+import { KLEUREN, asPerioden, getalTekst, laadGrafieken, teken } from './grafiek';
 
 const $ = (id) => document.getElementById(id);
 
@@ -79,7 +79,7 @@ export function tekenTrend(figuur, antwoord, ind, pad, reeks, opschrift) {
   const P = globalThis.Plot;
   teken(figuur, {
     height: 340, marginLeft: 56, marginBottom: 40,
-    x: { type: 'utc', label: null, ticks: perioden.map(periodeDatum),
+    x: { type: 'utc', label: null, ticks: asPerioden(perioden).map(periodeDatum),
       tickFormat: (d) => {
         const p = perioden.find((q) => periodeDatum(q).getTime() === d.getTime());
         return p ? periodeKort(p) : '';
@@ -135,7 +135,7 @@ function tekenVergelijking(figuur, antwoord, ind, pad, gemiddelde, tijdvak) {
   const max = v.soort === 'pct' ? 100 : undefined;
   teken(figuur, {
     height: Math.max(120, rijen.length * 22 + 50),
-    marginLeft: 260, marginRight: 24,
+    marginLeft: 260, marginRight: 24, marginTop: 40,
     x: { label: v.kop, grid: true, domain: max ? [0, max] : undefined,
       tickFormat: (d) => getal(d, 0), axis: 'top' },
     y: { label: null, domain: rijen.map((r) => r.naam),
@@ -289,7 +289,7 @@ export async function toonIndicatoren(wie) {
     try {
       const [trend, verg, clus] = await Promise.all([haal(trendUrl),
         haal(vergUrl), clusterUrl ? haal(clusterUrl).catch((e) => e)
-          : Promise.resolve(null)]);
+          : Promise.resolve(null), laadGrafieken()]);
       if (mijn !== beurt) return;
       const velden = INDICATOREN[ind].velden;
       const naam = INDICATOREN[ind].naam;
