@@ -43,6 +43,15 @@ export function indicatorOpties() {
   return Object.entries(INDICATOREN).map(([k, v]) => [k, v.naam]);
 }
 
+// Said in the chart when it has nothing to draw.
+export function leegTekst(leeg) {
+  if (!leeg) return null;
+  return globalThis.Plot.text([leegZin], { frameAnchor: 'middle',
+    fontSize: 14, fill: '#1a1a1a' });
+}
+const leegZin = 'Geen zichtbare cijfers: afgeschermd, niet te berekenen of '
+  + 'geen eenheden.';
+
 function reeksNaam(cel) {
   if (cel.aanbieder && !cel.gemeente) return cel.cluster;
   if (cel.gemeente) return gemeenteTekst(cel);
@@ -89,6 +98,7 @@ export function tekenTrend(figuur, antwoord, ind, pad, reeks, opschrift) {
       tickFormat: (d) => getal(d, 0) },
     color: { domain: namen, range: namen.map((n) => kleur.get(n)) },
     marks: P ? [
+      leegTekst(punten.every((d) => d.y === null)),
       P.line(punten, { x: 'x', y: 'y', stroke: 's', strokeWidth: 2,
         defined: (d) => d.y !== null }),
       P.dot(punten.filter((d) => d.y !== null), { x: 'x', y: 'y',
@@ -142,6 +152,7 @@ function tekenVergelijking(figuur, antwoord, ind, pad, gemiddelde, tijdvak) {
       tickFormat: (d) => (d.length > 40 ? `${d.slice(0, 39)}…` : d) },
     color: { domain: clusters, range: clusters.map((c) => kleur.get(c)) },
     marks: P ? [
+      leegTekst(rijen.length === 0),
       P.barX(zichtbaar, { y: 'naam', x: 'y', fill: 'cluster',
         title: (d) => `${d.naam}: ${getalTekst(d.y, v.soort)}` }),
       P.text(rijen.filter((r) => r.y === null), { y: 'naam', x: 0,
@@ -163,7 +174,11 @@ function tekenVergelijking(figuur, antwoord, ind, pad, gemiddelde, tijdvak) {
 function scopeVan(wie) {
   const clusters = [];
   const gemeenten = [];
-  for (const s of wie.scopes || wie.scope || []) {
+  // /v1/whoami's "scopes" (or the session's "scope"), as "cluster:NAAM"
+  // and "gemeente:CODE".
+  const lijst = Array.isArray(wie.scopes) ? wie.scopes
+    : Array.isArray(wie.scope) ? wie.scope : [];
+  for (const s of lijst) {
     const [soort, waardeS] = String(s).split(':');
     if (soort === 'cluster') clusters.push(waardeS);
     else if (soort === 'gemeente') gemeenten.push(waardeS);
@@ -219,7 +234,8 @@ export async function toonIndicatoren(wie) {
     vulKeuze(f.maat, maten, maten.some(([p]) => p === f.maat.value)
       ? f.maat.value : INDICATOREN[f.ind.value].maat);
     vulKeuze(f.cluster, [['', scope.clusters.length > 1
-      ? 'alle clusters in uw bevoegdheid' : 'geen filter'],
+      ? 'alle clusters in uw bevoegdheid' : scope.clusters.length === 1
+        ? 'geen filter' : 'geen: geen heel cluster in uw bevoegdheid'],
     ...scope.clusters.map((c) => [c, c])]);
     const gems = [...k.gemeenten.entries()]
       .filter(([, g]) => !f.cluster.value || g.cluster === f.cluster.value)

@@ -5,7 +5,7 @@ import { laatsteTweeJaar, periodeNaam } from './fmt';
 import { INDICATOREN, veld, waarde } from './maten';
 import { cijferTabel, el, gemeenteTekst } from './tabel';
 import { KLEUREN, asPerioden, getalTekst, laadGrafieken, teken } from './grafiek';
-import { downloads, indicatorOpties, indicatorUrl, maatOpties,
+import { downloads, indicatorOpties, indicatorUrl, leegTekst, maatOpties,
   vulKeuze } from './indicatoren';
 import { getal, periodeDatum, periodeKort } from './fmt';
 
@@ -60,6 +60,7 @@ function tekenEigen(figuur, antwoord, ind, pad, wie) {
       : undefined, tickFormat: (d) => getal(d, 0) },
     color: { domain: gebieden, range: gebieden.map((g) => kleur.get(g)) },
     marks: P ? [
+      leegTekst(punten.every((d) => d.y === null)),
       lijn(punten.filter((d) => !d.v), false),
       lijn(punten.filter((d) => d.v), true),
       P.dot(punten.filter((d) => d.y !== null), { x: 'x', y: 'y', fill: 's',
