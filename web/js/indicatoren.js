@@ -112,7 +112,8 @@ export function tekenTrend(figuur, antwoord, ind, pad, reeks, opschrift) {
 }
 
 // The comparison: a bar per cell, the cluster average as a black mark.
-function tekenVergelijking(figuur, antwoord, ind, pad, gemiddelde, tijdvak) {
+function tekenVergelijking(figuur, antwoord, ind, pad, gemiddelde, tijdvak,
+    opschrift) {
   const v = veld(ind, pad);
   const rijen = antwoord.cells.map((c) => ({
     naam: antwoord.by === 'aanbieder'
@@ -135,7 +136,7 @@ function tekenVergelijking(figuur, antwoord, ind, pad, gemiddelde, tijdvak) {
   const wat = antwoord.by === 'aanbieder' ? 'aanbieders' : 'gemeenten';
   const gemTekst = [...gemiddelde.entries()].map(([c, g]) =>
     `${c} ${getalTekst(g, v.soort)}`).join('; ');
-  const label = `Staafdiagram van ${v.kop.toLowerCase()} in ${
+  const label = `Staafdiagram van ${v.kop.toLowerCase()}, ${opschrift}, in ${
     periodeNaam(tijdvak)}, ${rijen.length} ${wat}${zichtbaar.length < rijen.length
     ? ` (van ${rijen.length - zichtbaar.length} geen zichtbaar cijfer)` : ''}.${
     hoog ? ` Hoogste: ${hoog.naam} ${getalTekst(hoog.y, v.soort)}; laagste: ${
@@ -167,7 +168,8 @@ function tekenVergelijking(figuur, antwoord, ind, pad, gemiddelde, tijdvak) {
     { naam: 'gemiddelde van het cluster', kleur: '#000', soort: 'streep' }]);
   figuur.querySelector('figcaption').textContent =
     `${v.kop} per ${antwoord.by === 'aanbieder' ? 'aanbieder' : 'gemeente'}, `
-    + `${periodeNaam(tijdvak)}. De zwarte streep is het gemiddelde van het `
+    + `${opschrift}, ${periodeNaam(tijdvak)}. De zwarte streep is het `
+    + 'gemiddelde van het '
     + 'cluster (alle aanbieders samen).';
 }
 
@@ -332,7 +334,7 @@ export async function toonIndicatoren(wie) {
           + 'binnen uw bevoegdheid en de filters.'));
       }
       tekenVergelijking($('vergelijking'), verg, ind, pad, gemiddelde,
-        f.tijdvak.value);
+        f.tijdvak.value, opschrift);
       $('vergelijking-tabel').replaceChildren(cijferTabel(vergUrl, verg,
         velden, `${naam}: vergelijking per ${f.vergelijk.value === 'aanbieder'
           ? 'aanbieder' : 'gemeente'}, ${opschrift}, ${
