@@ -25,6 +25,8 @@
 #define WEB_COOKIE_ATTRS	"; Path=/; Secure; HttpOnly; SameSite=Strict"
 #define WEB_COOKIE_MAX		(sizeof(SESSION_COOKIE) + SESSION_ID_LEN + \
 	sizeof(WEB_COOKIE_ATTRS) + 16)
+/* "vendor/" + a route {name} (at most 64 bytes) + ".js". */
+#define WEB_ASSET_NAME_MAX	96
 
 static const struct embedded_file *
 web_find(const char *name)
@@ -89,6 +91,37 @@ asset_app_css(struct http_request *r, struct http_reply *rep)
 {
 	(void)r;
 	web_serve(rep, "app.css");
+}
+
+/*
+ * GET /js/{name} and /vendor/{name}: the app's other ES modules (web/js/)
+ * and the vendored chart library (web/vendor/). A route's {name} has no
+ * dot (letters, digits, '-', '_'), so the URL leaves out the ".js" and the
+ * file is looked up as "js/NAME.js"; only files compiled in are found.
+ */
+static void
+asset_dir(struct http_request *r, struct http_reply *rep, const char *dir)
+{
+	char	name[WEB_ASSET_NAME_MAX];
+
+	if (util_fmt(name, sizeof(name), "%s/%s.js", dir,
+	    http_request_param(r)) == -1) {
+		http_reply_error(rep, 404, ERR_NOT_FOUND, "no such endpoint");
+		return;
+	}
+	web_serve(rep, name);
+}
+
+static void
+asset_js(struct http_request *r, struct http_reply *rep)
+{
+	asset_dir(r, rep, "js");
+}
+
+static void
+asset_vendor(struct http_request *r, struct http_reply *rep)
+{
+	asset_dir(r, rep, "vendor");
 }
 
 /* {name, role, agb?, csrf?}: who is logged in, for the pages. */
@@ -193,6 +226,10 @@ const struct http_route api_web_routes[] = {
 	    NULL, NULL, asset_app_js, NULL },
 	{ "GET", "/app.css", 0, "/app.css", 0, -1, NULL,
 	    NULL, NULL, asset_app_css, NULL },
+	{ "GET", "/js/", 1, "/js/{name}", 0, -1, NULL,
+	    NULL, NULL, asset_js, NULL },
+	{ "GET", "/vendor/", 1, "/vendor/{name}", 0, -1, NULL,
+	    NULL, NULL, asset_vendor, NULL },
 	{ "POST", "/v1/session", 0, "/v1/session", ROLES_ANY, -1, NULL,
 	    NULL, NULL, login, NULL },
 	{ "GET", "/v1/session", 0, "/v1/session", ROLES_ANY, -1, NULL,
