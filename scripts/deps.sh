@@ -11,7 +11,9 @@ pkgs=(build-essential cmake pkg-config curl ca-certificates
       libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
       systemd mandoc nodejs npm lintian   # operations checks: systemd-analyze,
                       # mandoc -Tlint, @redocly/cli (tools/openapi), the .deb
-      libglpk-dev)    # disclosure control's exact audit
+      libglpk-dev     # disclosure control's exact audit
+      chromium unzip) # the web app's browser suite (tests/browser): the
+                      # browser playwright-core drives, and xlsx read-back
 
 missing=()
 for p in "${pkgs[@]}"; do

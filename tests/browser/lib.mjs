@@ -11,6 +11,8 @@ export async function launch() {
   return chromium.launch({
     executablePath: process.env.BROWSER_CHROMIUM || '/usr/bin/chromium',
     headless: true,
+    // Dutch browser UI too (the file picker's button), as the users have it.
+    args: ['--lang=nl-NL'],
   });
 }
 

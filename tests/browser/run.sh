@@ -37,20 +37,30 @@ root=$(mktemp -d /tmp/sorttp-browser-XXXXXX)
 chmod 0711 "$root"
 data=$root/data
 pid=""
+log=""
+# Stops the daemon; a daemon that does not exit 0 (a sanitizer report, a
+# crash) fails the suite, with its log.
 stop() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"
+  local st=0
+  if [ -n "$pid" ]; then
+    kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$pid" 2>/dev/null; then
       echo "browser_suite: the daemon did not stop within 30 s" >&2
       kill -KILL "$pid" 2>/dev/null || true
     fi
-    wait "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || st=$?
+    if [ "$st" -ne 0 ]; then
+      echo "browser_suite: the daemon exited with status $st; its log:" >&2
+      tail -n 60 "$log" >&2
+      pid=""
+      return 1
+    fi
   fi
   pid=""
 }
 cleanup() {
-  stop
+  stop || true
   if [ -n "${SORTTP_KEEP_TMP:-}" ]; then
     echo "browser_suite: kept $root" >&2
   else
@@ -67,7 +77,7 @@ trap cleanup EXIT
 cp "$src/config/gemeenten.json" "$root/"
 cp -r "$src/config/questionnaires" "$root/"
 printf '{"limits": {"indicator_refresh_s": 1}}\n' >"$root/snel.json"
-printf '{"limits": {"indicator_refresh_s": 1, "session_idle_s": 3, "session_max_age_s": 8}}\n' \
+printf '{"limits": {"indicator_refresh_s": 1, "session_idle_s": 3, "session_max_age_s": 12}}\n' \
   >"$root/kort.json"
 
 token() { "$sorttp" party add "$@" --data "$data" | tail -n 1; }
@@ -89,7 +99,8 @@ export BROWSER_CHROMIUM=$chromium
 
 # Starts the daemon with config $1 on a free port; sets pid and BROWSER_URL.
 start() {
-  local log=$root/serve-$(basename "$1" .json).log line
+  log=$root/serve-$(basename "$1" .json).log
+  local line
   "$sorttp" serve --data "$data" --listen 127.0.0.1:0 --config "$1" >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 1200); do
@@ -113,8 +124,8 @@ start() {
 rc=0
 start "$root/snel.json"
 node "$here/suite.mjs" main || rc=1
-stop
+stop || rc=1
 start "$root/kort.json"
 node "$here/suite.mjs" verlopen || rc=1
-stop
+stop || rc=1
 exit $rc
