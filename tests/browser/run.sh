@@ -77,7 +77,7 @@ trap cleanup EXIT
 cp "$src/config/gemeenten.json" "$root/"
 cp -r "$src/config/questionnaires" "$root/"
 printf '{"limits": {"indicator_refresh_s": 1}}\n' >"$root/snel.json"
-printf '{"limits": {"indicator_refresh_s": 1, "session_idle_s": 3, "session_max_age_s": 12}}\n' \
+printf '{"limits": {"indicator_refresh_s": 1, "session_idle_s": 3, "session_max_age_s": 20}}\n' \
   >"$root/kort.json"
 
 token() { "$sorttp" party add "$@" --data "$data" | tail -n 1; }
