@@ -124,6 +124,11 @@ test_static(void)
 		{ "/", "text/html; charset=utf-8", "<html lang=\"nl\">" },
 		{ "/app.js", "text/javascript; charset=utf-8", "/v1/session" },
 		{ "/app.css", "text/css; charset=utf-8", "body" },
+		/* The other modules and the vendored chart library. */
+		{ "/js/api", "text/javascript; charset=utf-8", "X-CSRF-Token" },
+		{ "/vendor/d3", "text/javascript; charset=utf-8", "d3js.org" },
+		{ "/vendor/plot", "text/javascript; charset=utf-8",
+		    "@observablehq/plot" },
 	};
 	static const char	 ext[] = "<script type=\"module\" src=\"/";
 	struct h_resp	 r;
@@ -161,6 +166,13 @@ test_static(void)
 	check_strict_headers(r.headers);
 	h_resp_free(&r);
 	h_request(&e, "GET", "/nope.js", NULL, NULL, NULL, 0, 0, &r);
+	CHECK_EQ_INT(r.status, 404);
+	h_resp_free(&r);
+	/* Only files compiled in: no other name, no way out of web/. */
+	h_request(&e, "GET", "/js/nope", NULL, NULL, NULL, 0, 0, &r);
+	CHECK_EQ_INT(r.status, 404);
+	h_resp_free(&r);
+	h_request(&e, "GET", "/vendor/..%2Fapp", NULL, NULL, NULL, 0, 0, &r);
 	CHECK_EQ_INT(r.status, 404);
 	h_resp_free(&r);
 }

@@ -6,7 +6,7 @@
 // app.css has the same rules for the class "grafiek". Plot's other styling
 // goes through presentation attributes and the CSSOM (element.style),
 // which the CSP allows.
-import { getal, periodeKort } from './fmt';
+import { getal } from './fmt';
 import { el } from './tabel';
 
 // Colours with at least 3:1 contrast against white (WCAG 1.4.11), told
@@ -16,6 +16,24 @@ export const KLEUREN = ['#154273', '#b34700', '#2e7d32', '#8b1a8b',
 
 export function klaar() {
   return typeof globalThis.Plot === 'object' && globalThis.Plot !== null;
+}
+
+let laden = null;
+
+/*
+ * Loads the chart library once, when a page with charts first needs it
+ * (the login page stays light). Its UMD builds, imported as modules, set
+ * the globals d3 and Plot (they look for globalThis); Plot needs d3 first.
+ */
+export function laadGrafieken() {
+  if (!laden) {
+    laden = import('/vendor/d3').then(() => import('/vendor/plot'))
+      .catch((e) => {
+        laden = null;
+        console.warn('sorttp: chart library not loaded', e);
+      });
+  }
+  return laden;
 }
 
 function zonderStijl(node) {
@@ -72,14 +90,12 @@ export function getalTekst(v, soort) {
   return getal(v, soort === 'gem' ? 2 : soort === 'pct' ? 1 : 0);
 }
 
-export function asTekst(soort) {
-  return (v) => getalTekst(v, soort === 'aantal' ? 'aantal' : soort === 'gem'
-    ? 'gem' : 'aantal');
-}
-
-export function periodeAs(perioden) {
-  return (d) => {
-    const p = perioden.find((x) => x.datum.getTime() === d.getTime());
-    return p ? periodeKort(p.naam) : '';
-  };
+// The periods that get a tick on a trend's x axis: all of them, except
+// for months over more than a year: then one per quarter (the labels
+// would overlap).
+export function asPerioden(perioden) {
+  if (perioden.length <= 12 || !/^\d{4}-\d{2}$/.test(perioden[0])) {
+    return perioden;
+  }
+  return perioden.filter((p) => (Number(p.slice(5)) - 1) % 3 === 0);
 }

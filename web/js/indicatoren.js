@@ -7,7 +7,7 @@ import { getal, laatsteTweeJaar, periodeDatum, periodeKort, periodeMaanden,
   periodeNaam } from './fmt';
 import { INDICATOREN, veld, waarde } from './maten';
 import { aanbiederTekst, cijferTabel, el, gemeenteTekst } from './tabel';
-import { KLEUREN, getalTekst, teken } from './grafiek';
+import { KLEUREN, asPerioden, getalTekst, laadGrafieken, teken } from './grafiek';
 
 const $ = (id) => document.getElementById(id);
 
@@ -42,6 +42,15 @@ export function maatOpties(indicator) {
 export function indicatorOpties() {
   return Object.entries(INDICATOREN).map(([k, v]) => [k, v.naam]);
 }
+
+// Said in the chart when it has nothing to draw.
+export function leegTekst(leeg) {
+  if (!leeg) return null;
+  return globalThis.Plot.text([leegZin], { frameAnchor: 'middle',
+    fontSize: 14, fill: '#1a1a1a' });
+}
+const leegZin = 'Geen zichtbare cijfers: afgeschermd, niet te berekenen of '
+  + 'geen eenheden.';
 
 function reeksNaam(cel) {
   if (cel.aanbieder && !cel.gemeente) return cel.cluster;
@@ -79,7 +88,7 @@ export function tekenTrend(figuur, antwoord, ind, pad, reeks, opschrift) {
   const P = globalThis.Plot;
   teken(figuur, {
     height: 340, marginLeft: 56, marginBottom: 40,
-    x: { type: 'utc', label: null, ticks: perioden.map(periodeDatum),
+    x: { type: 'utc', label: null, ticks: asPerioden(perioden).map(periodeDatum),
       tickFormat: (d) => {
         const p = perioden.find((q) => periodeDatum(q).getTime() === d.getTime());
         return p ? periodeKort(p) : '';
@@ -89,6 +98,7 @@ export function tekenTrend(figuur, antwoord, ind, pad, reeks, opschrift) {
       tickFormat: (d) => getal(d, 0) },
     color: { domain: namen, range: namen.map((n) => kleur.get(n)) },
     marks: P ? [
+      leegTekst(punten.every((d) => d.y === null)),
       P.line(punten, { x: 'x', y: 'y', stroke: 's', strokeWidth: 2,
         defined: (d) => d.y !== null }),
       P.dot(punten.filter((d) => d.y !== null), { x: 'x', y: 'y',
@@ -102,7 +112,8 @@ export function tekenTrend(figuur, antwoord, ind, pad, reeks, opschrift) {
 }
 
 // The comparison: a bar per cell, the cluster average as a black mark.
-function tekenVergelijking(figuur, antwoord, ind, pad, gemiddelde, tijdvak) {
+function tekenVergelijking(figuur, antwoord, ind, pad, gemiddelde, tijdvak,
+    opschrift) {
   const v = veld(ind, pad);
   const rijen = antwoord.cells.map((c) => ({
     naam: antwoord.by === 'aanbieder'
@@ -125,7 +136,7 @@ function tekenVergelijking(figuur, antwoord, ind, pad, gemiddelde, tijdvak) {
   const wat = antwoord.by === 'aanbieder' ? 'aanbieders' : 'gemeenten';
   const gemTekst = [...gemiddelde.entries()].map(([c, g]) =>
     `${c} ${getalTekst(g, v.soort)}`).join('; ');
-  const label = `Staafdiagram van ${v.kop.toLowerCase()} in ${
+  const label = `Staafdiagram van ${v.kop.toLowerCase()}, ${opschrift}, in ${
     periodeNaam(tijdvak)}, ${rijen.length} ${wat}${zichtbaar.length < rijen.length
     ? ` (van ${rijen.length - zichtbaar.length} geen zichtbaar cijfer)` : ''}.${
     hoog ? ` Hoogste: ${hoog.naam} ${getalTekst(hoog.y, v.soort)}; laagste: ${
@@ -135,13 +146,14 @@ function tekenVergelijking(figuur, antwoord, ind, pad, gemiddelde, tijdvak) {
   const max = v.soort === 'pct' ? 100 : undefined;
   teken(figuur, {
     height: Math.max(120, rijen.length * 22 + 50),
-    marginLeft: 260, marginRight: 24,
+    marginLeft: 260, marginRight: 24, marginTop: 40,
     x: { label: v.kop, grid: true, domain: max ? [0, max] : undefined,
       tickFormat: (d) => getal(d, 0), axis: 'top' },
     y: { label: null, domain: rijen.map((r) => r.naam),
       tickFormat: (d) => (d.length > 40 ? `${d.slice(0, 39)}…` : d) },
     color: { domain: clusters, range: clusters.map((c) => kleur.get(c)) },
     marks: P ? [
+      leegTekst(rijen.length === 0),
       P.barX(zichtbaar, { y: 'naam', x: 'y', fill: 'cluster',
         title: (d) => `${d.naam}: ${getalTekst(d.y, v.soort)}` }),
       P.text(rijen.filter((r) => r.y === null), { y: 'naam', x: 0,
@@ -156,14 +168,19 @@ function tekenVergelijking(figuur, antwoord, ind, pad, gemiddelde, tijdvak) {
     { naam: 'gemiddelde van het cluster', kleur: '#000', soort: 'streep' }]);
   figuur.querySelector('figcaption').textContent =
     `${v.kop} per ${antwoord.by === 'aanbieder' ? 'aanbieder' : 'gemeente'}, `
-    + `${periodeNaam(tijdvak)}. De zwarte streep is het gemiddelde van het `
+    + `${opschrift}, ${periodeNaam(tijdvak)}. De zwarte streep is het `
+    + 'gemiddelde van het '
     + 'cluster (alle aanbieders samen).';
 }
 
 function scopeVan(wie) {
   const clusters = [];
   const gemeenten = [];
-  for (const s of wie.scopes || wie.scope || []) {
+  // /v1/whoami's "scopes" (or the session's "scope"), as "cluster:NAAM"
+  // and "gemeente:CODE".
+  const lijst = Array.isArray(wie.scopes) ? wie.scopes
+    : Array.isArray(wie.scope) ? wie.scope : [];
+  for (const s of lijst) {
     const [soort, waardeS] = String(s).split(':');
     if (soort === 'cluster') clusters.push(waardeS);
     else if (soort === 'gemeente') gemeenten.push(waardeS);
@@ -219,7 +236,8 @@ export async function toonIndicatoren(wie) {
     vulKeuze(f.maat, maten, maten.some(([p]) => p === f.maat.value)
       ? f.maat.value : INDICATOREN[f.ind.value].maat);
     vulKeuze(f.cluster, [['', scope.clusters.length > 1
-      ? 'alle clusters in uw bevoegdheid' : 'geen filter'],
+      ? 'alle clusters in uw bevoegdheid' : scope.clusters.length === 1
+        ? 'geen filter' : 'geen: geen heel cluster in uw bevoegdheid'],
     ...scope.clusters.map((c) => [c, c])]);
     const gems = [...k.gemeenten.entries()]
       .filter(([, g]) => !f.cluster.value || g.cluster === f.cluster.value)
@@ -289,7 +307,7 @@ export async function toonIndicatoren(wie) {
     try {
       const [trend, verg, clus] = await Promise.all([haal(trendUrl),
         haal(vergUrl), clusterUrl ? haal(clusterUrl).catch((e) => e)
-          : Promise.resolve(null)]);
+          : Promise.resolve(null), laadGrafieken()]);
       if (mijn !== beurt) return;
       const velden = INDICATOREN[ind].velden;
       const naam = INDICATOREN[ind].naam;
@@ -316,7 +334,7 @@ export async function toonIndicatoren(wie) {
           + 'binnen uw bevoegdheid en de filters.'));
       }
       tekenVergelijking($('vergelijking'), verg, ind, pad, gemiddelde,
-        f.tijdvak.value);
+        f.tijdvak.value, opschrift);
       $('vergelijking-tabel').replaceChildren(cijferTabel(vergUrl, verg,
         velden, `${naam}: vergelijking per ${f.vergelijk.value === 'aanbieder'
           ? 'aanbieder' : 'gemeente'}, ${opschrift}, ${

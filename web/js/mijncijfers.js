@@ -4,8 +4,8 @@ import { ApiFout, haal } from './api';
 import { laatsteTweeJaar, periodeNaam } from './fmt';
 import { INDICATOREN, veld, waarde } from './maten';
 import { cijferTabel, el, gemeenteTekst } from './tabel';
-import { KLEUREN, getalTekst, teken } from './grafiek';
-import { downloads, indicatorOpties, indicatorUrl, maatOpties,
+import { KLEUREN, asPerioden, getalTekst, laadGrafieken, teken } from './grafiek';
+import { downloads, indicatorOpties, indicatorUrl, leegTekst, maatOpties,
   vulKeuze } from './indicatoren';
 import { getal, periodeDatum, periodeKort } from './fmt';
 
@@ -51,7 +51,7 @@ function tekenEigen(figuur, antwoord, ind, pad, wie) {
     defined: (d) => d.y !== null });
   teken(figuur, {
     height: 340, marginLeft: 56, marginBottom: 40,
-    x: { type: 'utc', label: null, ticks: perioden.map(periodeDatum),
+    x: { type: 'utc', label: null, ticks: asPerioden(perioden).map(periodeDatum),
       tickFormat: (d) => {
         const p = perioden.find((q) => periodeDatum(q).getTime() === d.getTime());
         return p ? periodeKort(p) : '';
@@ -60,6 +60,7 @@ function tekenEigen(figuur, antwoord, ind, pad, wie) {
       : undefined, tickFormat: (d) => getal(d, 0) },
     color: { domain: gebieden, range: gebieden.map((g) => kleur.get(g)) },
     marks: P ? [
+      leegTekst(punten.every((d) => d.y === null)),
       lijn(punten.filter((d) => !d.v), false),
       lijn(punten.filter((d) => d.v), true),
       P.dot(punten.filter((d) => d.y !== null), { x: 'x', y: 'y', fill: 's',
@@ -97,7 +98,7 @@ export async function toonMijnCijfers(wie) {
     status.textContent = 'De cijfers worden opgehaald…';
     $('eigen').setAttribute('aria-busy', 'true');
     try {
-      const a = await haal(url);
+      const [a] = await Promise.all([haal(url), laadGrafieken()]);
       if (mijn !== beurt) return;
       tekenEigen($('eigen'), a, ind, f.maat.value, wie);
       $('eigen-tabel').replaceChildren(cijferTabel(url, a,
