@@ -12,8 +12,9 @@ pkgs=(build-essential cmake pkg-config curl ca-certificates
       systemd mandoc nodejs npm lintian   # operations checks: systemd-analyze,
                       # mandoc -Tlint, @redocly/cli (tools/openapi), the .deb
       libglpk-dev     # disclosure control's exact audit
-      chromium unzip) # the web app's browser suite (tests/browser): the
-                      # browser playwright-core drives, and xlsx read-back
+      libxlsxwriter-dev unzip  # indicators as .xlsx; the tests read them back
+      chromium)       # the web app's browser suite (tests/browser): the
+                      # browser playwright-core drives
 
 missing=()
 for p in "${pkgs[@]}"; do
