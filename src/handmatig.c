@@ -24,7 +24,9 @@ static const char *const cols[] = {
 	"zonder_hulp_verder", "productcategorie", "geboortedatum", "geslacht"
 };
 #define NCOLS	(sizeof(cols) / sizeof(cols[0]))
-#define COL_AGB	3
+#define COL_AGB		3
+#define COL_GAS_1	6
+#define COL_GEBOORTEDATUM	29
 
 static int
 refuse(struct handmatig_err *err, const char *code, const char *veld,
@@ -143,8 +145,8 @@ handmatig_veld(int column, const char *code)
 		return NULL;
 	/* The checks across a row, by the field to correct first. */
 	if (strcmp(code, ERR_EIND_ZONDER_DOELEN) == 0)
-		return "gas_1";
+		return cols[COL_GAS_1];
 	if (strcmp(code, ERR_GEBOORTEDATUM_NA_MEETDATUM) == 0)
-		return "geboortedatum";
+		return cols[COL_GEBOORTEDATUM];
 	return NULL;
 }

@@ -276,6 +276,8 @@ static const struct coldesc coldescs[] = {
 	    "cluster samen, naast de eigen cijfers van een aanbieder" },
 	{ "suppressed", "WAAR: de cel is afgeschermd en toont geen enkel "
 	    "getal (.)" },
+	{ "voorlopig", "WAAR: voorlopig; de aanlevering over deze periode is "
+	    "nog niet compleet, de cijfers kunnen nog veranderen" },
 	{ "n_aanbieders", "aantal aanbieders met eenheden in het cluster "
 	    "(alleen bij vergelijkingscellen)" },
 	{ "n_clients", "aantal verschillende cliënten in de cel" },
@@ -406,6 +408,9 @@ toelichting(struct xw *x, const struct ind_query *q, long long k,
 	line(x, ws, &r, "\xE2\x80\x93", "niet te berekenen (geen waarnemingen, "
 	    "de termijn is nog niet voorbij, of een onderdeel van de cel dat "
 	    "te weinig cliënten telt)");
+	if (col_of(x, "voorlopig") >= 0)
+		line(x, ws, &r, "*", "voorlopig: de cijfers kunnen nog "
+		    "veranderen (kolom voorlopig)");
 	line(x, ws, &r, "WAAR / ONWAAR", "ja / nee");
 	line(x, ws, &r, "Codes", "Codes (gemeente, aanbieder, periode) staan "
 	    "als tekst, zodat 0363 zo blijft en 2026-01 geen datum wordt.");
