@@ -5,7 +5,7 @@
 import { ApiFout, haal } from './api';
 import { getal, laatsteTweeJaar, periodeDatum, periodeKort, periodeMaanden,
   periodeNaam } from './fmt';
-import { INDICATOREN, veld, waarde } from './maten';
+import { INDICATOREN, uitsplitsing, veld, waarde } from './maten';
 import { aanbiederTekst, cijferTabel, el, gemeenteTekst } from './tabel';
 import { KLEUREN, asPerioden, getalTekst, laadGrafieken, teken } from './grafiek';
 
@@ -339,6 +339,19 @@ export async function toonIndicatoren(wie) {
         velden, `${naam}: vergelijking per ${f.vergelijk.value === 'aanbieder'
           ? 'aanbieder' : 'gemeente'}, ${opschrift}, ${
           periodeNaam(f.tijdvak.value)}`));
+      const u = uitsplitsing(ind, verg);
+      $('uitsplitsing').hidden = u.velden.length === 0;
+      if (u.velden.length > 0) {
+        const dl = el('dl', { class: 'uitleg' });
+        for (const [k, t] of u.uitleg) dl.append(el('dt', {}, k), el('dd', {}, t));
+        $('uitsplitsing-tabel').replaceChildren(cijferTabel(vergUrl, verg,
+          u.velden, `${naam}: uitsplitsing per ${f.vergelijk.value ===
+            'aanbieder' ? 'aanbieder' : 'gemeente'}, ${opschrift}, ${
+            periodeNaam(f.tijdvak.value)}${ind === 'uitval'
+            ? ' (aantallen per reden van beëindiging)'
+            : ' (gemiddelde per stelling, 1 tot 5)'}`),
+        u.uitleg.length ? dl : '');
+      } else $('uitsplitsing-tabel').replaceChildren();
       status.textContent = `Bijgewerkt: ${naam}, ${opschrift}.`;
     } catch (e) {
       if (mijn !== beurt) return;

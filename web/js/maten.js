@@ -79,3 +79,33 @@ export function waarde(cel, pad) {
 export function veld(indicator, pad) {
   return INDICATOREN[indicator].velden.find((v) => v.pad === pad);
 }
+
+// The detail columns of an answer, named by its labels (docs/indicators.md
+// §3, "Namen naast codes"): per RedenBeeindiging for uitval, per item and
+// respondent for tevredenheid. Empty for doelrealisatie. uitleg: the item
+// texts, for a list under the table.
+export function uitsplitsing(indicator, antwoord) {
+  const labels = antwoord.labels || {};
+  if (indicator === 'uitval') {
+    const reden = labels.reden || {};
+    const codes = Object.keys(reden).sort();
+    if (!codes.includes('overig')) codes.push('overig');
+    return { velden: codes.map((c) => ({ pad: `values.per_reden.${c}`,
+      kop: c === 'overig' ? 'overige redenen' : `${c} ${reden[c] || ''}`.trim(),
+      soort: 'aantal' })), uitleg: [] };
+  }
+  if (indicator === 'tevredenheid') {
+    const items = labels.items || {};
+    const velden = [];
+    const uitleg = [];
+    for (const [resp, naam] of [['jeugdige', 'jeugdigen'], ['ouder', 'ouders']]) {
+      for (const [code, tekst] of Object.entries(items[resp] || {})) {
+        velden.push({ pad: `values.${resp}.items.${code}`,
+          kop: `${naam}: ${code.replaceAll('_', ' ')}`, soort: 'gem' });
+        uitleg.push([`${naam}: ${code.replaceAll('_', ' ')}`, tekst]);
+      }
+    }
+    return { velden, uitleg };
+  }
+  return { velden: [], uitleg: [] };
+}

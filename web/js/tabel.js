@@ -102,8 +102,8 @@ export function cijferTabel(query, antwoord, velden, titel) {
     const tr = el('tr', { 'data-cel': celSleutel(cel),
       class: cel.vergelijking ? 'vergelijking' : null });
     sleutels.forEach((s, i) => {
-      tr.append(el(i === 0 ? 'th' : 'td', i === 0 ? { scope: 'row' } : {},
-        s.tekst(cel)));
+      tr.append(el(i === 0 ? 'th' : 'td', i === 0 ? { scope: 'row' }
+        : { class: 'sleutel' }, s.tekst(cel)));
     });
     for (const v of velden) {
       tr.append(el('td', { 'data-veld': v.pad, class: 'getal' },
