@@ -48,6 +48,10 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # scripts); tests/ops/test_openapi.c compares it with the route table.
 npm ci --prefix tools/openapi --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
 tools/openapi/node_modules/.bin/redocly lint --format=stylish docs/openapi.yaml
+# The web app's browser suite (ctest browser_suite): playwright-core and
+# axe-core pinned in tests/browser/package-lock.json, installed the same
+# way; it drives Debian's chromium, never a downloaded browser.
+npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
 
 # The systemd unit's exposure score, for the log (tests/ops checks <= 2.0).
 systemd-analyze security --offline=yes build-asan/sorttp.service 2>/dev/null | tail -n 1 || true

@@ -76,11 +76,17 @@ random_hex(char *out, size_t n)
 	return 0;
 }
 
+/*
+ * now is read before the mutex is taken, so a request that waited for it
+ * can hold an older time than a used_ns another request wrote meanwhile:
+ * a difference that would go below zero is no age (unsigned, it would
+ * wrap to centuries and end a live session among concurrent requests).
+ */
 static int
 expired(const struct session *s, uint64_t now)
 {
-	return now - s->used_ns > sess_idle_ns ||
-	    now - s->created_ns > sess_age_ns;
+	return (now > s->used_ns && now - s->used_ns > sess_idle_ns) ||
+	    (now > s->created_ns && now - s->created_ns > sess_age_ns);
 }
 
 int
