@@ -39,4 +39,11 @@ int	api_body_data(struct http_request *, const char *, size_t,
 int	api_body_get(const struct http_request *, const char **, size_t *);
 void	api_body_done(struct http_request *);
 
+/*
+ * POST /v1/scores/handmatig (api_handmatig.c), in api_scores_routes:
+ * begin holds the body to HANDMATIG_BODY_MAX, end answers.
+ */
+int	api_handmatig_begin(struct http_request *, struct http_reply *);
+void	api_handmatig_end(struct http_request *, struct http_reply *);
+
 #endif

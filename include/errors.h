@@ -130,6 +130,13 @@
 #define ERR_BSN_ELFPROEF	"bsn_elfproef"
 #define ERR_BSN_ONBEKEND	"bsn_onbekend"
 
+/* scores: multipart/form-data uploads and manual entry (issue #13) */
+#define ERR_GEEN_BESTAND	"geen_bestand"
+#define ERR_MEER_BESTANDEN	"meer_dan_een_bestand"
+#define ERR_FORMULIER_ONGELDIG	"formulier_ongeldig"
+#define ERR_INVOER_ONGELDIG	"invoer_ongeldig"
+#define ERR_VELD_ONBEKEND	"veld_onbekend"
+
 struct err_code {
 	const char	*code;
 	unsigned	 status;	/* HTTP status; 0 outside HTTP */

@@ -60,6 +60,7 @@ struct ind_query {
 	int		 from;		/* month index: year * 12 + month - 1 */
 	int		 to;
 	int		 csv;
+	int		 xlsx;		/* csv, for an .xlsx (ind_xlsx.h) */
 	/* Filters as given; 0 counts mean "not given". */
 	size_t		 ngemeenten;
 	size_t		 gemeenten[IND_FILTER_MAX];	/* index in cfg ref */

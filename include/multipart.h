@@ -84,4 +84,14 @@ const struct mp_error *mp_last_error(const struct mp_parser *);
 /* Parts whose end was seen so far. */
 unsigned long mp_parts(const struct mp_parser *);
 
+/*
+ * multipart/form-data (RFC 7578): what a part's Content-Disposition value
+ * says. 1 for a file ("form-data" with a non-empty filename or filename*
+ * parameter), 0 for another form field (also a file input left empty,
+ * which browsers send with filename=""), -1 when the value is not
+ * form-data or its parameters are malformed. Nothing is copied: the
+ * file name may be anything a user typed and is never kept.
+ */
+int	mp_form_file(const char *value, size_t len);
+
 #endif

@@ -11,7 +11,8 @@ pkgs=(build-essential cmake pkg-config curl ca-certificates
       libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils
       systemd mandoc nodejs npm lintian   # operations checks: systemd-analyze,
                       # mandoc -Tlint, @redocly/cli (tools/openapi), the .deb
-      libglpk-dev)    # disclosure control's exact audit
+      libglpk-dev     # disclosure control's exact audit
+      libxlsxwriter-dev unzip)  # indicators as .xlsx; the tests read them back
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -163,7 +163,7 @@ const struct err_code err_codes[] = {
 	{ ERR_TOO_MANY_PRODUCTS, 422,
 	    "Meer producten in het bericht dan toegestaan." },
 	{ ERR_MULTIPART_BOUNDARY, 400,
-	    "Content-Type multipart/mixed zonder geldige boundary-parameter; er is niets gelezen." },
+	    "Content-Type multipart/mixed of multipart/form-data zonder geldige boundary-parameter; er is niets gelezen." },
 	{ ERR_MULTIPART_MALFORMED, 400,
 	    "De opbouw van de batch klopt niet (een scheidingsregel); de delen ervoor zijn verwerkt, vanaf not_stored_from_part niets." },
 	{ ERR_MULTIPART_HEADER, 400,
@@ -194,6 +194,16 @@ const struct err_code err_codes[] = {
 	    "BSN voldoet niet aan de elfproef." },
 	{ ERR_BSN_ONBEKEND, 422,
 	    "BSN is om een onbekende reden ongeldig." },
+	{ ERR_GEEN_BESTAND, 400,
+	    "Het formulier (multipart/form-data) bevat geen bestand; er is niets opgeslagen." },
+	{ ERR_MEER_BESTANDEN, 400,
+	    "Het formulier (multipart/form-data) bevat meer dan een bestand; er is niets opgeslagen." },
+	{ ERR_FORMULIER_ONGELDIG, 400,
+	    "De opbouw van het formulier (multipart/form-data) klopt niet; er is niets opgeslagen." },
+	{ ERR_INVOER_ONGELDIG, 400,
+	    "De handmatige invoer is geen JSON-object met tekst als waarden; er is niets opgeslagen." },
+	{ ERR_VELD_ONBEKEND, 400,
+	    "De handmatige invoer noemt een veld dat geen kolom van het scorebestand is; er is niets opgeslagen." },
 };
 
 const size_t err_ncodes = sizeof(err_codes) / sizeof(err_codes[0]);

@@ -195,6 +195,8 @@ void	ind_period_months(int p, enum ind_period t, int *first, int *last);
 
 const char *ind_by_name(enum ind_by);
 const char *ind_period_name(enum ind_period);
+/* The Dutch meaning of a per_reden key ("31"), or NULL (ind_write.c). */
+const char *ind_reden_label(const char *key);
 
 /* The population a query may see, after scope. */
 struct pop {

@@ -208,9 +208,11 @@ ind_query_parse(const struct config *cfg, int today, enum ind_kind kind,
 	if ((v = get(arg, "format")) != NULL) {
 		if (strcmp(v, "csv") == 0)
 			q->csv = 1;
+		else if (strcmp(v, "xlsx") == 0)
+			q->csv = q->xlsx = 1;	/* written from the CSV */
 		else if (strcmp(v, "json") != 0)
 			return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
-			    "format moet json of csv zijn");
+			    "format moet json, csv of xlsx zijn");
 	}
 	cur = ind_period_of(today, IND_MONTH);
 	q->to = cur < 0 ? 0 : cur;
@@ -391,7 +393,8 @@ ind_audit_params(const struct ind_query *q, const struct pop *pop,
 	ADD("by=%s&period=%s&from=%04d-%02d&to=%04d-%02d&format=%s",
 	    ind_by_name(q->by), ind_period_name(q->period),
 	    IND_YEAR0 + q->from / 12, q->from % 12 + 1,
-	    IND_YEAR0 + q->to / 12, q->to % 12 + 1, q->csv ? "csv" : "json");
+	    IND_YEAR0 + q->to / 12, q->to % 12 + 1, q->xlsx ? "xlsx" :
+	    q->csv ? "csv" : "json");
 	if (pop->ngem_ok < cfg->ref.ngemeenten) {
 		ADD("&gemeente=");
 		for (g = 0; g < cfg->ref.ngemeenten; g++)

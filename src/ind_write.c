@@ -36,6 +36,17 @@ static const char *const reden_labels[IND_NREDEN] = {
 	"overige redenen"
 };
 
+const char *
+ind_reden_label(const char *key)
+{
+	size_t	i;
+
+	for (i = 0; i < IND_NREDEN; i++)
+		if (strcmp(reden_keys[i], key) == 0)
+			return reden_labels[i];
+	return NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* Writing: JSON, and CSV for Dutch Excel (BOM, ';', decimal comma). */
 

@@ -420,3 +420,70 @@ mp_parts(const struct mp_parser *p)
 {
 	return p->ended;
 }
+
+/*
+ * One parameter value at s[*i..len): a token or a quoted string (with
+ * backslash escapes); its length in *vlen (for a quoted string, of the
+ * raw text between the quotes). -1 when malformed.
+ */
+static int
+form_param_value(const char *s, size_t len, size_t *i, size_t *vlen)
+{
+	size_t	start = *i;
+
+	if (*i < len && s[*i] == '"') {
+		for ((*i)++, start = *i; *i < len && s[*i] != '"'; (*i)++)
+			if (s[*i] == '\\' && ++(*i) == len)
+				return -1;
+		if (*i == len)
+			return -1;
+		*vlen = *i - start;
+		(*i)++;
+		return 0;
+	}
+	while (*i < len && tchar((unsigned char)s[*i]))
+		(*i)++;
+	*vlen = *i - start;
+	return *vlen > 0 ? 0 : -1;
+}
+
+int
+mp_form_file(const char *s, size_t len)
+{
+	size_t	i = 0, n, name, vlen;
+	int	file = 0;
+
+	while (i < len && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (len - i < 9 || strncasecmp(s + i, "form-data", 9) != 0)
+		return -1;
+	i += 9;
+	for (;;) {
+		while (i < len && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (i == len)
+			return file;
+		if (s[i] != ';')
+			return -1;
+		i++;
+		while (i < len && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		for (name = i; i < len && tchar((unsigned char)s[i]); i++)
+			;
+		n = i - name;
+		while (i < len && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (n == 0 || i == len || s[i] != '=')
+			return -1;
+		i++;
+		while (i < len && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (form_param_value(s, len, &i, &vlen) == -1)
+			return -1;
+		/* filename* (RFC 5987) is never empty when it names a file. */
+		if (((n == 8 && strncasecmp(s + name, "filename", 8) == 0) ||
+		    (n == 9 && strncasecmp(s + name, "filename*", 9) == 0)) &&
+		    vlen > 0)
+			file = 1;
+	}
+}

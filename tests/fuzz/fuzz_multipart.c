@@ -50,6 +50,9 @@ on_header(void *arg, const char *n, size_t nl, const char *v, size_t vl)
 	for (i = 0; i < vl; i++)
 		if (v[i] == '\r' || v[i] == '\n')
 			abort();
+	/* A form part's disposition (POST /v1/scores): one of three. */
+	if (mp_form_file(v, vl) < -1 || mp_form_file(v, vl) > 1)
+		abort();
 	return 0;
 }
 

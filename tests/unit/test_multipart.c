@@ -251,9 +251,41 @@ test_limits(void)
 	free(body);
 }
 
+/* multipart/form-data: which parts are files (issue #13). */
+static void
+test_form_file(void)
+{
+	static const struct { const char *v; int want; } t[] = {
+		{ "form-data; name=\"bestand\"; filename=\"scores.csv\"", 1 },
+		{ "form-data; name=bestand; filename=scores.csv", 1 },
+		{ "Form-Data ; name=\"a\" ; filename = \"x;y.csv\"", 1 },
+		{ "form-data; name=\"f\"; filename*=UTF-8''sc%C3%B6res.csv", 1 },
+		{ "form-data; name=\"f\"; filename=\"a\\\"b.csv\"", 1 },
+		{ "form-data; name=\"veld\"", 0 },
+		{ "form-data", 0 },
+		{ "form-data; name=\"bestand\"; filename=\"\"", 0 },
+		{ "attachment; filename=\"scores.csv\"", -1 },
+		{ "form-data; filename", -1 },
+		{ "form-data; name=\"open", -1 },
+		{ "form-data; =x", -1 },
+		{ "form-data x", -1 },
+		{ "", -1 },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (mp_form_file(t[i].v, strlen(t[i].v)) != t[i].want)
+			fprintf(stderr, "form_file case %zu\n", i);
+		CHECK_EQ_INT(mp_form_file(t[i].v, strlen(t[i].v)), t[i].want);
+	}
+	/* Only len bytes count: a filename past them is not seen. */
+	CHECK_EQ_INT(mp_form_file("form-data; filename=a.csv", 9), 0);
+}
+
 int
 main(void)
 {
+	test_form_file();
 	test_boundary();
 	test_parts();
 	test_broken();
