@@ -92,6 +92,9 @@ enum cfg_limit {
 	LIMIT_SESSION_IDLE_S,		/* a browser session ends unused */
 	LIMIT_SESSION_MAX_AGE_S,	/* a browser session ends anyway */
 	LIMIT_SESSIONS_MAX,		/* browser sessions at once */
+	LIMIT_CEM_DAYS_BEFORE,		/* aanlevering: CEM+ before the end */
+	LIMIT_CEM_DAYS_AFTER,		/* ... and after it */
+	LIMIT_UITVAL_VOORLOPIG_MONTHS,	/* uitval stays voorlopig this long */
 	LIMIT__COUNT
 };
 

@@ -136,6 +136,8 @@
 #define ERR_FORMULIER_ONGELDIG	"formulier_ongeldig"
 #define ERR_INVOER_ONGELDIG	"invoer_ongeldig"
 #define ERR_VELD_ONBEKEND	"veld_onbekend"
+/* scores: opt-out (issue #15) */
+#define ERR_OPT_OUT_ONGELDIG	"opt_out_ongeldig"
 
 struct err_code {
 	const char	*code;

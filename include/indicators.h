@@ -33,6 +33,7 @@ enum ind_kind {
 	IND_DOELREALISATIE = 0,
 	IND_TEVREDENHEID,
 	IND_UITVAL,
+	IND_AANLEVERING,	/* delivery coverage (issue #15) */
 	IND__NKINDS
 };
 

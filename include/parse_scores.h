@@ -47,6 +47,7 @@ struct scores_row {
 	int		 productcategorie;	/* 0 absent, JZ020 */
 	int		 leeftijd;		/* -1 absent, else age band 0..3 */
 	int		 geslacht;		/* -1 absent, 0..2 */
+	int		 opt_out;		/* -1 absent, 0 nee, 1 ja */
 };
 
 struct scores_error {

@@ -137,6 +137,11 @@ struct report_section {
 	enum ind_period	 period;	/* IND_MONTH or IND_QUARTER */
 	int		 from;		/* month index of the first period */
 	int		 nperiods;
+	/*
+	 * Aanlevering over the same periods (issue #15), for the coverage
+	 * rows beside the indicator; NULL in the aanlevering section.
+	 */
+	cJSON		*cover;
 };
 
 struct report_doc {

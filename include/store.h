@@ -21,7 +21,7 @@
 
 #include "config.h"
 
-#define STORE_SCHEMA_VERSION	6
+#define STORE_SCHEMA_VERSION	7
 #define STORE_DB_NAME		"sorttp.db"
 #define STORE_BUSY_TIMEOUT_MS	10000
 
@@ -260,6 +260,7 @@ struct score_rec {
 	int		 productcategorie;	/* 0 = absent */
 	int		 leeftijd;		/* -1 = absent */
 	int		 geslacht;		/* -1 = absent */
+	int		 opt_out;		/* -1 = absent, 0 nee, 1 ja */
 };
 
 /* One questionnaire response, pseudonymised and minimised. */
@@ -405,6 +406,9 @@ struct ind_src_score {			/* an eind measurement */
 	int		 doelen_behaald;
 	int		 probleemafname;	/* 0 = absent */
 	int		 zonder_hulp;		/* -1 = absent */
+	int		 meetmoment;		/* also begin/tussen rows that
+						   state opt_out */
+	int		 opt_out;		/* -1 = not stated */
 };
 struct ind_src_traj {
 	int64_t		 client;

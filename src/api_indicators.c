@@ -1,5 +1,6 @@
 /*
- * GET /v1/indicators/{doelrealisatie|tevredenheid|uitval}: aggregated
+ * GET /v1/indicators/{doelrealisatie|tevredenheid|uitval|
+ * aanlevering}: aggregated
  * indicators for aanbieders (their own, beside their cluster) and
  * analisten (inside their scope), as JSON, CSV or an .xlsx workbook. Everything is decided in indicators.c;
  * this file only maps the HTTP request onto it.
@@ -113,8 +114,8 @@ indicators_get(struct http_request *r, struct http_reply *rep)
 	memset(&q, 0, sizeof(q));
 	if (ind_kind_parse(http_request_param(r), &kind) == -1) {
 		http_reply_error(rep, 404, ERR_NOT_FOUND, "deze indicator "
-		    "bestaat niet; er zijn doelrealisatie, tevredenheid en "
-		    "uitval");
+		    "bestaat niet; er zijn doelrealisatie, tevredenheid, "
+		    "uitval en aanlevering");
 		return;
 	}
 	if (http_request_query_names(r, names, QUERY_NAMES_MAX) == -1)

@@ -24,7 +24,9 @@
 #include "util.h"
 
 static const struct cmd_help indicators_help = { "indicators",
-	"usage: sorttp indicators doelrealisatie|tevredenheid|uitval --data DIR\n"
+	"usage: sorttp indicators "
+	"doelrealisatie|tevredenheid|uitval|aanlevering\n"
+	"           --data DIR\n"
 	"           [--by aanbieder|gemeente|cluster|regio] "
 	"[--period month|quarter|year]\n"
 	"           [--from YYYY-MM] [--to YYYY-MM] [--cluster NAME[,NAME]]\n"

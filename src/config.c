@@ -107,6 +107,17 @@ const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 	[LIMIT_SESSION_MAX_AGE_S] =	{ "session_max_age_s", 43200, 1,
 					    604800 },
 	[LIMIT_SESSIONS_MAX] =		{ "sessions_max", 4096, 1, 1000000 },
+	/*
+	 * Issue #15: a CEM+ response counts for an ended trajectory's
+	 * aanlevering when filled in from 90 days before its end to 90 days
+	 * after; JW307 stops arrive late, so uitval of a period stays
+	 * voorlopig for 3 months after the period.
+	 */
+	[LIMIT_CEM_DAYS_BEFORE] =	{ "cem_window_days_before", 90, 0,
+					    366 },
+	[LIMIT_CEM_DAYS_AFTER] =	{ "cem_window_days_after", 90, 0, 366 },
+	[LIMIT_UITVAL_VOORLOPIG_MONTHS] = { "uitval_voorlopig_months", 3, 0,
+					    24 },
 };
 
 /*

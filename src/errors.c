@@ -204,6 +204,8 @@ const struct err_code err_codes[] = {
 	    "De handmatige invoer is geen JSON-object met tekst als waarden; er is niets opgeslagen." },
 	{ ERR_VELD_ONBEKEND, 400,
 	    "De handmatige invoer noemt een veld dat geen kolom van het scorebestand is; er is niets opgeslagen." },
+	{ ERR_OPT_OUT_ONGELDIG, 422,
+	    "Opt-out is niet ja of nee." },
 };
 
 const size_t err_ncodes = sizeof(err_codes) / sizeof(err_codes[0]);

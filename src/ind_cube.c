@@ -49,6 +49,9 @@ ind_layout_init(struct layout *l, enum ind_kind kind,
 	case IND_UITVAL:
 		l->ncat = U__NCAT;
 		break;
+	case IND_AANLEVERING:
+		l->ncat = A__NCAT;
+		break;
 	default:
 		l->ncat = QUEST__NRESPONDENTS;
 		for (i = 0; i < QUEST__NRESPONDENTS; i++) {
@@ -221,6 +224,14 @@ acc_uit(struct cell *c, const struct u_uit *u)
 }
 
 static void
+acc_aan(struct cell *c, const struct u_aan *u)
+{
+	cnt_add(&c->tot, u->client);
+	cnt_add(&c->cat[u->cat], u->client);
+	cnt_add(&c->cat[u->cem ? A_CEM : A_NOCEM], u->client);
+}
+
+static void
 acc_tev(const struct build *b, struct cell *c, const struct u_tev *u)
 {
 	const struct quest_variant *v = &b->qs->defs[u->def].variant[u->resp];
@@ -284,6 +295,12 @@ unit_head(enum ind_kind k, const void *u, uint32_t *client, int *agb,
 		*client = d->client;
 		*agb = d->agb;
 		*gem = d->gem;
+	} else if (k == IND_AANLEVERING) {
+		const struct u_aan *d = u;
+
+		*client = d->client;
+		*agb = d->agb;
+		*gem = d->gem;
 	} else {
 		const struct u_tev *d = u;
 
@@ -297,7 +314,9 @@ static size_t
 unit_size(enum ind_kind k)
 {
 	return k == IND_DOELREALISATIE ? sizeof(struct u_doel) :
-	    k == IND_UITVAL ? sizeof(struct u_uit) : sizeof(struct u_tev);
+	    k == IND_UITVAL ? sizeof(struct u_uit) :
+	    k == IND_AANLEVERING ? sizeof(struct u_aan) :
+	    sizeof(struct u_tev);
 }
 
 /*
@@ -345,6 +364,8 @@ accumulate(struct build *b, enum ind_period t, struct cmap *m)
 						acc_doel(c, (const void *)u);
 					else if (b->kind == IND_UITVAL)
 						acc_uit(c, (const void *)u);
+					else if (b->kind == IND_AANLEVERING)
+						acc_aan(c, (const void *)u);
 					else
 						acc_tev(b, c, (const void *)u);
 				}
@@ -463,6 +484,9 @@ ind_dc_cell(struct dc_table *t, enum ind_kind kind, const struct layout *l,
 		if (kind == IND_DOELREALISATIE &&
 		    (i == D_PA0 || i == D_ZH_NIET))
 			dc_hidden(t, it);
+		/* Neither GAS nor opt-out, and no response: never printed. */
+		if (kind == IND_AANLEVERING && (i == A_NONE || i == A_NOCEM))
+			dc_hidden(t, it);
 	}
 	switch (kind) {
 	case IND_DOELREALISATIE:
@@ -483,6 +507,14 @@ ind_dc_cell(struct dc_table *t, enum ind_kind kind, const struct layout *l,
 		dc_group(t, c->it_cat + 1);
 		dc_member(t, c->it_cat + U_HER_NEW);
 		dc_member(t, c->it_cat + U_HER_NONE);
+		break;
+	case IND_AANLEVERING:
+		dc_group(t, c->it_tot);
+		for (i = A_GAS; i <= A_NONE; i++)
+			dc_member(t, c->it_cat + (uint32_t)i);
+		dc_group(t, c->it_tot);
+		dc_member(t, c->it_cat + A_CEM);
+		dc_member(t, c->it_cat + A_NOCEM);
 		break;
 	default:
 		dc_group(t, c->it_tot);
@@ -520,7 +552,7 @@ static void
 relations(struct build *b, const struct cell **parts, size_t nmax)
 {
 	struct ind_snapshot	*s = b->s;
-	struct dc_table		*t = &s->dc[b->kind];
+	struct dc_table		*t = &s->dc[IND_DC_KIND(b->kind)];
 	const struct config	*cfg = b->cfg;
 	const struct ind_cube	*cb, *fine;
 	const struct cell	*c, *p;
@@ -584,6 +616,26 @@ relations(struct build *b, const struct cell **parts, size_t nmax)
 	}
 }
 
+/*
+ * An aanlevering cell's total is the same count as the uitval cell with
+ * its key (the same ended products): equal in the relations, and each
+ * suppressed with the other.
+ */
+static void
+same_total(struct dc_table *t, const struct ind_cube *uit,
+    const struct cell *c)
+{
+	const struct cell	*u = ind_cube_find(uit, c->agb, c->geo,
+	    c->period);
+
+	if (u == NULL)
+		return;
+	dc_link(t, u->it_tot, c->it_tot);
+	dc_link(t, c->it_tot, u->it_tot);
+	dc_group(t, u->it_tot);
+	dc_member(t, c->it_tot);
+}
+
 int
 ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
     const struct quest_set *qs, const struct ind_items *items, long long k,
@@ -591,6 +643,7 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 {
 	struct build		 b;
 	struct cmap		 m;
+	struct dc_table		*t;
 	const struct cell	**parts;
 	size_t			 i, nmax;
 	int			 kind, tt;
@@ -613,6 +666,7 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 		ind_layout_init(&s->lay[kind], b.kind, items);
 		b.lay = &s->lay[kind];
 		dc_init(&s->dc[kind]);
+		t = &s->dc[IND_DC_KIND(kind)];
 		for (tt = 0; tt < IND__NPERIODS; tt++) {
 			memset(&m, 0, sizeof(m));
 			m.lay = b.lay;
@@ -629,18 +683,26 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 			util_sort(m.cells, m.n, sizeof(*m.cells), cmp_cell);
 			s->cube[kind][tt].cells = m.cells;
 			s->cube[kind][tt].n = m.n;
-			for (i = 0; i < m.n; i++)
-				ind_dc_cell(&s->dc[kind], b.kind, b.lay,
-				    m.cells[i], kind != IND_UITVAL ||
+			for (i = 0; i < m.n; i++) {
+				ind_dc_cell(t, b.kind, b.lay, m.cells[i],
+				    kind != IND_UITVAL ||
 				    ind_window_closed(m.cells[i]->period,
 				    (enum ind_period)tt, today, window), NULL);
+				if (kind == IND_AANLEVERING)
+					same_total(t, &s->cube[IND_UITVAL][tt],
+					    m.cells[i]);
+			}
 		}
 		relations(&b, parts, nmax);
-		if (dc_run(&s->dc[kind], k) == -1) {
+		/* Uitval's pattern is decided with aanlevering's cells. */
+		if (kind == IND_UITVAL)
+			continue;
+		if (dc_run(t, k) == -1) {
 			free(parts);
 			return -1;
 		}
-		dc_log(&s->dc[kind], ind_kind_name(b.kind));
+		dc_log(t, kind == IND_AANLEVERING ? "uitval and aanlevering" :
+		    ind_kind_name(b.kind));
 	}
 	free(parts);
 	return 0;

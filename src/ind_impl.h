@@ -47,6 +47,20 @@ struct u_uit {
 	uint8_t		 pad;
 };
 
+/*
+ * An ended product (as for uitval) and what was delivered for it: its
+ * category (A_GAS, A_OPT or A_NONE) and whether a CEM+ response matched.
+ */
+struct u_aan {
+	uint32_t	 client;
+	uint16_t	 period;
+	uint16_t	 agb;
+	uint8_t		 gem;
+	uint8_t		 cat;
+	uint8_t		 cem;		/* 1: a response in the window */
+	uint8_t		 pad;
+};
+
 /* A questionnaire response. */
 struct u_tev {
 	uint32_t	 client;
@@ -79,6 +93,11 @@ struct cnt {
 /* Categories of a cell. */
 enum { D_PA0, D_PA1, D_PA2, D_PA3, D_ZH_JA, D_ZH_NIET, D__NCAT };
 enum { U_HER_NEW = IND_NREDEN, U_HER_NONE, U__NCAT };
+/*
+ * Aanlevering: GAS eind, opt-out and neither add up to the ended
+ * trajectories, and so do with and without a CEM+ response.
+ */
+enum { A_GAS, A_OPT, A_NONE, A_CEM, A_NOCEM, A__NCAT };
 
 /* Where a kind keeps its numbers in a cell. */
 struct layout {
@@ -114,6 +133,14 @@ struct ind_cube {
 	size_t		 n;
 };
 
+/*
+ * The pattern a kind's cells are read with. Aanlevering counts the very
+ * units uitval counts, so its cells share uitval's table: a total that
+ * one answer withholds is withheld in the other too, and its categories
+ * are protected in the same system of relations (ind_cube.c).
+ */
+#define IND_DC_KIND(k)	((k) == IND_AANLEVERING ? IND_UITVAL : (k))
+
 #define IND_GEO_CLUSTER(s, c)	((s)->ngem + (c))
 #define IND_GEO_REGIO(s)	((s)->ngem + (s)->nclu)
 
@@ -123,7 +150,8 @@ struct ind_snapshot {
 	int		 today;		/* herinstroom windows judged on */
 	int		 ngem, nclu;
 	struct ind_cube	 cube[IND__NKINDS][IND__NPERIODS];
-	struct dc_table	 dc[IND__NKINDS];	/* one pattern per kind */
+	struct dc_table	 dc[IND__NKINDS];	/* one pattern per kind, but
+						   see IND_DC_KIND */
 	struct layout	 lay[IND__NKINDS];
 	int		*agbs;		/* sorted AGB codes */
 	size_t		 nagbs;
@@ -270,6 +298,12 @@ int64_t	ind_sub_clients(const struct cell *c, const struct cell *own, int i);
 int	ind_geo_cluster(const struct run *, int geo);
 /* Whether period p's herinstroom window has closed. */
 int	ind_run_window_closed(const struct run *, int p);
+/*
+ * Whether the figures of cell c may still change (docs/indicators.md,
+ * voorlopig): its period is not over yet on the snapshot's today, or,
+ * for uitval and aanlevering, late messages and responses may still come.
+ */
+int	ind_voorlopig(const struct run *, const struct cell *c);
 
 /* The answer as JSON or CSV (ind_write.c); -1 when memory ran out. */
 int	ind_write_answer(const struct run *, const struct sel *, char **body,

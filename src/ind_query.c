@@ -15,6 +15,7 @@ static const char *const kind_names[IND__NKINDS] = {
 	[IND_DOELREALISATIE] = "doelrealisatie",
 	[IND_TEVREDENHEID] = "tevredenheid",
 	[IND_UITVAL] = "uitval",
+	[IND_AANLEVERING] = "aanlevering",
 };
 static const char *const by_names[] = {
 	"aanbieder", "gemeente", "cluster", "regio"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dates.h"
 #include "errors.h"
 #include "ind_impl.h"
 #include "util.h"
@@ -54,6 +55,26 @@ int
 ind_run_window_closed(const struct run *r, int p)
 {
 	return ind_window_closed(p, r->q->period, r->snap->today, r->window);
+}
+
+int
+ind_voorlopig(const struct run *r, const struct cell *c)
+{
+	int	last = ind_period_last_day(c->period, r->q->period);
+	int	until = last;
+
+	/* JW307 stops arrive late; CEM+ responses after the end too. */
+	if (r->q->kind == IND_UITVAL || r->q->kind == IND_AANLEVERING)
+		until = date_add_months(last, (int)config_limit(r->cfg,
+		    LIMIT_UITVAL_VOORLOPIG_MONTHS));
+	if (r->q->kind == IND_AANLEVERING) {
+		int	cem = date_add_days(last, config_limit(r->cfg,
+		    LIMIT_CEM_DAYS_AFTER));
+
+		if (cem > until)
+			until = cem;
+	}
+	return r->snap->today <= until;
 }
 
 static struct out *
@@ -105,7 +126,7 @@ static int
 add_vergelijking(struct run *r, struct sel *s, const struct cell *own,
     const struct cell *all)
 {
-	const struct dc_table	*cube = &r->snap->dc[r->q->kind];
+	const struct dc_table	*cube = &r->snap->dc[IND_DC_KIND(r->q->kind)];
 	const struct layout	*l = r->lay;
 	int64_t			 cl[1 + U__NCAT + 2 * QUEST__NRESPONDENTS];
 	struct verg		*v;
@@ -166,7 +187,7 @@ ind_select_cells(struct run *r, struct sel *s, unsigned *status,
 {
 	const struct ind_snapshot *snap = r->snap;
 	const struct ind_cube	*cb = &snap->cube[r->q->kind][r->q->period];
-	const struct dc_table	*dc = &snap->dc[r->q->kind];
+	const struct dc_table	*dc = &snap->dc[IND_DC_KIND(r->q->kind)];
 	const struct config	*cfg = r->cfg;
 	const struct pop	*pop = r->pop;
 	const struct cell	*c, *own, *all;

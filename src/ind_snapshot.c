@@ -287,7 +287,68 @@ cmp_score(const void *a, const void *b)
 		return x->traj < y->traj ? -1 : 1;
 	if (x->agb != y->agb)
 		return x->agb < y->agb ? -1 : 1;
-	return (x->meetdatum > y->meetdatum) - (x->meetdatum < y->meetdatum);
+	if (x->meetdatum != y->meetdatum)
+		return x->meetdatum < y->meetdatum ? -1 : 1;
+	return (x->meetmoment > y->meetmoment) -
+	    (x->meetmoment < y->meetmoment);
+}
+
+/*
+ * What the scores say of one trajectory (toewijzing at one aanbieder), in
+ * (traj, agb) order: whether it is under opt-out (the latest row that
+ * states opt_out decides) and the date of its latest eind measurement
+ * with GAS scores.
+ */
+struct tfact {
+	int64_t		 traj;
+	int		 agb;
+	int		 opt_out;	/* 1 under opt-out */
+	int		 last_gas;	/* yyyymmdd, 0 none */
+};
+
+/*
+ * Sorts the scores rows, derives the trajectory facts, and keeps in w->sc
+ * only what doelrealisatie counts: eind measurements of trajectories not
+ * under opt-out (seed 000: under opt-out no doelrealisatie is measured).
+ */
+static int
+score_facts(struct raw *w, struct tfact **out, size_t *nout)
+{
+	struct tfact	*tf;
+	size_t		 i, j, k, n = 0, o = 0;
+	int		 opt, last;
+
+	util_sort(w->sc, w->nsc, sizeof(*w->sc), cmp_score);
+	if ((tf = calloc(w->nsc ? w->nsc : 1, sizeof(*tf))) == NULL)
+		return -1;
+	for (i = 0; i < w->nsc; i = j) {
+		opt = 0;
+		last = 0;
+		for (j = i; j < w->nsc && w->sc[j].traj == w->sc[i].traj &&
+		    w->sc[j].agb == w->sc[i].agb; j++) {
+			if (w->sc[j].opt_out != -1)
+				opt = w->sc[j].opt_out == 1;
+			if (w->sc[j].meetmoment == 3 && !isnan(w->sc[j].gas_t))
+				last = w->sc[j].meetdatum;
+		}
+		tf[n].traj = w->sc[i].traj;
+		tf[n].agb = w->sc[i].agb;
+		tf[n].opt_out = opt;
+		tf[n].last_gas = last;
+		n++;
+		/*
+		 * An eind row without goals (sent under an opt-out taken
+		 * back later) measured no doelrealisatie either.
+		 */
+		for (k = i; k < j && !opt; k++)
+			if (w->sc[k].meetmoment == 3 && (w->sc[k].doelen > 0 ||
+			    !isnan(w->sc[k].gas_t)))
+				w->sc[o++] = w->sc[k];
+	}
+	w->nsc = o;
+	*out = tf;
+	*nout = n;
+	return 0;
 }
 
 static int
@@ -299,7 +360,7 @@ build_doel(struct ind_snapshot *s, const struct config *cfg,
 	int		 t, p, a;
 	uint8_t		 g;
 
-	util_sort(w->sc, w->nsc, sizeof(*w->sc), cmp_score);
+	/* w->sc is sorted by score_facts. */
 	for (t = 0; t < IND__NPERIODS; t++) {
 		if ((u = calloc(w->nsc ? w->nsc : 1, sizeof(*u))) == NULL)
 			return -1;
@@ -463,6 +524,129 @@ build_uitval(struct ind_snapshot *s, const struct config *cfg,
 	return 0;
 }
 
+/* A questionnaire response as aanlevering matches it. */
+struct resp_key {
+	int64_t		 client;
+	int		 agb;
+	int		 date;
+};
+
+static int
+cmp_resp_key(const void *a, const void *b)
+{
+	const struct resp_key	*x = a, *y = b;
+
+	if (x->client != y->client)
+		return x->client < y->client ? -1 : 1;
+	if (x->agb != y->agb)
+		return x->agb < y->agb ? -1 : 1;
+	return (x->date > y->date) - (x->date < y->date);
+}
+
+static int
+cmp_tfact(const void *a, const void *b)
+{
+	const struct tfact	*x = a, *y = b;
+
+	if (x->traj != y->traj)
+		return x->traj < y->traj ? -1 : 1;
+	return (x->agb > y->agb) - (x->agb < y->agb);
+}
+
+/* A response of client at agb filled in from lo to hi (yyyymmdd). */
+static int
+resp_in(const struct resp_key *rk, size_t n, int64_t client, int agb,
+    int lo, int hi)
+{
+	size_t	a = 0, b = n;
+
+	while (a < b) {
+		size_t			 mid = a + (b - a) / 2;
+		const struct resp_key	*m = &rk[mid];
+
+		if (m->client < client || (m->client == client &&
+		    (m->agb < agb || (m->agb == agb && m->date < lo))))
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a < n && rk[a].client == client && rk[a].agb == agb &&
+	    rk[a].date <= hi;
+}
+
+/*
+ * Aanlevering: every ended product that uitval counts, with what the
+ * aanbieder delivered for it. A GAS eind measurement counts when the
+ * same toewijzing at the same aanbieder has one dated on or after the
+ * product's Begindatum; a CEM+ response when the same client answered
+ * about the same aanbieder within the window around the Einddatum.
+ */
+static int
+build_aan(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
+    const int64_t *clients, const struct tfact *tf, size_t ntf)
+{
+	struct resp_key	*rk;
+	struct u_aan	*u;
+	struct tfact	 key;
+	const struct tfact *f;
+	size_t		 i, n;
+	int		 t, p, a, before, after;
+	uint8_t		 g;
+
+	before = (int)config_limit(cfg, LIMIT_CEM_DAYS_BEFORE);
+	after = (int)config_limit(cfg, LIMIT_CEM_DAYS_AFTER);
+	if ((rk = calloc(w->nrs ? w->nrs : 1, sizeof(*rk))) == NULL)
+		return -1;
+	for (i = 0; i < w->nrs; i++) {
+		rk[i].client = w->rs[i].client;
+		rk[i].agb = w->rs[i].agb;
+		rk[i].date = w->rs[i].ingevuld_op;
+	}
+	util_sort(rk, w->nrs, sizeof(*rk), cmp_resp_key);
+	for (t = 0; t < IND__NPERIODS; t++) {
+		if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL) {
+			free(rk);
+			return -1;
+		}
+		n = 0;
+		for (i = 0; i < w->ntr; i++) {
+			const struct ind_src_traj *r = &w->tr[i];
+
+			if (r->einddatum == 0 || r->reden == 0 ||
+			    r->reden == 20)
+				continue;
+			p = ind_period_of(r->einddatum, (enum ind_period)t);
+			g = gem_ix(cfg, r->gemeente);
+			a = ind_agb_index(s, r->agb);
+			if (p < 0 || g == IND_GEM_NONE || a < 0)
+				continue;
+			key.traj = r->prod_key;
+			key.agb = r->agb;
+			f = bsearch(&key, tf, ntf, sizeof(*tf), cmp_tfact);
+			u[n].client = client_ix(clients, s->nclients,
+			    r->client);
+			u[n].period = (uint16_t)p;
+			u[n].agb = (uint16_t)a;
+			u[n].gem = g;
+			u[n].cat = f != NULL && f->opt_out ? A_OPT :
+			    f != NULL && f->last_gas >= r->begindatum &&
+			    f->last_gas > 0 ? A_GAS : A_NONE;
+			u[n].cem = (uint8_t)resp_in(rk, w->nrs, r->client,
+			    r->agb, date_add_days(r->einddatum, -before),
+			    date_add_days(r->einddatum, after));
+			n++;
+		}
+		if (units_index(&s->units[IND_AANLEVERING][t], u, n,
+		    sizeof(*u), (enum ind_period)t) == -1) {
+			free(u);
+			free(rk);
+			return -1;
+		}
+	}
+	free(rk);
+	return 0;
+}
+
 static int
 build_tev(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
     const int64_t *clients)
@@ -555,6 +739,8 @@ ind_snapshot_build(const struct config *cfg, const struct quest_set *qs,
 	struct ind_snapshot	*s;
 	struct raw		 w;
 	int64_t			*clients = NULL;
+	struct tfact		*tf = NULL;
+	size_t			 ntf = 0;
 	uint64_t		 t0 = util_now_ns();
 
 	memset(&w, 0, sizeof(w));
@@ -564,8 +750,10 @@ ind_snapshot_build(const struct config *cfg, const struct quest_set *qs,
 	s->refs = 1;
 	if (store_ind_scan(st, &fns, &w, &s->generation) == -1 ||
 	    build_dims(s, &w, &clients) == -1 ||
+	    score_facts(&w, &tf, &ntf) == -1 ||
 	    build_doel(s, cfg, &w, clients) == -1 ||
 	    build_uitval(s, cfg, &w, clients, window) == -1 ||
+	    build_aan(s, cfg, &w, clients, tf, ntf) == -1 ||
 	    build_tev(s, cfg, &w, clients) == -1)
 		goto fail;
 	/* The answers given by the questionnaires, for the cube. */
@@ -587,6 +775,7 @@ fail:
 	s = NULL;
 out:
 	free(clients);
+	free(tf);
 	free(w.sc);
 	free(w.tr);
 	free(w.rs);

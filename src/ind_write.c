@@ -149,7 +149,8 @@ enum fkind {
 	F_NUM,
 	F_NULL,
 	F_AGB,		/* i as an 8-digit code */
-	F_PERIOD	/* i as a period label */
+	F_PERIOD,	/* i as a period label */
+	F_MARK		/* i: JSON true/false, CSV "*" or empty (CBS) */
 };
 
 struct field {
@@ -176,6 +177,7 @@ struct cols {
 	int		 aanbieder, anaam, gemeente, gnaam, cluster, period;
 	int		 verg, sup, nab;
 	int		 ncl, n, base, count;
+	int		 voorl;		/* the last column: voorlopig */
 	int		 tev0[QUEST__NRESPONDENTS];	/* tevredenheid blocks */
 };
 
@@ -184,6 +186,7 @@ enum { DC_GAS, DC_DOELEN, DC_PA1, DC_PA2, DC_PA3, DC_ZH, DC__N };
 enum { UC_PLAN, UC_VOORT, UC_EENZ, UC_REDEN, UC_HER_WC = UC_REDEN +
     IND_NREDEN, UC_HER_N, UC_HER_PCT, UC__N };
 enum { TC_N, TC_CIJFER, TC_POS, TC_ITEMS };
+enum { AC_GAS, AC_CEM, AC_OPT, AC__N };
 
 static void
 cols_init(const struct run *r, struct cols *c)
@@ -211,6 +214,9 @@ cols_init(const struct run *r, struct cols *c)
 	case IND_UITVAL:
 		n += UC__N;
 		break;
+	case IND_AANLEVERING:
+		n += AC__N;
+		break;
 	default:
 		for (i = 0; i < QUEST__NRESPONDENTS; i++) {
 			c->tev0[i] = n - c->base;
@@ -218,6 +224,8 @@ cols_init(const struct run *r, struct cols *c)
 		}
 		break;
 	}
+	/* Last, so that readers of the earlier columns see them unmoved. */
+	c->voorl = n++;
 	c->count = n;
 }
 
@@ -267,6 +275,11 @@ csv_head(const struct run *r, const struct cols *c, struct buf *b)
 		H("herinstroom_n");
 		H("herinstroom_geen_nieuwe_start_pct");
 		break;
+	case IND_AANLEVERING:
+		H("gas_eind_pct");
+		H("cem_pct");
+		H("opt_out_pct");
+		break;
 	default:
 		for (i = 0; i < QUEST__NRESPONDENTS; i++) {
 			rn = quest_respondent_name((enum quest_respondent)i);
@@ -284,6 +297,7 @@ csv_head(const struct run *r, const struct cols *c, struct buf *b)
 		}
 		break;
 	}
+	H("voorlopig");
 #undef H
 	if (!buf_failed(b))
 		b->len--;	/* the last ';' */
@@ -388,6 +402,28 @@ values_uit(const struct run *r, const struct dc_table *t,
 #undef SUP
 }
 
+/*
+ * Aanlevering: the shares of the ended trajectories with a GAS eind
+ * measurement (not under opt-out), with a CEM+ response in the window,
+ * and under opt-out. Each share publishes its count and the rest; the
+ * pattern decides which may be shown.
+ */
+static void
+values_aan(const struct dc_table *t, const struct cell *c, int base,
+    struct fields *fs)
+{
+	double	n = (double)c->tot.units;
+
+#define SUP(i)	dc_suppressed(t, c->it_cat + (uint32_t)(i))
+	fld_num(fs, "gas_eind_pct", base + AC_GAS, !SUP(A_GAS),
+	    100.0 * (double)c->cat[A_GAS].units / n, 1);
+	fld_num(fs, "cem_pct", base + AC_CEM, !SUP(A_CEM) && !SUP(A_NOCEM),
+	    100.0 * (double)c->cat[A_CEM].units / n, 1);
+	fld_num(fs, "opt_out_pct", base + AC_OPT, !SUP(A_OPT),
+	    100.0 * (double)c->cat[A_OPT].units / n, 1);
+#undef SUP
+}
+
 static void
 values_tev(const struct run *r, const struct dc_table *t,
     const struct cell *c, const struct cell *own, const struct cols *cs,
@@ -478,6 +514,7 @@ cell_fields(const struct run *r, const struct out *o, const struct cols *cs,
 	fld(fs, F_PERIOD, "period", cs->period)->i = c->period;
 	fld(fs, F_BOOL, "suppressed", cs->sup)->i =
 	    dc_suppressed(t, c->it_tot);
+	fld(fs, F_MARK, "voorlopig", cs->voorl)->i = ind_voorlopig(r, c);
 	if (dc_suppressed(t, c->it_tot))
 		return;
 	if (o->verg)
@@ -491,6 +528,9 @@ cell_fields(const struct run *r, const struct out *o, const struct cols *cs,
 		break;
 	case IND_UITVAL:
 		values_uit(r, t, c, cs->base, fs);
+		break;
+	case IND_AANLEVERING:
+		values_aan(t, c, cs->base, fs);
 		break;
 	default:
 		values_tev(r, t, c, o->own, cs, fs);
@@ -525,6 +565,12 @@ field_value(const struct run *r, struct buf *b, const struct field *f,
 		break;
 	case F_BOOL:
 		buf_str(b, f->i ? "true" : "false");
+		break;
+	case F_MARK:
+		if (!csv)
+			buf_str(b, f->i ? "true" : "false");
+		else if (f->i)
+			buf_add(b, "*", 1);
 		break;
 	case F_INT:
 		put_ll(b, f->i);
@@ -598,18 +644,23 @@ csv_row(const struct run *r, struct buf *b, const struct fields *fs,
 
 /*
  * ,"labels": the Dutch meaning of the codes the answer's keys use, so that
- * a page or a reader needs no code list: per_reden's JZ588 codes, and for
- * tevredenheid the item texts of the questionnaire definitions.
+ * a page or a reader needs no code list: per_reden's JZ588 codes,
+ * probleemafname's 1..3, and for tevredenheid the item texts of the
+ * questionnaire definitions.
  */
 static void
 json_labels(const struct run *r, struct buf *b)
 {
 	size_t	i, k;
 
-	if (r->q->kind == IND_DOELREALISATIE)
+	if (r->q->kind == IND_AANLEVERING)
 		return;		/* its keys are words already */
 	buf_str(b, ",\"labels\":{");
-	if (r->q->kind == IND_UITVAL) {
+	if (r->q->kind == IND_DOELREALISATIE) {
+		/* probleemafname's keys are codes (PRODUCT.md section 4). */
+		buf_str(b, "\"probleemafname\":{\"1\":\"niet afgenomen\","
+		    "\"2\":\"deels afgenomen\",\"3\":\"afgenomen\"}");
+	} else if (r->q->kind == IND_UITVAL) {
 		buf_str(b, "\"reden\":{");
 		for (i = 0; i < IND_NREDEN; i++) {
 			if (i > 0)

@@ -313,6 +313,7 @@ on_row(void *arg, struct scores_row *row)
 	rec.productcategorie = row->productcategorie;
 	rec.leeftijd = row->leeftijd;
 	rec.geslacht = row->geslacht;
+	rec.opt_out = row->opt_out;
 	p = &ig->rows[ig->nrows];
 	p->rec = rec;
 	p->line = row->line;

@@ -35,6 +35,7 @@ enum col_id {
 	COL_PRODUCTCATEGORIE,
 	COL_GEBOORTEDATUM,
 	COL_GESLACHT,
+	COL_OPT_OUT,
 	COL_GAS,		/* COL_GAS + i, i = 0..9 */
 	COL_GEWICHT = COL_GAS + GAS_GOALS_MAX,
 	COL__COUNT = COL_GEWICHT + GAS_GOALS_MAX
@@ -56,6 +57,7 @@ static const struct {
 	{ "productcategorie", COL_PRODUCTCATEGORIE, 0 },
 	{ "geboortedatum", COL_GEBOORTEDATUM, 0 },
 	{ "geslacht", COL_GESLACHT, 0 },
+	{ "opt_out", COL_OPT_OUT, 0 },
 };
 
 struct field {
@@ -505,6 +507,19 @@ value(struct scores_parser *sp, long line, int c, int id, const char *s,
 			return -1;
 		}
 		return 0;
+	case COL_OPT_OUT:
+		if (len == 0)
+			return 0;
+		if (word_is(s, len, "ja"))
+			r->opt_out = 1;
+		else if (word_is(s, len, "nee"))
+			r->opt_out = 0;
+		else {
+			err_add(sp, line, c, ERR_OPT_OUT_ONGELDIG, "Opt-out "
+			    "moet ja of nee zijn");
+			return -1;
+		}
+		return 0;
 	case COL_PRODUCTCATEGORIE:
 		if (len == 0)
 			return 0;
@@ -568,6 +583,7 @@ row_reset(struct scores_row *r, long line)
 	r->zonder_hulp = -1;
 	r->leeftijd = -1;
 	r->geslacht = -1;
+	r->opt_out = -1;
 	for (i = 0; i < GAS_GOALS_MAX; i++)
 		r->gewicht[i] = 1;
 }
@@ -590,7 +606,11 @@ row_finish(struct scores_parser *sp, long line)
 		n++;
 	}
 	r->ngoals = n;
-	if (r->meetmoment == MOMENT_EIND && n == 0) {
+	/*
+	 * Under opt-out no doelrealisatie is measured (seed 000): its end
+	 * may come without goals, and says the trajectory ended.
+	 */
+	if (r->meetmoment == MOMENT_EIND && n == 0 && r->opt_out != 1) {
 		err_add(sp, line, 0, ERR_EIND_ZONDER_DOELEN, "Bij meetmoment eind "
 		    "moet ten minste een doel een GAS-score hebben");
 		return -1;

@@ -345,10 +345,17 @@ make_one(const struct config *cfg, struct ind_engine *eng, struct store *st,
 	doc.asof = asof;
 	doc.k = config_limit(cfg, LIMIT_K);
 	for (i = 0; i < IND__NKINDS; i++) {
+		enum ind_by	by = r->kind == REPORT_AANBIEDER ?
+		    IND_BY_AANBIEDER : IND_BY_CLUSTER;
+
+		/* Aanlevering is shown beside each indicator, not alone. */
+		if (i == IND_AANLEVERING)
+			continue;
 		doc.sec[i].kind = (enum ind_kind)i;
-		if (section_fill(eng, &p, r->kind == REPORT_AANBIEDER ?
-		    IND_BY_AANBIEDER : IND_BY_CLUSTER, (long)r->cluster,
-		    r->month, &doc.sec[i]) == -1) {
+		if (section_fill(eng, &p, by, (long)r->cluster, r->month,
+		    &doc.sec[i]) == -1 || (doc.sec[i].cover = ask(eng, &p,
+		    IND_AANLEVERING, by, doc.sec[i].period, doc.sec[i].from,
+		    r->month, (long)r->cluster)) == NULL) {
 			util_fmt(err, errlen, "indicator %s not available",
 			    ind_kind_name((enum ind_kind)i));
 			goto fail;
@@ -366,8 +373,10 @@ make_one(const struct config *cfg, struct ind_engine *eng, struct store *st,
 	}
 	ret = 0;
 fail:
-	for (i = 0; i < IND__NKINDS; i++)
+	for (i = 0; i < IND__NKINDS; i++) {
 		cJSON_Delete(doc.sec[i].answer);
+		cJSON_Delete(doc.sec[i].cover);
+	}
 	return ret;
 }
 
@@ -414,6 +423,9 @@ collect_pairs(const struct config *cfg, struct ind_engine *eng, int month,
 	int		 k;
 
 	for (k = 0; k < IND__NKINDS; k++) {
+		/* Aanlevering has the cells uitval has. */
+		if (k == IND_AANLEVERING)
+			continue;
 		if ((ans = ask(eng, NULL, (enum ind_kind)k, IND_BY_AANBIEDER,
 		    IND_QUARTER, month - (REPORT_TREND_MONTHS - 1), month,
 		    -1)) == NULL)

@@ -358,6 +358,17 @@ table_row(struct pdf *d, const struct report_section *s,
 	char	buf[32];
 	int	i;
 	enum vstate st;
+	const cJSON *cell;
+	const char *path = r->path;
+	struct report_section cov;
+
+	/* A coverage row: the same periods, from the aanlevering answer. */
+	if (strncmp(path, COVER_PREFIX, strlen(COVER_PREFIX)) == 0) {
+		cov = *s;
+		cov.answer = s->cover;
+		s = &cov;
+		path += strlen(COVER_PREFIX);
+	}
 
 	rdraw_rgb(d, C_TEXT);
 	if (first)
@@ -370,8 +381,13 @@ table_row(struct pdf *d, const struct report_section *s,
 		rdraw_rgb(d, C_TEXT);
 	}
 	for (i = 0; i < s->nperiods; i++) {
-		st = cell_value(cell_find(s, i, cmp), r->path, &v);
+		cell = cell_find(s, i, cmp);
+		st = cell_value(cell, path, &v);
 		fmt_value(st, v, r->fmt, buf, sizeof(buf));
+		/* CBS: a figure that may still change is marked "*". */
+		if (st == V_OK && cJSON_IsTrue(cJSON_GetObjectItem(cell,
+		    "voorlopig")) && strlen(buf) + 2 <= sizeof(buf))
+			memcpy(buf + strlen(buf), "*", 2);
 		rdraw_text(d, x + dx * i, d->y, -(dx - 2), FONT_SMALL, buf,
 		    PANGO_ALIGN_RIGHT);
 	}

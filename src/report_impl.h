@@ -30,8 +30,11 @@
 #define FONT_H3		"DejaVu Sans Bold 10"
 
 #define LEGEND_TEXT \
-	". = afgeschermd: te weinig cliënten (of niet te berekenen)    " \
-	"– = geen cliënten in deze periode    n.b. = nog niet bekend"
+	". = afgeschermd: te weinig cliënten of niet te berekenen   " \
+	"– = geen cliënten   n.b. = nog niet bekend   * = voorlopig"
+
+/* A row path with this prefix reads the section's aanlevering answer. */
+#define COVER_PREFIX	"aanlevering:"
 
 #define C_TEXT		0x1a1a1a
 #define C_OWN		0x1f4e79

@@ -100,6 +100,12 @@ sec_doelrealisatie(struct pdf *d, const struct report_section *s)
 		{ NULL, "Na afloop", FMT_INT, 0 },
 		{ "Zonder hulp verder (%)", "values.zonder_hulp_verder_pct",
 		    FMT_PCT, 0 },
+		{ NULL, "Aanlevering (% van de beëindigde trajecten)",
+		    FMT_INT, 0 },
+		{ "Met GAS-eindmeting (%)", COVER_PREFIX
+		    "values.gas_eind_pct", FMT_PCT, 0 },
+		{ "Onder opt-out (%)", COVER_PREFIX "values.opt_out_pct",
+		    FMT_PCT, 0 },
 	};
 
 	section_head(d, s, "Doelrealisatie", "Per traject de laatste "
@@ -144,6 +150,10 @@ sec_uitval(struct pdf *d, const struct report_section *s)
 		{ "Volgens plan (aantal)", "values.herinstroom.n", FMT_INT, 0 },
 		{ "Geen nieuwe start (%)",
 		    "values.herinstroom.geen_nieuwe_start_pct", FMT_PCT, 0 },
+		{ NULL, "Aanlevering (% van de beëindigde trajecten)",
+		    FMT_INT, 0 },
+		{ "Onder opt-out (%)", COVER_PREFIX "values.opt_out_pct",
+		    FMT_PCT, 0 },
 	};
 
 	section_head(d, s, "Uitval", "Definitief beëindigde producten "
@@ -192,7 +202,7 @@ sec_tevredenheid(struct pdf *d, const struct report_section *s)
 	static const char *const heads[] = { "Jeugdigen", "Ouders" };
 	static const char *const sheads[] = { "Jeugdigen: stellingen "
 	    "(gemiddelde, 1–5)", "Ouders: stellingen (gemiddelde, 1–5)" };
-	struct row_spec	 rows[5 + 2 * (5 + ITEMS_MAX)];
+	struct row_spec	 rows[7 + 2 * (5 + ITEMS_MAX)];
 	const char	*codes[ITEMS_MAX];
 	char		 paths[2][4 + ITEMS_MAX][96], labels[ITEMS_MAX][64];
 	size_t		 n = 0, ncodes, i, t;
@@ -209,6 +219,9 @@ sec_tevredenheid(struct pdf *d, const struct report_section *s)
 	rows[n++] = (struct row_spec){ "Responses (aantal)", "n", FMT_INT, 0 };
 	rows[n++] = common_rows[0];
 	rows[n++] = common_rows[1];
+	/* Coverage, one row: of the ended trajectories, with a response. */
+	rows[n++] = (struct row_spec){ "Aanlevering CEM+ (%)", COVER_PREFIX
+	    "values.cem_pct", FMT_PCT, 0 };
 	for (t = 0; t < 2; t++) {
 		rows[n++] = (struct row_spec){ NULL, heads[t], FMT_INT, 0 };
 		util_fmt(paths[t][0], 96, "values.%s.n", types[t]);
@@ -231,11 +244,10 @@ sec_tevredenheid(struct pdf *d, const struct report_section *s)
 			    paths[t][3 + i], FMT_MEAN, 0 };
 		}
 	}
-	section_head(d, s, "Cliënttevredenheid (CEM+)", "Ingevulde "
-	    "vragenlijsten in de periode, per respondenttype: het "
-	    "rapportcijfer, het aandeel positieve antwoorden op de "
-	    "stellingen (4 of 5 op de schaal van 1 tot 5) en het gemiddelde "
-	    "per stelling.");
+	/* Short: the table, with its coverage row, must fit the page. */
+	section_head(d, s, "Cliënttevredenheid (CEM+)", "Vragenlijsten per "
+	    "respondenttype: rapportcijfer, aandeel positief (4 of 5 op "
+	    "1–5) en gemiddelde per stelling.");
 	charts(d, s, &a, &b);
 	rdraw_table(d, s, rows, n, "Cliënttevredenheid (vervolg)");
 	rdraw_page_end(d);
@@ -352,6 +364,10 @@ definitions(struct pdf *d)
 	    "de beëindigingen volgens plan het aandeel zonder nieuwe start "
 	    "(bij welke aanbieder ook) binnen het venster na de einddatum; "
 	    "zolang dat venster open is, staat er n.b.", 8);
+	rdraw_para(d, FONT_H3, "Aanlevering", 2);
+	rdraw_para(d, FONT_BODY, "Van de beëindigde trajecten: het aandeel "
+	    "met een GAS-eindmeting, met een CEM+-respons rond de einddatum, "
+	    "en onder opt-out (telt niet voor doelrealisatie).", 8);
 	rdraw_para(d, FONT_H3, "Clustergemiddelde en vergelijking", 2);
 	rdraw_para(d, FONT_BODY, "De rij \"cluster\" beschrijft alle aanbieders "
 	    "in het cluster samen, de eigen organisatie inbegrepen. Met "
@@ -366,7 +382,7 @@ definitions(struct pdf *d)
 	    "rust, of waaruit zo'n klein aantal af te leiden is (door "
 	    "optellen of aftrekken over maanden, gemeenten of aanbieders), "
 	    "staat als \".\": afgeschermd: te weinig cliënten. Een 0 is een "
-	    "echte nul. Cijfers van recente perioden kunnen nog veranderen "
+	    "echte nul. Een cijfer met * is voorlopig: het kan nog veranderen "
 	    "als gegevens later binnenkomen.", 8);
 	rdraw_para(d, FONT_H3, "Hoe leest u deze rapportage?", 2);
 	rdraw_para(d, FONT_BODY, "Gespreksstof, geen beoordeling. Kleine "

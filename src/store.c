@@ -266,6 +266,14 @@ static const char *const store_migrations[] = {
 	 */
 	("ALTER TABLE parties ADD COLUMN expires_at TEXT;"
 	"ALTER TABLE parties ADD COLUMN last_used_at TEXT;"),
+
+	/*
+	 * 6 -> 7: opt-out per trajectory (issue #15), as the scores row
+	 * that states it said it: 1 ja, 0 nee, NULL not stated. The latest
+	 * row of a trajectory that states it decides (docs/indicators.md).
+	 */
+	"ALTER TABLE scores ADD COLUMN opt_out INTEGER"
+	"  CHECK (opt_out IN (0, 1));",
 };
 
 enum stmt_id {

@@ -89,6 +89,8 @@ score_row(sqlite3_stmt *s, void *arg)
 	r.doelen_behaald = sqlite3_column_int(s, 7);
 	r.probleemafname = col_int(s, 8, 0);
 	r.zonder_hulp = col_int(s, 9, -1);
+	r.meetmoment = sqlite3_column_int(s, 10);
+	r.opt_out = col_int(s, 11, -1);
 	return fn(&r, c->arg);
 }
 
@@ -176,8 +178,9 @@ store_ind_scan(struct store *st, const struct ind_scan_fns *f, void *arg,
 		c.fn = (void *)f->score;
 		if (scan(st, "scan scores", "SELECT traj, agb, meetdatum,"
 		    " client, gemeente, gas_t, doelen, doelen_behaald,"
-		    " probleemafname, zonder_hulp FROM scores"
-		    " WHERE meetmoment = 3", score_row, &c) == -1)
+		    " probleemafname, zonder_hulp, meetmoment, opt_out"
+		    " FROM scores WHERE meetmoment = 3 OR opt_out IS NOT NULL",
+		    score_row, &c) == -1)
 			goto end;
 	}
 	if (f->traj != NULL) {

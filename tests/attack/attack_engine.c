@@ -19,6 +19,13 @@
 #include "indicators.h"
 #include "store.h"
 
+/*
+ * The kinds the model reads (attack_answers.c): doelrealisatie,
+ * tevredenheid, uitval. Aanlevering (issue #15) goes through the same
+ * cube and dc_run; the model does not read its answers yet.
+ */
+#define ATK_NKINDS	3
+
 static int
 ask(struct atk_model *m, struct ind_engine *eng, const struct party *p,
     struct ind_query *q, size_t *refused)
@@ -53,7 +60,7 @@ atk_collect(struct atk_model *m, struct ind_engine *eng,
 	int			 kind, pt, by;
 
 	nf = 1 + cfg->ref.nclusters + cfg->ref.ngemeenten;
-	for (kind = 0; kind < IND__NKINDS; kind++)
+	for (kind = 0; kind < ATK_NKINDS; kind++)
 		for (pt = 0; pt < IND__NPERIODS; pt++)
 			for (by = IND_BY_AANBIEDER; by <= IND_BY_REGIO; by++)
 				for (f = 0; f < nf; f++) {
@@ -79,7 +86,7 @@ atk_collect(struct atk_model *m, struct ind_engine *eng,
 	/* An aanbieder over the whole regio: only asked one at a time. */
 	if (p != NULL && p->role == ROLE_AANBIEDER)
 		return 0;
-	for (kind = 0; kind < IND__NKINDS; kind++)
+	for (kind = 0; kind < ATK_NKINDS; kind++)
 		for (pt = 0; pt < IND__NPERIODS; pt++)
 			for (a = 0; a < m->nagbs; a++) {
 				memset(&q, 0, sizeof(q));
@@ -118,7 +125,7 @@ atk_truth(struct atk_model *m, const struct quest_set *qs, const char *dbpath)
 	    date_today(time(NULL)));
 	if (s == NULL)
 		goto fail;
-	for (kind = 0; kind < IND__NKINDS; kind++)
+	for (kind = 0; kind < ATK_NKINDS; kind++)
 		for (tt = 0; tt < IND__NPERIODS; tt++)
 			for (i = 0; i < s->cube[kind][tt].n; i++) {
 				c = s->cube[kind][tt].cells[i];

@@ -91,8 +91,10 @@ check_row(const struct scores_row *r)
 		abort();
 	if (r->meetmoment < MOMENT_BEGIN || r->meetmoment > MOMENT_EIND)
 		abort();
+	/* An eind row without goals only under opt-out (issue #15). */
 	if (r->ngoals < 0 || r->ngoals > GAS_GOALS_MAX ||
-	    (r->meetmoment == MOMENT_EIND && r->ngoals == 0))
+	    (r->meetmoment == MOMENT_EIND && r->ngoals == 0 &&
+	    r->opt_out != 1) || r->opt_out < -1 || r->opt_out > 1)
 		abort();
 	for (i = 0; i < r->ngoals; i++)
 		if (r->gas[i] < -2 || r->gas[i] > 2 || r->gewicht[i] < 1 ||
@@ -138,6 +140,7 @@ on_row(void *arg, struct scores_row *r)
 	mix_int(&s->hash, r->productcategorie);
 	mix_int(&s->hash, r->leeftijd);
 	mix_int(&s->hash, r->geslacht);
+	mix_int(&s->hash, r->opt_out);
 	if (r->line % 7 != 0)
 		return 0;
 	s->dups++;

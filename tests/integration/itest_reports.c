@@ -375,6 +375,10 @@ expect(const cJSON *cell, const char *path, int decimals, char *buf,
 	snprintf(buf, len, "%.*f", decimals, o->valuedouble);
 	if ((c = strchr(buf, '.')) != NULL)
 		*c = ',';
+	/* A figure that may still change carries "*" (issue #15). */
+	if (cJSON_IsTrue(cJSON_GetObjectItem(cell, "voorlopig")) &&
+	    strlen(buf) + 2 <= len)
+		memcpy(buf + strlen(buf), "*", 2);
 }
 
 static const cJSON *

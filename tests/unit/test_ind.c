@@ -253,6 +253,8 @@ test_write(void)
 	snap.nclu = (int)cfg.ref.nclusters;
 	snap.agbs = agbs;
 	snap.nagbs = 1;
+	/* The last day of 2025-Q2: that quarter is still voorlopig. */
+	snap.today = 20250630;
 	ind_layout_init(&snap.lay[IND_DOELREALISATIE], IND_DOELREALISATIE,
 	    &items);
 	t = &snap.dc[IND_DOELREALISATIE];
@@ -290,14 +292,17 @@ test_write(void)
 	CHECK_EQ_INT(ind_write_answer(&r, &s, &body, &len, &ncells, &nsup), 0);
 	util_fmt(want, sizeof(want), "{\"indicator\":\"doelrealisatie\","
 	    "\"by\":\"aanbieder\",\"period\":\"quarter\",\"from\":\"2025-01\","
-	    "\"to\":\"2025-06\",\"k\":10,\"filters\":{},\"cells\":["
+	    "\"to\":\"2025-06\",\"k\":10,\"filters\":{},\"labels\":{"
+	    "\"probleemafname\":{\"1\":\"niet afgenomen\",\"2\":"
+	    "\"deels afgenomen\",\"3\":\"afgenomen\"}},\"cells\":["
 	    "{\"aanbieder\":\"12345678\",\"cluster\":\"%s\",\"period\":"
-	    "\"2025-Q1\",\"suppressed\":false,\"n_clients\":18,\"n\":20,"
+	    "\"2025-Q1\",\"suppressed\":false,\"voorlopig\":false,"
+	    "\"n_clients\":18,\"n\":20,"
 	    "\"values\":{\"gas_t_mean\":50.50,\"doelen_behaald_pct\":25.0,"
 	    "\"probleemafname\":{\"1\":null,\"2\":30.0,\"3\":40.0},"
 	    "\"zonder_hulp_verder_pct\":25.0}},"
 	    "{\"aanbieder\":\"12345678\",\"cluster\":\"%s\",\"period\":"
-	    "\"2025-Q2\",\"suppressed\":true}]}", cl, cl);
+	    "\"2025-Q2\",\"suppressed\":true,\"voorlopig\":true}]}", cl, cl);
 	CHECK_STR(body, want);
 	CHECK_EQ_INT(len, strlen(want));
 	CHECK_EQ_INT(ncells, 2);
@@ -310,10 +315,10 @@ test_write(void)
 	util_fmt(want, sizeof(want), "\xEF\xBB\xBF" "aanbieder;aanbieder_naam;"
 	    "gemeente;gemeente_naam;cluster;period;suppressed;n_clients;n;gas_t_mean;"
 	    "doelen_behaald_pct;probleemafname_1_pct;probleemafname_2_pct;"
-	    "probleemafname_3_pct;zonder_hulp_verder_pct\r\n"
+	    "probleemafname_3_pct;zonder_hulp_verder_pct;voorlopig\r\n"
 	    "\"12345678\";;;;\"%s\";\"2025-Q1\";false;18;20;50,50;25,0;;30,0;"
-	    "40,0;25,0\r\n"
-	    "\"12345678\";;;;\"%s\";\"2025-Q2\";true;;;;;;;;\r\n", cl, cl);
+	    "40,0;25,0;\r\n"
+	    "\"12345678\";;;;\"%s\";\"2025-Q2\";true;;;;;;;;;*\r\n", cl, cl);
 	CHECK_STR(body, want);
 	CHECK_EQ_INT(ncells, 2);
 	free(body);

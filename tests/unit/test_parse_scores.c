@@ -281,7 +281,8 @@ rows_equal(const struct scores_row *a, const struct scores_row *b)
 	    a->probleemafname == b->probleemafname &&
 	    a->zonder_hulp == b->zonder_hulp &&
 	    a->productcategorie == b->productcategorie &&
-	    a->leeftijd == b->leeftijd && a->geslacht == b->geslacht;
+	    a->leeftijd == b->leeftijd && a->geslacht == b->geslacht &&
+	    a->opt_out == b->opt_out;
 }
 
 static int
@@ -1668,6 +1669,69 @@ test_large(void)
 	bfree(&b);
 }
 
+/*
+ * The optional opt_out column (issue #15): ja/nee in any case, empty is
+ * absent; anything else is opt_out_ongeldig at its row and column. Under
+ * opt-out an eind row may come without goals; without it, not.
+ */
+static void
+test_opt_out(void)
+{
+	static const char hdr[] = "bsn;toewijzingnummer;gemeente;agb;"
+	    "meetdatum;meetmoment;gas_1;opt_out\r\n";
+	static const char pre[] = "999993847;4711;0363;12345678;01-03-2026;";
+	struct scores_params	 p = params();
+	struct result		 r;
+	struct buf		 b = { 0 };
+
+	bput(&b, hdr);
+	bput(&b, pre);
+	bput(&b, "begin;1;JA\r\n");
+	bput(&b, "999992077;4712;0363;12345678;01-03-2026;begin;1;nee\r\n");
+	bput(&b, "999993483;4713;0363;12345678;01-03-2026;begin;1;\r\n");
+	bput(&b, "999990482;4714;0363;12345678;01-03-2026;eind;;ja\r\n");
+	expect_ok("opt_out ja, nee, empty, eind without goals", b.p, &p, 4,
+	    &r);
+	if (r.c.n == 4) {
+		CHECK_EQ_INT(r.c.rows[0].opt_out, 1);
+		CHECK_EQ_INT(r.c.rows[1].opt_out, 0);
+		CHECK_EQ_INT(r.c.rows[2].opt_out, -1);
+		CHECK_EQ_INT(r.c.rows[3].opt_out, 1);
+		CHECK_EQ_INT(r.c.rows[3].meetmoment, MOMENT_EIND);
+		CHECK_EQ_INT(r.c.rows[3].ngoals, 0);
+	}
+	result_free(&r);
+	bfree(&b);
+
+	bput(&b, hdr);
+	bput(&b, pre);
+	bput(&b, "begin;1;misschien\r\n");
+	expect1("opt_out misschien", b.p, SCORES_INVALID, 2, 8,
+	    "opt_out_ongeldig");
+	bfree(&b);
+	bput(&b, hdr);
+	bput(&b, pre);
+	bput(&b, "begin;1;1\r\n");
+	expect1("opt_out 1", b.p, SCORES_INVALID, 2, 8, "opt_out_ongeldig");
+	bfree(&b);
+	/* Without opt-out an eind row still needs a goal. */
+	bput(&b, hdr);
+	bput(&b, pre);
+	bput(&b, "eind;;nee\r\n");
+	expect1("eind, no goals, opt_out nee", b.p, SCORES_INVALID, 2, 0,
+	    "eind_zonder_doelen");
+	bfree(&b);
+	/* Absent column: every row reads as absent. */
+	bput(&b, hdr6);
+	bput(&b, row6);
+	bput(&b, "\r\n");
+	expect_ok("no opt_out column", b.p, &p, 1, &r);
+	if (r.c.n == 1)
+		CHECK_EQ_INT(r.c.rows[0].opt_out, -1);
+	result_free(&r);
+	bfree(&b);
+}
+
 int
 main(void)
 {
@@ -1692,5 +1756,6 @@ main(void)
 	test_callback();
 	test_large();
 	test_errors_empty();
+	test_opt_out();
 	return test_done("parse_scores");
 }
