@@ -426,7 +426,9 @@ toelichting(struct xw *x, const struct ind_query *q, long long k,
 	line(x, ws, &r, "\xE2\x80\x93", "niet te berekenen (geen waarnemingen, "
 	    "de termijn is nog niet voorbij, of een onderdeel van de cel dat "
 	    "te weinig cliënten telt)");
-	line(x, ws, &r, "*", "voorlopig: kan nog veranderen");
+	if (x->col_voorl >= 0)
+		line(x, ws, &r, "*", "voorlopig: kan nog veranderen (kolom "
+		    "voorlopig)");
 	line(x, ws, &r, "WAAR / ONWAAR", "ja / nee");
 	line(x, ws, &r, "Codes", "Codes (gemeente, aanbieder, periode) staan "
 	    "als tekst, zodat 0363 zo blijft en 2026-01 geen datum wordt.");
