@@ -197,6 +197,7 @@ make_old_schema(void)
 {
 	CHECK_EQ_INT(h_db_exec(&e, "ALTER TABLE parties DROP COLUMN "
 	    "last_used_at; ALTER TABLE parties DROP COLUMN expires_at; "
+	    "ALTER TABLE scores DROP COLUMN opt_out; "	/* 6 -> 7 */
 	    "PRAGMA user_version = 5"), 0);
 	CHECK_EQ_INT(h_db_count(&e, "PRAGMA user_version"), 5);
 }
