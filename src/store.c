@@ -268,7 +268,21 @@ static const char *const store_migrations[] = {
 	"ALTER TABLE parties ADD COLUMN last_used_at TEXT;"),
 
 	/*
-	 * 6 -> 7: opt-out per trajectory (issue #15), as the scores row
+	 * 6 -> 7: key rotation (store_keys.c). One row per pseudonym seen
+	 * during an overlap window: 8 bytes of it under the old key and 8
+	 * under the new key (version), per kind (0 BSN, 1 toewijzing).
+	 * Pairs of pseudonyms only, never an identifier.
+	 */
+	("CREATE TABLE key_links ("
+	"  kind INTEGER NOT NULL CHECK (kind IN (0, 1)),"
+	"  old INTEGER NOT NULL,"
+	"  new INTEGER NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  PRIMARY KEY (kind, old)"
+	") WITHOUT ROWID;"),
+
+	/*
+	 * 7 -> 8: opt-out per trajectory (issue #15), as the scores row
 	 * that states it said it: 1 ja, 0 nee, NULL not stated. The latest
 	 * row of a trajectory that states it decides (docs/indicators.md).
 	 */
