@@ -32,7 +32,8 @@ enum ind_xkind {
 	IND_X_EMPTY,	/* nothing between the separators */
 	IND_X_TEXT,	/* quoted: a code or a name */
 	IND_X_NUM,	/* digits, with a decimal comma */
-	IND_X_BOOL	/* true or false */
+	IND_X_BOOL,	/* true or false */
+	IND_X_MARK	/* a bare "*": voorlopig (CBS), docs/indicators.md 7a */
 };
 
 struct ind_xfield {

@@ -38,7 +38,7 @@
 /* ------------------------------------------------------------------ */
 /* The CSV, read back. */
 
-/* A bare field: empty, true, false, or -?digits[,digits]. */
+/* A bare field: empty, true, false, *, or -?digits[,digits]. */
 static int
 bare_field(const char *s, size_t len, struct ind_xfield *x)
 {
@@ -55,6 +55,10 @@ bare_field(const char *s, size_t len, struct ind_xfield *x)
 	    (len == 5 && memcmp(s, "false", 5) == 0)) {
 		x->kind = IND_X_BOOL;
 		x->b = len == 4;
+		return 0;
+	}
+	if (len == 1 && s[0] == '*') {
+		x->kind = IND_X_MARK;
 		return 0;
 	}
 	if (s[0] == '-') {
@@ -175,7 +179,7 @@ struct xw {
 	lxw_format	*f_text, *f_head, *f_sym, *f_num[3], *f_wrap;
 	const char	*head[IND_XLSX_COLS_MAX];
 	size_t		 ncols;
-	int		 col_sup, col_verg, col_nab;
+	int		 col_sup, col_verg, col_nab, col_voorl;
 	int		 too_many;
 	int		 failed;
 };
@@ -199,6 +203,8 @@ empty_figure(struct xw *x, lxw_row_t r, lxw_col_t c, int sup, int verg)
 		return;			/* a code or a name left out */
 	if ((int)c == x->col_nab && !verg)
 		return;			/* only comparisons have it */
+	if ((int)c == x->col_voorl)
+		return;			/* not voorlopig: no mark, as the CSV */
 	if (worksheet_write_string(x->ws, r, c, sup ? "." : "\xE2\x80\x93",
 	    x->f_sym) != LXW_NO_ERROR)
 		x->failed = 1;
@@ -226,6 +232,7 @@ on_row(void *arg, long row, const struct ind_xfield *f, size_t n)
 		x->col_sup = col_of(x, "suppressed");
 		x->col_verg = col_of(x, "vergelijking");
 		x->col_nab = col_of(x, "n_aanbieders");
+		x->col_voorl = col_of(x, "voorlopig");
 		return x->col_sup < 0 ? -1 : 0;
 	}
 	if (row > IND_XLSX_ROWS_MAX) {
@@ -247,6 +254,10 @@ on_row(void *arg, long row, const struct ind_xfield *f, size_t n)
 			break;
 		case IND_X_BOOL:
 			e = worksheet_write_boolean(x->ws, r, c, f[c].b, NULL);
+			break;
+		case IND_X_MARK:
+			/* As the CSV: "*" beside the row's figures (CBS). */
+			e = worksheet_write_string(x->ws, r, c, "*", x->f_sym);
 			break;
 		default:
 			empty_figure(x, r, c, sup, verg);
@@ -276,8 +287,6 @@ static const struct coldesc coldescs[] = {
 	    "cluster samen, naast de eigen cijfers van een aanbieder" },
 	{ "suppressed", "WAAR: de cel is afgeschermd en toont geen enkel "
 	    "getal (.)" },
-	{ "voorlopig", "WAAR: voorlopig; de aanlevering over deze periode is "
-	    "nog niet compleet, de cijfers kunnen nog veranderen" },
 	{ "n_aanbieders", "aantal aanbieders met eenheden in het cluster "
 	    "(alleen bij vergelijkingscellen)" },
 	{ "n_clients", "aantal verschillende cliënten in de cel" },
@@ -308,6 +317,15 @@ static const struct coldesc coldescs[] = {
 	    "termijn voorbij is" },
 	{ "herinstroom_geen_nieuwe_start_pct", "percentage daarvan zonder "
 	    "nieuwe start binnen de termijn" },
+	{ "gas_eind_pct", "percentage beëindigde producten met een "
+	    "GAS-eindmeting (niet onder opt-out)" },
+	{ "cem_pct", "percentage beëindigde producten met ten minste één "
+	    "CEM+-respons van de cliënt rond de einddatum" },
+	{ "opt_out_pct", "percentage beëindigde producten onder opt-out: "
+	    "daar wordt geen doelrealisatie gemeten" },
+	{ "voorlopig", "* als de cijfers van de rij voorlopig zijn: ze "
+	    "kunnen nog veranderen (late berichten, een termijn die nog "
+	    "loopt, of een periode die nog niet voorbij is)" },
 	{ NULL, NULL }
 };
 
@@ -408,9 +426,9 @@ toelichting(struct xw *x, const struct ind_query *q, long long k,
 	line(x, ws, &r, "\xE2\x80\x93", "niet te berekenen (geen waarnemingen, "
 	    "de termijn is nog niet voorbij, of een onderdeel van de cel dat "
 	    "te weinig cliënten telt)");
-	if (col_of(x, "voorlopig") >= 0)
-		line(x, ws, &r, "*", "voorlopig: de cijfers kunnen nog "
-		    "veranderen (kolom voorlopig)");
+	if (x->col_voorl >= 0)
+		line(x, ws, &r, "*", "voorlopig: kan nog veranderen (kolom "
+		    "voorlopig)");
 	line(x, ws, &r, "WAAR / ONWAAR", "ja / nee");
 	line(x, ws, &r, "Codes", "Codes (gemeente, aanbieder, periode) staan "
 	    "als tekst, zodat 0363 zo blijft en 2026-01 geen datum wordt.");

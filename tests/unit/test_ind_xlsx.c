@@ -41,6 +41,10 @@ collect(void *arg, long row, const struct ind_xfield *f, size_t n)
 			k = snprintf(g->out + g->len, sizeof(g->out) - g->len,
 			    "B(%d)", f[i].b);
 			break;
+		case IND_X_MARK:
+			k = snprintf(g->out + g->len, sizeof(g->out) - g->len,
+			    "M");
+			break;
 		default:
 			k = snprintf(g->out + g->len, sizeof(g->out) - g->len,
 			    "E");
@@ -82,6 +86,8 @@ test_rows(void)
 		"a;b\r\n1234567890123456;2\r\n",	/* too many digits */
 		"a;b\r\n\"x\"y;2\r\n",		/* text after a quote */
 		"a;b\r\nTRUE;2\r\n",
+		"a;b\r\n**;2\r\n",		/* the mark is one star */
+		"a;b\r\n*1;2\r\n",
 	};
 
 	CHECK_EQ_INT(rows("\xEF\xBB\xBF" "gemeente;period;suppressed;n;pct;"
@@ -92,6 +98,9 @@ test_rows(void)
 	    "T(Q\"uote;d)T(2026)B(1)EEEE|2\n");
 	/* Exact values: as a JSON parser reads 67.9 and -0.25. */
 	CHECK_EQ_INT(rows("a;b\r\n67,9;-0,25\r\n", &g), 2);
+	/* voorlopig, the last column: "*" bare, or empty (ind_write.c). */
+	CHECK_EQ_INT(rows("n;voorlopig\r\n3;*\r\n4;\r\n", &g), 3);
+	CHECK_STR(g.out, "T(n)T(voorlopig)|0\nN(3/0)M|1\nN(4/0)E|2\n");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		if (rows(bad[i], &g) != -1)
 			fprintf(stderr, "bad case %zu\n", i);
@@ -125,9 +134,11 @@ static void
 test_write(void)
 {
 	static const char csv[] = "\xEF\xBB\xBF" "aanbieder;aanbieder_naam;"
-	    "cluster;period;suppressed;n_clients;n;gas_t_mean\r\n"
-	    "\"11110001\";\"Eén\";\"Amsterdam\";\"2025\";false;12;12;50,79\r\n"
-	    "\"11110004\";;\"Zaanstreek-Waterland\";\"2025\";true;;;\r\n";
+	    "cluster;period;suppressed;n_clients;n;gas_t_mean;voorlopig\r\n"
+	    "\"11110001\";\"Eén\";\"Amsterdam\";\"2025\";false;12;12;50,79;*"
+	    "\r\n"
+	    "\"11110004\";;\"Zaanstreek-Waterland\";\"2025\";true;;;;*\r\n"
+	    "\"11110005\";;\"Amsterdam\";\"2025\";false;11;11;49,5;\r\n";
 	struct ind_query q;
 	char		 dir[] = "/tmp/test_ind_xlsx.XXXXXX", err[256];
 	char		*out = NULL;

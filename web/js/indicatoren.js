@@ -72,6 +72,7 @@ export function tekenTrend(figuur, antwoord, ind, pad, reeks, opschrift) {
   const kleur = new Map(namen.map((n, i) => [n, KLEUREN[i % KLEUREN.length]]));
   const punten = antwoord.cells.map((c) => ({
     x: periodeDatum(c.period), p: c.period, y: punt(c, pad), s: reeks(c),
+    vl: c.voorlopig === true,
   }));
   const perioden = [...new Set(antwoord.cells.map((c) => c.period))].sort();
   const laatste = namen.map((n) => {
@@ -103,12 +104,12 @@ export function tekenTrend(figuur, antwoord, ind, pad, reeks, opschrift) {
         defined: (d) => d.y !== null }),
       P.dot(punten.filter((d) => d.y !== null), { x: 'x', y: 'y',
         fill: 's', r: 3, title: (d) => `${d.s}, ${periodeNaam(d.p)}: ${
-          getalTekst(d.y, v.soort)}` }),
+          getalTekst(d.y, v.soort)}${d.vl ? ' (voorlopig)' : ''}` }),
     ] : [],
   }, label, namen.map((n) => ({ naam: n, kleur: kleur.get(n) })));
   figuur.querySelector('figcaption').textContent =
     `${v.kop}, ${opschrift}. Een onderbroken lijn: dat cijfer is afgeschermd `
-    + 'of niet te berekenen.';
+    + 'of niet te berekenen. Een * in de tabel: voorlopig.';
 }
 
 // The comparison: a bar per cell, the cluster average as a black mark.
@@ -171,6 +172,16 @@ function tekenVergelijking(figuur, antwoord, ind, pad, gemiddelde, tijdvak,
     + `${opschrift}, ${periodeNaam(tijdvak)}. De zwarte streep is het `
     + 'gemiddelde van het '
     + 'cluster (alle aanbieders samen).';
+}
+
+// The coverage table, or why there is none (the page goes on without it).
+export function dekkingTabel(url, antwoord, titel, extra = []) {
+  if (antwoord instanceof Error || !antwoord) {
+    return el('p', {}, `De aanlevering kon niet worden opgehaald${
+      antwoord instanceof ApiFout ? `: ${antwoord.message}` : '.'}`);
+  }
+  return cijferTabel(url, antwoord, [...INDICATOREN.aanlevering.velden,
+    ...extra], titel);
 }
 
 function scopeVan(wie) {
@@ -300,14 +311,23 @@ export async function toonIndicatoren(wie) {
     }
     const clusterUrl = clusters.length ? indicatorUrl(ind, { by: 'cluster',
       period: soort, from: van, to: tot, cluster: clusters.join(',') }) : null;
+    // Coverage beside the indicator: the same population and period as
+    // the comparison (docs/indicators.md §7a).
+    const dekUrl = indicatorUrl('aanlevering', { by: f.vergelijk.value,
+      period: soort, from: van, to: tot, ...filters });
+    const metDekking = ind !== 'aanlevering';
+    $('dekking').hidden = !metDekking;
     downloads(trendUrl, 'dl-trend-csv', 'dl-trend-xlsx');
     downloads(vergUrl, 'dl-csv', 'dl-xlsx');
+    downloads(dekUrl, 'dl-dekking-csv', 'dl-dekking-xlsx');
     status.textContent = 'De cijfers worden opgehaald…';
     for (const id of ['trend', 'vergelijking']) $(id).setAttribute('aria-busy', 'true');
     try {
-      const [trend, verg, clus] = await Promise.all([haal(trendUrl),
+      const [trend, verg, clus, dek] = await Promise.all([haal(trendUrl),
         haal(vergUrl), clusterUrl ? haal(clusterUrl).catch((e) => e)
-          : Promise.resolve(null), laadGrafieken()]);
+          : Promise.resolve(null), metDekking
+          ? haal(dekUrl).catch((e) => e) : Promise.resolve(null),
+        laadGrafieken()]);
       if (mijn !== beurt) return;
       const velden = INDICATOREN[ind].velden;
       const naam = INDICATOREN[ind].naam;
@@ -339,6 +359,13 @@ export async function toonIndicatoren(wie) {
         velden, `${naam}: vergelijking per ${f.vergelijk.value === 'aanbieder'
           ? 'aanbieder' : 'gemeente'}, ${opschrift}, ${
           periodeNaam(f.tijdvak.value)}`));
+      if (metDekking) {
+        $('dekking-tabel').replaceChildren(dekkingTabel(dekUrl, dek,
+          `Aanlevering: beëindigde producten met GAS-eindmeting, met `
+          + `CEM+-respons en onder opt-out, per ${f.vergelijk.value
+            === 'aanbieder' ? 'aanbieder' : 'gemeente'}, ${opschrift}, ${
+            periodeNaam(f.tijdvak.value)}`));
+      }
       const u = uitsplitsing(ind, verg);
       $('uitsplitsing').hidden = u.velden.length === 0;
       if (u.velden.length > 0) {

@@ -64,6 +64,24 @@ export const INDICATOREN = {
         kop: 'Geen nieuwe start (%)', soort: 'pct', in_grafiek: true },
     ],
   },
+  // Coverage (docs/indicators.md §7a): of the definitively ended
+  // products, how many have a GAS eind measurement, a CEM+ response, or
+  // fall under opt-out. Shown beside every other indicator too.
+  aanlevering: {
+    naam: 'Aanlevering (dekking)',
+    eenheid: 'beëindigde producten',
+    maat: 'values.gas_eind_pct',
+    velden: [
+      { pad: 'n_clients', kop: 'Cliënten', soort: 'aantal' },
+      { pad: 'n', kop: 'Beëindigde producten', soort: 'aantal' },
+      { pad: 'values.gas_eind_pct', kop: 'Met GAS-eindmeting (%)',
+        soort: 'pct', in_grafiek: true },
+      { pad: 'values.cem_pct', kop: 'Met CEM+-respons (%)', soort: 'pct',
+        in_grafiek: true },
+      { pad: 'values.opt_out_pct', kop: 'Onder opt-out (%)', soort: 'pct',
+        in_grafiek: true },
+    ],
+  },
 };
 
 // The value at a dotted path inside a cell; undefined when absent.

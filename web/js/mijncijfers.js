@@ -5,8 +5,8 @@ import { laatsteTweeJaar, periodeNaam } from './fmt';
 import { INDICATOREN, veld, waarde } from './maten';
 import { cijferTabel, el, gemeenteTekst } from './tabel';
 import { KLEUREN, asPerioden, getalTekst, laadGrafieken, teken } from './grafiek';
-import { downloads, indicatorOpties, indicatorUrl, leegTekst, maatOpties,
-  vulKeuze } from './indicatoren';
+import { dekkingTabel, downloads, indicatorOpties, indicatorUrl, leegTekst,
+  maatOpties, vulKeuze } from './indicatoren';
 import { getal, periodeDatum, periodeKort } from './fmt';
 
 const $ = (id) => document.getElementById(id);
@@ -26,6 +26,7 @@ function tekenEigen(figuur, antwoord, ind, pad, wie) {
   const punten = antwoord.cells.map((c) => ({
     x: periodeDatum(c.period), p: c.period, y: punt(c, pad),
     s: c.vergelijking ? c.cluster : gebied(c), v: !!c.vergelijking,
+    vl: c.voorlopig === true,
     reeks: `${c.vergelijking ? 'v' : 'e'}|${c.vergelijking ? c.cluster
       : gebied(c)}`,
   }));
@@ -66,7 +67,8 @@ function tekenEigen(figuur, antwoord, ind, pad, wie) {
       P.dot(punten.filter((d) => d.y !== null), { x: 'x', y: 'y', fill: 's',
         r: 3, symbol: (d) => (d.v ? 'square' : 'circle'),
         title: (d) => `${d.v ? 'cluster' : 'eigen'} ${d.s}, ${
-          periodeNaam(d.p)}: ${getalTekst(d.y, v.soort)}` }),
+          periodeNaam(d.p)}: ${getalTekst(d.y, v.soort)}${
+          d.vl ? ' (voorlopig)' : ''}` }),
     ] : [],
   }, label, [
     ...gebieden.map((g) => ({ naam: `${g} (eigen)`, kleur: kleur.get(g) })),
@@ -75,7 +77,8 @@ function tekenEigen(figuur, antwoord, ind, pad, wie) {
   ]);
   figuur.querySelector('figcaption').textContent = `${v.kop}: eigen cijfers `
     + '(doorgetrokken lijn) en het hele cluster (gestippeld). Een onderbroken '
-    + 'lijn: dat cijfer is afgeschermd of niet te berekenen.';
+    + 'lijn: dat cijfer is afgeschermd of niet te berekenen. Een * in de '
+    + 'tabel: voorlopig.';
 }
 
 export async function toonMijnCijfers(wie) {
@@ -94,11 +97,19 @@ export async function toonMijnCijfers(wie) {
     const t = laatsteTweeJaar(f.periode.value);
     const url = indicatorUrl(ind, { by: 'aanbieder', period: f.periode.value,
       from: t.from, to: t.to });
+    // Coverage beside the indicator, same cells and periods (§7a).
+    const dekUrl = indicatorUrl('aanlevering', { by: 'aanbieder',
+      period: f.periode.value, from: t.from, to: t.to });
+    const metDekking = ind !== 'aanlevering';
+    $('dekking').hidden = !metDekking;
     downloads(url, 'dl-csv', 'dl-xlsx');
+    downloads(dekUrl, 'dl-dekking-csv', 'dl-dekking-xlsx');
     status.textContent = 'De cijfers worden opgehaald…';
     $('eigen').setAttribute('aria-busy', 'true');
     try {
-      const [a] = await Promise.all([haal(url), laadGrafieken()]);
+      const [a, dek] = await Promise.all([haal(url), metDekking
+        ? haal(dekUrl).catch((e) => e) : Promise.resolve(null),
+      laadGrafieken()]);
       if (mijn !== beurt) return;
       tekenEigen($('eigen'), a, ind, f.maat.value, wie);
       $('eigen-tabel').replaceChildren(cijferTabel(url, a,
@@ -107,6 +118,15 @@ export async function toonMijnCijfers(wie) {
         `${INDICATOREN[ind].naam}: eigen cijfers en vergelijking per cluster, ${
           periodeNaam(t.perioden[0])} tot en met ${
           periodeNaam(t.perioden[t.perioden.length - 1])}`));
+      if (metDekking) {
+        $('dekking-tabel').replaceChildren(dekkingTabel(dekUrl, dek,
+          `Aanlevering: eigen beëindigde producten en het hele cluster, met `
+          + `GAS-eindmeting, met CEM+-respons en onder opt-out, ${
+            periodeNaam(t.perioden[0])} tot en met ${
+            periodeNaam(t.perioden[t.perioden.length - 1])}`,
+        [{ pad: 'n_aanbieders', kop: 'Aanbieders in het cluster',
+          soort: 'aantal' }]));
+      }
       status.textContent = `Bijgewerkt: ${INDICATOREN[ind].naam}.`;
     } catch (e) {
       if (mijn !== beurt) return;

@@ -75,7 +75,18 @@ export function legenda() {
     el('li', {}, el('span', { class: 'teken', 'aria-hidden': 'true' }, '.'),
       ' afgeschermd: te weinig cliënten'),
     el('li', {}, el('span', { class: 'teken', 'aria-hidden': 'true' }, '–'),
-      ' niet te berekenen'));
+      ' niet te berekenen'),
+    el('li', {}, el('span', { class: 'teken', 'aria-hidden': 'true' }, '*'),
+      ' voorlopig: kan nog veranderen'));
+}
+
+// A figure of a voorlopig cell (docs/indicators.md §7a) gets "*" after
+// it, as CBS does. The mark is CSS generated content (app.css,
+// td.voorlopig::after, spoken as "voorlopig"), so the cell's text stays
+// exactly the figure a test compares with the API; only shown numbers
+// are marked, not "." or "–" (contract.md, "Voorlopig").
+export function isVoorlopig(cel, tekst) {
+  return cel.voorlopig === true && tekst !== '.' && tekst !== '–';
 }
 
 // A scrollable wrapper a keyboard can reach (a wide table scrolls).
@@ -100,14 +111,16 @@ export function cijferTabel(query, antwoord, velden, titel) {
   const body = el('tbody', {});
   for (const cel of antwoord.cells) {
     const tr = el('tr', { 'data-cel': celSleutel(cel),
+      'data-voorlopig': cel.voorlopig === true ? 'true' : null,
       class: cel.vergelijking ? 'vergelijking' : null });
     sleutels.forEach((s, i) => {
       tr.append(el(i === 0 ? 'th' : 'td', i === 0 ? { scope: 'row' }
         : { class: 'sleutel' }, s.tekst(cel)));
     });
     for (const v of velden) {
-      tr.append(el('td', { 'data-veld': v.pad, class: 'getal' },
-        cijferTekst(cel, v)));
+      const tekst = cijferTekst(cel, v);
+      tr.append(el('td', { 'data-veld': v.pad, class: isVoorlopig(cel, tekst)
+        ? 'getal voorlopig' : 'getal' }, tekst));
     }
     body.append(tr);
   }
