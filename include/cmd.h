@@ -38,6 +38,7 @@ int	cmd_restore(int, char **);
 int	cmd_migrate(int, char **);
 int	cmd_audit(int, char **);
 int	cmd_purge(int, char **);
+int	cmd_key(int, char **);
 
 /*
  * For serve and migrate: brings DIR's database to this program's schema.
@@ -114,6 +115,14 @@ struct cmd_data {
 int	cmd_open(struct cmd_data *, const char *dir, const char *config,
 	    struct config *cfg, char *err, size_t errlen);
 void	cmd_close(struct cmd_data *);
+/*
+ * The pseudonymisation key an indicator engine needs when the config asks
+ * "disclosure": "cellkey", checked against the store at dbp; *pc NULL
+ * (and 0) with suppression. 0, or -1 with a message in err.
+ */
+int	cmd_engine_key(const struct config *, const char *dir,
+	    const char *dbp, struct pseudo_ctx **pc, char *err,
+	    size_t errlen);
 
 /*
  * The key file (cmd_key.c): given (init --key) when not NULL; else
@@ -131,5 +140,15 @@ int	cmd_key_inside(const char *dir, const char *keyp);
  */
 int	cmd_key_check(const struct config *, const char *dir,
 	    const char *keyp);
+
+/*
+ * Key rotation (cmd_key.c): while an overlap window is open, loads the
+ * old key (KEY.old, beside the current key or credential), checks it is
+ * the database's old key, attaches it to d->pc and sends the links to the
+ * store. After the window, or once retired, only warns or does nothing.
+ */
+struct store_key_state;
+int	cmd_key_attach_old(struct cmd_data *, const struct store_key_state *,
+	    char *err, size_t errlen);
 
 #endif

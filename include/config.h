@@ -56,6 +56,12 @@ enum cfg_seccomp {
 	CFG_SECCOMP_LOG			/* debugging: logged by the kernel */
 };
 
+/* How aggregates are protected (issue #11; docs/indicators.md 9, 9a). */
+enum cfg_disclosure {
+	CFG_DISCLOSURE_SUPPRESSION = 0,	/* the default: withhold small cells */
+	CFG_DISCLOSURE_CELLKEY		/* perturb every count (cellkey.h) */
+};
+
 /*
  * The limits. The table in config.c gives each its JSON name under
  * "limits", its default and its bounds; ingest and indicator modules add
@@ -92,6 +98,7 @@ enum cfg_limit {
 	LIMIT_SESSION_IDLE_S,		/* a browser session ends unused */
 	LIMIT_SESSION_MAX_AGE_S,	/* a browser session ends anyway */
 	LIMIT_SESSIONS_MAX,		/* browser sessions at once */
+	LIMIT_KEY_OVERLAP_MONTHS,	/* key rotation: both keys in use */
 	LIMIT__COUNT
 };
 
@@ -165,6 +172,15 @@ struct config {
 	int		 production;	/* refuse a key inside the data folder */
 	char		 user[CFG_USER_MAX]; /* serve drops to it; "" = sorttp */
 	enum cfg_seccomp seccomp;
+	/*
+	 * "disclosure" and the "cellkey" block: the maximum deviation D, the
+	 * variance V and js (counts 1..js never published), checked at load
+	 * time by ck_check.
+	 */
+	enum cfg_disclosure disclosure;
+	long long	 ck_max_deviation;
+	double		 ck_variance;
+	long long	 ck_js;
 };
 
 /*

@@ -28,6 +28,7 @@
 #include "store.h"
 
 struct quest_set;
+struct pseudo_ctx;
 
 enum ind_kind {
 	IND_DOELREALISATIE = 0,
@@ -107,6 +108,15 @@ struct ind_engine;
 int	ind_engine_open(const struct config *, const struct quest_set *,
 	    const char *dbpath, int background, struct ind_engine **,
 	    char *err, size_t errlen);
+/*
+ * As ind_engine_open, with the pseudonymisation key that the cell-key
+ * method (cellkey.h) derives its record keys from; pc may be NULL when
+ * the config asks suppression, and must not be NULL otherwise. The
+ * engine keeps only its own subkey: pc may be freed afterwards.
+ */
+int	ind_engine_open_key(const struct config *, const struct quest_set *,
+	    const char *dbpath, int background, const struct pseudo_ctx *pc,
+	    struct ind_engine **, char *err, size_t errlen);
 void	ind_engine_close(struct ind_engine *);
 
 /*

@@ -42,6 +42,14 @@ struct pseudo_ctx;
 int	pseudo_keyfile_create(const char *path, char *err, size_t errlen);
 
 /*
+ * Destroys a key file: overwrites its bytes with random ones and syncs,
+ * then removes it and syncs its folder. On a copy-on-write or
+ * wear-levelled device the old blocks may survive (docs/operations.md).
+ * Returns 0, 1 when there is no such file, or -1 with a message in err.
+ */
+int	pseudo_keyfile_destroy(const char *path, char *err, size_t errlen);
+
+/*
  * Loads the key file at path: it must be a regular file of exactly 32 bytes
  * that neither group nor others can read or write. key_version is the label
  * stored beside every pseudonym made with this key. Returns 0 and a new
@@ -94,6 +102,42 @@ int	pseudo_toewijzing(const struct pseudo_ctx *, const char gemeente[4],
 int	pseudo_bron(const struct pseudo_ctx *, int64_t party_id,
 	    const char *id, size_t len, unsigned char out[PSEUDO_LEN]);
 
+/*
+ * Key rotation (sorttp key rotate). From a rotation on, pseudonyms are made
+ * under the new key (this context); during the overlap window the old key
+ * is attached as well, and every BSN and toewijzing pseudonym is also made
+ * under it and handed to the link sink as an (old, new) pair, so that a
+ * client seen in the window links across the rotation. Source ids
+ * (PSEUDO_BRON: resends, receipts, message keys) stay under the old key
+ * until the window ends, so a resend is still recognised across the
+ * rotation. After window_end (seconds since the epoch) only the new key is
+ * used, even by a context loaded before then.
+ */
+struct pseudo_link_sink {
+	/* kind: an enum pseudo_kind, as int so the store needs no enum */
+	void	(*fn)(int kind, const unsigned char old[PSEUDO_LEN],
+		    const unsigned char new_[PSEUDO_LEN], void *arg);
+	void	*arg;
+};
+
+/*
+ * Attaches old (another key, an older version) to ctx until window_end;
+ * ctx owns old from here on (pseudo_free frees both). Returns 0, or -1
+ * when old is NULL, is ctx, or ctx has an old key already.
+ */
+int	pseudo_attach_old(struct pseudo_ctx *ctx, struct pseudo_ctx *old,
+	    long long window_end);
+
+/* Where the (old, new) pairs go; NULL fn: nowhere. */
+void	pseudo_set_link_sink(struct pseudo_ctx *,
+	    const struct pseudo_link_sink *);
+
+/* 1 while an old key is attached and its window has not ended. */
+int	pseudo_in_window(const struct pseudo_ctx *);
+
+/* The version label, once the store has said which version the key is. */
+void	pseudo_set_key_version(struct pseudo_ctx *, unsigned);
+
 /* BSN validation. */
 enum bsn_result {
 	BSN_OK = 0,
@@ -137,5 +181,12 @@ void	pseudo_hmac_mac(const struct pseudo_hmac_state *, const void *msg,
 int	pseudo_hkdf(const void *salt, size_t saltlen, const void *ikm,
 	    size_t ikmlen, const void *info, size_t infolen,
 	    unsigned char *out, size_t outlen);
+
+/*
+ * A 32-byte HKDF subkey of the master key with info label, for keys that
+ * are not pseudonyms (cellkey.h). Returns 0 or -1.
+ */
+int	pseudo_subkey(const struct pseudo_ctx *, const char *label,
+	    unsigned char out[PSEUDO_LEN]);
 
 #endif

@@ -21,7 +21,7 @@
 
 #include "config.h"
 
-#define STORE_SCHEMA_VERSION	6
+#define STORE_SCHEMA_VERSION	7
 #define STORE_DB_NAME		"sorttp.db"
 #define STORE_BUSY_TIMEOUT_MS	10000
 
@@ -426,10 +426,17 @@ struct ind_src_resp {
 	const signed char *waarden;
 	size_t		 nwaarden;
 };
+/* A key link (store_keys.c): kind 0 BSN, 1 toewijzing. */
+struct ind_src_link {
+	int64_t		 old;
+	int64_t		 new_;
+	int		 kind;
+};
 struct ind_scan_fns {
 	int	(*score)(const struct ind_src_score *, void *);
 	int	(*traj)(const struct ind_src_traj *, void *);
 	int	(*resp)(const struct ind_src_resp *, void *);
+	int	(*link)(const struct ind_src_link *, void *);	/* optional */
 };
 /* Returns 0 and the data generation the scans saw, or -1. */
 int	store_ind_scan(struct store *, const struct ind_scan_fns *,
@@ -481,5 +488,44 @@ int	store_backup_check(const char *path, struct store_backup_info *,
  */
 int	store_restore(const char *backup, const char *db_path, char *err,
 	    size_t errlen);
+
+/*
+ * Key rotation (store_keys.c). The state lives in meta: the current
+ * version and its check value, the version before it, when it was
+ * rotated, when its overlap window ends and when the old key was retired
+ * (seconds since the epoch, 0: never).
+ */
+struct store_key_state {
+	unsigned	 version;		/* 1 before any rotation */
+	char		 key_id[2 * 32 + 1];	/* hex check value, "" none */
+	unsigned	 old_version;		/* 0: never rotated */
+	char		 old_id[2 * 32 + 1];
+	long long	 rotated_at;
+	long long	 window_end;
+	long long	 retired_at;
+	int64_t		 nlinks;		/* rows of key_links */
+};
+int	store_key_state(struct store *, struct store_key_state *);
+/*
+ * Records a rotation from the current key (cur_id, hex, must match) to
+ * new_id; refuses while an older key is not yet retired. Audited.
+ */
+int	store_key_rotate(struct store *, const char *cur_id,
+	    const char *new_id, long long now, long long window_end,
+	    char *err, size_t errlen);
+/* Records that the old key was destroyed; links stay. Audited. */
+int	store_key_retire(struct store *, long long now, char *err,
+	    size_t errlen);
+/*
+ * The pseudonymiser's link sink (struct pseudo_link_sink fn): keeps the
+ * pair in memory until an upload or message batch commits it. kind is
+ * enum pseudo_kind (0 BSN, 1 toewijzing); only 8 bytes of each are kept.
+ */
+void	store_links_sink(int kind, const unsigned char old[32],
+	    const unsigned char new_[32], void *arg);
+/* The version written beside new links (the current key's). */
+void	store_links_set_version(unsigned);
+/* Links in memory that no commit has written yet. */
+size_t	store_links_pending(void);
 
 #endif

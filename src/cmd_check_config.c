@@ -60,6 +60,10 @@ cmd_check_config(int argc, char **argv)
 	    cfg.ref.nclusters, cfg.ref.nretired, quest->ndefs,
 	    quest->ndefs == 1 ? "" : "s", config_limit(&cfg, LIMIT_K),
 	    cfg.listen);
+	if (cfg.disclosure == CFG_DISCLOSURE_CELLKEY)
+		printf("sorttp: disclosure cellkey: max_deviation %lld, "
+		    "variance %g, js %lld\n", cfg.ck_max_deviation,
+		    cfg.ck_variance, cfg.ck_js);
 	free(quest);
 	return 0;
 }

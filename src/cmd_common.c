@@ -103,7 +103,8 @@ int
 cmd_open(struct cmd_data *d, const char *dir, const char *config,
     struct config *cfg, char *err, size_t errlen)
 {
-	unsigned char	kid[PSEUDO_KEY_ID_LEN];
+	struct store_key_state	ks;
+	unsigned char		kid[PSEUDO_KEY_ID_LEN];
 
 	memset(d, 0, sizeof(*d));
 	if (errlen > 0)
@@ -116,9 +117,14 @@ cmd_open(struct cmd_data *d, const char *dir, const char *config,
 	    errlen) == -1)
 		goto fail;
 	pseudo_key_id(d->pc, kid);
-	if (store_open(d->dbp, 0, &d->st, err, errlen) == -1 ||
-	    store_bind_key(d->st, kid, sizeof(kid), SORTTP_KEY_VERSION, err,
-	    errlen) == -1)
+	if (store_open(d->dbp, 0, &d->st, err, errlen) == -1)
+		goto fail;
+	/* The version is the store's since key rotation (cmd_key.c). */
+	if (store_key_state(d->st, &ks) == -1)
+		goto fail;
+	pseudo_set_key_version(d->pc, ks.version);
+	if (store_bind_key(d->st, kid, sizeof(kid), ks.version, err,
+	    errlen) == -1 || cmd_key_attach_old(d, &ks, err, errlen) == -1)
 		goto fail;
 	return 0;
 fail:
@@ -135,4 +141,47 @@ cmd_close(struct cmd_data *d)
 	pseudo_free(d->pc);
 	d->st = NULL;
 	d->pc = NULL;
+}
+
+/*
+ * The key an indicator engine needs under "disclosure": "cellkey"
+ * (cellkey.h), for commands that otherwise read the database without
+ * it; checked against the store's key as cmd_open does, so that the CLI
+ * perturbs exactly as the daemon. *pc is NULL with suppression.
+ */
+int
+cmd_engine_key(const struct config *cfg, const char *dir, const char *dbp,
+    struct pseudo_ctx **pc, char *err, size_t errlen)
+{
+	struct store_key_state	 ks;
+	unsigned char	 kid[PSEUDO_KEY_ID_LEN];
+	char		 keyp[CFG_PATH_MAX];
+	struct store	*st = NULL;
+
+	*pc = NULL;
+	if (cfg->disclosure != CFG_DISCLOSURE_CELLKEY)
+		return 0;
+	if (cmd_key_path(cfg, dir, NULL, 1, keyp, sizeof(keyp)) == -1) {
+		util_fmt(err, errlen, "key path too long");
+		return -1;
+	}
+	if (pseudo_load_keyfile(keyp, SORTTP_KEY_VERSION, pc, err,
+	    errlen) == -1)
+		return -1;
+	pseudo_key_id(*pc, kid);
+	if (store_open(dbp, 0, &st, err, errlen) == -1 ||
+	    store_key_state(st, &ks) == -1)
+		goto fail;
+	/* The version is the store's since key rotation, as in cmd_open. */
+	pseudo_set_key_version(*pc, ks.version);
+	if (store_bind_key(st, kid, sizeof(kid), ks.version, err,
+	    errlen) == -1)
+		goto fail;
+	store_close(st);
+	return 0;
+fail:
+	store_close(st);
+	pseudo_free(*pc);
+	*pc = NULL;
+	return -1;
 }

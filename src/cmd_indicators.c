@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "cmd.h"
+#include "pseudonym.h"
 #include "dates.h"
 #include "indicators.h"
 #include "log.h"
@@ -84,6 +85,7 @@ cmd_indicators(int argc, char **argv)
 	const char		*dir = NULL, *config = NULL, *as = NULL;
 	struct quest_set	*quest = NULL;
 	struct ind_engine	*eng = NULL;
+	struct pseudo_ctx	*pc = NULL;
 	struct store		*st = NULL;
 	struct party		 party, *p = NULL;
 	struct ind_query	 q;
@@ -155,7 +157,9 @@ cmd_indicators(int argc, char **argv)
 		}
 		p = &party;
 	}
-	if (ind_engine_open(&cfg, quest, dbp, 0, &eng, err, sizeof(err)) == -1) {
+	if (cmd_engine_key(&cfg, dir, dbp, &pc, err, sizeof(err)) == -1 ||
+	    ind_engine_open_key(&cfg, quest, dbp, 0, pc, &eng, err,
+	    sizeof(err)) == -1) {
 		fprintf(stderr, "sorttp indicators: %s\n", err);
 		goto out;
 	}
@@ -177,6 +181,7 @@ cmd_indicators(int argc, char **argv)
 	ind_answer_free(&a);
 out:
 	ind_engine_close(eng);
+	pseudo_free(pc);
 	store_close(st);
 	free(quest);
 	return ret;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "pseudonym.h"
 #include "indicators.h"
 #include "log.h"
 #include "questionnaire.h"
@@ -53,6 +54,7 @@ cmd_report(int argc, char **argv)
 	const struct cfg_cluster *cl;
 	struct quest_set	*quest = NULL;
 	struct ind_engine	*eng = NULL;
+	struct pseudo_ctx	*pc = NULL;
 	struct store		*st = NULL;
 	struct report_stats	 stats;
 	const char		*dir = NULL, *config = NULL, *out = NULL;
@@ -121,7 +123,8 @@ cmd_report(int argc, char **argv)
 		goto out;
 	}
 	if (store_open(dbp, 0, &st, err, sizeof(err)) == -1 ||
-	    ind_engine_open(&cfg, quest, dbp, 0, &eng, err,
+	    cmd_engine_key(&cfg, dir, dbp, &pc, err, sizeof(err)) == -1 ||
+	    ind_engine_open_key(&cfg, quest, dbp, 0, pc, &eng, err,
 	    sizeof(err)) == -1) {
 		fprintf(stderr, "sorttp report: %s\n", err);
 		goto out;
@@ -145,6 +148,7 @@ cmd_report(int argc, char **argv)
 	ret = 0;
 out:
 	ind_engine_close(eng);
+	pseudo_free(pc);
 	store_close(st);
 	free(quest);
 	report_pdf_cleanup();

@@ -191,7 +191,8 @@ cmd_serve(int argc, char **argv)
 		log_error("%s", err);
 		goto out;
 	}
-	if (ind_engine_open(&cfg, quest, d.dbp, 1, &ind, err, sizeof(err)) == -1) {
+	if (ind_engine_open_key(&cfg, quest, d.dbp, 1, d.pc, &ind, err,
+	    sizeof(err)) == -1) {
 		log_error("indicators: %s", err);
 		goto out;
 	}

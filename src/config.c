@@ -16,6 +16,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include <cjson/cJSON.h>
 #include <gnutls/gnutls.h>
 
+#include "cellkey.h"
 #include "config.h"
 #include "dates.h"
 #include "json_read.h"
@@ -107,6 +109,12 @@ const struct cfg_limit_def config_limit_defs[LIMIT__COUNT] = {
 	[LIMIT_SESSION_MAX_AGE_S] =	{ "session_max_age_s", 43200, 1,
 					    604800 },
 	[LIMIT_SESSIONS_MAX] =		{ "sessions_max", 4096, 1, 1000000 },
+	/*
+	 * Issue #16: after `sorttp key rotate` both keys pseudonymise for
+	 * this long; it must exceed herinstroom_months (checked below), or
+	 * a new start in the window could not link to an end before it.
+	 */
+	[LIMIT_KEY_OVERLAP_MONTHS] =	{ "key_overlap_months", 6, 1, 60 },
 };
 
 /*
@@ -238,6 +246,13 @@ cfg_parse_limits(struct jerr *e, const cJSON *root, struct config *cfg)
 		    (enum cfg_limit)i, &cfg->limits[i]) == -1)
 			return -1;
 	}
+	if (cfg->limits[LIMIT_KEY_OVERLAP_MONTHS] <=
+	    cfg->limits[LIMIT_HERINSTROOM_MONTHS])
+		return jerr_fail(e, "limits.key_overlap_months", "%lld must "
+		    "be longer than herinstroom_months (%lld): a client's new "
+		    "start would not link to an end before a key rotation",
+		    cfg->limits[LIMIT_KEY_OVERLAP_MONTHS],
+		    cfg->limits[LIMIT_HERINSTROOM_MONTHS]);
 	return 0;
 }
 
@@ -317,6 +332,67 @@ cfg_parse_security(struct jerr *e, const cJSON *root, struct config *cfg)
 	return 0;
 }
 
+/* A number of the cellkey block; integer: it must be whole. */
+static int
+cfg_ck_number(struct jerr *e, const cJSON *ck, const char *key, int integer,
+    double *out)
+{
+	const cJSON	*v;
+	char		 p[JERR_PATH_MAX];
+
+	if ((v = cJSON_GetObjectItemCaseSensitive(ck, key)) == NULL)
+		return 0;
+	jerr_path(p, sizeof(p), "cellkey", key);
+	if (!cJSON_IsNumber(v) || (integer && (!(fabs(v->valuedouble) <
+	    1e9) || v->valuedouble != (double)(long long)v->valuedouble)))
+		return jerr_fail(e, p, "moet %s zijn, niet %s", integer ?
+		    "een geheel getal" : "een getal", jerr_type(v));
+	*out = v->valuedouble;
+	return 0;
+}
+
+/*
+ * "disclosure": "suppression" (the default) or "cellkey", and the
+ * "cellkey" block with the parameters of the perturbation table. The
+ * block is checked even when suppression is chosen, so that switching
+ * never meets an error first found then. Messages in Dutch: the people
+ * who choose these parameters read them (sorttp check-config).
+ */
+static int
+cfg_parse_disclosure(struct jerr *e, const cJSON *root, struct config *cfg)
+{
+	static const char *const keys[] = { "max_deviation", "variance",
+	    "js", NULL };
+	const cJSON	*ck;
+	char		 mode[16] = "", msg[256], show[CFG_SHOW_MAX];
+	double		 d = CK_DEFAULT_D, v = CK_DEFAULT_V, js = CK_DEFAULT_JS;
+
+	if (cfg_string(e, root, "", "disclosure", mode, sizeof(mode),
+	    JSON_NONEMPTY) == -1)
+		return -1;
+	if (mode[0] == '\0' || strcmp(mode, "suppression") == 0)
+		cfg->disclosure = CFG_DISCLOSURE_SUPPRESSION;
+	else if (strcmp(mode, "cellkey") == 0)
+		cfg->disclosure = CFG_DISCLOSURE_CELLKEY;
+	else
+		return jerr_fail(e, "disclosure", "\"%s\" is geen methode; "
+		    "kies suppression of cellkey",
+		    jerr_clean(show, sizeof(show), mode));
+	if (json_object(e, root, "", "cellkey", &ck) == -1)
+		return -1;
+	if (ck != NULL && (json_keys(e, ck, "cellkey", keys) == -1 ||
+	    cfg_ck_number(e, ck, "max_deviation", 1, &d) == -1 ||
+	    cfg_ck_number(e, ck, "variance", 0, &v) == -1 ||
+	    cfg_ck_number(e, ck, "js", 1, &js) == -1))
+		return -1;
+	if (ck_check((long long)d, v, (long long)js, msg, sizeof(msg)) == -1)
+		return jerr_fail(e, NULL, "%s", msg);
+	cfg->ck_max_deviation = (long long)d;
+	cfg->ck_variance = v;
+	cfg->ck_js = (long long)js;
+	return 0;
+}
+
 /*
  * Parses the main config into cfg and the name of the gemeenten file into
  * gem (left alone when the config names none).
@@ -327,7 +403,8 @@ cfg_parse_main(struct jerr *e, const cJSON *root, struct config *cfg,
 {
 	static const char *const top[] = {
 		"listen", "tls", "k", "log_level", "limits", "reference",
-		"key_file", "production", "user", "seccomp", NULL
+		"key_file", "production", "user", "seccomp", "disclosure",
+		"cellkey", NULL
 	};
 	static const char *const refkeys[] = { "gemeenten", "questionnaires",
 	    "aanbieders", NULL };
@@ -352,7 +429,8 @@ cfg_parse_main(struct jerr *e, const cJSON *root, struct config *cfg,
 
 	if (cfg_parse_tls(e, root, cfg) == -1 ||
 	    cfg_parse_security(e, root, cfg) == -1 ||
-	    cfg_parse_limits(e, root, cfg) == -1)
+	    cfg_parse_limits(e, root, cfg) == -1 ||
+	    cfg_parse_disclosure(e, root, cfg) == -1)
 		return -1;
 
 	level[0] = '\0';
@@ -746,6 +824,9 @@ cfg_defaults(struct config *cfg)
 	(void)jerr_copy(cfg->questionnaires, sizeof(cfg->questionnaires),
 	    "questionnaires");
 	cfg->log_level = LOG_LEVEL_INFO;
+	cfg->ck_max_deviation = CK_DEFAULT_D;
+	cfg->ck_variance = CK_DEFAULT_V;
+	cfg->ck_js = CK_DEFAULT_JS;
 	for (i = 0; i < LIMIT__COUNT; i++)
 		cfg->limits[i] = config_limit_defs[i].def;
 }

@@ -22,13 +22,15 @@
 #include "log.h"
 #include "util.h"
 
+/* rk: the client's record key, added once per distinct client. */
 static inline void
-cnt_add(struct cnt *c, uint32_t client)
+cnt_add(struct cnt *c, uint32_t client, uint32_t rk)
 {
 	c->units++;
 	if (c->last != client + 1) {
 		c->last = client + 1;
 		c->clients++;
+		c->ckey += rk;		/* mod 2^32: the sum mod 1 */
 	}
 }
 
@@ -196,13 +198,13 @@ struct build {
 };
 
 static void
-acc_doel(struct cell *c, const struct u_doel *u)
+acc_doel(struct cell *c, const struct u_doel *u, uint32_t rk)
 {
-	cnt_add(&c->tot, u->client);
-	cnt_add(&c->cat[D_PA0 + u->pa], u->client);
-	cnt_add(&c->cat[u->zh == 1 ? D_ZH_JA : D_ZH_NIET], u->client);
+	cnt_add(&c->tot, u->client, rk);
+	cnt_add(&c->cat[D_PA0 + u->pa], u->client, rk);
+	cnt_add(&c->cat[u->zh == 1 ? D_ZH_JA : D_ZH_NIET], u->client, rk);
 	if (!isnan(u->gas_t)) {
-		cnt_add(&c->sub[0], u->client);
+		cnt_add(&c->sub[0], u->client, rk);
 		c->sum[0] += u->gas_t;
 	}
 	c->num[0] += u->doelen;
@@ -210,18 +212,19 @@ acc_doel(struct cell *c, const struct u_doel *u)
 }
 
 static void
-acc_uit(struct cell *c, const struct u_uit *u)
+acc_uit(struct cell *c, const struct u_uit *u, uint32_t rk)
 {
-	cnt_add(&c->tot, u->client);
-	cnt_add(&c->cat[u->reden], u->client);
+	cnt_add(&c->tot, u->client, rk);
+	cnt_add(&c->cat[u->reden], u->client, rk);
 	if (u->her == 1)
-		cnt_add(&c->cat[U_HER_NEW], u->client);
+		cnt_add(&c->cat[U_HER_NEW], u->client, rk);
 	else if (u->her == 2)
-		cnt_add(&c->cat[U_HER_NONE], u->client);
+		cnt_add(&c->cat[U_HER_NONE], u->client, rk);
 }
 
 static void
-acc_tev(const struct build *b, struct cell *c, const struct u_tev *u)
+acc_tev(const struct build *b, struct cell *c, const struct u_tev *u,
+    uint32_t rk)
 {
 	const struct quest_variant *v = &b->qs->defs[u->def].variant[u->resp];
 	const signed char	*vals = b->s->vals + u->voff;
@@ -231,19 +234,19 @@ acc_tev(const struct build *b, struct cell *c, const struct u_tev *u)
 	int			 n0 = l->num0[u->resp];
 	size_t			 i;
 
-	cnt_add(&c->tot, u->client);
-	cnt_add(&c->cat[u->resp], u->client);
+	cnt_add(&c->tot, u->client, rk);
+	cnt_add(&c->cat[u->resp], u->client, rk);
 	for (i = 0; i < v->nitems; i++) {
 		if ((x = vals[i]) < 0)
 			continue;
 		gi = b->items->map[u->def][u->resp][i];
 		if (gi >= 0) {
-			cnt_add(&c->sub[s0 + gi], u->client);
+			cnt_add(&c->sub[s0 + gi], u->client, rk);
 			c->sum[m0 + gi] += x;
 			c->num[n0 + gi]++;
 		}
 		if ((int)i == v->rapportcijfer) {
-			cnt_add(&c->sub[s0 + ni], u->client);
+			cnt_add(&c->sub[s0 + ni], u->client, rk);
 			c->sum[m0 + ni] += x;
 			c->num[n0 + ni]++;
 		}
@@ -314,7 +317,7 @@ accumulate(struct build *b, enum ind_period t, struct cmap *m)
 	size_t			 sz = unit_size(b->kind), i;
 	int			 p, agb, gem, ai, gi, created;
 	int			 agbs[2], geos[3];
-	uint32_t		 client;
+	uint32_t		 client, rk;
 	struct cell		*c, *all;
 	const char		*u;
 
@@ -323,6 +326,7 @@ accumulate(struct build *b, enum ind_period t, struct cmap *m)
 		for (i = us->off[p]; i < us->off[p + 1]; i++) {
 			u = (const char *)us->u + i * sz;
 			unit_head(b->kind, u, &client, &agb, &gem);
+			rk = b->s->rkeys != NULL ? b->s->rkeys[client] : 0;
 			agbs[0] = agb;
 			geos[0] = gem;
 			geos[1] = IND_GEO_CLUSTER(b->s,
@@ -342,11 +346,12 @@ accumulate(struct build *b, enum ind_period t, struct cmap *m)
 						all->naanbieders++;
 					}
 					if (b->kind == IND_DOELREALISATIE)
-						acc_doel(c, (const void *)u);
+						acc_doel(c, (const void *)u, rk);
 					else if (b->kind == IND_UITVAL)
-						acc_uit(c, (const void *)u);
+						acc_uit(c, (const void *)u, rk);
 					else
-						acc_tev(b, c, (const void *)u);
+						acc_tev(b, c, (const void *)u,
+						    rk);
 				}
 			}
 		}
@@ -584,10 +589,57 @@ relations(struct build *b, const struct cell **parts, size_t nmax)
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/* The cell-key method: every published count perturbed in place */
+
+/* A count and its clients, each perturbed with the count's cell key. */
+static void
+ck_cnt(const struct ck_table *t, struct cnt *c)
+{
+	c->units = ck_perturb(t, c->units, c->ckey);
+	c->clients = ck_perturb(t, c->clients, c->ckey);
+}
+
+/*
+ * Perturbs one cell (docs/indicators.md 9a). The totals and categories
+ * are counts of units and clients, each with the key of the clients in
+ * it; the goal and statement counts behind doelen_behaald_pct and
+ * positief_pct with the key of the clients who gave them (the cell's,
+ * the respondent type's). The sub-counts behind a mean keep their units
+ * (the mean stays the mean of what was measured) and get their clients
+ * perturbed, the count that decides whether the mean is shown
+ * (ind_write.c). Sums of scores are not counts and stay as they are.
+ */
+static void
+ck_cell(const struct ck_table *t, enum ind_kind kind, const struct layout *l,
+    struct cell *c)
+{
+	int	i, r, n0;
+
+	for (i = 0; i < l->nsub; i++)
+		c->sub[i].clients = ck_perturb(t, c->sub[i].clients,
+		    c->sub[i].ckey);
+	if (kind == IND_DOELREALISATIE) {
+		c->num[0] = ck_perturb(t, c->num[0], c->tot.ckey);
+		c->num[1] = ck_perturb(t, c->num[1], c->tot.ckey);
+	} else if (kind == IND_TEVREDENHEID) {
+		for (r = 0; r < QUEST__NRESPONDENTS; r++) {
+			n0 = l->num0[r] + l->nitems[r];
+			c->num[n0 + 1] = ck_perturb(t, c->num[n0 + 1],
+			    c->cat[r].ckey);
+			c->num[n0 + 2] = ck_perturb(t, c->num[n0 + 2],
+			    c->cat[r].ckey);
+		}
+	}
+	for (i = 0; i < l->ncat; i++)
+		ck_cnt(t, &c->cat[i]);
+	ck_cnt(t, &c->tot);
+}
+
 int
 ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
     const struct quest_set *qs, const struct ind_items *items, long long k,
-    int window, int today)
+    int window, int today, const struct ck_table *ckt)
 {
 	struct build		 b;
 	struct cmap		 m;
@@ -629,12 +681,16 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 			util_sort(m.cells, m.n, sizeof(*m.cells), cmp_cell);
 			s->cube[kind][tt].cells = m.cells;
 			s->cube[kind][tt].n = m.n;
-			for (i = 0; i < m.n; i++)
+			for (i = 0; ckt != NULL && i < m.n; i++)
+				ck_cell(ckt, b.kind, b.lay, m.cells[i]);
+			for (i = 0; ckt == NULL && i < m.n; i++)
 				ind_dc_cell(&s->dc[kind], b.kind, b.lay,
 				    m.cells[i], kind != IND_UITVAL ||
 				    ind_window_closed(m.cells[i]->period,
 				    (enum ind_period)tt, today, window), NULL);
 		}
+		if (ckt != NULL)
+			continue;	/* perturbed: no suppression pattern */
 		relations(&b, parts, nmax);
 		if (dc_run(&s->dc[kind], k) == -1) {
 			free(parts);

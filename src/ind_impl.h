@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cellkey.h"
 #include "config.h"
 #include "disclosure.h"
 #include "indicators.h"
@@ -74,6 +75,7 @@ struct cnt {
 	int64_t		 units;
 	int64_t		 clients;
 	uint32_t	 last;		/* client index + 1 counted last */
+	uint32_t	 ckey;		/* cell key: record keys of the clients */
 };
 
 /* Categories of a cell. */
@@ -132,6 +134,13 @@ struct ind_snapshot {
 	signed char	*vals;
 	size_t		 nvals;
 	int		 refs;		/* queries using it, plus the engine */
+	/*
+	 * The cell-key method (cellkey.h): the cube's counts are the
+	 * perturbed ones and no suppression pattern is made. rkeys holds
+	 * the record key of each client while the cube is built.
+	 */
+	int		 cellkey;
+	uint32_t	*rkeys;
 };
 
 /*
@@ -160,13 +169,19 @@ void	ind_items_build(const struct quest_set *, struct ind_items *);
 struct ind_snapshot *ind_snapshot_build(const struct config *,
 	    const struct quest_set *, const struct ind_items *,
 	    struct store *, long long k, int window_months, int today);
+/* As ind_snapshot_build, with the cell-key context the config's
+ * "disclosure": "cellkey" needs (NULL with suppression). */
+struct ind_snapshot *ind_snapshot_build_ck(const struct config *,
+	    const struct quest_set *, const struct ind_items *,
+	    struct store *, long long k, int window_months, int today,
+	    const struct ck_ctx *);
 
 /* The cube (ind_cube.c). */
 void	ind_layout_init(struct layout *, enum ind_kind,
 	    const struct ind_items *);
 int	ind_cube_build(struct ind_snapshot *, const struct config *,
 	    const struct quest_set *, const struct ind_items *, long long k,
-	    int window, int today);
+	    int window, int today, const struct ck_table *);
 void	ind_cube_free(struct ind_cube *);
 const struct cell *ind_cube_find(const struct ind_cube *, int agb, int geo,
 	    int period);

@@ -59,7 +59,16 @@ ind_run_window_closed(const struct run *r, int p)
 static struct out *
 sel_add(struct sel *s, const struct cell *c, const struct dc_table *dc)
 {
-	struct out	*o;
+	static struct out	 skipped;
+	struct out		*o;
+
+	/*
+	 * Cell key: a cell whose perturbed count is 0 is left out like a
+	 * cell without data, so that a 0 and an absent cell say the same.
+	 */
+	if (c != NULL && dc == NULL && (c->tot.units == 0 ||
+	    c->tot.clients == 0))
+		return &skipped;
 
 	if (util_grow((void **)&s->v, &s->cap, s->n + 1, sizeof(*s->v)) == -1)
 		return NULL;
@@ -121,11 +130,13 @@ add_vergelijking(struct run *r, struct sel *s, const struct cell *own,
 	o->verg = s->nvg;
 	o->own = own;
 	v->copy = *all;
+	dc_init(&v->dc);
+	if (r->snap->cellkey)
+		return 0;	/* perturbed: ind_write.c judges n_aanbieders */
 	cl[0] = verg_clients(all->tot.clients, own->tot.clients);
 	for (i = 0; i < l->ncat; i++)
 		cl[1 + i] = verg_clients(all->cat[i].clients,
 		    own->cat[i].clients);
-	dc_init(&v->dc);
 	ind_dc_cell(&v->dc, r->q->kind, l, &v->copy,
 	    r->q->kind != IND_UITVAL || ind_run_window_closed(r, all->period), cl);
 	if (dc_suppressed(cube, all->it_tot) || all->naanbieders < 3)
@@ -166,7 +177,8 @@ ind_select_cells(struct run *r, struct sel *s, unsigned *status,
 {
 	const struct ind_snapshot *snap = r->snap;
 	const struct ind_cube	*cb = &snap->cube[r->q->kind][r->q->period];
-	const struct dc_table	*dc = &snap->dc[r->q->kind];
+	const struct dc_table	*dc = snap->cellkey ? NULL :
+				    &snap->dc[r->q->kind];
 	const struct config	*cfg = r->cfg;
 	const struct pop	*pop = r->pop;
 	const struct cell	*c, *own, *all;

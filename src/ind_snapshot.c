@@ -111,6 +111,8 @@ struct raw {
 	signed char		*vals;
 	size_t			 nvals, capvals;
 	const struct quest_set	*qs;
+	struct ind_src_link	*ln;		/* key rotation links */
+	size_t			 nln, capln;
 };
 
 static int
@@ -166,6 +168,112 @@ raw_resp(const struct ind_src_resp *r, void *arg)
 		memcpy(w->vals + w->nvals, r->waarden, r->nwaarden);
 	w->nvals += r->nwaarden;
 	return 0;
+}
+
+static int
+raw_link(const struct ind_src_link *r, void *arg)
+{
+	struct raw	*w = arg;
+
+	if (util_grow((void **)&w->ln, &w->capln, w->nln + 1, sizeof(*w->ln)))
+		return -1;
+	w->ln[w->nln++] = *r;
+	return 0;
+}
+
+/*
+ * Key rotation (store_keys.c): a pseudonym made under an old key that has
+ * a link is replaced by its newest version, so that a client (kind 0) or
+ * a trajectory (kind 1) seen in an overlap window is one unit across the
+ * rotation. Pseudonyms without a link stay as they are: they are their own
+ * client, which is what the rotation means for clients not seen in the
+ * window (docs/operations.md).
+ */
+static int
+cmp_link(const void *a, const void *b)
+{
+	const struct ind_src_link *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return (x->old > y->old) - (x->old < y->old);
+}
+
+#define LINK_CHAIN_MAX	16	/* rotations followed from one pseudonym */
+
+static int64_t
+link_map(const struct raw *w, int kind, int64_t v)
+{
+	struct ind_src_link	 key, *p;
+	int			 i;
+
+	key.kind = kind;
+	for (i = 0; i < LINK_CHAIN_MAX; i++) {
+		key.old = v;
+		if ((p = bsearch(&key, w->ln, w->nln, sizeof(*w->ln),
+		    cmp_link)) == NULL)
+			break;
+		v = p->new_;
+	}
+	return v;
+}
+
+static int
+cmp_traj_key(const void *a, const void *b)
+{
+	const struct ind_src_traj *x = a, *y = b;
+
+	if (x->client != y->client)
+		return x->client < y->client ? -1 : 1;
+	if (x->prod_key != y->prod_key)
+		return x->prod_key < y->prod_key ? -1 : 1;
+	return (x->begindatum > y->begindatum) -
+	    (x->begindatum < y->begindatum);
+}
+
+/*
+ * Maps every pseudonym through the links, then merges trajecten rows that
+ * became one product (a start under the old key, its stop under the new):
+ * the start and the stop each come from whichever row has them.
+ */
+static void
+apply_links(struct raw *w)
+{
+	struct ind_src_traj	*d, *r;
+	size_t			 i, o;
+
+	if (w->nln == 0)
+		return;
+	util_sort(w->ln, w->nln, sizeof(*w->ln), cmp_link);
+	for (i = 0; i < w->nsc; i++) {
+		w->sc[i].client = link_map(w, 0, w->sc[i].client);
+		w->sc[i].traj = link_map(w, 1, w->sc[i].traj);
+	}
+	for (i = 0; i < w->nrs; i++)
+		w->rs[i].client = link_map(w, 0, w->rs[i].client);
+	for (i = 0; i < w->ntr; i++) {
+		w->tr[i].client = link_map(w, 0, w->tr[i].client);
+		w->tr[i].prod_key = link_map(w, 1, w->tr[i].prod_key);
+	}
+	util_sort(w->tr, w->ntr, sizeof(*w->tr), cmp_traj_key);
+	for (i = 0, o = 0; i < w->ntr; i++) {
+		r = &w->tr[i];
+		d = o > 0 ? &w->tr[o - 1] : NULL;
+		if (d == NULL || cmp_traj_key(d, r) != 0) {
+			w->tr[o++] = *r;
+			continue;
+		}
+		d->gestart |= r->gestart;
+		if (d->einddatum == 0) {
+			d->einddatum = r->einddatum;
+			d->reden = r->reden;
+		}
+		if (d->agb == 0)
+			d->agb = r->agb;
+		if (d->gemeente == 0)
+			d->gemeente = r->gemeente;
+	}
+	w->ntr = o;
 }
 
 static int
@@ -551,7 +659,36 @@ ind_snapshot_build(const struct config *cfg, const struct quest_set *qs,
     const struct ind_items *items, struct store *st, long long k,
     int window, int today)
 {
-	struct ind_scan_fns	 fns = { raw_score, raw_traj, raw_resp };
+	return ind_snapshot_build_ck(cfg, qs, items, st, k, window, today,
+	    NULL);
+}
+
+/*
+ * The record keys of the clients (cellkey.h), by dense index: one MAC
+ * per client per snapshot, from the pseudonym the store holds.
+ */
+static int
+build_rkeys(struct ind_snapshot *s, const struct ck_ctx *ck,
+    const int64_t *clients)
+{
+	size_t	i;
+
+	if ((s->rkeys = calloc(s->nclients ? s->nclients : 1,
+	    sizeof(*s->rkeys))) == NULL)
+		return -1;
+	for (i = 0; i < s->nclients; i++)
+		s->rkeys[i] = ck_record_key(ck, clients[i]);
+	s->cellkey = 1;
+	return 0;
+}
+
+struct ind_snapshot *
+ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
+    const struct ind_items *items, struct store *st, long long k,
+    int window, int today, const struct ck_ctx *ck)
+{
+	struct ind_scan_fns	 fns = { raw_score, raw_traj, raw_resp,
+				    raw_link };
 	struct ind_snapshot	*s;
 	struct raw		 w;
 	int64_t			*clients = NULL;
@@ -559,11 +696,21 @@ ind_snapshot_build(const struct config *cfg, const struct quest_set *qs,
 
 	memset(&w, 0, sizeof(w));
 	w.qs = qs;
+	/* Never fall back to unprotected counts. */
+	if ((cfg->disclosure == CFG_DISCLOSURE_CELLKEY) != (ck != NULL)) {
+		log_error("indicators: the cell-key method is %s but its key "
+		    "is %s", cfg->disclosure == CFG_DISCLOSURE_CELLKEY ?
+		    "configured" : "not configured", ck ? "given" : "missing");
+		return NULL;
+	}
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	s->refs = 1;
-	if (store_ind_scan(st, &fns, &w, &s->generation) == -1 ||
-	    build_dims(s, &w, &clients) == -1 ||
+	if (store_ind_scan(st, &fns, &w, &s->generation) == -1)
+		goto fail;
+	apply_links(&w);
+	if (build_dims(s, &w, &clients) == -1 ||
+	    (ck != NULL && build_rkeys(s, ck, clients) == -1) ||
 	    build_doel(s, cfg, &w, clients) == -1 ||
 	    build_uitval(s, cfg, &w, clients, window) == -1 ||
 	    build_tev(s, cfg, &w, clients) == -1)
@@ -572,8 +719,11 @@ ind_snapshot_build(const struct config *cfg, const struct quest_set *qs,
 	s->vals = w.vals;
 	s->nvals = w.nvals;
 	w.vals = NULL;
-	if (ind_cube_build(s, cfg, qs, items, k, window, today) == -1)
+	if (ind_cube_build(s, cfg, qs, items, k, window, today,
+	    ck != NULL ? ck_ctx_table(ck) : NULL) == -1)
 		goto fail;
+	free(s->rkeys);		/* the cell keys are in the cube */
+	s->rkeys = NULL;
 	units_free(s);		/* answers come from the cube alone */
 	s->today = today;
 	s->built_ns = util_now_ns();
@@ -591,6 +741,7 @@ out:
 	free(w.tr);
 	free(w.rs);
 	free(w.vals);
+	free(w.ln);
 	return s;
 }
 
@@ -630,5 +781,6 @@ ind_snapshot_free(struct ind_snapshot *s)
 	}
 	free(s->agbs);
 	free(s->vals);
+	free(s->rkeys);
 	free(s);
 }

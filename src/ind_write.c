@@ -418,6 +418,126 @@ values_tev(const struct run *r, const struct dc_table *t,
 	}
 }
 
+/* ------------------------------------------------------------------ */
+/*
+ * The values of a cell under the cell-key method (docs/indicators.md 9a):
+ * the cube holds perturbed counts, shares are worked out from them and
+ * are null only where the perturbed denominator is 0 (capped at 100%
+ * where two perturbed counts cross). A mean is the mean of what was
+ * measured, shown where the perturbed count of the clients behind it
+ * reaches k: it is judged on a published figure, so a null says nothing
+ * the count does not.
+ */
+
+static void
+ck_pct(struct fields *fs, const char *key, int col, int64_t num, int64_t den)
+{
+	double	v = den > 0 ? 100.0 * (double)num / (double)den : 0;
+
+	fld_num(fs, key, col, den > 0, v > 100 ? 100 : v, 1);
+}
+
+static void
+ck_values_doel(const struct run *r, const struct cell *c, int base,
+    struct fields *fs)
+{
+	static const char *const pa_keys[] = { "1", "2", "3" };
+	int	i;
+
+	fld_num(fs, "gas_t_mean", base + DC_GAS, c->sub[0].units > 0 &&
+	    c->sub[0].clients >= r->k, c->sub[0].units ?
+	    c->sum[0] / (double)c->sub[0].units : 0, 2);
+	ck_pct(fs, "doelen_behaald_pct", base + DC_DOELEN, c->num[1],
+	    c->num[0]);
+	fld(fs, F_OPEN, "probleemafname", -1);
+	for (i = 1; i <= 3; i++)
+		ck_pct(fs, pa_keys[i - 1], base + DC_PA1 + i - 1,
+		    c->cat[D_PA0 + i].units, c->tot.units);
+	fld(fs, F_CLOSE, NULL, -1);
+	ck_pct(fs, "zonder_hulp_verder_pct", base + DC_ZH,
+	    c->cat[D_ZH_JA].units, c->tot.units);
+}
+
+static void
+ck_values_uit(const struct run *r, const struct cell *c, int base,
+    struct fields *fs)
+{
+	int64_t	sum = 0;
+	int	i;
+
+	ck_pct(fs, "volgens_plan_pct", base + UC_PLAN, c->cat[1].units,
+	    c->tot.units);
+	/* The sum of the published categories: the table stays additive. */
+	for (i = 2; i <= 5; i++)
+		sum += c->cat[i].units;
+	ck_pct(fs, "voortijdig_pct", base + UC_VOORT, sum, c->tot.units);
+	ck_pct(fs, "eenzijdig_client_pct", base + UC_EENZ, c->cat[2].units,
+	    c->tot.units);
+	fld(fs, F_OPEN, "per_reden", -1);
+	for (i = 0; i < IND_NREDEN; i++)
+		fld_int(fs, reden_keys[i], base + UC_REDEN + i, 1,
+		    c->cat[i].units);
+	fld(fs, F_CLOSE, NULL, -1);
+	fld(fs, F_OPEN, "herinstroom", -1);
+	if (!ind_run_window_closed(r, c->period)) {
+		fld(fs, F_BOOL, "window_closed", base + UC_HER_WC)->i = 0;
+	} else {
+		fld(fs, F_BOOL, "window_closed", base + UC_HER_WC)->i = 1;
+		fld_int(fs, "n", base + UC_HER_N, 1, c->cat[1].units);
+		ck_pct(fs, "geen_nieuwe_start_pct", base + UC_HER_PCT,
+		    c->cat[U_HER_NONE].units, c->cat[1].units);
+	}
+	fld(fs, F_CLOSE, NULL, -1);
+}
+
+static void
+ck_values_tev(const struct run *r, const struct cell *c,
+    const struct cols *cs, struct fields *fs)
+{
+	const struct layout	*l = r->lay;
+	int			 resp, i, ni, col, s0;
+	const double		*sum;
+	const int64_t		*num;
+
+	for (resp = 0; resp < QUEST__NRESPONDENTS; resp++) {
+		col = cs->base + cs->tev0[resp];
+		ni = l->nitems[resp];
+		s0 = l->sub0[resp];
+		sum = c->sum + l->sum0[resp];
+		num = c->num + l->num0[resp];
+		fld(fs, F_OPEN, quest_respondent_name(
+		    (enum quest_respondent)resp), -1);
+		fld(fs, F_INT, "n", col + TC_N)->i = c->cat[resp].units;
+		fld(fs, F_OPEN, "items", -1);
+		for (i = 0; i < ni; i++)
+			fld_num(fs, r->items->code[resp][i],
+			    col + TC_ITEMS + i, num[i] > 0 &&
+			    c->sub[s0 + i].clients >= r->k, num[i] ?
+			    sum[i] / (double)num[i] : 0, 2);
+		fld(fs, F_CLOSE, NULL, -1);
+		fld_num(fs, "rapportcijfer_mean", col + TC_CIJFER,
+		    num[ni] > 0 && c->sub[s0 + ni].clients >= r->k, num[ni] ?
+		    sum[ni] / (double)num[ni] : 0, 2);
+		ck_pct(fs, "positief_pct", col + TC_POS, num[ni + 1],
+		    num[ni + 2]);
+		fld(fs, F_CLOSE, NULL, -1);
+	}
+}
+
+/*
+ * Whether an answer cell is withheld. Under the cell-key method only a
+ * vergelijking of fewer than 3 aanbieders is: with one other aanbieder
+ * in the cluster its noise alone would stand between the asker and that
+ * aanbieder's figures.
+ */
+static int
+out_suppressed(const struct run *r, const struct out *o)
+{
+	if (r->snap->cellkey)
+		return o->verg && o->c->naanbieders < 3;
+	return dc_suppressed(o->dc, o->c->it_tot);
+}
+
 static void
 period_label(int p, enum ind_period t, char out[16])
 {
@@ -465,15 +585,24 @@ cell_fields(const struct run *r, const struct out *o, const struct cols *cs,
 		fld(fs, F_STR, "cluster", cs->cluster)->str =
 		    r->cfg->ref.clusters[cl].name;
 	fld(fs, F_PERIOD, "period", cs->period)->i = c->period;
-	fld(fs, F_BOOL, "suppressed", cs->sup)->i =
-	    dc_suppressed(t, c->it_tot);
-	if (dc_suppressed(t, c->it_tot))
+	fld(fs, F_BOOL, "suppressed", cs->sup)->i = out_suppressed(r, o);
+	if (out_suppressed(r, o))
 		return;
 	if (o->verg)
 		fld_int(fs, "n_aanbieders", cs->nab, 1, c->naanbieders);
 	fld_int(fs, "n_clients", cs->ncl, 1, c->tot.clients);
 	fld_int(fs, "n", cs->n, 1, c->tot.units);
 	fld(fs, F_OPEN, "values", -1);
+	if (r->snap->cellkey) {
+		if (r->q->kind == IND_DOELREALISATIE)
+			ck_values_doel(r, c, cs->base, fs);
+		else if (r->q->kind == IND_UITVAL)
+			ck_values_uit(r, c, cs->base, fs);
+		else
+			ck_values_tev(r, c, cs, fs);
+		fld(fs, F_CLOSE, NULL, -1);
+		return;
+	}
 	switch (r->q->kind) {
 	case IND_DOELREALISATIE:
 		values_doel(r, t, c, o->own, cs->base, fs);
@@ -641,6 +770,8 @@ json_head(const struct run *r, struct buf *b)
 
 	buf_str(b, "{\"indicator\":");
 	put_json_str(b, ind_kind_name(r->q->kind));
+	if (r->snap->cellkey)
+		buf_str(b, ",\"disclosure\":\"cellkey\"");
 	buf_str(b, ",\"by\":");
 	put_json_str(b, ind_by_name(r->q->by));
 	buf_str(b, ",\"period\":");
@@ -711,7 +842,7 @@ ind_write_answer(const struct run *r, const struct sel *s, char **body,
 			json_cell(r, &b, &fs);
 		}
 		(*ncells)++;
-		*nsup += dc_suppressed(s->v[i].dc, s->v[i].c->it_tot);
+		*nsup += out_suppressed(r, &s->v[i]);
 	}
 	if (!r->q->csv)
 		buf_str(&b, "]}");

@@ -45,6 +45,7 @@ struct ind_engine {
 	pthread_cond_t		 stop_cv;
 	int			 stopping;
 	struct ind_snapshot	*cur;
+	struct ck_ctx		*ck;		/* "disclosure": "cellkey" */
 	struct cache_entry	*cache;
 	size_t			 ncache, capcache;
 };
@@ -55,6 +56,15 @@ int
 ind_engine_open(const struct config *cfg, const struct quest_set *qs,
     const char *dbpath, int background, struct ind_engine **out, char *err,
     size_t errlen)
+{
+	return ind_engine_open_key(cfg, qs, dbpath, background, NULL, out,
+	    err, errlen);
+}
+
+int
+ind_engine_open_key(const struct config *cfg, const struct quest_set *qs,
+    const char *dbpath, int background, const struct pseudo_ctx *pc,
+    struct ind_engine **out, char *err, size_t errlen)
 {
 	struct ind_engine	*e;
 
@@ -74,6 +84,16 @@ ind_engine_open(const struct config *cfg, const struct quest_set *qs,
 	e->capcache = (size_t)config_limit(cfg, LIMIT_IND_CACHE);
 	if (errlen > 0)
 		err[0] = '\0';
+	/* Before the refresher starts: its first snapshot needs the table. */
+	if (cfg->disclosure == CFG_DISCLOSURE_CELLKEY && (pc == NULL ||
+	    ck_ctx_new(cfg->ck_max_deviation, cfg->ck_variance, cfg->ck_js,
+	    pc, &e->ck, err, errlen) == -1)) {
+		if (pc == NULL)
+			util_fmt(err, errlen, "disclosure cellkey needs the "
+			    "pseudonymisation key");
+		ind_engine_close(e);
+		return -1;
+	}
 	if (store_open(dbpath, 0, &e->rd, err, errlen) == -1 ||
 	    store_open(dbpath, 0, &e->aud, err, errlen) == -1 ||
 	    store_auditw_start(e->aud, &e->auditw) == -1) {
@@ -140,6 +160,7 @@ ind_engine_close(struct ind_engine *e)
 	cache_clear(e);
 	free(e->cache);
 	free(e->items);
+	ck_ctx_free(e->ck);
 	pthread_cond_destroy(&e->stop_cv);
 	pthread_mutex_destroy(&e->stop_mu);
 	pthread_mutex_destroy(&e->build_mu);
@@ -167,10 +188,10 @@ snap_refresh(struct ind_engine *e, int today)
 		return 0;
 	}
 	pthread_mutex_unlock(&e->mu);
-	if ((n = ind_snapshot_build(e->cfg, e->qs, e->items, e->rd,
+	if ((n = ind_snapshot_build_ck(e->cfg, e->qs, e->items, e->rd,
 	    config_limit(e->cfg, LIMIT_K),
 	    (int)config_limit(e->cfg, LIMIT_HERINSTROOM_MONTHS),
-	    today)) == NULL)
+	    today, e->ck)) == NULL)
 		return e->cur != NULL ? 0 : -1;
 	pthread_mutex_lock(&e->mu);
 	old = e->cur;

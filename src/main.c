@@ -50,6 +50,8 @@ static const char main_usage[] =
 	"  audit --data DIR [--since T] [--party P] [--format csv|json]\n"
 	"                               export the audit trail\n"
 	"  purge --data DIR [--dry-run] apply the retention terms now\n"
+	"  key rotate|retire|status --data DIR\n"
+	"                               rotate the pseudonymisation key\n"
 	"\n"
 	"Run 'sorttp COMMAND --help' for the options of a command.\n";
 
@@ -73,6 +75,7 @@ static const struct command {
 	{ "migrate", cmd_migrate },
 	{ "audit", cmd_audit },
 	{ "purge", cmd_purge },
+	{ "key", cmd_key },
 	{ NULL, NULL }
 };
 

@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -89,6 +90,10 @@ struct pseudo_ctx {
 	size_t		maplen;
 	unsigned	version;
 	int		locked;
+	/* Key rotation: the previous key during the overlap window. */
+	struct pseudo_ctx *old;
+	long long	window_end;
+	struct pseudo_link_sink sink;
 };
 
 static void	seterr(char *, size_t, const char *, ...)
@@ -327,6 +332,7 @@ pseudo_free(struct pseudo_ctx *ctx)
 
 	if (ctx == NULL)
 		return;
+	pseudo_free(ctx->old);
 	len = ctx->maplen;
 	locked = ctx->locked;
 	OPENSSL_cleanse(ctx, len);
@@ -354,6 +360,42 @@ pseudo_key_id(const struct pseudo_ctx *ctx, unsigned char out[PSEUDO_KEY_ID_LEN]
 
 /* Pseudonyms */
 
+/* The old key while its window is open, else NULL. */
+static const struct pseudo_ctx *
+window_old(const struct pseudo_ctx *ctx)
+{
+	if (ctx->old == NULL)
+		return NULL;
+	return (long long)time(NULL) < ctx->window_end ? ctx->old : NULL;
+}
+
+/*
+ * One pseudonym, with the rotation rules: identities (BSN, toewijzing)
+ * under the new key, and during the window also under the old one, the
+ * pair going to the link sink; source ids under the old key while the
+ * window is open, so resends keep matching. The key check value is always
+ * this key's own.
+ */
+static void
+mac_rotating(const struct pseudo_ctx *ctx, enum pseudo_kind kind,
+    const void *msg, size_t len, unsigned char out[PSEUDO_LEN])
+{
+	const struct pseudo_ctx	*old = window_old(ctx);
+	unsigned char		 o[PSEUDO_LEN];
+
+	if (old != NULL && kind == PSEUDO_BRON) {
+		pseudo_hmac_mac(&old->st[kind], msg, len, out);
+		return;
+	}
+	pseudo_hmac_mac(&ctx->st[kind], msg, len, out);
+	if (old == NULL || ctx->sink.fn == NULL ||
+	    (kind != PSEUDO_BSN && kind != PSEUDO_TOEWIJZING))
+		return;
+	pseudo_hmac_mac(&old->st[kind], msg, len, o);
+	ctx->sink.fn((int)kind, o, out, ctx->sink.arg);
+	OPENSSL_cleanse(o, sizeof(o));
+}
+
 void
 pseudo_mac(const struct pseudo_ctx *ctx, enum pseudo_kind kind,
     const void *msg, size_t len, unsigned char out[PSEUDO_LEN])
@@ -364,14 +406,48 @@ pseudo_mac(const struct pseudo_ctx *ctx, enum pseudo_kind kind,
 	 */
 	if ((unsigned)kind >= (unsigned)PSEUDO__NKINDS)
 		abort();
-	pseudo_hmac_mac(&ctx->st[kind], msg, len, out);
+	mac_rotating(ctx, kind, msg, len, out);
 }
 
 void
 pseudo_bsn(const struct pseudo_ctx *ctx, const char canon[BSN_LEN],
     unsigned char out[PSEUDO_LEN])
 {
-	pseudo_hmac_mac(&ctx->st[PSEUDO_BSN], canon, BSN_LEN, out);
+	mac_rotating(ctx, PSEUDO_BSN, canon, BSN_LEN, out);
+}
+
+int
+pseudo_attach_old(struct pseudo_ctx *ctx, struct pseudo_ctx *old,
+    long long window_end)
+{
+	if (ctx == NULL || old == NULL || old == ctx || ctx->old != NULL ||
+	    old->old != NULL)
+		return -1;
+	ctx->old = old;
+	ctx->window_end = window_end;
+	return 0;
+}
+
+void
+pseudo_set_link_sink(struct pseudo_ctx *ctx,
+    const struct pseudo_link_sink *sink)
+{
+	if (sink == NULL)
+		memset(&ctx->sink, 0, sizeof(ctx->sink));
+	else
+		ctx->sink = *sink;
+}
+
+int
+pseudo_in_window(const struct pseudo_ctx *ctx)
+{
+	return window_old(ctx) != NULL;
+}
+
+void
+pseudo_set_key_version(struct pseudo_ctx *ctx, unsigned version)
+{
+	ctx->version = version;
 }
 
 /*
@@ -686,6 +762,58 @@ fail:
 	return -1;
 }
 
+int
+pseudo_keyfile_destroy(const char *path, char *err, size_t errlen)
+{
+	unsigned char	 junk[PSEUDO_KEY_LEN];
+	struct stat	 st;
+	off_t		 done;
+	size_t		 n;
+	int		 fd, saved;
+
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd == -1) {
+		if (errno == ENOENT)
+			return 1;
+		seterr(err, errlen, "cannot open key file %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		seterr(err, errlen, "key file %s is not a regular file", path);
+		goto fail;
+	}
+	for (done = 0; done < st.st_size; done += (off_t)n) {
+		n = st.st_size - done < (off_t)sizeof(junk) ?
+		    (size_t)(st.st_size - done) : sizeof(junk);
+		if (random_bytes(junk, n) == -1 ||
+		    write_all(fd, junk, n) == -1) {
+			seterr(err, errlen, "cannot overwrite key file %s: %s",
+			    path, strerror(errno));
+			goto fail;
+		}
+	}
+	if (fsync(fd) == -1) {
+		seterr(err, errlen, "cannot sync key file %s: %s", path,
+		    strerror(errno));
+		goto fail;
+	}
+	(void)close(fd);
+	OPENSSL_cleanse(junk, sizeof(junk));
+	if (unlink(path) == -1 || sync_parent(path) == -1) {
+		seterr(err, errlen, "key file %s was overwritten but not "
+		    "removed: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+fail:
+	saved = errno;
+	OPENSSL_cleanse(junk, sizeof(junk));
+	(void)close(fd);
+	errno = saved;
+	return -1;
+}
+
 /*
  * O_NONBLOCK keeps a FIFO planted at the path from hanging start-up; it
  * has no effect on a regular file.
@@ -770,4 +898,17 @@ fail:
 		(void)close(fd);
 	errno = saved;
 	return -1;
+}
+
+/*
+ * A subkey of the master key for a purpose outside pseudonymisation (the
+ * cell-key record keys, cellkey.h): the same extract, its own info label,
+ * so it is independent of every pseudonym subkey.
+ */
+int
+pseudo_subkey(const struct pseudo_ctx *ctx, const char *label,
+    unsigned char out[PSEUDO_LEN])
+{
+	return pseudo_hkdf(HKDF_SALT, sizeof(HKDF_SALT) - 1, ctx->master,
+	    PSEUDO_KEY_LEN, label, strlen(label), out, PSEUDO_LEN);
 }

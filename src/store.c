@@ -266,6 +266,20 @@ static const char *const store_migrations[] = {
 	 */
 	("ALTER TABLE parties ADD COLUMN expires_at TEXT;"
 	"ALTER TABLE parties ADD COLUMN last_used_at TEXT;"),
+
+	/*
+	 * 6 -> 7: key rotation (store_keys.c). One row per pseudonym seen
+	 * during an overlap window: 8 bytes of it under the old key and 8
+	 * under the new key (version), per kind (0 BSN, 1 toewijzing).
+	 * Pairs of pseudonyms only, never an identifier.
+	 */
+	("CREATE TABLE key_links ("
+	"  kind INTEGER NOT NULL CHECK (kind IN (0, 1)),"
+	"  old INTEGER NOT NULL,"
+	"  new INTEGER NOT NULL,"
+	"  version INTEGER NOT NULL,"
+	"  PRIMARY KEY (kind, old)"
+	") WITHOUT ROWID;"),
 };
 
 enum stmt_id {

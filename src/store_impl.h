@@ -50,4 +50,20 @@ int	store_public_id_parse(struct store *, const char *pub, int64_t *id);
 int	store_audit_locked(struct store *, const char *action,
 	    const char *detail);
 
+/*
+ * Key links waiting in memory (store_keys.c), written inside the caller's
+ * open transaction before its COMMIT; settle after the commit (committed
+ * 1) or the rollback (0). -1 on a fault: roll back.
+ */
+struct store_links_batch {
+	struct store_link_pair {
+		int64_t		 old;
+		int64_t		 new_;
+		int		 kind;
+	}		*v;
+	size_t		 n;
+};
+int	store_links_write(struct store *, struct store_links_batch *);
+void	store_links_settle(struct store_links_batch *, int committed);
+
 #endif

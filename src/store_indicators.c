@@ -134,6 +134,20 @@ resp_row(sqlite3_stmt *s, void *arg)
 	return fn(&r, c->arg);
 }
 
+static int
+link_row(sqlite3_stmt *s, void *arg)
+{
+	struct scan_ctx		*c = arg;
+	int (*fn)(const struct ind_src_link *, void *) =
+	    (int (*)(const struct ind_src_link *, void *))c->fn;
+	struct ind_src_link	 r;
+
+	r.kind = sqlite3_column_int(s, 0);
+	r.old = sqlite3_column_int64(s, 1);
+	r.new_ = sqlite3_column_int64(s, 2);
+	return fn(&r, c->arg);
+}
+
 /* The highest upload id; the caller holds the lock. -1 on a fault. */
 static int64_t
 data_generation(struct store *st)
@@ -172,6 +186,12 @@ store_ind_scan(struct store *st, const struct ind_scan_fns *f, void *arg,
 	if ((*generation = data_generation(st)) < 0)
 		goto end;
 	c.arg = arg;
+	if (f->link != NULL) {
+		c.fn = (void *)f->link;
+		if (scan(st, "scan key links", "SELECT kind, old, new"
+		    " FROM key_links", link_row, &c) == -1)
+			goto end;
+	}
 	if (f->score != NULL) {
 		c.fn = (void *)f->score;
 		if (scan(st, "scan scores", "SELECT traj, agb, meetdatum,"

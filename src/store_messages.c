@@ -408,6 +408,7 @@ static int
 apply_batch(struct store_msgw *w, struct msg_job *batch, int n, int take)
 {
 	struct msg_job	*j, *last = batch, *more, *mlast;
+	struct store_links_batch lb;
 	char		 now[21];
 	int		 m;
 
@@ -436,13 +437,18 @@ apply_batch(struct store_msgw *w, struct msg_job *batch, int n, int take)
 	}
 	if (audit_batch(w, batch, now) == -1)
 		goto fail;
+	/* Key links of the rotation window, with the records (store_keys.c). */
+	if (store_links_write(w->st, &lb) == -1)
+		goto fail;
 	if (run(w, MW_COMMIT) == -1) {
 		log_error("database: message batch not committed: %s",
 		    sqlite3_errmsg(w->st->db));
 		run(w, MW_ROLLBACK);
+		store_links_settle(&lb, 0);
 		store_note_write(0);
 		return -1;
 	}
+	store_links_settle(&lb, 1);
 	store_note_write(1);
 	return 0;
 fail:

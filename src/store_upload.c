@@ -465,6 +465,7 @@ store_upload_commit(struct store_upload *up,
     struct store_receipt *out)
 {
 	sqlite3_stmt		*s = up->stmt[UP_RECEIPT_DONE];
+	struct store_links_batch lb;
 	enum store_result	 dup;
 	int			 rc;
 
@@ -484,13 +485,17 @@ store_upload_commit(struct store_upload *up,
 	sqlite3_bind_int(s, 4, (int)up->key_version);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
+	memset(&lb, 0, sizeof(lb));
 	if (rc != SQLITE_DONE || audit_upload(up, rows) == -1 ||
+	    store_links_write(up->st, &lb) == -1 ||
 	    store_exec(up->st, "COMMIT", NULL, 0) == -1) {
 		log_error("database: cannot commit an upload: %s",
 		    sqlite3_errmsg(up->st->db));
+		store_links_settle(&lb, 0);
 		store_note_write(0);
 		return STORE_ERROR;
 	}
+	store_links_settle(&lb, 1);
 	store_note_write(1);
 	up->in_tx = 0;
 	up->committed = 1;

@@ -191,13 +191,13 @@ test_backup_restore(void)
 	CHECK_EQ_INT(h_stop(&e), 0);
 }
 
-/* The data folder's database back at schema 4 (before token lifecycle). */
+/* The database back at schema 5 (before token lifecycle and key links). */
 static void
 make_old_schema(void)
 {
 	CHECK_EQ_INT(h_db_exec(&e, "ALTER TABLE parties DROP COLUMN "
 	    "last_used_at; ALTER TABLE parties DROP COLUMN expires_at; "
-	    "PRAGMA user_version = 5"), 0);
+	    "DROP TABLE key_links; PRAGMA user_version = 5"), 0);
 	CHECK_EQ_INT(h_db_count(&e, "PRAGMA user_version"), 5);
 }
 

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/core_names.h>
@@ -751,6 +752,146 @@ test_keyfile(void)
 	CHECK(rmdir(dir) == 0);
 }
 
+/* Key rotation: what the link sink receives. */
+struct t_links {
+	int		 n;
+	int		 kind[8];
+	unsigned char	 old[8][PSEUDO_LEN];
+	unsigned char	 new_[8][PSEUDO_LEN];
+};
+
+static void
+t_sink(int kind, const unsigned char old[PSEUDO_LEN],
+    const unsigned char new_[PSEUDO_LEN], void *arg)
+{
+	struct t_links	*l = arg;
+
+	if (l->n >= 8)
+		abort();
+	l->kind[l->n] = kind;
+	memcpy(l->old[l->n], old, PSEUDO_LEN);
+	memcpy(l->new_[l->n], new_, PSEUDO_LEN);
+	l->n++;
+}
+
+static void
+test_two_versions(void)
+{
+	unsigned char		 k1[PSEUDO_KEY_LEN], k2[PSEUDO_KEY_LEN];
+	unsigned char		 a[PSEUDO_LEN], b[PSEUDO_LEN], c[PSEUDO_LEN];
+	unsigned char		 id1[PSEUDO_KEY_ID_LEN], id2[PSEUDO_KEY_ID_LEN];
+	struct pseudo_ctx	*v2 = NULL, *old = NULL;
+	struct pseudo_ctx	*ref1 = NULL, *ref2 = NULL;
+	struct pseudo_link_sink	 sink;
+	struct t_links		 got;
+
+	memset(k1, 0x11, sizeof(k1));
+	memset(k2, 0x22, sizeof(k2));
+	memset(&got, 0, sizeof(got));
+	CHECK_EQ_INT(pseudo_init_key(k2, 2, &v2), 0);
+	CHECK_EQ_INT(pseudo_init_key(k1, 1, &old), 0);
+	CHECK_EQ_INT(pseudo_init_key(k1, 1, &ref1), 0);
+	CHECK_EQ_INT(pseudo_init_key(k2, 2, &ref2), 0);
+	if (v2 == NULL || old == NULL || ref1 == NULL || ref2 == NULL)
+		return;
+	pseudo_key_id(v2, id1);
+
+	/* Not attached: no window, nothing linked. */
+	CHECK_EQ_INT(pseudo_in_window(v2), 0);
+	CHECK_EQ_INT(pseudo_attach_old(v2, v2, 0), -1);
+	CHECK_EQ_INT(pseudo_attach_old(v2, NULL, 0), -1);
+	CHECK_EQ_INT(pseudo_attach_old(v2, old, (long long)time(NULL) +
+	    3600), 0);
+	CHECK_EQ_INT(pseudo_in_window(v2), 1);
+	CHECK_EQ_INT(pseudo_attach_old(v2, ref1, 0), -1);	/* one only */
+	sink.fn = t_sink;
+	sink.arg = &got;
+	pseudo_set_link_sink(v2, &sink);
+
+	/* The pseudonym is the new key's; the old one goes to the sink. */
+	pseudo_bsn(v2, "999993847", a);
+	pseudo_bsn(ref2, "999993847", b);
+	CHECK(memcmp(a, b, PSEUDO_LEN) == 0);
+	CHECK_EQ_INT(got.n, 1);
+	CHECK_EQ_INT(got.kind[0], PSEUDO_BSN);
+	pseudo_bsn(ref1, "999993847", c);
+	CHECK(memcmp(got.old[0], c, PSEUDO_LEN) == 0);
+	CHECK(memcmp(got.new_[0], b, PSEUDO_LEN) == 0);
+	CHECK(memcmp(got.old[0], got.new_[0], PSEUDO_LEN) != 0);
+	CHECK_EQ_INT(pseudo_key_version(v2), 2);
+
+	/* Toewijzing, through pseudo_toewijzing and pseudo_mac alike. */
+	CHECK_EQ_INT(pseudo_toewijzing(v2, "0363", "00123", 5, a), 0);
+	CHECK_EQ_INT(pseudo_toewijzing(ref2, "0363", "123", 3, b), 0);
+	CHECK(memcmp(a, b, PSEUDO_LEN) == 0);
+	CHECK_EQ_INT(got.n, 2);
+	CHECK_EQ_INT(got.kind[1], PSEUDO_TOEWIJZING);
+	CHECK_EQ_INT(pseudo_toewijzing(ref1, "0363", "123", 3, c), 0);
+	CHECK(memcmp(got.old[1], c, PSEUDO_LEN) == 0);
+	pseudo_mac(v2, PSEUDO_TOEWIJZING, "0363:P:45:X", 11, a);
+	CHECK_EQ_INT(got.n, 3);
+
+	/* Source ids stay under the old key in the window, unlinked. */
+	CHECK_EQ_INT(pseudo_bron(v2, 7, "r-1", 3, a), 0);
+	CHECK_EQ_INT(pseudo_bron(ref1, 7, "r-1", 3, b), 0);
+	CHECK(memcmp(a, b, PSEUDO_LEN) == 0);
+	CHECK_EQ_INT(got.n, 3);
+
+	/* The key check value stays the new key's own. */
+	pseudo_key_id(v2, id2);
+	CHECK(memcmp(id1, id2, sizeof(id1)) == 0);
+	pseudo_key_id(ref2, id2);
+	CHECK(memcmp(id1, id2, sizeof(id1)) == 0);
+
+	/* Without a sink: the new key, nothing linked, nothing crashes. */
+	pseudo_set_link_sink(v2, NULL);
+	pseudo_bsn(v2, "999992077", a);
+	CHECK_EQ_INT(got.n, 3);
+	pseudo_free(v2);	/* frees old too (ASan would see a leak) */
+
+	/* After the window: the new key only, for source ids as well. */
+	memset(&got, 0, sizeof(got));
+	CHECK_EQ_INT(pseudo_init_key(k2, 2, &v2), 0);
+	CHECK_EQ_INT(pseudo_init_key(k1, 1, &old), 0);
+	CHECK_EQ_INT(pseudo_attach_old(v2, old, (long long)time(NULL) - 1),
+	    0);
+	pseudo_set_link_sink(v2, &sink);
+	CHECK_EQ_INT(pseudo_in_window(v2), 0);
+	pseudo_bsn(v2, "999993847", a);
+	pseudo_bsn(ref2, "999993847", b);
+	CHECK(memcmp(a, b, PSEUDO_LEN) == 0);
+	CHECK_EQ_INT(pseudo_bron(v2, 7, "r-1", 3, a), 0);
+	CHECK_EQ_INT(pseudo_bron(ref2, 7, "r-1", 3, b), 0);
+	CHECK(memcmp(a, b, PSEUDO_LEN) == 0);
+	CHECK_EQ_INT(got.n, 0);
+
+	/* The version label follows the store (cmd_open). */
+	pseudo_set_key_version(v2, 5);
+	CHECK_EQ_INT(pseudo_key_version(v2), 5);
+	pseudo_free(v2);
+	pseudo_free(ref1);
+	pseudo_free(ref2);
+}
+
+/* A destroyed key file is gone; a missing one is reported as such. */
+static void
+test_keyfile_destroy(void)
+{
+	char	dir[] = "/tmp/sorttp-keydestroy-XXXXXX", path[T_PATH_MAX];
+	char	err[T_BUF_MAX];
+
+	if (mkdtemp(dir) == NULL) {
+		CHECK(0);
+		return;
+	}
+	join(path, dir, "k");
+	CHECK_EQ_INT(pseudo_keyfile_create(path, err, sizeof(err)), 0);
+	CHECK_EQ_INT(pseudo_keyfile_destroy(path, err, sizeof(err)), 0);
+	CHECK(access(path, F_OK) == -1 && errno == ENOENT);
+	CHECK_EQ_INT(pseudo_keyfile_destroy(path, err, sizeof(err)), 1);
+	CHECK(rmdir(dir) == 0);
+}
+
 int
 main(void)
 {
@@ -761,5 +902,7 @@ main(void)
 	test_formats();
 	test_pseudonyms();
 	test_keyfile();
+	test_two_versions();
+	test_keyfile_destroy();
 	return test_done("pseudonym");
 }
