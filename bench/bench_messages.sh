@@ -49,11 +49,17 @@ load_cli=$(load)
 
 # cpu PID: the process's user + system CPU seconds so far.
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' /proc/"$1"/stat; }
-# maxthread PID: CPU seconds of its busiest live thread (connection
-# threads are gone by then, so: the message writer).
+# threads PID: "TID CPU-seconds" of each live thread.
+threads() {
+  for t in /proc/"$1"/task/*; do
+    printf '%s ' "${t##*/}"
+    sed 's/^.*) //' "$t/stat" | awk -v hz="$(getconf CLK_TCK)" '{print ($12 + $13) / hz}'
+  done 2>/dev/null
+}
+# maxthread BEFORE AFTER: the most CPU seconds one thread used in between
+# (connection threads are gone by then, so: the message writer).
 maxthread() {
-  cat /proc/"$1"/task/*/stat 2>/dev/null | sed 's/^.*) //' |
-    awk -v hz="$(getconf CLK_TCK)" '{c = ($12 + $13) / hz; if (c > m) m = c} END {print m + 0}'
+  awk 'NR == FNR {b[$1] = $2; next} {d = $2 - b[$1]; if (d > m) m = d} END {print m + 0}' "$1" "$2"
 }
 
 # serve DIR: a fresh daemon on a free port; sets pid, url, token.
@@ -68,11 +74,12 @@ serve() {
 
 serve "$tmp/batch"
 c0=$(cpu $pid)
-w0=$(maxthread $pid)
+threads $pid >"$tmp/threads0"
 load_batch0=$(load)
 read -r brate bok bdup bbad bsecs bccpu < <($b batch "$url/v1/messages" "$token" "$tmp/batch/tls/cert.pem" "$tmp/msgs" "$bclients" "$per")
 bcpu=$(echo "$(cpu $pid) - $c0" | bc -l)
-bwcpu=$(echo "$(maxthread $pid) - $w0" | bc -l)
+threads $pid >"$tmp/threads1"
+bwcpu=$(maxthread "$tmp/threads0" "$tmp/threads1")
 bhwm=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
 load_batch=$(load)
 kill $pid; wait $pid 2>/dev/null || true; pid=
