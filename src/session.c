@@ -77,10 +77,10 @@ random_hex(char *out, size_t n)
 }
 
 /*
- * now is read before the mutex is taken, so a request that waited for it
- * can hold an older time than a used_ns another request wrote meanwhile:
- * a difference that would go below zero is no age (unsigned, it would
- * wrap to centuries and end a live session among concurrent requests).
+ * A difference that would go below zero is no age: unsigned, it would wrap
+ * to centuries and end a live session. session_lookup reads its time under
+ * the lock so that cannot happen there; the guard keeps any other caller
+ * (and a clock read before the lock) from ending a live session.
  */
 static int
 expired(const struct session *s, uint64_t now)
@@ -125,7 +125,7 @@ session_lookup(const char *id, unsigned char token_hash[PARTY_TOKEN_HASH_LEN],
     unsigned char id_hash[PARTY_TOKEN_HASH_LEN],
     char csrf[SESSION_CSRF_LEN + 1])
 {
-	uint64_t	now = util_now_ns();
+	uint64_t	now;
 	size_t		i;
 	int		rc = -1;
 
@@ -133,6 +133,8 @@ session_lookup(const char *id, unsigned char token_hash[PARTY_TOKEN_HASH_LEN],
 		return -1;
 	auth_token_hash(id, SESSION_ID_LEN, id_hash);
 	pthread_mutex_lock(&sess_mu);
+	/* Read under the lock: used_ns only moves forward (see expired()). */
+	now = util_now_ns();
 	for (i = 0; i < sess_max; i++) {
 		struct session	*s = &sess_tab[i];
 
