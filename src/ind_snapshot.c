@@ -572,6 +572,24 @@ reden_cat(int reden)
 	return IND_REDEN_OVERIG;
 }
 
+/*
+ * A unit of uitval and of aanlevering (the same units, so both share one
+ * suppression pattern): a product that ended definitively (20 is a
+ * temporary stop), with its period, gemeente and aanbieder index.
+ */
+static int
+ended_unit(const struct ind_snapshot *s, const struct config *cfg,
+    const struct ind_src_traj *r, enum ind_period t, int *p, uint8_t *g,
+    int *a)
+{
+	if (r->einddatum == 0 || r->reden == 0 || r->reden == 20)
+		return 0;
+	*p = ind_period_of(r->einddatum, t);
+	*g = gem_ix(cfg, r->gemeente);
+	*a = ind_agb_index(s, r->agb);
+	return *p >= 0 && *g != IND_GEM_NONE && *a >= 0;
+}
+
 static int
 build_uitval(struct ind_snapshot *s, const struct config *cfg,
     struct raw *w, const int64_t *clients, int window)
@@ -602,14 +620,8 @@ build_uitval(struct ind_snapshot *s, const struct config *cfg,
 		for (i = 0; i < w->ntr; i++) {
 			const struct ind_src_traj *r = &w->tr[i];
 
-			/* Definitive ends only: 20 is a temporary stop. */
-			if (r->einddatum == 0 || r->reden == 0 ||
-			    r->reden == 20)
-				continue;
-			p = ind_period_of(r->einddatum, (enum ind_period)t);
-			g = gem_ix(cfg, r->gemeente);
-			a = ind_agb_index(s, r->agb);
-			if (p < 0 || g == IND_GEM_NONE || a < 0)
+			if (!ended_unit(s, cfg, r, (enum ind_period)t, &p, &g,
+			    &a))
 				continue;
 			u[n].client = client_ix(clients, s->nclients,
 			    r->client);
@@ -720,13 +732,8 @@ build_aan(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
 		for (i = 0; i < w->ntr; i++) {
 			const struct ind_src_traj *r = &w->tr[i];
 
-			if (r->einddatum == 0 || r->reden == 0 ||
-			    r->reden == 20)
-				continue;
-			p = ind_period_of(r->einddatum, (enum ind_period)t);
-			g = gem_ix(cfg, r->gemeente);
-			a = ind_agb_index(s, r->agb);
-			if (p < 0 || g == IND_GEM_NONE || a < 0)
+			if (!ended_unit(s, cfg, r, (enum ind_period)t, &p, &g,
+			    &a))
 				continue;
 			key.traj = r->prod_key;
 			key.agb = r->agb;
