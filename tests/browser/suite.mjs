@@ -70,7 +70,7 @@ async function test(name, fn) {
   }
 }
 
-const stats = { tables: 0, rows: 0, figures: 0, suppressed: 0 };
+const stats = { tables: 0, rows: 0, figures: 0, suppressed: 0, voorlopigRows: 0, voorlopigFigures: 0 };
 
 // ---------------------------------------------------------------- helpers
 async function waitVisible(s, sel, timeout = 30000) {
@@ -214,14 +214,17 @@ async function checkTables(s, where, { min = 1 } = {}) {
     for (let e = t.parentElement, i = 0; e && i < 3; e = e.parentElement, i++) around = e.textContent;
     return {
       id: t.id || '',
+      dekking: !!t.closest('section#dekking'),
       query: t.getAttribute('data-query'),
       caption: t.caption ? t.caption.textContent.trim() : '',
       visible: !!(t.offsetWidth || t.offsetHeight || t.getClientRects().length),
       legend: (box ? box.textContent : '') + ' ' + around,
       rows: [...t.tBodies].flatMap((b) => [...b.rows]).map((r) => ({
         cel: r.getAttribute('data-cel'),
+        voorlopig: r.getAttribute('data-voorlopig'),
         figures: [...r.querySelectorAll('[data-veld]')].map((td) => ({
           veld: td.getAttribute('data-veld'), text: td.textContent,
+          vl: td.classList.contains('voorlopig'),
         })),
       })),
     };
@@ -237,6 +240,7 @@ async function checkTables(s, where, { min = 1 } = {}) {
     const legend = t.legend.replace(/\s+/g, ' ');
     check(/\.\s*afgeschermd: te weinig cliënten/.test(legend), `${tn}: no legend ". afgeschermd: te weinig cliënten" beside it`);
     check(/–\s*niet te berekenen/.test(legend), `${tn}: no legend "– niet te berekenen" beside it`);
+    check(/\*\s*voorlopig: kan nog veranderen/.test(legend), `${tn}: no legend "* voorlopig: kan nog veranderen" beside it`);
     const r = await api(s, t.query, { headers: { Accept: 'application/json' } });
     if (!check(r.status === 200 && r.json, `${tn}: GET ${t.query} answered ${r.status} ${r.text.slice(0, 200)}`)) continue;
     must(r.sourceText, 'this chromium has no JSON.parse source text access (needed to compare figures exactly)');
@@ -254,11 +258,21 @@ async function checkTables(s, where, { min = 1 } = {}) {
       seen.add(row.cel);
       check(row.figures.length > 0, `${tn}: row data-cel="${row.cel}" has no td[data-veld]`);
       if (c.suppressed) { suppressed++; stats.suppressed++; }
+      // Voorlopig (contract.md): the row flag mirrors the JSON cell, and
+      // only shown numbers of a voorlopig row carry td.voorlopig.
+      const vl = c.voorlopig === true;
+      check(row.voorlopig === (vl ? 'true' : null),
+        `${tn} row "${row.cel}": data-voorlopig=${JSON.stringify(row.voorlopig)}, the API says voorlopig ${JSON.stringify(c.voorlopig)}`);
+      if (vl) { stats.voorlopigRows++; }
       for (const f of row.figures) {
         const want = expectedText(c, f.veld);
         if (typeof want === 'object') { note(`${tn} row "${row.cel}": ${want.bad}`); continue; }
         const got = shown(f.text);
         check(got === want, `${tn} row "${row.cel}" data-veld="${f.veld}": shows "${f.text.trim()}", the API says "${want}"`);
+        check(!/\*/.test(f.text), `${tn} row "${row.cel}" data-veld="${f.veld}": the text "${f.text.trim()}" holds a "*" (the mark is CSS, not text)`);
+        const mark = vl && got !== '.' && got !== '–';
+        check(f.vl === mark, `${tn} row "${row.cel}" data-veld="${f.veld}" ("${f.text.trim()}"): class voorlopig ${f.vl ? 'set' : 'missing'}, expected ${mark ? 'set' : 'none'} (cell voorlopig ${vl})`);
+        if (f.vl) stats.voorlopigFigures++;
       }
     }
     for (const k of cells.keys()) check(seen.has(k), `${tn}: the answer's cell "${k}" has no row`);
@@ -461,6 +475,11 @@ async function analistPages() {
       tds[0].textContent = `${tds[0].textContent.trim()}1`;
       const rows = document.querySelectorAll('table.cijfers tbody tr');
       rows[rows.length - 1].remove();
+      // Flip the voorlopig flag of the first row and the mark of its first figure.
+      const r0 = rows[0];
+      if (r0.getAttribute('data-voorlopig') === 'true') r0.removeAttribute('data-voorlopig');
+      else r0.setAttribute('data-voorlopig', 'true');
+      r0.querySelector('[data-veld]').classList.toggle('voorlopig');
     });
     current = probe;
     try {
@@ -470,6 +489,8 @@ async function analistPages() {
     }
     check(probe.problems.some((p) => /data-veld=.*shows/.test(p)), 'a changed figure went unnoticed');
     check(probe.problems.some((p) => /has no row/.test(p)), 'a missing row went unnoticed');
+    check(probe.problems.some((p) => /data-voorlopig=.*the API says voorlopig/.test(p)), 'a wrong data-voorlopig went unnoticed');
+    check(probe.problems.some((p) => /class voorlopig (set|missing), expected/.test(p)), 'a wrong td.voorlopig went unnoticed');
     // An inline script: the CSP blocks it and the suite hears of it.
     s.takeErrors();
     await s.page.evaluate(() => {
@@ -496,8 +517,24 @@ async function analistPages() {
       await settle(s);
       const r = await checkTables(s, `indicatoren (${ind})`, { min: 2 });
       suppressedSeen += r.suppressed;
-      check(r.tables.every((t) => t.query.startsWith(`/v1/indicators/${ind}`)),
+      // Every table is for the chosen indicator, except the coverage
+      // table in section#dekking (aanlevering beside the indicator,
+      // contract.md "Voorlopig"), which checkTables compared with its own
+      // data-query like every table.
+      check(r.tables.every((t) => t.query.startsWith(`/v1/indicators/${ind}`)
+        || (t.dekking && t.query.startsWith('/v1/indicators/aanlevering?'))),
         `indicatoren (${ind}): a table's data-query is not for ${ind}: ${r.tables.map((t) => t.query).join(' ')}`);
+      check(r.tables.some((t) => !t.dekking && t.query.startsWith(`/v1/indicators/${ind}`)),
+        `indicatoren (${ind}): no table outside section#dekking is for ${ind}`);
+      if (ind !== 'aanlevering') {
+        const dek = r.tables.filter((t) => t.dekking && t.visible);
+        check(dek.length === 1 && dek[0].query.startsWith('/v1/indicators/aanlevering?'),
+          `indicatoren (${ind}): section#dekking shows ${dek.length} tables (${dek.map((t) => t.query).join(' ')}), expected one for aanlevering`);
+        check(await s.page.isVisible('section#dekking'), `indicatoren (${ind}): section#dekking is hidden`);
+        for (const id of ['dl-dekking-csv', 'dl-dekking-xlsx']) check(await s.page.$(`a#${id}[href]`), `indicatoren (${ind}): no a#${id} with an href`);
+      } else {
+        check(!(await s.page.isVisible('section#dekking')), 'indicatoren (aanlevering): section#dekking is shown beside aanlevering itself');
+      }
       await checkChart(s, `indicatoren (${ind})`, 'trend');
       await checkChart(s, `indicatoren (${ind})`, 'vergelijking');
       await pageDone(s, `analist-indicatoren-${ind}`);
@@ -588,6 +625,8 @@ async function analistPages() {
         const want = c.suppressed || c[n] === undefined ? '' : String(c[n]);
         check(get(row, n) === want, `CSV row ${key} ${n}: "${get(row, n)}", JSON ${want}`);
       }
+      check(get(row, 'voorlopig') === (c.voorlopig === true ? '*' : ''),
+        `CSV row ${key} voorlopig: "${get(row, 'voorlopig')}", JSON voorlopig ${JSON.stringify(c.voorlopig)}`);
     }
     // The xlsx: same file name, sheet Cijfers equal to the CSV cell for cell.
     const headX = await s.quiet(() => api(s, hrefXlsx));
@@ -603,13 +642,25 @@ async function analistPages() {
     check(/afgeschermd/.test(toel) && toel.includes('.'), 'sheet Toelichting does not explain "." (afgeschermd)');
     check(grid.length === csv.length, `sheet Cijfers has ${grid.length} rows, the CSV ${csv.length}`);
     const supCol = col('suppressed');
+    check(head[head.length - 1] === 'voorlopig', `the CSV's last column is ${head[head.length - 1]}, not voorlopig`);
+    check(/\*/.test(toel) && /voorlopig: kan nog veranderen/.test(toel), 'sheet Toelichting does not explain "*" (voorlopig: kan nog veranderen)');
     let codes = 0;
+    let voorlopigRows = 0;
     for (let r = 0; r < Math.min(grid.length, csv.length); r++) {
       const suppressed = r > 0 && supCol >= 0 && csv[r][supCol].v === 'true';
       for (let c = 0; c < csv[r].length; c++) {
         const want = csv[r][c];
         const got = (grid[r] || [])[c] || { type: 'empty', value: null, ref: `r${r + 1}c${c + 1}` };
         const where = `xlsx Cijfers ${got.ref || ''} (${head[c]}, row ${r + 1})`;
+        if (r > 0 && head[c] === 'voorlopig') {
+          // The last column (contract.md "Voorlopig"): the CSV holds a
+          // bare "*" or nothing; the xlsx text "*" or no cell at all.
+          check(want.v === '*' || want.v === '', `CSV row ${r + 1} voorlopig: "${want.v}" (want "*" or empty)`);
+          if (want.v === '*') check(got.type === 'text' && got.value === '*', `${where}: ${got.type} ${JSON.stringify(got.value)}, the CSV "*" (want text "*")`);
+          else check(got.type === 'empty', `${where}: ${got.type} ${JSON.stringify(got.value)}, the CSV is empty (want no cell)`);
+          if (want.v === '*') voorlopigRows++;
+          continue;
+        }
         if (r === 0 || want.q) {
           // Header and quoted CSV fields (codes, periods, names): text, unchanged.
           if (want.v === '' && !want.q) continue;
@@ -636,6 +687,11 @@ async function analistPages() {
       }
     }
     check(codes > 0, 'the xlsx had no code cells to check');
+    // The voorlopig column agrees with the JSON cells (CSV row i is not
+    // necessarily JSON cell i, so compare the counts; the key check above
+    // matched each row to its cell).
+    check(voorlopigRows === cells.filter((c) => c.voorlopig === true).length,
+      `the CSV/xlsx mark ${voorlopigRows} rows voorlopig, the JSON answer ${cells.filter((c) => c.voorlopig === true).length}`);
     noErrors(s, 'downloads');
   });
 
@@ -702,6 +758,11 @@ async function aanbiederPages() {
       check(cells.every((c) => c.vergelijking || c.aanbieder === agb), `mijn-cijfers ${t.query}: a cell of another aanbieder`);
       check(cells.some((c) => c.vergelijking), `mijn-cijfers ${t.query}: no vergelijking cells beside the own figures`);
     }
+    const dek = r.tables.filter((t) => t.dekking && t.visible);
+    check(dek.length === 1 && dek[0].query.startsWith('/v1/indicators/aanlevering?by=aanbieder&'),
+      `mijn-cijfers: section#dekking shows ${dek.length} tables (${dek.map((t) => t.query).join(' ')}), expected one for aanlevering?by=aanbieder`);
+    check(r.tables.some((t) => !t.dekking && t.query.startsWith('/v1/indicators/doelrealisatie?')),
+      'mijn-cijfers: no doelrealisatie table outside section#dekking');
     own = r.tables;
     await pageDone(s, 'aanbieder-mijn-cijfers');
     await shotOf(s, 'table.cijfers', 'aanbieder-mijn-cijfers-tabel');
@@ -796,6 +857,8 @@ async function aanbiederPages() {
     // A cell of its own that is shown (not suppressed): the entry goes there.
     let target = null;
     for (const t of own) {
+      // Only the indicator's own tables: section#dekking shows aanlevering.
+      if (t.dekking || !t.query.startsWith('/v1/indicators/doelrealisatie?')) continue;
       for (const c of t.answer.cells) {
         const p = plain(c);
         if (!p.vergelijking && !p.suppressed && p.aanbieder === agb && typeof p.n === 'number' && dateIn(p.period) <= today()) {
@@ -804,6 +867,29 @@ async function aanbiederPages() {
       }
     }
     must(target, 'no shown (unsuppressed) own cell on #/mijn-cijfers to enter a measurement into');
+    // The API's answer just before the entry (the baseline to compare).
+    const key = celKey(target.cell);
+    const cellOf = async () => {
+      const a = await api(s, target.query, { headers: { Accept: 'application/json' } });
+      must(a.status === 200 && a.json, `GET ${target.query} answered ${a.status}`);
+      return plain(a.json.cells).find((c) => celKey(c) === key) || null;
+    };
+    const before = await cellOf();
+    must(before && !before.suppressed && typeof before.n === 'number', `the API's cell "${key}" is no longer shown before the entry`);
+    // And the aanbieder's year-level cell of that cluster (large, so it
+    // stays published): its n must rise by exactly one.
+    const ym = dateIn(target.cell.period).slice(0, 7);
+    const yearQuery = `/v1/indicators/doelrealisatie?by=aanbieder&period=year&from=${ym}&to=${ym}`;
+    const yearOf = async () => {
+      const a = await api(s, yearQuery, { headers: { Accept: 'application/json' } });
+      must(a.status === 200 && a.json, `GET ${yearQuery} answered ${a.status}`);
+      return plain(a.json.cells).find((c) => !c.vergelijking && c.aanbieder === agb
+        && (c.cluster || '') === (target.cell.cluster || '') && (c.gemeente || '') === (target.cell.gemeente || '')) || null;
+    };
+    const yearBefore = await yearOf();
+    must(yearBefore && !yearBefore.suppressed && typeof yearBefore.n === 'number',
+      `no published year-level own cell in ${yearQuery} (${JSON.stringify(yearBefore)})`);
+    must(yearBefore.n >= before.n, `the year cell n ${yearBefore.n} is smaller than its part's n ${before.n}`);
     await open(s, 'invoeren', ['form#invoer-form']);
     await pageDone(s, 'aanbieder-invoeren');
     const n0 = await uploadsCount(s);
@@ -837,17 +923,47 @@ async function aanbiederPages() {
     check(!(await bodyText(s)).includes(entry.bsn), 'the page shows the BSN after the entry');
     check((await uploadsCount(s)) === n0 + 1, 'GET /v1/uploads did not grow by one');
     await pageDone(s, 'aanbieder-invoeren-bon');
-    // The figure: n + 1 in that cell, once the daemon has refreshed its
-    // indicator snapshot (limits.indicator_refresh_s is 1 s in this run).
-    const key = celKey(target.cell);
-    const want = String(target.cell.n + 1);
+    // The figure: the entry must reach that cell once the daemon has
+    // refreshed its indicator snapshot (limits.indicator_refresh_s is 1 s
+    // in this run). The new data may change the disclosure pattern, so
+    // the cell may become suppressed: wait until the API's cell differs
+    // from the baseline (it never does if the entry did not reach the
+    // figures: fail); where it stays published n must have risen by
+    // exactly one; and the page must show what the API shows.
+    const want = before.n + 1;
     const end = Date.now() + 120000;
+    let after = before;
+    let yearAfter = yearBefore;
+    for (;;) {
+      after = await cellOf();
+      yearAfter = await yearOf();
+      if ((!after || JSON.stringify(after) !== JSON.stringify(before))
+        && (!yearAfter || yearAfter.suppressed || yearAfter.n !== yearBefore.n)) break;
+      if (Date.now() > end) break;
+      await s.page.waitForTimeout(2000);
+    }
+    if (check(yearAfter && !yearAfter.suppressed, `the year-level own cell of ${yearQuery} is gone or suppressed after the entry: ${JSON.stringify(yearAfter)}`)) {
+      check(yearAfter.n === yearBefore.n + 1,
+        `the year-level own cell of ${yearQuery} has n ${yearAfter.n} after the entry, expected ${yearBefore.n + 1}: the entry did not reach the figures`);
+    }
+    if (check(after, `the API's answer ${target.query} lost the cell "${key}" after the entry`)) {
+      check(JSON.stringify(after) !== JSON.stringify(before),
+        `the API's cell "${key}" did not change within 120 s after the entry (n stays ${before.n}): the entry did not reach the figures`);
+      if (after.suppressed) {
+        console.log(`     (invoeren: cell "${key}" became suppressed after the entry, n was ${before.n}; the page must show ".")`);
+      } else {
+        check(after.n === want, `the API's cell "${key}" has n ${after.n} after the entry, expected ${want} (was ${before.n})`);
+      }
+    }
+    const wantText = !after || after.suppressed ? '.' : String(after.n);
     let shownN = null;
+    const end2 = Date.now() + 60000;
     for (;;) {
       await s.page.reload();
       await open(s, 'mijn-cijfers', ['table.cijfers']);
       shownN = await s.page.evaluate((k) => {
         for (const t of document.querySelectorAll('table.cijfers')) {
+          if (t.closest('section#dekking')) continue;
           for (const r of t.querySelectorAll('tbody tr')) {
             if (r.getAttribute('data-cel') === k) {
               const td = r.querySelector('[data-veld="n"]');
@@ -857,10 +973,10 @@ async function aanbiederPages() {
         }
         return null;
       }, key);
-      if (shownN === want || Date.now() > end) break;
+      if (shownN === wantText || Date.now() > end2) break;
       await s.page.waitForTimeout(2000);
     }
-    check(shownN === want, `#/mijn-cijfers row "${key}" td[data-veld="n"] shows ${shownN}, expected ${want} after the entry (was ${target.cell.n})`);
+    check(shownN === wantText, `#/mijn-cijfers row "${key}" td[data-veld="n"] shows ${shownN}, the API ${wantText} after the entry (was ${before.n})`);
     await checkTables(s, 'mijn-cijfers (after the entry)', { min: 1 });
     noErrors(s, 'mijn-cijfers after entry');
   });
@@ -1019,6 +1135,6 @@ try {
   await browser.close();
   rmSync(work, { recursive: true, force: true });
 }
-console.log(`browser suite (${phase}): compared ${stats.tables} tables, ${stats.rows} rows (${stats.suppressed} suppressed), ${stats.figures} figures with the API; screenshots in ${SCREENS}`);
+console.log(`browser suite (${phase}): compared ${stats.tables} tables, ${stats.rows} rows (${stats.suppressed} suppressed, ${stats.voorlopigRows} voorlopig), ${stats.figures} figures (${stats.voorlopigFigures} marked voorlopig) with the API; screenshots in ${SCREENS}`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
