@@ -99,12 +99,29 @@ cmd_data_path(char *buf, size_t len, const char *dir, const char *name)
 	return 0;
 }
 
+/*
+ * The loaded key against the store: it must be the key the store was
+ * made with, and since key rotation (cmd_key.c) its version is the
+ * store's. Fills *ks with the store's key state.
+ */
+static int
+bind_key(struct pseudo_ctx *pc, struct store *st, struct store_key_state *ks,
+    char *err, size_t errlen)
+{
+	unsigned char	kid[PSEUDO_KEY_ID_LEN];
+
+	pseudo_key_id(pc, kid);
+	if (store_key_state(st, ks) == -1)
+		return -1;
+	pseudo_set_key_version(pc, ks->version);
+	return store_bind_key(st, kid, sizeof(kid), ks->version, err, errlen);
+}
+
 int
 cmd_open(struct cmd_data *d, const char *dir, const char *config,
     struct config *cfg, char *err, size_t errlen)
 {
 	struct store_key_state	ks;
-	unsigned char		kid[PSEUDO_KEY_ID_LEN];
 
 	memset(d, 0, sizeof(*d));
 	if (errlen > 0)
@@ -114,17 +131,10 @@ cmd_open(struct cmd_data *d, const char *dir, const char *config,
 	    cmd_data_path(d->dbp, sizeof(d->dbp), dir, DATA_DB_FILE) == -1)
 		return -1;		/* printed */
 	if (pseudo_load_keyfile(d->keyp, SORTTP_KEY_VERSION, &d->pc, err,
-	    errlen) == -1)
-		goto fail;
-	pseudo_key_id(d->pc, kid);
-	if (store_open(d->dbp, 0, &d->st, err, errlen) == -1)
-		goto fail;
-	/* The version is the store's since key rotation (cmd_key.c). */
-	if (store_key_state(d->st, &ks) == -1)
-		goto fail;
-	pseudo_set_key_version(d->pc, ks.version);
-	if (store_bind_key(d->st, kid, sizeof(kid), ks.version, err,
-	    errlen) == -1 || cmd_key_attach_old(d, &ks, err, errlen) == -1)
+	    errlen) == -1 ||
+	    store_open(d->dbp, 0, &d->st, err, errlen) == -1 ||
+	    bind_key(d->pc, d->st, &ks, err, errlen) == -1 ||
+	    cmd_key_attach_old(d, &ks, err, errlen) == -1)
 		goto fail;
 	return 0;
 fail:
@@ -154,7 +164,6 @@ cmd_engine_key(const struct config *cfg, const char *dir, const char *dbp,
     struct pseudo_ctx **pc, char *err, size_t errlen)
 {
 	struct store_key_state	 ks;
-	unsigned char	 kid[PSEUDO_KEY_ID_LEN];
 	char		 keyp[CFG_PATH_MAX];
 	struct store	*st = NULL;
 
@@ -168,14 +177,8 @@ cmd_engine_key(const struct config *cfg, const char *dir, const char *dbp,
 	if (pseudo_load_keyfile(keyp, SORTTP_KEY_VERSION, pc, err,
 	    errlen) == -1)
 		return -1;
-	pseudo_key_id(*pc, kid);
 	if (store_open(dbp, 0, &st, err, errlen) == -1 ||
-	    store_key_state(st, &ks) == -1)
-		goto fail;
-	/* The version is the store's since key rotation, as in cmd_open. */
-	pseudo_set_key_version(*pc, ks.version);
-	if (store_bind_key(st, kid, sizeof(kid), ks.version, err,
-	    errlen) == -1)
+	    bind_key(*pc, st, &ks, err, errlen) == -1)
 		goto fail;
 	store_close(st);
 	return 0;
