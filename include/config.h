@@ -16,6 +16,7 @@
 
 #include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "log.h"
 
@@ -24,6 +25,8 @@
 #define CFG_MAX_GEMEENTEN	128
 #define CFG_MAX_RETIRED		128
 #define CFG_MAX_AANBIEDERS	1024		/* names in reference.aanbieders */
+#define CFG_MAX_GEBIEDEN	512		/* areas in reference.gebieden */
+#define CFG_MAX_PC_RANGES	2048		/* their postcode ranges */
 #define CFG_NAME_MAX		64		/* cluster/gemeente names */
 #define CFG_LISTEN_MAX		128
 #define CFG_PATH_MAX		1024
@@ -138,6 +141,17 @@ struct cfg_aanbieder {
 	char		 naam[CFG_NAME_MAX];
 };
 
+/*
+ * A named area of a gemeente (reference.gebieden; gebied.h): the 4-digit
+ * postcodes ranges[r0 .. r0 + nr) of cfg_refdata.pc_lo/pc_hi.
+ */
+struct cfg_gebied {
+	size_t		 gemeente;		/* index into gemeenten[] */
+	int		 nummer;		/* 1..99 within the gemeente */
+	char		 naam[CFG_NAME_MAX];
+	uint16_t	 r0, nr;
+};
+
 struct cfg_refdata {
 	struct cfg_cluster	clusters[CFG_MAX_CLUSTERS];
 	size_t			nclusters;
@@ -147,6 +161,11 @@ struct cfg_refdata {
 	size_t			nretired;
 	struct cfg_aanbieder	aanbieders[CFG_MAX_AANBIEDERS];
 	size_t			naanbieders;
+	struct cfg_gebied	gebieden[CFG_MAX_GEBIEDEN];
+	size_t			ngebieden;
+	uint16_t		pc_lo[CFG_MAX_PC_RANGES];
+	uint16_t		pc_hi[CFG_MAX_PC_RANGES];
+	size_t			npc;
 };
 
 struct config {

@@ -138,6 +138,9 @@
 #define ERR_VELD_ONBEKEND	"veld_onbekend"
 /* scores: opt-out (issue #15) */
 #define ERR_OPT_OUT_ONGELDIG	"opt_out_ongeldig"
+/* indicators: breakdowns; scores, questionnaires, messages: postcode (#15) */
+#define ERR_UITSPLITSING_NIET_TOEGESTAAN "uitsplitsing_niet_toegestaan"
+#define ERR_POSTCODE_ONGELDIG	"postcode_ongeldig"
 
 struct err_code {
 	const char	*code;

@@ -52,6 +52,19 @@ enum ind_period {
 	IND__NPERIODS
 };
 
+/*
+ * Breakdowns (uitsplitsing, issue #15): one client attribute at a time,
+ * for analisten, per year, all aanbieders together (ind_breakdown.c).
+ */
+enum ind_bd {
+	IND_BD_NONE = 0,
+	IND_BD_LEEFTIJD,
+	IND_BD_GESLACHT,
+	IND_BD_PRODUCTCATEGORIE,
+	IND_BD_GEBIED,
+	IND__NBD
+};
+
 #define IND_FILTER_MAX	64	/* values in one filter parameter */
 
 /* A parsed, validated query (before scope is applied). */
@@ -70,7 +83,11 @@ struct ind_query {
 	size_t		 clusters[IND_FILTER_MAX];
 	size_t		 naanbieders;
 	int		 aanbieders[IND_FILTER_MAX];
+	enum ind_bd	 bd;		/* uitsplitsing, IND_BD_NONE: none */
 };
+
+/* "leeftijd" etc. for IND_BD_*. */
+const char *ind_bd_name(enum ind_bd);
 
 /* "doelrealisatie" etc.; -1 when unknown. */
 int	ind_kind_parse(const char *, enum ind_kind *);

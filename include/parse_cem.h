@@ -50,6 +50,7 @@ struct cem_response {
 	char			ingevuld_op[11];	/* YYYY-MM-DD */
 	char			geboortedatum[11];	/* YYYY-MM-DD or "" */
 	int			geslacht;	/* 0, 1, 2; -1 when absent */
+	int			pc4;		/* postcode digits, 0 absent */
 	size_t			vragenlijst;	/* index into quest_set.defs */
 	enum quest_respondent	respondent;
 	size_t			bron_id_len;	/* 1..CEM_BRON_ID_MAX */

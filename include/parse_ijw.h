@@ -118,6 +118,12 @@ struct ijw_message {
 	char		 geboortedatum[IJW_DATE_SIZE];
 	enum ijw_datum_gebruik datum_gebruik;
 	int		 geslacht;		/* COD046 0, 1, 2; -1 absent */
+	/*
+	 * JW301: the 4 digits of the client's Dutch postcode (Contactgegevens,
+	 * the BRP address (Soort 01) first), 0 when none; only its gebied is
+	 * kept (gebied.h). Nothing else of Contactgegevens is read.
+	 */
+	int		 pc4;
 	size_t		 nproducts;		/* 1..IJW_PRODUCTS_MAX */
 	struct ijw_product products[IJW_PRODUCTS_MAX];
 };

@@ -48,6 +48,7 @@ struct scores_row {
 	int		 leeftijd;		/* -1 absent, else age band 0..3 */
 	int		 geslacht;		/* -1 absent, 0..2 */
 	int		 opt_out;		/* -1 absent, 0 nee, 1 ja */
+	int		 pc4;			/* 0 absent; only in memory */
 };
 
 struct scores_error {

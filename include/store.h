@@ -21,7 +21,7 @@
 
 #include "config.h"
 
-#define STORE_SCHEMA_VERSION	8
+#define STORE_SCHEMA_VERSION	9
 #define STORE_DB_NAME		"sorttp.db"
 #define STORE_BUSY_TIMEOUT_MS	10000
 
@@ -261,6 +261,7 @@ struct score_rec {
 	int		 leeftijd;		/* -1 = absent */
 	int		 geslacht;		/* -1 = absent */
 	int		 opt_out;		/* -1 = absent, 0 nee, 1 ja */
+	int		 gebied;		/* -1 = absent (gebied.h) */
 };
 
 /* One questionnaire response, pseudonymised and minimised. */
@@ -280,6 +281,7 @@ struct response_rec {
 	int		 geslacht;	/* -1 = unknown */
 	const signed char *waarden;
 	size_t		 nwaarden;
+	int		 gebied;	/* -1 = unknown (gebied.h) */
 };
 
 struct store_upload;
@@ -359,6 +361,7 @@ struct traj_rec {
 	char		 code[6];	/* "" = none */
 	int		 leeftijd;	/* -1 = unknown */
 	int		 geslacht;	/* -1 = unknown */
+	int		 gebied;	/* JW301: -1 = unknown (gebied.h) */
 };
 
 struct msg_job {
@@ -409,6 +412,8 @@ struct ind_src_score {			/* an eind measurement */
 	int		 meetmoment;		/* also begin/tussen rows that
 						   state opt_out */
 	int		 opt_out;		/* -1 = not stated */
+	/* Breakdowns: -1 = unknown; gebied as in gebied.h. */
+	int		 leeftijd, geslacht, categorie, gebied;
 };
 struct ind_src_traj {
 	int64_t		 client;
@@ -419,6 +424,7 @@ struct ind_src_traj {
 	int		 agb;		/* 0 = unknown */
 	int		 gemeente;	/* 0 = unknown */
 	int		 gestart;
+	int		 leeftijd, geslacht, categorie, gebied;	/* -1 */
 };
 struct ind_src_resp {
 	int64_t		 client;
@@ -429,6 +435,7 @@ struct ind_src_resp {
 	int		 ingevuld_op;
 	const signed char *waarden;
 	size_t		 nwaarden;
+	int		 leeftijd, geslacht, categorie, gebied;	/* -1 */
 };
 /* A key link (store_keys.c): kind 0 BSN, 1 toewijzing. */
 struct ind_src_link {

@@ -33,6 +33,7 @@ static const struct cmd_help indicators_help = { "indicators",
 	"           [--from YYYY-MM] [--to YYYY-MM] [--cluster NAME[,NAME]]\n"
 	"           [--gemeente CODE[,CODE]] [--aanbieder AGB[,AGB]] "
 	"[--format json|csv|xlsx]\n"
+	"           [--uitsplitsing leeftijd|geslacht|productcategorie|gebied]\n"
 	"           [--as PARTY] [--config FILE]\n"
 	"\n"
 	"Prints an indicator answer exactly as GET /v1/indicators/NAME would "
@@ -43,13 +44,14 @@ static const struct cmd_help indicators_help = { "indicators",
 	"(an analist\n"
 	"or an aanbieder). Defaults: --by aanbieder --period quarter, the "
 	"last 12\n"
-	"months. Exit 0 with the answer on stdout, 1 with the error on "
+	"months. --uitsplitsing (analisten, --period year, all aanbieders)\n"
+	"breaks every cell down by one client attribute. Exit 0 with the answer on stdout, 1 with the error on "
 	"stderr.\n"
 };
 
 /* The options, by the query parameter names the engine parses. */
 static const char *const param_names[] = { "by", "period", "from", "to",
-	"cluster", "gemeente", "aanbieder", "format" };
+	"cluster", "gemeente", "aanbieder", "format", "uitsplitsing" };
 #define NPARAMS	(sizeof(param_names) / sizeof(param_names[0]))
 
 static const char *
@@ -76,6 +78,7 @@ cmd_indicators(int argc, char **argv)
 		{ "gemeente", required_argument, NULL, 0 },
 		{ "aanbieder", required_argument, NULL, 0 },
 		{ "format", required_argument, NULL, 0 },
+		{ "uitsplitsing", required_argument, NULL, 0 },
 		{ "data", required_argument, NULL, 'd' },
 		{ "as", required_argument, NULL, 'a' },
 		{ "config", required_argument, NULL, 'c' },

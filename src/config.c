@@ -410,7 +410,8 @@ cfg_parse_disclosure(struct jerr *e, const cJSON *root, struct config *cfg)
  */
 static int
 cfg_parse_main(struct jerr *e, const cJSON *root, struct config *cfg,
-    char *gem, size_t gemsize, char *aanb, size_t aanbsize)
+    char *gem, size_t gemsize, char *aanb, size_t aanbsize, char *geb,
+    size_t gebsize)
 {
 	static const char *const top[] = {
 		"listen", "tls", "k", "log_level", "limits", "reference",
@@ -418,7 +419,7 @@ cfg_parse_main(struct jerr *e, const cJSON *root, struct config *cfg,
 		"cellkey", NULL
 	};
 	static const char *const refkeys[] = { "gemeenten", "questionnaires",
-	    "aanbieders", NULL };
+	    "aanbieders", "gebieden", NULL };
 	const cJSON	*ref;
 	char		 host[CFG_LISTEN_MAX], level[CFG_LEVEL_MAX];
 	char		 show[CFG_SHOW_MAX];
@@ -461,6 +462,8 @@ cfg_parse_main(struct jerr *e, const cJSON *root, struct config *cfg,
 	    cfg->questionnaires, sizeof(cfg->questionnaires),
 	    JSON_NONEMPTY) == -1 ||
 	    cfg_string(e, ref, "reference", "aanbieders", aanb, aanbsize,
+	    JSON_NONEMPTY) == -1 ||
+	    cfg_string(e, ref, "reference", "gebieden", geb, gebsize,
 	    JSON_NONEMPTY) == -1))
 		return -1;
 	return 0;
@@ -728,6 +731,150 @@ fail:
 	return rc;
 }
 
+/* "1011" or "1011-1018" into a range of 4-digit postcodes; -1 if not. */
+static int
+cfg_pc_range(const char *s, uint16_t *lo, uint16_t *hi)
+{
+	size_t	n = strlen(s);
+	long long	a, b;
+
+	if ((n != 4 && n != 9) || strspn(s, "0123456789") != 4 ||
+	    (n == 9 && (s[4] != '-' || strspn(s + 5, "0123456789") != 4)))
+		return -1;
+	if (util_memtonum(s, 4, 1000, 9999, &a) == -1 ||
+	    util_memtonum(n == 9 ? s + 5 : s, 4, 1000, 9999, &b) == -1 ||
+	    b < a)
+		return -1;
+	*lo = (uint16_t)a;
+	*hi = (uint16_t)b;
+	return 0;
+}
+
+/*
+ * reference.gebieden, when the config names it (gebied.h): {"gebieden":
+ * [{"gemeente": "0363", "nummer": 1, "naam": "Centrum", "postcodes":
+ * ["1011-1018", "1019"]}]}. The ranges of one gemeente's areas may not
+ * overlap; a postcode in none of them is the rest of the gemeente.
+ */
+static int
+cfg_load_gebieden(struct jerr *parent, const char *cfgpath,
+    const char *ref, struct cfg_refdata *out)
+{
+	static const char *const top[] = { "gebieden", NULL };
+	static const char *const keys[] = { "gemeente", "nummer", "naam",
+	    "postcodes", NULL };
+	struct jerr		 e = *parent;
+	struct cfg_gebied	*g;
+	const struct cfg_gemeente *gm;
+	const cJSON		*list, *v, *pcs, *pc;
+	cJSON			*root = NULL;
+	char			 path[CFG_PATH_MAX], p[JERR_PATH_MAX];
+	char			 q[JERR_PATH_MAX];
+	const char		*gem;
+	int			 embedded, rc = -1, present;
+	size_t			 i, j, k, r;
+
+	if (ref[0] == '\0')
+		return 0;
+	if (cfg_ref_resolve(cfgpath, ref, path, sizeof(path), &embedded) == -1)
+		return jerr_fail(parent, "reference.gebieden",
+		    "path longer than %d characters", CFG_PATH_MAX - 1);
+	e.file = path;
+	if (cfg_parse_source(&e, embedded ? NULL : path, path, &root) == -1)
+		goto fail;
+	if (!cJSON_IsObject(root)) {
+		jerr_fail(&e, NULL, "expected a JSON object, got %s",
+		    jerr_type(root));
+		goto fail;
+	}
+	if (json_keys(&e, root, "", top) == -1 || json_array(&e, root, "",
+	    "gebieden", CFG_MAX_GEBIEDEN, 0, &list) == -1)
+		goto fail;
+	i = 0;
+	cJSON_ArrayForEach(v, list) {
+		jerr_index(p, sizeof(p), "", "gebieden", i++);
+		g = &out->gebieden[out->ngebieden];
+		if (!cJSON_IsObject(v)) {
+			jerr_fail(&e, p, "expected an object, got %s",
+			    jerr_type(v));
+			goto fail;
+		}
+		if (json_keys(&e, v, p, keys) == -1 ||
+		    json_string(&e, v, p, "gemeente", JSON_REQUIRED |
+		    JSON_NOCONTROL, 5, &gem) == -1 ||
+		    json_int(&e, v, p, "nummer", 1, 99, &g->nummer,
+		    &present) == -1 ||
+		    cfg_string(&e, v, p, "naam", g->naam, sizeof(g->naam),
+		    JSON_REQUIRED | JSON_NONEMPTY) == -1 ||
+		    json_array(&e, v, p, "postcodes", CFG_MAX_PC_RANGES, 1,
+		    &pcs) == -1)
+			goto fail;
+		if (!present) {
+			jerr_fail(&e, p, "nummer (1..99) is required");
+			goto fail;
+		}
+		if ((gm = cfg_find_current(out, gem)) == NULL ||
+		    strlen(gem) != 4) {
+			jerr_fail(&e, p, "gemeente must be the 4-digit code of "
+			    "a current gemeente of the region");
+			goto fail;
+		}
+		g->gemeente = (size_t)(gm - out->gemeenten);
+		for (j = 0; j < out->ngebieden; j++)
+			if (out->gebieden[j].gemeente == g->gemeente &&
+			    out->gebieden[j].nummer == g->nummer) {
+				jerr_fail(&e, p, "gemeente %s has nummer %d "
+				    "twice", gm->code, g->nummer);
+				goto fail;
+			}
+		g->r0 = (uint16_t)out->npc;
+		g->nr = 0;
+		k = 0;
+		cJSON_ArrayForEach(pc, pcs) {
+			jerr_index(q, sizeof(q), p, "postcodes", k++);
+			if (out->npc == CFG_MAX_PC_RANGES) {
+				jerr_fail(&e, q, "more than %d postcode ranges "
+				    "in all", CFG_MAX_PC_RANGES);
+				goto fail;
+			}
+			if (!cJSON_IsString(pc) || cfg_pc_range(pc->valuestring,
+			    &out->pc_lo[out->npc], &out->pc_hi[out->npc]) ==
+			    -1) {
+				jerr_fail(&e, q, "expected \"NNNN\" or "
+				    "\"NNNN-NNNN\": 4-digit postcodes from "
+				    "1000, the first not above the second");
+				goto fail;
+			}
+			/* No overlap with the gemeente's other ranges. */
+			for (j = 0; j <= out->ngebieden; j++) {
+				const struct cfg_gebied *o = &out->gebieden[j];
+
+				if (j < out->ngebieden &&
+				    o->gemeente != g->gemeente)
+					continue;
+				for (r = o->r0; r < (size_t)o->r0 +
+				    (j == out->ngebieden ? g->nr : o->nr); r++)
+					if (out->pc_lo[r] <=
+					    out->pc_hi[out->npc] &&
+					    out->pc_lo[out->npc] <=
+					    out->pc_hi[r]) {
+						jerr_fail(&e, q, "overlaps "
+						    "another range of "
+						    "gemeente %s", gm->code);
+						goto fail;
+					}
+			}
+			out->npc++;
+			g->nr++;
+		}
+		out->ngebieden++;
+	}
+	rc = 0;
+fail:
+	cJSON_Delete(root);
+	return rc;
+}
+
 /*
  * reference.aanbieders, when the config names it: {"aanbieders": [{"agb":
  * "12345678", "naam": "..."}]}, the names shown beside AGB codes. A file
@@ -850,6 +997,7 @@ config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	cJSON		*root = NULL;
 	char		 gem[CFG_PATH_MAX] = CFG_DEFAULT_GEMEENTEN;
 	char		 aanb[CFG_PATH_MAX] = "";
+	char		 geb[CFG_PATH_MAX] = "";
 	int		 rc = -1;
 
 	if (err != NULL && errlen > 0)
@@ -869,9 +1017,10 @@ config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	}
 	if (cfg_parse_source(&e, path, CFG_MAIN_NAME, &root) == -1 ||
 	    cfg_parse_main(&e, root, tmp, gem, sizeof(gem), aanb,
-	    sizeof(aanb)) == -1 ||
+	    sizeof(aanb), geb, sizeof(geb)) == -1 ||
 	    cfg_load_gemeenten(&e, path, gem, &tmp->ref) == -1 ||
 	    cfg_load_aanbieders(&e, path, aanb, &tmp->ref) == -1 ||
+	    cfg_load_gebieden(&e, path, geb, &tmp->ref) == -1 ||
 	    cfg_resolve_questionnaires(&e, path, tmp) == -1)
 		goto fail;
 	*cfg = *tmp;

@@ -206,6 +206,10 @@ const struct err_code err_codes[] = {
 	    "De handmatige invoer noemt een veld dat geen kolom van het scorebestand is; er is niets opgeslagen." },
 	{ ERR_OPT_OUT_ONGELDIG, 422,
 	    "Opt-out is niet ja of nee." },
+	{ ERR_UITSPLITSING_NIET_TOEGESTAAN, 403,
+	    "Uitsplitsingen naar leeftijd, geslacht, productcategorie of gebied zijn alleen voor analisten." },
+	{ ERR_POSTCODE_ONGELDIG, 422,
+	    "Postcode is geen Nederlandse postcode (4 cijfers, eerste geen 0, eventueel gevolgd door 2 letters)." },
 };
 
 const size_t err_ncodes = sizeof(err_codes) / sizeof(err_codes[0]);

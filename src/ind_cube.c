@@ -688,6 +688,59 @@ ck_cell(const struct ck_table *t, enum ind_kind kind, const struct layout *l,
 	ck_cnt(t, &c->tot);
 }
 
+/* ------------------------------------------------------------------ */
+/* Hooks lent to the breakdowns (ind_breakdown.c) */
+
+struct cell *
+ind_cell_new(const struct layout *l, int agb, int geo, int period)
+{
+	return cell_new(l, agb, geo, period);
+}
+
+void
+ind_cell_free(struct cell *c)
+{
+	cell_free(c);
+}
+
+void
+ind_cell_acc(const struct ind_snapshot *s, const struct quest_set *qs,
+    const struct ind_items *items, enum ind_kind kind,
+    const struct layout *lay, struct cell *c, const void *u, uint32_t rk)
+{
+	struct build	b;
+
+	memset(&b, 0, sizeof(b));
+	b.s = (struct ind_snapshot *)(uintptr_t)s;
+	b.qs = qs;
+	b.items = items;
+	b.kind = kind;
+	b.lay = lay;
+	if (kind == IND_DOELREALISATIE)
+		acc_doel(c, u, rk);
+	else if (kind == IND_UITVAL)
+		acc_uit(c, u, rk);
+	else if (kind == IND_AANLEVERING)
+		acc_aan(c, u, rk);
+	else
+		acc_tev(&b, c, u, rk);
+}
+
+void
+ind_cell_relate(struct dc_table *t, const struct layout *l,
+    const struct cell *total, const struct cell *const *parts, size_t n,
+    int le)
+{
+	relate(t, l, total, parts, n, le);
+}
+
+void
+ind_cell_ck(const struct ck_table *t, enum ind_kind kind,
+    const struct layout *l, struct cell *c)
+{
+	ck_cell(t, kind, l, c);
+}
+
 int
 ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
     const struct quest_set *qs, const struct ind_items *items, long long k,
@@ -747,9 +800,16 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 					    m.cells[i]);
 			}
 		}
+		if (ckt == NULL)
+			relations(&b, parts, nmax);
+		/* The uitsplitsingen: in the same table, before dc_run. */
+		if (ind_bd_build(s, cfg, qs, items, b.kind, b.lay, window,
+		    today, ckt) == -1) {
+			free(parts);
+			return -1;
+		}
 		if (ckt != NULL)
 			continue;	/* perturbed: no suppression pattern */
-		relations(&b, parts, nmax);
 		/* Uitval's pattern is decided with aanlevering's cells. */
 		if (kind == IND_UITVAL)
 			continue;

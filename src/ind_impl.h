@@ -35,6 +35,7 @@ struct u_doel {
 	uint16_t	 doelen;
 	uint16_t	 behaald;
 	float		 gas_t;		/* NaN = none */
+	uint32_t	 bd;		/* breakdown values (ind_bd_pack) */
 };
 
 /* A definitively ended product, in the period of its Einddatum. */
@@ -46,6 +47,7 @@ struct u_uit {
 	uint8_t		 reden;		/* category 0..IND_NREDEN-1 */
 	uint8_t		 her;		/* 0 not 31; 1 new start; 2 none */
 	uint8_t		 pad;
+	uint32_t	 bd;
 };
 
 /*
@@ -60,6 +62,7 @@ struct u_aan {
 	uint8_t		 cat;
 	uint8_t		 cem;		/* 1: a response in the window */
 	uint8_t		 pad;
+	uint32_t	 bd;
 };
 
 /* A questionnaire response. */
@@ -71,6 +74,7 @@ struct u_tev {
 	uint8_t		 resp;		/* enum quest_respondent */
 	uint16_t	 def;		/* index into the quest_set */
 	uint32_t	 voff;		/* its answers: snap->vals[voff..] */
+	uint32_t	 bd;
 };
 
 /*
@@ -146,6 +150,20 @@ struct ind_cube {
 #define IND_GEO_CLUSTER(s, c)	((s)->ngem + (c))
 #define IND_GEO_REGIO(s)	((s)->ngem + (s)->nclu)
 
+/*
+ * The breakdown cells of one kind (ind_breakdown.c): all aanbieders x
+ * (gemeente, cluster, regio) x year x (breakdown, value), sorted by
+ * (geo, period, dim, val). val 0 is "onbekend", v + 1 value v.
+ */
+struct ind_bdcell {
+	int		 geo, period, dim, val;
+	struct cell	*c;
+};
+struct ind_bdcube {
+	struct ind_bdcell *v;
+	size_t		 n;
+};
+
 struct ind_snapshot {
 	int64_t		 generation;
 	uint64_t	 built_ns;
@@ -169,6 +187,7 @@ struct ind_snapshot {
 	 */
 	int		 cellkey;
 	uint32_t	*rkeys;
+	struct ind_bdcube bd[IND__NKINDS];	/* uitsplitsingen */
 };
 
 /*
@@ -220,6 +239,41 @@ int	ind_window_closed(int period, enum ind_period, int today, int window);
 void	ind_dc_cell(struct dc_table *, enum ind_kind, const struct layout *,
 	    struct cell *, int closed, const int64_t *clients);
 void	ind_snapshot_free(struct ind_snapshot *);
+
+/*
+ * Hooks for the breakdowns (ind_breakdown.c). ind_cube.c lends its cell
+ * helpers; ind_bd_build adds a kind's breakdown cells to the snapshot,
+ * to its disclosure table (or perturbs them: ckt), after the kind's
+ * cube cells and relations and before dc_run.
+ */
+struct cell *ind_cell_new(const struct layout *, int agb, int geo,
+	    int period);
+void	ind_cell_free(struct cell *);
+void	ind_cell_acc(const struct ind_snapshot *, const struct quest_set *,
+	    const struct ind_items *, enum ind_kind, const struct layout *,
+	    struct cell *, const void *unit, uint32_t rk);
+void	ind_cell_relate(struct dc_table *, const struct layout *,
+	    const struct cell *total, const struct cell *const *parts,
+	    size_t n, int le);
+void	ind_cell_ck(const struct ck_table *, enum ind_kind,
+	    const struct layout *, struct cell *);
+int	ind_bd_build(struct ind_snapshot *, const struct config *,
+	    const struct quest_set *, const struct ind_items *, enum ind_kind,
+	    const struct layout *, int window, int today,
+	    const struct ck_table *);
+void	ind_bd_free(struct ind_snapshot *);
+/* A unit's breakdown values; -1 = unknown; gebied: its stored code. */
+uint32_t ind_bd_pack(const struct config *, int gem, int leeftijd,
+	    int geslacht, int categorie, int gebied);
+/* Value of breakdown d in packed bd: 0 unknown, v + 1 value v. */
+int	ind_bd_value(uint32_t bd, enum ind_bd d);
+/* The breakdown cells at (geo, period, dim), by value. */
+size_t	ind_bd_range(const struct ind_bdcube *, int geo, int period, int dim,
+	    const struct ind_bdcell **first);
+/* The label of value val of breakdown d ("12-17", "onbekend") and, for
+ * gebied and geslacht, its name; naam "" when none. */
+void	ind_bd_label(const struct config *, enum ind_bd d, int val,
+	    char *code, size_t codelen, char *naam, size_t naamlen);
 
 /* The index of an AGB code in s->agbs, or -1 when it has no data. */
 int	ind_agb_index(const struct ind_snapshot *, int agb);
@@ -284,6 +338,8 @@ struct out {
 	const struct dc_table	*dc;
 	size_t			 verg;	/* vergelijking: its index + 1 */
 	const struct cell	*own;	/* vergelijking: the asker's cell */
+	int			 bdv;	/* uitsplitsing: value + 1, -1 the
+					   cell itself, 0 not a breakdown */
 };
 
 /* A vergelijking: its own copy of the cluster's cell, its own pattern. */

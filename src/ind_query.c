@@ -23,6 +23,15 @@ static const char *const by_names[] = {
 static const char *const period_names[IND__NPERIODS] = {
 	"month", "quarter", "year"
 };
+static const char *const bd_names[IND__NBD] = {
+	"", "leeftijd", "geslacht", "productcategorie", "gebied"
+};
+
+const char *
+ind_bd_name(enum ind_bd b)
+{
+	return bd_names[b];
+}
 
 int
 ind_kind_parse(const char *s, enum ind_kind *k)
@@ -168,7 +177,8 @@ ind_query_parse(const struct config *cfg, int today, enum ind_kind kind,
     size_t codelen, char *msg, size_t msglen)
 {
 	static const char *const known[] = { "by", "period", "from", "to",
-	    "cluster", "gemeente", "aanbieder", "format", NULL };
+	    "cluster", "gemeente", "aanbieder", "format", "uitsplitsing",
+	    NULL };
 	struct filt_ctx	 fc = { cfg, q };
 	const char	*v;
 	size_t		 i, j, n;
@@ -183,7 +193,8 @@ ind_query_parse(const struct config *cfg, int today, enum ind_kind kind,
 		if (known[j] == NULL)
 			return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
 			    "onbekende parameter; bekend zijn by, period, "
-			    "from, to, cluster, gemeente, aanbieder, format");
+			    "from, to, cluster, gemeente, aanbieder, format, "
+			    "uitsplitsing");
 	}
 	q->by = IND_BY_AANBIEDER;
 	if ((v = get(arg, "by")) != NULL) {
@@ -214,6 +225,16 @@ ind_query_parse(const struct config *cfg, int today, enum ind_kind kind,
 		else if (strcmp(v, "json") != 0)
 			return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
 			    "format moet json, csv of xlsx zijn");
+	}
+	if ((v = get(arg, "uitsplitsing")) != NULL) {
+		for (i = 1; i < IND__NBD; i++)
+			if (strcmp(v, bd_names[i]) == 0)
+				break;
+		if (i == IND__NBD)
+			return bad(code, codelen, msg, msglen, ERR_BAD_PARAMETER,
+			    "uitsplitsing moet leeftijd, geslacht, "
+			    "productcategorie of gebied zijn");
+		q->bd = (enum ind_bd)i;
 	}
 	cur = ind_period_of(today, IND_MONTH);
 	q->to = cur < 0 ? 0 : cur;
@@ -314,6 +335,13 @@ ind_scope_apply(const struct config *cfg, const struct party *p,
 		pop->gem_ok[g] = filt[g] && scope[g];
 		pop->ngem_ok += pop->gem_ok[g];
 	}
+	if (p != NULL && p->role == ROLE_AANBIEDER && q->bd != IND_BD_NONE) {
+		util_fmt(code, codelen, "%s", ERR_UITSPLITSING_NIET_TOEGESTAAN);
+		util_fmt(msg, msglen, "uitsplitsingen naar cliëntkenmerken zijn "
+		    "alleen voor analisten: de eigen cliënten van een "
+		    "aanbieder zijn te weinig om ze veilig uit te splitsen");
+		return -1;
+	}
 	if (p != NULL && p->role == ROLE_AANBIEDER) {
 		long long	own;
 
@@ -408,6 +436,8 @@ ind_audit_params(const struct ind_query *q, const struct pop *pop,
 		for (i = 0; i < pop->nagbs; i++)
 			ADD("%s%08d", i ? "," : "", pop->agbs[i]);
 	}
+	if (q->bd != IND_BD_NONE)
+		ADD("&uitsplitsing=%s", bd_names[q->bd]);
 #undef ADD
 	if (o >= len && len > 0)
 		out[len - 1] = '\0';

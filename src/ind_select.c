@@ -98,6 +98,7 @@ sel_add(struct sel *s, const struct cell *c, const struct dc_table *dc)
 	o->dc = dc;
 	o->verg = 0;
 	o->own = NULL;
+	o->bdv = 0;
 	return o;
 }
 
@@ -168,6 +169,28 @@ add_vergelijking(struct run *r, struct sel *s, const struct cell *own,
 	return dc_run(&v->dc, r->k);
 }
 
+/* The cell c, then its breakdown cells, in value order. */
+static int
+add_breakdown(struct run *r, struct sel *s, const struct cell *c,
+    const struct dc_table *dc)
+{
+	const struct ind_bdcell	*b;
+	struct out		*o;
+	size_t			 i, n;
+
+	if (s->n > 0 && s->v[s->n - 1].c == c)
+		s->v[s->n - 1].bdv = -1;
+	n = ind_bd_range(&r->snap->bd[r->q->kind], c->geo, c->period,
+	    (int)r->q->bd, &b);
+	for (i = 0; i < n; i++) {
+		if ((o = sel_add(s, b[i].c, dc)) == NULL)
+			return -1;
+		if (o->c == b[i].c)
+			o->bdv = b[i].val + 1;
+	}
+	return 0;
+}
+
 /* Period index of month index m for period type t. */
 static int
 period_of_month(int m, enum ind_period t)
@@ -218,6 +241,22 @@ ind_select_cells(struct run *r, struct sel *s, unsigned *status,
 			any[i] = 1;
 		else
 			whole[i] = 0;
+	}
+	/*
+	 * Uitsplitsingen only of yearly cells of all aanbieders together:
+	 * the breakdown of one aanbieder's or one month's clients would be
+	 * mostly withheld, and every extra table is more to protect.
+	 */
+	if (r->q->bd != IND_BD_NONE && (r->q->period != IND_YEAR ||
+	    r->q->by == IND_BY_AANBIEDER || pop->agb_filter)) {
+		*status = 400;
+		*code = ERR_BAD_PARAMETER;
+		*msg = r->q->period != IND_YEAR ? "een uitsplitsing kan "
+		    "alleen per jaar (period=year): per maand of kwartaal "
+		    "zouden de meeste cellen te klein zijn" :
+		    "een uitsplitsing geldt alle aanbieders samen: kies by="
+		    "gemeente, cluster of regio, zonder aanbiederfilter";
+		return -1;
 	}
 	if (r->q->by != IND_BY_AANBIEDER && pop->nagbs > 1) {
 		*status = 400;
@@ -296,9 +335,12 @@ ind_select_cells(struct run *r, struct sel *s, unsigned *status,
 			    j++) {
 				a = pop->agb_filter ?
 				    ind_agb_index(snap, pop->agbs[j]) : agb_all;
-				if (a >= 0 && (c = ind_cube_find(cb, a,
-				    geos[i], p)) != NULL &&
-				    sel_add(s, c, dc) == NULL)
+				c = a >= 0 ? ind_cube_find(cb, a, geos[i], p) :
+				    NULL;
+				if (c != NULL && sel_add(s, c, dc) == NULL)
+					goto oom;
+				if (r->q->bd != IND_BD_NONE && c != NULL &&
+				    add_breakdown(r, s, c, dc) == -1)
 					goto oom;
 			}
 		}

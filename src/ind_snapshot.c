@@ -106,6 +106,7 @@ struct raw {
 		uint16_t	 def;
 		uint8_t		 resp;
 		uint32_t	 voff;
+		int		 leeftijd, geslacht, categorie, gebied;
 	}			*rs;
 	size_t			 nrs, caprs;
 	signed char		*vals;
@@ -164,6 +165,10 @@ raw_resp(const struct ind_src_resp *r, void *arg)
 	o->def = (uint16_t)d;
 	o->resp = (uint8_t)r->respondent;
 	o->voff = (uint32_t)w->nvals;
+	o->leeftijd = r->leeftijd;
+	o->geslacht = r->geslacht;
+	o->categorie = r->categorie;
+	o->gebied = r->gebied;
 	if (r->nwaarden > 0)
 		memcpy(w->vals + w->nvals, r->waarden, r->nwaarden);
 	w->nvals += r->nwaarden;
@@ -504,6 +509,8 @@ build_doel(struct ind_snapshot *s, const struct config *cfg,
 			    r->doelen_behaald > u[n].doelen ? u[n].doelen :
 			    r->doelen_behaald);
 			u[n].gas_t = isnan(r->gas_t) ? NAN : (float)r->gas_t;
+			u[n].bd = ind_bd_pack(cfg, g, r->leeftijd, r->geslacht,
+			    r->categorie, r->gebied);
 			n++;
 		}
 		if (units_index(&s->units[IND_DOELREALISATIE][t], u, n,
@@ -631,6 +638,8 @@ build_uitval(struct ind_snapshot *s, const struct config *cfg,
 			u[n].reden = reden_cat(r->reden);
 			u[n].her = r->reden != 31 ? 0 :
 			    new_start(st, ns, r, window) ? 1 : 2;
+			u[n].bd = ind_bd_pack(cfg, g, r->leeftijd, r->geslacht,
+			    r->categorie, r->gebied);
 			n++;
 		}
 		if (units_index(&s->units[IND_UITVAL][t], u, n, sizeof(*u),
@@ -749,6 +758,8 @@ build_aan(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
 			u[n].cem = (uint8_t)resp_in(rk, w->nrs, r->client,
 			    r->agb, date_add_days(r->einddatum, -before),
 			    date_add_days(r->einddatum, after));
+			u[n].bd = ind_bd_pack(cfg, g, r->leeftijd, r->geslacht,
+			    r->categorie, r->gebied);
 			n++;
 		}
 		if (units_index(&s->units[IND_AANLEVERING][t], u, n,
@@ -791,6 +802,8 @@ build_tev(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
 			u[n].resp = r->resp;
 			u[n].def = r->def;
 			u[n].voff = r->voff;
+			u[n].bd = ind_bd_pack(cfg, g, r->leeftijd, r->geslacht,
+			    r->categorie, r->gebied);
 			n++;
 		}
 		if (units_index(&s->units[IND_TEVREDENHEID][t], u, n,
@@ -975,6 +988,7 @@ ind_snapshot_free(struct ind_snapshot *s)
 		}
 		dc_free(&s->dc[k]);
 	}
+	ind_bd_free(s);
 	free(s->agbs);
 	free(s->vals);
 	free(s->rkeys);

@@ -166,6 +166,8 @@ struct field {
 struct fields {
 	struct field	*f;
 	size_t		 n, max;
+	char		 bdcode[16];	/* the cell's uitsplitsing group */
+	char		 bdnaam[CFG_NAME_MAX + 16];
 };
 
 /*
@@ -175,6 +177,7 @@ struct fields {
  */
 struct cols {
 	int		 aanbieder, anaam, gemeente, gnaam, cluster, period;
+	int		 bd, bdgroep, bdnaam;	/* uitsplitsing */
 	int		 verg, sup, nab;
 	int		 ncl, n, base, count;
 	int		 voorl;		/* the last column: voorlopig */
@@ -201,6 +204,9 @@ cols_init(const struct run *r, struct cols *c)
 	c->gnaam = c->gemeente >= 0 ? n++ : -1;		/* issue #13 */
 	c->cluster = n++;
 	c->period = n++;
+	c->bd = r->q->bd != IND_BD_NONE ? n++ : -1;
+	c->bdgroep = c->bd >= 0 ? n++ : -1;
+	c->bdnaam = c->bd >= 0 ? n++ : -1;
 	c->verg = r->pop->vergelijking ? n++ : -1;
 	c->sup = n++;
 	c->nab = r->pop->vergelijking ? n++ : -1;
@@ -247,6 +253,11 @@ csv_head(const struct run *r, const struct cols *c, struct buf *b)
 	}
 	H("cluster");
 	H("period");
+	if (c->bd >= 0) {
+		H("uitsplitsing");
+		H("groep");
+		H("groep_naam");
+	}
 	if (c->verg >= 0)
 		H("vergelijking");
 	H("suppressed");
@@ -644,6 +655,21 @@ cell_fields(const struct run *r, const struct out *o, const struct cols *cs,
 		fld(fs, F_STR, "cluster", cs->cluster)->str =
 		    r->cfg->ref.clusters[cl].name;
 	fld(fs, F_PERIOD, "period", cs->period)->i = c->period;
+	if (o->bdv != 0) {
+		fld(fs, F_STR, "uitsplitsing", cs->bd)->str =
+		    ind_bd_name(r->q->bd);
+		if (o->bdv < 0)
+			fld(fs, F_STR, "groep", cs->bdgroep)->str = "totaal";
+		else {
+			ind_bd_label(r->cfg, r->q->bd, o->bdv - 1, fs->bdcode,
+			    sizeof(fs->bdcode), fs->bdnaam,
+			    sizeof(fs->bdnaam));
+			fld(fs, F_STR, "groep", cs->bdgroep)->str = fs->bdcode;
+			if (fs->bdnaam[0] != '\0')
+				fld(fs, F_STR, "groep_naam", cs->bdnaam)->str =
+				    fs->bdnaam;
+		}
+	}
 	fld(fs, F_BOOL, "suppressed", cs->sup)->i = out_suppressed(r, o);
 	fld(fs, F_MARK, "voorlopig", cs->voorl)->i = ind_voorlopig(r, c);
 	if (out_suppressed(r, o))
@@ -852,6 +878,10 @@ json_head(const struct run *r, struct buf *b)
 	put_json_str(b, ind_by_name(r->q->by));
 	buf_str(b, ",\"period\":");
 	put_json_str(b, ind_period_name(r->q->period));
+	if (r->q->bd != IND_BD_NONE) {
+		buf_str(b, ",\"uitsplitsing\":");
+		put_json_str(b, ind_bd_name(r->q->bd));
+	}
 	util_fmt(tmp, sizeof(tmp), ",\"from\":\"%04d-%02d\",\"to\":"
 	    "\"%04d-%02d\",\"k\":%lld,\"filters\":{",
 	    IND_YEAR0 + r->q->from / 12, r->q->from % 12 + 1,
@@ -891,7 +921,7 @@ ind_write_answer(const struct run *r, const struct sel *s, char **body,
     size_t *len, long *ncells, long *nsup)
 {
 	struct buf	 b;
-	struct fields	 fs = { NULL, 0, 0 };
+	struct fields	 fs = { NULL, 0, 0, "", "" };
 	struct cols	 cs;
 	const struct field **row = NULL;
 	size_t		 i;

@@ -317,9 +317,9 @@ cache_key(const struct ind_query *q, const struct pop *pop, int today,
 	for (i = 0; i < pop->nagbs; i++)
 		o += (size_t)snprintf(agbs + o, sizeof(agbs) - o, "%08d,",
 		    pop->agbs[i]);
-	util_fmt(out, len, "%d|%d|%d|%d|%d|%d|%d|%d|%d|%s|%s", q->kind, q->by,
-	    q->period, q->from, q->to, q->csv, today, pop->vergelijking,
-	    pop->agb_filter, gems, agbs);
+	util_fmt(out, len, "%d|%d|%d|%d|%d|%d|%d|%d|%d|%d|%s|%s", q->kind,
+	    q->by, q->period, q->from, q->to, q->csv, today, pop->vergelijking,
+	    pop->agb_filter, (int)q->bd, gems, agbs);
 }
 
 static int

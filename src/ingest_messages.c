@@ -17,6 +17,7 @@
 #include "feed.h"
 #include "dates.h"
 #include "errors.h"
+#include "gebied.h"
 #include "ingest.h"
 #include "log.h"
 #include "parse_ijw.h"
@@ -179,10 +180,12 @@ ingest_job_free(struct msg_job *j)
 
 /* Builds the job from a parsed, checked message. */
 static struct msg_job *
-build_job(struct pseudo_ctx *pc, const struct party *party,
-    const struct ijw_message *m, const char *canon, int gemeente,
+build_job(const struct config *cfg, struct pseudo_ctx *pc,
+    const struct party *party, const struct ijw_message *m,
+    const char *canon, const struct cfg_gemeente *g,
     struct ingest_answer *a)
 {
+	int		 gemeente = num(g->code);
 	struct msg_job	*j;
 	unsigned char	 ps[PSEUDO_LEN];
 	char		 key[128];
@@ -210,6 +213,9 @@ build_job(struct pseudo_ctx *pc, const struct party *party,
 			ingest_job_free(j);
 			return NULL;
 		}
+		/* Only the area of the postcode is kept (gebied.h). */
+		j->recs[i].gebied = m->pc4 > 0 ? gebied_of(cfg,
+		    (size_t)(g - cfg->ref.gemeenten), m->pc4) : -1;
 	}
 	j->nrecs = m->nproducts;
 	/*
@@ -264,7 +270,7 @@ ingest_message_prepare(const struct config *cfg, struct pseudo_ctx *pc,
 		goto out;
 	}
 	util_hex(sha, sizeof(sha), sha_hex);
-	j = build_job(pc, party, m, canon, num(g->code), a);
+	j = build_job(cfg, pc, party, m, canon, g, a);
 out:
 	explicit_bzero(canon, sizeof(canon));
 	ijw_message_wipe(m);

@@ -15,6 +15,7 @@
 
 #include "dates.h"
 #include "errors.h"
+#include "gebied.h"
 #include "ingest.h"
 #include "log.h"
 #include "parse_cem.h"
@@ -79,9 +80,12 @@ num(const char *s)
 
 /* One parsed response into its stored form. */
 static int
-to_rec(const struct quest_set *qs, struct pseudo_ctx *pc, int64_t party_id,
-    const struct cem_response *c, struct response_rec *r)
+to_rec(const struct config *cfg, const struct quest_set *qs,
+    struct pseudo_ctx *pc, int64_t party_id, const struct cem_response *c,
+    struct response_rec *r)
 {
+	const struct cfg_gemeente *g;
+	int			 retired;
 	const struct quest_def	*d = &qs->defs[c->vragenlijst];
 	unsigned char		 ps[PSEUDO_LEN];
 	int			 birth;
@@ -115,6 +119,11 @@ to_rec(const struct quest_set *qs, struct pseudo_ctx *pc, int64_t party_id,
 	    date_age(birth, r->ingevuld_op) >= 0)
 		r->leeftijd = date_age_band(date_age(birth, r->ingevuld_op));
 	r->geslacht = c->geslacht;
+	r->gebied = -1;
+	if (c->pc4 > 0 && (g = config_gemeente(cfg, c->gemeente, &retired)) !=
+	    NULL)
+		r->gebied = gebied_of(cfg, (size_t)(g - cfg->ref.gemeenten),
+		    c->pc4);
 	r->waarden = (const signed char *)c->waarden;
 	r->nwaarden = d->variant[r->respondent].nitems;
 	return 0;
@@ -168,7 +177,7 @@ ingest_questionnaires(const struct config *cfg, const struct quest_set *qs,
 		goto busy;
 	}
 	for (i = 0; i < b.nresponses; i++) {
-		if (to_rec(qs, pc, p->id, &b.responses[i], &rec) == -1)
+		if (to_rec(cfg, qs, pc, p->id, &b.responses[i], &rec) == -1)
 			goto busy;
 		if ((r = store_upload_response(up, &rec)) == -1)
 			goto busy;

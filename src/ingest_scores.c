@@ -18,6 +18,7 @@
 #include "dates.h"
 #include "errors.h"
 #include "gas.h"
+#include "gebied.h"
 #include "ingest.h"
 #include "log.h"
 #include "parse_scores.h"
@@ -278,7 +279,8 @@ on_row(void *arg, struct scores_row *row)
 	struct score_rec	 rec;
 	struct pending		*p;
 	unsigned char		 ps[PSEUDO_LEN];
-	int			 i;
+	const struct cfg_gemeente *g;
+	int			 i, retired;
 
 	memset(&rec, 0, sizeof(rec));
 	pseudo_bsn(ig->pseudo, row->bsn, ps);
@@ -314,6 +316,11 @@ on_row(void *arg, struct scores_row *row)
 	rec.leeftijd = row->leeftijd;
 	rec.geslacht = row->geslacht;
 	rec.opt_out = row->opt_out;
+	rec.gebied = -1;
+	if (row->pc4 > 0 && (g = config_gemeente(ig->cfg, row->gemeente,
+	    &retired)) != NULL)
+		rec.gebied = gebied_of(ig->cfg,
+		    (size_t)(g - ig->cfg->ref.gemeenten), row->pc4);
 	p = &ig->rows[ig->nrows];
 	p->rec = rec;
 	p->line = row->line;

@@ -40,6 +40,7 @@
 
 #include "config.h"
 #include "errors.h"
+#include "gebied.h"
 #include "log.h"
 #include "dates.h"
 #include "json_scan.h"
@@ -90,6 +91,7 @@ enum cem_field {
 	F_INGEVULD_OP,
 	F_GEBOORTEDATUM,
 	F_GESLACHT,
+	F_POSTCODE,
 	F_ANTWOORDEN,
 	F__COUNT
 };
@@ -105,6 +107,7 @@ static const char *const cem_fields[F__COUNT] = {
 	[F_INGEVULD_OP] = "ingevuld_op",
 	[F_GEBOORTEDATUM] = "geboortedatum",
 	[F_GESLACHT] = "geslacht",
+	[F_POSTCODE] = "postcode",
 	[F_ANTWOORDEN] = "antwoorden",
 };
 
@@ -565,6 +568,7 @@ cem_person(struct cem_ctx *x, long idx, const cJSON *const f[F__COUNT],
     struct cem_response *r)
 {
 	const cJSON	*v;
+	const char	*ps;
 	long		 filled, born;
 	int		 ok;
 
@@ -580,6 +584,12 @@ cem_person(struct cem_ctx *x, long idx, const cJSON *const f[F__COUNT],
 			memcpy(r->geboortedatum,
 			    f[F_GEBOORTEDATUM]->valuestring, 11);
 	}
+	/* Only its area is kept (gebied.h); the batch is wiped. */
+	r->pc4 = 0;
+	if ((ps = cem_str(x, idx, f[F_POSTCODE], F_POSTCODE, 0)) != NULL &&
+	    gebied_postcode(ps, strlen(ps), &r->pc4) == -1)
+		cem_err(x, idx, "postcode", NULL, ERR_POSTCODE_ONGELDIG,
+		    "postcode moet 4 cijfers zijn, eventueel met 2 letters");
 	r->geslacht = -1;
 	if ((v = f[F_GESLACHT]) == NULL)
 		return;

@@ -58,6 +58,7 @@
 #include <libxml/xmlerror.h>
 
 #include "dates.h"
+#include "gebied.h"
 #include "parse_ijw.h"
 #include "pseudonym.h"
 #include "util.h"
@@ -849,12 +850,76 @@ parse_products(struct parse *p, const struct xnode *list)
 	return 0;
 }
 
-/* Client: Bsn, Geboortedatum, Geslacht and the product list; no more. */
+/*
+ * JW301 Client/Contactgegevens: of each Contact only Soort and the
+ * Postcode of its Adres, and only a Dutch one (LandCode NL or absent),
+ * into its 4 digits: the BRP address (Soort 01) wins, else the first.
+ * Street, number, place and the rest are passed over unread.
+ */
+static int
+parse_postcode(struct parse *p, const struct xnode *cg)
+{
+	static const char *const cnames[] = { "Soort", "Adres" };
+	static const char *const anames[] = { "Postcode", "LandCode" };
+	static const char	 path[] = "Client/Contactgegevens/Contact";
+	const struct xnode	*c, *f[ARRAY_LEN(cnames)], *a[ARRAY_LEN(anames)];
+	char			 v[VALUE_MAX + 1], soort[VALUE_MAX + 1];
+	size_t			 len, slen;
+	int			 pc4, best = 0;
+
+	for (c = kid(p, cg); c != NULL; c = sib(p, c)) {
+		if (!in_ns(c, p->msgns) || strcmp(c->name, "Contact") != 0)
+			continue;
+		if (collect(p, c, p->msgns, path, cnames, ARRAY_LEN(cnames),
+		    f) == -1)
+			return -1;
+		if (f[1] == NULL)
+			continue;
+		if (collect(p, f[1], p->basens, path, anames,
+		    ARRAY_LEN(anames), a) == -1)
+			return -1;
+		if (a[0] == NULL)
+			continue;
+		if (a[1] != NULL) {
+			if (read_value(p, a[1], path, anames[1], v, sizeof(v),
+			    &len) == -1)
+				return -1;
+			if (len != 2 || memcmp(v, "NL", 2) != 0)
+				continue;	/* abroad: no gebied */
+		}
+		if (read_value(p, a[0], path, anames[0], v, sizeof(v),
+		    &len) == -1)
+			return -1;
+		if (gebied_postcode(v, len, &pc4) == -1) {
+			explicit_bzero(v, sizeof(v));
+			return fail(p, ERR_POSTCODE_ONGELDIG, a[0], path,
+			    anames[0], "Postcode must be 4 digits, the first "
+			    "not 0, and 2 letters");
+		}
+		explicit_bzero(v, sizeof(v));
+		slen = 0;
+		if (f[0] != NULL && read_value(p, f[0], path, cnames[0], soort,
+		    sizeof(soort), &slen) == -1)
+			return -1;
+		if (best == 0 || (slen == 2 && memcmp(soort, "01", 2) == 0 &&
+		    best != 1)) {
+			p->out->pc4 = pc4;
+			best = slen == 2 && memcmp(soort, "01", 2) == 0 ? 1 : 2;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Client: Bsn, Geboortedatum, Geslacht, the product list, and in a JW301
+ * the postcode of Contactgegevens; no more.
+ */
 static int
 parse_client(struct parse *p, const struct xnode *client)
 {
 	const char	*names[] = {
-		"Bsn", "Geboortedatum", "Geslacht", p->def->list
+		"Bsn", "Geboortedatum", "Geslacht", p->def->list,
+		"Contactgegevens"
 	};
 	const struct xnode	*f[ARRAY_LEN(names)];
 
@@ -875,6 +940,9 @@ parse_client(struct parse *p, const struct xnode *client)
 		return -1;
 	if (f[3] == NULL)
 		return missing(p, client, "Client", names[3]);
+	if (f[4] != NULL && p->out->type == IJW_JW301 &&
+	    parse_postcode(p, f[4]) == -1)
+		return -1;
 	return parse_products(p, f[3]);
 }
 
@@ -988,6 +1056,9 @@ kind_of(const char *name, size_t len)
 		K("ToegewezenProduct", NK_CONTAINER),
 		K("StartProduct", NK_CONTAINER), K("StopProduct", NK_CONTAINER),
 		K("Product", NK_CONTAINER),
+		K("Contactgegevens", NK_CONTAINER), K("Contact", NK_CONTAINER),
+		K("Adres", NK_CONTAINER), K("Soort", NK_VALUE),
+		K("Postcode", NK_VALUE), K("LandCode", NK_VALUE),
 		K("BerichtCode", NK_VALUE), K("BerichtVersie", NK_VALUE),
 		K("BerichtSubversie", NK_VALUE), K("Afzender", NK_VALUE),
 		K("Ontvanger", NK_VALUE), K("Identificatie", NK_VALUE),

@@ -17,6 +17,7 @@
 
 #include "dates.h"
 #include "errors.h"
+#include "gebied.h"
 #include "parse_scores.h"
 #include "pseudonym.h"
 #include "util.h"
@@ -36,6 +37,7 @@ enum col_id {
 	COL_GEBOORTEDATUM,
 	COL_GESLACHT,
 	COL_OPT_OUT,
+	COL_POSTCODE,
 	COL_GAS,		/* COL_GAS + i, i = 0..9 */
 	COL_GEWICHT = COL_GAS + GAS_GOALS_MAX,
 	COL__COUNT = COL_GEWICHT + GAS_GOALS_MAX
@@ -58,6 +60,7 @@ static const struct {
 	{ "geboortedatum", COL_GEBOORTEDATUM, 0 },
 	{ "geslacht", COL_GESLACHT, 0 },
 	{ "opt_out", COL_OPT_OUT, 0 },
+	{ "postcode", COL_POSTCODE, 0 },
 };
 
 struct field {
@@ -531,6 +534,16 @@ value(struct scores_parser *sp, long line, int c, int id, const char *s,
 			return -1;
 		}
 		r->productcategorie = v;
+		return 0;
+	case COL_POSTCODE:
+		/* Only its area is kept (gebied.h); the row is wiped. */
+		if (len == 0)
+			return 0;
+		if (gebied_postcode(s, len, &r->pc4) == -1) {
+			err_add(sp, line, c, ERR_POSTCODE_ONGELDIG, "Postcode "
+			    "moet 4 cijfers zijn, eventueel met 2 letters");
+			return -1;
+		}
 		return 0;
 	case COL_GESLACHT:
 		if (len == 0)

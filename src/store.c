@@ -288,6 +288,18 @@ static const char *const store_migrations[] = {
 	 */
 	"ALTER TABLE scores ADD COLUMN opt_out INTEGER"
 	"  CHECK (opt_out IN (0, 1));",
+
+	/*
+	 * 8 -> 9: gebied (issue #15 breakdowns). The area of the client's
+	 * postcode as the TTP derived it in memory (gebied.c): gemeente code
+	 * x 100 + area number, 0 the whole gemeente. Never the postcode.
+	 */
+	("ALTER TABLE scores ADD COLUMN gebied INTEGER"
+	"  CHECK (gebied BETWEEN 0 AND 999999);"
+	"ALTER TABLE antwoorden ADD COLUMN gebied INTEGER"
+	"  CHECK (gebied BETWEEN 0 AND 999999);"
+	"ALTER TABLE toewijzingen ADD COLUMN gebied INTEGER"
+	"  CHECK (gebied BETWEEN 0 AND 999999);"),
 };
 
 enum stmt_id {

@@ -91,6 +91,10 @@ score_row(sqlite3_stmt *s, void *arg)
 	r.zonder_hulp = col_int(s, 9, -1);
 	r.meetmoment = sqlite3_column_int(s, 10);
 	r.opt_out = col_int(s, 11, -1);
+	r.leeftijd = col_int(s, 12, -1);
+	r.geslacht = col_int(s, 13, -1);
+	r.categorie = col_int(s, 14, -1);
+	r.gebied = col_int(s, 15, -1);
 	return fn(&r, c->arg);
 }
 
@@ -110,6 +114,10 @@ traj_row(sqlite3_stmt *s, void *arg)
 	r.gestart = sqlite3_column_int(s, 5);
 	r.einddatum = col_int(s, 6, 0);
 	r.reden = col_int(s, 7, 0);
+	r.leeftijd = col_int(s, 8, -1);
+	r.geslacht = col_int(s, 9, -1);
+	r.categorie = col_int(s, 10, -1);
+	r.gebied = col_int(s, 11, -1);
 	return fn(&r, c->arg);
 }
 
@@ -133,6 +141,10 @@ resp_row(sqlite3_stmt *s, void *arg)
 	r.nwaarden = n > 0 ? (size_t)n : 0;
 	if (r.vragenlijst == NULL)
 		r.vragenlijst = "";
+	r.leeftijd = col_int(s, 7, -1);
+	r.geslacht = col_int(s, 8, -1);
+	r.categorie = col_int(s, 9, -1);
+	r.gebied = col_int(s, 10, -1);
 	return fn(&r, c->arg);
 }
 
@@ -198,7 +210,8 @@ store_ind_scan(struct store *st, const struct ind_scan_fns *f, void *arg,
 		c.fn = (void *)f->score;
 		if (scan(st, "scan scores", "SELECT traj, agb, meetdatum,"
 		    " client, gemeente, gas_t, doelen, doelen_behaald,"
-		    " probleemafname, zonder_hulp, meetmoment, opt_out"
+		    " probleemafname, zonder_hulp, meetmoment, opt_out,"
+		    " leeftijd, geslacht, productcategorie, gebied"
 		    " FROM scores WHERE meetmoment = 3 OR opt_out IS NOT NULL",
 		    score_row, &c) == -1)
 			goto end;
@@ -206,14 +219,18 @@ store_ind_scan(struct store *st, const struct ind_scan_fns *f, void *arg,
 	if (f->traj != NULL) {
 		c.fn = (void *)f->traj;
 		if (scan(st, "scan trajecten", "SELECT client, prod_key,"
-		    " begindatum, agb, gemeente, gestart, einddatum, reden"
+		    " begindatum, agb, gemeente, gestart, einddatum, reden,"
+		    " leeftijd, geslacht, categorie, (SELECT w.gebied"
+		    " FROM toewijzingen w WHERE w.prod_key = trajecten.prod_key)"
 		    " FROM trajecten", traj_row, &c) == -1)
 			goto end;
 	}
 	if (f->resp != NULL) {
 		c.fn = (void *)f->resp;
 		if (scan(st, "scan antwoorden", "SELECT client, agb, gemeente,"
-		    " vragenlijst, respondent, ingevuld_op, waarden"
+		    " vragenlijst, respondent, ingevuld_op, waarden,"
+		    " leeftijd, geslacht, (SELECT w.categorie FROM toewijzingen w"
+		    " WHERE w.prod_key = antwoorden.toewijzing), gebied"
 		    " FROM antwoorden", resp_row, &c) == -1)
 			goto end;
 	}

@@ -118,15 +118,15 @@ static const char *const mw_sql[MW__COUNT] = {
 	    " AND einddatum IS NULL AND tijdelijk_einddatum IS NULL",
 	[MW_TOEWIJZING] = "INSERT INTO toewijzingen (prod_key, prod_chk,"
 	    " client, agb, gemeente, categorie, code, ingangsdatum,"
-	    " einddatum, key_version, upload_id) VALUES (?1, ?2, ?3, ?4, ?5,"
-	    " ?6, ?7, ?8, ?9, ?10, ?11)"
+	    " einddatum, key_version, upload_id, gebied) VALUES (?1, ?2, ?3,"
+	    " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
 	    " ON CONFLICT (prod_key) DO UPDATE SET client = excluded.client,"
 	    " agb = excluded.agb, gemeente = excluded.gemeente,"
 	    " categorie = excluded.categorie, code = excluded.code,"
 	    " ingangsdatum = excluded.ingangsdatum,"
 	    " einddatum = excluded.einddatum,"
 	    " key_version = excluded.key_version,"
-	    " upload_id = excluded.upload_id"
+	    " upload_id = excluded.upload_id, gebied = excluded.gebied"
 	    " WHERE toewijzingen.prod_chk = excluded.prod_chk",
 };
 
@@ -248,6 +248,8 @@ apply_rec(struct store_msgw *w, const struct traj_rec *r, unsigned kv,
 			sqlite3_bind_int(s, 9, r->einddatum);
 		sqlite3_bind_int(s, 10, (int)kv);
 		sqlite3_bind_int64(s, 11, upload);
+		if (r->gebied > 0)	/* issue #15: the area, never more */
+			sqlite3_bind_int(s, 12, r->gebied);
 		return step_done(s);
 	default:
 		return -1;

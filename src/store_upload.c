@@ -42,8 +42,9 @@ static const char *const up_sql[UP__COUNT] = {
 	    "INSERT INTO scores (traj, agb, meetdatum, meetmoment, traj_chk,"
 	    " client, key_version, gemeente, gas_t, doelen, doelen_behaald,"
 	    " probleemafname, zonder_hulp, productcategorie, leeftijd,"
-	    " geslacht, upload_id, opt_out) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-	    " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+	    " geslacht, upload_id, opt_out, gebied) VALUES (?1, ?2, ?3, ?4,"
+	    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+	    " ?19)"
 	    " ON CONFLICT (traj, agb, meetdatum, meetmoment) DO UPDATE SET"
 	    " client = excluded.client, key_version = excluded.key_version,"
 	    " gemeente = excluded.gemeente, gas_t = excluded.gas_t,"
@@ -53,15 +54,16 @@ static const char *const up_sql[UP__COUNT] = {
 	    " zonder_hulp = excluded.zonder_hulp,"
 	    " productcategorie = excluded.productcategorie,"
 	    " leeftijd = excluded.leeftijd, geslacht = excluded.geslacht,"
-	    " upload_id = excluded.upload_id, opt_out = excluded.opt_out"
+	    " upload_id = excluded.upload_id, opt_out = excluded.opt_out,"
+	    " gebied = excluded.gebied"
 	    " WHERE scores.upload_id <> excluded.upload_id"
 	    " AND scores.traj_chk = excluded.traj_chk",
 	/* A resent response (same bron, same party) changes nothing. */
 	[UP_RESPONSE] =
 	    "INSERT INTO antwoorden (bron, bron_chk, client, agb, gemeente,"
 	    " toewijzing, vragenlijst, respondent, ingevuld_op, leeftijd,"
-	    " geslacht, waarden, key_version, upload_id) VALUES (?1, ?2, ?3,"
-	    " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+	    " geslacht, waarden, key_version, upload_id, gebied) VALUES (?1,"
+	    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
 	    " ON CONFLICT (bron) DO NOTHING",
 	[UP_RECEIPT_DONE] =
 	    "UPDATE uploads SET body_mac = ?2, rows = ?3, key_version = ?4"
@@ -349,6 +351,7 @@ store_upload_score(struct store_upload *up, const struct score_rec *r)
 	bind_opt(s, 16, r->geslacht, -1);
 	sqlite3_bind_int64(s, 17, up->id);
 	bind_opt(s, 18, r->opt_out, -1);
+	bind_opt(s, 19, r->gebied, -1);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
@@ -385,6 +388,7 @@ store_upload_response(struct store_upload *up, const struct response_rec *r)
 	sqlite3_bind_blob(s, 12, r->waarden, (int)r->nwaarden, SQLITE_STATIC);
 	sqlite3_bind_int(s, 13, (int)r->key_version);
 	sqlite3_bind_int64(s, 14, up->id);
+	bind_opt(s, 15, r->gebied, -1);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {

@@ -198,6 +198,9 @@ make_old_schema(void)
 	CHECK_EQ_INT(h_db_exec(&e, "ALTER TABLE parties DROP COLUMN "
 	    "last_used_at; ALTER TABLE parties DROP COLUMN expires_at; "
 	    "ALTER TABLE scores DROP COLUMN opt_out; "	/* 7 -> 8 */
+	    "ALTER TABLE scores DROP COLUMN gebied; "	/* 8 -> 9 */
+	    "ALTER TABLE antwoorden DROP COLUMN gebied; "
+	    "ALTER TABLE toewijzingen DROP COLUMN gebied; "
 	    "DROP TABLE key_links; PRAGMA user_version = 5"), 0);
 	CHECK_EQ_INT(h_db_count(&e, "PRAGMA user_version"), 5);
 }

@@ -1,0 +1,444 @@
+/*
+ * Uitsplitsingen (issue #15; docs/indicators.md): the cells of the cube
+ * broken down by one client attribute at a time, leeftijd (the age band
+ * stored with the record), geslacht, productcategorie (iJw JZ020) or
+ * gebied (gebied.h).
+ *
+ * Breakdowns exist for all aanbieders together, per year, at every
+ * gemeente, cluster and the regio. Each breakdown cell is an item of the
+ * same disclosure table as the cube (disclosure.h), with the relations of
+ * its cell: its categories add up to it, the breakdown cells of one
+ * breakdown add up to their cell (an "onbekend" cell holds the units
+ * without the attribute, so the sum is exact), and the breakdown cells
+ * of one value add up over the gemeenten of a cluster and the clusters of
+ * the regio. So suppression is decided for the cube and every breakdown
+ * together: no subtraction across two breakdowns of the same cell, or
+ * from gebied to gemeente to cluster, recovers a count in (0, k).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gebied.h"
+#include "ind_impl.h"
+#include "util.h"
+
+/* Packing of a unit's values: 0 unknown, v + 1 value v. */
+#define BD_LEEFTIJD_SHIFT	0	/* 3 bits: 0..4 */
+#define BD_GESLACHT_SHIFT	3	/* 2 bits: 0..3 */
+#define BD_CAT_SHIFT		5	/* 7 bits: 0..100 */
+#define BD_GEBIED_SHIFT		12	/* 20 bits: list index + 1 */
+
+static const char *const leeftijd_labels[] = {
+	"0-3", "4-11", "12-17", "18+"
+};
+static const char *const geslacht_names[] = {
+	"onbekend", "man", "vrouw"	/* COD046 0, 1, 2 */
+};
+
+uint32_t
+ind_bd_pack(const struct config *cfg, int gem, int leeftijd, int geslacht,
+    int categorie, int gebied)
+{
+	uint32_t	v = 0;
+	int		gi;
+
+	if (leeftijd >= 0 && leeftijd <= 3)
+		v |= (uint32_t)(leeftijd + 1) << BD_LEEFTIJD_SHIFT;
+	if (geslacht >= 0 && geslacht <= 2)
+		v |= (uint32_t)(geslacht + 1) << BD_GESLACHT_SHIFT;
+	if (categorie >= 0 && categorie <= 99)
+		v |= (uint32_t)(categorie + 1) << BD_CAT_SHIFT;
+	/* A gebied outside the record's gemeente is not its gebied. */
+	if (gebied >= 0 && gem >= 0 && (gi = gebied_index(cfg, (size_t)gem,
+	    gebied)) >= 0 && gi < (1 << 20) - 1)
+		v |= (uint32_t)(gi + 1) << BD_GEBIED_SHIFT;
+	return v;
+}
+
+int
+ind_bd_value(uint32_t bd, enum ind_bd d)
+{
+	switch (d) {
+	case IND_BD_LEEFTIJD:
+		return (int)((bd >> BD_LEEFTIJD_SHIFT) & 7);
+	case IND_BD_GESLACHT:
+		return (int)((bd >> BD_GESLACHT_SHIFT) & 3);
+	case IND_BD_PRODUCTCATEGORIE:
+		return (int)((bd >> BD_CAT_SHIFT) & 127);
+	case IND_BD_GEBIED:
+		return (int)(bd >> BD_GEBIED_SHIFT);
+	default:
+		return 0;
+	}
+}
+
+void
+ind_bd_label(const struct config *cfg, enum ind_bd d, int val, char *code,
+    size_t codelen, char *naam, size_t naamlen)
+{
+	char	gc[8];
+
+	if (naamlen > 0)
+		naam[0] = '\0';
+	if (val <= 0) {
+		util_fmt(code, codelen, "onbekend");
+		return;
+	}
+	switch (d) {
+	case IND_BD_LEEFTIJD:
+		util_fmt(code, codelen, "%s", leeftijd_labels[(val - 1) & 3]);
+		break;
+	case IND_BD_GESLACHT:
+		util_fmt(code, codelen, "%d", val - 1);
+		util_fmt(naam, naamlen, "%s", geslacht_names[(val - 1) % 3]);
+		break;
+	case IND_BD_PRODUCTCATEGORIE:
+		util_fmt(code, codelen, "%02d", val - 1);
+		break;
+	default:
+		gebied_label(cfg, (size_t)(val - 1), gc, naam, naamlen);
+		util_fmt(code, codelen, "%s", gc);
+		break;
+	}
+}
+
+static uint32_t
+unit_bd(enum ind_kind k, const void *u, uint32_t *client, int *gem)
+{
+	if (k == IND_DOELREALISATIE) {
+		const struct u_doel *d = u;
+
+		*client = d->client;
+		*gem = d->gem;
+		return d->bd;
+	} else if (k == IND_UITVAL) {
+		const struct u_uit *d = u;
+
+		*client = d->client;
+		*gem = d->gem;
+		return d->bd;
+	} else if (k == IND_AANLEVERING) {
+		const struct u_aan *d = u;
+
+		*client = d->client;
+		*gem = d->gem;
+		return d->bd;
+	} else {
+		const struct u_tev *d = u;
+
+		*client = d->client;
+		*gem = d->gem;
+		return d->bd;
+	}
+}
+
+static size_t
+unit_size(enum ind_kind k)
+{
+	return k == IND_DOELREALISATIE ? sizeof(struct u_doel) :
+	    k == IND_UITVAL ? sizeof(struct u_uit) :
+	    k == IND_AANLEVERING ? sizeof(struct u_aan) :
+	    sizeof(struct u_tev);
+}
+
+/* ------------------------------------------------------------------ */
+/* A hash map of breakdown cells while units are added */
+
+struct bmap {
+	struct ind_bdcell *v;
+	size_t		 n, cap;
+	size_t		*slots;		/* index + 1, 0 free */
+	size_t		 nslots;
+};
+
+static uint64_t
+bkey(int geo, int period, int dim, int val)
+{
+	return ((uint64_t)(uint32_t)geo << 44) ^
+	    ((uint64_t)(uint32_t)period << 28) ^
+	    ((uint64_t)(uint32_t)dim << 24) ^ (uint64_t)(uint32_t)val;
+}
+
+static size_t
+bhash(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	return (size_t)k;
+}
+
+static int
+bmap_rehash(struct bmap *m)
+{
+	size_t	 ns = m->nslots ? m->nslots * 2 : 256, i, h;
+	size_t	*sl;
+
+	if ((sl = calloc(ns, sizeof(*sl))) == NULL)
+		return -1;
+	for (i = 0; i < m->n; i++) {
+		const struct ind_bdcell *b = &m->v[i];
+
+		h = bhash(bkey(b->geo, b->period, b->dim, b->val)) & (ns - 1);
+		while (sl[h] != 0)
+			h = (h + 1) & (ns - 1);
+		sl[h] = i + 1;
+	}
+	free(m->slots);
+	m->slots = sl;
+	m->nslots = ns;
+	return 0;
+}
+
+static struct cell *
+bmap_get(struct bmap *m, const struct layout *l, int agb, int geo,
+    int period, int dim, int val)
+{
+	struct ind_bdcell	*b;
+	size_t			 h;
+
+	if ((m->n + 1) * 2 > m->nslots && bmap_rehash(m) == -1)
+		return NULL;
+	h = bhash(bkey(geo, period, dim, val)) & (m->nslots - 1);
+	while (m->slots[h] != 0) {
+		b = &m->v[m->slots[h] - 1];
+		if (b->geo == geo && b->period == period && b->dim == dim &&
+		    b->val == val)
+			return b->c;
+		h = (h + 1) & (m->nslots - 1);
+	}
+	if (util_grow((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v)) == -1)
+		return NULL;
+	b = &m->v[m->n];
+	if ((b->c = ind_cell_new(l, agb, geo, period)) == NULL)
+		return NULL;
+	b->geo = geo;
+	b->period = period;
+	b->dim = dim;
+	b->val = val;
+	m->slots[h] = ++m->n;
+	return b->c;
+}
+
+static int
+cmp_bd(const void *a, const void *b)
+{
+	const struct ind_bdcell	*x = a, *y = b;
+
+	if (x->geo != y->geo)
+		return x->geo < y->geo ? -1 : 1;
+	if (x->period != y->period)
+		return x->period < y->period ? -1 : 1;
+	if (x->dim != y->dim)
+		return x->dim < y->dim ? -1 : 1;
+	return (x->val > y->val) - (x->val < y->val);
+}
+
+static size_t
+bd_lower(const struct ind_bdcube *cb, int geo, int period, int dim, int val)
+{
+	struct ind_bdcell	key = { geo, period, dim, val, NULL };
+	size_t			lo = 0, hi = cb->n;
+
+	while (lo < hi) {
+		size_t	mid = lo + (hi - lo) / 2;
+
+		if (cmp_bd(&cb->v[mid], &key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t
+ind_bd_range(const struct ind_bdcube *cb, int geo, int period, int dim,
+    const struct ind_bdcell **first)
+{
+	size_t	i = bd_lower(cb, geo, period, dim, 0), j;
+
+	for (j = i; j < cb->n && cb->v[j].geo == geo &&
+	    cb->v[j].period == period && cb->v[j].dim == dim; j++)
+		;
+	*first = cb->v + i;
+	return j - i;
+}
+
+static const struct cell *
+bd_find(const struct ind_bdcube *cb, int geo, int period, int dim, int val)
+{
+	size_t	i = bd_lower(cb, geo, period, dim, val);
+
+	if (i < cb->n && cb->v[i].geo == geo && cb->v[i].period == period &&
+	    cb->v[i].dim == dim && cb->v[i].val == val)
+		return cb->v[i].c;
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Building */
+
+/*
+ * Adds the year units of kind to their breakdown cells: per unit 3 places
+ * (gemeente, cluster, regio) x 4 breakdowns. Units come sorted by (period,
+ * client), so each cell counts a client once (cnt.last).
+ */
+static int
+accumulate(struct ind_snapshot *s, const struct config *cfg,
+    const struct quest_set *qs, const struct ind_items *items,
+    enum ind_kind kind, const struct layout *lay, struct bmap *m)
+{
+	const struct ind_units	*us = &s->units[kind][IND_YEAR];
+	size_t			 sz = unit_size(kind), i;
+	int			 p, gem, geos[3], gi, d, all = (int)s->nagbs;
+	uint32_t		 client, rk, bd;
+	struct cell		*c;
+	const char		*u;
+
+	for (p = 0; p < us->nperiods; p++) {
+		for (i = us->off[p]; i < us->off[p + 1]; i++) {
+			u = (const char *)us->u + i * sz;
+			bd = unit_bd(kind, u, &client, &gem);
+			rk = s->rkeys != NULL ? s->rkeys[client] : 0;
+			geos[0] = gem;
+			geos[1] = IND_GEO_CLUSTER(s,
+			    (int)cfg->ref.gemeenten[gem].cluster);
+			geos[2] = IND_GEO_REGIO(s);
+			for (gi = 0; gi < 3; gi++)
+				for (d = 1; d < IND__NBD; d++) {
+					c = bmap_get(m, lay, all, geos[gi], p, d,
+					    ind_bd_value(bd, (enum ind_bd)d));
+					if (c == NULL)
+						return -1;
+					ind_cell_acc(s, qs, items, kind, lay, c,
+					    u, rk);
+				}
+		}
+	}
+	return 0;
+}
+
+/*
+ * The relations of the breakdown cells: each breakdown of a cell adds up
+ * to the cell; each value adds up over the gemeenten of a cluster and the
+ * clusters of the regio. parts is scratch for nmax cells.
+ */
+static void
+relations(struct ind_snapshot *s, const struct config *cfg,
+    enum ind_kind kind, const struct layout *lay, const struct cell **parts,
+    size_t nmax)
+{
+	const struct ind_bdcube	*cb = &s->bd[kind];
+	const struct ind_cube	*cube = &s->cube[kind][IND_YEAR];
+	struct dc_table		*t = &s->dc[IND_DC_KIND(kind)];
+	const struct ind_bdcell	*b, *r;
+	const struct cell	*parent, *p;
+	size_t			 i, j, n, nr, g;
+	int			 cl;
+
+	for (i = 0; i < cb->n; i = j) {
+		b = &cb->v[i];
+		nr = ind_bd_range(cb, b->geo, b->period, b->dim, &r);
+		j = i + (nr ? nr : 1);
+		parent = ind_cube_find(cube, (int)s->nagbs, b->geo, b->period);
+		if (parent == NULL)
+			continue;	/* cannot be: the cell has the units */
+		for (n = 0; n < nr && n < nmax; n++)
+			parts[n] = r[n].c;
+		ind_cell_relate(t, lay, parent, parts, n, 0);
+	}
+	for (i = 0; i < cb->n; i++) {
+		b = &cb->v[i];
+		n = 0;
+		if (b->geo == IND_GEO_REGIO(s)) {
+			for (cl = 0; cl < (int)cfg->ref.nclusters; cl++)
+				if ((p = bd_find(cb, IND_GEO_CLUSTER(s, cl),
+				    b->period, b->dim, b->val)) != NULL &&
+				    n < nmax)
+					parts[n++] = p;
+		} else if (b->geo >= IND_GEO_CLUSTER(s, 0)) {
+			cl = b->geo - IND_GEO_CLUSTER(s, 0);
+			for (g = 0; g < cfg->ref.ngemeenten; g++)
+				if ((int)cfg->ref.gemeenten[g].cluster == cl &&
+				    (p = bd_find(cb, (int)g, b->period, b->dim,
+				    b->val)) != NULL && n < nmax)
+					parts[n++] = p;
+		}
+		ind_cell_relate(t, lay, b->c, parts, n, 0);
+	}
+}
+
+/* An aanlevering breakdown cell counts what uitval's with its key does. */
+static void
+same_total(struct ind_snapshot *s, const struct ind_bdcell *b)
+{
+	struct dc_table		*t = &s->dc[IND_UITVAL];
+	const struct cell	*u = bd_find(&s->bd[IND_UITVAL], b->geo,
+	    b->period, b->dim, b->val);
+
+	if (u == NULL)
+		return;
+	dc_link(t, u->it_tot, b->c->it_tot);
+	dc_link(t, b->c->it_tot, u->it_tot);
+	dc_group(t, u->it_tot);
+	dc_member(t, b->c->it_tot);
+}
+
+int
+ind_bd_build(struct ind_snapshot *s, const struct config *cfg,
+    const struct quest_set *qs, const struct ind_items *items,
+    enum ind_kind kind, const struct layout *lay, int window, int today,
+    const struct ck_table *ckt)
+{
+	struct bmap		 m;
+	const struct cell	**parts;
+	struct dc_table		*t = &s->dc[IND_DC_KIND(kind)];
+	size_t			 i, nmax;
+
+	memset(&m, 0, sizeof(m));
+	if (accumulate(s, cfg, qs, items, kind, lay, &m) == -1) {
+		for (i = 0; i < m.n; i++)
+			ind_cell_free(m.v[i].c);
+		free(m.v);
+		free(m.slots);
+		return -1;
+	}
+	free(m.slots);
+	if (m.n > 0)
+		qsort(m.v, m.n, sizeof(*m.v), cmp_bd);
+	s->bd[kind].v = m.v;
+	s->bd[kind].n = m.n;
+	if (ckt != NULL) {
+		for (i = 0; i < m.n; i++)
+			ind_cell_ck(ckt, kind, lay, m.v[i].c);
+		return 0;
+	}
+	for (i = 0; i < m.n; i++) {
+		ind_dc_cell(t, kind, lay, m.v[i].c, kind != IND_UITVAL ||
+		    ind_window_closed(m.v[i].period, IND_YEAR, today, window),
+		    NULL);
+		if (kind == IND_AANLEVERING)
+			same_total(s, &m.v[i]);
+	}
+	nmax = gebied_count(cfg) + 128 + cfg->ref.ngemeenten;
+	if ((parts = calloc(nmax, sizeof(*parts))) == NULL)
+		return -1;
+	relations(s, cfg, kind, lay, parts, nmax);
+	free(parts);
+	return 0;
+}
+
+void
+ind_bd_free(struct ind_snapshot *s)
+{
+	size_t	i;
+	int	k;
+
+	for (k = 0; k < IND__NKINDS; k++) {
+		for (i = 0; i < s->bd[k].n; i++)
+			ind_cell_free(s->bd[k].v[i].c);
+		free(s->bd[k].v);
+		s->bd[k].v = NULL;
+		s->bd[k].n = 0;
+	}
+}
