@@ -892,7 +892,7 @@ parse_postcode(struct parse *p, const struct xnode *cg)
 			return -1;
 		if (gebied_postcode(v, len, &pc4) == -1) {
 			explicit_bzero(v, sizeof(v));
-			return fail(p, ERR_POSTCODE_ONGELDIG, a[0], path,
+			return fail(p, IJW_ERR_POSTCODE, a[0], path,
 			    anames[0], "Postcode must be 4 digits, the first "
 			    "not 0, and 2 letters");
 		}

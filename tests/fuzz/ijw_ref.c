@@ -55,6 +55,7 @@
 #include <libxml/xmlerror.h>
 
 #include "dates.h"
+#include "gebied.h"
 #include "parse_ijw.h"
 #include "pseudonym.h"
 #include "util.h"
@@ -764,12 +765,66 @@ parse_products(struct parse *p, const xmlNode *list)
 	return 0;
 }
 
+/* JW301 Client/Contactgegevens: the Postcode only (issue #15). */
+static int
+parse_postcode(struct parse *p, const xmlNode *cg)
+{
+	static const char *const cnames[] = { "Soort", "Adres" };
+	static const char *const anames[] = { "Postcode", "LandCode" };
+	static const char	 path[] = "Client/Contactgegevens/Contact";
+	const xmlNode		*c, *f[ARRAY_LEN(cnames)], *a[ARRAY_LEN(anames)];
+	char			 v[VALUE_MAX + 1], soort[VALUE_MAX + 1];
+	size_t			 len, slen;
+	int			 pc4, best = 0;
+
+	for (c = cg->children; c != NULL; c = c->next) {
+		if (!in_ns(c, p->msgns) ||
+		    strcmp((const char *)c->name, "Contact") != 0)
+			continue;
+		if (collect(p, c, p->msgns, path, cnames, ARRAY_LEN(cnames),
+		    f) == -1)
+			return -1;
+		if (f[1] == NULL)
+			continue;
+		if (collect(p, f[1], p->basens, path, anames,
+		    ARRAY_LEN(anames), a) == -1)
+			return -1;
+		if (a[0] == NULL)
+			continue;
+		if (a[1] != NULL) {
+			if (read_value(p, a[1], path, anames[1], v, sizeof(v),
+			    &len) == -1)
+				return -1;
+			if (len != 2 || memcmp(v, "NL", 2) != 0)
+				continue;
+		}
+		if (read_value(p, a[0], path, anames[0], v, sizeof(v),
+		    &len) == -1)
+			return -1;
+		if (gebied_postcode(v, len, &pc4) == -1)
+			return fail(p, IJW_ERR_POSTCODE, a[0], path,
+			    anames[0], "Postcode must be 4 digits, the first "
+			    "not 0, and 2 letters");
+		slen = 0;
+		if (f[0] != NULL && read_value(p, f[0], path, cnames[0], soort,
+		    sizeof(soort), &slen) == -1)
+			return -1;
+		if (best == 0 || (slen == 2 && memcmp(soort, "01", 2) == 0 &&
+		    best != 1)) {
+			p->out->pc4 = pc4;
+			best = slen == 2 && memcmp(soort, "01", 2) == 0 ? 1 : 2;
+		}
+	}
+	return 0;
+}
+
 /* Client: Bsn, Geboortedatum, Geslacht and the product list; no more. */
 static int
 parse_client(struct parse *p, const xmlNode *client)
 {
 	const char	*names[] = {
-		"Bsn", "Geboortedatum", "Geslacht", p->def->list
+		"Bsn", "Geboortedatum", "Geslacht", p->def->list,
+		"Contactgegevens"
 	};
 	const xmlNode	*f[ARRAY_LEN(names)];
 
@@ -790,6 +845,9 @@ parse_client(struct parse *p, const xmlNode *client)
 		return -1;
 	if (f[3] == NULL)
 		return missing(p, client, "Client", names[3]);
+	if (f[4] != NULL && p->out->type == IJW_JW301 &&
+	    parse_postcode(p, f[4]) == -1)
+		return -1;
 	return parse_products(p, f[3]);
 }
 

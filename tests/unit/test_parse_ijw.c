@@ -133,7 +133,7 @@ check_error(const struct ijw_error *e, const struct ijw_message *m)
 		IJW_ERR_UNSUPPORTED_MESSAGE, IJW_ERR_HEADER_MISMATCH,
 		IJW_ERR_MISSING_ELEMENT, IJW_ERR_INVALID_VALUE,
 		IJW_ERR_TOO_MANY_PRODUCTS, IJW_ERR_TOO_LARGE,
-		IJW_ERR_TOO_COMPLEX
+		IJW_ERR_TOO_COMPLEX, IJW_ERR_POSTCODE
 	};
 	static const struct ijw_message zero;
 	size_t	 i;
@@ -339,7 +339,23 @@ test_jw301(struct ijw_message *m)
 	CHECK_STR(p[1].toewijzingsdatum, "2025-03-01");
 	CHECK_STR(p[1].ingangsdatum, "2025-04-01");
 	CHECK_STR(p[1].reden_wijziging, "04");
+	/* Contactgegevens: the 4 digits of the postcode, nothing else. */
+	CHECK_EQ_INT(m->pc4, 1500);
 	ijw_message_wipe(m);
+	if (variant_ok("jw301_v32.xml", "<ijw:LandCode>NL<",
+	    "<ijw:LandCode>BE<", m) == 0)
+		CHECK_EQ_INT(m->pc4, 0);	/* abroad: no gebied */
+	ijw_message_wipe(m);
+	if (variant_ok("jw301_v32.xml", "<ijw:Postcode>1500ZZ<",
+	    "<ijw:Postcode>1500 zz<", m) == 0)
+		CHECK_EQ_INT(m->pc4, 1500);
+	ijw_message_wipe(m);
+	(void)variant_err("jw301_v32.xml", "<ijw:Postcode>1500ZZ<",
+	    "<ijw:Postcode>0500ZZ<", "postcode_ongeldig",
+	    "Client/Contactgegevens/Contact/Postcode");
+	(void)variant_err("jw301_v32.xml", "<ijw:Postcode>1500ZZ<",
+	    "<ijw:Postcode>1500ZZZ<", "postcode_ongeldig",
+	    "Client/Contactgegevens/Contact/Postcode");
 }
 
 static void
