@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "embedded.h"
+#include "gebied.h"
 #include "test.h"
 
 #define ERR_MAX		1024
@@ -33,7 +34,7 @@ static char tmpdir[] = "/tmp/test_config.XXXXXX";
 /* Files the tests may create under tmpdir, removed at the end. */
 static const char *const tmpfiles[] = {
 	"sorttp.json", "gemeenten.json", "other.json", "big.json",
-	"ref/g.json", "aanb.json", NULL
+	"ref/g.json", "aanb.json", "geb.json", NULL
 };
 
 static void
@@ -419,6 +420,92 @@ test_aanbieders(void)
 	}
 }
 
+/* reference.gebieden: named areas of postcodes per gemeente (#15). */
+static void
+test_gebieden(void)
+{
+	static const char	cfgtext[] =
+	    "{\"reference\": {\"gebieden\": \"geb.json\"}}";
+	static const struct { const char *text, *want; } bad[] = {
+		{ "{\"gebieden\": [{\"gemeente\": \"0004\", \"nummer\": 1, "
+		    "\"naam\": \"X\", \"postcodes\": [\"1000\"]}]}",
+		    "current gemeente" },
+		{ "{\"gebieden\": [{\"gemeente\": \"0009\", \"nummer\": 1, "
+		    "\"naam\": \"X\", \"postcodes\": [\"1000\"]}]}",
+		    "current gemeente" },
+		{ "{\"gebieden\": [{\"gemeente\": \"0001\", \"nummer\": 0, "
+		    "\"naam\": \"X\", \"postcodes\": [\"1000\"]}]}",
+		    "gebieden[0].nummer" },
+		{ "{\"gebieden\": [{\"gemeente\": \"0001\", \"naam\": "
+		    "\"X\", \"postcodes\": [\"1000\"]}]}", "nummer (1..99)" },
+		{ "{\"gebieden\": [{\"gemeente\": \"0001\", \"nummer\": 1, "
+		    "\"naam\": \"\", \"postcodes\": [\"1000\"]}]}",
+		    "gebieden[0].naam" },
+		{ "{\"gebieden\": [{\"gemeente\": \"0001\", \"nummer\": 1, "
+		    "\"naam\": \"X\", \"postcodes\": []}]}",
+		    "gebieden[0].postcodes" },
+		{ "{\"gebieden\": [{\"gemeente\": \"0001\", \"nummer\": 1, "
+		    "\"naam\": \"X\", \"postcodes\": [\"0999\"]}]}",
+		    "4-digit postcodes from 1000" },
+		{ "{\"gebieden\": [{\"gemeente\": \"0001\", \"nummer\": 1, "
+		    "\"naam\": \"X\", \"postcodes\": [\"1200-1100\"]}]}",
+		    "not above the second" },
+		{ "{\"gebieden\": [{\"gemeente\": \"0001\", \"nummer\": 1, "
+		    "\"naam\": \"X\", \"postcodes\": [\"1000AB\"]}]}",
+		    "postcodes[0]" },
+		{ "{\"gebieden\": [{\"gemeente\": \"0001\", \"nummer\": 1, "
+		    "\"naam\": \"X\", \"postcodes\": [\"1000-1100\"]}, "
+		    "{\"gemeente\": \"0001\", \"nummer\": 1, \"naam\": \"Y\", "
+		    "\"postcodes\": [\"2000\"]}]}", "nummer 1 twice" },
+		{ "{\"gebieden\": [{\"gemeente\": \"0001\", \"nummer\": 1, "
+		    "\"naam\": \"X\", \"postcodes\": [\"1000-1100\"]}, "
+		    "{\"gemeente\": \"0001\", \"nummer\": 2, \"naam\": \"Y\", "
+		    "\"postcodes\": [\"1100\"]}]}", "overlaps" },
+		{ "{\"gebieden\": [{\"gemeente\": \"0001\", \"nummer\": 1, "
+		    "\"naam\": \"X\", \"postcodes\": [\"1000-1100\", "
+		    "\"1050\"]}]}", "overlaps" },
+		{ "{\"gebieden\": [{\"gemeente\": \"0001\", \"nummer\": 1, "
+		    "\"naam\": \"X\", \"postcodes\": [\"1000\"], "
+		    "\"straat\": 1}]}", "straat" },
+	};
+	static struct config	cfg;
+	char			err[ERR_MAX];
+	size_t			i;
+
+	/* Ranges may overlap across gemeenten, not within one. */
+	write_file("geb.json", "{\"gebieden\": [{\"gemeente\": \"0001\", "
+	    "\"nummer\": 2, \"naam\": \"Oost\", \"postcodes\": [\"1000-1099\", "
+	    "\"1200\"]}, {\"gemeente\": \"0001\", \"nummer\": 1, \"naam\": "
+	    "\"West\", \"postcodes\": [\"1100-1199\"]}, {\"gemeente\": "
+	    "\"0003\", \"nummer\": 1, \"naam\": \"Dorp\", \"postcodes\": "
+	    "[\"1000-1199\"]}]}");
+	CHECK_EQ_INT(load_tmp(cfgtext, good_gemeenten, &cfg, err,
+	    sizeof(err)), 0);
+	CHECK_EQ_INT(cfg.ref.ngebieden, 3);
+	CHECK_EQ_INT(cfg.ref.npc, 4);
+	CHECK_EQ_INT(gebied_of(&cfg, 0, 1050), 102);
+	CHECK_EQ_INT(gebied_of(&cfg, 0, 1200), 102);
+	CHECK_EQ_INT(gebied_of(&cfg, 0, 1150), 101);
+	CHECK_EQ_INT(gebied_of(&cfg, 0, 1201), 100);
+	CHECK_EQ_INT(gebied_of(&cfg, 1, 1050), 200);
+	CHECK_EQ_INT(gebied_of(&cfg, 2, 1050), 301);
+	/* The list: 0001-00, 0001-01, 0001-02, 0002-00, 0003-00, 0003-01. */
+	CHECK_EQ_INT((int)gebied_count(&cfg), 6);
+	CHECK_EQ_INT(gebied_index(&cfg, 0, 101), 1);
+	CHECK_EQ_INT(gebied_index(&cfg, 0, 102), 2);
+	CHECK_EQ_INT(gebied_index(&cfg, 1, 200), 3);
+	CHECK_EQ_INT(gebied_index(&cfg, 2, 301), 5);
+	/* Without the key every gemeente is one gebied. */
+	CHECK_EQ_INT(load_tmp("{}", good_gemeenten, &cfg, err, sizeof(err)),
+	    0);
+	CHECK_EQ_INT(cfg.ref.ngebieden, 0);
+	CHECK_EQ_INT(gebied_of(&cfg, 0, 1050), 100);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_file("geb.json", bad[i].text);
+		reject(cfgtext, good_gemeenten, bad[i].want);
+	}
+}
+
 static void
 test_custom(void)
 {
@@ -541,6 +628,7 @@ main(void)
 	test_rejects();
 	test_custom();
 	test_aanbieders();
+	test_gebieden();
 	cleanup();
 	return test_done("config");
 }
