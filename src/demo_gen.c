@@ -48,15 +48,20 @@ static const struct {
 	const char	code[5];
 	int		pop;		/* thousands of inhabitants, ~2024 */
 	int		cluster;
+	int		pc_lo, pc_hi;	/* 4-digit postcodes, roughly */
 } gemeenten[DEMO_GEMEENTEN] = {
-	{ "0363", 931, CL_AMSTERDAM },
-	{ "0362",  93, CL_AMSTELVEEN }, { "0358",  33, CL_AMSTELVEEN },
-	{ "0384",  32, CL_DUO }, { "0451",  31, CL_DUO },
-	{ "0437",  15, CL_DUO },
-	{ "0479", 160, CL_ZAANSTREEK }, { "0439",  93, CL_ZAANSTREEK },
-	{ "0385",  37, CL_ZAANSTREEK }, { "0415",  12, CL_ZAANSTREEK },
-	{ "0431",  10, CL_ZAANSTREEK }, { "0852",  17, CL_ZAANSTREEK },
-	{ "0880",  17, CL_ZAANSTREEK }
+	{ "0363", 931, CL_AMSTERDAM, 1011, 1109 },
+	{ "0362",  93, CL_AMSTELVEEN, 1180, 1189 },
+	{ "0358",  33, CL_AMSTELVEEN, 1430, 1433 },
+	{ "0384",  32, CL_DUO, 1110, 1113 }, { "0451",  31, CL_DUO, 1420, 1424 },
+	{ "0437",  15, CL_DUO, 1190, 1191 },
+	{ "0479", 160, CL_ZAANSTREEK, 1500, 1567 },
+	{ "0439",  93, CL_ZAANSTREEK, 1440, 1448 },
+	{ "0385",  37, CL_ZAANSTREEK, 1130, 1137 },
+	{ "0415",  12, CL_ZAANSTREEK, 1120, 1122 },
+	{ "0431",  10, CL_ZAANSTREEK, 1511, 1511 },
+	{ "0852",  17, CL_ZAANSTREEK, 1141, 1156 },
+	{ "0880",  17, CL_ZAANSTREEK, 1530, 1536 }
 };
 
 /* A small effect per cluster on every outcome. */
@@ -236,6 +241,27 @@ static double
 clampd(double v, double lo, double hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/*
+ * The postcode of a fictional client in gemeente g, the same wherever it
+ * is written (JW301 Contactgegevens, the scores CSV, questionnaires): a
+ * number in the gemeente's range and two letters, from the seed and the
+ * client alone. One client in ten has none (the gebied is "onbekend").
+ */
+static void
+demo_postcode(uint64_t seed, uint32_t client, int g, char out[8])
+{
+	struct rng	r = { seed ^ (0x94d049bb133111ebULL * (client + 1)) };
+	uint64_t	v = rng_next(&r);
+	int		span = gemeenten[g].pc_hi - gemeenten[g].pc_lo + 1;
+
+	out[0] = '\0';
+	if (v % 10 == 0)
+		return;
+	snprintf(out, 8, "%04d%c%c", gemeenten[g].pc_lo +
+	    (int)((v >> 8) % (uint64_t)span), 'A' + (int)((v >> 24) % 20),
+	    'A' + (int)((v >> 32) % 26));
 }
 
 void
@@ -494,15 +520,23 @@ struct prod {
 static int
 jw301(struct demo *d, struct rng *r, const struct prod *p)
 {
-	char	tdat[11], ing[11], eind[11];
+	char	tdat[11], ing[11], eind[11], pc[8];
 	int	tdatum = date_add_days(p->ingang, -between(r, 1, 21));
 	int	with_end = unif(r) < 0.5;
 
 	iso(tdatum, tdat);
 	iso(p->ingang, ing);
 	iso(date_add_days(p->ingang, 364), eind);
+	demo_postcode(d->seed, p->c->idx, p->c->g, pc);
 	if (xml_head(d, "jw301", 436, gemeenten[p->c->g].code, agbs[p->a],
 	    min_today(d, tdatum), p->c) == -1 ||
+	    (pc[0] != '\0' && buf_printf(&d->xml, "<jw301:Contactgegevens>"
+	    "<jw301:Contact><jw301:Soort>01</jw301:Soort><jw301:Adres>"
+	    "<ijw:Huis><ijw:Huisnummer>1</ijw:Huisnummer></ijw:Huis>"
+	    "<ijw:Postcode>%s</ijw:Postcode><ijw:Straatnaam>Demostraat"
+	    "</ijw:Straatnaam><ijw:Plaatsnaam>Demo</ijw:Plaatsnaam>"
+	    "<ijw:LandCode>NL</ijw:LandCode></jw301:Adres></jw301:Contact>"
+	    "</jw301:Contactgegevens>", pc) == -1) ||
 	    buf_printf(&d->xml, "<jw301:ToegewezenProducten>"
 	    "<jw301:ToegewezenProduct><jw301:ToewijzingNummer>%u"
 	    "</jw301:ToewijzingNummer><jw301:Product><ijw:Categorie>%d"
@@ -867,7 +901,7 @@ csv_row(struct demo *d, struct buf *b, size_t a, const struct meas *m,
     int eind)
 {
 	int	 dutch = a % 2 == 0, k;
-	char	 sep = dutch ? ';' : ',', dat[11], geb[11], bsn[10];
+	char	 sep = dutch ? ';' : ',', dat[11], geb[11], bsn[10], pc[8];
 
 	demo_bsn(d->seed, m->client, bsn);
 	date_csv(eind ? m->eind : m->begin, dutch, dat);
@@ -896,8 +930,9 @@ csv_row(struct demo *d, struct buf *b, size_t a, const struct meas *m,
 			goto fail;
 	} else if (buf_printf(b, "%c%c", sep, sep) == -1)
 		goto fail;
-	if (buf_printf(b, "%c%d%c%s%c%d%s", sep, cat_code[m->cat], sep, geb,
-	    sep, m->geslacht, dutch ? "\r\n" : "\n") == -1)
+	demo_postcode(d->seed, m->client, m->gemeente, pc);
+	if (buf_printf(b, "%c%d%c%s%c%d%c%s%s", sep, cat_code[m->cat], sep,
+	    geb, sep, m->geslacht, sep, pc, dutch ? "\r\n" : "\n") == -1)
 		goto fail;
 	explicit_bzero(bsn, sizeof(bsn));
 	return 0;
@@ -929,8 +964,8 @@ demo_scores_csv(struct demo *d, size_t a, int year, struct buf *out)
 		if (buf_printf(out, "%cgewicht_%d", sep, k) == -1)
 			return -1;
 	if (buf_printf(out, "%cprobleemafname%czonder_hulp_verder%c"
-	    "productcategorie%cgeboortedatum%cgeslacht%s", sep, sep, sep, sep,
-	    sep, dutch ? "\r\n" : "\n") == -1)
+	    "productcategorie%cgeboortedatum%cgeslacht%cpostcode%s", sep, sep,
+	    sep, sep, sep, sep, dutch ? "\r\n" : "\n") == -1)
 		return -1;
 	for (i = 0; i < d->meas[a].n; i++) {
 		m = (const struct meas *)d->meas[a].p + i;
@@ -1015,7 +1050,7 @@ resp_json(struct demo *d, const struct quest_def *def, const struct resp *s,
 	const struct quest_variant	*v;
 	struct rng			 r = { d->seed ^ ((uint64_t)s->seq *
 					    0xa0761d6478bd642fULL) };
-	char				 bsn[10], dat[11], geb[11];
+	char				 bsn[10], dat[11], geb[11], pc[8];
 	int				 who = s->respondent, first = 1;
 	size_t				 i;
 
@@ -1023,16 +1058,17 @@ resp_json(struct demo *d, const struct quest_def *def, const struct resp *s,
 		who = !who;
 	v = &def->variant[who];
 	demo_bsn(d->seed, s->client, bsn);
+	demo_postcode(d->seed, s->client, s->gemeente, pc);
 	iso(s->date, dat);
 	iso(s->birth, geb);
 	if (buf_printf(b, "{\"bron_id\":\"demo-%u\",\"vragenlijst\":\"%s\","
 	    "\"respondent\":\"%s\",\"bsn\":\"%s\",\"agb\":\"%s\","
 	    "\"gemeente\":\"%s\",\"toewijzingnummer\":\"%u\","
 	    "\"ingevuld_op\":\"%s\",\"geboortedatum\":\"%s\",\"geslacht\":%d,"
-	    "\"antwoorden\":{", s->seq, def->id, quest_respondent_name(
+	    "%s%s%s\"antwoorden\":{", s->seq, def->id, quest_respondent_name(
 	    (enum quest_respondent)who), bsn, agbs[s->aanbieder],
-	    gemeenten[s->gemeente].code, s->nummer, dat, geb, s->geslacht) ==
-	    -1)
+	    gemeenten[s->gemeente].code, s->nummer, dat, geb, s->geslacht,
+	    pc[0] ? "\"postcode\":\"" : "", pc, pc[0] ? "\"," : "") == -1)
 		goto fail;
 	for (i = 0; i < v->nitems; i++)
 		if (answer(b, &r, &v->items[i], s->sat, &first) == -1)
