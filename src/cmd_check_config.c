@@ -60,6 +60,9 @@ cmd_check_config(int argc, char **argv)
 	    cfg.ref.nclusters, cfg.ref.nretired, quest->ndefs,
 	    quest->ndefs == 1 ? "" : "s", config_limit(&cfg, LIMIT_K),
 	    cfg.listen);
+	if (cfg.ref.ngebieden > 0)
+		printf("sorttp: gebieden: %zu areas with %zu postcode ranges "
+		    "(reference.gebieden)\n", cfg.ref.ngebieden, cfg.ref.npc);
 	if (cfg.disclosure == CFG_DISCLOSURE_CELLKEY)
 		printf("sorttp: disclosure cellkey: max_deviation %lld, "
 		    "variance %g, js %lld\n", cfg.ck_max_deviation,

@@ -283,6 +283,12 @@ static const struct coldesc coldescs[] = {
 	{ "cluster", "cluster van gemeenten in de regio-indeling" },
 	{ "period", "periode, als tekst: JJJJ-MM (maand), JJJJ-Qn (kwartaal) "
 	    "of JJJJ (jaar)" },
+	{ "uitsplitsing", "het cliëntkenmerk waarnaar de cellen zijn "
+	    "uitgesplitst: leeftijd, geslacht, productcategorie of gebied" },
+	{ "groep", "de groep van de uitsplitsing: totaal (de cel zelf), een "
+	    "leeftijdsklasse, geslacht 0/1/2, een productcategorie (JZ020), "
+	    "een gebied GGGG-NN, of onbekend" },
+	{ "groep_naam", "naam van de groep (gebied, geslacht), als die er is" },
 	{ "vergelijking", "WAAR: een vergelijkingscel, alle aanbieders in het "
 	    "cluster samen, naast de eigen cijfers van een aanbieder" },
 	{ "suppressed", "WAAR: de cel is afgeschermd en toont geen enkel "

@@ -177,8 +177,11 @@ async function shotOf(s, sel, name) {
 }
 
 // ---------------------------------------------------- figure tables vs API
-const celKey = (c) => [c.period || '', c.cluster || '', c.gemeente || '', c.aanbieder || '',
+const celKey = (c) => {
+  const k = [c.period || '', c.cluster || '', c.gemeente || '', c.aanbieder || '',
   c.vergelijking ? 'v' : ''].join('|');
+  return c.groep ? `${k}|${c.groep}` : k;
+};
 
 function resolve(cell, path) {
   let v = cell;
@@ -449,7 +452,7 @@ async function analistPages() {
   await test('analist #/indicatoren: filters, charts, tables equal the API', async () => {
     need(s);
     await open(s, 'indicatoren', ['figure#trend', 'figure#vergelijking', 'table.cijfers']);
-    for (const id of ['f-indicator', 'f-periode', 'f-cluster', 'f-gemeente', 'f-aanbieder', 'f-tijdvak']) {
+    for (const id of ['f-indicator', 'f-periode', 'f-cluster', 'f-gemeente', 'f-aanbieder', 'f-tijdvak', 'f-uitsplitsing']) {
       check(await s.page.$(`select#${id}`), `no select#${id}`);
       const labelled = await s.page.evaluate((i) => {
         const e = document.getElementById(i);
@@ -577,6 +580,9 @@ async function analistPages() {
     await tryFilter('f-cluster', 'Zaanstreek-Waterland', 'cluster');
     await tryFilter('f-gemeente', '0363', 'gemeente');
     await tryFilter('f-aanbieder', env.BROWSER_AGB_1, 'aanbieder');
+    // Issue #15: a breakdown by a client attribute, its groups as rows.
+    await tryFilter('f-uitsplitsing', 'geslacht', 'uitsplitsing');
+    await tryFilter('f-uitsplitsing', 'gebied', 'uitsplitsing');
     const tv = await s.page.$$eval('select#f-tijdvak option', (os) => os.map((o) => o.value));
     check(tv.length >= 2, `select#f-tijdvak offers ${tv.length} periods`);
     if (tv.length >= 2) {

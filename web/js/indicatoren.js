@@ -16,7 +16,7 @@ const $ = (id) => document.getElementById(id);
 export function indicatorUrl(naam, p) {
   const q = [];
   for (const k of ['by', 'period', 'from', 'to', 'cluster', 'gemeente',
-    'aanbieder']) {
+    'aanbieder', 'uitsplitsing']) {
     if (p[k]) q.push(`${k}=${encodeURIComponent(p[k])}`);
   }
   return `/v1/indicators/${naam}?${q.join('&')}`;
@@ -205,7 +205,7 @@ export async function toonIndicatoren(wie) {
     ind: $('f-indicator'), maat: $('f-maat'), periode: $('f-periode'),
     cluster: $('f-cluster'), gemeente: $('f-gemeente'),
     aanbieder: $('f-aanbieder'), vergelijk: $('f-vergelijk'),
-    tijdvak: $('f-tijdvak'),
+    tijdvak: $('f-tijdvak'), uitsplitsing: $('f-uitsplitsing'),
   };
   const status = $('ind-status');
   // What each indicator has, in the scope: gemeenten and aanbieders with
@@ -379,6 +379,8 @@ export async function toonIndicatoren(wie) {
             : ' (gemiddelde per stelling, 1 tot 5)'}`),
         u.uitleg.length ? dl : '');
       } else $('uitsplitsing-tabel').replaceChildren();
+      await toonKenmerk(ind, by, filters, opschrift, mijn);
+      if (mijn !== beurt) return;
       status.textContent = `Bijgewerkt: ${naam}, ${opschrift}.`;
     } catch (e) {
       if (mijn !== beurt) return;
@@ -391,6 +393,35 @@ export async function toonIndicatoren(wie) {
         for (const id of ['trend', 'vergelijking']) $(id).removeAttribute('aria-busy');
       }
     }
+  }
+
+  // The breakdown by a client attribute: analisten, per year, all
+  // aanbieders together (docs/indicators.md 7b), for the year of the
+  // comparison's period.
+  async function toonKenmerk(ind, by, filters, opschrift, mijn) {
+    const wat = f.uitsplitsing.value;
+    $('kenmerk').hidden = !wat;
+    if (!wat) {
+      $('kenmerk-tabel').replaceChildren();
+      return;
+    }
+    if (filters.aanbieder) {
+      $('kenmerk-tabel').replaceChildren(el('p', {}, 'Een uitsplitsing '
+        + 'naar cliëntkenmerk is er alleen voor alle aanbieders samen: '
+        + 'kies "alle aanbieders".'));
+      return;
+    }
+    const jaar = periodeMaanden(f.tijdvak.value)[0].slice(0, 4);
+    const url = indicatorUrl(ind, { by: by === 'aanbieder' ? 'gemeente' : by,
+      period: 'year', from: `${jaar}-01`, to: `${jaar}-12`,
+      cluster: filters.cluster, gemeente: filters.gemeente,
+      uitsplitsing: wat });
+    downloads(url, 'dl-kenmerk-csv', 'dl-kenmerk-xlsx');
+    const antw = await haal(url);
+    if (mijn !== beurt) return;
+    $('kenmerk-tabel').replaceChildren(cijferTabel(url, antw,
+      INDICATOREN[ind].velden, `${INDICATOREN[ind].naam}: uitsplitsing naar `
+      + `${wat}, ${opschrift}, ${jaar}`));
   }
 
   async function wijzig(ev) {

@@ -35,8 +35,16 @@ export function cijferTekst(cel, veld) {
 }
 
 export function celSleutel(cel) {
-  return [cel.period ?? '', cel.cluster ?? '', cel.gemeente ?? '',
+  const k = [cel.period ?? '', cel.cluster ?? '', cel.gemeente ?? '',
     cel.aanbieder ?? '', cel.vergelijking ? 'v' : ''].join('|');
+  return cel.groep ? `${k}|${cel.groep}` : k;
+}
+
+// The group of a breakdown cell (docs/indicators.md 7b).
+export function groepTekst(cel) {
+  if (!cel.groep) return '';
+  if (cel.groep === 'totaal') return 'alle cliënten';
+  return cel.groep_naam ? `${cel.groep_naam} (${cel.groep})` : cel.groep;
 }
 
 export function gemeenteTekst(cel) {
@@ -66,6 +74,9 @@ function sleutelKolommen(antwoord) {
   }
   if (antwoord.by === 'regio') {
     k.push({ kop: 'Gebied', tekst: () => 'hele regio' });
+  }
+  if (antwoord.uitsplitsing) {
+    k.push({ kop: `Groep (${antwoord.uitsplitsing})`, tekst: groepTekst });
   }
   return k;
 }
