@@ -211,7 +211,11 @@ store_ind_scan(struct store *st, const struct ind_scan_fns *f, void *arg,
 		if (scan(st, "scan scores", "SELECT traj, agb, meetdatum,"
 		    " client, gemeente, gas_t, doelen, doelen_behaald,"
 		    " probleemafname, zonder_hulp, meetmoment, opt_out,"
-		    " leeftijd, geslacht, productcategorie, gebied"
+		    " leeftijd, geslacht, coalesce(productcategorie,"
+		    " (SELECT w.categorie FROM toewijzingen w"
+		    " WHERE w.prod_key = scores.traj)), coalesce(gebied,"
+		    " (SELECT w.gebied FROM toewijzingen w"
+		    " WHERE w.prod_key = scores.traj))"
 		    " FROM scores WHERE meetmoment = 3 OR opt_out IS NOT NULL",
 		    score_row, &c) == -1)
 			goto end;
@@ -230,7 +234,9 @@ store_ind_scan(struct store *st, const struct ind_scan_fns *f, void *arg,
 		if (scan(st, "scan antwoorden", "SELECT client, agb, gemeente,"
 		    " vragenlijst, respondent, ingevuld_op, waarden,"
 		    " leeftijd, geslacht, (SELECT w.categorie FROM toewijzingen w"
-		    " WHERE w.prod_key = antwoorden.toewijzing), gebied"
+		    " WHERE w.prod_key = antwoorden.toewijzing), coalesce(gebied,"
+		    " (SELECT w.gebied FROM toewijzingen w"
+		    " WHERE w.prod_key = antwoorden.toewijzing))"
 		    " FROM antwoorden", resp_row, &c) == -1)
 			goto end;
 	}

@@ -10,7 +10,8 @@
  * Amsterdam): uitval 2025 by gemeente, gebied: totaal 12, 0363-01 6,
  * 0363-00 6, all printed. Leeftijd: all born 2012 (12-17). The scores
  * CSV (postcode column) and the questionnaires (postcode field) carry
- * the same postcodes: doelrealisatie and tevredenheid split 6 / 6 too.
+ * the same postcodes (but for 3 scores rows without one, whose gebied
+ * comes from the JW301): doelrealisatie and tevredenheid split 6 / 6 too.
  * Clients 13-18 (Zaanstad, 0479) have no postcode: "onbekend" (6).
  *
  * Refusals: per quarter, by aanbieder, with an aanbieder filter (400
@@ -216,11 +217,14 @@ send_data(void)
 	    "gemeente;agb;meetdatum;meetmoment;gas_1;postcode\r\n");
 	for (c = 1; c <= 12; c++) {
 		demo_bsn(0, c, bsn);
-		/* Written three ways: the TTP reads them all. */
+		/*
+		 * Written three ways: the TTP reads them all. Clients 10-12
+		 * have none: their gebied comes from their toewijzing.
+		 */
 		o += (size_t)snprintf(csv + o, sizeof(csv) - o,
 		    "%s;%u;0363;" A1 ";10-03-2025;eind;1;%s\r\n", bsn,
 		    400000 + c, c == 1 ? "1012 AB" : c == 2 ? "1012ab" :
-		    postcode(c));
+		    c >= 10 ? "" : postcode(c));
 	}
 	CHECK_EQ_INT(post("/v1/scores", tok_a1, csv_hdr, csv, NULL), 201);
 
@@ -378,6 +382,8 @@ test_stored(void)
 	    "gebied IS NULL"), 6);
 	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM scores WHERE "
 	    "gebied = 36301"), 6);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM scores WHERE "
+	    "gebied = 36300"), 3);
 	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM antwoorden WHERE "
 	    "gebied = 36301"), 6);
 	CHECK_EQ_INT(h_leaks(&e, postcodes, sizeof(postcodes) /
