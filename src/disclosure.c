@@ -62,6 +62,13 @@ dc_hidden(struct dc_table *t, uint32_t item)
 }
 
 void
+dc_prior(struct dc_table *t, uint32_t item)
+{
+	if (!t->oom && item < t->nitems)
+		t->items[item].prior = 1;
+}
+
+void
 dc_unpublished(struct dc_table *t, uint32_t item)
 {
 	if (!t->oom && item < t->nitems)
@@ -266,7 +273,7 @@ penalty(const struct run *r, uint32_t x, size_t resolving)
 		g = r->rel[i];
 		tot = t->group_total[g];
 		if (g == resolving || tot == x || tot == DC_NONE ||
-		    t->items[tot].suppressed)
+		    (t->items[tot].suppressed && !t->items[tot].pknown))
 			continue;
 		others = nsup = 0;
 		sup_clients = t->items[x].clients;
@@ -274,7 +281,7 @@ penalty(const struct run *r, uint32_t x, size_t resolving)
 			it = &t->items[t->members[m]];
 			if (t->members[m] == x || it->units == 0)
 				continue;
-			if (it->suppressed) {
+			if (it->suppressed && !it->pknown) {
 				nsup++;
 				sup_clients += it->clients;
 			} else if (!it->hidden)
@@ -309,8 +316,9 @@ candidate(const struct run *r, size_t g, uint32_t skip)
 		if (id == DC_NONE || id == skip)
 			continue;
 		it = &t->items[id];
+		/* Withholding a figure published before hides nothing. */
 		if (it->units == 0 || it->suppressed || it->hidden ||
-		    it->unpublished)
+		    it->unpublished || it->pknown)
 			continue;
 		pen = penalty(r, id, g);
 		if (best == NULL || pen < best_pen ||
@@ -323,11 +331,15 @@ candidate(const struct run *r, size_t g, uint32_t skip)
 	return pick;
 }
 
-/* Unknown to the attacker: withheld, never printed, or not yet published. */
+/*
+ * Unknown to the attacker: withheld, never printed, or not yet published,
+ * and not published by an earlier snapshot (dc_prior).
+ */
 static int
 is_var(const struct dc_item *it)
 {
-	return it->suppressed || it->hidden || it->unpublished;
+	return (it->suppressed || it->hidden || it->unpublished) &&
+	    !it->pknown;
 }
 
 /* A protected count: unknown, with a count in (0, k). */
@@ -393,12 +405,13 @@ secondary(const struct run *r, size_t g, long long k)
 		return pick;
 	for (i = t->group_off[g]; i < t->group_off[g + 1]; i++) {
 		it = &t->items[t->members[i]];
-		if (it->units > 0 && it->suppressed) {
+		if (it->units > 0 && it->suppressed && !it->pknown) {
 			nsup++;
 			sup_clients += it->clients;
 		}
 	}
-	tot_known = tot == DC_NONE || !t->items[tot].suppressed;
+	tot_known = tot == DC_NONE || !t->items[tot].suppressed ||
+	    t->items[tot].pknown;
 	if (!tot_known && t->items[tot].units > 0)
 		nsup++;
 	if (nsup == 0)
@@ -424,8 +437,9 @@ audit(struct run *r)
 
 	for (i = 0; i < t->nitems; i++) {
 		it = &t->items[i];
-		/* A zero, or a printed number, is known. */
-		it->known = it->units == 0 || (!it->suppressed && !it->hidden);
+		/* A zero, a printed number, one printed before: known. */
+		it->known = it->units == 0 || (!it->suppressed && !it->hidden) ||
+		    it->pknown;
 	}
 	do {
 		progress = 0;
@@ -1157,8 +1171,10 @@ dc_run(struct dc_table *t, long long k)
 			t->items[i].units = 0;
 	if (run_init(&r, t, k) == -1)
 		goto out;
-	for (i = 0; i < t->nitems; i++)
+	for (i = 0; i < t->nitems; i++) {
 		t->items[i].suppressed = 0;
+		t->items[i].pknown = (uint8_t)dc_prior_known(&t->items[i], k);
+	}
 	/* Primary suppression; suppress() queues what it touches. */
 	for (i = 0; i < t->nitems; i++) {
 		it = &t->items[i];
@@ -1212,8 +1228,10 @@ dc_check(struct dc_table *t, long long k, size_t *failing)
 		k = DC_K_MIN;
 	if (run_init(&r, t, k) == -1)
 		goto out;
-	for (i = 0; i < t->nitems; i++)
+	for (i = 0; i < t->nitems; i++) {
 		t->items[i].certified = 0;
+		t->items[i].pknown = (uint8_t)dc_prior_known(&t->items[i], k);
+	}
 	if ((n = lp_audit(&r, 0, 1)) == (size_t)-1)
 		goto out;
 	*failing = n;

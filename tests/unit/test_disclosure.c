@@ -350,6 +350,94 @@ test_own_subtraction(void)
 	dc_free(&t);
 }
 
+/*
+ * One aanbieder's year and quarters, k = 10, in two snapshots: Q1 = 3
+ * stays, Q4 loses one client in between (someone else's change; the
+ * attacker is told the delta, the worst case). Snapshot 1 withholds Q1
+ * and the cheapest quarter, Q2 = 12, and publishes Q3 = 13 and Q4 = 12.
+ */
+static void
+before_after(const int *q, int64_t year, const int *prior, uint32_t *id,
+    struct dc_table *t)
+{
+	size_t	i;
+
+	dc_init(t);
+	id[4] = dc_item(t, year, year);
+	for (i = 0; i < 4; i++)
+		id[i] = dc_item(t, q[i], q[i]);
+	dc_group(t, id[4]);
+	for (i = 0; i < 4; i++)
+		dc_member(t, id[i]);
+	for (i = 0; prior != NULL && i < 5; i++)
+		if (prior[i])
+			dc_prior(t, id[i]);
+}
+
+static void
+test_before_after(void)
+{
+	struct dc_table	t;
+	uint32_t	id[5];
+	static const int q1[4] = { 3, 12, 13, 12 };
+	static const int q2[4] = { 3, 12, 13, 11 };
+	static const int q3[4] = { 3, 12, 4, 11 };
+	/* Published by snapshot 1: Q3, Q4 and the year. */
+	static const int pub1[5] = { 0, 0, 1, 1, 1 };
+	size_t		failing = 99;
+
+	before_after(q1, 40, NULL, id, &t);
+	CHECK_EQ_INT(dc_run(&t, 10), 0);
+	CHECK(dc_suppressed(&t, id[0]) && dc_suppressed(&t, id[1]));
+	CHECK(!dc_suppressed(&t, id[2]) && !dc_suppressed(&t, id[3]) &&
+	    !dc_suppressed(&t, id[4]));
+	dc_free(&t);
+
+	/*
+	 * Snapshot 2 from scratch: Q4 = 11 is now the cheapest partner, so
+	 * Q2 = 12 is published; with Q4 = 12 - 1 from snapshot 1, Q1 = 39 -
+	 * 12 - 13 - 11 = 3. That is the differencing probe; the exact check
+	 * with Q4 known (as it was published before) fails.
+	 */
+	before_after(q2, 39, NULL, id, &t);
+	CHECK_EQ_INT(dc_run(&t, 10), 0);
+	CHECK(dc_suppressed(&t, id[3]) && !dc_suppressed(&t, id[1]));
+	dc_prior(&t, id[3]);
+	CHECK_EQ_INT(dc_check(&t, 10, &failing), 0);
+	CHECK_EQ_INT((int)failing, 1);
+	dc_free(&t);
+
+	/*
+	 * With the history: Q3, Q4 and the year count as known, so Q1's
+	 * partner must be Q2 again, and Q4 is published (withholding it
+	 * would hide nothing). The check passes with everything ever
+	 * published known.
+	 */
+	before_after(q2, 39, pub1, id, &t);
+	CHECK_EQ_INT(dc_run(&t, 10), 0);
+	CHECK(dc_suppressed(&t, id[0]) && dc_suppressed(&t, id[1]));
+	CHECK(!dc_suppressed(&t, id[2]) && !dc_suppressed(&t, id[3]) &&
+	    !dc_suppressed(&t, id[4]));
+	failing = 99;
+	CHECK_EQ_INT(dc_check(&t, 10, &failing), 0);
+	CHECK_EQ_INT((int)failing, 0);
+	dc_free(&t);
+
+	/*
+	 * A figure published before that is now small (Q3 drops to 4) is
+	 * withheld and protected like any small count: it is not taken as
+	 * known, and needs its partner (Q1 and Q2 already are).
+	 */
+	before_after(q3, 30, pub1, id, &t);
+	CHECK_EQ_INT(dc_run(&t, 10), 0);
+	CHECK(dc_suppressed(&t, id[2]));
+	CHECK(dc_suppressed(&t, id[0]) && dc_suppressed(&t, id[1]));
+	failing = 99;
+	CHECK_EQ_INT(dc_check(&t, 10, &failing), 0);
+	CHECK_EQ_INT((int)failing, 0);
+	dc_free(&t);
+}
+
 int
 main(void)
 {
@@ -360,5 +448,6 @@ main(void)
 	test_lower_bound();
 	test_two_relations();
 	test_own_subtraction();
+	test_before_after();
 	return test_done("disclosure");
 }
