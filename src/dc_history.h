@@ -84,4 +84,18 @@ int	store_dch_load(struct store *, int (*fn)(const struct dch_row *,
 int	store_dch_save(struct store *, const struct dch_row *rows, size_t n,
 	    int64_t gen);
 
+/*
+ * For a restore (store_backup.c): the history of the database about to
+ * be replaced (none: n 0), then ORed into the restored one. The merge
+ * fails when the restored schema has no dc_history (an older backup).
+ */
+struct sqlite3;
+struct dch_keep {
+	struct dch_row	*rows;
+	size_t		 n, cap;
+};
+int	store_dch_keep(struct sqlite3 *, struct dch_keep *);
+int	store_dch_merge(struct sqlite3 *, const struct dch_keep *, char *err,
+	    size_t errlen);
+
 #endif

@@ -152,6 +152,9 @@ test_backup_restore(void)
 	CHECK_EQ_INT(h_party_add(&e, t2, sizeof(t2), "after", "monitor",
 	    NULL), 0);
 	CHECK_EQ_INT(h_stop(&e), 0);
+	/* Published after the backup: stays in the history (below). */
+	CHECK_EQ_INT(h_db_exec(&e, "INSERT INTO dc_history VALUES "
+	    "('uitval', 0, 300, 'G0363', 0, 20250131, 5, 2)"), 0);
 
 	/* A damaged file and another key's backup are refused. */
 	snprintf(junk, sizeof(junk), "%s/junk.db", e.root);
@@ -179,6 +182,8 @@ test_backup_restore(void)
 	    bak, NULL), 0);
 	h_out_free(&o);
 	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM parties"), 1);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM dc_history WHERE "
+	    "geo = 'G0363' AND published = 5 AND withheld = 2"), 1);
 	CHECK_EQ_INT(find_prefixed(e.data, "sorttp.db.pre-restore-", pre,
 	    sizeof(pre)), 0);
 	CHECK_EQ_INT(file_count(pre, "SELECT count(*) FROM parties"), 2);
