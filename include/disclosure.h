@@ -98,6 +98,9 @@ struct dc_table {
 	/* What the last dc_run did (bench and tests). */
 	size_t		 lp_solves, lp_rounds, lp_fixes, lp_unresolved;
 	size_t		 lp_skipped;	/* counts in components too large */
+	size_t		 prior_stuck;	/* only figures published before were
+					   left to withhold (dc_prior) */
+	size_t		 prior_second;	/* 1: the second pass ran */
 };
 
 void	dc_init(struct dc_table *);
@@ -144,6 +147,14 @@ void	dc_member(struct dc_table *, uint32_t item);
  * to the attacker, whether it is withheld now or not, so that no value
  * below k can be recovered by differencing against it. With a count in
  * (0, k) it is withheld and protected as any other small count.
+ *
+ * Counting more as known only makes the protection stronger against one
+ * who does not know the change: what holds with the earlier figures known
+ * holds without. Where it cannot hold (a new small count whose every
+ * partner was published before), withholding such a figure still hides
+ * its new value from everyone else; so when dc_run found nothing but
+ * such figures left to withhold, it runs once more with them as ordinary
+ * figures, and the criterion holds at least for a single snapshot.
  */
 void	dc_prior(struct dc_table *, uint32_t item);
 

@@ -27,7 +27,7 @@ struct dch {
 	size_t		 nrec, caprec;
 	int64_t		 gen;
 	size_t		 nloaded, nprior;
-	uint64_t	 t0;
+	uint64_t	 load_ns;	/* reading the table */
 	int		 oom;
 };
 
@@ -120,13 +120,14 @@ dch_load(struct store *st)
 
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
-	h->t0 = util_now_ns();
+	h->load_ns = util_now_ns();
 	if (rehash(h) == -1 || store_dch_load(st, load_row, h, &h->gen) ==
 	    -1) {
 		log_error("indicators: cannot read the disclosure history");
 		dch_free(h);
 		return NULL;
 	}
+	h->load_ns = util_now_ns() - h->load_ns;
 	return h;
 }
 
@@ -205,6 +206,7 @@ dch_save(struct dch *h, struct store *st)
 	struct dch_row		*row;
 	size_t			 i, nout = 0, back = 0;
 	int64_t			 pub, wh;
+	uint64_t		 t0 = util_now_ns();
 	int			 f, rc;
 
 	if (h == NULL)
@@ -245,11 +247,12 @@ dch_save(struct dch *h, struct store *st)
 		log_info("indicators: another snapshot saved its disclosure "
 		    "history meanwhile; this one is built again");
 	else if (rc == 0)
-		log_info("disclosure history: %zu cells, %zu rows read, %zu "
-		    "figures published before, %zu rows written, %zu figures"
-		    " withheld before and published now, %llu ms", h->nrec,
-		    h->nloaded, h->nprior, nout, back,
-		    (unsigned long long)((util_now_ns() - h->t0) / 1000000));
+		log_info("disclosure history: %zu cells; %zu rows read in "
+		    "%.1f ms, %zu figures published before; %zu rows written "
+		    "in %.1f ms; %zu figures withheld before and published "
+		    "now", h->nrec, h->nloaded, (double)h->load_ns / 1e6,
+		    h->nprior, nout, (double)(util_now_ns() - t0) / 1e6,
+		    back);
 	return rc;
 }
 

@@ -438,6 +438,59 @@ test_before_after(void)
 	dc_free(&t);
 }
 
+/*
+ * A new small count whose every partner was published before: T = X +
+ * P was 12 = 0 + 12, all published; now X = 3, T = 15. Whoever knows the
+ * change knows X anyway; for everyone else, P (cheapest) is withheld in
+ * the second pass, so that T - P gives nothing away.
+ */
+static void
+test_prior_only(void)
+{
+	struct dc_table	t;
+	uint32_t	tot, x, p;
+	size_t		failing = 99;
+
+	dc_init(&t);
+	tot = dc_item(&t, 15, 15);
+	x = dc_item(&t, 3, 3);
+	p = dc_item(&t, 12, 12);
+	dc_group(&t, tot);
+	dc_member(&t, x);
+	dc_member(&t, p);
+	dc_prior(&t, tot);
+	dc_prior(&t, x);	/* its zero was published */
+	dc_prior(&t, p);
+	CHECK_EQ_INT(dc_run(&t, 10), 0);
+	CHECK(dc_suppressed(&t, x) && dc_suppressed(&t, p));
+	CHECK(!dc_suppressed(&t, tot));
+	CHECK_EQ_INT((int)t.prior_second, 1);
+	CHECK_EQ_INT(dc_check(&t, 10, &failing), 0);
+	CHECK_EQ_INT((int)failing, 0);
+	dc_free(&t);
+
+	/* With a partner never published, that one goes: no second pass. */
+	dc_init(&t);
+	tot = dc_item(&t, 40, 40);
+	x = dc_item(&t, 3, 3);
+	p = dc_item(&t, 12, 12);
+	(void)dc_item(&t, 25, 25);
+	dc_group(&t, tot);
+	dc_member(&t, x);
+	dc_member(&t, p);
+	dc_member(&t, x + 2);
+	dc_prior(&t, tot);
+	dc_prior(&t, p);
+	CHECK_EQ_INT(dc_run(&t, 10), 0);
+	CHECK(dc_suppressed(&t, x) && dc_suppressed(&t, x + 2));
+	CHECK(!dc_suppressed(&t, p));
+	CHECK_EQ_INT((int)t.prior_second, 0);
+	failing = 99;
+	CHECK_EQ_INT(dc_check(&t, 10, &failing), 0);
+	CHECK_EQ_INT((int)failing, 0);
+	dc_free(&t);
+}
+
 int
 main(void)
 {
@@ -449,5 +502,6 @@ main(void)
 	test_two_relations();
 	test_own_subtraction();
 	test_before_after();
+	test_prior_only();
 	return test_done("disclosure");
 }
