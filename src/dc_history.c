@@ -244,8 +244,9 @@ dch_save(struct dch *h, struct store *st)
 	rc = store_dch_save(st, out, nout, h->gen);
 	free(out);
 	if (rc == 1)
-		log_info("indicators: another snapshot saved its disclosure "
-		    "history meanwhile; this one is built again");
+		log_warn("indicators: another build saved its disclosure "
+		    "history meanwhile; this snapshot is not used (the next"
+		    " one is checked against that history)");
 	else if (rc == 0)
 		log_info("disclosure history: %zu cells; %zu rows read in "
 		    "%.1f ms, %zu figures published before; %zu rows written "
