@@ -164,6 +164,8 @@ probe_run(const char *bin, int add)
 	h_config(&e, "k5.json", "{\"k\": 5, \"limits\": "
 	    "{\"indicator_refresh_s\": 0}}", cfg, sizeof(cfg));
 	CHECK_EQ_INT(h_start(&e, cfg, NULL), 0);
+	/* The month's report run at start: no snapshot of part of the data. */
+	CHECK_EQ_INT(h_wait_reports(&e, 120), 0);
 	scores(tok_b1, B1, 3, 1);
 	scores(tok_b1, B1, 4, 2);
 	scores(tok_b2, B2, 4, 2);
