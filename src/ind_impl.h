@@ -188,6 +188,9 @@ struct ind_snapshot {
 	int		 cellkey;
 	uint32_t	*rkeys;
 	struct ind_bdcube bd[IND__NKINDS];	/* uitsplitsingen */
+	/* The disclosure history (dc_history.h) while the cube is built. */
+	struct store	*dch_store;
+	struct dch	*dch;
 };
 
 /*
