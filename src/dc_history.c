@@ -154,6 +154,15 @@ dch_apply(struct dch *h, struct dc_table *t, const struct ind_snapshot *s,
     const struct config *cfg, enum ind_kind kind, enum ind_period tt,
     const struct cell *c, int ncat)
 {
+	dch_apply_named(h, t, s, cfg, ind_kind_name(kind), tt, c, ncat);
+}
+
+void
+dch_apply_named(struct dch *h, struct dc_table *t,
+    const struct ind_snapshot *s, const struct config *cfg,
+    const char *indicator, enum ind_period tt, const struct cell *c,
+    int ncat)
+{
 	struct dch_row	 key;
 	struct dch_rec	*rec;
 	size_t		 i;
@@ -162,8 +171,7 @@ dch_apply(struct dch *h, struct dc_table *t, const struct ind_snapshot *s,
 	if (h == NULL || h->oom || t->oom)
 		return;
 	memset(&key, 0, sizeof(key));
-	util_fmt(key.indicator, sizeof(key.indicator), "%s",
-	    ind_kind_name(kind));
+	util_fmt(key.indicator, sizeof(key.indicator), "%s", indicator);
 	key.level = (int)tt;
 	key.period = c->period;
 	if (c->geo < s->ngem)

@@ -56,6 +56,15 @@ void	dch_apply(struct dch *h, struct dc_table *t,
 	    const struct ind_snapshot *s, const struct config *cfg,
 	    enum ind_kind kind, enum ind_period tt, const struct cell *c,
 	    int ncat);
+/*
+ * As dch_apply, under another name than the kind's: a breakdown cell
+ * (ind_breakdown.c) is "uitval/G36301", its kind, the breakdown's letter
+ * and the group's stable code, beside its cell.
+ */
+void	dch_apply_named(struct dch *h, struct dc_table *t,
+	    const struct ind_snapshot *s, const struct config *cfg,
+	    const char *indicator, enum ind_period tt, const struct cell *c,
+	    int ncat);
 
 /*
  * Adds this snapshot's pattern to the history, in one transaction.

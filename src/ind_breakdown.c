@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dc_history.h"
 #include "gebied.h"
 #include "ind_impl.h"
 #include "util.h"
@@ -384,6 +385,33 @@ same_total(struct ind_snapshot *s, const struct ind_bdcell *b)
 	dc_member(t, b->c->it_tot);
 }
 
+/*
+ * The name of a breakdown cell in the disclosure history: its kind, the
+ * breakdown's letter and a code that stays when the config changes (a
+ * gebied by its code, not its place in the list): "uitval/L3",
+ * "tevredenheid/G36301", "doelrealisatie/P0" (onbekend).
+ */
+static void
+history_name(const struct config *cfg, enum ind_kind kind,
+    const struct ind_bdcell *b, char *out, size_t len)
+{
+	static const char	letter[IND__NBD] = { '?', 'L', 'S', 'P', 'G' };
+	char			code[8];
+	long long		v = b->val;
+
+	if (b->dim == IND_BD_GEBIED && b->val > 0) {
+		gebied_label(cfg, (size_t)(b->val - 1), code, NULL, 0);
+		/* "0363-01" -> 36301 */
+		v = 0;
+		if (strlen(code) == 7)
+			v = (code[0] - '0') * 100000LL + (code[1] - '0') *
+			    10000 + (code[2] - '0') * 1000 + (code[3] - '0') *
+			    100 + (code[5] - '0') * 10 + (code[6] - '0');
+	}
+	util_fmt(out, len, "%s/%c%lld", ind_kind_name(kind),
+	    b->dim > 0 && b->dim < IND__NBD ? letter[b->dim] : '?', v);
+}
+
 int
 ind_bd_build(struct ind_snapshot *s, const struct config *cfg,
     const struct quest_set *qs, const struct ind_items *items,
@@ -393,6 +421,7 @@ ind_bd_build(struct ind_snapshot *s, const struct config *cfg,
 	struct bmap		 m;
 	const struct cell	**parts;
 	struct dc_table		*t = &s->dc[IND_DC_KIND(kind)];
+	char			 name[24];
 	size_t			 i, nmax;
 
 	memset(&m, 0, sizeof(m));
@@ -417,6 +446,10 @@ ind_bd_build(struct ind_snapshot *s, const struct config *cfg,
 		ind_dc_cell(t, kind, lay, m.v[i].c, kind != IND_UITVAL ||
 		    ind_window_closed(m.v[i].period, IND_YEAR, today, window),
 		    NULL);
+		/* Stable over time, as every cell (dc_history.h). */
+		history_name(cfg, kind, &m.v[i], name, sizeof(name));
+		dch_apply_named(s->dch, t, s, cfg, name, IND_YEAR, m.v[i].c,
+		    lay->ncat);
 		if (kind == IND_AANLEVERING)
 			same_total(s, &m.v[i]);
 	}

@@ -388,6 +388,12 @@ test_stored(void)
 	    "gebied = 36301"), 6);
 	CHECK_EQ_INT(h_leaks(&e, postcodes, sizeof(postcodes) /
 	    sizeof(postcodes[0])), 0);
+	/* Breakdown cells are in the disclosure history, by stable code. */
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM dc_history WHERE "
+	    "indicator = 'uitval/G36301' AND level = 2 AND geo = 'G0363' AND "
+	    "published & 1 = 1"), 1);
+	CHECK(h_db_count(&e, "SELECT count(*) FROM dc_history WHERE "
+	    "indicator LIKE 'tevredenheid/L%'") > 0);
 }
 
 static void
