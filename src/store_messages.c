@@ -10,6 +10,8 @@
  * costs only itself. A sender waits until the transaction holding its job
  * is committed, so a receipt is only ever given for a durable message.
  */
+#include <sys/prctl.h>
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -492,6 +494,8 @@ writer_main(void *arg)
 	struct msg_job		*batch, *last, *j, *nj;
 	int			 n;
 
+	/* Named for ps and for the benchmark's per-thread CPU. */
+	(void)prctl(PR_SET_NAME, "msg-writer", 0, 0, 0);
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		while (w->head == NULL && !w->quit)
