@@ -23,7 +23,7 @@
 #include "store_impl.h"
 #include "util.h"
 
-#define MSGW_BATCH_MAX	1024	/* jobs in one transaction */
+#define MSGW_BATCH_MAX	8192	/* jobs in one transaction */
 #define MSGW_CACHE_KIB	"65536"	/* page cache of the writer connection */
 
 enum mw_stmt {
