@@ -371,6 +371,7 @@ struct msg_job {
 	struct traj_rec		*recs;
 	/* Filled by the writer. */
 	enum store_result	 rc;	/* OK, EXISTS (duplicate) or ERROR */
+	int			 ids_exhausted;	/* ERROR: no receipt id left */
 	struct store_receipt	 receipt;
 	int			 audited;	/* named in an audit row */
 	sem_t			 done;	/* posted once the job is settled */

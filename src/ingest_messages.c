@@ -283,6 +283,10 @@ ingest_message_answer(struct store_msgw *w, struct msg_job *j,
 		ingest_answer_set(a, 201, ingest_receipt_json(&j->receipt, sha_hex, 0));
 	else if (j->rc == STORE_EXISTS)
 		ingest_answer_set(a, 200, ingest_receipt_json(&j->receipt, sha_hex, 1));
+	else if (j->ids_exhausted)
+		ingest_answer_set(a, 503, ingest_error_json(ERR_UNAVAILABLE, "de "
+		    "ontvangstnummers van deze database zijn op; het bericht is "
+		    "niet opgeslagen. Meld dit aan de beheerder"));
 	else
 		ingest_answer_set(a, 503, ingest_error_json(ERR_UNAVAILABLE, "het bericht kon "
 		    "niet worden opgeslagen; stuur het later opnieuw"));

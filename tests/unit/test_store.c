@@ -938,6 +938,82 @@ test_message_writer(void)
 }
 
 /*
+ * Receipt ids are claimed as max(id) + 1 before the receipt row exists;
+ * another connection's receipts in between are counted in. When the ids
+ * have run out a new message is refused, not given a wrapped or random
+ * id, while a resend still gets its receipt; the ids come back as soon as
+ * the highest one is gone.
+ */
+static void
+test_message_ids(void)
+{
+	struct tmp		 t;
+	struct store		*st;
+	struct store_msgw	*w = NULL;
+	struct party		 p;
+	struct msg_job		 j[3];
+	struct traj_rec		 r[3];
+	unsigned char		 hash[PARTY_TOKEN_HASH_LEN];
+	char			 err[ERR_MAX] = "", sql[256];
+	int64_t			 id;
+
+	tmp_make(&t);
+	st = open_or_die(t.db, 1);
+	memset(hash, 0x44, sizeof(hash));
+	party_init(&p, "backoffice", ROLE_BERICHTENVERKEER, "");
+	CHECK_EQ_INT(store_party_add(st, &p, hash, &id), STORE_OK);
+	if (store_msgw_start(st, &w, err, sizeof(err)) == -1) {
+		fprintf(stderr, "store_msgw_start: %s\n", err);
+		exit(1);
+	}
+	job_init(&j[0], &r[0], id, 0, 1, 1);
+	submit_together(t.db, w, j, 1);
+	CHECK_EQ_INT(j[0].rc, STORE_OK);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT max(id) FROM uploads"), 1);
+
+	/* Another connection's receipt, then the highest id there is. */
+	util_fmt(sql, sizeof(sql), "INSERT INTO uploads (id, party_id, kind,"
+	    " body_mac, rows, key_version, created_at) VALUES (41, %lld,"
+	    " 'scores', randomblob(32), 0, 1, '2026-01-01T00:00:00Z')",
+	    (long long)id);
+	raw_exec(t.db, sql);
+	job_init(&j[0], &r[0], id, 0, 2, 1);
+	submit_together(t.db, w, j, 1);
+	CHECK_EQ_INT(j[0].rc, STORE_OK);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT max(id) FROM uploads WHERE kind"
+	    " = 'messages'"), 42);
+	util_fmt(sql, sizeof(sql), "INSERT INTO uploads (id, party_id, kind,"
+	    " body_mac, rows, key_version, created_at) VALUES (%lld, %lld,"
+	    " 'scores', randomblob(32), 0, 1, '2026-01-01T00:00:00Z')",
+	    (long long)INT64_MAX, (long long)id);
+	raw_exec(t.db, sql);
+	job_init(&j[0], &r[0], id, 0, 3, 1);	/* new: refused */
+	job_init(&j[1], &r[1], id, 0, 1, 1);	/* a resend: its receipt */
+	job_init(&j[2], &r[2], id, 0, 4, 1);	/* new: refused */
+	submit_together(t.db, w, j, 3);
+	CHECK_EQ_INT(j[0].rc, STORE_ERROR);
+	CHECK_EQ_INT(j[0].ids_exhausted, 1);
+	CHECK_EQ_INT(j[1].rc, STORE_EXISTS);
+	CHECK_EQ_INT(j[1].ids_exhausted, 0);
+	CHECK_EQ_INT(j[2].rc, STORE_ERROR);
+	CHECK_EQ_INT(j[2].ids_exhausted, 1);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM message_keys"), 2);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM trajecten"), 2);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads"), 4);
+
+	raw_exec(t.db, "DELETE FROM uploads WHERE kind = 'scores'");
+	job_init(&j[0], &r[0], id, 0, 3, 1);
+	submit_together(t.db, w, j, 1);
+	CHECK_EQ_INT(j[0].rc, STORE_OK);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT max(id) FROM uploads WHERE kind"
+	    " = 'messages'"), 43);
+	CHECK(strcmp(j[0].receipt.upload_id, j[1].receipt.upload_id) != 0);
+	store_msgw_stop(w);
+	store_close(st);
+	tmp_remove(&t);
+}
+
+/*
  * Migration 4 -> 5 on a database as the previous release left it
  * (tests/fixtures/store/schema_v4.sql): earlier receipt ids are still
  * found, by their owner only; a message key keeps finding its message
@@ -1021,6 +1097,7 @@ main(void)
 	test_audit();
 	test_two_handles();
 	test_message_writer();
+	test_message_ids();
 	test_readiness();
 	return test_done("store");
 }
