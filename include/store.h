@@ -334,8 +334,9 @@ int64_t	store_upload_count(struct store *);
  * database fault can make it fail. One writer thread applies the jobs
  * that are waiting in one transaction and commits once: with a durable
  * commit costing an fsync, group commit is what lets many senders'
- * messages in per second. A fault rolls the batch back and its jobs are
- * then tried one by one: a job is stored whole or not at all.
+ * messages in per second. A fault rolls the batch back and it is then
+ * tried in halves, down to the job that fails by itself: a job is stored
+ * whole or not at all, and only its own fault refuses it.
  */
 enum traj_op {
 	TRAJ_START,		/* JW305 */

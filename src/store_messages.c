@@ -2,12 +2,13 @@
  * Berichtenverkeer in the store: the trajectory model and the group-commit
  * writer that applies iJw messages to it.
  *
- * The jobs that are waiting are applied in one transaction and committed
+ * The jobs that are waiting, up to MSGW_BATCH_MAX from any number of
+ * batches and requests, are applied in one transaction and committed
  * with one fsync. A job is checked completely before it is queued, so
  * inside the writer it can only fail for a database fault; there is no
- * savepoint per job. A fault rolls back the whole batch, after which each
- * of its jobs is tried again in a transaction of its own, so one bad job
- * costs only itself. A sender waits until the transaction holding its job
+ * savepoint per job. A fault rolls back the whole batch, after which it
+ * is tried again in halves, and those in halves, so one bad job costs
+ * only itself. A sender waits until the transaction holding its job
  * is committed, so a receipt is only ever given for a durable message.
  */
 #include <sys/prctl.h>
@@ -511,30 +512,72 @@ fail:
 	return -1;
 }
 
+/* Refuses n jobs from j on: their transaction never happened. */
+static void
+refuse_jobs(struct msg_job *j, int n)
+{
+	for (; j != NULL && n > 0; j = j->next, n--) {
+		j->rc = STORE_ERROR;
+		j->ids_exhausted = 0;
+	}
+}
+
 /*
- * Applies a batch; after a fault, each of its jobs alone, so that only a
- * job that fails by itself is refused (the sender may try again) and no
- * job is ever half stored. Jobs that joined the failed batch are in the
- * list as well. Without a transaction every job is refused.
+ * Applies the n jobs from first on (the list may go on after them) in one
+ * transaction; after a fault, each half in a transaction of its own, and
+ * so on down to the job that fails by itself, which alone is refused (the
+ * sender may try again). A job is never half stored, and a few bad jobs
+ * among thousands cost some twenty transactions each, not one per job.
+ * Returns 0, or -2 once no transaction could start: the jobs not yet
+ * applied are then refused, as trying again would only wait as long.
+ */
+static int
+settle_jobs(struct store_msgw *w, struct msg_job *first, int n)
+{
+	struct msg_job	*last = first, *after, *mid;
+	int		 i, h, rc;
+
+	for (i = 1; i < n; i++)
+		last = last->next;
+	after = last->next;
+	last->next = NULL;
+	rc = apply_batch(w, first, n, 0);
+	last->next = after;
+	if (rc == 0)
+		return 0;
+	if (rc == -2 || n == 1) {
+		refuse_jobs(first, n);
+		return rc == -2 ? -2 : 0;
+	}
+	h = n / 2;
+	for (mid = first, i = 0; i < h; i++)
+		mid = mid->next;
+	if (settle_jobs(w, first, h) == -2) {
+		refuse_jobs(mid, n - h);
+		return -2;
+	}
+	return settle_jobs(w, mid, n - h);
+}
+
+/*
+ * Applies a batch with the jobs that join it while it is applied; after a
+ * fault, the whole list, joiners included, in halves (settle_jobs).
+ * Without a transaction every job is refused.
  */
 static void
 settle_batch(struct store_msgw *w, struct msg_job *batch, int n)
 {
-	struct msg_job	*j, *next;
+	struct msg_job	*j;
 	int		 rc;
 
 	if ((rc = apply_batch(w, batch, n, 1)) == 0)
 		return;
-	for (j = batch; j != NULL; j = next) {
-		next = j->next;
-		if (rc != -2) {
-			j->next = NULL;
-			rc = apply_batch(w, j, 1, 0);
-			j->next = next;
-		}
-		if (rc != 0)
-			j->rc = STORE_ERROR;
-	}
+	for (n = 0, j = batch; j != NULL; j = j->next)
+		n++;
+	if (rc == -2)
+		refuse_jobs(batch, n);
+	else
+		(void)settle_jobs(w, batch, n);
 }
 
 static void *

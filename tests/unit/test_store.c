@@ -938,6 +938,66 @@ test_message_writer(void)
 }
 
 /*
+ * A group of 40 jobs, two of which the database refuses and one a
+ * duplicate of another in the group: after the fault the group is tried
+ * in halves, so each bad job fails alone with its own error, every other
+ * job is stored (or answered as a duplicate), and it takes a handful of
+ * transactions (one audit row each), not one per job.
+ */
+static void
+test_message_group_fault(void)
+{
+	struct tmp		 t;
+	struct store		*st;
+	struct store_msgw	*w = NULL;
+	struct party		 p;
+	struct msg_job		 j[40];
+	struct traj_rec		 r[40];
+	unsigned char		 hash[PARTY_TOKEN_HASH_LEN];
+	char			 err[ERR_MAX] = "";
+	int64_t			 id;
+	long long		 audits;
+	int			 i;
+
+	tmp_make(&t);
+	st = open_or_die(t.db, 1);
+	memset(hash, 0x45, sizeof(hash));
+	party_init(&p, "backoffice", ROLE_BERICHTENVERKEER, "");
+	CHECK_EQ_INT(store_party_add(st, &p, hash, &id), STORE_OK);
+	if (store_msgw_start(st, &w, err, sizeof(err)) == -1) {
+		fprintf(stderr, "store_msgw_start: %s\n", err);
+		exit(1);
+	}
+	for (i = 0; i < 40; i++)	/* leeftijd 7: the CHECK refuses it */
+		job_init(&j[i], &r[i], id, 0, i + 1,
+		    i == 7 || i == 31 ? 7 : i % 4);
+	job_init(&j[20], &r[20], id, 0, 4, 3);	/* a resend of job 3 */
+	submit_together(t.db, w, j, 40);
+	for (i = 0; i < 40; i++) {
+		if (i == 7 || i == 31) {
+			CHECK_EQ_INT(j[i].rc, STORE_ERROR);
+			CHECK_EQ_INT(j[i].ids_exhausted, 0);
+		} else if (i == 20) {
+			CHECK_EQ_INT(j[i].rc, STORE_EXISTS);
+			CHECK_STR(j[i].receipt.upload_id, j[3].receipt.upload_id);
+		} else {
+			CHECK_EQ_INT(j[i].rc, STORE_OK);
+			CHECK_EQ_INT(audit_names(t.db, j[i].receipt.upload_id), 1);
+		}
+	}
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads"), 37);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM message_keys"), 37);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM trajecten"), 37);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM trajecten"
+	    " WHERE client IN (1008, 1032)"), 0);
+	audits = store_audit_count(st, "upload_messages");
+	CHECK(audits >= 2 && audits <= 12);
+	store_msgw_stop(w);
+	store_close(st);
+	tmp_remove(&t);
+}
+
+/*
  * Receipt ids are claimed as max(id) + 1 before the receipt row exists;
  * another connection's receipts in between are counted in. When the ids
  * have run out a new message is refused, not given a wrapped or random
@@ -1098,6 +1158,7 @@ main(void)
 	test_two_handles();
 	test_message_writer();
 	test_message_ids();
+	test_message_group_fault();
 	test_readiness();
 	return test_done("store");
 }
