@@ -1142,6 +1142,100 @@ test_migrate_v4(void)
 	tmp_remove(&t);
 }
 
+/* Whether the program of sql (prepared, not run) uses opcode op. */
+static int
+uses_opcode(const char *path, const char *sql, const char *op)
+{
+	sqlite3		*db = raw_open(path);
+	sqlite3_stmt	*s;
+	char		 ex[512];
+	int		 found = 0;
+
+	util_fmt(ex, sizeof(ex), "EXPLAIN %s", sql);
+	CHECK_EQ_INT(sqlite3_prepare_v2(db, ex, -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		if (strcmp((const char *)sqlite3_column_text(s, 1), op) == 0)
+			found = 1;
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return found;
+}
+
+/*
+ * Migration 8 -> 9 on a database as the release before it left it
+ * (tests/fixtures/store/schema_v8.sql): uploads is rebuilt with its kind
+ * CHECK in OR form, so inserting a receipt no longer builds a temporary
+ * index for the IN list each time; receipts, ids and indexes stay, the
+ * CHECK still refuses an unknown kind, and new receipts follow the old.
+ */
+static void
+test_migrate_v8(void)
+{
+	static const char ins[] = "INSERT INTO uploads (id, party_id, kind,"
+	    " rows, key_version, created_at) VALUES (99, 1, 'messages', 1, 1,"
+	    " '2026-12-01T00:00:00Z')";
+	struct tmp		 t;
+	struct store		*st;
+	struct store_msgw	*w = NULL;
+	struct store_receipt	 rc;
+	struct msg_job		 j[1];
+	struct traj_rec		 r[1];
+	sqlite3			*db;
+	char			*sql = NULL, err[ERR_MAX] = "";
+	size_t			 len;
+
+	tmp_make(&t);
+	if (util_read_file(SORTTP_SOURCE_DIR "/tests/fixtures/store/"
+	    "schema_v8.sql", 1 << 20, &sql, &len) == -1) {
+		fprintf(stderr, "missing fixture schema_v8.sql\n");
+		exit(1);
+	}
+	CHECK_EQ_INT(sqlite3_open_v2(t.db, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
+	CHECK_EQ_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	free(sql);
+	CHECK_EQ_INT(raw_int(t.db, "PRAGMA user_version"), 8);
+	CHECK(uses_opcode(t.db, ins, "OpenEphemeral"));
+
+	st = open_or_die(t.db, STORE_OPEN_MIGRATE);
+	CHECK_EQ_INT(store_schema_version(st), STORE_SCHEMA_VERSION);
+	CHECK(!uses_opcode(t.db, ins, "OpenEphemeral"));
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM sqlite_master WHERE"
+	    " tbl_name = 'uploads' AND type = 'index'"), 3);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM sqlite_master WHERE"
+	    " name = 'uploads_v9'"), 0);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads"), 4);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads WHERE kind ="
+	    " 'messages' AND body_mac IS NULL AND public_id IS NULL"), 3);
+	CHECK_EQ_INT(store_receipt_get(st, 2, "u_99887766ffeeddcc", &rc),
+	    STORE_OK);
+	CHECK_STR(rc.kind, "scores");
+	CHECK_EQ_INT(rc.rows, 12);
+	CHECK_EQ_INT(store_receipt_get(st, 1, "u_99887766ffeeddcc", &rc),
+	    STORE_NOT_FOUND);
+	db = raw_open(t.db);
+	CHECK_EQ_INT(sqlite3_exec(db, "INSERT INTO uploads (party_id, kind,"
+	    " rows, key_version, created_at) VALUES (1, 'other', 1, 1, 'x')",
+	    NULL, NULL, NULL), SQLITE_CONSTRAINT);
+	sqlite3_close(db);
+
+	if (store_msgw_start(st, &w, err, sizeof(err)) == -1) {
+		fprintf(stderr, "store_msgw_start: %s\n", err);
+		exit(1);
+	}
+	job_init(&j[0], &r[0], 1, 0, 9, 1);
+	submit_together(t.db, w, j, 1);
+	CHECK_EQ_INT(j[0].rc, STORE_OK);
+	CHECK_EQ_INT(store_receipt_get(st, 1, j[0].receipt.upload_id, &rc),
+	    STORE_OK);
+	CHECK_STR(rc.kind, "messages");
+	CHECK_EQ_INT(raw_int(t.db, "SELECT max(id) FROM uploads"), 5);
+	store_msgw_stop(w);
+	store_close(st);
+	tmp_remove(&t);
+}
+
 int
 main(void)
 {
@@ -1150,6 +1244,7 @@ main(void)
 	test_open_not_a_database();
 	test_newer_schema();
 	test_migrate_v4();
+	test_migrate_v8();
 	test_bind_key();
 	test_roles();
 	test_parties();
