@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "dates.h"
+#include "dc_history.h"
 #include "disclosure.h"
 #include "ind_impl.h"
 #include "log.h"
@@ -713,6 +714,10 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 	nmax = s->nagbs + cfg->ref.ngemeenten + 16;
 	if ((parts = calloc(nmax, sizeof(*parts))) == NULL)
 		return -1;
+	if (ckt == NULL && dch_begin(s) == -1) {	/* dc_history.h */
+		free(parts);
+		return -1;
+	}
 	for (kind = 0; kind < IND__NKINDS; kind++) {
 		b.kind = (enum ind_kind)kind;
 		ind_layout_init(&s->lay[kind], b.kind, items);
@@ -742,6 +747,8 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 				    kind != IND_UITVAL ||
 				    ind_window_closed(m.cells[i]->period,
 				    (enum ind_period)tt, today, window), NULL);
+				dch_apply(s->dch, t, s, cfg, b.kind,
+				    (enum ind_period)tt, m.cells[i], b.lay->ncat);
 				if (kind == IND_AANLEVERING)
 					same_total(t, &s->cube[IND_UITVAL][tt],
 					    m.cells[i]);
@@ -761,5 +768,5 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 		    ind_kind_name(b.kind));
 	}
 	free(parts);
-	return 0;
+	return ckt == NULL ? dch_end(s) : 0;
 }

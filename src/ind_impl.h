@@ -169,6 +169,9 @@ struct ind_snapshot {
 	 */
 	int		 cellkey;
 	uint32_t	*rkeys;
+	/* The disclosure history (dc_history.h) while the cube is built. */
+	struct store	*dch_store;
+	struct dch	*dch;
 };
 
 /*

@@ -11,6 +11,7 @@
 
 #include "feed.h"
 #include "dates.h"
+#include "dc_history.h"
 #include "ind_impl.h"
 #include "log.h"
 #include "util.h"
@@ -899,6 +900,7 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	s->refs = 1;
+	s->dch_store = st;	/* the disclosure history (dc_history.h) */
 	if (store_ind_scan(st, &fns, &w, &s->generation) == -1)
 		goto fail;
 	apply_links(&w);
@@ -978,5 +980,6 @@ ind_snapshot_free(struct ind_snapshot *s)
 	free(s->agbs);
 	free(s->vals);
 	free(s->rkeys);
+	dch_free(s->dch);
 	free(s);
 }

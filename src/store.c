@@ -290,13 +290,30 @@ static const char *const store_migrations[] = {
 	"  CHECK (opt_out IN (0, 1));",
 
 	/*
-	 * 8 -> 9: uploads rebuilt with its kind CHECK in OR form, which means
-	 * the same. SQLite evaluates an IN over more than two constants with
+	 * 8 -> 9: the disclosure history (store_dchistory.c, issue #11
+	 * item 3). Per cell ever published, which of its figures were ever
+	 * published and which ever withheld, as bit masks: no counts.
+	 */
+	("CREATE TABLE dc_history ("
+	"  indicator TEXT NOT NULL,"
+	"  level INTEGER NOT NULL CHECK (level IN (0, 1, 2)),"
+	"  period INTEGER NOT NULL,"
+	"  geo TEXT NOT NULL,"
+	"  agb INTEGER NOT NULL,"
+	"  last_day INTEGER NOT NULL,"
+	"  published INTEGER NOT NULL,"
+	"  withheld INTEGER NOT NULL,"
+	"  PRIMARY KEY (indicator, level, period, geo, agb)"
+	") WITHOUT ROWID;"),
+
+	/*
+	 * 9 -> 10: uploads rebuilt with its kind CHECK in OR form, which
+	 * means the same. SQLite evaluates an IN over more than two constants with
 	 * a temporary index that it builds on every execution of the
 	 * statement, so every message receipt paid for one (1.6 us of the
 	 * message writer's 10). Columns, rows and indexes stay as they are.
 	 */
-	("CREATE TABLE uploads_v9 ("
+	("CREATE TABLE uploads_v10 ("
 	"  id INTEGER PRIMARY KEY,"
 	"  public_id TEXT,"
 	"  party_id INTEGER NOT NULL REFERENCES parties(id),"
@@ -307,11 +324,11 @@ static const char *const store_migrations[] = {
 	"  key_version INTEGER NOT NULL,"
 	"  created_at TEXT NOT NULL"
 	");"
-	"INSERT INTO uploads_v9 (id, public_id, party_id, kind, body_mac, rows,"
-	"  key_version, created_at) SELECT id, public_id, party_id, kind,"
+	"INSERT INTO uploads_v10 (id, public_id, party_id, kind, body_mac,"
+	"  rows, key_version, created_at) SELECT id, public_id, party_id, kind,"
 	"  body_mac, rows, key_version, created_at FROM uploads;"
 	"DROP TABLE uploads;"
-	"ALTER TABLE uploads_v9 RENAME TO uploads;"
+	"ALTER TABLE uploads_v10 RENAME TO uploads;"
 	"CREATE UNIQUE INDEX uploads_public_id ON uploads(public_id)"
 	"  WHERE public_id IS NOT NULL;"
 	"CREATE UNIQUE INDEX uploads_body ON uploads(party_id, kind, body_mac)"
