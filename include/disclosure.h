@@ -73,6 +73,8 @@ struct dc_item {
 	uint8_t		 certified;	/* exact audit: can reach k */
 	uint8_t		 prior;		/* published by an earlier snapshot */
 	uint8_t		 pknown;	/* run: dc_prior_known */
+	uint8_t		 pdrop;		/* run: published before, but counted
+					   as unknown again (a later pass) */
 };
 
 /* How dc_run decides; DC_EXACT is the default (dc_init). */
@@ -100,7 +102,9 @@ struct dc_table {
 	size_t		 lp_skipped;	/* counts in components too large */
 	size_t		 prior_stuck;	/* only figures published before were
 					   left to withhold (dc_prior) */
-	size_t		 prior_second;	/* 1: the second pass ran */
+	size_t		 prior_second;	/* later passes that ran (0: none) */
+	size_t		 prior_dropped;	/* figures published before counted
+					   as unknown again by them */
 };
 
 void	dc_init(struct dc_table *);

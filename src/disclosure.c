@@ -343,9 +343,22 @@ candidate(const struct run *r, size_t g, uint32_t skip)
 	return candidate_p(r, g, skip, NULL);
 }
 
+/* Relation g's parts and total: counted as unknown in dc_run's next pass. */
+static void
+drop_group(struct dc_table *t, size_t g)
+{
+	size_t	i;
+
+	for (i = t->group_off[g]; i < t->group_off[g + 1]; i++)
+		t->items[t->members[i]].pdrop = 1;
+	if (t->group_total[g] != DC_NONE)
+		t->items[t->group_total[g]].pdrop = 1;
+}
+
 /*
  * As candidate, where the criterion itself asks for one more: when only
- * figures published before are left, dc_run's second pass is needed.
+ * figures published before are left, dc_run's next pass counts this
+ * relation's figures as unknown again.
  */
 static uint32_t
 candidate_needed(const struct run *r, size_t g, uint32_t skip)
@@ -353,8 +366,10 @@ candidate_needed(const struct run *r, size_t g, uint32_t skip)
 	size_t		prior;
 	uint32_t	pick = candidate_p(r, g, skip, &prior);
 
-	if (pick == DC_NONE && prior > 0)
+	if (pick == DC_NONE && prior > 0) {
 		r->t->prior_stuck++;
+		drop_group(r->t, g);
+	}
 	return pick;
 }
 
@@ -510,6 +525,7 @@ audit(struct run *r)
  * lp_skipped). dc_check solves every component.
  */
 #define DC_EXACT_MAX	1500
+#define DC_PRIOR_PASSES	4	/* targeted passes before all prior figures count as unknown */
 
 static uint32_t
 uf_find(uint32_t *p, uint32_t x)
@@ -891,6 +907,8 @@ lp_fix(struct run *r, struct lpstate *s, uint32_t v, size_t *fixes)
 			return;
 	r->t->items[v].certified = 2;	/* gave up */
 	r->t->lp_unresolved++;
+	for (j = r->rel_off[v]; j < r->rel_off[v + 1]; j++)
+		drop_group(r->t, r->rel[j]);
 }
 
 /* Solves one component; returns items failing, or -1 on a fault. */
@@ -1199,7 +1217,7 @@ dc_run(struct dc_table *t, long long k)
 	if (run_init(&r, t, k) == -1)
 		goto out;
 	for (i = 0; i < t->nitems; i++) {
-		t->items[i].suppressed = 0;
+		t->items[i].suppressed = t->items[i].pdrop = 0;
 		t->items[i].pknown = (uint8_t)dc_prior_known(&t->items[i], k);
 	}
 	/* Primary suppression; suppress() queues what it touches. */
@@ -1218,6 +1236,7 @@ dc_run(struct dc_table *t, long long k)
 	 */
 	t->lp_solves = t->lp_rounds = t->lp_fixes = t->lp_unresolved = 0;
 	t->lp_skipped = t->prior_stuck = t->prior_second = 0;
+	t->prior_dropped = 0;
 again:
 	for (;;) {
 		while (r.nheap > 0) {
@@ -1238,22 +1257,32 @@ again:
 			break;
 	}
 	/*
-	 * Second pass (disclosure.h, dc_prior): where only figures published
-	 * before were left to withhold, they count as unknown again, so that
-	 * at least one who does not know the change learns nothing.
+	 * Later passes (disclosure.h, dc_prior): where only figures published
+	 * before were left to withhold, the figures of the relations that got
+	 * stuck count as unknown again, so that at least one who does not
+	 * know the change learns nothing. Only those relations: the rest of
+	 * the table keeps its history. After DC_PRIOR_PASSES targeted passes
+	 * every figure published before counts as unknown.
 	 */
-	if (!t->prior_second && (t->prior_stuck > 0 || t->lp_unresolved > 0)) {
+	if (t->prior_stuck > 0 || t->lp_unresolved > 0) {
+		size_t	n = 0;
+		int	all = t->prior_second + 1 >= DC_PRIOR_PASSES;
+
 		for (i = 0; i < t->nitems; i++) {
-			if (!t->items[i].pknown)
+			if (all)
+				t->items[i].pdrop = 1;
+			if (!t->items[i].pknown || !t->items[i].pdrop)
 				continue;
-			t->prior_second = 1;
 			t->items[i].pknown = 0;
+			n++;
 		}
-		if (t->prior_second) {
+		if (n > 0) {
+			t->prior_second++;
+			t->prior_dropped += n;
 			for (i = 0; i < t->nitems; i++)
 				if (t->items[i].certified == 2)
 					t->items[i].certified = 0;
-			t->lp_unresolved = 0;
+			t->lp_unresolved = t->prior_stuck = 0;
 			for (g = 0; g < t->ngroups; g++)
 				heap_push(&r, g);
 			goto again;
@@ -1278,10 +1307,10 @@ dc_check(struct dc_table *t, long long k, size_t *failing)
 		k = DC_K_MIN;
 	if (run_init(&r, t, k) == -1)
 		goto out;
-	/* In the model the last dc_run ended with (its second pass). */
+	/* In the model the last dc_run ended with (its later passes). */
 	for (i = 0; i < t->nitems; i++) {
 		t->items[i].certified = 0;
-		t->items[i].pknown = !t->prior_second &&
+		t->items[i].pknown = !t->items[i].pdrop &&
 		    dc_prior_known(&t->items[i], k);
 	}
 	if ((n = lp_audit(&r, 0, 1)) == (size_t)-1)
@@ -1302,8 +1331,9 @@ dc_log(const struct dc_table *t, const char *what)
 		sup += t->items[i].suppressed && !t->items[i].hidden;
 	log_info("disclosure: %s: %zu figures, %zu withheld; exact audit"
 	    " %zu solves in %zu rounds, %zu added, %zu counts in components"
-	    " too large to solve, %zu with nothing left to withhold%s", what,
-	    t->nitems, sup, t->lp_solves, t->lp_rounds, t->lp_fixes,
-	    t->lp_skipped, t->lp_unresolved, t->prior_second ? "; a second "
-	    "pass with the figures published before as unknown" : "");
+	    " too large to solve, %zu with nothing left to withhold; %zu"
+	    " figures published before counted as unknown again in %zu later"
+	    " passes", what, t->nitems, sup, t->lp_solves, t->lp_rounds,
+	    t->lp_fixes, t->lp_skipped, t->lp_unresolved, t->prior_dropped,
+	    t->prior_second);
 }

@@ -204,7 +204,7 @@ make_old_schema(void)
 	    "last_used_at; ALTER TABLE parties DROP COLUMN expires_at; "
 	    "ALTER TABLE scores DROP COLUMN opt_out; "	/* 7 -> 8 */
 	    "DROP TABLE dc_history; "			/* 8 -> 9 */
-	    "ALTER TABLE scores DROP COLUMN gebied; "	/* 9 -> 10 */
+	    "ALTER TABLE scores DROP COLUMN gebied; "	/* 10 -> 11 */
 	    "ALTER TABLE antwoorden DROP COLUMN gebied; "
 	    "ALTER TABLE toewijzingen DROP COLUMN gebied; "
 	    "DROP TABLE key_links; PRAGMA user_version = 5"), 0);

@@ -489,6 +489,50 @@ test_prior_only(void)
 	CHECK_EQ_INT(dc_check(&t, 10, &failing), 0);
 	CHECK_EQ_INT((int)failing, 0);
 	dc_free(&t);
+
+	/*
+	 * The stuck relation is counted as unknown again, not the whole
+	 * table: a second relation T2 = A + B + C (30 = 14 + 6 + 10, B
+	 * small, C new, A and T2 published before) withholds C beside B
+	 * and keeps A, which stays known to the attacker.
+	 */
+	dc_init(&t);
+	tot = dc_item(&t, 15, 15);
+	x = dc_item(&t, 3, 3);
+	p = dc_item(&t, 12, 12);
+	dc_group(&t, tot);
+	dc_member(&t, x);
+	dc_member(&t, p);
+	dc_prior(&t, tot);
+	dc_prior(&t, x);
+	dc_prior(&t, p);
+	{
+		uint32_t t2 = dc_item(&t, 30, 30);
+		uint32_t a = dc_item(&t, 14, 14);
+		uint32_t b = dc_item(&t, 6, 6);
+		uint32_t c = dc_item(&t, 10, 10);
+
+		dc_group(&t, t2);
+		dc_member(&t, a);
+		dc_member(&t, b);
+		dc_member(&t, c);
+		dc_prior(&t, t2);
+		dc_prior(&t, a);
+		CHECK_EQ_INT(dc_run(&t, 10), 0);
+		CHECK(dc_suppressed(&t, x) && dc_suppressed(&t, p));
+		CHECK(!dc_suppressed(&t, tot));
+		CHECK(dc_suppressed(&t, b) && dc_suppressed(&t, c));
+		CHECK(!dc_suppressed(&t, a) && !dc_suppressed(&t, t2));
+		/* T2's relation was never stuck: its history holds. */
+		CHECK(!t.items[a].pdrop && t.items[a].pknown);
+		CHECK(t.items[p].pdrop && !t.items[p].pknown);
+		CHECK_EQ_INT((int)t.prior_second, 1);
+		CHECK_EQ_INT((int)t.prior_dropped, 2);	/* T and P; X is small */
+		failing = 99;
+		CHECK_EQ_INT(dc_check(&t, 10, &failing), 0);
+		CHECK_EQ_INT((int)failing, 0);
+	}
+	dc_free(&t);
 }
 
 int
