@@ -699,6 +699,7 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 	const struct cell	**parts;
 	size_t			 i, nmax;
 	int			 kind, tt;
+	uint64_t		 t1, cube_ns = 0;
 
 	memset(&b, 0, sizeof(b));
 	b.s = s;
@@ -722,6 +723,7 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 		for (tt = 0; tt < IND__NPERIODS; tt++) {
 			memset(&m, 0, sizeof(m));
 			m.lay = b.lay;
+			t1 = util_now_ns();
 			if (accumulate(&b, (enum ind_period)tt, &m) == -1 ||
 			    m.oom) {
 				for (i = 0; i < m.n; i++)
@@ -733,6 +735,7 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 			}
 			free(m.slots);
 			util_sort(m.cells, m.n, sizeof(*m.cells), cmp_cell);
+			cube_ns += util_now_ns() - t1;
 			s->cube[kind][tt].cells = m.cells;
 			s->cube[kind][tt].n = m.n;
 			for (i = 0; ckt != NULL && i < m.n; i++)
@@ -760,6 +763,7 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 		dc_log(t, kind == IND_AANLEVERING ? "uitval and aanlevering" :
 		    ind_kind_name(b.kind));
 	}
+	s->ns_cube = cube_ns;
 	free(parts);
 	return 0;
 }

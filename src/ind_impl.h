@@ -169,6 +169,8 @@ struct ind_snapshot {
 	 */
 	int		 cellkey;
 	uint32_t	*rkeys;
+	/* Where the build's time went (ns), for the log. */
+	uint64_t	 ns_store, ns_facts, ns_cube, ns_dc;
 };
 
 /*

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "feed.h"
 #include "dates.h"
@@ -845,6 +846,17 @@ build_dims(struct ind_snapshot *s, struct raw *w, int64_t **clients)
 
 static void	units_free(struct ind_snapshot *);
 
+/* CPU time of the process, all threads (ns). */
+static uint64_t
+cpu_ns(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) == -1)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 struct ind_snapshot *
 ind_snapshot_build(const struct config *cfg, const struct quest_set *qs,
     const struct ind_items *items, struct store *st, long long k,
@@ -885,7 +897,7 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	int64_t			*clients = NULL;
 	struct tfact		*tf = NULL;
 	size_t			 ntf = 0;
-	uint64_t		 t0 = util_now_ns();
+	uint64_t		 t0 = util_now_ns(), c0 = cpu_ns();
 
 	memset(&w, 0, sizeof(w));
 	w.qs = qs;
@@ -901,6 +913,7 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	s->refs = 1;
 	if (store_ind_scan(st, &fns, &w, &s->generation) == -1)
 		goto fail;
+	s->ns_store = util_now_ns() - t0;
 	apply_links(&w);
 	if (build_dims(s, &w, &clients) == -1 ||
 	    (ck != NULL && build_rkeys(s, ck, clients) == -1) ||
@@ -914,9 +927,12 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	s->vals = w.vals;
 	s->nvals = w.nvals;
 	w.vals = NULL;
+	s->ns_facts = util_now_ns() - t0 - s->ns_store;
 	if (ind_cube_build(s, cfg, qs, items, k, window, today,
 	    ck != NULL ? ck_ctx_table(ck) : NULL) == -1)
 		goto fail;
+	/* The cube's time less its cells': the disclosure tables. */
+	s->ns_dc = util_now_ns() - t0 - s->ns_store - s->ns_facts - s->ns_cube;
 	free(s->rkeys);		/* the cell keys are in the cube */
 	s->rkeys = NULL;
 	units_free(s);		/* answers come from the cube alone */
@@ -924,8 +940,14 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	s->built_ns = util_now_ns();
 	feed_snapshot_built(s->built_ns - t0);
 	log_info("indicators: snapshot of %zu scores, %zu trajecten,"
-	    " %zu responses built in %llu ms", w.nsc, w.ntr, w.nrs,
-	    (unsigned long long)((s->built_ns - t0) / 1000000));
+	    " %zu responses built in %llu ms (store %llu, facts %llu, cube "
+	    "%llu, disclosure %llu ms; CPU %llu ms)", w.nsc, w.ntr, w.nrs,
+	    (unsigned long long)((s->built_ns - t0) / 1000000),
+	    (unsigned long long)(s->ns_store / 1000000),
+	    (unsigned long long)(s->ns_facts / 1000000),
+	    (unsigned long long)(s->ns_cube / 1000000),
+	    (unsigned long long)(s->ns_dc / 1000000),
+	    (unsigned long long)((cpu_ns() - c0) / 1000000));
 	goto out;
 fail:
 	ind_snapshot_free(s);
