@@ -95,6 +95,16 @@ ind_items_build(const struct quest_set *qs, struct ind_items *it)
 	}
 }
 
+/*
+ * Gemeente codes to indexes, each code looked up once per build
+ * (GEM_UNSEEN: not yet; CFG_MAX_GEMEENTEN keeps indexes below it).
+ */
+#define GEM_UNSEEN	0xfe
+struct gem_memo {
+	const struct config	*cfg;
+	uint8_t			 ix[10000];
+};
+
 /* Growable arrays of the raw rows. */
 struct raw {
 	struct ind_src_score	*sc;
@@ -114,6 +124,7 @@ struct raw {
 	const struct quest_set	*qs;
 	struct ind_src_link	*ln;		/* key rotation links */
 	size_t			 nln, capln;
+	struct gem_memo		 gm;
 };
 
 static int
@@ -278,14 +289,6 @@ apply_links(struct raw *w)
 }
 
 static int
-cmp_i64(const void *a, const void *b)
-{
-	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static int
 cmp_int(const void *a, const void *b)
 {
 	int	x = *(const int *)a, y = *(const int *)b;
@@ -293,16 +296,59 @@ cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Sorted distinct values of v[0..n) in place; returns the new count. */
+/*
+ * Sorted distinct values of v[0..n) in place; returns the new count, or
+ * (size_t)-1 when memory ran out. An LSD radix sort, 16 bits a pass, of
+ * the values with their sign bit flipped (unsigned order is then signed
+ * order).
+ */
 static size_t
 uniq_i64(int64_t *v, size_t n)
 {
-	size_t	i, o = 0;
+	uint64_t	*a, *b, *x, *y, *tmp;
+	size_t		*cnt, i, o = 0, sum, c;
+	int		 pass, sh;
 
-	util_sort(v, n, sizeof(*v), cmp_i64);
+	if (n < 2)
+		return n;
+	a = malloc(n * sizeof(*a));
+	b = malloc(n * sizeof(*b));
+	cnt = malloc(65536 * sizeof(*cnt));
+	if (a == NULL || b == NULL || cnt == NULL) {
+		free(a);
+		free(b);
+		free(cnt);
+		return (size_t)-1;
+	}
 	for (i = 0; i < n; i++)
-		if (o == 0 || v[o - 1] != v[i])
-			v[o++] = v[i];
+		a[i] = (uint64_t)v[i] ^ (UINT64_C(1) << 63);
+	x = a;
+	y = b;
+	for (pass = 0; pass < 4; pass++) {
+		sh = pass * 16;
+		memset(cnt, 0, 65536 * sizeof(*cnt));
+		for (i = 0; i < n; i++)
+			cnt[(x[i] >> sh) & 0xffff]++;
+		for (i = 0, sum = 0; i < 65536; i++) {
+			c = cnt[i];
+			cnt[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			y[cnt[(x[i] >> sh) & 0xffff]++] = x[i];
+		tmp = x;
+		x = y;
+		y = tmp;
+	}
+	/* An even number of passes: the sorted values are in a again. */
+	for (i = 0; i < n; i++)
+		if (o == 0 || a[o - 1] != a[i])
+			a[o++] = a[i];
+	for (i = 0; i < o; i++)
+		v[i] = (int64_t)(a[i] ^ (UINT64_C(1) << 63));
+	free(a);
+	free(b);
+	free(cnt);
 	return o;
 }
 
@@ -347,40 +393,74 @@ gem_ix(const struct config *cfg, int code)
 	return (uint8_t)(g - cfg->ref.gemeenten);
 }
 
-/* (period, client) order for all three unit kinds: both lead the struct. */
-static int
-cmp_unit(const void *a, const void *b)
+static uint8_t
+gem_of(struct gem_memo *m, int code)
 {
-	const uint32_t	*x = a, *y = b;
-	uint16_t	 px, py;
-
-	memcpy(&px, (const char *)a + 4, 2);
-	memcpy(&py, (const char *)b + 4, 2);
-	if (px != py)
-		return px < py ? -1 : 1;
-	return (*x > *y) - (*x < *y);
+	if (code <= 0 || code > 9999)
+		return IND_GEM_NONE;
+	if (m->ix[code] == GEM_UNSEEN)
+		m->ix[code] = gem_ix(m->cfg, code);
+	return m->ix[code];
 }
 
-/* Sorts and indexes units u[0..n) of size sz for one period type. */
+/*
+ * Sorts units u[0..n) of size sz by (period, client) and indexes them for
+ * one period type: a counting sort by client, then a stable one by
+ * period. The client (uint32_t) and the period (uint16_t at offset 4)
+ * lead every unit struct.
+ */
 static int
 units_index(struct ind_units *us, void *u, size_t n, size_t sz,
-    enum ind_period t)
+    enum ind_period t, size_t nclients)
 {
-	size_t	 i;
-	int	 p, np;
-	uint16_t pi;
+	char		*src = u, *tmp;
+	uint32_t	*cnt, c, sum, ci;
+	size_t		 i;
+	int		 p, np;
+	uint16_t	 pi;
 
 	np = t == IND_MONTH ? IND_YEARS * 12 : t == IND_QUARTER ?
 	    IND_YEARS * 4 : IND_YEARS;
-	util_sort(u, n, sz, cmp_unit);
 	if ((us->off = calloc((size_t)np + 1, sizeof(*us->off))) == NULL)
 		return -1;
+	tmp = malloc(n ? n * sz : 1);
+	cnt = calloc(nclients + 1, sizeof(*cnt));
+	if (tmp == NULL || cnt == NULL) {
+		free(tmp);
+		free(cnt);
+		free(us->off);
+		us->off = NULL;
+		return -1;
+	}
 	for (i = 0; i < n; i++) {
-		memcpy(&pi, (char *)u + i * sz + 4, 2);
+		memcpy(&ci, src + i * sz, 4);
+		cnt[ci]++;
+	}
+	for (i = 0, sum = 0; i <= nclients; i++) {
+		c = cnt[i];
+		cnt[i] = sum;
+		sum += c;
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(&ci, src + i * sz, 4);
+		memcpy(tmp + (size_t)cnt[ci]++ * sz, src + i * sz, sz);
+	}
+	free(cnt);
+	for (i = 0; i < n; i++) {
+		memcpy(&pi, tmp + i * sz + 4, 2);
 		us->off[pi + 1]++;
 	}
 	for (p = 0; p < np; p++)
 		us->off[p + 1] += us->off[p];
+	/* Stable by period: off[p] is where period p's next unit goes. */
+	for (i = 0; i < n; i++) {
+		memcpy(&pi, tmp + i * sz + 4, 2);
+		memcpy(src + (size_t)us->off[pi]++ * sz, tmp + i * sz, sz);
+	}
+	for (p = np; p > 0; p--)
+		us->off[p] = us->off[p - 1];
+	us->off[0] = 0;
+	free(tmp);
 	us->u = u;
 	us->n = n;
 	us->nperiods = np;
@@ -461,8 +541,7 @@ score_facts(struct raw *w, struct tfact **out, size_t *nout)
 }
 
 static int
-build_doel(struct ind_snapshot *s, const struct config *cfg,
-    struct raw *w, const int64_t *clients)
+build_doel(struct ind_snapshot *s, struct raw *w)
 {
 	struct u_doel	*u;
 	size_t		 i, n;
@@ -486,12 +565,11 @@ build_doel(struct ind_snapshot *s, const struct config *cfg,
 				    (enum ind_period)t) == p)
 					continue;
 			}
-			g = gem_ix(cfg, r->gemeente);
+			g = gem_of(&w->gm, r->gemeente);
 			a = ind_agb_index(s, r->agb);
 			if (p < 0 || g == IND_GEM_NONE || a < 0)
 				continue;
-			u[n].client = client_ix(clients, s->nclients,
-			    r->client);
+			u[n].client = (uint32_t)r->client;
 			u[n].period = (uint16_t)p;
 			u[n].agb = (uint16_t)a;
 			u[n].gem = g;
@@ -508,7 +586,7 @@ build_doel(struct ind_snapshot *s, const struct config *cfg,
 			n++;
 		}
 		if (units_index(&s->units[IND_DOELREALISATIE][t], u, n,
-		    sizeof(*u), (enum ind_period)t) == -1) {
+		    sizeof(*u), (enum ind_period)t, s->nclients) == -1) {
 			free(u);
 			return -1;
 		}
@@ -579,24 +657,24 @@ reden_cat(int reden)
  * temporary stop), with its period, gemeente and aanbieder index.
  */
 static int
-ended_unit(const struct ind_snapshot *s, const struct config *cfg,
+ended_unit(const struct ind_snapshot *s, struct raw *w,
     const struct ind_src_traj *r, enum ind_period t, int *p, uint8_t *g,
     int *a)
 {
 	if (r->einddatum == 0 || r->reden == 0 || r->reden == 20)
 		return 0;
 	*p = ind_period_of(r->einddatum, t);
-	*g = gem_ix(cfg, r->gemeente);
+	*g = gem_of(&w->gm, r->gemeente);
 	*a = ind_agb_index(s, r->agb);
 	return *p >= 0 && *g != IND_GEM_NONE && *a >= 0;
 }
 
 static int
-build_uitval(struct ind_snapshot *s, const struct config *cfg,
-    struct raw *w, const int64_t *clients, int window)
+build_uitval(struct ind_snapshot *s, struct raw *w, int window)
 {
 	struct start	*st;
 	struct u_uit	*u;
+	uint8_t		*her;
 	size_t		 i, n, ns = 0;
 	int		 t, p, a;
 	uint8_t		 g;
@@ -612,36 +690,44 @@ build_uitval(struct ind_snapshot *s, const struct config *cfg,
 		ns++;
 	}
 	util_sort(st, ns, sizeof(*st), cmp_start);
+	/* Herinstroom once per ended product, not per period type. */
+	if ((her = malloc(w->ntr ? w->ntr : 1)) == NULL) {
+		free(st);
+		return -1;
+	}
+	for (i = 0; i < w->ntr; i++)
+		her[i] = w->tr[i].reden != 31 || w->tr[i].einddatum == 0 ? 0 :
+		    new_start(st, ns, &w->tr[i], window) ? 1 : 2;
+	free(st);
+	st = NULL;
 	for (t = 0; t < IND__NPERIODS; t++) {
 		if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL) {
-			free(st);
+			free(her);
 			return -1;
 		}
 		n = 0;
 		for (i = 0; i < w->ntr; i++) {
 			const struct ind_src_traj *r = &w->tr[i];
 
-			if (!ended_unit(s, cfg, r, (enum ind_period)t, &p, &g,
+			if (!ended_unit(s, w, r, (enum ind_period)t, &p, &g,
 			    &a))
 				continue;
-			u[n].client = client_ix(clients, s->nclients,
-			    r->client);
+			u[n].client = (uint32_t)r->client;
 			u[n].period = (uint16_t)p;
 			u[n].agb = (uint16_t)a;
 			u[n].gem = g;
 			u[n].reden = reden_cat(r->reden);
-			u[n].her = r->reden != 31 ? 0 :
-			    new_start(st, ns, r, window) ? 1 : 2;
+			u[n].her = her[i];
 			n++;
 		}
 		if (units_index(&s->units[IND_UITVAL][t], u, n, sizeof(*u),
-		    (enum ind_period)t) == -1) {
+		    (enum ind_period)t, s->nclients) == -1) {
 			free(u);
-			free(st);
+			free(her);
 			return -1;
 		}
 	}
-	free(st);
+	free(her);
 	return 0;
 }
 
@@ -704,10 +790,11 @@ resp_in(const struct resp_key *rk, size_t n, int64_t client, int agb,
  */
 static int
 build_aan(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
-    const int64_t *clients, const struct tfact *tf, size_t ntf)
+    const struct tfact *tf, size_t ntf)
 {
 	struct resp_key	*rk;
 	struct u_aan	*u;
+	uint8_t		*cat, *cem;
 	struct tfact	 key;
 	const struct tfact *f;
 	size_t		 i, n;
@@ -724,48 +811,66 @@ build_aan(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
 		rk[i].date = w->rs[i].ingevuld_op;
 	}
 	util_sort(rk, w->nrs, sizeof(*rk), cmp_resp_key);
+	/* What was delivered, once per ended product. */
+	if ((cat = malloc(w->ntr ? w->ntr : 1)) == NULL ||
+	    (cem = malloc(w->ntr ? w->ntr : 1)) == NULL) {
+		free(cat);
+		free(rk);
+		return -1;
+	}
+	for (i = 0; i < w->ntr; i++) {
+		const struct ind_src_traj *r = &w->tr[i];
+
+		if (r->einddatum == 0 || r->reden == 0 || r->reden == 20)
+			continue;
+		key.traj = r->prod_key;
+		key.agb = r->agb;
+		f = bsearch(&key, tf, ntf, sizeof(*tf), cmp_tfact);
+		cat[i] = f != NULL && f->opt_out ? A_OPT :
+		    f != NULL && f->last_gas >= r->begindatum &&
+		    f->last_gas > 0 ? A_GAS : A_NONE;
+		cem[i] = (uint8_t)resp_in(rk, w->nrs, r->client, r->agb,
+		    date_add_days(r->einddatum, -before),
+		    date_add_days(r->einddatum, after));
+	}
+	free(rk);
+	rk = NULL;
 	for (t = 0; t < IND__NPERIODS; t++) {
 		if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL) {
-			free(rk);
+			free(cat);
+			free(cem);
 			return -1;
 		}
 		n = 0;
 		for (i = 0; i < w->ntr; i++) {
 			const struct ind_src_traj *r = &w->tr[i];
 
-			if (!ended_unit(s, cfg, r, (enum ind_period)t, &p, &g,
+			if (!ended_unit(s, w, r, (enum ind_period)t, &p, &g,
 			    &a))
 				continue;
-			key.traj = r->prod_key;
-			key.agb = r->agb;
-			f = bsearch(&key, tf, ntf, sizeof(*tf), cmp_tfact);
-			u[n].client = client_ix(clients, s->nclients,
-			    r->client);
+			u[n].client = (uint32_t)r->client;
 			u[n].period = (uint16_t)p;
 			u[n].agb = (uint16_t)a;
 			u[n].gem = g;
-			u[n].cat = f != NULL && f->opt_out ? A_OPT :
-			    f != NULL && f->last_gas >= r->begindatum &&
-			    f->last_gas > 0 ? A_GAS : A_NONE;
-			u[n].cem = (uint8_t)resp_in(rk, w->nrs, r->client,
-			    r->agb, date_add_days(r->einddatum, -before),
-			    date_add_days(r->einddatum, after));
+			u[n].cat = cat[i];
+			u[n].cem = cem[i];
 			n++;
 		}
 		if (units_index(&s->units[IND_AANLEVERING][t], u, n,
-		    sizeof(*u), (enum ind_period)t) == -1) {
+		    sizeof(*u), (enum ind_period)t, s->nclients) == -1) {
 			free(u);
-			free(rk);
+			free(cat);
+			free(cem);
 			return -1;
 		}
 	}
-	free(rk);
+	free(cat);
+	free(cem);
 	return 0;
 }
 
 static int
-build_tev(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
-    const int64_t *clients)
+build_tev(struct ind_snapshot *s, struct raw *w)
 {
 	struct u_tev	*u;
 	size_t		 i, n;
@@ -780,12 +885,11 @@ build_tev(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
 			const struct raw_resp *r = &w->rs[i];
 
 			p = ind_period_of(r->ingevuld_op, (enum ind_period)t);
-			g = gem_ix(cfg, r->gemeente);
+			g = gem_of(&w->gm, r->gemeente);
 			a = ind_agb_index(s, r->agb);
 			if (p < 0 || g == IND_GEM_NONE || a < 0)
 				continue;
-			u[n].client = client_ix(clients, s->nclients,
-			    r->client);
+			u[n].client = (uint32_t)r->client;
 			u[n].period = (uint16_t)p;
 			u[n].agb = (uint16_t)a;
 			u[n].gem = g;
@@ -795,7 +899,7 @@ build_tev(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
 			n++;
 		}
 		if (units_index(&s->units[IND_TEVREDENHEID][t], u, n,
-		    sizeof(*u), (enum ind_period)t) == -1) {
+		    sizeof(*u), (enum ind_period)t, s->nclients) == -1) {
 			free(u);
 			return -1;
 		}
@@ -803,7 +907,32 @@ build_tev(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
 	return 0;
 }
 
-/* Distinct AGB codes and client pseudonyms of all three kinds. */
+/* Adds an AGB code to the sorted distinct codes a[0..*n) when new. */
+static void
+agb_add(int *a, size_t *n, int agb)
+{
+	size_t	lo = 0, hi = *n;
+
+	while (lo < hi) {
+		size_t	mid = lo + (hi - lo) / 2;
+
+		if (a[mid] < agb)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < *n && a[lo] == agb)
+		return;
+	memmove(a + lo + 1, a + lo, (*n - lo) * sizeof(*a));
+	a[lo] = agb;
+	(*n)++;
+}
+
+/*
+ * Distinct AGB codes and client pseudonyms of all three kinds; every raw
+ * row's client then becomes its dense index (in pseudonym order, so the
+ * sorts by client keep their order).
+ */
 static int
 build_dims(struct ind_snapshot *s, struct raw *w, int64_t **clients)
 {
@@ -817,29 +946,35 @@ build_dims(struct ind_snapshot *s, struct raw *w, int64_t **clients)
 	}
 	for (i = 0; i < w->nsc; i++) {
 		c[n++] = w->sc[i].client;
-		s->agbs[na++] = w->sc[i].agb;
+		agb_add(s->agbs, &na, w->sc[i].agb);
 	}
 	for (i = 0; i < w->ntr; i++) {
 		c[n++] = w->tr[i].client;
 		if (w->tr[i].agb > 0)
-			s->agbs[na++] = w->tr[i].agb;
+			agb_add(s->agbs, &na, w->tr[i].agb);
 	}
 	for (i = 0; i < w->nrs; i++) {
 		c[n++] = w->rs[i].client;
-		s->agbs[na++] = w->rs[i].agb;
+		agb_add(s->agbs, &na, w->rs[i].agb);
 	}
-	s->nclients = uniq_i64(c, n);
-	util_sort(s->agbs, na, sizeof(int), cmp_int);
-	for (i = 0, n = 0; i < na; i++)
-		if (n == 0 || s->agbs[n - 1] != s->agbs[i])
-			s->agbs[n++] = s->agbs[i];
-	s->nagbs = n;
+	if ((s->nclients = uniq_i64(c, n)) == (size_t)-1) {
+		s->nclients = 0;
+		free(c);
+		return -1;
+	}
+	s->nagbs = na;
 	if (s->nagbs > UINT16_MAX) {
 		log_error("indicators: more than %u aanbieders",
 		    (unsigned)UINT16_MAX);
 		free(c);
 		return -1;
 	}
+	for (i = 0; i < w->nsc; i++)
+		w->sc[i].client = client_ix(c, s->nclients, w->sc[i].client);
+	for (i = 0; i < w->ntr; i++)
+		w->tr[i].client = client_ix(c, s->nclients, w->tr[i].client);
+	for (i = 0; i < w->nrs; i++)
+		w->rs[i].client = client_ix(c, s->nclients, w->rs[i].client);
 	*clients = c;
 	return 0;
 }
@@ -901,6 +1036,8 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 
 	memset(&w, 0, sizeof(w));
 	w.qs = qs;
+	w.gm.cfg = cfg;
+	memset(w.gm.ix, GEM_UNSEEN, sizeof(w.gm.ix));
 	/* Never fall back to unprotected counts. */
 	if ((cfg->disclosure == CFG_DISCLOSURE_CELLKEY) != (ck != NULL)) {
 		log_error("indicators: the cell-key method is %s but its key "
@@ -918,10 +1055,10 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	if (build_dims(s, &w, &clients) == -1 ||
 	    (ck != NULL && build_rkeys(s, ck, clients) == -1) ||
 	    score_facts(&w, &tf, &ntf) == -1 ||
-	    build_doel(s, cfg, &w, clients) == -1 ||
-	    build_uitval(s, cfg, &w, clients, window) == -1 ||
-	    build_aan(s, cfg, &w, clients, tf, ntf) == -1 ||
-	    build_tev(s, cfg, &w, clients) == -1)
+	    build_doel(s, &w) == -1 ||
+	    build_uitval(s, &w, window) == -1 ||
+	    build_aan(s, cfg, &w, tf, ntf) == -1 ||
+	    build_tev(s, &w) == -1)
 		goto fail;
 	/* The answers given by the questionnaires, for the cube. */
 	s->vals = w.vals;
