@@ -688,18 +688,22 @@ ck_cell(const struct ck_table *t, enum ind_kind kind, const struct layout *l,
 	ck_cnt(t, &c->tot);
 }
 
+/*
+ * The cells of one kind, from its units, and its suppression pattern;
+ * kinds come in enum order (aanlevering decides uitval's pattern).
+ */
 int
 ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
     const struct quest_set *qs, const struct ind_items *items, long long k,
-    int window, int today, const struct ck_table *ckt)
+    int window, int today, const struct ck_table *ckt, enum ind_kind kind)
 {
 	struct build		 b;
 	struct cmap		 m;
 	struct dc_table		*t;
 	const struct cell	**parts;
 	size_t			 i, nmax;
-	int			 kind, tt;
-	uint64_t		 t1, cube_ns = 0;
+	int			 tt;
+	uint64_t		 t1;
 
 	memset(&b, 0, sizeof(b));
 	b.s = s;
@@ -714,56 +718,53 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 	nmax = s->nagbs + cfg->ref.ngemeenten + 16;
 	if ((parts = calloc(nmax, sizeof(*parts))) == NULL)
 		return -1;
-	for (kind = 0; kind < IND__NKINDS; kind++) {
-		b.kind = (enum ind_kind)kind;
-		ind_layout_init(&s->lay[kind], b.kind, items);
-		b.lay = &s->lay[kind];
-		dc_init(&s->dc[kind]);
-		t = &s->dc[IND_DC_KIND(kind)];
-		for (tt = 0; tt < IND__NPERIODS; tt++) {
-			memset(&m, 0, sizeof(m));
-			m.lay = b.lay;
-			t1 = util_now_ns();
-			if (accumulate(&b, (enum ind_period)tt, &m) == -1 ||
-			    m.oom) {
-				for (i = 0; i < m.n; i++)
-					cell_free(m.cells[i]);
-				free(m.cells);
-				free(m.slots);
-				free(parts);
-				return -1;
-			}
+	b.kind = kind;
+	ind_layout_init(&s->lay[kind], b.kind, items);
+	b.lay = &s->lay[kind];
+	dc_init(&s->dc[kind]);
+	t = &s->dc[IND_DC_KIND(kind)];
+	for (tt = 0; tt < IND__NPERIODS; tt++) {
+		memset(&m, 0, sizeof(m));
+		m.lay = b.lay;
+		t1 = util_now_ns();
+		if (accumulate(&b, (enum ind_period)tt, &m) == -1 || m.oom) {
+			for (i = 0; i < m.n; i++)
+				cell_free(m.cells[i]);
+			free(m.cells);
 			free(m.slots);
-			util_sort(m.cells, m.n, sizeof(*m.cells), cmp_cell);
-			cube_ns += util_now_ns() - t1;
-			s->cube[kind][tt].cells = m.cells;
-			s->cube[kind][tt].n = m.n;
-			for (i = 0; ckt != NULL && i < m.n; i++)
-				ck_cell(ckt, b.kind, b.lay, m.cells[i]);
-			for (i = 0; ckt == NULL && i < m.n; i++) {
-				ind_dc_cell(t, b.kind, b.lay, m.cells[i],
-				    kind != IND_UITVAL ||
-				    ind_window_closed(m.cells[i]->period,
-				    (enum ind_period)tt, today, window), NULL);
-				if (kind == IND_AANLEVERING)
-					same_total(t, &s->cube[IND_UITVAL][tt],
-					    m.cells[i]);
-			}
-		}
-		if (ckt != NULL)
-			continue;	/* perturbed: no suppression pattern */
-		relations(&b, parts, nmax);
-		/* Uitval's pattern is decided with aanlevering's cells. */
-		if (kind == IND_UITVAL)
-			continue;
-		if (dc_run(t, k) == -1) {
 			free(parts);
 			return -1;
 		}
-		dc_log(t, kind == IND_AANLEVERING ? "uitval and aanlevering" :
-		    ind_kind_name(b.kind));
+		free(m.slots);
+		util_sort(m.cells, m.n, sizeof(*m.cells), cmp_cell);
+		s->ns_cube += util_now_ns() - t1;
+		s->cube[kind][tt].cells = m.cells;
+		s->cube[kind][tt].n = m.n;
+		for (i = 0; ckt != NULL && i < m.n; i++)
+			ck_cell(ckt, b.kind, b.lay, m.cells[i]);
+		for (i = 0; ckt == NULL && i < m.n; i++) {
+			ind_dc_cell(t, b.kind, b.lay, m.cells[i],
+			    kind != IND_UITVAL ||
+			    ind_window_closed(m.cells[i]->period,
+			    (enum ind_period)tt, today, window), NULL);
+			if (kind == IND_AANLEVERING)
+				same_total(t, &s->cube[IND_UITVAL][tt],
+				    m.cells[i]);
+		}
 	}
-	s->ns_cube = cube_ns;
+	/* Perturbed: no suppression pattern. */
+	if (ckt == NULL) {
+		relations(&b, parts, nmax);
+		/* Uitval's pattern is decided with aanlevering's cells. */
+		if (kind != IND_UITVAL) {
+			if (dc_run(t, k) == -1) {
+				free(parts);
+				return -1;
+			}
+			dc_log(t, kind == IND_AANLEVERING ?
+			    "uitval and aanlevering" : ind_kind_name(b.kind));
+		}
+	}
 	free(parts);
 	return 0;
 }

@@ -206,12 +206,12 @@ struct ind_snapshot *ind_snapshot_build_ck(const struct config *,
 	    struct store *, long long k, int window_months, int today,
 	    const struct ck_ctx *);
 
-/* The cube (ind_cube.c). */
+/* The cube (ind_cube.c), one kind at a time, in enum order. */
 void	ind_layout_init(struct layout *, enum ind_kind,
 	    const struct ind_items *);
 int	ind_cube_build(struct ind_snapshot *, const struct config *,
 	    const struct quest_set *, const struct ind_items *, long long k,
-	    int window, int today, const struct ck_table *);
+	    int window, int today, const struct ck_table *, enum ind_kind);
 void	ind_cube_free(struct ind_cube *);
 const struct cell *ind_cube_find(const struct ind_cube *, int agb, int geo,
 	    int period);

@@ -980,6 +980,7 @@ build_dims(struct ind_snapshot *s, struct raw *w, int64_t **clients)
 }
 
 static void	units_free(struct ind_snapshot *);
+static void	units_free_kind(struct ind_snapshot *, int);
 
 /* CPU time of the process, all threads (ns). */
 static uint64_t
@@ -1033,6 +1034,8 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	struct tfact		*tf = NULL;
 	size_t			 ntf = 0;
 	uint64_t		 t0 = util_now_ns(), c0 = cpu_ns();
+	uint64_t		 t1, t2, c1;
+	int			 kind;
 
 	memset(&w, 0, sizeof(w));
 	w.qs = qs;
@@ -1054,22 +1057,35 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	apply_links(&w);
 	if (build_dims(s, &w, &clients) == -1 ||
 	    (ck != NULL && build_rkeys(s, ck, clients) == -1) ||
-	    score_facts(&w, &tf, &ntf) == -1 ||
-	    build_doel(s, &w) == -1 ||
-	    build_uitval(s, &w, window) == -1 ||
-	    build_aan(s, cfg, &w, tf, ntf) == -1 ||
-	    build_tev(s, &w) == -1)
+	    score_facts(&w, &tf, &ntf) == -1)
 		goto fail;
 	/* The answers given by the questionnaires, for the cube. */
 	s->vals = w.vals;
 	s->nvals = w.nvals;
 	w.vals = NULL;
 	s->ns_facts = util_now_ns() - t0 - s->ns_store;
-	if (ind_cube_build(s, cfg, qs, items, k, window, today,
-	    ck != NULL ? ck_ctx_table(ck) : NULL) == -1)
-		goto fail;
-	/* The cube's time less its cells': the disclosure tables. */
-	s->ns_dc = util_now_ns() - t0 - s->ns_store - s->ns_facts - s->ns_cube;
+	/*
+	 * One kind at a time: its units, its cells and pattern, and its
+	 * units freed before the next kind's are made.
+	 */
+	for (kind = 0; kind < IND__NKINDS; kind++) {
+		t1 = util_now_ns();
+		c1 = s->ns_cube;
+		if ((kind == IND_DOELREALISATIE ? build_doel(s, &w) :
+		    kind == IND_TEVREDENHEID ? build_tev(s, &w) :
+		    kind == IND_UITVAL ? build_uitval(s, &w, window) :
+		    build_aan(s, cfg, &w, tf, ntf)) == -1)
+			goto fail;
+		t2 = util_now_ns();
+		s->ns_facts += t2 - t1;
+		if (ind_cube_build(s, cfg, qs, items, k, window, today,
+		    ck != NULL ? ck_ctx_table(ck) : NULL,
+		    (enum ind_kind)kind) == -1)
+			goto fail;
+		/* The cube's time less its cells': the disclosure tables. */
+		s->ns_dc += util_now_ns() - t2 - (s->ns_cube - c1);
+		units_free_kind(s, kind);
+	}
 	free(s->rkeys);		/* the cell keys are in the cube */
 	s->rkeys = NULL;
 	units_free(s);		/* answers come from the cube alone */
@@ -1100,20 +1116,29 @@ out:
 	return s;
 }
 
+/* The unit facts of one kind, once its cells hold what they add up to. */
+static void
+units_free_kind(struct ind_snapshot *s, int k)
+{
+	int	t;
+
+	for (t = 0; t < IND__NPERIODS; t++) {
+		free(s->units[k][t].u);
+		free(s->units[k][t].off);
+		s->units[k][t].u = NULL;
+		s->units[k][t].off = NULL;
+		s->units[k][t].n = 0;
+	}
+}
+
 /* The unit facts and answers, once the cube holds what they add up to. */
 static void
 units_free(struct ind_snapshot *s)
 {
-	int	k, t;
+	int	k;
 
 	for (k = 0; k < IND__NKINDS; k++)
-		for (t = 0; t < IND__NPERIODS; t++) {
-			free(s->units[k][t].u);
-			free(s->units[k][t].off);
-			s->units[k][t].u = NULL;
-			s->units[k][t].off = NULL;
-			s->units[k][t].n = 0;
-		}
+		units_free_kind(s, k);
 	free(s->vals);
 	s->vals = NULL;
 	s->nvals = 0;
