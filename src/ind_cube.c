@@ -809,6 +809,8 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 			}
 			dc_log(t, kind == IND_AANLEVERING ?
 			    "uitval and aanlevering" : ind_kind_name(b.kind));
+			/* Answers read the decisions only. */
+			dc_compact(t);
 		}
 	}
 	free(parts);

@@ -6,7 +6,11 @@
  * counts distinct clients without sorting or hashing.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 #include <time.h>
 
@@ -980,6 +984,33 @@ build_dims(struct ind_snapshot *s, struct raw *w, int64_t **clients)
 }
 
 static void	units_free(struct ind_snapshot *);
+
+/*
+ * A build allocates and frees arrays of tens of megabytes. With glibc,
+ * every block from 256 KiB up gets its own mapping (a fixed threshold:
+ * glibc would otherwise raise it as blocks are freed and keep later ones
+ * in the heap), so that what a build frees goes back to the system, and
+ * the heaps are trimmed after a build (the daemon builds in a thread of
+ * its own, whose arena would otherwise keep its high-water mark).
+ */
+#define IND_MMAP_THRESHOLD	(256 * 1024)
+static pthread_once_t	malloc_once = PTHREAD_ONCE_INIT;
+
+static void
+malloc_setup(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_MMAP_THRESHOLD, IND_MMAP_THRESHOLD);
+#endif
+}
+
+static void
+malloc_release(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
 static void	units_free_kind(struct ind_snapshot *, int);
 
 /* CPU time of the process, all threads (ns). */
@@ -1037,6 +1068,7 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	uint64_t		 t1, t2, c1;
 	int			 kind;
 
+	pthread_once(&malloc_once, malloc_setup);
 	memset(&w, 0, sizeof(w));
 	w.qs = qs;
 	w.gm.cfg = cfg;
@@ -1113,6 +1145,7 @@ out:
 	free(w.rs);
 	free(w.vals);
 	free(w.ln);
+	malloc_release();
 	return s;
 }
 
