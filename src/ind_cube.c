@@ -384,7 +384,7 @@ accumulate(struct build *b, enum ind_period t, struct cmap *m)
 	memset(&ta, 0, sizeof(ta));
 	for (p = 0; p < us->nperiods; p++) {
 		for (i = us->off[p]; i < us->off[p + 1]; i++) {
-			u = (const char *)us->u + i * sz;
+			u = (const char *)us->u + (size_t)us->ix[i] * sz;
 			unit_head(b->kind, u, &client, &agb, &gem);
 			rk = b->s->rkeys != NULL ? b->s->rkeys[client] : 0;
 			agbs[0] = agb;
@@ -773,7 +773,9 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 			free(parts);
 			return -1;
 		}
-		if (accumulate(&b, (enum ind_period)tt, &m) == -1 || m.oom) {
+		if (ind_units_order(s, kind, (enum ind_period)tt) == -1 ||
+		    accumulate(&b, (enum ind_period)tt, &m) == -1 || m.oom) {
+			ind_units_release(s, kind, (enum ind_period)tt);
 			for (i = 0; i < m.n; i++)
 				cell_free(m.cells[i]);
 			free(m.cells);
@@ -782,6 +784,7 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 			return -1;
 		}
 		cmap_done(&m);
+		ind_units_release(s, kind, (enum ind_period)tt);
 		util_sort(m.cells, m.n, sizeof(*m.cells), cmp_cell);
 		s->ns_cube += util_now_ns() - t1;
 		s->cube[kind][tt].cells = m.cells;

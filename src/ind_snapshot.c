@@ -407,68 +407,94 @@ gem_of(struct gem_memo *m, int code)
 	return m->ix[code];
 }
 
-/*
- * Sorts units u[0..n) of size sz by (period, client) and indexes them for
- * one period type: a counting sort by client, then a stable one by
- * period. The client (uint32_t) and the period (uint16_t at offset 4)
- * lead every unit struct.
- */
-static int
-units_index(struct ind_units *us, void *u, size_t n, size_t sz,
-    enum ind_period t, size_t nclients)
+static size_t
+unit_size(enum ind_kind k)
 {
-	char		*src = u, *tmp;
-	uint32_t	*cnt, c, sum, ci;
-	size_t		 i;
-	int		 p, np;
-	uint16_t	 pi;
+	return k == IND_DOELREALISATIE ? sizeof(struct u_doel) :
+	    k == IND_UITVAL ? sizeof(struct u_uit) :
+	    k == IND_AANLEVERING ? sizeof(struct u_aan) :
+	    sizeof(struct u_tev);
+}
+
+/*
+ * Orders the units of kind k by (period, client) for period type t: a
+ * counting sort by client, then a stable one by period. The client
+ * (uint32_t) and the month (uint16_t at offset 4) lead every unit struct;
+ * doelrealisatie counts a unit only where its tmask says so.
+ */
+int
+ind_units_order(struct ind_snapshot *s, enum ind_kind k, enum ind_period t)
+{
+	struct ind_units	*us = &s->units[k][t];
+	const char		*src = s->ubase[k];
+	size_t			 sz = unit_size(k), i, n = 0, nb = s->nbase[k];
+	uint32_t		*cnt, *tmp, c, sum, ci;
+	int			 p, np, div;
+	uint16_t		 pm;
 
 	np = t == IND_MONTH ? IND_YEARS * 12 : t == IND_QUARTER ?
 	    IND_YEARS * 4 : IND_YEARS;
-	if ((us->off = calloc((size_t)np + 1, sizeof(*us->off))) == NULL)
-		return -1;
-	tmp = malloc(n ? n * sz : 1);
-	cnt = calloc(nclients + 1, sizeof(*cnt));
-	if (tmp == NULL || cnt == NULL) {
+	div = t == IND_MONTH ? 1 : t == IND_QUARTER ? 3 : 12;
+	us->off = calloc((size_t)np + 1, sizeof(*us->off));
+	us->ix = malloc(nb ? nb * sizeof(*us->ix) : 1);
+	tmp = malloc(nb ? nb * sizeof(*tmp) : 1);
+	cnt = calloc(s->nclients + 1, sizeof(*cnt));
+	if (us->off == NULL || us->ix == NULL || tmp == NULL || cnt == NULL) {
 		free(tmp);
 		free(cnt);
-		free(us->off);
-		us->off = NULL;
+		ind_units_release(s, k, t);
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < nb; i++) {
+		if (k == IND_DOELREALISATIE && !(((const struct u_doel *)
+		    (const void *)src)[i].tmask & (1u << t)))
+			continue;
 		memcpy(&ci, src + i * sz, 4);
 		cnt[ci]++;
+		n++;
 	}
-	for (i = 0, sum = 0; i <= nclients; i++) {
+	for (i = 0, sum = 0; i <= s->nclients; i++) {
 		c = cnt[i];
 		cnt[i] = sum;
 		sum += c;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < nb; i++) {
+		if (k == IND_DOELREALISATIE && !(((const struct u_doel *)
+		    (const void *)src)[i].tmask & (1u << t)))
+			continue;
 		memcpy(&ci, src + i * sz, 4);
-		memcpy(tmp + (size_t)cnt[ci]++ * sz, src + i * sz, sz);
+		tmp[cnt[ci]++] = (uint32_t)i;
 	}
 	free(cnt);
 	for (i = 0; i < n; i++) {
-		memcpy(&pi, tmp + i * sz + 4, 2);
-		us->off[pi + 1]++;
+		memcpy(&pm, src + (size_t)tmp[i] * sz + 4, 2);
+		us->off[pm / div + 1]++;
 	}
 	for (p = 0; p < np; p++)
 		us->off[p + 1] += us->off[p];
 	/* Stable by period: off[p] is where period p's next unit goes. */
 	for (i = 0; i < n; i++) {
-		memcpy(&pi, tmp + i * sz + 4, 2);
-		memcpy(src + (size_t)us->off[pi]++ * sz, tmp + i * sz, sz);
+		memcpy(&pm, src + (size_t)tmp[i] * sz + 4, 2);
+		us->ix[us->off[pm / div]++] = tmp[i];
 	}
 	for (p = np; p > 0; p--)
 		us->off[p] = us->off[p - 1];
 	us->off[0] = 0;
 	free(tmp);
-	us->u = u;
+	us->u = s->ubase[k];
 	us->n = n;
 	us->nperiods = np;
 	return 0;
+}
+
+void
+ind_units_release(struct ind_snapshot *s, enum ind_kind k, enum ind_period t)
+{
+	struct ind_units	*us = &s->units[k][t];
+
+	free(us->ix);
+	free(us->off);
+	memset(us, 0, sizeof(*us));
 }
 
 static int
@@ -548,53 +574,55 @@ static int
 build_doel(struct ind_snapshot *s, struct raw *w)
 {
 	struct u_doel	*u;
-	size_t		 i, n;
+	size_t		 i, n = 0;
 	int		 t, p, a;
+	unsigned	 mask;
 	uint8_t		 g;
 
 	/* w->sc is sorted by score_facts. */
-	for (t = 0; t < IND__NPERIODS; t++) {
-		if ((u = calloc(w->nsc ? w->nsc : 1, sizeof(*u))) == NULL)
-			return -1;
-		n = 0;
-		for (i = 0; i < w->nsc; i++) {
-			const struct ind_src_score *r = &w->sc[i], *nx;
+	if ((u = calloc(w->nsc ? w->nsc : 1, sizeof(*u))) == NULL)
+		return -1;
+	for (i = 0; i < w->nsc; i++) {
+		const struct ind_src_score *r = &w->sc[i], *nx;
 
-			p = ind_period_of(r->meetdatum, (enum ind_period)t);
-			/* Only the trajectory's last measurement per period. */
+		p = ind_period_of(r->meetdatum, IND_MONTH);
+		/* Only the trajectory's last measurement per period. */
+		mask = 0;
+		for (t = 0; t < IND__NPERIODS; t++) {
 			if (i + 1 < w->nsc) {
 				nx = &w->sc[i + 1];
 				if (nx->traj == r->traj && nx->agb == r->agb &&
 				    ind_period_of(nx->meetdatum,
-				    (enum ind_period)t) == p)
+				    (enum ind_period)t) ==
+				    ind_period_of(r->meetdatum,
+				    (enum ind_period)t))
 					continue;
 			}
-			g = gem_of(&w->gm, r->gemeente);
-			a = ind_agb_index(s, r->agb);
-			if (p < 0 || g == IND_GEM_NONE || a < 0)
-				continue;
-			u[n].client = (uint32_t)r->client;
-			u[n].period = (uint16_t)p;
-			u[n].agb = (uint16_t)a;
-			u[n].gem = g;
-			u[n].pa = (int8_t)(r->probleemafname >= 1 &&
-			    r->probleemafname <= 3 ? r->probleemafname : 0);
-			u[n].zh = (int8_t)(r->zonder_hulp == 0 ||
-			    r->zonder_hulp == 1 ? r->zonder_hulp : -1);
-			u[n].doelen = (uint16_t)(r->doelen < 0 ? 0 :
-			    r->doelen > 65535 ? 65535 : r->doelen);
-			u[n].behaald = (uint16_t)(r->doelen_behaald < 0 ? 0 :
-			    r->doelen_behaald > u[n].doelen ? u[n].doelen :
-			    r->doelen_behaald);
-			u[n].gas_t = isnan(r->gas_t) ? NAN : (float)r->gas_t;
-			n++;
+			mask |= 1u << t;
 		}
-		if (units_index(&s->units[IND_DOELREALISATIE][t], u, n,
-		    sizeof(*u), (enum ind_period)t, s->nclients) == -1) {
-			free(u);
-			return -1;
-		}
+		g = gem_of(&w->gm, r->gemeente);
+		a = ind_agb_index(s, r->agb);
+		if (mask == 0 || p < 0 || g == IND_GEM_NONE || a < 0)
+			continue;
+		u[n].client = (uint32_t)r->client;
+		u[n].period = (uint16_t)p;
+		u[n].agb = (uint16_t)a;
+		u[n].gem = g;
+		u[n].tmask = (uint8_t)mask;
+		u[n].pa = (int8_t)(r->probleemafname >= 1 &&
+		    r->probleemafname <= 3 ? r->probleemafname : 0);
+		u[n].zh = (int8_t)(r->zonder_hulp == 0 ||
+		    r->zonder_hulp == 1 ? r->zonder_hulp : -1);
+		u[n].doelen = (uint16_t)(r->doelen < 0 ? 0 :
+		    r->doelen > 65535 ? 65535 : r->doelen);
+		u[n].behaald = (uint16_t)(r->doelen_behaald < 0 ? 0 :
+		    r->doelen_behaald > u[n].doelen ? u[n].doelen :
+		    r->doelen_behaald);
+		u[n].gas_t = isnan(r->gas_t) ? NAN : (float)r->gas_t;
+		n++;
 	}
+	s->ubase[IND_DOELREALISATIE] = u;
+	s->nbase[IND_DOELREALISATIE] = n;
 	return 0;
 }
 
@@ -678,9 +706,8 @@ build_uitval(struct ind_snapshot *s, struct raw *w, int window)
 {
 	struct start	*st;
 	struct u_uit	*u;
-	uint8_t		*her;
-	size_t		 i, n, ns = 0;
-	int		 t, p, a;
+	size_t		 i, n = 0, ns = 0;
+	int		 p, a;
 	uint8_t		 g;
 
 	if ((st = calloc(w->ntr ? w->ntr : 1, sizeof(*st))) == NULL)
@@ -694,44 +721,27 @@ build_uitval(struct ind_snapshot *s, struct raw *w, int window)
 		ns++;
 	}
 	util_sort(st, ns, sizeof(*st), cmp_start);
-	/* Herinstroom once per ended product, not per period type. */
-	if ((her = malloc(w->ntr ? w->ntr : 1)) == NULL) {
+	if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL) {
 		free(st);
 		return -1;
 	}
-	for (i = 0; i < w->ntr; i++)
-		her[i] = w->tr[i].reden != 31 || w->tr[i].einddatum == 0 ? 0 :
-		    new_start(st, ns, &w->tr[i], window) ? 1 : 2;
-	free(st);
-	st = NULL;
-	for (t = 0; t < IND__NPERIODS; t++) {
-		if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL) {
-			free(her);
-			return -1;
-		}
-		n = 0;
-		for (i = 0; i < w->ntr; i++) {
-			const struct ind_src_traj *r = &w->tr[i];
+	for (i = 0; i < w->ntr; i++) {
+		const struct ind_src_traj *r = &w->tr[i];
 
-			if (!ended_unit(s, w, r, (enum ind_period)t, &p, &g,
-			    &a))
-				continue;
-			u[n].client = (uint32_t)r->client;
-			u[n].period = (uint16_t)p;
-			u[n].agb = (uint16_t)a;
-			u[n].gem = g;
-			u[n].reden = reden_cat(r->reden);
-			u[n].her = her[i];
-			n++;
-		}
-		if (units_index(&s->units[IND_UITVAL][t], u, n, sizeof(*u),
-		    (enum ind_period)t, s->nclients) == -1) {
-			free(u);
-			free(her);
-			return -1;
-		}
+		if (!ended_unit(s, w, r, IND_MONTH, &p, &g, &a))
+			continue;
+		u[n].client = (uint32_t)r->client;
+		u[n].period = (uint16_t)p;
+		u[n].agb = (uint16_t)a;
+		u[n].gem = g;
+		u[n].reden = reden_cat(r->reden);
+		u[n].her = r->reden != 31 ? 0 :
+		    new_start(st, ns, r, window) ? 1 : 2;
+		n++;
 	}
-	free(her);
+	free(st);
+	s->ubase[IND_UITVAL] = u;
+	s->nbase[IND_UITVAL] = n;
 	return 0;
 }
 
@@ -798,11 +808,10 @@ build_aan(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
 {
 	struct resp_key	*rk;
 	struct u_aan	*u;
-	uint8_t		*cat, *cem;
 	struct tfact	 key;
 	const struct tfact *f;
-	size_t		 i, n;
-	int		 t, p, a, before, after;
+	size_t		 i, n = 0;
+	int		 p, a, before, after;
 	uint8_t		 g;
 
 	before = (int)config_limit(cfg, LIMIT_CEM_DAYS_BEFORE);
@@ -815,61 +824,33 @@ build_aan(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
 		rk[i].date = w->rs[i].ingevuld_op;
 	}
 	util_sort(rk, w->nrs, sizeof(*rk), cmp_resp_key);
-	/* What was delivered, once per ended product. */
-	if ((cat = malloc(w->ntr ? w->ntr : 1)) == NULL ||
-	    (cem = malloc(w->ntr ? w->ntr : 1)) == NULL) {
-		free(cat);
+	if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL) {
 		free(rk);
 		return -1;
 	}
 	for (i = 0; i < w->ntr; i++) {
 		const struct ind_src_traj *r = &w->tr[i];
 
-		if (r->einddatum == 0 || r->reden == 0 || r->reden == 20)
+		if (!ended_unit(s, w, r, IND_MONTH, &p, &g, &a))
 			continue;
 		key.traj = r->prod_key;
 		key.agb = r->agb;
 		f = bsearch(&key, tf, ntf, sizeof(*tf), cmp_tfact);
-		cat[i] = f != NULL && f->opt_out ? A_OPT :
+		u[n].client = (uint32_t)r->client;
+		u[n].period = (uint16_t)p;
+		u[n].agb = (uint16_t)a;
+		u[n].gem = g;
+		u[n].cat = f != NULL && f->opt_out ? A_OPT :
 		    f != NULL && f->last_gas >= r->begindatum &&
 		    f->last_gas > 0 ? A_GAS : A_NONE;
-		cem[i] = (uint8_t)resp_in(rk, w->nrs, r->client, r->agb,
+		u[n].cem = (uint8_t)resp_in(rk, w->nrs, r->client, r->agb,
 		    date_add_days(r->einddatum, -before),
 		    date_add_days(r->einddatum, after));
+		n++;
 	}
 	free(rk);
-	rk = NULL;
-	for (t = 0; t < IND__NPERIODS; t++) {
-		if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL) {
-			free(cat);
-			free(cem);
-			return -1;
-		}
-		n = 0;
-		for (i = 0; i < w->ntr; i++) {
-			const struct ind_src_traj *r = &w->tr[i];
-
-			if (!ended_unit(s, w, r, (enum ind_period)t, &p, &g,
-			    &a))
-				continue;
-			u[n].client = (uint32_t)r->client;
-			u[n].period = (uint16_t)p;
-			u[n].agb = (uint16_t)a;
-			u[n].gem = g;
-			u[n].cat = cat[i];
-			u[n].cem = cem[i];
-			n++;
-		}
-		if (units_index(&s->units[IND_AANLEVERING][t], u, n,
-		    sizeof(*u), (enum ind_period)t, s->nclients) == -1) {
-			free(u);
-			free(cat);
-			free(cem);
-			return -1;
-		}
-	}
-	free(cat);
-	free(cem);
+	s->ubase[IND_AANLEVERING] = u;
+	s->nbase[IND_AANLEVERING] = n;
 	return 0;
 }
 
@@ -877,37 +858,31 @@ static int
 build_tev(struct ind_snapshot *s, struct raw *w)
 {
 	struct u_tev	*u;
-	size_t		 i, n;
-	int		 t, p, a;
+	size_t		 i, n = 0;
+	int		 p, a;
 	uint8_t		 g;
 
-	for (t = 0; t < IND__NPERIODS; t++) {
-		if ((u = calloc(w->nrs ? w->nrs : 1, sizeof(*u))) == NULL)
-			return -1;
-		n = 0;
-		for (i = 0; i < w->nrs; i++) {
-			const struct raw_resp *r = &w->rs[i];
+	if ((u = calloc(w->nrs ? w->nrs : 1, sizeof(*u))) == NULL)
+		return -1;
+	for (i = 0; i < w->nrs; i++) {
+		const struct raw_resp *r = &w->rs[i];
 
-			p = ind_period_of(r->ingevuld_op, (enum ind_period)t);
-			g = gem_of(&w->gm, r->gemeente);
-			a = ind_agb_index(s, r->agb);
-			if (p < 0 || g == IND_GEM_NONE || a < 0)
-				continue;
-			u[n].client = (uint32_t)r->client;
-			u[n].period = (uint16_t)p;
-			u[n].agb = (uint16_t)a;
-			u[n].gem = g;
-			u[n].resp = r->resp;
-			u[n].def = r->def;
-			u[n].voff = r->voff;
-			n++;
-		}
-		if (units_index(&s->units[IND_TEVREDENHEID][t], u, n,
-		    sizeof(*u), (enum ind_period)t, s->nclients) == -1) {
-			free(u);
-			return -1;
-		}
+		p = ind_period_of(r->ingevuld_op, IND_MONTH);
+		g = gem_of(&w->gm, r->gemeente);
+		a = ind_agb_index(s, r->agb);
+		if (p < 0 || g == IND_GEM_NONE || a < 0)
+			continue;
+		u[n].client = (uint32_t)r->client;
+		u[n].period = (uint16_t)p;
+		u[n].agb = (uint16_t)a;
+		u[n].gem = g;
+		u[n].resp = r->resp;
+		u[n].def = r->def;
+		u[n].voff = r->voff;
+		n++;
 	}
+	s->ubase[IND_TEVREDENHEID] = u;
+	s->nbase[IND_TEVREDENHEID] = n;
 	return 0;
 }
 
@@ -1155,13 +1130,11 @@ units_free_kind(struct ind_snapshot *s, int k)
 {
 	int	t;
 
-	for (t = 0; t < IND__NPERIODS; t++) {
-		free(s->units[k][t].u);
-		free(s->units[k][t].off);
-		s->units[k][t].u = NULL;
-		s->units[k][t].off = NULL;
-		s->units[k][t].n = 0;
-	}
+	for (t = 0; t < IND__NPERIODS; t++)
+		ind_units_release(s, (enum ind_kind)k, (enum ind_period)t);
+	free(s->ubase[k]);
+	s->ubase[k] = NULL;
+	s->nbase[k] = 0;
 }
 
 /* The unit facts and answers, once the cube holds what they add up to. */
@@ -1185,11 +1158,9 @@ ind_snapshot_free(struct ind_snapshot *s)
 	if (s == NULL)
 		return;
 	for (k = 0; k < IND__NKINDS; k++) {
-		for (t = 0; t < IND__NPERIODS; t++) {
-			free(s->units[k][t].u);
-			free(s->units[k][t].off);
+		units_free_kind(s, k);
+		for (t = 0; t < IND__NPERIODS; t++)
 			ind_cube_free(&s->cube[k][t]);
-		}
 		dc_free(&s->dc[k]);
 	}
 	free(s->agbs);
