@@ -14,6 +14,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/resource.h>
+
 #include "feed.h"
 #include "dates.h"
 #include "ind_impl.h"
@@ -916,7 +918,7 @@ static int
 build_dims(struct ind_snapshot *s, struct raw *w, int64_t **clients)
 {
 	size_t	 i, n = 0, na = 0, total = w->nsc + w->ntr + w->nrs;
-	int64_t	*c;
+	int64_t	*c, *cs;
 
 	if ((c = calloc(total ? total : 1, sizeof(*c))) == NULL ||
 	    (s->agbs = calloc(total ? total : 1, sizeof(int))) == NULL) {
@@ -954,6 +956,10 @@ build_dims(struct ind_snapshot *s, struct raw *w, int64_t **clients)
 		w->tr[i].client = client_ix(c, s->nclients, w->tr[i].client);
 	for (i = 0; i < w->nrs; i++)
 		w->rs[i].client = client_ix(c, s->nclients, w->rs[i].client);
+	/* Keep the distinct ones only (record keys, cellkey.h). */
+	if (s->nclients > 0 && (cs = realloc(c, s->nclients *
+	    sizeof(*c))) != NULL)
+		c = cs;
 	*clients = c;
 	return 0;
 }
@@ -987,6 +993,17 @@ malloc_release(void)
 #endif
 }
 static void	units_free_kind(struct ind_snapshot *, int);
+
+/* The process's peak RSS so far, in MB. */
+static long
+peak_mb(void)
+{
+	struct rusage	ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) == -1)
+		return -1;
+	return ru.ru_maxrss / 1024;
+}
 
 /* CPU time of the process, all threads (ns). */
 static uint64_t
@@ -1041,6 +1058,7 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	size_t			 ntf = 0;
 	uint64_t		 t0 = util_now_ns(), c0 = cpu_ns();
 	uint64_t		 t1, t2, c1;
+	long			 mb_store = 0, mb_facts = 0;
 	int			 kind;
 
 	pthread_once(&malloc_once, malloc_setup);
@@ -1061,6 +1079,7 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	if (store_ind_scan(st, &fns, &w, &s->generation) == -1)
 		goto fail;
 	s->ns_store = util_now_ns() - t0;
+	mb_store = peak_mb();
 	apply_links(&w);
 	if (build_dims(s, &w, &clients) == -1 ||
 	    (ck != NULL && build_rkeys(s, ck, clients) == -1) ||
@@ -1071,6 +1090,7 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	s->nvals = w.nvals;
 	w.vals = NULL;
 	s->ns_facts = util_now_ns() - t0 - s->ns_store;
+	mb_facts = peak_mb();
 	/*
 	 * One kind at a time: its units, its cells and pattern, and its
 	 * units freed before the next kind's are made.
@@ -1092,6 +1112,15 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 		/* The cube's time less its cells': the disclosure tables. */
 		s->ns_dc += util_now_ns() - t2 - (s->ns_cube - c1);
 		units_free_kind(s, kind);
+		/* What no later kind reads. */
+		if (kind == IND_DOELREALISATIE) {
+			free(w.sc);
+			w.sc = NULL;
+		} else if (kind == IND_TEVREDENHEID) {
+			free(s->vals);
+			s->vals = NULL;
+			s->nvals = 0;
+		}
 	}
 	free(s->rkeys);		/* the cell keys are in the cube */
 	s->rkeys = NULL;
@@ -1101,13 +1130,16 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	feed_snapshot_built(s->built_ns - t0);
 	log_info("indicators: snapshot of %zu scores, %zu trajecten,"
 	    " %zu responses built in %llu ms (store %llu, facts %llu, cube "
-	    "%llu, disclosure %llu ms; CPU %llu ms)", w.nsc, w.ntr, w.nrs,
+	    "%llu, disclosure %llu ms; CPU %llu ms; process peak RSS %ld MB "
+	    "after the store read, %ld after the facts, %ld in all)",
+	    w.nsc, w.ntr, w.nrs,
 	    (unsigned long long)((s->built_ns - t0) / 1000000),
 	    (unsigned long long)(s->ns_store / 1000000),
 	    (unsigned long long)(s->ns_facts / 1000000),
 	    (unsigned long long)(s->ns_cube / 1000000),
 	    (unsigned long long)(s->ns_dc / 1000000),
-	    (unsigned long long)((cpu_ns() - c0) / 1000000));
+	    (unsigned long long)((cpu_ns() - c0) / 1000000), mb_store,
+	    mb_facts, peak_mb());
 	goto out;
 fail:
 	ind_snapshot_free(s);
