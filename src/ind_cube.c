@@ -738,7 +738,8 @@ ck_cell(const struct ck_table *t, enum ind_kind kind, const struct layout *l,
 int
 ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
     const struct quest_set *qs, const struct ind_items *items, long long k,
-    int window, int today, const struct ck_table *ckt, enum ind_kind kind)
+    int window, int today, const struct ck_table *ckt, enum ind_kind kind,
+    uint64_t *ns_cells)
 {
 	struct build		 b;
 	struct cmap		 m;
@@ -756,8 +757,6 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 	b.k = k;
 	b.window = window;
 	b.today = today;
-	s->ngem = (int)cfg->ref.ngemeenten;
-	s->nclu = (int)cfg->ref.nclusters;
 	nmax = s->nagbs + cfg->ref.ngemeenten + 16;
 	if ((parts = calloc(nmax, sizeof(*parts))) == NULL)
 		return -1;
@@ -786,7 +785,7 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 		cmap_done(&m);
 		ind_units_release(s, kind, (enum ind_period)tt);
 		util_sort(m.cells, m.n, sizeof(*m.cells), cmp_cell);
-		s->ns_cube += util_now_ns() - t1;
+		*ns_cells += util_now_ns() - t1;
 		s->cube[kind][tt].cells = m.cells;
 		s->cube[kind][tt].n = m.n;
 		for (i = 0; ckt != NULL && i < m.n; i++)

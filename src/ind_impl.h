@@ -216,7 +216,8 @@ void	ind_layout_init(struct layout *, enum ind_kind,
 	    const struct ind_items *);
 int	ind_cube_build(struct ind_snapshot *, const struct config *,
 	    const struct quest_set *, const struct ind_items *, long long k,
-	    int window, int today, const struct ck_table *, enum ind_kind);
+	    int window, int today, const struct ck_table *, enum ind_kind,
+	    uint64_t *ns_cells);
 void	ind_cube_free(struct ind_cube *);
 /*
  * Orders the units of kind k for period type t (snap->units[k][t]) and

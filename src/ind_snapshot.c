@@ -994,6 +994,72 @@ malloc_release(void)
 }
 static void	units_free_kind(struct ind_snapshot *, int);
 
+/* Kinds first..last of a snapshot, made by one thread. */
+struct kinds_job {
+	struct ind_snapshot	*s;
+	struct raw		*w;
+	const struct config	*cfg;
+	const struct quest_set	*qs;
+	const struct ind_items	*items;
+	long long		 k;
+	int			 window, today;
+	const struct ck_table	*ckt;
+	const struct tfact	*tf;
+	size_t			 ntf;
+	int			 first, last;
+	int			 rc;
+	uint64_t		 ns_facts, ns_cube, ns_dc;
+};
+
+static int	build_doel(struct ind_snapshot *, struct raw *);
+static int	build_tev(struct ind_snapshot *, struct raw *);
+static int	build_uitval(struct ind_snapshot *, struct raw *, int);
+static int	build_aan(struct ind_snapshot *, const struct config *,
+		    struct raw *, const struct tfact *, size_t);
+
+static void *
+kinds_thread(void *arg)
+{
+	struct kinds_job	*j = arg;
+	struct ind_snapshot	*s = j->s;
+	uint64_t		 t1, t2, cells;
+	int			 kind;
+
+	for (kind = j->first; kind <= j->last; kind++) {
+		t1 = util_now_ns();
+		if ((kind == IND_DOELREALISATIE ? build_doel(s, j->w) :
+		    kind == IND_TEVREDENHEID ? build_tev(s, j->w) :
+		    kind == IND_UITVAL ? build_uitval(s, j->w, j->window) :
+		    build_aan(s, j->cfg, j->w, j->tf, j->ntf)) == -1) {
+			j->rc = -1;
+			return NULL;
+		}
+		t2 = util_now_ns();
+		j->ns_facts += t2 - t1;
+		cells = 0;
+		if (ind_cube_build(s, j->cfg, j->qs, j->items, j->k,
+		    j->window, j->today, j->ckt, (enum ind_kind)kind,
+		    &cells) == -1) {
+			j->rc = -1;
+			return NULL;
+		}
+		j->ns_cube += cells;
+		/* The cube's time less its cells': the disclosure tables. */
+		j->ns_dc += util_now_ns() - t2 - cells;
+		units_free_kind(s, kind);
+		/* What no later kind reads. */
+		if (kind == IND_DOELREALISATIE) {
+			free(j->w->sc);
+			j->w->sc = NULL;
+		} else if (kind == IND_TEVREDENHEID) {
+			free(s->vals);
+			s->vals = NULL;
+			s->nvals = 0;
+		}
+	}
+	return NULL;
+}
+
 /* The process's peak RSS so far, in MB. */
 static long
 peak_mb(void)
@@ -1057,8 +1123,10 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	struct tfact		*tf = NULL;
 	size_t			 ntf = 0;
 	uint64_t		 t0 = util_now_ns(), c0 = cpu_ns();
-	uint64_t		 t1, t2, c1;
 	long			 mb_store = 0, mb_facts = 0;
+	struct kinds_job	 jobs[2];
+	pthread_t		 tid;
+	int			 threaded;
 	int			 kind;
 
 	pthread_once(&malloc_once, malloc_setup);
@@ -1091,37 +1159,45 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	w.vals = NULL;
 	s->ns_facts = util_now_ns() - t0 - s->ns_store;
 	mb_facts = peak_mb();
+	s->ngem = (int)cfg->ref.ngemeenten;
+	s->nclu = (int)cfg->ref.nclusters;
+	/* Every gemeente code looked up now: the kinds only read the memo. */
+	for (kind = 1; kind < 10000; kind++)
+		(void)gem_of(&w.gm, kind);
 	/*
-	 * One kind at a time: its units, its cells and pattern, and its
-	 * units freed before the next kind's are made.
+	 * Doelrealisatie and tevredenheid in a thread of their own, uitval
+	 * and aanlevering (one pattern) in this one; each kind's units are
+	 * freed before the next kind of its thread is made.
 	 */
-	for (kind = 0; kind < IND__NKINDS; kind++) {
-		t1 = util_now_ns();
-		c1 = s->ns_cube;
-		if ((kind == IND_DOELREALISATIE ? build_doel(s, &w) :
-		    kind == IND_TEVREDENHEID ? build_tev(s, &w) :
-		    kind == IND_UITVAL ? build_uitval(s, &w, window) :
-		    build_aan(s, cfg, &w, tf, ntf)) == -1)
-			goto fail;
-		t2 = util_now_ns();
-		s->ns_facts += t2 - t1;
-		if (ind_cube_build(s, cfg, qs, items, k, window, today,
-		    ck != NULL ? ck_ctx_table(ck) : NULL,
-		    (enum ind_kind)kind) == -1)
-			goto fail;
-		/* The cube's time less its cells': the disclosure tables. */
-		s->ns_dc += util_now_ns() - t2 - (s->ns_cube - c1);
-		units_free_kind(s, kind);
-		/* What no later kind reads. */
-		if (kind == IND_DOELREALISATIE) {
-			free(w.sc);
-			w.sc = NULL;
-		} else if (kind == IND_TEVREDENHEID) {
-			free(s->vals);
-			s->vals = NULL;
-			s->nvals = 0;
-		}
+	memset(jobs, 0, sizeof(jobs));
+	for (kind = 0; kind < 2; kind++) {
+		jobs[kind].s = s;
+		jobs[kind].w = &w;
+		jobs[kind].cfg = cfg;
+		jobs[kind].qs = qs;
+		jobs[kind].items = items;
+		jobs[kind].k = k;
+		jobs[kind].window = window;
+		jobs[kind].today = today;
+		jobs[kind].ckt = ck != NULL ? ck_ctx_table(ck) : NULL;
+		jobs[kind].tf = tf;
+		jobs[kind].ntf = ntf;
+		jobs[kind].first = kind == 0 ? IND_DOELREALISATIE : IND_UITVAL;
+		jobs[kind].last = kind == 0 ? IND_TEVREDENHEID : IND_AANLEVERING;
 	}
+	threaded = pthread_create(&tid, NULL, kinds_thread, &jobs[0]) == 0;
+	if (!threaded)
+		(void)kinds_thread(&jobs[0]);
+	(void)kinds_thread(&jobs[1]);
+	if (threaded)
+		pthread_join(tid, NULL);
+	for (kind = 0; kind < 2; kind++) {
+		s->ns_facts += jobs[kind].ns_facts;
+		s->ns_cube += jobs[kind].ns_cube;
+		s->ns_dc += jobs[kind].ns_dc;
+	}
+	if (jobs[0].rc == -1 || jobs[1].rc == -1)
+		goto fail;
 	free(s->rkeys);		/* the cell keys are in the cube */
 	s->rkeys = NULL;
 	units_free(s);		/* answers come from the cube alone */
