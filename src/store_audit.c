@@ -78,7 +78,8 @@ store_feed_last(struct store *st,
 			continue;
 		key.party = sqlite3_column_int64(s, 0);
 		key.kind = (int)k;
-		f = bsearch(&key, fl, n, sizeof(*fl), cmp_feed_last);
+		f = n == 0 ? NULL : bsearch(&key, fl, n, sizeof(*fl),
+		    cmp_feed_last);
 		if (f != NULL) {
 			if (strcmp(at, f->last) > 0)
 				memcpy(f->last, at, strlen(at) + 1);
