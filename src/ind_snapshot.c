@@ -419,9 +419,47 @@ unit_size(enum ind_kind k)
 }
 
 /*
- * Orders the units of kind k by (period, client) for period type t: a
- * counting sort by client, then a stable one by period. The client
- * (uint32_t) and the month (uint16_t at offset 4) lead every unit struct;
+ * Sorts the units of kind k by client, once (a counting sort): each
+ * period type's order then reads them front to back.
+ */
+static int
+units_by_client(struct ind_snapshot *s, enum ind_kind k)
+{
+	const char	*src = s->ubase[k];
+	char		*dst;
+	size_t		 sz = unit_size(k), i, n = s->nbase[k];
+	uint32_t	*cnt, c, sum, ci;
+
+	dst = malloc(n ? n * sz : 1);
+	cnt = calloc(s->nclients + 1, sizeof(*cnt));
+	if (dst == NULL || cnt == NULL) {
+		free(dst);
+		free(cnt);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(&ci, src + i * sz, 4);
+		cnt[ci]++;
+	}
+	for (i = 0, sum = 0; i <= s->nclients; i++) {
+		c = cnt[i];
+		cnt[i] = sum;
+		sum += c;
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(&ci, src + i * sz, 4);
+		memcpy(dst + (size_t)cnt[ci]++ * sz, src + i * sz, sz);
+	}
+	free(cnt);
+	free(s->ubase[k]);
+	s->ubase[k] = dst;
+	return 0;
+}
+
+/*
+ * Orders the units of kind k (sorted by client) by (period, client) for
+ * period type t: a stable counting sort by period. The client (uint32_t)
+ * and the month (uint16_t at offset 4) lead every unit struct;
  * doelrealisatie counts a unit only where its tmask says so.
  */
 int
@@ -430,7 +468,6 @@ ind_units_order(struct ind_snapshot *s, enum ind_kind k, enum ind_period t)
 	struct ind_units	*us = &s->units[k][t];
 	const char		*src = s->ubase[k];
 	size_t			 sz = unit_size(k), i, n = 0, nb = s->nbase[k];
-	uint32_t		*cnt, *tmp, c, sum, ci;
 	int			 p, np, div;
 	uint16_t		 pm;
 
@@ -439,11 +476,7 @@ ind_units_order(struct ind_snapshot *s, enum ind_kind k, enum ind_period t)
 	div = t == IND_MONTH ? 1 : t == IND_QUARTER ? 3 : 12;
 	us->off = calloc((size_t)np + 1, sizeof(*us->off));
 	us->ix = malloc(nb ? nb * sizeof(*us->ix) : 1);
-	tmp = malloc(nb ? nb * sizeof(*tmp) : 1);
-	cnt = calloc(s->nclients + 1, sizeof(*cnt));
-	if (us->off == NULL || us->ix == NULL || tmp == NULL || cnt == NULL) {
-		free(tmp);
-		free(cnt);
+	if (us->off == NULL || us->ix == NULL) {
 		ind_units_release(s, k, t);
 		return -1;
 	}
@@ -451,38 +484,23 @@ ind_units_order(struct ind_snapshot *s, enum ind_kind k, enum ind_period t)
 		if (k == IND_DOELREALISATIE && !(((const struct u_doel *)
 		    (const void *)src)[i].tmask & (1u << t)))
 			continue;
-		memcpy(&ci, src + i * sz, 4);
-		cnt[ci]++;
-		n++;
-	}
-	for (i = 0, sum = 0; i <= s->nclients; i++) {
-		c = cnt[i];
-		cnt[i] = sum;
-		sum += c;
-	}
-	for (i = 0; i < nb; i++) {
-		if (k == IND_DOELREALISATIE && !(((const struct u_doel *)
-		    (const void *)src)[i].tmask & (1u << t)))
-			continue;
-		memcpy(&ci, src + i * sz, 4);
-		tmp[cnt[ci]++] = (uint32_t)i;
-	}
-	free(cnt);
-	for (i = 0; i < n; i++) {
-		memcpy(&pm, src + (size_t)tmp[i] * sz + 4, 2);
+		memcpy(&pm, src + i * sz + 4, 2);
 		us->off[pm / div + 1]++;
+		n++;
 	}
 	for (p = 0; p < np; p++)
 		us->off[p + 1] += us->off[p];
 	/* Stable by period: off[p] is where period p's next unit goes. */
-	for (i = 0; i < n; i++) {
-		memcpy(&pm, src + (size_t)tmp[i] * sz + 4, 2);
-		us->ix[us->off[pm / div]++] = tmp[i];
+	for (i = 0; i < nb; i++) {
+		if (k == IND_DOELREALISATIE && !(((const struct u_doel *)
+		    (const void *)src)[i].tmask & (1u << t)))
+			continue;
+		memcpy(&pm, src + i * sz + 4, 2);
+		us->ix[us->off[pm / div]++] = (uint32_t)i;
 	}
 	for (p = np; p > 0; p--)
 		us->off[p] = us->off[p - 1];
 	us->off[0] = 0;
-	free(tmp);
 	us->u = s->ubase[k];
 	us->n = n;
 	us->nperiods = np;
@@ -1017,6 +1035,8 @@ static int	build_uitval(struct ind_snapshot *, struct raw *, int);
 static int	build_aan(struct ind_snapshot *, const struct config *,
 		    struct raw *, const struct tfact *, size_t);
 
+static int	units_by_client(struct ind_snapshot *, enum ind_kind);
+
 static void *
 kinds_thread(void *arg)
 {
@@ -1030,7 +1050,8 @@ kinds_thread(void *arg)
 		if ((kind == IND_DOELREALISATIE ? build_doel(s, j->w) :
 		    kind == IND_TEVREDENHEID ? build_tev(s, j->w) :
 		    kind == IND_UITVAL ? build_uitval(s, j->w, j->window) :
-		    build_aan(s, j->cfg, j->w, j->tf, j->ntf)) == -1) {
+		    build_aan(s, j->cfg, j->w, j->tf, j->ntf)) == -1 ||
+		    units_by_client(s, (enum ind_kind)kind) == -1) {
 			j->rc = -1;
 			return NULL;
 		}
