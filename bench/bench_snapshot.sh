@@ -76,7 +76,7 @@ daemon() {	# BIN TAG: daemon RSS and upload -> first answer
 	    --config "$tmp/bench.json" 2>"$tmp/serve.log" &
 	pid=$!
 	for _ in $(seq 300); do
-		grep -q "listening on" "$tmp/serve.log" && break
+		grep -qs "listening on" "$tmp/serve.log" && break
 		kill -0 "$pid" 2>/dev/null || { cat "$tmp/serve.log"; exit 1; }
 		sleep 0.1
 	done
