@@ -17,7 +17,9 @@
 # made once (`sorttp demo --clients 2000 --seed 7`, by BASE_BIN when given)
 # under GOLDEN_DIR (default /tmp/sorttp-golden) and reused while it exists.
 # The demo is dated on today, so compare binaries on one folder on one day.
-# Each CLI query is audited in the folder's trail; that changes no answer.
+# Every snapshot adds to the folder's disclosure history (and audit trail),
+# which later answers depend on: each binary runs the queries in the same
+# order on a fresh copy of the folder, which itself is never queried.
 set -eu
 
 BIN=${1:?usage: [BASE_BIN=base] $0 BIN}
@@ -78,15 +80,20 @@ queries() {
 	done
 }
 
-# Prints NAME HASH for every query (the hash covers stdout and the exit).
+# Prints NAME HASH for every query (the hash covers stdout and the exit),
+# on a fresh copy of the data folder.
 run() {
+	local d
+	d=$(mktemp -d /tmp/sorttp-golden-run-XXXXXX)
+	cp -a "$DATA/." "$d/"
 	queries | while read -r name args; do
 		# shellcheck disable=SC2086
-		h=$({ "$1" indicators $args --data "$DATA" 2>/dev/null &&
+		h=$({ "$1" indicators $args --data "$d" 2>/dev/null &&
 		    echo "exit 0" || echo "exit $?"; } | sha256sum |
 		    cut -c1-16)
 		echo "$name $h"
 	done
+	rm -rf "$d"
 }
 
 REF=${GOLDEN_REF:-}

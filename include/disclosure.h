@@ -71,6 +71,10 @@ struct dc_item {
 	uint8_t		 known;		/* audit: published or derived */
 	uint8_t		 unpublished;	/* not printed (yet), not protected */
 	uint8_t		 certified;	/* exact audit: can reach k */
+	uint8_t		 prior;		/* published by an earlier snapshot */
+	uint8_t		 pknown;	/* run: dc_prior_known */
+	uint8_t		 pdrop;		/* run: published before, but counted
+					   as unknown again (a later pass) */
 };
 
 /* How dc_run decides; DC_EXACT is the default (dc_init). */
@@ -96,6 +100,11 @@ struct dc_table {
 	/* What the last dc_run did (bench and tests). */
 	size_t		 lp_solves, lp_rounds, lp_fixes, lp_unresolved;
 	size_t		 lp_skipped;	/* counts in components too large */
+	size_t		 prior_stuck;	/* only figures published before were
+					   left to withhold (dc_prior) */
+	size_t		 prior_second;	/* later passes that ran (0: none) */
+	size_t		 prior_dropped;	/* figures published before counted
+					   as unknown again by them */
 };
 
 void	dc_init(struct dc_table *);
@@ -140,6 +149,25 @@ void	dc_group_le(struct dc_table *, uint32_t total);
 void	dc_unpublished(struct dc_table *, uint32_t item);
 void	dc_member(struct dc_table *, uint32_t item);
 
+/*
+ * Marks an item as published by an earlier snapshot (dc_history.h). Its
+ * earlier value is public, and whoever knows how the data changed since
+ * (who added the clients) knows its value now: unless its count is now in
+ * (0, k), the rules, the chain audit and the LP audit count it as known
+ * to the attacker, whether it is withheld now or not, so that no value
+ * below k can be recovered by differencing against it. With a count in
+ * (0, k) it is withheld and protected as any other small count.
+ *
+ * Counting more as known only makes the protection stronger against one
+ * who does not know the change: what holds with the earlier figures known
+ * holds without. Where it cannot hold (a new small count whose every
+ * partner was published before), withholding such a figure still hides
+ * its new value from everyone else; so when dc_run found nothing but
+ * such figures left to withhold, it runs once more with them as ordinary
+ * figures, and the criterion holds at least for a single snapshot.
+ */
+void	dc_prior(struct dc_table *, uint32_t item);
+
 /* child is suppressed whenever parent is. */
 void	dc_link(struct dc_table *, uint32_t parent, uint32_t child);
 
@@ -162,6 +190,16 @@ int	dc_check(struct dc_table *, long long k, size_t *failing);
 
 /* One log line: figures, withheld, what the exact audit did. */
 void	dc_log(const struct dc_table *, const char *what);
+
+/*
+ * Known to the attacker through an earlier snapshot: published then, and
+ * not a small count now (dc_prior).
+ */
+static inline int
+dc_prior_known(const struct dc_item *it, long long k)
+{
+	return it->prior && (it->units == 0 || it->units >= k);
+}
 
 static inline int
 dc_suppressed(const struct dc_table *t, uint32_t item)

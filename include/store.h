@@ -21,7 +21,7 @@
 
 #include "config.h"
 
-#define STORE_SCHEMA_VERSION	8
+#define STORE_SCHEMA_VERSION	9
 #define STORE_DB_NAME		"sorttp.db"
 #define STORE_BUSY_TIMEOUT_MS	10000
 
@@ -175,10 +175,11 @@ int	store_audit_export(struct store *, const char *since,
  * Retention (store_purge.c). Everything older than the cut goes: detail
  * records before a date (yyyymmdd; scores by meetdatum, trajectories and
  * toewijzingen by einddatum, responses by ingevuld_op), receipts and the
- * audit trail before an ISO 8601 time. A dry run only counts. A real
+ * audit trail before an ISO 8601 time; the disclosure history of periods
+ * that ended before the detail date. A dry run only counts. A real
  * purge is one transaction, audited as "purge" with the counts.
  */
-#define STORE_PURGE_KINDS	7
+#define STORE_PURGE_KINDS	8
 struct store_purge_cut {
 	int		 detail_before;
 	char		 receipts_before[21];

@@ -87,6 +87,13 @@ dc_hidden(struct dc_table *t, uint32_t item)
 }
 
 void
+dc_prior(struct dc_table *t, uint32_t item)
+{
+	if (!t->oom && item < t->nitems)
+		t->items[item].prior = 1;
+}
+
+void
 dc_unpublished(struct dc_table *t, uint32_t item)
 {
 	if (!t->oom && item < t->nitems)
@@ -291,7 +298,7 @@ penalty(const struct run *r, uint32_t x, size_t resolving)
 		g = r->rel[i];
 		tot = t->group_total[g];
 		if (g == resolving || tot == x || tot == DC_NONE ||
-		    t->items[tot].suppressed)
+		    (t->items[tot].suppressed && !t->items[tot].pknown))
 			continue;
 		others = nsup = 0;
 		sup_clients = t->items[x].clients;
@@ -299,7 +306,7 @@ penalty(const struct run *r, uint32_t x, size_t resolving)
 			it = &t->items[t->members[m]];
 			if (t->members[m] == x || it->units == 0)
 				continue;
-			if (it->suppressed) {
+			if (it->suppressed && !it->pknown) {
 				nsup++;
 				sup_clients += it->clients;
 			} else if (!it->hidden)
@@ -321,12 +328,12 @@ penalty(const struct run *r, uint32_t x, size_t resolving)
  * first. DC_NONE when there is none.
  */
 static uint32_t
-candidate(const struct run *r, size_t g, uint32_t skip)
+candidate_p(const struct run *r, size_t g, uint32_t skip, size_t *nprior)
 {
 	const struct dc_table	*t = r->t;
 	const struct dc_item	*it, *best = NULL;
 	uint32_t		 tot = t->group_total[g], id, pick = DC_NONE;
-	size_t			 i;
+	size_t			 i, prior = 0;
 	int			 pen, best_pen = 0;
 
 	for (i = t->group_off[g]; i <= t->group_off[g + 1]; i++) {
@@ -337,6 +344,11 @@ candidate(const struct run *r, size_t g, uint32_t skip)
 		if (it->units == 0 || it->suppressed || it->hidden ||
 		    it->unpublished)
 			continue;
+		/* Withholding a figure published before hides nothing. */
+		if (it->pknown) {
+			prior++;
+			continue;
+		}
 		pen = penalty(r, id, g);
 		if (best == NULL || pen < best_pen ||
 		    (pen == best_pen && better(it, best))) {
@@ -345,14 +357,56 @@ candidate(const struct run *r, size_t g, uint32_t skip)
 			pick = id;
 		}
 	}
+	if (nprior != NULL)
+		*nprior = prior;
 	return pick;
 }
 
-/* Unknown to the attacker: withheld, never printed, or not yet published. */
+static uint32_t
+candidate(const struct run *r, size_t g, uint32_t skip)
+{
+	return candidate_p(r, g, skip, NULL);
+}
+
+/* Relation g's parts and total: counted as unknown in dc_run's next pass. */
+static void
+drop_group(struct dc_table *t, size_t g)
+{
+	size_t	i;
+
+	for (i = t->group_off[g]; i < t->group_off[g + 1]; i++)
+		t->items[t->members[i]].pdrop = 1;
+	if (t->group_total[g] != DC_NONE)
+		t->items[t->group_total[g]].pdrop = 1;
+}
+
+/*
+ * As candidate, where the criterion itself asks for one more: when only
+ * figures published before are left, dc_run's next pass counts this
+ * relation's figures as unknown again.
+ */
+static uint32_t
+candidate_needed(const struct run *r, size_t g, uint32_t skip)
+{
+	size_t		prior;
+	uint32_t	pick = candidate_p(r, g, skip, &prior);
+
+	if (pick == DC_NONE && prior > 0) {
+		r->t->prior_stuck++;
+		drop_group(r->t, g);
+	}
+	return pick;
+}
+
+/*
+ * Unknown to the attacker: withheld, never printed, or not yet published,
+ * and not published by an earlier snapshot (dc_prior).
+ */
 static int
 is_var(const struct dc_item *it)
 {
-	return it->suppressed || it->hidden || it->unpublished;
+	return (it->suppressed || it->hidden || it->unpublished) &&
+	    !it->pknown;
 }
 
 /* A protected count: unknown, with a count in (0, k). */
@@ -399,7 +453,7 @@ secondary_exact(const struct run *r, size_t g, long long k)
 	}
 	if (minlb == 2 || units - lbs + minlb >= k)
 		return DC_NONE;
-	return candidate(r, g, DC_NONE);
+	return candidate_needed(r, g, DC_NONE);
 }
 
 /* Step 3 for relation g: what it still asks to withhold, or DC_NONE. */
@@ -418,12 +472,13 @@ secondary(const struct run *r, size_t g, long long k)
 		return pick;
 	for (i = t->group_off[g]; i < t->group_off[g + 1]; i++) {
 		it = &t->items[t->members[i]];
-		if (it->units > 0 && it->suppressed) {
+		if (it->units > 0 && it->suppressed && !it->pknown) {
 			nsup++;
 			sup_clients += it->clients;
 		}
 	}
-	tot_known = tot == DC_NONE || !t->items[tot].suppressed;
+	tot_known = tot == DC_NONE || !t->items[tot].suppressed ||
+	    t->items[tot].pknown;
 	if (!tot_known && t->items[tot].units > 0)
 		nsup++;
 	if (nsup == 0)
@@ -449,8 +504,9 @@ audit(struct run *r)
 
 	for (i = 0; i < t->nitems; i++) {
 		it = &t->items[i];
-		/* A zero, or a printed number, is known. */
-		it->known = it->units == 0 || (!it->suppressed && !it->hidden);
+		/* A zero, a printed number, one printed before: known. */
+		it->known = it->units == 0 || (!it->suppressed && !it->hidden) ||
+		    it->pknown;
 	}
 	do {
 		progress = 0;
@@ -475,7 +531,7 @@ audit(struct run *r)
 			it->known = 1;
 			progress = 1;
 			if (it->units > 0 && it->clients < r->k &&
-			    (pick = candidate(r, g, last)) != DC_NONE) {
+			    (pick = candidate_needed(r, g, last)) != DC_NONE) {
 				suppress(r, pick);
 				fixed++;
 			}
@@ -494,6 +550,7 @@ audit(struct run *r)
  * lp_skipped). dc_check solves every component.
  */
 #define DC_EXACT_MAX	1500
+#define DC_PRIOR_PASSES	4	/* targeted passes before all prior figures count as unknown */
 
 static uint32_t
 uf_find(uint32_t *p, uint32_t x)
@@ -875,6 +932,8 @@ lp_fix(struct run *r, struct lpstate *s, uint32_t v, size_t *fixes)
 			return;
 	r->t->items[v].certified = 2;	/* gave up */
 	r->t->lp_unresolved++;
+	for (j = r->rel_off[v]; j < r->rel_off[v + 1]; j++)
+		drop_group(r->t, r->rel[j]);
 }
 
 /* Solves one component; returns items failing, or -1 on a fault. */
@@ -1182,8 +1241,10 @@ dc_run(struct dc_table *t, long long k)
 			t->items[i].units = 0;
 	if (run_init(&r, t, k) == -1)
 		goto out;
-	for (i = 0; i < t->nitems; i++)
-		t->items[i].suppressed = 0;
+	for (i = 0; i < t->nitems; i++) {
+		t->items[i].suppressed = t->items[i].pdrop = 0;
+		t->items[i].pknown = (uint8_t)dc_prior_known(&t->items[i], k);
+	}
 	/* Primary suppression; suppress() queues what it touches. */
 	for (i = 0; i < t->nitems; i++) {
 		it = &t->items[i];
@@ -1199,7 +1260,9 @@ dc_run(struct dc_table *t, long long k)
 	 * relation (the whole regio) picks a partner far away.
 	 */
 	t->lp_solves = t->lp_rounds = t->lp_fixes = t->lp_unresolved = 0;
-	t->lp_skipped = 0;
+	t->lp_skipped = t->prior_stuck = t->prior_second = 0;
+	t->prior_dropped = 0;
+again:
 	for (;;) {
 		while (r.nheap > 0) {
 			g = heap_pop(&r);
@@ -1217,6 +1280,38 @@ dc_run(struct dc_table *t, long long k)
 			goto out;
 		if (fixed == 0)
 			break;
+	}
+	/*
+	 * Later passes (disclosure.h, dc_prior): where only figures published
+	 * before were left to withhold, the figures of the relations that got
+	 * stuck count as unknown again, so that at least one who does not
+	 * know the change learns nothing. Only those relations: the rest of
+	 * the table keeps its history. After DC_PRIOR_PASSES targeted passes
+	 * every figure published before counts as unknown.
+	 */
+	if (t->prior_stuck > 0 || t->lp_unresolved > 0) {
+		size_t	n = 0;
+		int	all = t->prior_second + 1 >= DC_PRIOR_PASSES;
+
+		for (i = 0; i < t->nitems; i++) {
+			if (all)
+				t->items[i].pdrop = 1;
+			if (!t->items[i].pknown || !t->items[i].pdrop)
+				continue;
+			t->items[i].pknown = 0;
+			n++;
+		}
+		if (n > 0) {
+			t->prior_second++;
+			t->prior_dropped += n;
+			for (i = 0; i < t->nitems; i++)
+				if (t->items[i].certified == 2)
+					t->items[i].certified = 0;
+			t->lp_unresolved = t->prior_stuck = 0;
+			for (g = 0; g < t->ngroups; g++)
+				heap_push(&r, g);
+			goto again;
+		}
 	}
 	ret = 0;
 out:
@@ -1237,8 +1332,12 @@ dc_check(struct dc_table *t, long long k, size_t *failing)
 		k = DC_K_MIN;
 	if (run_init(&r, t, k) == -1)
 		goto out;
-	for (i = 0; i < t->nitems; i++)
+	/* In the model the last dc_run ended with (its later passes). */
+	for (i = 0; i < t->nitems; i++) {
 		t->items[i].certified = 0;
+		t->items[i].pknown = !t->items[i].pdrop &&
+		    dc_prior_known(&t->items[i], k);
+	}
 	if ((n = lp_audit(&r, 0, 1)) == (size_t)-1)
 		goto out;
 	*failing = n;
@@ -1257,7 +1356,9 @@ dc_log(const struct dc_table *t, const char *what)
 		sup += t->items[i].suppressed && !t->items[i].hidden;
 	log_info("disclosure: %s: %zu figures, %zu withheld; exact audit"
 	    " %zu solves in %zu rounds, %zu added, %zu counts in components"
-	    " too large to solve, %zu with nothing left to withhold", what,
-	    t->nitems, sup, t->lp_solves, t->lp_rounds, t->lp_fixes,
-	    t->lp_skipped, t->lp_unresolved);
+	    " too large to solve, %zu with nothing left to withhold; %zu"
+	    " figures published before counted as unknown again in %zu later"
+	    " passes", what, t->nitems, sup, t->lp_solves, t->lp_rounds,
+	    t->lp_fixes, t->lp_skipped, t->lp_unresolved, t->prior_dropped,
+	    t->prior_second);
 }

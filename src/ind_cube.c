@@ -13,10 +13,12 @@
  * subtraction.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dates.h"
+#include "dc_history.h"
 #include "disclosure.h"
 #include "ind_impl.h"
 #include "log.h"
@@ -795,6 +797,11 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 			    kind != IND_UITVAL ||
 			    ind_window_closed(m.cells[i]->period,
 			    (enum ind_period)tt, today, window), NULL);
+			/* The history is shared by the kinds' threads. */
+			pthread_mutex_lock(&s->dch_mu);
+			dch_apply(s->dch, t, s, cfg, b.kind,
+			    (enum ind_period)tt, m.cells[i], b.lay->ncat);
+			pthread_mutex_unlock(&s->dch_mu);
 			if (kind == IND_AANLEVERING)
 				same_total(t, &s->cube[IND_UITVAL][tt],
 				    m.cells[i]);

@@ -6,6 +6,7 @@
 #ifndef SORTTP_IND_IMPL_H
 #define SORTTP_IND_IMPL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -176,6 +177,10 @@ struct ind_snapshot {
 	uint32_t	*rkeys;
 	/* Where the build's time went (ns), for the log. */
 	uint64_t	 ns_store, ns_facts, ns_cube, ns_dc;
+	/* The disclosure history (dc_history.h) while the cube is built. */
+	struct store	*dch_store;
+	struct dch	*dch;
+	pthread_mutex_t	 dch_mu;	/* dch_apply from the kinds' threads */
 };
 
 /*

@@ -18,6 +18,7 @@
 
 #include "feed.h"
 #include "dates.h"
+#include "dc_history.h"
 #include "ind_impl.h"
 #include "log.h"
 #include "util.h"
@@ -1165,6 +1166,8 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	s->refs = 1;
+	pthread_mutex_init(&s->dch_mu, NULL);
+	s->dch_store = st;	/* the disclosure history (dc_history.h) */
 	if (store_ind_scan(st, &fns, &w, &s->generation) == -1)
 		goto fail;
 	s->ns_store = util_now_ns() - t0;
@@ -1206,6 +1209,9 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 		jobs[kind].first = kind == 0 ? IND_DOELREALISATIE : IND_UITVAL;
 		jobs[kind].last = kind == 0 ? IND_TEVREDENHEID : IND_AANLEVERING;
 	}
+	/* The history is loaded before the cube and saved after all runs. */
+	if (ck == NULL && dch_begin(s) == -1)
+		goto fail;
 	threaded = pthread_create(&tid, NULL, kinds_thread, &jobs[0]) == 0;
 	if (!threaded)
 		(void)kinds_thread(&jobs[0]);
@@ -1217,7 +1223,8 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 		s->ns_cube += jobs[kind].ns_cube;
 		s->ns_dc += jobs[kind].ns_dc;
 	}
-	if (jobs[0].rc == -1 || jobs[1].rc == -1)
+	if (jobs[0].rc == -1 || jobs[1].rc == -1 ||
+	    (ck == NULL && dch_end(s) == -1))
 		goto fail;
 	free(s->rkeys);		/* the cell keys are in the cube */
 	s->rkeys = NULL;
@@ -1295,5 +1302,7 @@ ind_snapshot_free(struct ind_snapshot *s)
 	free(s->agbs);
 	free(s->vals);
 	free(s->rkeys);
+	dch_free(s->dch);
+	pthread_mutex_destroy(&s->dch_mu);
 	free(s);
 }

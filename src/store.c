@@ -288,6 +288,23 @@ static const char *const store_migrations[] = {
 	 */
 	"ALTER TABLE scores ADD COLUMN opt_out INTEGER"
 	"  CHECK (opt_out IN (0, 1));",
+
+	/*
+	 * 8 -> 9: the disclosure history (store_dchistory.c, issue #11
+	 * item 3). Per cell ever published, which of its figures were ever
+	 * published and which ever withheld, as bit masks: no counts.
+	 */
+	("CREATE TABLE dc_history ("
+	"  indicator TEXT NOT NULL,"
+	"  level INTEGER NOT NULL CHECK (level IN (0, 1, 2)),"
+	"  period INTEGER NOT NULL,"
+	"  geo TEXT NOT NULL,"
+	"  agb INTEGER NOT NULL,"
+	"  last_day INTEGER NOT NULL,"
+	"  published INTEGER NOT NULL,"
+	"  withheld INTEGER NOT NULL,"
+	"  PRIMARY KEY (indicator, level, period, geo, agb)"
+	") WITHOUT ROWID;"),
 };
 
 enum stmt_id {

@@ -15,11 +15,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
+#include "dc_history.h"
 #include "store.h"
 #include "util.h"
 
@@ -255,23 +257,33 @@ int
 store_restore(const char *backup, const char *db_path, char *err,
     size_t errlen)
 {
-	sqlite3	*src = NULL, *dst = NULL;
-	int	 ret = -1;
+	sqlite3		*src = NULL, *dst = NULL;
+	struct dch_keep	 keep;
+	int		 ret = -1;
 
+	memset(&keep, 0, sizeof(keep));
 	if (open_db(backup, SQLITE_OPEN_READONLY, &src, err, errlen) == -1 ||
 	    open_db(db_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &dst,
 	    err, errlen) == -1)
 		goto out;
+	/* What was published stays published (dc_history.h). */
+	if (store_dch_keep(dst, &keep) == -1) {
+		util_fmt(err, errlen, "database: disclosure history: %s",
+		    sqlite3_errmsg(dst));
+		goto out;
+	}
 	/*
 	 * The backup API writes the destination in one transaction: a
 	 * failure leaves the database as it was. The copy takes the
 	 * backup's journal mode; the daemon switches it to WAL again.
 	 */
 	if (copy_db(dst, src, err, errlen) == -1 ||
-	    check_integrity(dst, err, errlen) == -1)
+	    check_integrity(dst, err, errlen) == -1 ||
+	    store_dch_merge(dst, &keep, err, errlen) == -1)
 		goto out;
 	ret = 0;
 out:
+	free(keep.rows);
 	sqlite3_close(dst);
 	sqlite3_close(src);
 	return ret;

@@ -8,7 +8,8 @@
  * written; a message's duplicate key goes with its receipt. Everything is
  * one transaction, secure_delete overwrites the freed pages, and the
  * purge is audited with its counts only. A purge that deleted anything
- * moves the data generation, so the indicator snapshot is rebuilt.
+ * moves the data generation, so the indicator snapshot is rebuilt. The
+ * disclosure history of periods wholly before the detail cut goes too.
  */
 #include <string.h>
 
@@ -37,6 +38,11 @@ static const struct purge_step {
 	    " uploads WHERE created_at < ?2)" },
 	{ "uploads", "uploads WHERE created_at < ?2" },
 	{ "audit", "audit WHERE at < ?3" },
+	/*
+	 * The disclosure history of periods that ended before the detail
+	 * cut: their cells can hold nothing any more (store_dchistory.c).
+	 */
+	{ "dc_history", "dc_history WHERE last_day < ?1" },
 };
 
 const char *
@@ -126,6 +132,12 @@ store_purge(struct store *st, const struct store_purge_cut *cut,
 		buf_printf(&detail, ",\"%s\":%lld", purge_steps[i].name,
 		    (long long)out->n[i]);
 	buf_str(&detail, "}");
+	/* A snapshot being built saves no history from before the purge. */
+	if (out->n[STORE_PURGE_KINDS - 1] > 0 && store_exec(st, "INSERT INTO"
+	    " meta (key, value) VALUES ('dc_history_gen', '1') ON CONFLICT"
+	    " (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS"
+	    " TEXT)", NULL, 0) == -1)
+		goto rollback;
 	if (buf_failed(&detail) || (total > 0 && bump_purges(st) == -1) ||
 	    store_audit_locked(st, "purge", detail.p) == -1)
 		goto rollback;

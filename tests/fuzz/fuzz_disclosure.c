@@ -14,7 +14,11 @@
  *    with their margins, and the period that sums them), the exact
  *    criterion: no withheld count in (0, k) has a feasible maximum below
  *    k (dc_check, an LP over the whole table), except those dc_run gave
- *    up on because nothing printed was left near them.
+ *    up on because nothing printed was left near them;
+ *  - then a second snapshot of that table with some cells changed, the
+ *    figures the first published marked dc_prior (the attacker knows the
+ *    change): the same criterion with every figure ever published known.
+ * Random tables also get prior items: known, never a partner.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -55,7 +59,7 @@ printed_left(const struct dc_table *t, size_t g, uint32_t skip)
 		if (id == DC_NONE || id == skip)
 			continue;
 		if (t->items[id].units > 0 && !t->items[id].suppressed &&
-		    !t->items[id].hidden)
+		    !t->items[id].hidden && !t->items[id].pknown)
 			return 1;
 	}
 	return 0;
@@ -67,21 +71,18 @@ printed_left(const struct dc_table *t, size_t g, uint32_t skip)
  * is a relation, and every period-2 figure the total of its two periods.
  */
 static void
-linked(struct in *in)
+linked_one(int64_t v[3][5][5], size_t nr, size_t nc, uint8_t pub[3][5][5],
+    int with_prior)
 {
 	struct dc_table	t;
-	int64_t		v[3][5][5];
 	uint32_t	id[3][5][5];
-	size_t		nr, nc, r, c, p, failing;
+	size_t		r, c, p, failing;
 
-	nr = 2 + next(in) % 3;
-	nc = 2 + next(in) % 3;
-	memset(v, 0, sizeof(v));
-	for (p = 0; p < 2; p++)
-		for (r = 0; r < nr; r++)
-			for (c = 0; c < nc; c++)
-				v[p][r][c] = next(in) % 5 == 0 ? 0 :
-				    next(in) % 25;
+	for (p = 0; p < 3; p++)
+		for (r = 0; r <= nr; r++)
+			for (c = 0; c <= nc; c++)
+				v[p][r][c] = p < 2 && r < nr && c < nc ?
+				    v[p][r][c] : 0;
 	for (r = 0; r < nr; r++)
 		for (c = 0; c < nc; c++)
 			v[2][r][c] = v[0][r][c] + v[1][r][c];
@@ -98,6 +99,11 @@ linked(struct in *in)
 			for (c = 0; c <= nc; c++)
 				id[p][r][c] = dc_item(&t, v[p][r][c],
 				    v[p][r][c]);
+	for (p = 0; with_prior && p < 3; p++)
+		for (r = 0; r <= nr; r++)
+			for (c = 0; c <= nc; c++)
+				if (pub[p][r][c])
+					dc_prior(&t, id[p][r][c]);
 	for (p = 0; p < 3; p++) {
 		for (r = 0; r <= nr; r++) {
 			dc_group(&t, id[p][r][nc]);
@@ -122,7 +128,43 @@ linked(struct in *in)
 		abort();
 	if (failing > t.lp_unresolved)
 		abort();
+	for (p = 0; p < 3; p++)
+		for (r = 0; r <= nr; r++)
+			for (c = 0; c <= nc; c++)
+				pub[p][r][c] |= (uint8_t)
+				    !t.items[id[p][r][c]].suppressed;
 	dc_free(&t);
+}
+
+static void
+linked(struct in *in)
+{
+	int64_t		v[3][5][5];
+	uint8_t		pub[3][5][5];
+	size_t		nr, nc, r, c, p;
+	unsigned	d;
+
+	nr = 2 + next(in) % 3;
+	nc = 2 + next(in) % 3;
+	memset(v, 0, sizeof(v));
+	memset(pub, 0, sizeof(pub));
+	for (p = 0; p < 2; p++)
+		for (r = 0; r < nr; r++)
+			for (c = 0; c < nc; c++)
+				v[p][r][c] = next(in) % 5 == 0 ? 0 :
+				    next(in) % 25;
+	linked_one(v, nr, nc, pub, 0);
+	/* Snapshot 2: a few cells gain or lose clients. */
+	for (p = 0; p < 2; p++)
+		for (r = 0; r < nr; r++)
+			for (c = 0; c < nc; c++) {
+				d = next(in) % 7;
+				if (d == 1 || d == 2)
+					v[p][r][c] += d;
+				else if (d == 3 && v[p][r][c] > 0)
+					v[p][r][c]--;
+			}
+	linked_one(v, nr, nc, pub, 1);
 }
 
 int
@@ -150,6 +192,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			dc_hidden(&t, (uint32_t)i);
 		if (v % 23 == 0)
 			dc_force(&t, (uint32_t)i);
+		if (v % 13 == 0)
+			dc_prior(&t, (uint32_t)i);
 	}
 	ngroups = next(&in) % MAXGROUPS;
 	for (g = 0; g < ngroups; g++) {
@@ -185,23 +229,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sup = 0;
 		for (i = t.group_off[g]; i < t.group_off[g + 1]; i++) {
 			it = &t.items[t.members[i]];
-			if (it->units > 0 && it->suppressed) {
+			if (it->units > 0 && it->suppressed && !it->pknown) {
 				nsup++;
 				sup += it->clients;
 			}
 		}
 		if (tot != DC_NONE && t.items[tot].suppressed &&
-		    t.items[tot].units > 0)
+		    !t.items[tot].pknown && t.items[tot].units > 0)
 			nsup++;
 		if (nsup == 0)
 			continue;
-		if ((nsup < 2 || ((tot == DC_NONE || !t.items[tot].suppressed)
-		    && sup < K)) && printed_left(&t, g, DC_NONE))
+		if ((nsup < 2 || ((tot == DC_NONE || !t.items[tot].suppressed ||
+		    t.items[tot].pknown) && sup < K)) &&
+		    printed_left(&t, g, DC_NONE))
 			abort();
 	}
 	/* The attacker. */
 	for (i = 0; i < t.nitems; i++)
-		known[i] = t.items[i].units == 0 ||
+		known[i] = t.items[i].units == 0 || t.items[i].pknown ||
 		    (!t.items[i].suppressed && !t.items[i].hidden);
 	do {
 		progress = 0;

@@ -21,6 +21,7 @@
 #include <curl/curl.h>
 #include <sqlite3.h>
 
+#include "dates.h"
 #include "harness.h"
 
 #define H_ARGS_MAX	64
@@ -669,4 +670,22 @@ h_leaks(const struct h_env *e, const char *const *secrets, size_t n)
 		}
 	}
 	return found;
+}
+
+int
+h_wait_reports(const struct h_env *e, int seconds)
+{
+	char		path[H_PATH_MAX + 64];
+	struct stat	sb;
+	int		today = date_today(time(NULL)), month, i;
+
+	month = (today / 10000) * 12 + (today / 100) % 100 - 1 - 1;
+	snprintf(path, sizeof(path), "%s/reports/.done-%04d-%02d", e->data,
+	    month / 12, month % 12 + 1);
+	for (i = 0; i < seconds * 10; i++) {
+		if (stat(path, &sb) == 0)
+			return 0;
+		usleep(100 * 1000);
+	}
+	return -1;
 }

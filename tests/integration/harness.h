@@ -122,6 +122,16 @@ double	h_db_double(const struct h_env *, const char *sql);
  */
 int	h_db_exec(const struct h_env *, const char *sql);
 
+/*
+ * Waits up to seconds for the daemon's report run of the previous month
+ * to be marked done (it starts with the daemon when report_day has
+ * passed). A test whose expected suppression pattern is worked out for
+ * its final data waits for it before sending any: a snapshot built on
+ * part of the data would be in the disclosure history (dc_history.h).
+ * 0, or -1 on time-out.
+ */
+int	h_wait_reports(const struct h_env *, int seconds);
+
 /* Joins root-relative paths: buf = root/name. */
 void	h_path(const struct h_env *, char *buf, size_t len, const char *name);
 

@@ -375,6 +375,8 @@ main(int argc, char **argv)
 	h_config(&e, "k5.json", "{\"k\": 5, \"limits\": "
 	    "{\"indicator_refresh_s\": 0}}", cfg, sizeof(cfg));
 	CHECK_EQ_INT(h_start(&e, cfg, NULL), 0);
+	/* The expected patterns are for the final data alone. */
+	CHECK_EQ_INT(h_wait_reports(&e, 120), 0);
 
 	send_data();
 	test_answer();

@@ -903,6 +903,8 @@ main(int argc, char **argv)
 	    "{\"indicator_refresh_s\": 0}, \"reference\": {\"aanbieders\": "
 	    "\"aanbieders.json\"}}", cfg, sizeof(cfg));
 	CHECK_EQ_INT(h_start(&e, cfg, NULL), 0);
+	/* The expected patterns are for the final data alone. */
+	CHECK_EQ_INT(h_wait_reports(&e, 120), 0);
 
 	send_scores();
 	send_questionnaires();

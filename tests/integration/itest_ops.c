@@ -152,6 +152,9 @@ test_backup_restore(void)
 	CHECK_EQ_INT(h_party_add(&e, t2, sizeof(t2), "after", "monitor",
 	    NULL), 0);
 	CHECK_EQ_INT(h_stop(&e), 0);
+	/* Published after the backup: stays in the history (below). */
+	CHECK_EQ_INT(h_db_exec(&e, "INSERT INTO dc_history VALUES "
+	    "('uitval', 0, 300, 'G0363', 0, 20250131, 5, 2)"), 0);
 
 	/* A damaged file and another key's backup are refused. */
 	snprintf(junk, sizeof(junk), "%s/junk.db", e.root);
@@ -179,6 +182,8 @@ test_backup_restore(void)
 	    bak, NULL), 0);
 	h_out_free(&o);
 	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM parties"), 1);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM dc_history WHERE "
+	    "geo = 'G0363' AND published = 5 AND withheld = 2"), 1);
 	CHECK_EQ_INT(find_prefixed(e.data, "sorttp.db.pre-restore-", pre,
 	    sizeof(pre)), 0);
 	CHECK_EQ_INT(file_count(pre, "SELECT count(*) FROM parties"), 2);
@@ -198,6 +203,7 @@ make_old_schema(void)
 	CHECK_EQ_INT(h_db_exec(&e, "ALTER TABLE parties DROP COLUMN "
 	    "last_used_at; ALTER TABLE parties DROP COLUMN expires_at; "
 	    "ALTER TABLE scores DROP COLUMN opt_out; "	/* 7 -> 8 */
+	    "DROP TABLE dc_history; "			/* 8 -> 9 */
 	    "DROP TABLE key_links; PRAGMA user_version = 5"), 0);
 	CHECK_EQ_INT(h_db_count(&e, "PRAGMA user_version"), 5);
 }
@@ -564,6 +570,11 @@ test_purge(const char *bin)
 	before = h_db_count(&p, "SELECT count(*) FROM scores");
 	CHECK(h_db_count(&p, q_old) > 0 && h_db_count(&p, q_new) > 0);
 
+	/* Disclosure history: a period long gone, and one still to come. */
+	CHECK_EQ_INT(h_db_exec(&p, "INSERT INTO dc_history VALUES "
+	    "('uitval', 2, 5, 'R', 0, 20051231, 1, 2), "
+	    "('uitval', 2, 99, 'R', 0, 20991231, 1, 2)"), 0);
+
 	/* A dry run counts and changes nothing, not even the audit trail. */
 	CHECK_EQ_INT(h_run(&p, &o, "purge", "--data", p.data, "--config", cfg,
 	    "--dry-run", NULL), 0);
@@ -584,6 +595,12 @@ test_purge(const char *bin)
 	    "action = 'purge' AND json_extract(detail, '$.scores') > 0"), 1);
 	CHECK_EQ_INT(h_db_count(&p, q_old), 0);
 	CHECK(h_db_count(&p, q_new) > 0);
+	/* The disclosure history of periods before the cut went too. */
+	snprintf(q_old, sizeof(q_old), "SELECT count(*) FROM dc_history "
+	    "WHERE last_day < %s", cut);
+	CHECK_EQ_INT(h_db_count(&p, q_old), 0);
+	CHECK_EQ_INT(h_db_count(&p, "SELECT count(*) FROM dc_history WHERE "
+	    "last_day = 20991231 AND published = 1"), 1);
 	CHECK_EQ_INT(h_db_count(&p, "SELECT count(*) FROM trajecten WHERE "
 	    "einddatum IS NOT NULL AND einddatum < 20200101"), 0);
 	CHECK(h_db_count(&p, "SELECT count(*) FROM trajecten WHERE "
