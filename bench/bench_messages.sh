@@ -15,6 +15,9 @@
 # load average is printed, and the CPU seconds each side used: the
 # capacity of two idle cores is 2 / (CPU seconds per message of daemon and
 # client together), the figure to compare with a target on this machine.
+# The daemon's CPU is split by thread (named in /proc/PID/task/*/comm):
+# the message writer, libmicrohttpd's listener, the indicator refresher,
+# and the rest, the connection threads (parsing, TLS, answers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-100000}
@@ -49,19 +52,20 @@ load_cli=$(load)
 
 # cpu PID: the process's user + system CPU seconds so far.
 cpu() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' /proc/"$1"/stat; }
-# threads PID: "TID CPU-seconds" of each live thread.
+# threads PID: "TID NAME CPU-seconds" of each live thread.
 threads() {
   for t in /proc/"$1"/task/*; do
-    printf '%s ' "${t##*/}"
+    printf '%s %s ' "${t##*/}" "$(tr -d ' ' <"$t/comm")"
     sed 's/^.*) //' "$t/stat" | awk -v hz="$(getconf CLK_TCK)" '{print ($12 + $13) / hz}'
   done 2>/dev/null
 }
-# maxthread BEFORE AFTER: the most CPU seconds one thread used in between
-# (connection threads are gone by then, so: the message writer).
-maxthread() {
-  awk 'NR == FNR {b[$1] = $2; next} {d = $2 - b[$1]; if (d > m) m = d} END {print m + 0}' "$1" "$2"
+# bythread BEFORE AFTER NAME: the CPU seconds the threads called NAME used
+# in between (msg-writer, MHD-listen, ind-refresh); a thread that started
+# in between counts from 0. Connection threads are gone by then: they are
+# the daemon's CPU less the named threads'.
+bythread() {
+  awk -v name="$3" 'NR == FNR {b[$1] = $3; next} $2 == name {s += $3 - b[$1]} END {print s + 0}' "$1" "$2"
 }
-
 # serve DIR: a fresh daemon on a free port; sets pid, url, token.
 serve() {
   $bin init --data "$1" >/dev/null
@@ -79,7 +83,9 @@ load_batch0=$(load)
 read -r brate bok bdup bbad bsecs bccpu < <($b batch "$url/v1/messages" "$token" "$tmp/batch/tls/cert.pem" "$tmp/msgs" "$bclients" "$per")
 bcpu=$(echo "$(cpu $pid) - $c0" | bc -l)
 threads $pid >"$tmp/threads1"
-bwcpu=$(maxthread "$tmp/threads0" "$tmp/threads1")
+bwcpu=$(bythread "$tmp/threads0" "$tmp/threads1" msg-writer)
+blcpu=$(bythread "$tmp/threads0" "$tmp/threads1" MHD-listen)
+brcpu=$(bythread "$tmp/threads0" "$tmp/threads1" ind-refresh)
 bhwm=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
 load_batch=$(load)
 kill $pid; wait $pid 2>/dev/null || true; pid=
@@ -87,8 +93,15 @@ kill $pid; wait $pid 2>/dev/null || true; pid=
 if [ "$single" != 0 ]; then
   serve "$tmp/http"
   c0=$(cpu $pid)
+  threads $pid >"$tmp/threads0"
+  load_http0=$(load)
   read -r rate ok dup bad secs < <($b http "$url/v1/messages" "$token" "$tmp/http/tls/cert.pem" "$tmp/msgs" "$clients")
   hcpu=$(echo "$(cpu $pid) - $c0" | bc -l)
+  threads $pid >"$tmp/threads1"
+  hwcpu=$(bythread "$tmp/threads0" "$tmp/threads1" msg-writer)
+  hlcpu=$(bythread "$tmp/threads0" "$tmp/threads1" MHD-listen)
+  hrcpu=$(bythread "$tmp/threads0" "$tmp/threads1" ind-refresh)
+  load_http=$(load)
   hwm=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
   kill $pid; wait $pid 2>/dev/null || true; pid=
 fi
@@ -100,14 +113,18 @@ printf 'CLI import (load %s): %.2f s, %.0f messages/s, %.0f us CPU per message: 
   "$load_cli" "$cli_secs" "$cli_rate" "$(us "$cli_cpu")" "$(tail -n 1 "$tmp/cli.out")"
 printf 'HTTPS batches of %d, %d keep-alive clients (load %s before, %s after): %.2f s, %.0f messages/s (201: %d, 200: %d, other: %d); daemon peak RSS %.1f MB\n' \
   "$per" "$bclients" "$load_batch0" "$load_batch" "$bsecs" "$brate" "$bok" "$bdup" "$bbad" "$(echo "$bhwm/1024" | bc -l)"
-printf '  CPU per message: daemon %.1f us (its message writer thread %.1f us), client %.1f us\n' \
-  "$(us "$bcpu")" "$(us "$bwcpu")" "$(us "$bccpu")"
+printf '  CPU per message: daemon %.1f us (threads: message writer %.1f us, listener %.1f us, indicator refresher %.1f us, connections %.1f us), client %.1f us\n' \
+  "$(us "$bcpu")" "$(us "$bwcpu")" "$(us "$blcpu")" "$(us "$brcpu")" \
+  "$(us "$(echo "$bcpu - $bwcpu - $blcpu - $brcpu" | bc -l)")" "$(us "$bccpu")"
 printf '  capacity of 2 idle cores: %.0f messages/s (daemon and client), %.0f messages/s (daemon alone); writer alone at most %.0f messages/s\n' \
   "$(echo "2 * $n / ($bcpu + $bccpu)" | bc -l)" "$(echo "2 * $n / $bcpu" | bc -l)" \
   "$(echo "$n / ($bwcpu + 0.000001)" | bc -l)"
 if [ "$single" != 0 ]; then
-  printf 'HTTPS one message per request, %d keep-alive clients: %.2f s, %.0f messages/s (201: %d, 200: %d, other: %d); daemon peak RSS %.1f MB; daemon %.0f us CPU per message\n' \
-    "$clients" "$secs" "$rate" "$ok" "$dup" "$bad" "$(echo "$hwm/1024" | bc -l)" "$(us "$hcpu")"
+  printf 'HTTPS one message per request, %d keep-alive clients (load %s before, %s after): %.2f s, %.0f messages/s (201: %d, 200: %d, other: %d); daemon peak RSS %.1f MB\n' \
+    "$clients" "$load_http0" "$load_http" "$secs" "$rate" "$ok" "$dup" "$bad" "$(echo "$hwm/1024" | bc -l)"
+  printf '  CPU per message: daemon %.1f us (threads: message writer %.1f us, listener %.1f us, indicator refresher %.1f us, connections %.1f us)\n' \
+    "$(us "$hcpu")" "$(us "$hwcpu")" "$(us "$hlcpu")" "$(us "$hrcpu")" \
+    "$(us "$(echo "$hcpu - $hwcpu - $hlcpu - $hrcpu" | bc -l)")"
 fi
 printf 'batches over HTTPS / CLI import: %.2f (target >= 0.8); batches: %.0f messages/s (target >= 20000)\n' \
   "$(echo "$brate / $cli_rate" | bc -l)" "$brate"

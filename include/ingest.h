@@ -55,6 +55,13 @@ struct msg_job *ingest_message_prepare(const struct config *,
 	    size_t len, char sha256_hex[65], struct ingest_answer *a);
 void	ingest_message_answer(struct store_msgw *, struct msg_job *,
 	    const char *sha256_hex, struct ingest_answer *a);
+/*
+ * The answer of a settled job (answer = wait + result). Without receipt
+ * a stored or duplicate message gets its status only, no body: the
+ * caller writes the receipt from j->receipt itself.
+ */
+void	ingest_message_result(const struct msg_job *, const char *sha256_hex,
+	    int receipt, struct ingest_answer *a);
 void	ingest_message(const struct config *, struct pseudo_ctx *,
 	    struct store_msgw *, const struct party *, const char *body,
 	    size_t len, struct ingest_answer *a);
@@ -66,11 +73,13 @@ void	ingest_job_free(struct msg_job *);
  * message and hands its job to the writer without waiting; refuse records
  * a part refused before parsing (too large). settle waits for the parts
  * not yet settled, in order, and gives fn each answer with its 1-based
- * part number (fn may take the body by setting it to NULL). answer
- * settles and builds the batch answer; error, when not NULL, states that
- * nothing from part broken_part onward was stored. add and refuse return
- * -1 only when out of memory. free settles first: the writer may still
- * hold jobs.
+ * part number (fn may take the body by setting it to NULL); a stored
+ * (201) or duplicate (200) part comes without a body. answer settles and
+ * writes the batch answer, JSON text, into *body (NULL when out of
+ * memory; status 500 then); error, when not NULL, states that nothing
+ * from part broken_part onward was stored. add and refuse return -1
+ * only when out of memory. free settles first: the writer may still hold
+ * jobs.
  */
 struct ingest_batch;
 struct ingest_batch *ingest_batch_new(const struct config *,
@@ -85,7 +94,7 @@ void	ingest_batch_counts(const struct ingest_batch *, long long *stored,
 	    long long *duplicate, long long *refused);
 void	ingest_batch_answer(struct ingest_batch *, unsigned status,
 	    const char *error, const char *message, size_t broken_part,
-	    struct ingest_answer *);
+	    unsigned *status_out, char **body, size_t *len);
 void	ingest_batch_free(struct ingest_batch *);
 
 /*

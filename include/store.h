@@ -21,7 +21,7 @@
 
 #include "config.h"
 
-#define STORE_SCHEMA_VERSION	9
+#define STORE_SCHEMA_VERSION	10
 #define STORE_DB_NAME		"sorttp.db"
 #define STORE_BUSY_TIMEOUT_MS	10000
 
@@ -343,8 +343,9 @@ int64_t	store_upload_count(struct store *);
  * database fault can make it fail. One writer thread applies the jobs
  * that are waiting in one transaction and commits once: with a durable
  * commit costing an fsync, group commit is what lets many senders'
- * messages in per second. A fault rolls the batch back and its jobs are
- * then tried one by one: a job is stored whole or not at all.
+ * messages in per second. A fault rolls the batch back and it is then
+ * tried in halves, down to the job that fails by itself: a job is stored
+ * whole or not at all, and only its own fault refuses it.
  */
 enum traj_op {
 	TRAJ_START,		/* JW305 */
@@ -380,6 +381,7 @@ struct msg_job {
 	struct traj_rec		*recs;
 	/* Filled by the writer. */
 	enum store_result	 rc;	/* OK, EXISTS (duplicate) or ERROR */
+	int			 ids_exhausted;	/* ERROR: no receipt id left */
 	struct store_receipt	 receipt;
 	int			 audited;	/* named in an audit row */
 	sem_t			 done;	/* posted once the job is settled */

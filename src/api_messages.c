@@ -148,14 +148,19 @@ batch_reply(struct http_request *r, struct msg_batch *mb,
     struct http_reply *rep, unsigned status, const char *code,
     const char *message)
 {
-	struct ingest_answer	 a;
 	long long		 stored, dup, refused;
-	size_t			 handled = ingest_batch_parts(mb->b);
+	size_t			 handled = ingest_batch_parts(mb->b), len;
+	unsigned		 st;
+	char			*body;
 
-	ingest_batch_answer(mb->b, status, code, message, handled + 1, &a);
+	ingest_batch_answer(mb->b, status, code, message, handled + 1, &st,
+	    &body, &len);
 	ingest_batch_counts(mb->b, &stored, &dup, &refused);
 	http_request_set_rows(r, stored + dup);
-	http_reply_json(rep, a.status, a.body);
+	if (body == NULL)
+		http_reply_error(rep, 500, ERR_INTERNAL, "onvoldoende geheugen");
+	else
+		http_reply_text(rep, st, "application/json", body, len);
 }
 
 /* Sends the cut-short answer for a framing or limit fault. */

@@ -5,6 +5,8 @@
  * (ind_query.c), cells (ind_select.c), JSON or CSV (ind_write.c).
  * Definitions: docs/indicators.md.
  */
+#include <sys/prctl.h>
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +218,7 @@ refresher(void *arg)
 	struct timespec		 ts;
 	long long		 ttl = config_limit(e->cfg, LIMIT_IND_REFRESH_S);
 
+	(void)prctl(PR_SET_NAME, "ind-refresh", 0, 0, 0);	/* for ps */
 	pthread_mutex_lock(&e->stop_mu);
 	while (!e->stopping) {
 		pthread_mutex_unlock(&e->stop_mu);

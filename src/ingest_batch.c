@@ -11,18 +11,24 @@
  * What is kept per message until then is its job (pseudonyms only) or
  * its refusal, never its bytes.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
+#include "buf.h"
 #include "ingest.h"
 
 struct batch_part {
 	struct msg_job		*job;		/* NULL: answer decided */
-	struct ingest_answer	 a;
+	struct ingest_answer	 a;		/* no body when 200 or 201 */
+	struct store_receipt	 receipt;	/* of a 200 or 201 */
 	char			 sha[65];
 };
+
+/* The answer's text: a few hundred bytes per part at most. */
+#define ANSWER_MAX	(256ULL * 1024 * 1024)
 
 struct ingest_batch {
 	const struct config	*cfg;
@@ -102,7 +108,8 @@ ingest_batch_parts(const struct ingest_batch *b)
 /*
  * Waits for the parts not yet settled, in order, and hands each answer to
  * fn with its 1-based part number; fn may take the answer's body (set it
- * to NULL), otherwise it is freed. fn may be NULL.
+ * to NULL), otherwise it is freed. fn may be NULL. A stored or duplicate
+ * part keeps its receipt for the answer, not a JSON body.
  */
 void
 ingest_batch_settle(struct ingest_batch *b,
@@ -113,7 +120,9 @@ ingest_batch_settle(struct ingest_batch *b,
 	for (; b->settled < b->n; b->settled++) {
 		p = &b->parts[b->settled];
 		if (p->job != NULL) {
-			ingest_message_answer(b->w, p->job, p->sha, &p->a);
+			store_msgw_wait(b->w, p->job);
+			ingest_message_result(p->job, p->sha, 0, &p->a);
+			p->receipt = p->job->receipt;
 			ingest_job_free(p->job);
 			p->job = NULL;
 		}
@@ -123,10 +132,11 @@ ingest_batch_settle(struct ingest_batch *b,
 			b->duplicate++;
 		else
 			b->refused++;
-		if (fn != NULL)
+		if (fn != NULL) {
 			fn(arg, b->settled + 1, &p->a);
-		cJSON_Delete(p->a.body);
-		p->a.body = NULL;
+			cJSON_Delete(p->a.body);
+			p->a.body = NULL;
+		}
 	}
 }
 
@@ -139,27 +149,68 @@ ingest_batch_counts(const struct ingest_batch *b, long long *stored,
 	*refused = b->refused;
 }
 
-/* One entry of the answer: the part's own answer with its number. */
+/* A JSON string: the value, quoted and escaped. */
 static void
-add_result(void *arg, size_t part, struct ingest_answer *a)
+put_str(struct buf *o, const char *v)
 {
-	cJSON	*results = arg;
-	cJSON	*e, *c;
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*c;
+	char			 e[6] = { '\\', 'u', '0', '0', 0, 0 };
 
-	/* Part number and status first, for a reader scanning the list. */
-	if ((e = cJSON_CreateObject()) == NULL)
-		return;
-	cJSON_AddNumberToObject(e, "part", (double)part);
-	cJSON_AddNumberToObject(e, "status", (double)a->status);
-	while (a->body != NULL && a->body->child != NULL) {
-		c = cJSON_DetachItemViaPointer(a->body, a->body->child);
-		cJSON_AddItemToObject(e, c->string, c);
+	buf_add(o, "\"", 1);
+	for (c = (const unsigned char *)v; *c != '\0'; c++) {
+		if (*c == '"' || *c == '\\') {
+			e[1] = (char)*c;
+			buf_add(o, e, 2);
+			e[1] = 'u';
+		} else if (*c < 0x20) {
+			e[4] = hex[*c >> 4];
+			e[5] = hex[*c & 0xf];
+			buf_add(o, e, 6);
+		} else
+			buf_add(o, c, 1);
 	}
-	cJSON_AddItemToArray(results, e);
+	buf_add(o, "\"", 1);
 }
 
 /*
- * Settles and builds the answer: counts and one entry per part. When the
+ * One entry of the answer, written as text (no JSON tree per part): part
+ * number and status first, for a reader scanning the list, then the
+ * receipt (the fields of ingest_receipt_json, in its order) or the
+ * part's own error object's fields.
+ */
+static void
+put_entry(struct buf *o, size_t part, const struct batch_part *p)
+{
+	char	*e;
+
+	buf_printf(o, "{\"part\":%zu,\"status\":%u", part, p->a.status);
+	if (p->a.status == 200 || p->a.status == 201) {
+		buf_str(o, ",\"upload_id\":");
+		put_str(o, p->receipt.upload_id);
+		buf_printf(o, ",\"rows\":%lld,\"sha256\":",
+		    (long long)p->receipt.rows);
+		put_str(o, p->sha);
+		buf_str(o, p->a.status == 200 ? ",\"duplicate\":true" :
+		    ",\"duplicate\":false");
+		buf_str(o, ",\"received_at\":");
+		put_str(o, p->receipt.created);
+		buf_add(o, "}", 1);
+		return;
+	}
+	/* A refusal: its object's members after ours ("{" dropped). */
+	if (p->a.body != NULL &&
+	    (e = cJSON_PrintUnformatted(p->a.body)) != NULL) {
+		if (e[0] == '{' && e[1] != '}')
+			buf_add(o, ",", 1);
+		buf_str(o, e + 1);
+		cJSON_free(e);
+	} else
+		buf_add(o, "}", 1);
+}
+
+/*
+ * Settles and writes the answer: counts and one entry per part. When the
  * batch was cut short (error not NULL) the answer says so and where:
  * the parts listed were handled as their entries say, and nothing from
  * part broken_part onward was stored.
@@ -167,40 +218,49 @@ add_result(void *arg, size_t part, struct ingest_answer *a)
 void
 ingest_batch_answer(struct ingest_batch *b, unsigned status,
     const char *error, const char *message, size_t broken_part,
-    struct ingest_answer *out)
+    unsigned *status_out, char **body, size_t *len)
 {
-	cJSON	*j, *results;
+	struct batch_part	*p;
+	struct buf		 o;
+	size_t			 i;
 
-	memset(out, 0, sizeof(*out));
-	if ((j = cJSON_CreateObject()) == NULL ||
-	    (results = cJSON_CreateArray()) == NULL) {
-		cJSON_Delete(j);
-		ingest_batch_settle(b, NULL, NULL);
-		ingest_answer_set(out, 500, NULL);
-		return;
-	}
-	ingest_batch_settle(b, add_result, results);
+	ingest_batch_settle(b, NULL, NULL);
+	buf_init(&o, (size_t)ANSWER_MAX, 0);
+	buf_add(&o, "{", 1);
 	if (error != NULL) {
-		cJSON_AddStringToObject(j, "error", error);
-		cJSON_AddStringToObject(j, "message", message);
-		cJSON_AddNumberToObject(j, "not_stored_from_part",
-		    (double)broken_part);
+		buf_str(&o, "\"error\":");
+		put_str(&o, error);
+		buf_str(&o, ",\"message\":");
+		put_str(&o, message);
+		buf_printf(&o, ",\"not_stored_from_part\":%zu,", broken_part);
 	}
-	cJSON_AddNumberToObject(j, "parts", (double)b->n);
-	cJSON_AddNumberToObject(j, "stored", (double)b->stored);
-	cJSON_AddNumberToObject(j, "duplicate", (double)b->duplicate);
-	cJSON_AddNumberToObject(j, "refused", (double)b->refused);
-	cJSON_AddItemToObject(j, "results", results);
-	ingest_answer_set(out, status, j);
+	buf_printf(&o, "\"parts\":%zu,\"stored\":%lld,\"duplicate\":%lld,"
+	    "\"refused\":%lld,\"results\":[", b->n, b->stored, b->duplicate,
+	    b->refused);
+	for (i = 0; i < b->n; i++) {
+		p = &b->parts[i];
+		if (i > 0)
+			buf_add(&o, ",", 1);
+		put_entry(&o, i + 1, p);
+		cJSON_Delete(p->a.body);
+		p->a.body = NULL;
+	}
+	buf_str(&o, "]}");
+	*body = buf_take(&o, len);
+	*status_out = *body != NULL ? status : 500;
 }
 
 void
 ingest_batch_free(struct ingest_batch *b)
 {
+	size_t	i;
+
 	if (b == NULL)
 		return;
 	/* Jobs still queued belong to the writer until settled. */
 	ingest_batch_settle(b, NULL, NULL);
+	for (i = 0; i < b->n; i++)
+		cJSON_Delete(b->parts[i].a.body);
 	free(b->parts);
 	free(b);
 }

@@ -277,12 +277,26 @@ ingest_message_answer(struct store_msgw *w, struct msg_job *j,
     const char *sha_hex, struct ingest_answer *a)
 {
 	store_msgw_wait(w, j);
+	ingest_message_result(j, sha_hex, 1, a);
+}
+
+void
+ingest_message_result(const struct msg_job *j, const char *sha_hex,
+    int receipt, struct ingest_answer *a)
+{
 	if (j->rc == STORE_OK)
 		feed_message_type(j->ijw_type);
-	if (j->rc == STORE_OK)
+	if ((j->rc == STORE_OK || j->rc == STORE_EXISTS) && !receipt) {
+		a->status = j->rc == STORE_OK ? 201 : 200;
+		a->body = NULL;
+	} else if (j->rc == STORE_OK)
 		ingest_answer_set(a, 201, ingest_receipt_json(&j->receipt, sha_hex, 0));
 	else if (j->rc == STORE_EXISTS)
 		ingest_answer_set(a, 200, ingest_receipt_json(&j->receipt, sha_hex, 1));
+	else if (j->ids_exhausted)
+		ingest_answer_set(a, 503, ingest_error_json(ERR_UNAVAILABLE, "de "
+		    "ontvangstnummers van deze database zijn op; het bericht is "
+		    "niet opgeslagen. Meld dit aan de beheerder"));
 	else
 		ingest_answer_set(a, 503, ingest_error_json(ERR_UNAVAILABLE, "het bericht kon "
 		    "niet worden opgeslagen; stuur het later opnieuw"));

@@ -6,13 +6,17 @@
  * many parts, a batch over its byte limit, a broken delimiter and a body
  * that ends early stop the batch with the parts before the fault stored
  * and the answer naming the first part not stored; another party's
- * resend is its own message with its own receipt; finally the database,
- * WAL and log are scanned for every identifier sent.
+ * resend is its own message with its own receipt; the answer's members
+ * come in their documented order; resends across batches (and so across
+ * the writer's group commits) and batches sent at the same time by
+ * several clients each get one receipt per message; finally the
+ * database, WAL and log are scanned for every identifier sent.
  *
  * The daemon runs with small limits (body_max_messages 4096,
  * parts_max_messages 6, body_max_message_batch 20000) so each limit is
  * reached with a few small parts.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -409,6 +413,194 @@ test_other_party(void)
 	h_resp_free(&r);
 }
 
+/* Where needle is in hay, or -1. */
+static long
+at(const char *hay, const char *needle)
+{
+	const char	*p = strstr(hay, needle);
+
+	return p != NULL ? (long)(p - hay) : -1;
+}
+
+/*
+ * The answer is written as text: its members come in the documented
+ * order, a receipt's as in a single message's answer, a refusal's error
+ * object after part and status.
+ */
+static void
+test_member_order(void)
+{
+	struct batch	 b = { NULL, 0 };
+	struct h_resp	 r;
+	const char	*t;
+	cJSON		*j;
+	long		 p1, p2, p3;
+	int		 i;
+	char		 id[16], nr[16];
+
+	add_msg(&b, "O-1", bsns[0], "4816001", 0);
+	add_msg(&b, "O-1", bsns[0], "4816001", 0);
+	add_fixture(&b, "malformed");
+	close_batch(&b);
+	h_request(&e, "POST", "/v1/messages", tok, mp_hdr, b.p, b.len, 0, &r);
+	free(b.p);
+	b.p = NULL;
+	b.len = 0;
+	CHECK_EQ_INT(r.status, 200);
+	t = r.body != NULL ? r.body : "";
+	CHECK_EQ_INT(at(t, "{\"parts\":3,\"stored\":1,\"duplicate\":1,"
+	    "\"refused\":1,\"results\":[{\"part\":1,\"status\":201,"
+	    "\"upload_id\":\"u_"), 0);
+	p1 = at(t, "{\"part\":1,");
+	p2 = at(t, "},{\"part\":2,\"status\":200,\"upload_id\":\"u_");
+	p3 = at(t, "},{\"part\":3,\"status\":400,\"error\":"
+	    "\"xml_malformed\",\"message\":\"");
+	CHECK(p1 >= 0 && p2 > p1 && p3 > p2);
+	CHECK(at(t, "\"rows\":1,\"sha256\":\"") > p1);
+	CHECK(at(t, "\",\"duplicate\":false,\"received_at\":\"") > p1);
+	CHECK(at(t, "\",\"duplicate\":true,\"received_at\":\"") > p2);
+	CHECK(strcmp(t + strlen(t) - 3, "}]}") == 0);
+	CHECK((j = cJSON_Parse(t)) != NULL);
+	cJSON_Delete(j);
+	h_resp_free(&r);
+	CHECK_EQ_INT(messages_stored(), 15);
+
+	/* Cut short: the error and where first, then the counts. */
+	for (i = 0; i < 7; i++) {
+		snprintf(id, sizeof(id), "O-%d", i + 2);
+		snprintf(nr, sizeof(nr), "48161%02d", i);
+		add_msg(&b, id, bsns[i % 10], nr, 0);
+	}
+	close_batch(&b);
+	h_request(&e, "POST", "/v1/messages", tok, mp_hdr, b.p, b.len, 0, &r);
+	free(b.p);
+	b.p = NULL;
+	b.len = 0;
+	CHECK_EQ_INT(r.status, 413);
+	t = r.body != NULL ? r.body : "";
+	CHECK_EQ_INT(at(t, "{\"error\":\"too_many_parts\",\"message\":\""),
+	    0);
+	CHECK(at(t, "\",\"not_stored_from_part\":7,\"parts\":6,"
+	    "\"stored\":6,\"duplicate\":0,\"refused\":0,\"results\":["
+	    "{\"part\":1,\"status\":201,") > 0);
+	h_resp_free(&r);
+	CHECK_EQ_INT(messages_stored(), 21);
+}
+
+/* A client thread: posts its batches one after the other. */
+struct sender {
+	pthread_t	 t;
+	int		 first;		/* message number of its first part */
+	int		 batches;	/* each of 6 parts */
+	int		 stride;	/* between its batches' first parts */
+	int		 status[8];	/* per batch: HTTP status */
+	int		 part[8][6];	/* per batch and part: status */
+	char		 id[8][6][24];	/* per batch and part: upload_id */
+};
+
+static void *
+sender_main(void *arg)
+{
+	struct sender	*c = arg;
+	struct batch	 b = { NULL, 0 };
+	cJSON		*j;
+	char		 id[16], nr[16];
+	long		 st;
+	int		 k, i, m;
+
+	for (k = 0; k < c->batches; k++) {
+		for (i = 0; i < 6; i++) {
+			m = c->first + k * c->stride + i;
+			snprintf(id, sizeof(id), "C-%d", m);
+			snprintf(nr, sizeof(nr), "4817%03d", m);
+			add_msg(&b, id, bsns[m % 10], nr, 0);
+		}
+		close_batch(&b);
+		j = send_batch(tok, &b, 0, &st);
+		c->status[k] = (int)st;
+		for (i = 0; i < 6; i++) {
+			c->part[k][i] = (int)num(result(j, i), "status");
+			snprintf(c->id[k][i], sizeof(c->id[k][i]), "%s",
+			    str(result(j, i), "upload_id"));
+		}
+		cJSON_Delete(j);
+	}
+	return NULL;
+}
+
+static void
+run_senders(struct sender *c, int n)
+{
+	int	i;
+
+	for (i = 0; i < n; i++)
+		if (pthread_create(&c[i].t, NULL, sender_main, &c[i]) != 0)
+			abort();
+	for (i = 0; i < n; i++)
+		pthread_join(c[i].t, NULL);
+}
+
+/*
+ * Four clients at once, 5 batches each of their own messages: every part
+ * is stored, each with its own receipt. Then the same four clients all
+ * send the same 12 messages, half of them already stored: per message
+ * one receipt, which every client that sent it receives (201 for exactly one
+ * of those that sent a new message first, 200 for the rest), whichever
+ * group commit holds which.
+ */
+static void
+test_concurrent_batches(void)
+{
+	struct sender	 c[4];
+	const char	*want;
+	int		 t, k, i, m, n201;
+
+	memset(c, 0, sizeof(c));
+	for (t = 0; t < 4; t++) {
+		c[t].first = t * 30;
+		c[t].batches = 5;
+		c[t].stride = 6;
+	}
+	run_senders(c, 4);
+	for (t = 0; t < 4; t++)
+		for (k = 0; k < 5; k++) {
+			CHECK_EQ_INT(c[t].status[k], 200);
+			for (i = 0; i < 6; i++) {
+				CHECK_EQ_INT(c[t].part[k][i], 201);
+				CHECK(strncmp(c[t].id[k][i], "u_", 2) == 0);
+			}
+		}
+	CHECK_EQ_INT(messages_stored(), 21 + 120);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(DISTINCT upload_id) FROM"
+	    " message_keys"), h_db_count(&e, "SELECT count(*) FROM"
+	    " message_keys"));
+
+	/* Messages 114..125: 114..119 sent above (client 3), 120..125 new. */
+	memset(c, 0, sizeof(c));
+	for (t = 0; t < 4; t++) {
+		c[t].first = 114;
+		c[t].batches = 2;
+		c[t].stride = 6;
+	}
+	run_senders(c, 4);
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < 6; i++) {
+			m = 114 + 6 * k + i;
+			want = c[0].id[k][i];
+			CHECK(strncmp(want, "u_", 2) == 0);
+			for (n201 = 0, t = 0; t < 4; t++) {
+				CHECK_EQ_INT(c[t].status[k], 200);
+				CHECK_STR(c[t].id[k][i], want);
+				if (c[t].part[k][i] == 201)
+					n201++;
+				else
+					CHECK_EQ_INT(c[t].part[k][i], 200);
+			}
+			CHECK_EQ_INT(n201, m < 120 ? 0 : 1);
+		}
+	CHECK_EQ_INT(messages_stored(), 21 + 126);
+}
+
 static void
 test_privacy_scan(void)
 {
@@ -416,7 +608,8 @@ test_privacy_scan(void)
 		"Batchsma", "4811001", "4811002", "4812001", "4813001",
 		"4814001", "999993847", "999990408", "999990482", "999992077",
 		"999993483", "999993926", "999994669", "999995017",
-		"999992806", "999991905", "hallo",
+		"999992806", "999991905", "hallo", "4816001", "4817001",
+		"4817125",
 	};
 
 	CHECK_EQ_INT(h_leaks(&e, secrets, sizeof(secrets) /
@@ -452,6 +645,8 @@ main(int argc, char **argv)
 	test_body_limit();
 	test_broken_framing();
 	test_other_party();
+	test_member_order();
+	test_concurrent_batches();
 	CHECK_EQ_INT(h_stop(&e), 0);
 	test_privacy_scan();
 	h_teardown(&e);

@@ -347,6 +347,46 @@ test_resend(void)
 	h_resp_free(&r);
 }
 
+/*
+ * Receipt ids run out (a receipt with the highest id there is, put there
+ * by hand): a new message is refused with its own clear 503 and nothing
+ * of it stored, a resend still gets its receipt, and messages are taken
+ * again once that receipt is gone.
+ */
+static void
+test_ids_exhausted(void)
+{
+	struct h_resp	r;
+	char		buf[8192];
+	long long	before;
+	int		n;
+
+	CHECK_EQ_INT(h_db_exec(&e, "INSERT INTO uploads (id, party_id, kind,"
+	    " body_mac, rows, key_version, created_at) SELECT"
+	    " 9223372036854775807, id, 'scores', randomblob(32), 0, 1,"
+	    " '2026-01-01T00:00:00Z' FROM parties WHERE name = 'zorg-a'"), 0);
+	before = h_db_count(&e, "SELECT count(*) FROM message_keys");
+	n = make_msg(buf, sizeof(buf), 305, "X-1", "999993483", "730001",
+	    "2026-02-01", NULL, NULL, 1);
+	CHECK_EQ_INT(send_xml(buf, (size_t)n, &r), 503);
+	CHECK(strstr(r.body, "\"error\":\"unavailable\"") != NULL);
+	CHECK(strstr(r.body, "ontvangstnummers") != NULL);
+	h_resp_free(&r);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM message_keys"),
+	    before);
+	n = make_msg(buf, sizeof(buf), 305, "T1-A", "999994669", "720001",
+	    "2026-02-01", NULL, NULL, 1);
+	CHECK_EQ_INT(send_xml(buf, (size_t)n, &r), 200);
+	h_resp_free(&r);
+
+	CHECK_EQ_INT(h_db_exec(&e, "DELETE FROM uploads WHERE id ="
+	    " 9223372036854775807"), 0);
+	CHECK_EQ_INT(send_made(305, "X-1", "999993483", "730001",
+	    "2026-02-01", NULL, NULL, 1), 201);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM message_keys"),
+	    before + 1);
+}
+
 static void
 test_import_folder(void)
 {
@@ -396,7 +436,7 @@ test_privacy_scan(void)
 		"GEHEIM-COMMENTAAR-MARKER", "999993847", "999990408",
 		"999990482", "999992077", "999993483", "999993926",
 		"999994669", "999995017", "999992806", "999991905",
-		"4801234", "4801235", "123456789",
+		"4801234", "4801235", "123456789", "730001",
 	};
 	char		 path[H_PATH_MAX + 32];
 
@@ -432,6 +472,7 @@ main(int argc, char **argv)
 	test_replace_in_one_message();
 	test_refusals();
 	test_resend();
+	test_ids_exhausted();
 	CHECK_EQ_INT(h_stop(&e), 0);
 	test_import_folder();
 	test_privacy_scan();

@@ -938,6 +938,142 @@ test_message_writer(void)
 }
 
 /*
+ * A group of 40 jobs, two of which the database refuses and one a
+ * duplicate of another in the group: after the fault the group is tried
+ * in halves, so each bad job fails alone with its own error, every other
+ * job is stored (or answered as a duplicate), and it takes a handful of
+ * transactions (one audit row each), not one per job.
+ */
+static void
+test_message_group_fault(void)
+{
+	struct tmp		 t;
+	struct store		*st;
+	struct store_msgw	*w = NULL;
+	struct party		 p;
+	struct msg_job		 j[40];
+	struct traj_rec		 r[40];
+	unsigned char		 hash[PARTY_TOKEN_HASH_LEN];
+	char			 err[ERR_MAX] = "";
+	int64_t			 id;
+	long long		 audits;
+	int			 i;
+
+	tmp_make(&t);
+	st = open_or_die(t.db, 1);
+	memset(hash, 0x45, sizeof(hash));
+	party_init(&p, "backoffice", ROLE_BERICHTENVERKEER, "");
+	CHECK_EQ_INT(store_party_add(st, &p, hash, &id), STORE_OK);
+	if (store_msgw_start(st, &w, err, sizeof(err)) == -1) {
+		fprintf(stderr, "store_msgw_start: %s\n", err);
+		exit(1);
+	}
+	for (i = 0; i < 40; i++)	/* leeftijd 7: the CHECK refuses it */
+		job_init(&j[i], &r[i], id, 0, i + 1,
+		    i == 7 || i == 31 ? 7 : i % 4);
+	job_init(&j[20], &r[20], id, 0, 4, 3);	/* a resend of job 3 */
+	submit_together(t.db, w, j, 40);
+	for (i = 0; i < 40; i++) {
+		if (i == 7 || i == 31) {
+			CHECK_EQ_INT(j[i].rc, STORE_ERROR);
+			CHECK_EQ_INT(j[i].ids_exhausted, 0);
+		} else if (i == 20) {
+			CHECK_EQ_INT(j[i].rc, STORE_EXISTS);
+			CHECK_STR(j[i].receipt.upload_id, j[3].receipt.upload_id);
+		} else {
+			CHECK_EQ_INT(j[i].rc, STORE_OK);
+			CHECK_EQ_INT(audit_names(t.db, j[i].receipt.upload_id), 1);
+		}
+	}
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads"), 37);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM message_keys"), 37);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM trajecten"), 37);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM trajecten"
+	    " WHERE client IN (1008, 1032)"), 0);
+	audits = store_audit_count(st, "upload_messages");
+	CHECK(audits >= 2 && audits <= 12);
+	store_msgw_stop(w);
+	store_close(st);
+	tmp_remove(&t);
+}
+
+/*
+ * Receipt ids are claimed as max(id) + 1 before the receipt row exists;
+ * another connection's receipts in between are counted in. When the ids
+ * have run out a new message is refused, not given a wrapped or random
+ * id, while a resend still gets its receipt; the ids come back as soon as
+ * the highest one is gone.
+ */
+static void
+test_message_ids(void)
+{
+	struct tmp		 t;
+	struct store		*st;
+	struct store_msgw	*w = NULL;
+	struct party		 p;
+	struct msg_job		 j[3];
+	struct traj_rec		 r[3];
+	unsigned char		 hash[PARTY_TOKEN_HASH_LEN];
+	char			 err[ERR_MAX] = "", sql[256];
+	int64_t			 id;
+
+	tmp_make(&t);
+	st = open_or_die(t.db, 1);
+	memset(hash, 0x44, sizeof(hash));
+	party_init(&p, "backoffice", ROLE_BERICHTENVERKEER, "");
+	CHECK_EQ_INT(store_party_add(st, &p, hash, &id), STORE_OK);
+	if (store_msgw_start(st, &w, err, sizeof(err)) == -1) {
+		fprintf(stderr, "store_msgw_start: %s\n", err);
+		exit(1);
+	}
+	job_init(&j[0], &r[0], id, 0, 1, 1);
+	submit_together(t.db, w, j, 1);
+	CHECK_EQ_INT(j[0].rc, STORE_OK);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT max(id) FROM uploads"), 1);
+
+	/* Another connection's receipt, then the highest id there is. */
+	util_fmt(sql, sizeof(sql), "INSERT INTO uploads (id, party_id, kind,"
+	    " body_mac, rows, key_version, created_at) VALUES (41, %lld,"
+	    " 'scores', randomblob(32), 0, 1, '2026-01-01T00:00:00Z')",
+	    (long long)id);
+	raw_exec(t.db, sql);
+	job_init(&j[0], &r[0], id, 0, 2, 1);
+	submit_together(t.db, w, j, 1);
+	CHECK_EQ_INT(j[0].rc, STORE_OK);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT max(id) FROM uploads WHERE kind"
+	    " = 'messages'"), 42);
+	util_fmt(sql, sizeof(sql), "INSERT INTO uploads (id, party_id, kind,"
+	    " body_mac, rows, key_version, created_at) VALUES (%lld, %lld,"
+	    " 'scores', randomblob(32), 0, 1, '2026-01-01T00:00:00Z')",
+	    (long long)INT64_MAX, (long long)id);
+	raw_exec(t.db, sql);
+	job_init(&j[0], &r[0], id, 0, 3, 1);	/* new: refused */
+	job_init(&j[1], &r[1], id, 0, 1, 1);	/* a resend: its receipt */
+	job_init(&j[2], &r[2], id, 0, 4, 1);	/* new: refused */
+	submit_together(t.db, w, j, 3);
+	CHECK_EQ_INT(j[0].rc, STORE_ERROR);
+	CHECK_EQ_INT(j[0].ids_exhausted, 1);
+	CHECK_EQ_INT(j[1].rc, STORE_EXISTS);
+	CHECK_EQ_INT(j[1].ids_exhausted, 0);
+	CHECK_EQ_INT(j[2].rc, STORE_ERROR);
+	CHECK_EQ_INT(j[2].ids_exhausted, 1);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM message_keys"), 2);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM trajecten"), 2);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads"), 4);
+
+	raw_exec(t.db, "DELETE FROM uploads WHERE kind = 'scores'");
+	job_init(&j[0], &r[0], id, 0, 3, 1);
+	submit_together(t.db, w, j, 1);
+	CHECK_EQ_INT(j[0].rc, STORE_OK);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT max(id) FROM uploads WHERE kind"
+	    " = 'messages'"), 43);
+	CHECK(strcmp(j[0].receipt.upload_id, j[1].receipt.upload_id) != 0);
+	store_msgw_stop(w);
+	store_close(st);
+	tmp_remove(&t);
+}
+
+/*
  * Migration 4 -> 5 on a database as the previous release left it
  * (tests/fixtures/store/schema_v4.sql): earlier receipt ids are still
  * found, by their owner only; a message key keeps finding its message
@@ -1006,6 +1142,101 @@ test_migrate_v4(void)
 	tmp_remove(&t);
 }
 
+/* Whether the program of sql (prepared, not run) uses opcode op. */
+static int
+uses_opcode(const char *path, const char *sql, const char *op)
+{
+	sqlite3		*db = raw_open(path);
+	sqlite3_stmt	*s;
+	char		 ex[512];
+	int		 found = 0;
+
+	util_fmt(ex, sizeof(ex), "EXPLAIN %s", sql);
+	CHECK_EQ_INT(sqlite3_prepare_v2(db, ex, -1, &s, NULL), SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		if (strcmp((const char *)sqlite3_column_text(s, 1), op) == 0)
+			found = 1;
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return found;
+}
+
+/*
+ * Migration from 8 on a database as an earlier release left it
+ * (tests/fixtures/store/schema_v8.sql), through the current schema: 9 ->
+ * 10 rebuilds uploads with its kind CHECK in OR form, so inserting a
+ * receipt no longer builds a temporary index for the IN list each time;
+ * receipts, ids and indexes stay, the CHECK still refuses an unknown
+ * kind, and new receipts follow the old.
+ */
+static void
+test_migrate_v8(void)
+{
+	static const char ins[] = "INSERT INTO uploads (id, party_id, kind,"
+	    " rows, key_version, created_at) VALUES (99, 1, 'messages', 1, 1,"
+	    " '2026-12-01T00:00:00Z')";
+	struct tmp		 t;
+	struct store		*st;
+	struct store_msgw	*w = NULL;
+	struct store_receipt	 rc;
+	struct msg_job		 j[1];
+	struct traj_rec		 r[1];
+	sqlite3			*db;
+	char			*sql = NULL, err[ERR_MAX] = "";
+	size_t			 len;
+
+	tmp_make(&t);
+	if (util_read_file(SORTTP_SOURCE_DIR "/tests/fixtures/store/"
+	    "schema_v8.sql", 1 << 20, &sql, &len) == -1) {
+		fprintf(stderr, "missing fixture schema_v8.sql\n");
+		exit(1);
+	}
+	CHECK_EQ_INT(sqlite3_open_v2(t.db, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
+	CHECK_EQ_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	free(sql);
+	CHECK_EQ_INT(raw_int(t.db, "PRAGMA user_version"), 8);
+	CHECK(uses_opcode(t.db, ins, "OpenEphemeral"));
+
+	st = open_or_die(t.db, STORE_OPEN_MIGRATE);
+	CHECK_EQ_INT(store_schema_version(st), STORE_SCHEMA_VERSION);
+	CHECK(!uses_opcode(t.db, ins, "OpenEphemeral"));
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM sqlite_master WHERE"
+	    " tbl_name = 'uploads' AND type = 'index'"), 3);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM sqlite_master WHERE"
+	    " name = 'uploads_v10'"), 0);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads"), 4);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads WHERE kind ="
+	    " 'messages' AND body_mac IS NULL AND public_id IS NULL"), 3);
+	CHECK_EQ_INT(store_receipt_get(st, 2, "u_99887766ffeeddcc", &rc),
+	    STORE_OK);
+	CHECK_STR(rc.kind, "scores");
+	CHECK_EQ_INT(rc.rows, 12);
+	CHECK_EQ_INT(store_receipt_get(st, 1, "u_99887766ffeeddcc", &rc),
+	    STORE_NOT_FOUND);
+	db = raw_open(t.db);
+	CHECK_EQ_INT(sqlite3_exec(db, "INSERT INTO uploads (party_id, kind,"
+	    " rows, key_version, created_at) VALUES (1, 'other', 1, 1, 'x')",
+	    NULL, NULL, NULL), SQLITE_CONSTRAINT);
+	sqlite3_close(db);
+
+	if (store_msgw_start(st, &w, err, sizeof(err)) == -1) {
+		fprintf(stderr, "store_msgw_start: %s\n", err);
+		exit(1);
+	}
+	job_init(&j[0], &r[0], 1, 0, 9, 1);
+	submit_together(t.db, w, j, 1);
+	CHECK_EQ_INT(j[0].rc, STORE_OK);
+	CHECK_EQ_INT(store_receipt_get(st, 1, j[0].receipt.upload_id, &rc),
+	    STORE_OK);
+	CHECK_STR(rc.kind, "messages");
+	CHECK_EQ_INT(raw_int(t.db, "SELECT max(id) FROM uploads"), 5);
+	store_msgw_stop(w);
+	store_close(st);
+	tmp_remove(&t);
+}
+
 int
 main(void)
 {
@@ -1014,6 +1245,7 @@ main(void)
 	test_open_not_a_database();
 	test_newer_schema();
 	test_migrate_v4();
+	test_migrate_v8();
 	test_bind_key();
 	test_roles();
 	test_parties();
@@ -1021,6 +1253,8 @@ main(void)
 	test_audit();
 	test_two_handles();
 	test_message_writer();
+	test_message_ids();
+	test_message_group_fault();
 	test_readiness();
 	return test_done("store");
 }
