@@ -10,7 +10,8 @@
 #     includes it (indicator_refresh_s REFRESH_S, default 1).
 #   bash bench/bench_snapshot.sh [CLIENTS]            (default 250000)
 # BENCH_DATA=DIR reuses (or keeps) the data folder; BIN=path (default
-# build-release/sorttp); BASE_BIN=path adds the same figures for it.
+# build-release/sorttp); BASE_BIN=path adds the same figures for it;
+# BENCH_LOG=path keeps each daemon's log as path.new, path.base.
 # A run adds one scores upload (20 eind measurements) per binary to the
 # folder; the figures of a reused folder so grow by a few rows a run.
 set -euo pipefail
@@ -51,7 +52,7 @@ bsn() {
 cli() {	# BIN: CLI build of one answer
 	local b=$1 log=$tmp/cli.log
 	/usr/bin/time -v "$b" indicators uitval --by regio --period year \
-	    --data "$data" >/dev/null 2>"$log"
+	    --data "$data" >/dev/null 2>"$log" || { cat "$log"; exit 1; }
 	local built split cpu rss
 	built=$(grep -o 'built in [0-9]* ms.*' "$log" | tail -n 1)
 	cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2}
@@ -119,6 +120,7 @@ daemon() {	# BIN TAG: daemon RSS and upload -> first answer
 	kill "$pid"
 	wait "$pid" 2>/dev/null || true
 	pid=
+	[ -n "${BENCH_LOG:-}" ] && cp "$tmp/serve.log" "$BENCH_LOG.$tag"
 	"$b" party revoke "bs-analist-$n" --data "$data" >/dev/null 2>&1 || true
 	"$b" party revoke "bs-aanbieder-$n" --data "$data" >/dev/null 2>&1 || true
 	: "$tag"
