@@ -15,6 +15,7 @@
  * together: no subtraction across two breakdowns of the same cell, or
  * from gebied to gemeente to cluster, recovers a count in (0, k).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -281,8 +282,9 @@ bd_find(const struct ind_bdcube *cb, int geo, int period, int dim, int val)
 
 /*
  * Adds the year units of kind to their breakdown cells: per unit 3 places
- * (gemeente, cluster, regio) x 4 breakdowns. Units come sorted by (period,
- * client), so each cell counts a client once (cnt.last).
+ * (gemeente, cluster, regio) x 4 breakdowns. The caller orders them
+ * (ind_units_order) by (year, client), so each cell counts a client once
+ * (cnt.last).
  */
 static int
 accumulate(struct ind_snapshot *s, const struct config *cfg,
@@ -298,7 +300,7 @@ accumulate(struct ind_snapshot *s, const struct config *cfg,
 
 	for (p = 0; p < us->nperiods; p++) {
 		for (i = us->off[p]; i < us->off[p + 1]; i++) {
-			u = (const char *)us->u + i * sz;
+			u = (const char *)us->u + (size_t)us->ix[i] * sz;
 			bd = unit_bd(kind, u, &client, &gem);
 			rk = s->rkeys != NULL ? s->rkeys[client] : 0;
 			geos[0] = gem;
@@ -448,8 +450,11 @@ ind_bd_build(struct ind_snapshot *s, const struct config *cfg,
 		    NULL);
 		/* Stable over time, as every cell (dc_history.h). */
 		history_name(cfg, kind, &m.v[i], name, sizeof(name));
+		/* The history is shared by the kinds' threads. */
+		pthread_mutex_lock(&s->dch_mu);
 		dch_apply_named(s->dch, t, s, cfg, name, IND_YEAR, m.v[i].c,
 		    lay->ncat);
+		pthread_mutex_unlock(&s->dch_mu);
 		if (kind == IND_AANLEVERING)
 			same_total(s, &m.v[i]);
 	}
