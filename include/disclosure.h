@@ -109,6 +109,12 @@ struct dc_table {
 
 void	dc_init(struct dc_table *);
 void	dc_free(struct dc_table *);
+/*
+ * After dc_run, keeps only what its decisions need (the items, with their
+ * suppressed flags) and frees the relations and links: dc_suppressed
+ * answers as before; nothing may be added or run on the table again.
+ */
+void	dc_compact(struct dc_table *);
 
 /* Adds an item; returns its index. */
 uint32_t dc_item(struct dc_table *, int64_t units, int64_t clients);

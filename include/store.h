@@ -93,6 +93,14 @@ struct store;
 #define STORE_OPEN_MIGRATE	2	/* serve at start, sorttp migrate */
 int	store_open(const char *path, int create, struct store **out,
 	    char *err, size_t errlen);
+/*
+ * Bulk load into a fresh folder (sorttp demo): stores opened after
+ * store_bulk_load commit without an fsync; store_bulk_load_end, on a store
+ * still open, turns that off and makes everything durable with one
+ * checkpoint. Never for real data: a crash in between loses commits.
+ */
+void	store_bulk_load(void);
+int	store_bulk_load_end(struct store *, char *err, size_t errlen);
 
 /* The schema version (user_version) of the file at path, or -1. */
 int	store_file_schema(const char *path);

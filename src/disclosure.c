@@ -29,6 +29,31 @@ dc_free(struct dc_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
+void
+dc_compact(struct dc_table *t)
+{
+	struct dc_item	*it;
+
+	free(t->members);
+	free(t->group_off);
+	free(t->group_total);
+	free(t->group_le);
+	free(t->links);
+	t->members = NULL;
+	t->group_off = NULL;
+	t->group_total = NULL;
+	t->group_le = NULL;
+	t->links = NULL;
+	t->nmembers = t->members_cap = 0;
+	t->ngroups = t->groups_cap = 0;
+	t->nlinks = t->links_cap = 0;
+	if (t->nitems > 0 && t->nitems < t->items_cap &&
+	    (it = realloc(t->items, t->nitems * sizeof(*it))) != NULL) {
+		t->items = it;
+		t->items_cap = t->nitems;
+	}
+}
+
 uint32_t
 dc_item(struct dc_table *t, int64_t units, int64_t clients)
 {

@@ -13,6 +13,7 @@
  * subtraction.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,84 +73,91 @@ ind_layout_init(struct layout *l, enum ind_kind kind,
 }
 
 /* ------------------------------------------------------------------ */
-/* Building: a hash map per period type while units are added */
+/*
+ * Building: units come in period order, so the cells of one period are
+ * made together; while a period is open its cells are found in a table
+ * indexed by (aanbieder, geo), whose used slots are cleared when the next
+ * period starts.
+ */
 
 struct cmap {
 	struct cell	**cells;
 	size_t		 n, cap;
-	size_t		*slots;		/* cell index + 1, 0 = free */
-	size_t		 nslots;
+	struct cell	**pt;		/* [agb * ngeo + geo], this period */
+	uint32_t	*used;		/* slots of pt set in this period */
+	size_t		 nused;
+	int		 ngeo, period;
 	const struct layout *lay;
 	int		 oom;
 };
 
-static size_t
-key_hash(int agb, int geo, int period)
+static int
+cmap_init(struct cmap *m, const struct layout *l, size_t nagbs, int ngeo)
 {
-	uint64_t	k = ((uint64_t)(uint32_t)period << 40) ^
-	    ((uint64_t)(uint32_t)geo << 20) ^ (uint64_t)(uint32_t)agb;
+	size_t	n = (nagbs + 1) * (size_t)ngeo;
 
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	return (size_t)k;
+	memset(m, 0, sizeof(*m));
+	m->lay = l;
+	m->ngeo = ngeo;
+	m->period = -1;
+	m->pt = calloc(n ? n : 1, sizeof(*m->pt));
+	m->used = calloc(n ? n : 1, sizeof(*m->used));
+	if (m->pt == NULL || m->used == NULL) {
+		free(m->pt);
+		free(m->used);
+		m->pt = NULL;
+		m->used = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 static void
-cell_free(struct cell *c)
+cmap_done(struct cmap *m)
 {
-	if (c == NULL)
-		return;
-	free(c->cat);
-	free(c->sub);
-	free(c->sum);
-	free(c->num);
-	free(c);
+	free(m->pt);
+	free(m->used);
+	m->pt = NULL;
+	m->used = NULL;
 }
 
-static int
-cmap_rehash(struct cmap *m)
+/* One allocation per cell: the struct, then its arrays. */
+static void
+cell_free(struct cell *c)
 {
-	size_t	 ns = m->nslots ? m->nslots * 2 : 1024, i, h;
-	size_t	*sl;
-
-	if ((sl = calloc(ns, sizeof(*sl))) == NULL)
-		return -1;
-	for (i = 0; i < m->n; i++) {
-		struct cell *c = m->cells[i];
-
-		h = key_hash(c->agb, c->geo, c->period) & (ns - 1);
-		while (sl[h] != 0)
-			h = (h + 1) & (ns - 1);
-		sl[h] = i + 1;
-	}
-	free(m->slots);
-	m->slots = sl;
-	m->nslots = ns;
-	return 0;
+	free(c);
 }
 
 static struct cell *
 cell_new(const struct layout *l, int agb, int geo, int period)
 {
 	struct cell	*c;
+	size_t		 sz;
+	char		*p;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	sz = sizeof(*c) + ((size_t)l->ncat + (size_t)l->nsub) *
+	    sizeof(struct cnt) + (size_t)l->nsum * sizeof(double) +
+	    (size_t)l->nnum * sizeof(int64_t);
+	if ((c = calloc(1, sz)) == NULL)
 		return NULL;
 	c->agb = agb;
 	c->geo = geo;
 	c->period = period;
-	if ((l->ncat && (c->cat = calloc((size_t)l->ncat,
-	    sizeof(*c->cat))) == NULL) ||
-	    (l->nsub && (c->sub = calloc((size_t)l->nsub,
-	    sizeof(*c->sub))) == NULL) ||
-	    (l->nsum && (c->sum = calloc((size_t)l->nsum,
-	    sizeof(*c->sum))) == NULL) ||
-	    (l->nnum && (c->num = calloc((size_t)l->nnum,
-	    sizeof(*c->num))) == NULL)) {
-		cell_free(c);
-		return NULL;
+	p = (char *)(c + 1);
+	if (l->ncat) {
+		c->cat = (struct cnt *)(void *)p;
+		p += (size_t)l->ncat * sizeof(struct cnt);
 	}
+	if (l->nsub) {
+		c->sub = (struct cnt *)(void *)p;
+		p += (size_t)l->nsub * sizeof(struct cnt);
+	}
+	if (l->nsum) {
+		c->sum = (double *)(void *)p;
+		p += (size_t)l->nsum * sizeof(double);
+	}
+	if (l->nnum)
+		c->num = (int64_t *)(void *)p;
 	return c;
 }
 
@@ -157,28 +165,29 @@ cell_new(const struct layout *l, int agb, int geo, int period)
 static struct cell *
 cmap_get(struct cmap *m, int agb, int geo, int period, int *created)
 {
-	size_t		 h;
+	size_t		 slot, i;
 	struct cell	*c;
 
 	*created = 0;
 	if (m->oom)
 		return NULL;
-	if ((m->n + 1) * 2 > m->nslots && cmap_rehash(m) == -1)
-		goto oom;
-	h = key_hash(agb, geo, period) & (m->nslots - 1);
-	while (m->slots[h] != 0) {
-		c = m->cells[m->slots[h] - 1];
-		if (c->agb == agb && c->geo == geo && c->period == period)
-			return c;
-		h = (h + 1) & (m->nslots - 1);
+	if (period != m->period) {
+		for (i = 0; i < m->nused; i++)
+			m->pt[m->used[i]] = NULL;
+		m->nused = 0;
+		m->period = period;
 	}
+	slot = (size_t)agb * (size_t)m->ngeo + (size_t)geo;
+	if ((c = m->pt[slot]) != NULL)
+		return c;
 	if (util_grow((void **)&m->cells, &m->cap, m->n + 1,
 	    sizeof(*m->cells)) == -1)
 		goto oom;
 	if ((c = cell_new(m->lay, agb, geo, period)) == NULL)
 		goto oom;
 	m->cells[m->n++] = c;
-	m->slots[h] = m->n;
+	m->pt[slot] = c;
+	m->used[m->nused++] = (uint32_t)slot;
 	*created = 1;
 	return c;
 oom:
@@ -234,33 +243,44 @@ acc_aan(struct cell *c, const struct u_aan *u, uint32_t rk)
 	cnt_add(&c->cat[u->cem ? A_CEM : A_NOCEM], u->client, rk);
 }
 
+/*
+ * A questionnaire response reduced once to what it adds to each of its
+ * cells: the sub-counts and sums it touches, and its statements.
+ */
+struct tev_add {
+	int		 n;
+	int		 slot[QUEST_MAX_ITEMS + 1];	/* sub/sum/num index */
+	int		 x[QUEST_MAX_ITEMS + 1];
+	int		 pos, stmts;	/* positive statements, of all */
+};
+
 static void
-acc_tev(const struct build *b, struct cell *c, const struct u_tev *u,
-    uint32_t rk)
+tev_prepare(const struct build *b, const struct u_tev *u, struct tev_add *a)
 {
 	const struct quest_variant *v = &b->qs->defs[u->def].variant[u->resp];
 	const signed char	*vals = b->s->vals + u->voff;
 	const struct layout	*l = b->lay;
 	int			 ni = l->nitems[u->resp], gi, x;
-	int			 s0 = l->sub0[u->resp], m0 = l->sum0[u->resp];
-	int			 n0 = l->num0[u->resp];
 	size_t			 i;
 
-	cnt_add(&c->tot, u->client, rk);
-	cnt_add(&c->cat[u->resp], u->client, rk);
+	a->n = 0;
+	a->pos = 0;
+	a->stmts = 0;
 	for (i = 0; i < v->nitems; i++) {
 		if ((x = vals[i]) < 0)
 			continue;
 		gi = b->items->map[u->def][u->resp][i];
-		if (gi >= 0) {
-			cnt_add(&c->sub[s0 + gi], u->client, rk);
-			c->sum[m0 + gi] += x;
-			c->num[n0 + gi]++;
+		/*
+		 * A schaal item and the rapportcijfer are different items
+		 * (a slot is added once per response per item either way).
+		 */
+		if (gi >= 0 && a->n <= QUEST_MAX_ITEMS) {
+			a->slot[a->n] = gi;
+			a->x[a->n++] = x;
 		}
-		if ((int)i == v->rapportcijfer) {
-			cnt_add(&c->sub[s0 + ni], u->client, rk);
-			c->sum[m0 + ni] += x;
-			c->num[n0 + ni]++;
+		if ((int)i == v->rapportcijfer && a->n <= QUEST_MAX_ITEMS) {
+			a->slot[a->n] = ni;
+			a->x[a->n++] = x;
 		}
 		/*
 		 * The share positive is over the statements (schaal items
@@ -270,16 +290,36 @@ acc_tev(const struct build *b, struct cell *c, const struct u_tev *u,
 			continue;
 		switch (quest_item_positive(&v->items[i], x)) {
 		case 1:
-			c->num[n0 + ni + 1]++;
-			c->num[n0 + ni + 2]++;
+			a->pos++;
+			a->stmts++;
 			break;
 		case 0:
-			c->num[n0 + ni + 2]++;
+			a->stmts++;
 			break;
 		default:
 			break;
 		}
 	}
+}
+
+static void
+acc_tev(const struct build *b, struct cell *c, const struct u_tev *u,
+    const struct tev_add *a, uint32_t rk)
+{
+	const struct layout	*l = b->lay;
+	int			 ni = l->nitems[u->resp];
+	int			 s0 = l->sub0[u->resp], m0 = l->sum0[u->resp];
+	int			 n0 = l->num0[u->resp], j;
+
+	cnt_add(&c->tot, u->client, rk);
+	cnt_add(&c->cat[u->resp], u->client, rk);
+	for (j = 0; j < a->n; j++) {
+		cnt_add(&c->sub[s0 + a->slot[j]], u->client, rk);
+		c->sum[m0 + a->slot[j]] += a->x[j];
+		c->num[n0 + a->slot[j]]++;
+	}
+	c->num[n0 + ni + 1] += a->pos;
+	c->num[n0 + ni + 2] += a->stmts;
 }
 
 /* The common head of the three unit structs. */
@@ -340,11 +380,13 @@ accumulate(struct build *b, enum ind_period t, struct cmap *m)
 	uint32_t		 client, rk;
 	struct cell		*c, *all;
 	const char		*u;
+	struct tev_add		 ta;
 
 	agbs[1] = (int)b->s->nagbs;		/* all aanbieders */
+	memset(&ta, 0, sizeof(ta));
 	for (p = 0; p < us->nperiods; p++) {
 		for (i = us->off[p]; i < us->off[p + 1]; i++) {
-			u = (const char *)us->u + i * sz;
+			u = (const char *)us->u + (size_t)us->ix[i] * sz;
 			unit_head(b->kind, u, &client, &agb, &gem);
 			rk = b->s->rkeys != NULL ? b->s->rkeys[client] : 0;
 			agbs[0] = agb;
@@ -352,6 +394,8 @@ accumulate(struct build *b, enum ind_period t, struct cmap *m)
 			geos[1] = IND_GEO_CLUSTER(b->s,
 			    (int)cfg->ref.gemeenten[gem].cluster);
 			geos[2] = IND_GEO_REGIO(b->s);
+			if (b->kind == IND_TEVREDENHEID)
+				tev_prepare(b, (const void *)u, &ta);
 			for (ai = 0; ai < 2; ai++) {
 				for (gi = 0; gi < 3; gi++) {
 					c = cmap_get(m, agbs[ai], geos[gi], p,
@@ -373,7 +417,7 @@ accumulate(struct build *b, enum ind_period t, struct cmap *m)
 						acc_aan(c, (const void *)u, rk);
 					else
 						acc_tev(b, c, (const void *)u,
-						    rk);
+						    &ta, rk);
 				}
 			}
 		}
@@ -689,17 +733,23 @@ ck_cell(const struct ck_table *t, enum ind_kind kind, const struct layout *l,
 	ck_cnt(t, &c->tot);
 }
 
+/*
+ * The cells of one kind, from its units, and its suppression pattern;
+ * kinds come in enum order (aanlevering decides uitval's pattern).
+ */
 int
 ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
     const struct quest_set *qs, const struct ind_items *items, long long k,
-    int window, int today, const struct ck_table *ckt)
+    int window, int today, const struct ck_table *ckt, enum ind_kind kind,
+    uint64_t *ns_cells)
 {
 	struct build		 b;
 	struct cmap		 m;
 	struct dc_table		*t;
 	const struct cell	**parts;
 	size_t			 i, nmax;
-	int			 kind, tt;
+	int			 tt;
+	uint64_t		 t1;
 
 	memset(&b, 0, sizeof(b));
 	b.s = s;
@@ -709,64 +759,69 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 	b.k = k;
 	b.window = window;
 	b.today = today;
-	s->ngem = (int)cfg->ref.ngemeenten;
-	s->nclu = (int)cfg->ref.nclusters;
 	nmax = s->nagbs + cfg->ref.ngemeenten + 16;
 	if ((parts = calloc(nmax, sizeof(*parts))) == NULL)
 		return -1;
-	if (ckt == NULL && dch_begin(s) == -1) {	/* dc_history.h */
-		free(parts);
-		return -1;
-	}
-	for (kind = 0; kind < IND__NKINDS; kind++) {
-		b.kind = (enum ind_kind)kind;
-		ind_layout_init(&s->lay[kind], b.kind, items);
-		b.lay = &s->lay[kind];
-		dc_init(&s->dc[kind]);
-		t = &s->dc[IND_DC_KIND(kind)];
-		for (tt = 0; tt < IND__NPERIODS; tt++) {
-			memset(&m, 0, sizeof(m));
-			m.lay = b.lay;
-			if (accumulate(&b, (enum ind_period)tt, &m) == -1 ||
-			    m.oom) {
-				for (i = 0; i < m.n; i++)
-					cell_free(m.cells[i]);
-				free(m.cells);
-				free(m.slots);
-				free(parts);
-				return -1;
-			}
-			free(m.slots);
-			util_sort(m.cells, m.n, sizeof(*m.cells), cmp_cell);
-			s->cube[kind][tt].cells = m.cells;
-			s->cube[kind][tt].n = m.n;
-			for (i = 0; ckt != NULL && i < m.n; i++)
-				ck_cell(ckt, b.kind, b.lay, m.cells[i]);
-			for (i = 0; ckt == NULL && i < m.n; i++) {
-				ind_dc_cell(t, b.kind, b.lay, m.cells[i],
-				    kind != IND_UITVAL ||
-				    ind_window_closed(m.cells[i]->period,
-				    (enum ind_period)tt, today, window), NULL);
-				dch_apply(s->dch, t, s, cfg, b.kind,
-				    (enum ind_period)tt, m.cells[i], b.lay->ncat);
-				if (kind == IND_AANLEVERING)
-					same_total(t, &s->cube[IND_UITVAL][tt],
-					    m.cells[i]);
-			}
-		}
-		if (ckt != NULL)
-			continue;	/* perturbed: no suppression pattern */
-		relations(&b, parts, nmax);
-		/* Uitval's pattern is decided with aanlevering's cells. */
-		if (kind == IND_UITVAL)
-			continue;
-		if (dc_run(t, k) == -1) {
+	b.kind = kind;
+	ind_layout_init(&s->lay[kind], b.kind, items);
+	b.lay = &s->lay[kind];
+	dc_init(&s->dc[kind]);
+	t = &s->dc[IND_DC_KIND(kind)];
+	for (tt = 0; tt < IND__NPERIODS; tt++) {
+		t1 = util_now_ns();
+		if (cmap_init(&m, b.lay, s->nagbs, IND_GEO_REGIO(s) + 1) ==
+		    -1) {
 			free(parts);
 			return -1;
 		}
-		dc_log(t, kind == IND_AANLEVERING ? "uitval and aanlevering" :
-		    ind_kind_name(b.kind));
+		if (ind_units_order(s, kind, (enum ind_period)tt) == -1 ||
+		    accumulate(&b, (enum ind_period)tt, &m) == -1 || m.oom) {
+			ind_units_release(s, kind, (enum ind_period)tt);
+			for (i = 0; i < m.n; i++)
+				cell_free(m.cells[i]);
+			free(m.cells);
+			cmap_done(&m);
+			free(parts);
+			return -1;
+		}
+		cmap_done(&m);
+		ind_units_release(s, kind, (enum ind_period)tt);
+		util_sort(m.cells, m.n, sizeof(*m.cells), cmp_cell);
+		*ns_cells += util_now_ns() - t1;
+		s->cube[kind][tt].cells = m.cells;
+		s->cube[kind][tt].n = m.n;
+		for (i = 0; ckt != NULL && i < m.n; i++)
+			ck_cell(ckt, b.kind, b.lay, m.cells[i]);
+		for (i = 0; ckt == NULL && i < m.n; i++) {
+			ind_dc_cell(t, b.kind, b.lay, m.cells[i],
+			    kind != IND_UITVAL ||
+			    ind_window_closed(m.cells[i]->period,
+			    (enum ind_period)tt, today, window), NULL);
+			/* The history is shared by the kinds' threads. */
+			pthread_mutex_lock(&s->dch_mu);
+			dch_apply(s->dch, t, s, cfg, b.kind,
+			    (enum ind_period)tt, m.cells[i], b.lay->ncat);
+			pthread_mutex_unlock(&s->dch_mu);
+			if (kind == IND_AANLEVERING)
+				same_total(t, &s->cube[IND_UITVAL][tt],
+				    m.cells[i]);
+		}
+	}
+	/* Perturbed: no suppression pattern. */
+	if (ckt == NULL) {
+		relations(&b, parts, nmax);
+		/* Uitval's pattern is decided with aanlevering's cells. */
+		if (kind != IND_UITVAL) {
+			if (dc_run(t, k) == -1) {
+				free(parts);
+				return -1;
+			}
+			dc_log(t, kind == IND_AANLEVERING ?
+			    "uitval and aanlevering" : ind_kind_name(b.kind));
+			/* Answers read the decisions only. */
+			dc_compact(t);
+		}
 	}
 	free(parts);
-	return ckt == NULL ? dch_end(s) : 0;
+	return 0;
 }

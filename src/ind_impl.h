@@ -6,6 +6,7 @@
 #ifndef SORTTP_IND_IMPL_H
 #define SORTTP_IND_IMPL_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,7 +32,8 @@ struct u_doel {
 	uint8_t		 gem;		/* index into cfg->ref.gemeenten */
 	int8_t		 pa;		/* probleemafname 1..3, 0 = none */
 	int8_t		 zh;		/* zonder hulp verder 0/1, -1 = none */
-	uint8_t		 pad;
+	uint8_t		 tmask;		/* bit t: the trajectory's last
+					   measurement in its period of type t */
 	uint16_t	 doelen;
 	uint16_t	 behaald;
 	float		 gas_t;		/* NaN = none */
@@ -74,11 +76,13 @@ struct u_tev {
 };
 
 /*
- * Units of one kind for one period type, sorted by (period, client); they
- * only live while the cube is built from them.
+ * The units of one kind are made once, with the month as their period
+ * (snap->ubase); for each period type in turn, ix orders them by
+ * (period, client). They only live while the cube is built from them.
  */
 struct ind_units {
-	void		*u;
+	void		*u;		/* snap->ubase[kind], not owned */
+	uint32_t	*ix;		/* unit i in order: u[ix[i]] */
 	size_t		 n;
 	uint32_t	*off;		/* units of period p: off[p]..off[p+1] */
 	int		 nperiods;
@@ -159,6 +163,8 @@ struct ind_snapshot {
 	size_t		 nagbs;
 	size_t		 nclients;
 	struct ind_units units[IND__NKINDS][IND__NPERIODS];
+	void		*ubase[IND__NKINDS];	/* units, periods in months */
+	size_t		 nbase[IND__NKINDS];
 	signed char	*vals;
 	size_t		 nvals;
 	int		 refs;		/* queries using it, plus the engine */
@@ -169,9 +175,12 @@ struct ind_snapshot {
 	 */
 	int		 cellkey;
 	uint32_t	*rkeys;
+	/* Where the build's time went (ns), for the log. */
+	uint64_t	 ns_store, ns_facts, ns_cube, ns_dc;
 	/* The disclosure history (dc_history.h) while the cube is built. */
 	struct store	*dch_store;
 	struct dch	*dch;
+	pthread_mutex_t	 dch_mu;	/* dch_apply from the kinds' threads */
 };
 
 /*
@@ -207,13 +216,22 @@ struct ind_snapshot *ind_snapshot_build_ck(const struct config *,
 	    struct store *, long long k, int window_months, int today,
 	    const struct ck_ctx *);
 
-/* The cube (ind_cube.c). */
+/* The cube (ind_cube.c), one kind at a time, in enum order. */
 void	ind_layout_init(struct layout *, enum ind_kind,
 	    const struct ind_items *);
 int	ind_cube_build(struct ind_snapshot *, const struct config *,
 	    const struct quest_set *, const struct ind_items *, long long k,
-	    int window, int today, const struct ck_table *);
+	    int window, int today, const struct ck_table *, enum ind_kind,
+	    uint64_t *ns_cells);
 void	ind_cube_free(struct ind_cube *);
+/*
+ * Orders the units of kind k for period type t (snap->units[k][t]) and
+ * frees that order again (ind_snapshot.c); 0 or -1.
+ */
+int	ind_units_order(struct ind_snapshot *, enum ind_kind k,
+	    enum ind_period t);
+void	ind_units_release(struct ind_snapshot *, enum ind_kind k,
+	    enum ind_period t);
 const struct cell *ind_cube_find(const struct ind_cube *, int agb, int geo,
 	    int period);
 /* The cells at (geo, period), every aanbieder, all-aanbieders last. */

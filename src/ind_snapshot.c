@@ -6,8 +6,15 @@
  * counts distinct clients without sorting or hashing.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
+#include <time.h>
+
+#include <sys/resource.h>
 
 #include "feed.h"
 #include "dates.h"
@@ -95,6 +102,16 @@ ind_items_build(const struct quest_set *qs, struct ind_items *it)
 	}
 }
 
+/*
+ * Gemeente codes to indexes, each code looked up once per build
+ * (GEM_UNSEEN: not yet; CFG_MAX_GEMEENTEN keeps indexes below it).
+ */
+#define GEM_UNSEEN	0xfe
+struct gem_memo {
+	const struct config	*cfg;
+	uint8_t			 ix[10000];
+};
+
 /* Growable arrays of the raw rows. */
 struct raw {
 	struct ind_src_score	*sc;
@@ -114,6 +131,7 @@ struct raw {
 	const struct quest_set	*qs;
 	struct ind_src_link	*ln;		/* key rotation links */
 	size_t			 nln, capln;
+	struct gem_memo		 gm;
 };
 
 static int
@@ -278,14 +296,6 @@ apply_links(struct raw *w)
 }
 
 static int
-cmp_i64(const void *a, const void *b)
-{
-	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static int
 cmp_int(const void *a, const void *b)
 {
 	int	x = *(const int *)a, y = *(const int *)b;
@@ -293,16 +303,59 @@ cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Sorted distinct values of v[0..n) in place; returns the new count. */
+/*
+ * Sorted distinct values of v[0..n) in place; returns the new count, or
+ * (size_t)-1 when memory ran out. An LSD radix sort, 16 bits a pass, of
+ * the values with their sign bit flipped (unsigned order is then signed
+ * order).
+ */
 static size_t
 uniq_i64(int64_t *v, size_t n)
 {
-	size_t	i, o = 0;
+	uint64_t	*a, *b, *x, *y, *tmp;
+	size_t		*cnt, i, o = 0, sum, c;
+	int		 pass, sh;
 
-	util_sort(v, n, sizeof(*v), cmp_i64);
+	if (n < 2)
+		return n;
+	a = malloc(n * sizeof(*a));
+	b = malloc(n * sizeof(*b));
+	cnt = malloc(65536 * sizeof(*cnt));
+	if (a == NULL || b == NULL || cnt == NULL) {
+		free(a);
+		free(b);
+		free(cnt);
+		return (size_t)-1;
+	}
 	for (i = 0; i < n; i++)
-		if (o == 0 || v[o - 1] != v[i])
-			v[o++] = v[i];
+		a[i] = (uint64_t)v[i] ^ (UINT64_C(1) << 63);
+	x = a;
+	y = b;
+	for (pass = 0; pass < 4; pass++) {
+		sh = pass * 16;
+		memset(cnt, 0, 65536 * sizeof(*cnt));
+		for (i = 0; i < n; i++)
+			cnt[(x[i] >> sh) & 0xffff]++;
+		for (i = 0, sum = 0; i < 65536; i++) {
+			c = cnt[i];
+			cnt[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			y[cnt[(x[i] >> sh) & 0xffff]++] = x[i];
+		tmp = x;
+		x = y;
+		y = tmp;
+	}
+	/* An even number of passes: the sorted values are in a again. */
+	for (i = 0; i < n; i++)
+		if (o == 0 || a[o - 1] != a[i])
+			a[o++] = a[i];
+	for (i = 0; i < o; i++)
+		v[i] = (int64_t)(a[i] ^ (UINT64_C(1) << 63));
+	free(a);
+	free(b);
+	free(cnt);
 	return o;
 }
 
@@ -347,44 +400,122 @@ gem_ix(const struct config *cfg, int code)
 	return (uint8_t)(g - cfg->ref.gemeenten);
 }
 
-/* (period, client) order for all three unit kinds: both lead the struct. */
-static int
-cmp_unit(const void *a, const void *b)
+static uint8_t
+gem_of(struct gem_memo *m, int code)
 {
-	const uint32_t	*x = a, *y = b;
-	uint16_t	 px, py;
-
-	memcpy(&px, (const char *)a + 4, 2);
-	memcpy(&py, (const char *)b + 4, 2);
-	if (px != py)
-		return px < py ? -1 : 1;
-	return (*x > *y) - (*x < *y);
+	if (code <= 0 || code > 9999)
+		return IND_GEM_NONE;
+	if (m->ix[code] == GEM_UNSEEN)
+		m->ix[code] = gem_ix(m->cfg, code);
+	return m->ix[code];
 }
 
-/* Sorts and indexes units u[0..n) of size sz for one period type. */
-static int
-units_index(struct ind_units *us, void *u, size_t n, size_t sz,
-    enum ind_period t)
+static size_t
+unit_size(enum ind_kind k)
 {
-	size_t	 i;
-	int	 p, np;
-	uint16_t pi;
+	return k == IND_DOELREALISATIE ? sizeof(struct u_doel) :
+	    k == IND_UITVAL ? sizeof(struct u_uit) :
+	    k == IND_AANLEVERING ? sizeof(struct u_aan) :
+	    sizeof(struct u_tev);
+}
+
+/*
+ * Sorts the units of kind k by client, once (a counting sort): each
+ * period type's order then reads them front to back.
+ */
+static int
+units_by_client(struct ind_snapshot *s, enum ind_kind k)
+{
+	const char	*src = s->ubase[k];
+	char		*dst;
+	size_t		 sz = unit_size(k), i, n = s->nbase[k];
+	uint32_t	*cnt, c, sum, ci;
+
+	dst = malloc(n ? n * sz : 1);
+	cnt = calloc(s->nclients + 1, sizeof(*cnt));
+	if (dst == NULL || cnt == NULL) {
+		free(dst);
+		free(cnt);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(&ci, src + i * sz, 4);
+		cnt[ci]++;
+	}
+	for (i = 0, sum = 0; i <= s->nclients; i++) {
+		c = cnt[i];
+		cnt[i] = sum;
+		sum += c;
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(&ci, src + i * sz, 4);
+		memcpy(dst + (size_t)cnt[ci]++ * sz, src + i * sz, sz);
+	}
+	free(cnt);
+	free(s->ubase[k]);
+	s->ubase[k] = dst;
+	return 0;
+}
+
+/*
+ * Orders the units of kind k (sorted by client) by (period, client) for
+ * period type t: a stable counting sort by period. The client (uint32_t)
+ * and the month (uint16_t at offset 4) lead every unit struct;
+ * doelrealisatie counts a unit only where its tmask says so.
+ */
+int
+ind_units_order(struct ind_snapshot *s, enum ind_kind k, enum ind_period t)
+{
+	struct ind_units	*us = &s->units[k][t];
+	const char		*src = s->ubase[k];
+	size_t			 sz = unit_size(k), i, n = 0, nb = s->nbase[k];
+	int			 p, np, div;
+	uint16_t		 pm;
 
 	np = t == IND_MONTH ? IND_YEARS * 12 : t == IND_QUARTER ?
 	    IND_YEARS * 4 : IND_YEARS;
-	util_sort(u, n, sz, cmp_unit);
-	if ((us->off = calloc((size_t)np + 1, sizeof(*us->off))) == NULL)
+	div = t == IND_MONTH ? 1 : t == IND_QUARTER ? 3 : 12;
+	us->off = calloc((size_t)np + 1, sizeof(*us->off));
+	us->ix = malloc(nb ? nb * sizeof(*us->ix) : 1);
+	if (us->off == NULL || us->ix == NULL) {
+		ind_units_release(s, k, t);
 		return -1;
-	for (i = 0; i < n; i++) {
-		memcpy(&pi, (char *)u + i * sz + 4, 2);
-		us->off[pi + 1]++;
+	}
+	for (i = 0; i < nb; i++) {
+		if (k == IND_DOELREALISATIE && !(((const struct u_doel *)
+		    (const void *)src)[i].tmask & (1u << t)))
+			continue;
+		memcpy(&pm, src + i * sz + 4, 2);
+		us->off[pm / div + 1]++;
+		n++;
 	}
 	for (p = 0; p < np; p++)
 		us->off[p + 1] += us->off[p];
-	us->u = u;
+	/* Stable by period: off[p] is where period p's next unit goes. */
+	for (i = 0; i < nb; i++) {
+		if (k == IND_DOELREALISATIE && !(((const struct u_doel *)
+		    (const void *)src)[i].tmask & (1u << t)))
+			continue;
+		memcpy(&pm, src + i * sz + 4, 2);
+		us->ix[us->off[pm / div]++] = (uint32_t)i;
+	}
+	for (p = np; p > 0; p--)
+		us->off[p] = us->off[p - 1];
+	us->off[0] = 0;
+	us->u = s->ubase[k];
 	us->n = n;
 	us->nperiods = np;
 	return 0;
+}
+
+void
+ind_units_release(struct ind_snapshot *s, enum ind_kind k, enum ind_period t)
+{
+	struct ind_units	*us = &s->units[k][t];
+
+	free(us->ix);
+	free(us->off);
+	memset(us, 0, sizeof(*us));
 }
 
 static int
@@ -461,58 +592,58 @@ score_facts(struct raw *w, struct tfact **out, size_t *nout)
 }
 
 static int
-build_doel(struct ind_snapshot *s, const struct config *cfg,
-    struct raw *w, const int64_t *clients)
+build_doel(struct ind_snapshot *s, struct raw *w)
 {
 	struct u_doel	*u;
-	size_t		 i, n;
+	size_t		 i, n = 0;
 	int		 t, p, a;
+	unsigned	 mask;
 	uint8_t		 g;
 
 	/* w->sc is sorted by score_facts. */
-	for (t = 0; t < IND__NPERIODS; t++) {
-		if ((u = calloc(w->nsc ? w->nsc : 1, sizeof(*u))) == NULL)
-			return -1;
-		n = 0;
-		for (i = 0; i < w->nsc; i++) {
-			const struct ind_src_score *r = &w->sc[i], *nx;
+	if ((u = calloc(w->nsc ? w->nsc : 1, sizeof(*u))) == NULL)
+		return -1;
+	for (i = 0; i < w->nsc; i++) {
+		const struct ind_src_score *r = &w->sc[i], *nx;
 
-			p = ind_period_of(r->meetdatum, (enum ind_period)t);
-			/* Only the trajectory's last measurement per period. */
+		p = ind_period_of(r->meetdatum, IND_MONTH);
+		/* Only the trajectory's last measurement per period. */
+		mask = 0;
+		for (t = 0; t < IND__NPERIODS; t++) {
 			if (i + 1 < w->nsc) {
 				nx = &w->sc[i + 1];
 				if (nx->traj == r->traj && nx->agb == r->agb &&
 				    ind_period_of(nx->meetdatum,
-				    (enum ind_period)t) == p)
+				    (enum ind_period)t) ==
+				    ind_period_of(r->meetdatum,
+				    (enum ind_period)t))
 					continue;
 			}
-			g = gem_ix(cfg, r->gemeente);
-			a = ind_agb_index(s, r->agb);
-			if (p < 0 || g == IND_GEM_NONE || a < 0)
-				continue;
-			u[n].client = client_ix(clients, s->nclients,
-			    r->client);
-			u[n].period = (uint16_t)p;
-			u[n].agb = (uint16_t)a;
-			u[n].gem = g;
-			u[n].pa = (int8_t)(r->probleemafname >= 1 &&
-			    r->probleemafname <= 3 ? r->probleemafname : 0);
-			u[n].zh = (int8_t)(r->zonder_hulp == 0 ||
-			    r->zonder_hulp == 1 ? r->zonder_hulp : -1);
-			u[n].doelen = (uint16_t)(r->doelen < 0 ? 0 :
-			    r->doelen > 65535 ? 65535 : r->doelen);
-			u[n].behaald = (uint16_t)(r->doelen_behaald < 0 ? 0 :
-			    r->doelen_behaald > u[n].doelen ? u[n].doelen :
-			    r->doelen_behaald);
-			u[n].gas_t = isnan(r->gas_t) ? NAN : (float)r->gas_t;
-			n++;
+			mask |= 1u << t;
 		}
-		if (units_index(&s->units[IND_DOELREALISATIE][t], u, n,
-		    sizeof(*u), (enum ind_period)t) == -1) {
-			free(u);
-			return -1;
-		}
+		g = gem_of(&w->gm, r->gemeente);
+		a = ind_agb_index(s, r->agb);
+		if (mask == 0 || p < 0 || g == IND_GEM_NONE || a < 0)
+			continue;
+		u[n].client = (uint32_t)r->client;
+		u[n].period = (uint16_t)p;
+		u[n].agb = (uint16_t)a;
+		u[n].gem = g;
+		u[n].tmask = (uint8_t)mask;
+		u[n].pa = (int8_t)(r->probleemafname >= 1 &&
+		    r->probleemafname <= 3 ? r->probleemafname : 0);
+		u[n].zh = (int8_t)(r->zonder_hulp == 0 ||
+		    r->zonder_hulp == 1 ? r->zonder_hulp : -1);
+		u[n].doelen = (uint16_t)(r->doelen < 0 ? 0 :
+		    r->doelen > 65535 ? 65535 : r->doelen);
+		u[n].behaald = (uint16_t)(r->doelen_behaald < 0 ? 0 :
+		    r->doelen_behaald > u[n].doelen ? u[n].doelen :
+		    r->doelen_behaald);
+		u[n].gas_t = isnan(r->gas_t) ? NAN : (float)r->gas_t;
+		n++;
 	}
+	s->ubase[IND_DOELREALISATIE] = u;
+	s->nbase[IND_DOELREALISATIE] = n;
 	return 0;
 }
 
@@ -579,26 +710,25 @@ reden_cat(int reden)
  * temporary stop), with its period, gemeente and aanbieder index.
  */
 static int
-ended_unit(const struct ind_snapshot *s, const struct config *cfg,
+ended_unit(const struct ind_snapshot *s, struct raw *w,
     const struct ind_src_traj *r, enum ind_period t, int *p, uint8_t *g,
     int *a)
 {
 	if (r->einddatum == 0 || r->reden == 0 || r->reden == 20)
 		return 0;
 	*p = ind_period_of(r->einddatum, t);
-	*g = gem_ix(cfg, r->gemeente);
+	*g = gem_of(&w->gm, r->gemeente);
 	*a = ind_agb_index(s, r->agb);
 	return *p >= 0 && *g != IND_GEM_NONE && *a >= 0;
 }
 
 static int
-build_uitval(struct ind_snapshot *s, const struct config *cfg,
-    struct raw *w, const int64_t *clients, int window)
+build_uitval(struct ind_snapshot *s, struct raw *w, int window)
 {
 	struct start	*st;
 	struct u_uit	*u;
-	size_t		 i, n, ns = 0;
-	int		 t, p, a;
+	size_t		 i, n = 0, ns = 0;
+	int		 p, a;
 	uint8_t		 g;
 
 	if ((st = calloc(w->ntr ? w->ntr : 1, sizeof(*st))) == NULL)
@@ -612,36 +742,27 @@ build_uitval(struct ind_snapshot *s, const struct config *cfg,
 		ns++;
 	}
 	util_sort(st, ns, sizeof(*st), cmp_start);
-	for (t = 0; t < IND__NPERIODS; t++) {
-		if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL) {
-			free(st);
-			return -1;
-		}
-		n = 0;
-		for (i = 0; i < w->ntr; i++) {
-			const struct ind_src_traj *r = &w->tr[i];
+	if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL) {
+		free(st);
+		return -1;
+	}
+	for (i = 0; i < w->ntr; i++) {
+		const struct ind_src_traj *r = &w->tr[i];
 
-			if (!ended_unit(s, cfg, r, (enum ind_period)t, &p, &g,
-			    &a))
-				continue;
-			u[n].client = client_ix(clients, s->nclients,
-			    r->client);
-			u[n].period = (uint16_t)p;
-			u[n].agb = (uint16_t)a;
-			u[n].gem = g;
-			u[n].reden = reden_cat(r->reden);
-			u[n].her = r->reden != 31 ? 0 :
-			    new_start(st, ns, r, window) ? 1 : 2;
-			n++;
-		}
-		if (units_index(&s->units[IND_UITVAL][t], u, n, sizeof(*u),
-		    (enum ind_period)t) == -1) {
-			free(u);
-			free(st);
-			return -1;
-		}
+		if (!ended_unit(s, w, r, IND_MONTH, &p, &g, &a))
+			continue;
+		u[n].client = (uint32_t)r->client;
+		u[n].period = (uint16_t)p;
+		u[n].agb = (uint16_t)a;
+		u[n].gem = g;
+		u[n].reden = reden_cat(r->reden);
+		u[n].her = r->reden != 31 ? 0 :
+		    new_start(st, ns, r, window) ? 1 : 2;
+		n++;
 	}
 	free(st);
+	s->ubase[IND_UITVAL] = u;
+	s->nbase[IND_UITVAL] = n;
 	return 0;
 }
 
@@ -704,14 +825,14 @@ resp_in(const struct resp_key *rk, size_t n, int64_t client, int agb,
  */
 static int
 build_aan(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
-    const int64_t *clients, const struct tfact *tf, size_t ntf)
+    const struct tfact *tf, size_t ntf)
 {
 	struct resp_key	*rk;
 	struct u_aan	*u;
 	struct tfact	 key;
 	const struct tfact *f;
-	size_t		 i, n;
-	int		 t, p, a, before, after;
+	size_t		 i, n = 0;
+	int		 p, a, before, after;
 	uint8_t		 g;
 
 	before = (int)config_limit(cfg, LIMIT_CEM_DAYS_BEFORE);
@@ -724,91 +845,99 @@ build_aan(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
 		rk[i].date = w->rs[i].ingevuld_op;
 	}
 	util_sort(rk, w->nrs, sizeof(*rk), cmp_resp_key);
-	for (t = 0; t < IND__NPERIODS; t++) {
-		if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL) {
-			free(rk);
-			return -1;
-		}
-		n = 0;
-		for (i = 0; i < w->ntr; i++) {
-			const struct ind_src_traj *r = &w->tr[i];
+	if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL) {
+		free(rk);
+		return -1;
+	}
+	for (i = 0; i < w->ntr; i++) {
+		const struct ind_src_traj *r = &w->tr[i];
 
-			if (!ended_unit(s, cfg, r, (enum ind_period)t, &p, &g,
-			    &a))
-				continue;
-			key.traj = r->prod_key;
-			key.agb = r->agb;
-			f = bsearch(&key, tf, ntf, sizeof(*tf), cmp_tfact);
-			u[n].client = client_ix(clients, s->nclients,
-			    r->client);
-			u[n].period = (uint16_t)p;
-			u[n].agb = (uint16_t)a;
-			u[n].gem = g;
-			u[n].cat = f != NULL && f->opt_out ? A_OPT :
-			    f != NULL && f->last_gas >= r->begindatum &&
-			    f->last_gas > 0 ? A_GAS : A_NONE;
-			u[n].cem = (uint8_t)resp_in(rk, w->nrs, r->client,
-			    r->agb, date_add_days(r->einddatum, -before),
-			    date_add_days(r->einddatum, after));
-			n++;
-		}
-		if (units_index(&s->units[IND_AANLEVERING][t], u, n,
-		    sizeof(*u), (enum ind_period)t) == -1) {
-			free(u);
-			free(rk);
-			return -1;
-		}
+		if (!ended_unit(s, w, r, IND_MONTH, &p, &g, &a))
+			continue;
+		key.traj = r->prod_key;
+		key.agb = r->agb;
+		f = bsearch(&key, tf, ntf, sizeof(*tf), cmp_tfact);
+		u[n].client = (uint32_t)r->client;
+		u[n].period = (uint16_t)p;
+		u[n].agb = (uint16_t)a;
+		u[n].gem = g;
+		u[n].cat = f != NULL && f->opt_out ? A_OPT :
+		    f != NULL && f->last_gas >= r->begindatum &&
+		    f->last_gas > 0 ? A_GAS : A_NONE;
+		u[n].cem = (uint8_t)resp_in(rk, w->nrs, r->client, r->agb,
+		    date_add_days(r->einddatum, -before),
+		    date_add_days(r->einddatum, after));
+		n++;
 	}
 	free(rk);
+	s->ubase[IND_AANLEVERING] = u;
+	s->nbase[IND_AANLEVERING] = n;
 	return 0;
 }
 
 static int
-build_tev(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
-    const int64_t *clients)
+build_tev(struct ind_snapshot *s, struct raw *w)
 {
 	struct u_tev	*u;
-	size_t		 i, n;
-	int		 t, p, a;
+	size_t		 i, n = 0;
+	int		 p, a;
 	uint8_t		 g;
 
-	for (t = 0; t < IND__NPERIODS; t++) {
-		if ((u = calloc(w->nrs ? w->nrs : 1, sizeof(*u))) == NULL)
-			return -1;
-		n = 0;
-		for (i = 0; i < w->nrs; i++) {
-			const struct raw_resp *r = &w->rs[i];
+	if ((u = calloc(w->nrs ? w->nrs : 1, sizeof(*u))) == NULL)
+		return -1;
+	for (i = 0; i < w->nrs; i++) {
+		const struct raw_resp *r = &w->rs[i];
 
-			p = ind_period_of(r->ingevuld_op, (enum ind_period)t);
-			g = gem_ix(cfg, r->gemeente);
-			a = ind_agb_index(s, r->agb);
-			if (p < 0 || g == IND_GEM_NONE || a < 0)
-				continue;
-			u[n].client = client_ix(clients, s->nclients,
-			    r->client);
-			u[n].period = (uint16_t)p;
-			u[n].agb = (uint16_t)a;
-			u[n].gem = g;
-			u[n].resp = r->resp;
-			u[n].def = r->def;
-			u[n].voff = r->voff;
-			n++;
-		}
-		if (units_index(&s->units[IND_TEVREDENHEID][t], u, n,
-		    sizeof(*u), (enum ind_period)t) == -1) {
-			free(u);
-			return -1;
-		}
+		p = ind_period_of(r->ingevuld_op, IND_MONTH);
+		g = gem_of(&w->gm, r->gemeente);
+		a = ind_agb_index(s, r->agb);
+		if (p < 0 || g == IND_GEM_NONE || a < 0)
+			continue;
+		u[n].client = (uint32_t)r->client;
+		u[n].period = (uint16_t)p;
+		u[n].agb = (uint16_t)a;
+		u[n].gem = g;
+		u[n].resp = r->resp;
+		u[n].def = r->def;
+		u[n].voff = r->voff;
+		n++;
 	}
+	s->ubase[IND_TEVREDENHEID] = u;
+	s->nbase[IND_TEVREDENHEID] = n;
 	return 0;
 }
 
-/* Distinct AGB codes and client pseudonyms of all three kinds. */
+/* Adds an AGB code to the sorted distinct codes a[0..*n) when new. */
+static void
+agb_add(int *a, size_t *n, int agb)
+{
+	size_t	lo = 0, hi = *n;
+
+	while (lo < hi) {
+		size_t	mid = lo + (hi - lo) / 2;
+
+		if (a[mid] < agb)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < *n && a[lo] == agb)
+		return;
+	memmove(a + lo + 1, a + lo, (*n - lo) * sizeof(*a));
+	a[lo] = agb;
+	(*n)++;
+}
+
+/*
+ * Distinct AGB codes and client pseudonyms of all three kinds; every raw
+ * row's client then becomes its dense index (in pseudonym order, so the
+ * sorts by client keep their order).
+ */
 static int
 build_dims(struct ind_snapshot *s, struct raw *w, int64_t **clients)
 {
 	size_t	 i, n = 0, na = 0, total = w->nsc + w->ntr + w->nrs;
-	int64_t	*c;
+	int64_t	*c, *cs;
 
 	if ((c = calloc(total ? total : 1, sizeof(*c))) == NULL ||
 	    (s->agbs = calloc(total ? total : 1, sizeof(int))) == NULL) {
@@ -817,34 +946,163 @@ build_dims(struct ind_snapshot *s, struct raw *w, int64_t **clients)
 	}
 	for (i = 0; i < w->nsc; i++) {
 		c[n++] = w->sc[i].client;
-		s->agbs[na++] = w->sc[i].agb;
+		agb_add(s->agbs, &na, w->sc[i].agb);
 	}
 	for (i = 0; i < w->ntr; i++) {
 		c[n++] = w->tr[i].client;
 		if (w->tr[i].agb > 0)
-			s->agbs[na++] = w->tr[i].agb;
+			agb_add(s->agbs, &na, w->tr[i].agb);
 	}
 	for (i = 0; i < w->nrs; i++) {
 		c[n++] = w->rs[i].client;
-		s->agbs[na++] = w->rs[i].agb;
+		agb_add(s->agbs, &na, w->rs[i].agb);
 	}
-	s->nclients = uniq_i64(c, n);
-	util_sort(s->agbs, na, sizeof(int), cmp_int);
-	for (i = 0, n = 0; i < na; i++)
-		if (n == 0 || s->agbs[n - 1] != s->agbs[i])
-			s->agbs[n++] = s->agbs[i];
-	s->nagbs = n;
+	if ((s->nclients = uniq_i64(c, n)) == (size_t)-1) {
+		s->nclients = 0;
+		free(c);
+		return -1;
+	}
+	s->nagbs = na;
 	if (s->nagbs > UINT16_MAX) {
 		log_error("indicators: more than %u aanbieders",
 		    (unsigned)UINT16_MAX);
 		free(c);
 		return -1;
 	}
+	for (i = 0; i < w->nsc; i++)
+		w->sc[i].client = client_ix(c, s->nclients, w->sc[i].client);
+	for (i = 0; i < w->ntr; i++)
+		w->tr[i].client = client_ix(c, s->nclients, w->tr[i].client);
+	for (i = 0; i < w->nrs; i++)
+		w->rs[i].client = client_ix(c, s->nclients, w->rs[i].client);
+	/* Keep the distinct ones only (record keys, cellkey.h). */
+	if (s->nclients > 0 && (cs = realloc(c, s->nclients *
+	    sizeof(*c))) != NULL)
+		c = cs;
 	*clients = c;
 	return 0;
 }
 
 static void	units_free(struct ind_snapshot *);
+
+/*
+ * A build allocates and frees arrays of tens of megabytes. With glibc,
+ * every block from 256 KiB up gets its own mapping (a fixed threshold:
+ * glibc would otherwise raise it as blocks are freed and keep later ones
+ * in the heap), so that what a build frees goes back to the system, and
+ * the heaps are trimmed after a build (the daemon builds in a thread of
+ * its own, whose arena would otherwise keep its high-water mark).
+ */
+#define IND_MMAP_THRESHOLD	(256 * 1024)
+static pthread_once_t	malloc_once = PTHREAD_ONCE_INIT;
+
+static void
+malloc_setup(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_MMAP_THRESHOLD, IND_MMAP_THRESHOLD);
+#endif
+}
+
+static void
+malloc_release(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+static void	units_free_kind(struct ind_snapshot *, int);
+
+/* Kinds first..last of a snapshot, made by one thread. */
+struct kinds_job {
+	struct ind_snapshot	*s;
+	struct raw		*w;
+	const struct config	*cfg;
+	const struct quest_set	*qs;
+	const struct ind_items	*items;
+	long long		 k;
+	int			 window, today;
+	const struct ck_table	*ckt;
+	const struct tfact	*tf;
+	size_t			 ntf;
+	int			 first, last;
+	int			 rc;
+	uint64_t		 ns_facts, ns_cube, ns_dc;
+};
+
+static int	build_doel(struct ind_snapshot *, struct raw *);
+static int	build_tev(struct ind_snapshot *, struct raw *);
+static int	build_uitval(struct ind_snapshot *, struct raw *, int);
+static int	build_aan(struct ind_snapshot *, const struct config *,
+		    struct raw *, const struct tfact *, size_t);
+
+static int	units_by_client(struct ind_snapshot *, enum ind_kind);
+
+static void *
+kinds_thread(void *arg)
+{
+	struct kinds_job	*j = arg;
+	struct ind_snapshot	*s = j->s;
+	uint64_t		 t1, t2, cells;
+	int			 kind;
+
+	for (kind = j->first; kind <= j->last; kind++) {
+		t1 = util_now_ns();
+		if ((kind == IND_DOELREALISATIE ? build_doel(s, j->w) :
+		    kind == IND_TEVREDENHEID ? build_tev(s, j->w) :
+		    kind == IND_UITVAL ? build_uitval(s, j->w, j->window) :
+		    build_aan(s, j->cfg, j->w, j->tf, j->ntf)) == -1 ||
+		    units_by_client(s, (enum ind_kind)kind) == -1) {
+			j->rc = -1;
+			return NULL;
+		}
+		t2 = util_now_ns();
+		j->ns_facts += t2 - t1;
+		cells = 0;
+		if (ind_cube_build(s, j->cfg, j->qs, j->items, j->k,
+		    j->window, j->today, j->ckt, (enum ind_kind)kind,
+		    &cells) == -1) {
+			j->rc = -1;
+			return NULL;
+		}
+		j->ns_cube += cells;
+		/* The cube's time less its cells': the disclosure tables. */
+		j->ns_dc += util_now_ns() - t2 - cells;
+		units_free_kind(s, kind);
+		/* What no later kind reads. */
+		if (kind == IND_DOELREALISATIE) {
+			free(j->w->sc);
+			j->w->sc = NULL;
+		} else if (kind == IND_TEVREDENHEID) {
+			free(s->vals);
+			s->vals = NULL;
+			s->nvals = 0;
+		}
+	}
+	return NULL;
+}
+
+/* The process's peak RSS so far, in MB. */
+static long
+peak_mb(void)
+{
+	struct rusage	ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) == -1)
+		return -1;
+	return ru.ru_maxrss / 1024;
+}
+
+/* CPU time of the process, all threads (ns). */
+static uint64_t
+cpu_ns(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) == -1)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 struct ind_snapshot *
 ind_snapshot_build(const struct config *cfg, const struct quest_set *qs,
@@ -886,10 +1144,18 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	int64_t			*clients = NULL;
 	struct tfact		*tf = NULL;
 	size_t			 ntf = 0;
-	uint64_t		 t0 = util_now_ns();
+	uint64_t		 t0 = util_now_ns(), c0 = cpu_ns();
+	long			 mb_store = 0, mb_facts = 0;
+	struct kinds_job	 jobs[2];
+	pthread_t		 tid;
+	int			 threaded;
+	int			 kind;
 
+	pthread_once(&malloc_once, malloc_setup);
 	memset(&w, 0, sizeof(w));
 	w.qs = qs;
+	w.gm.cfg = cfg;
+	memset(w.gm.ix, GEM_UNSEEN, sizeof(w.gm.ix));
 	/* Never fall back to unprotected counts. */
 	if ((cfg->disclosure == CFG_DISCLOSURE_CELLKEY) != (ck != NULL)) {
 		log_error("indicators: the cell-key method is %s but its key "
@@ -900,24 +1166,65 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return NULL;
 	s->refs = 1;
+	pthread_mutex_init(&s->dch_mu, NULL);
 	s->dch_store = st;	/* the disclosure history (dc_history.h) */
 	if (store_ind_scan(st, &fns, &w, &s->generation) == -1)
 		goto fail;
+	s->ns_store = util_now_ns() - t0;
+	mb_store = peak_mb();
 	apply_links(&w);
 	if (build_dims(s, &w, &clients) == -1 ||
 	    (ck != NULL && build_rkeys(s, ck, clients) == -1) ||
-	    score_facts(&w, &tf, &ntf) == -1 ||
-	    build_doel(s, cfg, &w, clients) == -1 ||
-	    build_uitval(s, cfg, &w, clients, window) == -1 ||
-	    build_aan(s, cfg, &w, clients, tf, ntf) == -1 ||
-	    build_tev(s, cfg, &w, clients) == -1)
+	    score_facts(&w, &tf, &ntf) == -1)
 		goto fail;
 	/* The answers given by the questionnaires, for the cube. */
 	s->vals = w.vals;
 	s->nvals = w.nvals;
 	w.vals = NULL;
-	if (ind_cube_build(s, cfg, qs, items, k, window, today,
-	    ck != NULL ? ck_ctx_table(ck) : NULL) == -1)
+	s->ns_facts = util_now_ns() - t0 - s->ns_store;
+	mb_facts = peak_mb();
+	s->ngem = (int)cfg->ref.ngemeenten;
+	s->nclu = (int)cfg->ref.nclusters;
+	/* Every gemeente code looked up now: the kinds only read the memo. */
+	for (kind = 1; kind < 10000; kind++)
+		(void)gem_of(&w.gm, kind);
+	/*
+	 * Doelrealisatie and tevredenheid in a thread of their own, uitval
+	 * and aanlevering (one pattern) in this one; each kind's units are
+	 * freed before the next kind of its thread is made.
+	 */
+	memset(jobs, 0, sizeof(jobs));
+	for (kind = 0; kind < 2; kind++) {
+		jobs[kind].s = s;
+		jobs[kind].w = &w;
+		jobs[kind].cfg = cfg;
+		jobs[kind].qs = qs;
+		jobs[kind].items = items;
+		jobs[kind].k = k;
+		jobs[kind].window = window;
+		jobs[kind].today = today;
+		jobs[kind].ckt = ck != NULL ? ck_ctx_table(ck) : NULL;
+		jobs[kind].tf = tf;
+		jobs[kind].ntf = ntf;
+		jobs[kind].first = kind == 0 ? IND_DOELREALISATIE : IND_UITVAL;
+		jobs[kind].last = kind == 0 ? IND_TEVREDENHEID : IND_AANLEVERING;
+	}
+	/* The history is loaded before the cube and saved after all runs. */
+	if (ck == NULL && dch_begin(s) == -1)
+		goto fail;
+	threaded = pthread_create(&tid, NULL, kinds_thread, &jobs[0]) == 0;
+	if (!threaded)
+		(void)kinds_thread(&jobs[0]);
+	(void)kinds_thread(&jobs[1]);
+	if (threaded)
+		pthread_join(tid, NULL);
+	for (kind = 0; kind < 2; kind++) {
+		s->ns_facts += jobs[kind].ns_facts;
+		s->ns_cube += jobs[kind].ns_cube;
+		s->ns_dc += jobs[kind].ns_dc;
+	}
+	if (jobs[0].rc == -1 || jobs[1].rc == -1 ||
+	    (ck == NULL && dch_end(s) == -1))
 		goto fail;
 	free(s->rkeys);		/* the cell keys are in the cube */
 	s->rkeys = NULL;
@@ -926,8 +1233,17 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	s->built_ns = util_now_ns();
 	feed_snapshot_built(s->built_ns - t0);
 	log_info("indicators: snapshot of %zu scores, %zu trajecten,"
-	    " %zu responses built in %llu ms", w.nsc, w.ntr, w.nrs,
-	    (unsigned long long)((s->built_ns - t0) / 1000000));
+	    " %zu responses built in %llu ms (store %llu, facts %llu, cube "
+	    "%llu, disclosure %llu ms; CPU %llu ms; process peak RSS %ld MB "
+	    "after the store read, %ld after the facts, %ld in all)",
+	    w.nsc, w.ntr, w.nrs,
+	    (unsigned long long)((s->built_ns - t0) / 1000000),
+	    (unsigned long long)(s->ns_store / 1000000),
+	    (unsigned long long)(s->ns_facts / 1000000),
+	    (unsigned long long)(s->ns_cube / 1000000),
+	    (unsigned long long)(s->ns_dc / 1000000),
+	    (unsigned long long)((cpu_ns() - c0) / 1000000), mb_store,
+	    mb_facts, peak_mb());
 	goto out;
 fail:
 	ind_snapshot_free(s);
@@ -940,23 +1256,31 @@ out:
 	free(w.rs);
 	free(w.vals);
 	free(w.ln);
+	malloc_release();
 	return s;
+}
+
+/* The unit facts of one kind, once its cells hold what they add up to. */
+static void
+units_free_kind(struct ind_snapshot *s, int k)
+{
+	int	t;
+
+	for (t = 0; t < IND__NPERIODS; t++)
+		ind_units_release(s, (enum ind_kind)k, (enum ind_period)t);
+	free(s->ubase[k]);
+	s->ubase[k] = NULL;
+	s->nbase[k] = 0;
 }
 
 /* The unit facts and answers, once the cube holds what they add up to. */
 static void
 units_free(struct ind_snapshot *s)
 {
-	int	k, t;
+	int	k;
 
 	for (k = 0; k < IND__NKINDS; k++)
-		for (t = 0; t < IND__NPERIODS; t++) {
-			free(s->units[k][t].u);
-			free(s->units[k][t].off);
-			s->units[k][t].u = NULL;
-			s->units[k][t].off = NULL;
-			s->units[k][t].n = 0;
-		}
+		units_free_kind(s, k);
 	free(s->vals);
 	s->vals = NULL;
 	s->nvals = 0;
@@ -970,16 +1294,15 @@ ind_snapshot_free(struct ind_snapshot *s)
 	if (s == NULL)
 		return;
 	for (k = 0; k < IND__NKINDS; k++) {
-		for (t = 0; t < IND__NPERIODS; t++) {
-			free(s->units[k][t].u);
-			free(s->units[k][t].off);
+		units_free_kind(s, k);
+		for (t = 0; t < IND__NPERIODS; t++)
 			ind_cube_free(&s->cube[k][t]);
-		}
 		dc_free(&s->dc[k]);
 	}
 	free(s->agbs);
 	free(s->vals);
 	free(s->rkeys);
 	dch_free(s->dch);
+	pthread_mutex_destroy(&s->dch_mu);
 	free(s);
 }

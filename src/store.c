@@ -509,6 +509,27 @@ static const char store_pragmas[] =
  */
 static pthread_once_t	store_once = PTHREAD_ONCE_INIT;
 
+/*
+ * Bulk load (sorttp demo into a fresh folder): connections opened while it
+ * is on commit without an fsync; store_bulk_load_end makes it all durable
+ * with one checkpoint.
+ */
+static int		store_nosync;
+
+void
+store_bulk_load(void)
+{
+	store_nosync = 1;
+}
+
+int
+store_bulk_load_end(struct store *st, char *err, size_t errlen)
+{
+	store_nosync = 0;
+	return store_exec(st, "PRAGMA synchronous = FULL;"
+	    "PRAGMA wal_checkpoint(TRUNCATE);", err, errlen);
+}
+
 static void
 store_global_init(void)
 {
@@ -573,6 +594,8 @@ store_open(const char *path, int create, struct store **out, char *err,
 		goto fail;
 	}
 	if (store_exec(st, store_pragmas, err, errlen) == -1 ||
+	    (store_nosync && store_exec(st, "PRAGMA synchronous = OFF;", err,
+	    errlen) == -1) ||
 	    store_migrate(st, err, errlen) == -1 ||
 	    store_public_id_init(st, err, errlen) == -1)
 		goto fail;

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Indicator snapshot benchmark (issue 15, national scale): for a binary
+# (and BASE_BIN, another one, in the same run for a ratio) on one demo
+# data folder:
+#   - the CLI's snapshot build: wall time and its split (store read,
+#     facts, cube, disclosure; as far as the binary logs it), CPU time and
+#     peak RSS of the whole `sorttp indicators` run (/usr/bin/time -v);
+#   - the daemon: peak RSS after its first snapshot and after a refresh,
+#     and the time from an accepted upload (201) to the first answer that
+#     includes it (indicator_refresh_s REFRESH_S, default 1).
+#   bash bench/bench_snapshot.sh [CLIENTS]            (default 250000)
+# BENCH_DATA=DIR reuses (or keeps) the data folder; BIN=path (default
+# build-release/sorttp); BASE_BIN=path adds the same figures for it;
+# BENCH_LOG=path keeps each daemon's log as path.new, path.base.
+# A run adds one scores upload (20 eind measurements) per binary to the
+# folder; the figures of a reused folder so grow by a few rows a run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+clients=${1:-250000}
+bin=$(readlink -f "${BIN:-build-release/sorttp}")
+base=${BASE_BIN:+$(readlink -f "$BASE_BIN")}
+refresh=${REFRESH_S:-1}
+tmp=$(mktemp -d /tmp/sorttp-bsnap-XXXXXX)
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+data=${BENCH_DATA:-$tmp/data}
+
+if [ ! -e "$data/sorttp.db" ]; then
+	"$bin" init --data "$data" >/dev/null
+	start=$(date +%s.%N)
+	nice "$bin" demo --data "$data" --clients "$clients" --seed 7 \
+	    >"$tmp/demo.out" 2>/dev/null
+	printf 'demo data: %s clients in %.1f s\n' "$clients" \
+	    "$(echo "$(date +%s.%N) - $start" | bc -l)"
+fi
+cp -r config/gemeenten.json config/questionnaires "$tmp/"
+cat >"$tmp/bench.json" <<JSON
+{"limits": {"indicator_refresh_s": $refresh}}
+JSON
+
+# A valid BSN (11-proef) from a 8-digit prefix, or nothing.
+bsn() {
+	local p=$1 s=0 i d
+	for i in 0 1 2 3 4 5 6 7; do
+		d=${p:$i:1}
+		s=$((s + d * (9 - i)))
+	done
+	d=$((s % 11))
+	[ "$d" -le 9 ] && echo "$p$d"
+}
+
+cli() {	# BIN: CLI build of one answer
+	local b=$1 log=$tmp/cli.log
+	/usr/bin/time -v "$b" indicators uitval --by regio --period year \
+	    --data "$data" >/dev/null 2>"$log" || { cat "$log"; exit 1; }
+	local built split cpu rss
+	built=$(grep -o 'built in [0-9]* ms.*' "$log" | tail -n 1)
+	cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2}
+	    END {printf "%.1f", u + s}' "$log")
+	rss=$(awk -F': ' '/Maximum resident/ {printf "%.0f", $2 / 1024}' "$log")
+	printf '  CLI: snapshot %s; process CPU %s s, peak RSS %s MB\n' \
+	    "$built" "$cpu" "$rss"
+}
+
+daemon() {	# BIN TAG: daemon RSS and upload -> first answer
+	local b=$1 tag=$2 n url ca atoken ptoken agb y before t0 t1 body
+	n=$(date +%s%N)
+	atoken=$("$b" party add "bs-analist-$n" --role analist \
+	    --scope cluster:Amsterdam --scope cluster:Amstelveen-Aalsmeer \
+	    --scope cluster:DUO --scope cluster:Zaanstreek-Waterland \
+	    --data "$data" | tail -n 1)
+	agb=$("$b" party list --data "$data" |
+	    sed -n 's/.*demo-aanbieder-\([0-9]\{8\}\).*/\1/p' | head -n 1)
+	ptoken=$("$b" party add "bs-aanbieder-$n" --role aanbieder \
+	    --agb "$agb" --data "$data" | tail -n 1)
+	"$b" serve --data "$data" --listen 127.0.0.1:0 \
+	    --config "$tmp/bench.json" 2>"$tmp/serve.log" &
+	pid=$!
+	for _ in $(seq 300); do
+		grep -qs "listening on" "$tmp/serve.log" && break
+		kill -0 "$pid" 2>/dev/null || { cat "$tmp/serve.log"; exit 1; }
+		sleep 0.1
+	done
+	url=$(sed -n 's/^sorttp: listening on //p' "$tmp/serve.log")
+	ca="$data/tls/cert.pem"
+	y=$(date +%Y)
+	q="$url/v1/indicators/doelrealisatie?by=regio&period=year&from=$y-01&to=$y-12"
+	t0=$(date +%s.%N)
+	before=$(curl -sf --cacert "$ca" -H "Authorization: Bearer $atoken" "$q")
+	t1=$(date +%s.%N)
+	printf '  daemon: first answer after start %.1f s, peak RSS %s MB\n' \
+	    "$(echo "$t1 - $t0" | bc -l)" \
+	    "$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' /proc/$pid/status)"
+	# 20 new clients with an eind measurement today, at the aanbieder.
+	{
+		echo "bsn;toewijzingnummer;gemeente;agb;meetdatum;meetmoment;gas_1;gewicht_1;probleemafname;zonder_hulp_verder"
+		local i=0 k=0 s
+		while [ $i -lt 20 ]; do
+			s=$(bsn "$(printf '7%02d%05d' $((n / 1000000000 % 100)) $k)") || true
+			k=$((k + 1))
+			[ -n "$s" ] || continue
+			echo "$s;$((n % 1000000 + i));0363;$agb;$(date +%d-%m-%Y);eind;1;1;3;ja"
+			i=$((i + 1))
+		done
+	} >"$tmp/up.csv"
+	t0=$(date +%s.%N)
+	curl -sf --cacert "$ca" -H "Authorization: Bearer $ptoken" \
+	    -H 'Content-Type: text/csv' --data-binary @"$tmp/up.csv" \
+	    "$url/v1/scores" >/dev/null
+	t1=$(date +%s.%N)
+	while :; do
+		body=$(curl -sf --cacert "$ca" -H "Authorization: Bearer $atoken" "$q")
+		[ "$body" != "$before" ] && break
+		sleep 0.05
+	done
+	printf '  daemon: upload accepted in %.2f s, first answer including it %.2f s after (refresh every %s s), peak RSS %s MB\n' \
+	    "$(echo "$t1 - $t0" | bc -l)" \
+	    "$(echo "$(date +%s.%N) - $t1" | bc -l)" "$refresh" \
+	    "$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' /proc/$pid/status)"
+	kill "$pid"
+	wait "$pid" 2>/dev/null || true
+	pid=
+	[ -n "${BENCH_LOG:-}" ] && cp "$tmp/serve.log" "$BENCH_LOG.$tag"
+	"$b" party revoke "bs-analist-$n" --data "$data" >/dev/null 2>&1 || true
+	"$b" party revoke "bs-aanbieder-$n" --data "$data" >/dev/null 2>&1 || true
+	: "$tag"
+}
+
+echo "bench_snapshot: $data ($(du -sh "$data/sorttp.db" | cut -f1) database)"
+for b in "$bin" ${base:+"$base"}; do
+	tag=new
+	[ "$b" = "$base" ] && tag=base
+	echo "$tag: $b"
+	cli "$b"
+	daemon "$b" "$tag"
+done
