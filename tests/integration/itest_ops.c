@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "harness.h"
+#include "store.h"
 
 static struct h_env	e;
 
@@ -253,6 +254,35 @@ test_backup_restore(void)
 	CHECK_EQ_INT(whoami(t1), 200);
 	CHECK_EQ_INT(whoami(t2), 401);
 	CHECK_EQ_INT(h_stop(&e), 0);
+
+	/*
+	 * A backup from before the history (schema 8): the replaced
+	 * database's history is kept all the same, and the migration at
+	 * start keeps it, or all published before could be differenced.
+	 */
+	while (find_prefixed(e.data, "sorttp.db.pre-restore-", pre,
+	    sizeof(pre)) == 0)
+		unlink(pre);
+	snprintf(junk, sizeof(junk), "%s/v8.db", e.root);
+	CHECK_EQ_INT(copy_file(bak, junk), 0);
+	CHECK_EQ_INT(file_exec(junk, "DROP TABLE dc_history;"
+	    " PRAGMA user_version = 8"), 0);
+	CHECK_EQ_INT(h_run(&e, &o, "restore", "--data", e.data, "--from",
+	    junk, NULL), 0);
+	h_out_free(&o);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM dc_history WHERE "
+	    "geo = 'G0363' AND published = 5 AND withheld = 2"), 1);
+	CHECK_EQ_INT(h_start(&e, NULL, NULL), 0);
+	CHECK_EQ_INT(whoami(t1), 200);
+	CHECK_EQ_INT(h_stop(&e), 0);
+	CHECK_EQ_INT(h_db_count(&e, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM dc_history WHERE "
+	    "geo = 'G0363' AND published = 5 AND withheld = 2"), 1);
+	/* The copies the restore and the migration made: not for later. */
+	while (find_prefixed(e.data, "sorttp.db.pre-", pre, sizeof(pre)) ==
+	    0)
+		unlink(pre);
 }
 
 /* The database back at schema 5 (before token lifecycle and key links). */
