@@ -193,12 +193,15 @@ void	dc_log(const struct dc_table *, const char *what);
 
 /*
  * Known to the attacker through an earlier snapshot: published then, and
- * not a small count now (dc_prior).
+ * not a small count now (dc_prior): no units, or at least k units of at
+ * least k distinct clients. A count that primary suppression withholds
+ * (units of fewer than k clients) is never known.
  */
 static inline int
 dc_prior_known(const struct dc_item *it, long long k)
 {
-	return it->prior && (it->units == 0 || it->units >= k);
+	return it->prior && (it->units == 0 ||
+	    (it->units >= k && it->clients >= k));
 }
 
 static inline int

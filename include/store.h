@@ -506,7 +506,9 @@ int	store_backup_check(const char *path, struct store_backup_info *,
 
 /*
  * Replaces the contents of the database at db_path (created when missing)
- * with those of the backup, in one transaction. The daemon must not run.
+ * with those of the backup, its disclosure history ORed in, in one
+ * transaction; made ready in a private copy beside it first, so that on
+ * any failure the database is as it was. The daemon must not run.
  */
 int	store_restore(const char *backup, const char *db_path, char *err,
 	    size_t errlen);

@@ -112,15 +112,15 @@ part_end(void *arg, unsigned long part)
 
 	(void)part;
 	if (mb->part_over)
-		rc = ingest_batch_refuse(mb->b, 413, ERR_BODY_TOO_LARGE, "the "
-		    "message is larger than body_max_messages");
+		rc = ingest_batch_refuse(mb->b, 413, ERR_BODY_TOO_LARGE, "het "
+		    "bericht is groter dan body_max_messages toestaat");
 	else if (mb->part_type_bad)
 		rc = ingest_batch_refuse(mb->b, 415,
 		    ERR_UNSUPPORTED_MEDIA_TYPE,
-		    "a part must be application/xml or text/xml");
+		    "een deel moet application/xml of text/xml zijn");
 	else if (mb->part.len == 0)
 		rc = ingest_batch_refuse(mb->b, 400, ERR_XML_MALFORMED,
-		    "empty part");
+		    "leeg deel");
 	else
 		rc = ingest_batch_add(mb->b, mb->part.p, mb->part.len);
 	buf_reset(&mb->part);
@@ -199,7 +199,8 @@ batch_begin(struct http_request *r, struct http_reply *rep,
 	    (mb->b = ingest_batch_new(env->cfg, env->pseudo, env->msgw,
 	    http_request_party(r))) == NULL) {
 		batch_free(mb);
-		http_reply_error(rep, 503, ERR_UNAVAILABLE, "out of resources");
+		http_reply_error(rep, 503, ERR_UNAVAILABLE, "onvoldoende middelen; "
+		    "probeer het later opnieuw");
 		return -1;
 	}
 	buf_init(&mb->part, (size_t)config_limit(env->cfg,
@@ -232,7 +233,7 @@ msg_begin(struct http_request *r, struct http_reply *rep)
 	if (cl != NULL && util_memtonum(cl, strlen(cl), 0, LLONG_MAX,
 	    &len) == 0 && len > max) {
 		http_reply_error(rep, 413, ERR_BODY_TOO_LARGE,
-		    "the request body is larger than this endpoint accepts");
+		    "de body is groter dan dit endpoint aanneemt");
 		return -1;
 	}
 	http_request_set_body_limit(r, (uint64_t)max);

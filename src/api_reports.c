@@ -70,7 +70,7 @@ reports_list(struct http_request *req, struct http_reply *rep)
 	if ((j = cJSON_CreateObject()) == NULL ||
 	    (c.arr = cJSON_AddArrayToObject(j, "reports")) == NULL) {
 		cJSON_Delete(j);
-		http_reply_error(rep, 500, ERR_INTERNAL, "out of memory");
+		http_reply_error(rep, 500, ERR_INTERNAL, "onvoldoende geheugen");
 		return;
 	}
 	if (report_list(c.env->cfg, c.env->data_dir, list_one, &c) == -1 ||

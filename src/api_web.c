@@ -65,7 +65,7 @@ web_serve(struct http_reply *rep, const char *name)
 		return;
 	}
 	if ((copy = malloc(f->len + 1)) == NULL) {
-		http_reply_error(rep, 500, ERR_INTERNAL, "out of memory");
+		http_reply_error(rep, 500, ERR_INTERNAL, "onvoldoende geheugen");
 		return;
 	}
 	memcpy(copy, f->data, f->len + 1);
@@ -180,7 +180,7 @@ login(struct http_request *r, struct http_reply *rep)
 		rep->set_cookie = strdup(cookie);
 	OPENSSL_cleanse(cookie, sizeof(cookie));
 	if (rep->status == 200 && rep->set_cookie == NULL)
-		http_reply_error(rep, 500, ERR_INTERNAL, "out of memory");
+		http_reply_error(rep, 500, ERR_INTERNAL, "onvoldoende geheugen");
 }
 
 /* GET /v1/session: who is logged in, and the CSRF token for the pages. */

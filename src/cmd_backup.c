@@ -210,7 +210,7 @@ cmd_restore(int argc, char **argv)
 			goto out;
 	}
 	if (store_restore(from, dbp, err, sizeof(err)) == -1) {
-		fprintf(stderr, "sorttp restore: %s\n", err);
+		fprintf(stderr, "sorttp restore: %s; nothing changed\n", err);
 		goto out;
 	}
 	printf("restored %s into %s (schema version %d)\n", from, dbp,

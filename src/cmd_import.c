@@ -73,7 +73,7 @@ print_answer(const char *file, struct ingest_answer *a)
 	char	*s;
 
 	if (a->body == NULL)
-		a->body = ingest_error_json(ERR_INTERNAL, "out of memory");
+		a->body = ingest_error_json(ERR_INTERNAL, "onvoldoende geheugen");
 	cJSON_AddStringToObject(a->body, "file", file);
 	cJSON_AddNumberToObject(a->body, "status", a->status);
 	if ((s = cJSON_PrintUnformatted(a->body)) != NULL) {
@@ -115,7 +115,7 @@ import_scores_file(struct import_ctx *c, const char *file)
 	    (ig = ingest_scores_new(&c->cfg, c->d.st, c->d.pc, &c->party)) ==
 	    NULL) {
 		a.status = 500;
-		a.body = ingest_error_json(ERR_INTERNAL, "out of memory");
+		a.body = ingest_error_json(ERR_INTERNAL, "onvoldoende geheugen");
 		goto out;
 	}
 	while (!stopped && (n = read(fd, buf, IMPORT_CHUNK)) != 0) {

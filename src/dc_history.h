@@ -95,8 +95,8 @@ int	store_dch_save(struct store *, const struct dch_row *rows, size_t n,
 
 /*
  * For a restore (store_backup.c): the history of the database about to
- * be replaced (none: n 0), then ORed into the restored one. The merge
- * fails when the restored schema has no dc_history (an older backup).
+ * be replaced (none: n 0), then ORed into the restored one (an older
+ * backup without dc_history gets the table; its migration keeps it).
  */
 struct sqlite3;
 struct dch_keep {

@@ -292,19 +292,11 @@ static const char *const store_migrations[] = {
 	/*
 	 * 8 -> 9: the disclosure history (store_dchistory.c, issue #11
 	 * item 3). Per cell ever published, which of its figures were ever
-	 * published and which ever withheld, as bit masks: no counts.
+	 * published and which ever withheld, as bit masks: no counts. IF
+	 * NOT EXISTS: a restore of an older backup may have made it already,
+	 * to keep the replaced database's history (store_dch_merge).
 	 */
-	("CREATE TABLE dc_history ("
-	"  indicator TEXT NOT NULL,"
-	"  level INTEGER NOT NULL CHECK (level IN (0, 1, 2)),"
-	"  period INTEGER NOT NULL,"
-	"  geo TEXT NOT NULL,"
-	"  agb INTEGER NOT NULL,"
-	"  last_day INTEGER NOT NULL,"
-	"  published INTEGER NOT NULL,"
-	"  withheld INTEGER NOT NULL,"
-	"  PRIMARY KEY (indicator, level, period, geo, agb)"
-	") WITHOUT ROWID;"),
+	STORE_DCH_TABLE,
 
 	/*
 	 * 9 -> 10: uploads rebuilt with its kind CHECK in OR form, which

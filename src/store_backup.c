@@ -257,11 +257,17 @@ int
 store_restore(const char *backup, const char *db_path, char *err,
     size_t errlen)
 {
-	sqlite3		*src = NULL, *dst = NULL;
+	sqlite3		*src = NULL, *tmp = NULL, *dst = NULL;
 	struct dch_keep	 keep;
-	int		 ret = -1;
+	char		 stage[STORE_BACKUP_PATH_MAX + 32];
+	int		 fd, made = 0, ret = -1;
 
 	memset(&keep, 0, sizeof(keep));
+	if (util_fmt(stage, sizeof(stage), "%s.restore-partial", db_path) ==
+	    -1) {
+		util_fmt(err, errlen, "database path too long");
+		return -1;
+	}
 	if (open_db(backup, SQLITE_OPEN_READONLY, &src, err, errlen) == -1 ||
 	    open_db(db_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, &dst,
 	    err, errlen) == -1)
@@ -273,18 +279,34 @@ store_restore(const char *backup, const char *db_path, char *err,
 		goto out;
 	}
 	/*
-	 * The backup API writes the destination in one transaction: a
-	 * failure leaves the database as it was. The copy takes the
-	 * backup's journal mode; the daemon switches it to WAL again.
+	 * The backup with that history merged in is made ready in a private
+	 * copy first (left over from a restore that stopped: made anew), so
+	 * that a fault before the last step leaves the database as it was.
+	 * The backup API then writes the destination in one transaction: a
+	 * failure there leaves it as it was too. The copy takes the backup's
+	 * journal mode; the daemon switches it to WAL again.
 	 */
-	if (copy_db(dst, src, err, errlen) == -1 ||
-	    check_integrity(dst, err, errlen) == -1 ||
-	    store_dch_merge(dst, &keep, err, errlen) == -1)
+	(void)unlink(stage);
+	if ((fd = open(stage, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, 0600)) == -1) {
+		util_fmt(err, errlen, "%s: %s", stage, strerror(errno));
+		goto out;
+	}
+	close(fd);
+	made = 1;
+	if (open_db(stage, SQLITE_OPEN_READWRITE, &tmp, err, errlen) == -1 ||
+	    copy_db(tmp, src, err, errlen) == -1 ||
+	    store_dch_merge(tmp, &keep, err, errlen) == -1 ||
+	    check_integrity(tmp, err, errlen) == -1 ||
+	    copy_db(dst, tmp, err, errlen) == -1)
 		goto out;
 	ret = 0;
 out:
 	free(keep.rows);
 	sqlite3_close(dst);
+	sqlite3_close(tmp);
 	sqlite3_close(src);
+	if (made)
+		unlink(stage);
 	return ret;
 }

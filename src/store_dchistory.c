@@ -209,17 +209,18 @@ store_dch_merge(struct sqlite3 *db, const struct dch_keep *k, char *err,
 
 	if (k->n == 0)
 		return 0;
-	if ((rc = has_history(db)) == 0) {
-		/* Going back to an older version: it has no history. */
-		log_warn("restore: the backup's schema is older; the "
-		    "disclosure history of the replaced database (%zu cells)"
-		    " is not kept (it stays in the pre-restore copy)", k->n);
-		return 0;
-	}
-	if (rc == -1)
+	if ((rc = has_history(db)) == -1)
 		goto fail;
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
+	/*
+	 * A backup from before the history (schema 8 or older) gets the
+	 * table, which its migration then keeps: without it everything
+	 * published before the restore could be differenced again.
+	 */
+	if (rc == 0 && sqlite3_exec(db, STORE_DCH_TABLE, NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		goto rollback;
 	if (sqlite3_prepare_v2(db, "INSERT INTO dc_history (indicator, level,"
 	    " period, geo, agb, last_day, published, withheld) VALUES (?1, ?2,"
 	    " ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (indicator, level, period,"

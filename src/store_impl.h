@@ -66,4 +66,21 @@ struct store_links_batch {
 int	store_links_write(struct store *, struct store_links_batch *);
 void	store_links_settle(struct store_links_batch *, int committed);
 
+/*
+ * Table dc_history (store_dchistory.c): made by migration 8 -> 9, or by a
+ * restore of an older backup that keeps the replaced database's history.
+ */
+#define STORE_DCH_TABLE							\
+	"CREATE TABLE IF NOT EXISTS dc_history ("			\
+	"  indicator TEXT NOT NULL,"					\
+	"  level INTEGER NOT NULL CHECK (level IN (0, 1, 2)),"		\
+	"  period INTEGER NOT NULL,"					\
+	"  geo TEXT NOT NULL,"						\
+	"  agb INTEGER NOT NULL,"					\
+	"  last_day INTEGER NOT NULL,"					\
+	"  published INTEGER NOT NULL,"					\
+	"  withheld INTEGER NOT NULL,"					\
+	"  PRIMARY KEY (indicator, level, period, geo, agb)"		\
+	") WITHOUT ROWID;"
+
 #endif

@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "harness.h"
+#include "store.h"
 
 static struct h_env	e;
 
@@ -40,6 +41,20 @@ file_count(const char *path, const char *sql)
 	return n;
 }
 
+/* Runs sql on the database file at path; 0 or -1. */
+static int
+file_exec(const char *path, const char *sql)
+{
+	sqlite3	*db = NULL;
+	int	 rc = -1;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) ==
+	    SQLITE_OK && sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK)
+		rc = 0;
+	sqlite3_close(db);
+	return rc;
+}
+
 /* A whole binary file (h_slurp stops at the first NUL); NULL if absent. */
 static unsigned char *
 read_bin(const char *path, size_t *len)
@@ -60,6 +75,27 @@ read_bin(const char *path, size_t *len)
 	*len = fread(buf, 1, (size_t)n, f);
 	fclose(f);
 	return buf;
+}
+
+/* A copy of file from at to (mode 0600); 0 or -1. */
+static int
+copy_file(const char *from, const char *to)
+{
+	unsigned char	*b;
+	size_t		 n = 0;
+	FILE		*f;
+	int		 rc = -1;
+
+	if ((b = read_bin(from, &n)) == NULL)
+		return -1;
+	if ((f = fopen(to, "wb")) != NULL) {
+		if (fwrite(b, 1, n, f) == n)
+			rc = 0;
+		if (fclose(f) != 0)
+			rc = -1;
+	}
+	free(b);
+	return rc == 0 ? chmod(to, 0600) : -1;
 }
 
 static long
@@ -177,6 +213,30 @@ test_backup_restore(void)
 	h_out_free(&o);
 	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM parties"), 2);
 
+	/*
+	 * Keeping the history can fail after the backup was copied (here a
+	 * trigger in the backup refuses it; in life a full disk): then
+	 * nothing may have changed, or the replaced database's history
+	 * would be gone with the operator told the restore failed.
+	 */
+	snprintf(junk, sizeof(junk), "%s/nohist.db", e.root);
+	CHECK_EQ_INT(copy_file(bak, junk), 0);
+	CHECK_EQ_INT(file_exec(junk, "CREATE TRIGGER nohist BEFORE INSERT ON"
+	    " dc_history BEGIN SELECT RAISE(ABORT, 'refused'); END"), 0);
+	CHECK_EQ_INT(h_run(&e, &o, "restore", "--data", e.data, "--from",
+	    junk, NULL), 1);
+	CHECK(strstr(o.err, "nothing changed") != NULL);
+	h_out_free(&o);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM parties"), 2);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM dc_history WHERE "
+	    "geo = 'G0363' AND published = 5 AND withheld = 2"), 1);
+	CHECK_EQ_INT(find_prefixed(e.data, "sorttp.db.restore-", pre,
+	    sizeof(pre)), -1);
+	/* Its pre-restore copy, so that the next one gets its own name. */
+	if (find_prefixed(e.data, "sorttp.db.pre-restore-", pre,
+	    sizeof(pre)) == 0)
+		unlink(pre);
+
 	/* The restore: "after" is gone, the replaced database is kept. */
 	CHECK_EQ_INT(h_run(&e, &o, "restore", "--data", e.data, "--from",
 	    bak, NULL), 0);
@@ -194,6 +254,35 @@ test_backup_restore(void)
 	CHECK_EQ_INT(whoami(t1), 200);
 	CHECK_EQ_INT(whoami(t2), 401);
 	CHECK_EQ_INT(h_stop(&e), 0);
+
+	/*
+	 * A backup from before the history (schema 8): the replaced
+	 * database's history is kept all the same, and the migration at
+	 * start keeps it, or all published before could be differenced.
+	 */
+	while (find_prefixed(e.data, "sorttp.db.pre-restore-", pre,
+	    sizeof(pre)) == 0)
+		unlink(pre);
+	snprintf(junk, sizeof(junk), "%s/v8.db", e.root);
+	CHECK_EQ_INT(copy_file(bak, junk), 0);
+	CHECK_EQ_INT(file_exec(junk, "DROP TABLE dc_history;"
+	    " PRAGMA user_version = 8"), 0);
+	CHECK_EQ_INT(h_run(&e, &o, "restore", "--data", e.data, "--from",
+	    junk, NULL), 0);
+	h_out_free(&o);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM dc_history WHERE "
+	    "geo = 'G0363' AND published = 5 AND withheld = 2"), 1);
+	CHECK_EQ_INT(h_start(&e, NULL, NULL), 0);
+	CHECK_EQ_INT(whoami(t1), 200);
+	CHECK_EQ_INT(h_stop(&e), 0);
+	CHECK_EQ_INT(h_db_count(&e, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM dc_history WHERE "
+	    "geo = 'G0363' AND published = 5 AND withheld = 2"), 1);
+	/* The copies the restore and the migration made: not for later. */
+	while (find_prefixed(e.data, "sorttp.db.pre-", pre, sizeof(pre)) ==
+	    0)
+		unlink(pre);
 }
 
 /* The database back at schema 5 (before token lifecycle and key links). */

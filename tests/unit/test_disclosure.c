@@ -535,6 +535,35 @@ test_prior_only(void)
 	dc_free(&t);
 }
 
+/*
+ * A figure published before whose distinct clients are now below k while
+ * its units are not (12 ended products of 4 clients): primary suppression
+ * withholds it (fewer than k clients), so it must not count as known to
+ * the attacker, or the rules leave it alone in its relation and T - P
+ * gives it away to anyone.
+ */
+static void
+test_prior_few_clients(void)
+{
+	struct dc_table	t;
+	uint32_t	tot, x, p;
+
+	dc_init(&t);
+	tot = dc_item(&t, 40, 32);
+	x = dc_item(&t, 12, 4);
+	p = dc_item(&t, 28, 28);
+	dc_group(&t, tot);
+	dc_member(&t, x);
+	dc_member(&t, p);
+	dc_prior(&t, tot);
+	dc_prior(&t, x);	/* published when it had 10 clients */
+	CHECK_EQ_INT(dc_run(&t, 10), 0);
+	CHECK(dc_suppressed(&t, x));
+	CHECK(dc_suppressed(&t, p) || dc_suppressed(&t, tot));
+	CHECK(!dc_prior_known(&t.items[x], 10));
+	dc_free(&t);
+}
+
 int
 main(void)
 {
@@ -547,5 +576,6 @@ main(void)
 	test_own_subtraction();
 	test_before_after();
 	test_prior_only();
+	test_prior_few_clients();
 	return test_done("disclosure");
 }
