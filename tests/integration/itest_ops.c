@@ -266,6 +266,9 @@ test_backup_restore(void)
 	snprintf(junk, sizeof(junk), "%s/v8.db", e.root);
 	CHECK_EQ_INT(copy_file(bak, junk), 0);
 	CHECK_EQ_INT(file_exec(junk, "DROP TABLE dc_history;"
+	    " ALTER TABLE scores DROP COLUMN gebied;"	/* 10 -> 11 */
+	    " ALTER TABLE antwoorden DROP COLUMN gebied;"
+	    " ALTER TABLE toewijzingen DROP COLUMN gebied;"
 	    " PRAGMA user_version = 8"), 0);
 	CHECK_EQ_INT(h_run(&e, &o, "restore", "--data", e.data, "--from",
 	    junk, NULL), 0);
