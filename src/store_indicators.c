@@ -65,9 +65,137 @@ col_int(sqlite3_stmt *s, int i, int dflt)
 	return sqlite3_column_int(s, i);
 }
 
+/*
+ * The toewijzingen as the scans need them (prod_key -> categorie, gebied),
+ * read once per snapshot into a sorted array of 16 bytes a toewijzing
+ * with a bucket index on the key's top bits, instead of a correlated
+ * subquery (a B-tree descent) per scanned row. Keys are pseudonymous, so
+ * the buckets are even. NULL is kept as -1, which is what the scans make
+ * of a NULL anyway.
+ */
+struct tw_ent {
+	int64_t		 key;
+	int32_t		 categorie;	/* -1 = NULL */
+	int32_t		 gebied;	/* -1 = NULL */
+};
+
+struct tw_map {
+	struct tw_ent	*e;
+	size_t		 n;
+	uint32_t	*bucket;	/* (1 << bits) + 1 start offsets */
+	int		 bits;
+};
+
+/* The key's place in signed order, as an unsigned number. */
+static uint64_t
+tw_ord(int64_t key)
+{
+	return (uint64_t)key ^ ((uint64_t)1 << 63);
+}
+
+static int
+tw_load(struct store *st, struct tw_map *m)
+{
+	sqlite3_stmt	*s;
+	struct tw_ent	*ne;
+	size_t		 cap = 0, i, nb;
+	uint64_t	 b;
+	int		 rc;
+
+	memset(m, 0, sizeof(*m));
+	/* Rowid order: sorted by prod_key without a sort. */
+	if (sqlite3_prepare_v2(st->db, "SELECT prod_key, categorie, gebied"
+	    " FROM toewijzingen ORDER BY prod_key", -1, &s,
+	    NULL) != SQLITE_OK) {
+		scan_error(st, "scan toewijzingen");
+		return -1;
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (m->n == cap) {
+			cap = cap == 0 ? 4096 : cap * 2;
+			if (cap > UINT32_MAX ||
+			    (ne = reallocarray(m->e, cap, sizeof(*ne))) ==
+			    NULL) {
+				log_error("database: scan toewijzingen:"
+				    " out of memory");
+				rc = SQLITE_NOMEM;
+				break;
+			}
+			m->e = ne;
+		}
+		m->e[m->n].key = sqlite3_column_int64(s, 0);
+		m->e[m->n].categorie = col_int(s, 1, -1);
+		m->e[m->n].gebied = col_int(s, 2, -1);
+		m->n++;
+	}
+	if (rc != SQLITE_DONE) {
+		if (rc != SQLITE_NOMEM)
+			scan_error(st, "scan toewijzingen");
+		sqlite3_finalize(s);
+		free(m->e);
+		m->e = NULL;
+		return -1;
+	}
+	sqlite3_finalize(s);
+	/* About 8 toewijzingen a bucket, at most 2^20 buckets (4 MB). */
+	for (m->bits = 1; m->bits < 20 &&
+	    ((size_t)1 << (m->bits + 3)) < m->n; m->bits++)
+		;
+	nb = (size_t)1 << m->bits;
+	if ((m->bucket = calloc(nb + 1, sizeof(*m->bucket))) == NULL) {
+		log_error("database: scan toewijzingen: out of memory");
+		free(m->e);
+		m->e = NULL;
+		return -1;
+	}
+	for (i = 0, b = 0; i < m->n; i++) {
+		while (b <= tw_ord(m->e[i].key) >> (64 - m->bits))
+			m->bucket[b++] = (uint32_t)i;
+	}
+	for (; b <= nb; b++)
+		m->bucket[b] = (uint32_t)m->n;
+	return 0;
+}
+
+static void
+tw_free(struct tw_map *m)
+{
+	free(m->e);
+	free(m->bucket);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The toewijzing of an integer key column, or NULL when there is none. */
+static const struct tw_ent *
+tw_find(const struct tw_map *m, sqlite3_stmt *s, int i)
+{
+	int64_t		 key;
+	size_t		 lo, hi, mid;
+	uint64_t	 b;
+
+	/* Like `w.prod_key = col`: NULL and text never match a rowid. */
+	if (m->n == 0 || sqlite3_column_type(s, i) != SQLITE_INTEGER)
+		return NULL;
+	key = sqlite3_column_int64(s, i);
+	b = tw_ord(key) >> (64 - m->bits);
+	lo = m->bucket[b];
+	hi = m->bucket[b + 1];
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (m->e[mid].key < key)
+			lo = mid + 1;
+		else if (m->e[mid].key > key)
+			hi = mid;
+		else
+			return &m->e[mid];
+	}
+	return NULL;
+}
+
 struct scan_ctx {
-	void	*fn;
-	void	*arg;
+	void			*fn;
+	void			*arg;
+	const struct tw_map	*tw;
 };
 
 static int
@@ -77,6 +205,7 @@ score_row(sqlite3_stmt *s, void *arg)
 	int (*fn)(const struct ind_src_score *, void *) =
 	    (int (*)(const struct ind_src_score *, void *))c->fn;
 	struct ind_src_score	 r;
+	const struct tw_ent	*w;
 
 	r.traj = sqlite3_column_int64(s, 0);
 	r.agb = sqlite3_column_int(s, 1);
@@ -93,8 +222,10 @@ score_row(sqlite3_stmt *s, void *arg)
 	r.opt_out = col_int(s, 11, -1);
 	r.leeftijd = col_int(s, 12, -1);
 	r.geslacht = col_int(s, 13, -1);
-	r.categorie = col_int(s, 14, -1);
-	r.gebied = col_int(s, 15, -1);
+	/* coalesce(own value, the toewijzing's, -1) */
+	w = tw_find(c->tw, s, 0);
+	r.categorie = col_int(s, 14, w != NULL ? w->categorie : -1);
+	r.gebied = col_int(s, 15, w != NULL ? w->gebied : -1);
 	return fn(&r, c->arg);
 }
 
@@ -105,6 +236,7 @@ traj_row(sqlite3_stmt *s, void *arg)
 	int (*fn)(const struct ind_src_traj *, void *) =
 	    (int (*)(const struct ind_src_traj *, void *))c->fn;
 	struct ind_src_traj	 r;
+	const struct tw_ent	*w;
 
 	r.client = sqlite3_column_int64(s, 0);
 	r.prod_key = sqlite3_column_int64(s, 1);
@@ -117,7 +249,9 @@ traj_row(sqlite3_stmt *s, void *arg)
 	r.leeftijd = col_int(s, 8, -1);
 	r.geslacht = col_int(s, 9, -1);
 	r.categorie = col_int(s, 10, -1);
-	r.gebied = col_int(s, 11, -1);
+	/* The toewijzing's gebied only. */
+	w = tw_find(c->tw, s, 1);
+	r.gebied = w != NULL ? w->gebied : -1;
 	return fn(&r, c->arg);
 }
 
@@ -128,6 +262,7 @@ resp_row(sqlite3_stmt *s, void *arg)
 	int (*fn)(const struct ind_src_resp *, void *) =
 	    (int (*)(const struct ind_src_resp *, void *))c->fn;
 	struct ind_src_resp	 r;
+	const struct tw_ent	*w;
 	int			 n;
 
 	r.client = sqlite3_column_int64(s, 0);
@@ -143,8 +278,10 @@ resp_row(sqlite3_stmt *s, void *arg)
 		r.vragenlijst = "";
 	r.leeftijd = col_int(s, 7, -1);
 	r.geslacht = col_int(s, 8, -1);
-	r.categorie = col_int(s, 9, -1);
-	r.gebied = col_int(s, 10, -1);
+	/* The toewijzing's categorie; coalesce(own gebied, its, -1). */
+	w = tw_find(c->tw, s, 10);
+	r.categorie = w != NULL ? w->categorie : -1;
+	r.gebied = col_int(s, 9, w != NULL ? w->gebied : -1);
 	return fn(&r, c->arg);
 }
 
@@ -191,8 +328,10 @@ store_ind_scan(struct store *st, const struct ind_scan_fns *f, void *arg,
     int64_t *generation)
 {
 	struct scan_ctx	 c;
+	struct tw_map	 tw;
 	int		 ret = -1;
 
+	memset(&tw, 0, sizeof(tw));
 	pthread_mutex_lock(&st->lock);
 	/* One read transaction: the three scans see one state. */
 	if (store_exec(st, "BEGIN", NULL, 0) == -1)
@@ -200,6 +339,10 @@ store_ind_scan(struct store *st, const struct ind_scan_fns *f, void *arg,
 	if ((*generation = data_generation(st)) < 0)
 		goto end;
 	c.arg = arg;
+	c.tw = &tw;
+	if ((f->score != NULL || f->traj != NULL || f->resp != NULL) &&
+	    tw_load(st, &tw) == -1)
+		goto end;
 	if (f->link != NULL) {
 		c.fn = (void *)f->link;
 		if (scan(st, "scan key links", "SELECT kind, old, new"
@@ -211,11 +354,7 @@ store_ind_scan(struct store *st, const struct ind_scan_fns *f, void *arg,
 		if (scan(st, "scan scores", "SELECT traj, agb, meetdatum,"
 		    " client, gemeente, gas_t, doelen, doelen_behaald,"
 		    " probleemafname, zonder_hulp, meetmoment, opt_out,"
-		    " leeftijd, geslacht, coalesce(productcategorie,"
-		    " (SELECT w.categorie FROM toewijzingen w"
-		    " WHERE w.prod_key = scores.traj)), coalesce(gebied,"
-		    " (SELECT w.gebied FROM toewijzingen w"
-		    " WHERE w.prod_key = scores.traj))"
+		    " leeftijd, geslacht, productcategorie, gebied"
 		    " FROM scores WHERE meetmoment = 3 OR opt_out IS NOT NULL",
 		    score_row, &c) == -1)
 			goto end;
@@ -224,19 +363,14 @@ store_ind_scan(struct store *st, const struct ind_scan_fns *f, void *arg,
 		c.fn = (void *)f->traj;
 		if (scan(st, "scan trajecten", "SELECT client, prod_key,"
 		    " begindatum, agb, gemeente, gestart, einddatum, reden,"
-		    " leeftijd, geslacht, categorie, (SELECT w.gebied"
-		    " FROM toewijzingen w WHERE w.prod_key = trajecten.prod_key)"
-		    " FROM trajecten", traj_row, &c) == -1)
+		    " leeftijd, geslacht, categorie FROM trajecten", traj_row, &c) == -1)
 			goto end;
 	}
 	if (f->resp != NULL) {
 		c.fn = (void *)f->resp;
 		if (scan(st, "scan antwoorden", "SELECT client, agb, gemeente,"
 		    " vragenlijst, respondent, ingevuld_op, waarden,"
-		    " leeftijd, geslacht, (SELECT w.categorie FROM toewijzingen w"
-		    " WHERE w.prod_key = antwoorden.toewijzing), coalesce(gebied,"
-		    " (SELECT w.gebied FROM toewijzingen w"
-		    " WHERE w.prod_key = antwoorden.toewijzing))"
+		    " leeftijd, geslacht, gebied, toewijzing"
 		    " FROM antwoorden", resp_row, &c) == -1)
 			goto end;
 	}
@@ -245,6 +379,7 @@ end:
 	store_exec(st, "COMMIT", NULL, 0);
 out:
 	pthread_mutex_unlock(&st->lock);
+	tw_free(&tw);
 	return ret;
 }
 
