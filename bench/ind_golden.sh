@@ -1,7 +1,8 @@
 #!/bin/sh
-# Correctness guard for the indicator engine: a fixed set of about 100
+# Correctness guard for the indicator engine: a fixed set of about 150
 # queries (every indicator x by x period, filters, an aanbieder's view with
-# its vergelijking, CSV), answered by a binary on a data folder through
+# its vergelijking, CSV, an analist's breakdowns by every uitsplitsing),
+# answered by a binary on a data folder through
 # `sorttp indicators`, one hash per answer.
 #
 #   bench/ind_golden.sh BIN                 hashes of BIN's answers
@@ -44,6 +45,7 @@ parties=$("${BASE:-$BIN}" party list --data "$DATA" 2>/dev/null |
 agbs=$(echo "$parties" | sed 's/.*-//' | paste -sd, -)
 party1=$(echo "$parties" | head -1)
 agb1=$(echo "$agbs" | cut -d, -f1)
+ANALIST=golden-analist
 
 # One query per line: NAME ARGS...
 queries() {
@@ -77,6 +79,14 @@ queries() {
 		    "--from $FROM --to $TO --as $party1"
 		echo "$k-as-aanbieder-csv $k --by cluster --period year" \
 		    "--from $FROM --to $TO --as $party1 --format csv"
+		# Breakdowns (analisten only, --period year).
+		for u in leeftijd geslacht productcategorie gebied; do
+			for by in gemeente cluster regio; do
+				echo "$k-uit-$u-$by $k --by $by --period year" \
+				    "--from $FROM --to $TO --uitsplitsing $u" \
+				    "--as $ANALIST"
+			done
+		done
 	done
 }
 
@@ -86,6 +96,11 @@ run() {
 	local d
 	d=$(mktemp -d /tmp/sorttp-golden-run-XXXXXX)
 	cp -a "$DATA/." "$d/"
+	# The analist of the breakdown queries, made on the copy by one
+	# binary for both runs (the folder itself stays untouched).
+	"${BASE:-$BIN}" party add "$ANALIST" --role analist \
+	    --scope cluster:Amsterdam --scope cluster:DUO \
+	    --data "$d" >/dev/null 2>&1
 	queries | while read -r name args; do
 		# shellcheck disable=SC2086
 		h=$({ "$1" indicators $args --data "$d" 2>/dev/null &&
