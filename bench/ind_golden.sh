@@ -97,9 +97,11 @@ run() {
 	d=$(mktemp -d /tmp/sorttp-golden-run-XXXXXX)
 	cp -a "$DATA/." "$d/"
 	# The analist of the breakdown queries, made on the copy by one
-	# binary for both runs (the folder itself stays untouched).
+	# binary for both runs (the folder itself stays untouched), with
+	# the demo's four clusters in scope so that --by regio answers too.
 	"${BASE:-$BIN}" party add "$ANALIST" --role analist \
-	    --scope cluster:Amsterdam --scope cluster:DUO \
+	    --scope cluster:Amsterdam --scope cluster:Amstelveen-Aalsmeer \
+	    --scope cluster:DUO --scope cluster:Zaanstreek-Waterland \
 	    --data "$d" >/dev/null 2>&1
 	queries | while read -r name args; do
 		# shellcheck disable=SC2086
