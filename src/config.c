@@ -751,6 +751,36 @@ cfg_pc_range(const char *s, uint16_t *lo, uint16_t *hi)
 }
 
 /*
+ * Opens the reference file ref of setting `setting`: resolved beside the
+ * configuration, parsed, a JSON object with only the keys in top, and its
+ * list `key` of at most max entries (required: at least one). e->file
+ * then points into path, which the caller keeps while it uses e; *root is
+ * the caller's to free, also on failure.
+ */
+static int
+cfg_ref_list(struct jerr *parent, struct jerr *e, const char *cfgpath,
+    const char *ref, const char *setting, const char *const *top,
+    const char *key, int max, int required, char *path, size_t pathlen,
+    cJSON **root, const cJSON **list)
+{
+	int	embedded;
+
+	if (cfg_ref_resolve(cfgpath, ref, path, pathlen, &embedded) == -1)
+		return jerr_fail(parent, setting,
+		    "path longer than %d characters", CFG_PATH_MAX - 1);
+	e->file = path;
+	if (cfg_parse_source(e, embedded ? NULL : path, path, root) == -1)
+		return -1;
+	if (!cJSON_IsObject(*root))
+		return jerr_fail(e, NULL, "expected a JSON object, got %s",
+		    jerr_type(*root));
+	if (json_keys(e, *root, "", top) == -1 ||
+	    json_array(e, *root, "", key, max, required, list) == -1)
+		return -1;
+	return 0;
+}
+
+/*
  * reference.gebieden, when the config names it (gebied.h): {"gebieden":
  * [{"gemeente": "0363", "nummer": 1, "naam": "Centrum", "postcodes":
  * ["1011-1018", "1019"]}]}. The ranges of one gemeente's areas may not
@@ -771,24 +801,14 @@ cfg_load_gebieden(struct jerr *parent, const char *cfgpath,
 	char			 path[CFG_PATH_MAX], p[JERR_PATH_MAX];
 	char			 q[JERR_PATH_MAX];
 	const char		*gem;
-	int			 embedded, rc = -1, present;
+	int			 rc = -1, present;
 	size_t			 i, j, k, r;
 
 	if (ref[0] == '\0')
 		return 0;
-	if (cfg_ref_resolve(cfgpath, ref, path, sizeof(path), &embedded) == -1)
-		return jerr_fail(parent, "reference.gebieden",
-		    "path longer than %d characters", CFG_PATH_MAX - 1);
-	e.file = path;
-	if (cfg_parse_source(&e, embedded ? NULL : path, path, &root) == -1)
-		goto fail;
-	if (!cJSON_IsObject(root)) {
-		jerr_fail(&e, NULL, "expected a JSON object, got %s",
-		    jerr_type(root));
-		goto fail;
-	}
-	if (json_keys(&e, root, "", top) == -1 || json_array(&e, root, "",
-	    "gebieden", CFG_MAX_GEBIEDEN, 0, &list) == -1)
+	if (cfg_ref_list(parent, &e, cfgpath, ref, "reference.gebieden", top,
+	    "gebieden", CFG_MAX_GEBIEDEN, 0, path, sizeof(path), &root,
+	    &list) == -1)
 		goto fail;
 	i = 0;
 	cJSON_ArrayForEach(v, list) {
@@ -893,24 +913,14 @@ cfg_load_aanbieders(struct jerr *parent, const char *cfgpath,
 	cJSON			*root = NULL;
 	char			 path[CFG_PATH_MAX], p[JERR_PATH_MAX];
 	const char		*agb;
-	int			 embedded, rc = -1;
+	int			 rc = -1;
 	size_t			 i, j;
 
 	if (ref[0] == '\0')
 		return 0;
-	if (cfg_ref_resolve(cfgpath, ref, path, sizeof(path), &embedded) == -1)
-		return jerr_fail(parent, "reference.aanbieders",
-		    "path longer than %d characters", CFG_PATH_MAX - 1);
-	e.file = path;
-	if (cfg_parse_source(&e, embedded ? NULL : path, path, &root) == -1)
-		goto fail;
-	if (!cJSON_IsObject(root)) {
-		jerr_fail(&e, NULL, "expected a JSON object, got %s",
-		    jerr_type(root));
-		goto fail;
-	}
-	if (json_keys(&e, root, "", top) == -1 || json_array(&e, root, "",
-	    "aanbieders", CFG_MAX_AANBIEDERS, 1, &list) == -1)
+	if (cfg_ref_list(parent, &e, cfgpath, ref, "reference.aanbieders",
+	    top, "aanbieders", CFG_MAX_AANBIEDERS, 1, path, sizeof(path), &root,
+	    &list) == -1)
 		goto fail;
 	i = 0;
 	cJSON_ArrayForEach(v, list) {
