@@ -550,7 +550,8 @@ audit(struct run *r)
  * lp_skipped). dc_check solves every component.
  */
 #define DC_EXACT_MAX	1500
-#define DC_PRIOR_PASSES	4	/* targeted passes before all prior figures count as unknown */
+/* dc_run's later passes; the last counts every prior figure unknown. */
+#define DC_PRIOR_PASSES	4
 
 static uint32_t
 uf_find(uint32_t *p, uint32_t x)
@@ -1286,8 +1287,8 @@ again:
 	 * before were left to withhold, the figures of the relations that got
 	 * stuck count as unknown again, so that at least one who does not
 	 * know the change learns nothing. Only those relations: the rest of
-	 * the table keeps its history. After DC_PRIOR_PASSES targeted passes
-	 * every figure published before counts as unknown.
+	 * the table keeps its history. The last of DC_PRIOR_PASSES passes
+	 * counts every figure published before as unknown.
 	 */
 	if (t->prior_stuck > 0 || t->lp_unresolved > 0) {
 		size_t	n = 0;
