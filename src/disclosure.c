@@ -1294,6 +1294,7 @@ again:
 		size_t	n = 0;
 		int	all = t->prior_second + 1 >= DC_PRIOR_PASSES;
 
+drop:
 		for (i = 0; i < t->nitems; i++) {
 			if (all)
 				t->items[i].pdrop = 1;
@@ -1301,6 +1302,15 @@ again:
 				continue;
 			t->items[i].pknown = 0;
 			n++;
+		}
+		/*
+		 * Stuck with no figure published before in its own relations
+		 * (an exact-audit give-up further away): all of them, as the
+		 * last pass would.
+		 */
+		if (n == 0 && !all) {
+			all = 1;
+			goto drop;
 		}
 		if (n > 0) {
 			t->prior_second++;
