@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
+#include <cjson/cJSON.h>
 #include <sqlite3.h>
 
 #include "dates.h"
@@ -436,6 +437,44 @@ h_request(const struct h_env *e, const char *method, const char *path,
 	rc = call_end(&k, method, path, r);
 	r->sent = up.sent;
 	return rc;
+}
+
+long
+h_post(const struct h_env *e, const char *path, const char *token,
+    const char *const *headers, const char *body, char **answer)
+{
+	struct h_resp	r;
+	long		st;
+
+	h_request(e, "POST", path, token, headers, body, strlen(body), 0, &r);
+	st = r.status;
+	if (answer != NULL) {
+		*answer = r.body;
+		r.body = NULL;
+	} else if (st != 200 && st != 201)
+		fprintf(stderr, "POST %s: %ld %s\n", path, st,
+		    r.body ? r.body : "");
+	h_resp_free(&r);
+	return st;
+}
+
+struct cJSON *
+h_get_json(const struct h_env *e, const char *token, const char *path,
+    long *status, char **raw)
+{
+	struct h_resp	r;
+	cJSON		*j = NULL;
+
+	h_request(e, "GET", path, token, NULL, NULL, 0, 0, &r);
+	*status = r.status;
+	if (r.status == 200 && r.body && r.body[0] == '{')
+		j = cJSON_Parse(r.body);
+	if (raw != NULL) {
+		*raw = r.body;
+		r.body = NULL;
+	}
+	h_resp_free(&r);
+	return j;
 }
 
 void

@@ -80,6 +80,22 @@ int	h_request(const struct h_env *, const char *method, const char *path,
 void	h_resp_free(struct h_resp *);
 
 /*
+ * POST body (a string) with headers; returns the status. answer, when not
+ * NULL, takes the body (the caller frees it); otherwise a status other
+ * than 200/201 is printed with the body, for the test's log.
+ */
+long	h_post(const struct h_env *, const char *path, const char *token,
+	    const char *const *headers, const char *body, char **answer);
+
+/*
+ * GET path; *status is the HTTP status. Returns the body parsed when the
+ * status is 200 and the body a JSON object, else NULL; raw, when not NULL,
+ * takes the body (the caller frees it).
+ */
+struct cJSON *h_get_json(const struct h_env *, const char *token,
+	    const char *path, long *status, char **raw);
+
+/*
  * Sends body with chunked transfer encoding (no Content-Length), chunk
  * bytes at a time, sleeping delay_ms between chunks: a slow client.
  */

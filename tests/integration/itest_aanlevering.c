@@ -48,43 +48,6 @@ static const char *const xml_hdr[] = { "Content-Type: application/xml",
 static const char *const json_hdr[] = { "Content-Type: application/json",
 	NULL };
 
-static long
-post(const char *path, const char *token, const char *const *hdr,
-    const char *body, char **answer)
-{
-	struct h_resp	r;
-	long		st;
-
-	h_request(&e, "POST", path, token, hdr, body, strlen(body), 0, &r);
-	st = r.status;
-	if (answer != NULL) {
-		*answer = r.body;
-		r.body = NULL;
-	} else if (st != 200 && st != 201)
-		fprintf(stderr, "POST %s: %ld %s\n", path, st,
-		    r.body ? r.body : "");
-	h_resp_free(&r);
-	return st;
-}
-
-static cJSON *
-get(const char *token, const char *path, long *status, char **raw)
-{
-	struct h_resp	r;
-	cJSON		*j = NULL;
-
-	h_request(&e, "GET", path, token, NULL, NULL, 0, 0, &r);
-	*status = r.status;
-	if (r.status == 200 && r.body && r.body[0] == '{')
-		j = cJSON_Parse(r.body);
-	if (raw != NULL) {
-		*raw = r.body;
-		r.body = NULL;
-	}
-	h_resp_free(&r);
-	return j;
-}
-
 /* The first non-vergelijking cell with key = value (NULL: any). */
 static const cJSON *
 cell(const cJSON *ans, const char *key, const char *value)
@@ -156,7 +119,7 @@ message(const char *agb, const char *gem, unsigned client, int toew,
 	    "<b:Achternaam>Testkind</b:Achternaam></b:Geslachtsnaam>"
 	    "</m:Naam>%s</m:Client></m:Bericht>", ns, stop ? 440 : 438, agb,
 	    gem, nmsg++, bsn, prod);
-	CHECK_EQ_INT(post("/v1/messages", tok_bo, xml_hdr, xml, NULL), 201);
+	CHECK_EQ_INT(h_post(&e, "/v1/messages", tok_bo, xml_hdr, xml, NULL), 201);
 }
 
 static void
@@ -192,7 +155,7 @@ send_data(void)
 			    "%s;%u;0363;" A1 ";10-03-2025;eind;;Ja\r\n", bsn,
 			    300000 + c, bsn, 300000 + c);
 	}
-	CHECK_EQ_INT(post("/v1/scores", tok_a1, csv_hdr, csv, NULL), 201);
+	CHECK_EQ_INT(h_post(&e, "/v1/scores", tok_a1, csv_hdr, csv, NULL), 201);
 
 	o = (size_t)snprintf(body, sizeof(body), "{\"responses\": [");
 	for (c = 1; c <= 10; c++) {
@@ -206,7 +169,7 @@ send_data(void)
 		    c <= 5 ? "2025-04-01" : "2025-07-01");
 	}
 	snprintf(body + o, sizeof(body) - o, "]}");
-	CHECK_EQ_INT(post("/v1/questionnaires", tok_bergop, json_hdr, body,
+	CHECK_EQ_INT(h_post(&e, "/v1/questionnaires", tok_bergop, json_hdr, body,
 	    NULL), 201);
 }
 
@@ -220,7 +183,7 @@ test_answer(void)
 	long		 st;
 
 	/* The analist of Amsterdam, by aanbieder. */
-	ans = get(tok_ams, "/v1/indicators/aanlevering?by=aanbieder&" Q1,
+	ans = h_get_json(&e, tok_ams, "/v1/indicators/aanlevering?by=aanbieder&" Q1,
 	    &st, NULL);
 	CHECK_EQ_INT(st, 200);
 	CHECK(ans != NULL && strcmp(cJSON_GetStringValue(
@@ -240,19 +203,19 @@ test_answer(void)
 	cJSON_Delete(ans);
 
 	/* Opt-out counts for uitval, not for doelrealisatie. */
-	ans = get(tok_ams, "/v1/indicators/uitval?by=aanbieder&" Q1, &st,
+	ans = h_get_json(&e, tok_ams, "/v1/indicators/uitval?by=aanbieder&" Q1, &st,
 	    NULL);
 	CHECK_EQ_INT(st, 200);
 	CHECK(num(cell(ans, "aanbieder", A1), "n", NULL) == 15);
 	cJSON_Delete(ans);
-	ans = get(tok_ams, "/v1/indicators/doelrealisatie?by=aanbieder&" Q1,
+	ans = h_get_json(&e, tok_ams, "/v1/indicators/doelrealisatie?by=aanbieder&" Q1,
 	    &st, NULL);
 	CHECK_EQ_INT(st, 200);
 	CHECK(num(cell(ans, "aanbieder", A1), "n", NULL) == 5);
 	cJSON_Delete(ans);
 
 	/* 0479's analist: A2's 3 clients are below k. */
-	ans = get(tok_0479, "/v1/indicators/aanlevering?by=gemeente&" Q1,
+	ans = h_get_json(&e, tok_0479, "/v1/indicators/aanlevering?by=gemeente&" Q1,
 	    &st, NULL);
 	CHECK_EQ_INT(st, 200);
 	c = cell(ans, "gemeente", "0479");
@@ -261,27 +224,27 @@ test_answer(void)
 	cJSON_Delete(ans);
 
 	/* Outside the scope: 403, for an analist and for an aanbieder. */
-	ans = get(tok_ams, "/v1/indicators/aanlevering?gemeente=0479&" Q1,
+	ans = h_get_json(&e, tok_ams, "/v1/indicators/aanlevering?gemeente=0479&" Q1,
 	    &st, NULL);
 	CHECK_EQ_INT(st, 403);
 	cJSON_Delete(ans);
-	ans = get(tok_a1, "/v1/indicators/aanlevering?aanbieder=" A2 "&" Q1,
+	ans = h_get_json(&e, tok_a1, "/v1/indicators/aanlevering?aanbieder=" A2 "&" Q1,
 	    &st, NULL);
 	CHECK_EQ_INT(st, 403);
 	cJSON_Delete(ans);
 	/* Other roles read no indicators. */
-	ans = get(tok_bo, "/v1/indicators/aanlevering?" Q1, &st, NULL);
+	ans = h_get_json(&e, tok_bo, "/v1/indicators/aanlevering?" Q1, &st, NULL);
 	CHECK_EQ_INT(st, 403);
 	cJSON_Delete(ans);
 
 	/* The aanbieder itself: its own cell, and a vergelijking. */
-	ans = get(tok_a1, "/v1/indicators/aanlevering?" Q1, &st, NULL);
+	ans = h_get_json(&e, tok_a1, "/v1/indicators/aanlevering?" Q1, &st, NULL);
 	CHECK_EQ_INT(st, 200);
 	c = cell(ans, "aanbieder", A1);
 	CHECK(c != NULL && fabs(num(c, "values", "opt_out_pct") - 33.3) <
 	    1e-9);
 	cJSON_Delete(ans);
-	ans = get(tok_a2, "/v1/indicators/aanlevering?" Q1, &st, NULL);
+	ans = h_get_json(&e, tok_a2, "/v1/indicators/aanlevering?" Q1, &st, NULL);
 	CHECK_EQ_INT(st, 200);
 	c = cell(ans, "aanbieder", A2);
 	CHECK(c != NULL && cJSON_IsTrue(cJSON_GetObjectItem(c, "suppressed")));
@@ -296,7 +259,7 @@ test_csv(void)
 	char		*raw = NULL, cfg[H_PATH_MAX];
 	long		 st;
 
-	ans = get(tok_ams, "/v1/indicators/aanlevering?by=aanbieder&" Q1
+	ans = h_get_json(&e, tok_ams, "/v1/indicators/aanlevering?by=aanbieder&" Q1
 	    "&format=csv", &st, &raw);
 	CHECK_EQ_INT(st, 200);
 	CHECK(ans == NULL);
@@ -326,7 +289,7 @@ test_bad_opt_out(void)
 	snprintf(csv, sizeof(csv), "bsn;toewijzingnummer;gemeente;agb;"
 	    "meetdatum;meetmoment;gas_1;opt_out\r\n"
 	    "%s;300001;0363;" A1 ";11-03-2025;tussen;1;misschien\r\n", bsn);
-	CHECK_EQ_INT(post("/v1/scores", tok_a1, csv_hdr, csv, &answer), 422);
+	CHECK_EQ_INT(h_post(&e, "/v1/scores", tok_a1, csv_hdr, csv, &answer), 422);
 	j = answer != NULL ? cJSON_Parse(answer) : NULL;
 	err = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "errors"), 0);
 	CHECK(err != NULL && cJSON_GetObjectItem(err, "line") != NULL &&

@@ -54,43 +54,6 @@ postcode(unsigned c)
 	return c <= 6 ? "1012AB" : "1060XY";
 }
 
-static long
-post(const char *path, const char *token, const char *const *hdr,
-    const char *body, char **answer)
-{
-	struct h_resp	r;
-	long		st;
-
-	h_request(&e, "POST", path, token, hdr, body, strlen(body), 0, &r);
-	st = r.status;
-	if (answer != NULL) {
-		*answer = r.body;
-		r.body = NULL;
-	} else if (st != 200 && st != 201)
-		fprintf(stderr, "POST %s: %ld %s\n", path, st,
-		    r.body ? r.body : "");
-	h_resp_free(&r);
-	return st;
-}
-
-static cJSON *
-get(const char *token, const char *path, long *status, char **raw)
-{
-	struct h_resp	r;
-	cJSON		*j = NULL;
-
-	h_request(&e, "GET", path, token, NULL, NULL, 0, 0, &r);
-	*status = r.status;
-	if (r.body && r.body[0] == '{')
-		j = cJSON_Parse(r.body);
-	if (raw != NULL) {
-		*raw = r.body;
-		r.body = NULL;
-	}
-	h_resp_free(&r);
-	return j;
-}
-
 /* The cell of the answer with groep g (and gemeente gem unless NULL). */
 static const cJSON *
 group(const cJSON *ans, const char *gem, const char *g)
@@ -194,7 +157,7 @@ message(const char *gem, unsigned client, int toew, int stop)
 	    "<b:Datum>2012-06-01</b:Datum></m:Geboortedatum>"
 	    "<m:Geslacht>2</m:Geslacht>%s</m:Client></m:Bericht>", ns,
 	    stop ? 440 : 438, gem, nmsg++, bsn, prod);
-	CHECK_EQ_INT(post("/v1/messages", tok_bo, xml_hdr, xml, NULL), 201);
+	CHECK_EQ_INT(h_post(&e, "/v1/messages", tok_bo, xml_hdr, xml, NULL), 201);
 }
 
 static void
@@ -207,7 +170,7 @@ send_data(void)
 	for (c = 1; c <= 18; c++) {
 		xml = jw301(c <= 12 ? "0363" : "0479", c, (int)(400000 + c),
 		    c <= 12 ? postcode(c) : NULL);
-		CHECK_EQ_INT(post("/v1/messages", tok_bo, xml_hdr, xml, NULL),
+		CHECK_EQ_INT(h_post(&e, "/v1/messages", tok_bo, xml_hdr, xml, NULL),
 		    201);
 		free(xml);
 		message(c <= 12 ? "0363" : "0479", c, (int)(400000 + c), 0);
@@ -226,7 +189,7 @@ send_data(void)
 		    400000 + c, c == 1 ? "1012 AB" : c == 2 ? "1012ab" :
 		    c >= 10 ? "" : postcode(c));
 	}
-	CHECK_EQ_INT(post("/v1/scores", tok_a1, csv_hdr, csv, NULL), 201);
+	CHECK_EQ_INT(h_post(&e, "/v1/scores", tok_a1, csv_hdr, csv, NULL), 201);
 
 	o = (size_t)snprintf(body, sizeof(body), "{\"responses\": [");
 	for (c = 1; c <= 12; c++) {
@@ -240,7 +203,7 @@ send_data(void)
 		    c, bsn, postcode(c));
 	}
 	snprintf(body + o, sizeof(body) - o, "]}");
-	CHECK_EQ_INT(post("/v1/questionnaires", tok_bergop, json_hdr, body,
+	CHECK_EQ_INT(h_post(&e, "/v1/questionnaires", tok_bergop, json_hdr, body,
 	    NULL), 201);
 }
 
@@ -260,7 +223,7 @@ test_answers(void)
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		snprintf(path, sizeof(path), "/v1/indicators/%s?" Y
 		    "&uitsplitsing=gebied", kinds[i]);
-		ans = get(tok_ana, path, &st, NULL);
+		ans = h_get_json(&e, tok_ana, path, &st, NULL);
 		CHECK_EQ_INT(st, 200);
 		CHECK(ans != NULL && strcmp(cJSON_GetStringValue(
 		    cJSON_GetObjectItem(ans, "uitsplitsing")), "gebied") == 0);
@@ -274,25 +237,25 @@ test_answers(void)
 		cJSON_Delete(ans);
 	}
 	/* Zaanstad's clients have no postcode. */
-	ans = get(tok_ana, "/v1/indicators/uitval?" Y "&uitsplitsing=gebied",
-	    &st, NULL);
+	ans = h_get_json(&e, tok_ana, "/v1/indicators/uitval?" Y
+	    "&uitsplitsing=gebied", &st, NULL);
 	CHECK_EQ_INT(n_clients(group(ans, "0479", "onbekend")), 6);
 	CHECK(group(ans, "0479", "0479-00") == NULL);
 	cJSON_Delete(ans);
 	/* Leeftijd (born 2012: 12-17 in 2025), geslacht, product. */
-	ans = get(tok_ana, "/v1/indicators/uitval?" Y "&uitsplitsing=leeftijd",
-	    &st, NULL);
+	ans = h_get_json(&e, tok_ana, "/v1/indicators/uitval?" Y
+	    "&uitsplitsing=leeftijd", &st, NULL);
 	CHECK_EQ_INT(st, 200);
 	CHECK_EQ_INT(n_clients(group(ans, "0363", "12-17")), 12);
 	cJSON_Delete(ans);
-	ans = get(tok_ana, "/v1/indicators/uitval?" Y "&uitsplitsing=geslacht",
-	    &st, NULL);
+	ans = h_get_json(&e, tok_ana, "/v1/indicators/uitval?" Y
+	    "&uitsplitsing=geslacht", &st, NULL);
 	c = group(ans, "0363", "2");
 	CHECK_EQ_INT(n_clients(c), 12);
 	CHECK(c != NULL && strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(c,
 	    "groep_naam")), "vrouw") == 0);
 	cJSON_Delete(ans);
-	ans = get(tok_ana, "/v1/indicators/uitval?by=cluster&period=year&"
+	ans = h_get_json(&e, tok_ana, "/v1/indicators/uitval?by=cluster&period=year&"
 	    "from=2025-01&to=2025-12&cluster=Amsterdam&"
 	    "uitsplitsing=productcategorie", &st, NULL);
 	CHECK_EQ_INT(st, 200);
@@ -303,12 +266,14 @@ test_answers(void)
 static void
 expect(const char *token, const char *query, long status, const char *code)
 {
-	char		 path[256];
+	char		 path[256], *raw = NULL;
 	cJSON		*ans;
 	long		 st;
 
 	snprintf(path, sizeof(path), "/v1/indicators/uitval?%s", query);
-	ans = get(token, path, &st, NULL);
+	cJSON_Delete(h_get_json(&e, token, path, &st, &raw));
+	ans = raw != NULL ? cJSON_Parse(raw) : NULL;
+	free(raw);
 	CHECK_EQ_INT(st, status);
 	CHECK(ans != NULL && strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(
 	    ans, "error")), code) == 0);
@@ -347,7 +312,7 @@ test_bad_postcodes(void)
 	snprintf(buf, sizeof(buf), "bsn;toewijzingnummer;gemeente;agb;"
 	    "meetdatum;meetmoment;gas_1;postcode\r\n"
 	    "%s;400001;0363;" A1 ";11-03-2025;tussen;1;0123AB\r\n", bsn);
-	CHECK_EQ_INT(post("/v1/scores", tok_a1, csv_hdr, buf, &answer), 422);
+	CHECK_EQ_INT(h_post(&e, "/v1/scores", tok_a1, csv_hdr, buf, &answer), 422);
 	CHECK(answer != NULL && strstr(answer, "postcode_ongeldig") != NULL &&
 	    strstr(answer, "0123AB") == NULL);
 	free(answer);
@@ -356,13 +321,13 @@ test_bad_postcodes(void)
 	    " \"agb\": \"" A1 "\", \"gemeente\": \"0363\", \"postcode\": "
 	    "\"12345\", \"ingevuld_op\": \"2025-04-01\", \"antwoorden\": "
 	    "{\"rapportcijfer\": 8}}", bsn);
-	CHECK_EQ_INT(post("/v1/questionnaires", tok_bergop, json_hdr, buf,
+	CHECK_EQ_INT(h_post(&e, "/v1/questionnaires", tok_bergop, json_hdr, buf,
 	    &answer), 422);
 	CHECK(answer != NULL && strstr(answer, "postcode_ongeldig") != NULL);
 	free(answer);
 	before = h_db_count(&e, "SELECT count(*) FROM toewijzingen");
 	xml = jw301("0363", 1, 499999, "1012A");
-	CHECK_EQ_INT(post("/v1/messages", tok_bo, xml_hdr, xml, &answer), 422);
+	CHECK_EQ_INT(h_post(&e, "/v1/messages", tok_bo, xml_hdr, xml, &answer), 422);
 	CHECK(answer != NULL && strstr(answer, "postcode_ongeldig") != NULL);
 	free(answer);
 	free(xml);
@@ -404,8 +369,8 @@ test_cli(void)
 	cJSON		*ans;
 	long		 st;
 
-	ans = get(tok_ana, "/v1/indicators/uitval?" Y "&uitsplitsing=gebied"
-	    "&format=csv", &st, &raw);
+	ans = h_get_json(&e, tok_ana, "/v1/indicators/uitval?" Y
+	    "&uitsplitsing=gebied&format=csv", &st, &raw);
 	CHECK_EQ_INT(st, 200);
 	cJSON_Delete(ans);
 	CHECK(raw != NULL && strstr(raw, ";period;uitsplitsing;groep;"

@@ -40,41 +40,7 @@ static const char *const xml_hdr[] = { "Content-Type: application/xml",
 static const char *const json_hdr[] = { "Content-Type: application/json",
 	NULL };
 
-static long
-post(const char *path, const char *token, const char *const *hdr,
-    const char *body)
-{
-	struct h_resp	r;
-	long		st;
-
-	h_request(&e, "POST", path, token, hdr, body, strlen(body), 0, &r);
-	st = r.status;
-	if (st != 200 && st != 201)
-		fprintf(stderr, "POST %s: %ld %s\n", path, st,
-		    r.body ? r.body : "");
-	h_resp_free(&r);
-	return st;
-}
-
 /* GET path; the parsed answer (NULL unless 200 JSON); *status set. */
-static cJSON *
-get(const char *token, const char *path, long *status, char **raw)
-{
-	struct h_resp	r;
-	cJSON		*j = NULL;
-
-	h_request(&e, "GET", path, token, NULL, NULL, 0, 0, &r);
-	*status = r.status;
-	if (r.status == 200 && r.body && r.body[0] == '{')
-		j = cJSON_Parse(r.body);
-	if (raw != NULL) {
-		*raw = r.body;
-		r.body = NULL;
-	}
-	h_resp_free(&r);
-	return j;
-}
-
 /*
  * The cell whose keys match: NULL-terminated pairs of key and string
  * value; "vergelijking" matches a vergelijking cell.
@@ -172,7 +138,7 @@ uniform_scores(const char *token, const char *agb, unsigned first, int n,
 		    100000 + first * 10 + (unsigned)i,
 		    gem2 != NULL && i >= split ? gem2 : gem, agb, gas, pa);
 	}
-	CHECK_EQ_INT(post("/v1/scores", token, csv_hdr, csv), 201);
+	CHECK_EQ_INT(h_post(&e, "/v1/scores", token, csv_hdr, csv, NULL), 201);
 }
 
 /*
@@ -241,7 +207,7 @@ send_scores(void)
 		    "%s;%d;0363;" A1 ";10-02-2025;eind;%s;%s;%s;%s\n", bsn,
 		    100001 + i, t[i].gas, t[i].w, t[i].pa, t[i].zh);
 	}
-	CHECK_EQ_INT(post("/v1/scores", tok_a[1], csv_hdr, csv), 201);
+	CHECK_EQ_INT(h_post(&e, "/v1/scores", tok_a[1], csv_hdr, csv, NULL), 201);
 
 	/* A4: 4 clients in Zaanstad (k - 1). */
 	uniform_scores(tok_a[4], A4, 101, 4, "0479", 0, NULL, "0;0;0", "3");
@@ -295,8 +261,8 @@ send_questionnaires(void)
 		RESP("2025-02-20", "ouder", 412 + i, 3, 5);
 #undef RESP
 	snprintf(body + o, sizeof(body) - o, "]}");
-	CHECK_EQ_INT(post("/v1/questionnaires", tok_bergop, json_hdr, body),
-	    201);
+	CHECK_EQ_INT(h_post(&e, "/v1/questionnaires", tok_bergop, json_hdr, body,
+	    NULL), 201);
 }
 
 /* One iJw message: a JW305 start (reden 0) or a JW307 stop. */
@@ -346,7 +312,7 @@ message(const char *agb, const char *gem, unsigned client, int toew,
 	    "<b:Achternaam>Testkind</b:Achternaam></b:Geslachtsnaam>"
 	    "</m:Naam>%s</m:Client></m:Bericht>", ns, stop ? 440 : 438, agb,
 	    gem, nmsg++, bsn, prod);
-	CHECK_EQ_INT(post("/v1/messages", tok_bo, xml_hdr, xml), 201);
+	CHECK_EQ_INT(h_post(&e, "/v1/messages", tok_bo, xml_hdr, xml, NULL), 201);
 }
 
 /*
@@ -414,7 +380,7 @@ test_doelrealisatie(void)
 	const cJSON	*c;
 	long		 st;
 
-	j = get(tok_all, "/v1/indicators/doelrealisatie?by=aanbieder&"
+	j = h_get_json(&e, tok_all, "/v1/indicators/doelrealisatie?by=aanbieder&"
 	    "period=quarter&from=2025-01&to=2025-03", &st, NULL);
 	CHECK_EQ_INT(st, 200);
 	CHECK_NUM(j, "k", 5);
@@ -467,7 +433,7 @@ test_doelrealisatie(void)
 	 * away from the DUO total (7), so Diemen is suppressed too. Zaanstad
 	 * as a whole has 10.
 	 */
-	j = get(tok_all, "/v1/indicators/doelrealisatie?by=gemeente&"
+	j = h_get_json(&e, tok_all, "/v1/indicators/doelrealisatie?by=gemeente&"
 	    "period=quarter&from=2025-01&to=2025-03", &st, NULL);
 	CHECK_EQ_INT(st, 200);
 	CHECK(suppressed(cell(j, "gemeente", "0451", NULL)));
@@ -491,7 +457,7 @@ test_doelrealisatie(void)
 	cJSON_Delete(j);
 
 	/* By cluster: every cluster with data holds k clients or more. */
-	j = get(tok_all, "/v1/indicators/doelrealisatie?by=cluster&"
+	j = h_get_json(&e, tok_all, "/v1/indicators/doelrealisatie?by=cluster&"
 	    "period=quarter&from=2025-01&to=2025-03", &st, NULL);
 	CHECK_NUM(cell(j, "cluster", "Zaanstreek-Waterland", NULL), "n", 10);
 	CHECK_NUM(cell(j, "cluster", "DUO", NULL), "n", 7);
@@ -500,7 +466,7 @@ test_doelrealisatie(void)
 	cJSON_Delete(j);
 
 	/* The regio: one cell of all 34 trajectories. */
-	j = get(tok_all, "/v1/indicators/doelrealisatie?by=regio&"
+	j = h_get_json(&e, tok_all, "/v1/indicators/doelrealisatie?by=regio&"
 	    "period=year&from=2025-01&to=2025-12", &st, NULL);
 	CHECK_EQ_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "cells")), 1);
 	CHECK_NUM(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "cells"), 0),
@@ -515,7 +481,7 @@ test_tevredenheid(void)
 	const cJSON	*c;
 	long		 st;
 
-	j = get(tok_all, "/v1/indicators/tevredenheid?by=aanbieder&"
+	j = h_get_json(&e, tok_all, "/v1/indicators/tevredenheid?by=aanbieder&"
 	    "period=quarter&from=2024-04&to=2024-06", &st, NULL);
 	CHECK_EQ_INT(st, 200);
 	c = cell(j, "aanbieder", A1, NULL);
@@ -540,7 +506,7 @@ test_tevredenheid(void)
 	    "serieus_genomen", "De hulpverlener nam mij serieus."));
 	cJSON_Delete(j);
 
-	j = get(tok_all, "/v1/indicators/tevredenheid?by=aanbieder&"
+	j = h_get_json(&e, tok_all, "/v1/indicators/tevredenheid?by=aanbieder&"
 	    "period=quarter&from=2025-01&to=2025-03", &st, NULL);
 	c = cell(j, "aanbieder", A1, NULL);
 	CHECK(c != NULL && !suppressed(c));
@@ -558,7 +524,7 @@ test_uitval(void)
 	long		 st;
 
 	/* As A1 itself, with only A2 beside it in the cluster. */
-	j = get(tok_a[1], "/v1/indicators/uitval?period=quarter&"
+	j = h_get_json(&e, tok_a[1], "/v1/indicators/uitval?period=quarter&"
 	    "from=2025-01&to=2025-03", &st, NULL);
 	CHECK_EQ_INT(st, 200);
 	c = cell(j, "aanbieder", A1, NULL);
@@ -600,7 +566,7 @@ test_uitval(void)
 	 * none, and 2 + 1 < k); herinstroom 17 of 22 -> 77.3 %.
 	 */
 	send_messages_a3();
-	j = get(tok_a[1], "/v1/indicators/uitval?period=quarter&"
+	j = h_get_json(&e, tok_a[1], "/v1/indicators/uitval?period=quarter&"
 	    "from=2025-01&to=2025-03", &st, NULL);
 	v = cell(j, "vergelijking", "", NULL);
 	CHECK(v != NULL && !suppressed(v));
@@ -615,7 +581,7 @@ test_uitval(void)
 	cJSON_Delete(j);
 
 	/* 2026-Q3: ends whose 4-month window has not closed yet. */
-	j = get(tok_a[1], "/v1/indicators/uitval?period=quarter&"
+	j = h_get_json(&e, tok_a[1], "/v1/indicators/uitval?period=quarter&"
 	    "from=2026-07&to=2026-09", &st, NULL);
 	c = cell(j, "aanbieder", A1, NULL);
 	CHECK_NUM(c, "n", 6);
@@ -635,21 +601,21 @@ test_scopes(void)
 	long		 st;
 
 	/* An Amsterdam analist sees Amsterdam only, and cannot widen it. */
-	j = get(tok_ams, "/v1/indicators/doelrealisatie?by=gemeente&"
+	j = h_get_json(&e, tok_ams, "/v1/indicators/doelrealisatie?by=gemeente&"
 	    "period=quarter&from=2025-01&to=2025-03", &st, NULL);
 	CHECK_EQ_INT(st, 200);
 	CHECK_EQ_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "cells")), 1);
 	CHECK(cell(j, "gemeente", "0363", NULL) != NULL);
 	cJSON_Delete(j);
-	j = get(tok_ams, "/v1/indicators/doelrealisatie?gemeente=0479", &st,
+	j = h_get_json(&e, tok_ams, "/v1/indicators/doelrealisatie?gemeente=0479", &st,
 	    NULL);
 	CHECK_EQ_INT(st, 403);
-	j = get(tok_ams, "/v1/indicators/doelrealisatie?cluster=DUO", &st,
+	j = h_get_json(&e, tok_ams, "/v1/indicators/doelrealisatie?cluster=DUO", &st,
 	    NULL);
 	CHECK_EQ_INT(st, 403);
 
 	/* A gemeente analist: its gemeente, whatever it asks by. */
-	j = get(tok_0479, "/v1/indicators/doelrealisatie?by=aanbieder&"
+	j = h_get_json(&e, tok_0479, "/v1/indicators/doelrealisatie?by=aanbieder&"
 	    "period=quarter&from=2025-01&to=2025-03", &st, NULL);
 	CHECK_EQ_INT(st, 200);
 	CHECK_EQ_INT(cJSON_GetArraySize(cJSON_GetObjectItem(j, "cells")), 2);
@@ -661,37 +627,37 @@ test_scopes(void)
 	CHECK_STR(cJSON_GetStringValue(cJSON_GetArrayItem(f, 0)), "0479");
 	cJSON_Delete(j);
 	/* Its gemeente by gemeente: 10 clients, shown. */
-	j = get(tok_0479, "/v1/indicators/doelrealisatie?by=gemeente&"
+	j = h_get_json(&e, tok_0479, "/v1/indicators/doelrealisatie?by=gemeente&"
 	    "period=quarter&from=2025-01&to=2025-03", &st, NULL);
 	CHECK_NUM(cell(j, "gemeente", "0479", NULL), "n_clients", 10);
 	cJSON_Delete(j);
 	/* The regio and its cluster are more than its scope. */
-	j = get(tok_0479, "/v1/indicators/doelrealisatie?by=regio", &st,
+	j = h_get_json(&e, tok_0479, "/v1/indicators/doelrealisatie?by=regio", &st,
 	    NULL);
 	CHECK_EQ_INT(st, 403);
-	j = get(tok_0479, "/v1/indicators/doelrealisatie?by=cluster", &st,
+	j = h_get_json(&e, tok_0479, "/v1/indicators/doelrealisatie?by=cluster", &st,
 	    NULL);
 	CHECK_EQ_INT(st, 403);
 
 	/* An aanbieder asks for another's numbers: refused. */
-	j = get(tok_a[1], "/v1/indicators/uitval?aanbieder=" A2, &st, NULL);
+	j = h_get_json(&e, tok_a[1], "/v1/indicators/uitval?aanbieder=" A2, &st, NULL);
 	CHECK_EQ_INT(st, 403);
 	/* Roles that may not read indicators at all. */
-	j = get(tok_bergop, "/v1/indicators/uitval", &st, NULL);
+	j = h_get_json(&e, tok_bergop, "/v1/indicators/uitval", &st, NULL);
 	CHECK_EQ_INT(st, 403);
-	j = get(tok_bo, "/v1/indicators/uitval", &st, NULL);
+	j = h_get_json(&e, tok_bo, "/v1/indicators/uitval", &st, NULL);
 	CHECK_EQ_INT(st, 403);
-	j = get(NULL, "/v1/indicators/uitval", &st, NULL);
+	j = h_get_json(&e, NULL, "/v1/indicators/uitval", &st, NULL);
 	CHECK_EQ_INT(st, 401);
 	/* Bad parameters: 400 with a stable code. */
-	j = get(tok_all, "/v1/indicators/uitval?by=client", &st, NULL);
+	j = h_get_json(&e, tok_all, "/v1/indicators/uitval?by=client", &st, NULL);
 	CHECK_EQ_INT(st, 400);
-	j = get(tok_all, "/v1/indicators/uitval?bsn=999993847", &st, NULL);
+	j = h_get_json(&e, tok_all, "/v1/indicators/uitval?bsn=999993847", &st, NULL);
 	CHECK_EQ_INT(st, 400);
-	j = get(tok_all, "/v1/indicators/uitval?from=2025-06&to=2025-01",
+	j = h_get_json(&e, tok_all, "/v1/indicators/uitval?from=2025-06&to=2025-01",
 	    &st, NULL);
 	CHECK_EQ_INT(st, 400);
-	j = get(tok_all, "/v1/indicators/clients", &st, NULL);
+	j = h_get_json(&e, tok_all, "/v1/indicators/clients", &st, NULL);
 	CHECK_EQ_INT(st, 404);
 }
 
@@ -708,7 +674,7 @@ test_csv_and_cli(void)
 	cJSON		*j;
 	long		 st;
 
-	j = get(tok_all, "/v1/indicators/doelrealisatie?by=aanbieder&"
+	j = h_get_json(&e, tok_all, "/v1/indicators/doelrealisatie?by=aanbieder&"
 	    "period=quarter&from=2025-01&to=2025-03&format=csv", &st, &raw);
 	CHECK_EQ_INT(st, 200);
 	CHECK(j == NULL && raw != NULL);
@@ -749,7 +715,7 @@ test_csv_and_cli(void)
 	}
 
 	/* Cells of a gemeente, not a whole cluster, name it in the CSV. */
-	j = get(tok_0479, "/v1/indicators/doelrealisatie?by=aanbieder&"
+	j = h_get_json(&e, tok_0479, "/v1/indicators/doelrealisatie?by=aanbieder&"
 	    "period=quarter&from=2025-01&to=2025-03&format=csv", &st, &raw);
 	CHECK_EQ_INT(st, 200);
 	CHECK(raw && strstr(raw, "\"" A7 "\";;\"0479\";\"Zaanstad\";"
@@ -758,7 +724,7 @@ test_csv_and_cli(void)
 
 	/* The CLI, as the same party, gives the same bytes. */
 	h_path(&e, cfg, sizeof(cfg), "k5.json");
-	j = get(tok_all, "/v1/indicators/uitval?by=gemeente&period=year&"
+	j = h_get_json(&e, tok_all, "/v1/indicators/uitval?by=gemeente&period=year&"
 	    "from=2025-01&to=2026-12", &st, &raw);
 	CHECK_EQ_INT(st, 200);
 	cJSON_Delete(j);
@@ -794,9 +760,9 @@ test_audit_and_privacy(void)
 	CHECK(before >= 20);
 	refused = h_db_count(&e, "SELECT count(*) FROM audit WHERE action ="
 	    " 'indicator_query' AND detail LIKE '%out_of_scope%'");
-	j = get(tok_ams, "/v1/indicators/uitval", &st, NULL);
+	j = h_get_json(&e, tok_ams, "/v1/indicators/uitval", &st, NULL);
 	cJSON_Delete(j);
-	j = get(tok_ams, "/v1/indicators/uitval?gemeente=0479", &st, NULL);
+	j = h_get_json(&e, tok_ams, "/v1/indicators/uitval?gemeente=0479", &st, NULL);
 	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM audit WHERE action"
 	    " = 'indicator_query'"), before + 2);
 	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM audit WHERE action"
@@ -840,7 +806,7 @@ test_refresher(void)
 	    "{\"indicator_refresh_s\": 1}}", cfg, sizeof(cfg));
 	CHECK_EQ_INT(h_stop(&e), 0);
 	CHECK_EQ_INT(h_start(&e, cfg, NULL), 0);
-	j = get(tok_all, "/v1/indicators/uitval?by=regio&period=year&"
+	j = h_get_json(&e, tok_all, "/v1/indicators/uitval?by=regio&period=year&"
 	    "from=2025-01&to=2025-12", &st, NULL);
 	before = num(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "cells"), 0),
 	    "n");
@@ -850,7 +816,7 @@ test_refresher(void)
 		message(A2, "0363", c, (int)(900000 + c), "2024-11-01", 31,
 		    "2025-04-10");
 	for (tries = 0; tries < 100; tries++) {
-		j = get(tok_all, "/v1/indicators/uitval?by=regio&period=year&"
+		j = h_get_json(&e, tok_all, "/v1/indicators/uitval?by=regio&period=year&"
 		    "from=2025-01&to=2025-12", &st, NULL);
 		now = num(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "cells"),
 		    0), "n");

@@ -46,26 +46,6 @@ static const char *const xml_hdr[] = { "Content-Type: application/xml",
 static const char *const json_hdr[] = { "Content-Type: application/json",
 	NULL };
 
-static long
-post(const char *path, const char *token, const char *const *hdr,
-    const char *body, char **answer)
-{
-	struct h_resp	r;
-	long		st;
-
-	h_request(&e, "POST", path, token, hdr, body, strlen(body), 0, &r);
-	st = r.status;
-	if (st != 200 && st != 201)
-		fprintf(stderr, "POST %s: %ld %s\n", path, st,
-		    r.body ? r.body : "");
-	if (answer != NULL) {
-		*answer = r.body;
-		r.body = NULL;
-	}
-	h_resp_free(&r);
-	return st;
-}
-
 /* The A1 (or A2) cell of indicator name in 2025-Q1, as the aanbieder. */
 static cJSON *
 q1_cell(const char *token, const char *name, const char *agb,
@@ -172,7 +152,7 @@ message(unsigned client, int toew, const char *begin, int reden,
 	    "<b:Achternaam>" NAME "</b:Achternaam></b:Geslachtsnaam>"
 	    "</m:Naam>%s</m:Client></m:Bericht>", ns, stop ? 440 : 438,
 	    nmsg++, bsn, prod);
-	CHECK_EQ_INT(post("/v1/messages", tok_bo, xml_hdr, xml, NULL), 201);
+	CHECK_EQ_INT(h_post(&e, "/v1/messages", tok_bo, xml_hdr, xml, NULL), 201);
 }
 
 /* Eind scores of S (21..25) at A2 in February 2025, all goals gas. */
@@ -192,7 +172,7 @@ scores(const char *gas)
 		    "%s;%d;0363;" A2 ";10-02-2025;eind;%s;3;ja\n", bsn,
 		    TOEW(c, 1), gas);
 	}
-	CHECK_EQ_INT(post("/v1/scores", tok_a2, csv_hdr, csv, NULL), 201);
+	CHECK_EQ_INT(h_post(&e, "/v1/scores", tok_a2, csv_hdr, csv, NULL), 201);
 }
 
 /* CEM+ responses of clients first..last (bron q-N), sent by BergOp. */
@@ -215,7 +195,7 @@ questionnaires(unsigned first, unsigned last, char **answer)
 		    c == first ? "" : ",", c, bsn);
 	}
 	snprintf(body + o, sizeof(body) - o, "]}");
-	return post("/v1/questionnaires", tok_bergop, json_hdr, body, answer);
+	return h_post(&e, "/v1/questionnaires", tok_bergop, json_hdr, body, answer);
 }
 
 static void
