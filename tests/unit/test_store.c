@@ -1073,6 +1073,28 @@ test_message_ids(void)
 	tmp_remove(&t);
 }
 
+/* A database of an older schema, from tests/fixtures/store/schema_vN.sql. */
+static void
+load_fixture(const char *path, int version)
+{
+	char	 name[512], *sql = NULL;
+	size_t	 len;
+	sqlite3	*db;
+
+	snprintf(name, sizeof(name), SORTTP_SOURCE_DIR
+	    "/tests/fixtures/store/schema_v%d.sql", version);
+	if (util_read_file(name, 1 << 20, &sql, &len) == -1) {
+		fprintf(stderr, "missing fixture %s\n", name);
+		exit(1);
+	}
+	CHECK_EQ_INT(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
+	CHECK_EQ_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	free(sql);
+	CHECK_EQ_INT(raw_int(path, "PRAGMA user_version"), version);
+}
+
 /*
  * Migration 4 -> 5 on a database as the previous release left it
  * (tests/fixtures/store/schema_v4.sql): earlier receipt ids are still
@@ -1089,22 +1111,10 @@ test_migrate_v4(void)
 	struct store_receipt	 rc;
 	struct msg_job		 j[2];
 	struct traj_rec		 r[2];
-	sqlite3			*db;
-	char			*sql = NULL, err[ERR_MAX] = "";
-	size_t			 len;
+	char			 err[ERR_MAX] = "";
 
 	tmp_make(&t);
-	if (util_read_file(SORTTP_SOURCE_DIR "/tests/fixtures/store/"
-	    "schema_v4.sql", 1 << 20, &sql, &len) == -1) {
-		fprintf(stderr, "missing fixture schema_v4.sql\n");
-		exit(1);
-	}
-	CHECK_EQ_INT(sqlite3_open_v2(t.db, &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
-	CHECK_EQ_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-	free(sql);
-	CHECK_EQ_INT(raw_int(t.db, "PRAGMA user_version"), 4);
+	load_fixture(t.db, 4);
 
 	/* Only an explicit migration may upgrade it (serve, sorttp migrate). */
 	st = open_or_die(t.db, STORE_OPEN_MIGRATE);
@@ -1182,21 +1192,10 @@ test_migrate_v8(void)
 	struct msg_job		 j[1];
 	struct traj_rec		 r[1];
 	sqlite3			*db;
-	char			*sql = NULL, err[ERR_MAX] = "";
-	size_t			 len;
+	char			 err[ERR_MAX] = "";
 
 	tmp_make(&t);
-	if (util_read_file(SORTTP_SOURCE_DIR "/tests/fixtures/store/"
-	    "schema_v8.sql", 1 << 20, &sql, &len) == -1) {
-		fprintf(stderr, "missing fixture schema_v8.sql\n");
-		exit(1);
-	}
-	CHECK_EQ_INT(sqlite3_open_v2(t.db, &db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL), SQLITE_OK);
-	CHECK_EQ_INT(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-	free(sql);
-	CHECK_EQ_INT(raw_int(t.db, "PRAGMA user_version"), 8);
+	load_fixture(t.db, 8);
 	CHECK(uses_opcode(t.db, ins, "OpenEphemeral"));
 
 	st = open_or_die(t.db, STORE_OPEN_MIGRATE);
