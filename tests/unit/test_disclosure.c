@@ -439,6 +439,25 @@ test_before_after(void)
 }
 
 /*
+ * T = X + P, 15 = 3 + 12, all three published before (X as a zero): the
+ * new small X can only hide behind figures published before.
+ */
+static void
+prior_stuck_relation(struct dc_table *t, uint32_t *tot, uint32_t *x,
+    uint32_t *p)
+{
+	*tot = dc_item(t, 15, 15);
+	*x = dc_item(t, 3, 3);
+	*p = dc_item(t, 12, 12);
+	dc_group(t, *tot);
+	dc_member(t, *x);
+	dc_member(t, *p);
+	dc_prior(t, *tot);
+	dc_prior(t, *x);	/* its zero was published */
+	dc_prior(t, *p);
+}
+
+/*
  * A new small count whose every partner was published before: T = X +
  * P was 12 = 0 + 12, all published; now X = 3, T = 15. Whoever knows the
  * change knows X anyway; for everyone else, P (cheapest) is withheld in
@@ -452,15 +471,7 @@ test_prior_only(void)
 	size_t		failing = 99;
 
 	dc_init(&t);
-	tot = dc_item(&t, 15, 15);
-	x = dc_item(&t, 3, 3);
-	p = dc_item(&t, 12, 12);
-	dc_group(&t, tot);
-	dc_member(&t, x);
-	dc_member(&t, p);
-	dc_prior(&t, tot);
-	dc_prior(&t, x);	/* its zero was published */
-	dc_prior(&t, p);
+	prior_stuck_relation(&t, &tot, &x, &p);
 	CHECK_EQ_INT(dc_run(&t, 10), 0);
 	CHECK(dc_suppressed(&t, x) && dc_suppressed(&t, p));
 	CHECK(!dc_suppressed(&t, tot));
@@ -497,15 +508,7 @@ test_prior_only(void)
 	 * and keeps A, which stays known to the attacker.
 	 */
 	dc_init(&t);
-	tot = dc_item(&t, 15, 15);
-	x = dc_item(&t, 3, 3);
-	p = dc_item(&t, 12, 12);
-	dc_group(&t, tot);
-	dc_member(&t, x);
-	dc_member(&t, p);
-	dc_prior(&t, tot);
-	dc_prior(&t, x);
-	dc_prior(&t, p);
+	prior_stuck_relation(&t, &tot, &x, &p);
 	{
 		uint32_t t2 = dc_item(&t, 30, 30);
 		uint32_t a = dc_item(&t, 14, 14);
