@@ -1223,6 +1223,26 @@ run_free(struct run *r)
 	free(r->queued);
 }
 
+/*
+ * Figures published before that dc_run's next pass counts as unknown: those
+ * of the stuck relations (pdrop), or all of them. Returns how many.
+ */
+static size_t
+prior_unknown(struct dc_table *t, int all)
+{
+	size_t	i, n = 0;
+
+	for (i = 0; i < t->nitems; i++) {
+		if (all)
+			t->items[i].pdrop = 1;
+		if (!t->items[i].pknown || !t->items[i].pdrop)
+			continue;
+		t->items[i].pknown = 0;
+		n++;
+	}
+	return n;
+}
+
 int
 dc_run(struct dc_table *t, long long k)
 {
@@ -1291,27 +1311,16 @@ again:
 	 * counts every figure published before as unknown.
 	 */
 	if (t->prior_stuck > 0 || t->lp_unresolved > 0) {
-		size_t	n = 0;
 		int	all = t->prior_second + 1 >= DC_PRIOR_PASSES;
+		size_t	n = prior_unknown(t, all);
 
-drop:
-		for (i = 0; i < t->nitems; i++) {
-			if (all)
-				t->items[i].pdrop = 1;
-			if (!t->items[i].pknown || !t->items[i].pdrop)
-				continue;
-			t->items[i].pknown = 0;
-			n++;
-		}
 		/*
 		 * Stuck with no figure published before in its own relations
 		 * (an exact-audit give-up further away): all of them, as the
 		 * last pass would.
 		 */
-		if (n == 0 && !all) {
-			all = 1;
-			goto drop;
-		}
+		if (n == 0 && !all)
+			n = prior_unknown(t, 1);
 		if (n > 0) {
 			t->prior_second++;
 			t->prior_dropped += n;
