@@ -404,10 +404,14 @@ enum store_result store_party_by_name(struct store *, const char *name,
 	    struct party *out);
 
 /*
- * What the indicator engine reads (store_indicators.c). The scans run in
- * one read transaction and call a function per row; a nonzero return
- * stops the scan. Only the engine calls them, and it publishes aggregates
- * only. A NULL function skips that table.
+ * What the indicator engine reads (store_indicators.c). The scans see one
+ * consistent state and call a function per row; a nonzero return stops
+ * the scan. The key links come first, then links_done, then the rows.
+ * With concurrent set the three tables may be scanned at once, each by a
+ * thread of its own (each function is called by one thread at a time);
+ * otherwise scores, trajecten and antwoorden in turn. Only the engine
+ * calls them, and it publishes aggregates only. A NULL function skips
+ * that table.
  */
 struct ind_src_score {			/* an eind measurement */
 	int64_t		 traj;
@@ -459,6 +463,8 @@ struct ind_scan_fns {
 	int	(*traj)(const struct ind_src_traj *, void *);
 	int	(*resp)(const struct ind_src_resp *, void *);
 	int	(*link)(const struct ind_src_link *, void *);	/* optional */
+	int	(*links_done)(void *);				/* optional */
+	int	 concurrent;
 };
 /* Returns 0 and the data generation the scans saw, or -1. */
 int	store_ind_scan(struct store *, const struct ind_scan_fns *,

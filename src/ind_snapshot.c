@@ -112,193 +112,6 @@ struct gem_memo {
 	uint8_t			 ix[10000];
 };
 
-/* Growable arrays of the raw rows. */
-struct raw {
-	struct ind_src_score	*sc;
-	size_t			 nsc, capsc;
-	struct ind_src_traj	*tr;
-	size_t			 ntr, captr;
-	struct raw_resp {
-		int64_t		 client;
-		int		 agb, gemeente, ingevuld_op;
-		uint16_t	 def;
-		uint8_t		 resp;
-		uint32_t	 voff;
-		int		 leeftijd, geslacht, categorie, gebied;
-	}			*rs;
-	size_t			 nrs, caprs;
-	signed char		*vals;
-	size_t			 nvals, capvals;
-	const struct quest_set	*qs;
-	struct ind_src_link	*ln;		/* key rotation links */
-	size_t			 nln, capln;
-	struct gem_memo		 gm;
-};
-
-static int
-raw_score(const struct ind_src_score *r, void *arg)
-{
-	struct raw	*w = arg;
-
-	if (util_grow((void **)&w->sc, &w->capsc, w->nsc + 1, sizeof(*w->sc)))
-		return -1;
-	w->sc[w->nsc++] = *r;
-	return 0;
-}
-
-static int
-raw_traj(const struct ind_src_traj *r, void *arg)
-{
-	struct raw	*w = arg;
-
-	if (util_grow((void **)&w->tr, &w->captr, w->ntr + 1, sizeof(*w->tr)))
-		return -1;
-	w->tr[w->ntr++] = *r;
-	return 0;
-}
-
-static int
-raw_resp(const struct ind_src_resp *r, void *arg)
-{
-	struct raw		*w = arg;
-	struct raw_resp		*o;
-	size_t			 d;
-	const struct quest_variant *v;
-
-	if (quest_find(w->qs, r->vragenlijst, &d) == NULL ||
-	    d >= QUEST_MAX_DEFS || r->respondent < 0 ||
-	    r->respondent >= QUEST__NRESPONDENTS)
-		return 0;	/* a definition no longer loaded: not counted */
-	v = &w->qs->defs[d].variant[r->respondent];
-	if (!v->present || r->nwaarden != v->nitems)
-		return 0;
-	if (util_grow((void **)&w->rs, &w->caprs, w->nrs + 1, sizeof(*w->rs)) ||
-	    util_grow((void **)&w->vals, &w->capvals, w->nvals + r->nwaarden, 1) ||
-	    w->nvals > UINT32_MAX - r->nwaarden)
-		return -1;
-	o = &w->rs[w->nrs++];
-	o->client = r->client;
-	o->agb = r->agb;
-	o->gemeente = r->gemeente;
-	o->ingevuld_op = r->ingevuld_op;
-	o->def = (uint16_t)d;
-	o->resp = (uint8_t)r->respondent;
-	o->voff = (uint32_t)w->nvals;
-	o->leeftijd = r->leeftijd;
-	o->geslacht = r->geslacht;
-	o->categorie = r->categorie;
-	o->gebied = r->gebied;
-	if (r->nwaarden > 0)
-		memcpy(w->vals + w->nvals, r->waarden, r->nwaarden);
-	w->nvals += r->nwaarden;
-	return 0;
-}
-
-static int
-raw_link(const struct ind_src_link *r, void *arg)
-{
-	struct raw	*w = arg;
-
-	if (util_grow((void **)&w->ln, &w->capln, w->nln + 1, sizeof(*w->ln)))
-		return -1;
-	w->ln[w->nln++] = *r;
-	return 0;
-}
-
-/*
- * Key rotation (store_keys.c): a pseudonym made under an old key that has
- * a link is replaced by its newest version, so that a client (kind 0) or
- * a trajectory (kind 1) seen in an overlap window is one unit across the
- * rotation. Pseudonyms without a link stay as they are: they are their own
- * client, which is what the rotation means for clients not seen in the
- * window (docs/operations.md).
- */
-static int
-cmp_link(const void *a, const void *b)
-{
-	const struct ind_src_link *x = a, *y = b;
-
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
-	return (x->old > y->old) - (x->old < y->old);
-}
-
-#define LINK_CHAIN_MAX	16	/* rotations followed from one pseudonym */
-
-static int64_t
-link_map(const struct raw *w, int kind, int64_t v)
-{
-	struct ind_src_link	 key, *p;
-	int			 i;
-
-	key.kind = kind;
-	for (i = 0; i < LINK_CHAIN_MAX; i++) {
-		key.old = v;
-		if ((p = bsearch(&key, w->ln, w->nln, sizeof(*w->ln),
-		    cmp_link)) == NULL)
-			break;
-		v = p->new_;
-	}
-	return v;
-}
-
-static int
-cmp_traj_key(const void *a, const void *b)
-{
-	const struct ind_src_traj *x = a, *y = b;
-
-	if (x->client != y->client)
-		return x->client < y->client ? -1 : 1;
-	if (x->prod_key != y->prod_key)
-		return x->prod_key < y->prod_key ? -1 : 1;
-	return (x->begindatum > y->begindatum) -
-	    (x->begindatum < y->begindatum);
-}
-
-/*
- * Maps every pseudonym through the links, then merges trajecten rows that
- * became one product (a start under the old key, its stop under the new):
- * the start and the stop each come from whichever row has them.
- */
-static void
-apply_links(struct raw *w)
-{
-	struct ind_src_traj	*d, *r;
-	size_t			 i, o;
-
-	if (w->nln == 0)
-		return;
-	util_sort(w->ln, w->nln, sizeof(*w->ln), cmp_link);
-	for (i = 0; i < w->nsc; i++) {
-		w->sc[i].client = link_map(w, 0, w->sc[i].client);
-		w->sc[i].traj = link_map(w, 1, w->sc[i].traj);
-	}
-	for (i = 0; i < w->nrs; i++)
-		w->rs[i].client = link_map(w, 0, w->rs[i].client);
-	for (i = 0; i < w->ntr; i++) {
-		w->tr[i].client = link_map(w, 0, w->tr[i].client);
-		w->tr[i].prod_key = link_map(w, 1, w->tr[i].prod_key);
-	}
-	util_sort(w->tr, w->ntr, sizeof(*w->tr), cmp_traj_key);
-	for (i = 0, o = 0; i < w->ntr; i++) {
-		r = &w->tr[i];
-		d = o > 0 ? &w->tr[o - 1] : NULL;
-		if (d == NULL || cmp_traj_key(d, r) != 0) {
-			w->tr[o++] = *r;
-			continue;
-		}
-		d->gestart |= r->gestart;
-		if (d->einddatum == 0) {
-			d->einddatum = r->einddatum;
-			d->reden = r->reden;
-		}
-		if (d->agb == 0)
-			d->agb = r->agb;
-		if (d->gemeente == 0)
-			d->gemeente = r->gemeente;
-	}
-	w->ntr = o;
-}
 
 static int
 cmp_int(const void *a, const void *b)
@@ -364,11 +177,65 @@ uniq_i64(int64_t *v, size_t n)
 	return o;
 }
 
-static uint32_t
-client_ix(const int64_t *c, size_t n, int64_t v)
-{
-	size_t	lo = 0, hi = n;
+/*
+ * A bucket index over records sorted by a pseudonymous int64 key at their
+ * start: where the records whose key has given top bits begin. The keys
+ * are even over their range, so a bucket holds a few records and a look-up
+ * touches a few cache lines instead of a binary search's twenty.
+ */
+struct kix {
+	uint32_t	*b;		/* (1 << bits) + 1 start offsets */
+	int		 bits;
+};
 
+static uint64_t
+kix_ord(int64_t key)
+{
+	return (uint64_t)key ^ (UINT64_C(1) << 63);	/* signed order */
+}
+
+static int
+kix_build(struct kix *x, const void *base, size_t n, size_t size)
+{
+	const char	*p = base;
+	size_t		 i, b = 0, nb;
+	int64_t		 key;
+
+	/* About 4 records a bucket, at most 2^22 buckets. */
+	for (x->bits = 1; x->bits < 22 && ((size_t)1 << (x->bits + 2)) < n;
+	    x->bits++)
+		;
+	nb = (size_t)1 << x->bits;
+	if (n > UINT32_MAX ||
+	    (x->b = malloc((nb + 1) * sizeof(*x->b))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		memcpy(&key, p + i * size, sizeof(key));
+		while (b <= kix_ord(key) >> (64 - x->bits))
+			x->b[b++] = (uint32_t)i;
+	}
+	for (; b <= nb; b++)
+		x->b[b] = (uint32_t)n;
+	return 0;
+}
+
+/* The records that may have key: [*lo, *hi). */
+static void
+kix_range(const struct kix *x, int64_t key, size_t *lo, size_t *hi)
+{
+	uint64_t	b = kix_ord(key) >> (64 - x->bits);
+
+	*lo = x->b[b];
+	*hi = x->b[b + 1];
+}
+
+/* The index of v in the sorted distinct c (v is there). */
+static uint32_t
+client_ix(const int64_t *c, const struct kix *x, int64_t v)
+{
+	size_t	lo, hi;
+
+	kix_range(x, v, &lo, &hi);
 	while (lo < hi) {
 		size_t	mid = lo + (hi - lo) / 2;
 
@@ -415,6 +282,450 @@ gem_of(struct gem_memo *m, int code)
 	return m->ix[code];
 }
 
+/*
+ * Client pseudonyms to indexes in the order first seen, while the rows
+ * are read: the pseudonyms by index, and an open-addressed table (at most
+ * half full) of the indexes, 4 bytes a slot. build_dims turns the indexes
+ * into dense ones in pseudonym order, so that no row holds a 64-bit
+ * pseudonym for longer than its scan.
+ */
+struct cids {
+	uint32_t	*ix1;		/* per slot: an index + 1, 0 empty */
+	size_t		 nslots;
+	int64_t		*ps;		/* index -> pseudonym */
+	size_t		 n, cap;
+};
+
+static size_t
+cids_hash(const struct cids *c, int64_t v)
+{
+	return (size_t)(((uint64_t)v * UINT64_C(0x9e3779b97f4a7c15)) >> 32) &
+	    (c->nslots - 1);
+}
+
+/* The slot of pseudonym v, or the empty slot where it would go. */
+static size_t
+cids_slot(const struct cids *c, int64_t v)
+{
+	size_t	i = cids_hash(c, v);
+
+	while (c->ix1[i] != 0 && c->ps[c->ix1[i] - 1] != v)
+		i = (i + 1) & (c->nslots - 1);
+	return i;
+}
+
+static int
+cids_rehash(struct cids *c)
+{
+	uint32_t	*o = c->ix1;
+	size_t		 on = c->nslots, i;
+
+	c->nslots = on ? on * 2 : 4096;
+	if ((c->ix1 = calloc(c->nslots, sizeof(*c->ix1))) == NULL) {
+		c->ix1 = o;
+		c->nslots = on;
+		return -1;
+	}
+	for (i = 0; i < on; i++)
+		if (o[i] != 0)
+			c->ix1[cids_slot(c, c->ps[o[i] - 1])] = o[i];
+	free(o);
+	return 0;
+}
+
+/* The index of pseudonym v, a new one when first seen; -1 on a fault. */
+static int
+cids_get(struct cids *c, int64_t v, uint32_t *ix)
+{
+	size_t	i;
+
+	if ((c->n + 1) * 2 > c->nslots && cids_rehash(c) == -1)
+		return -1;
+	i = cids_slot(c, v);
+	if (c->ix1[i] == 0) {
+		if (c->n >= UINT32_MAX - 1 ||
+		    util_grow((void **)&c->ps, &c->cap, c->n + 1,
+		    sizeof(*c->ps)))
+			return -1;
+		c->ps[c->n] = v;
+		c->ix1[i] = (uint32_t)++c->n;
+	}
+	*ix = c->ix1[i] - 1;
+	return 0;
+}
+
+/* The table only: the pseudonyms by index stay for build_dims. */
+static void
+cids_drop_table(struct cids *c)
+{
+	free(c->ix1);
+	c->ix1 = NULL;
+	c->nslots = 0;
+}
+
+/*
+ * The raw rows, narrowed as they are read to what the facts need: dates
+ * as yyyymmdd, small codes in a byte, the breakdown values packed
+ * (ind_bd_pack) where no later merge can change the gemeente, and the
+ * client as a cids index (dense after build_dims).
+ */
+struct raw_sc {
+	int64_t		 traj;
+	uint32_t	 client;
+	int32_t		 agb;
+	int32_t		 meetdatum;
+	float		 gas_t;		/* NaN = none */
+	uint32_t	 bd;
+	uint16_t	 doelen;	/* clamped as in u_doel */
+	uint16_t	 behaald;	/* clamped to doelen */
+	uint8_t		 gem;		/* gem_of, IND_GEM_NONE */
+	int8_t		 pa;		/* probleemafname 1..3, 0 = none */
+	int8_t		 zh;		/* 0/1, -1 = none */
+	int8_t		 meetmoment;	/* 1..3 (a table CHECK) */
+	int8_t		 opt_out;	/* 1 ja, 0 anything else, -1 not
+					   stated */
+};
+
+/* RDN_OTHER: a RedenBeeindiging no rule names (reden_cat: overig). */
+#define RDN_OTHER	1
+
+struct raw_tr {
+	int64_t		 prod_key;
+	uint32_t	 client;
+	int32_t		 begindatum;
+	int32_t		 einddatum;	/* 0 = not ended */
+	int32_t		 agb;		/* 0 = unknown */
+	uint32_t	 attr;		/* tr_attr */
+	int16_t		 gemeente;	/* 0 unknown, -1 not a gemeente code */
+	uint8_t		 reden;		/* 0 none; 2, 20, 31..39 or RDN_OTHER */
+	uint8_t		 gestart;
+};
+
+/*
+ * A trajectory's breakdown values, value + 1 (0 unknown) in one word:
+ * leeftijd 3 bits, geslacht 2, categorie 7 and the gebied code 20 (a
+ * gemeente number times 100 plus the area: below 10^6; a code outside
+ * that belongs to no gemeente, as unknown as none). They are packed for
+ * the breakdowns only once a merge of linked rows has settled the
+ * trajectory's gemeente.
+ */
+static uint32_t
+tr_attr(int leeftijd, int geslacht, int categorie, int gebied)
+{
+	return (uint32_t)(leeftijd >= 0 && leeftijd <= 3 ? leeftijd + 1 : 0) |
+	    (uint32_t)(geslacht >= 0 && geslacht <= 2 ? geslacht + 1 : 0) <<
+	    3 |
+	    (uint32_t)(categorie >= 0 && categorie <= 99 ? categorie + 1 :
+	    0) << 5 |
+	    (uint32_t)(gebied >= 0 && gebied < 1000000 ? gebied + 1 : 0) << 12;
+}
+
+static uint32_t
+tr_bd(const struct config *cfg, uint8_t g, uint32_t attr)
+{
+	return ind_bd_pack(cfg, g, (int)(attr & 7) - 1,
+	    (int)(attr >> 3 & 3) - 1, (int)(attr >> 5 & 127) - 1,
+	    (int)(attr >> 12) - 1);
+}
+
+struct raw_resp {
+	uint32_t	 client;
+	int32_t		 agb;
+	int32_t		 ingevuld_op;
+	uint32_t	 voff;		/* its answers: vals[voff..] */
+	uint32_t	 bd;
+	uint16_t	 def;
+	uint8_t		 resp;
+	uint8_t		 gem;
+};
+
+/*
+ * What the rows of one table add to the dimensions: its clients and its
+ * AGB codes (sorted, distinct). Each table has its own, so that the
+ * tables can be read at once; build_dims merges them.
+ */
+struct raw_dims {
+	struct cids		 ids;
+	int			*agbs;
+	size_t			 nagbs, capagbs;
+	int			 agb_last;	/* the code added last */
+};
+enum { T_SC, T_TR, T_RS, T__N };
+
+/* Growable arrays of the raw rows. */
+struct raw {
+	struct raw_sc		*sc;
+	size_t			 nsc, capsc;
+	struct raw_tr		*tr;
+	size_t			 ntr, captr;
+	struct raw_resp		*rs;
+	size_t			 nrs, caprs;
+	signed char		*vals;
+	size_t			 nvals, capvals;
+	const struct quest_set	*qs;
+	struct ind_src_link	*ln;		/* key rotation links */
+	size_t			 nln, capln;
+	struct raw_dims		 dims[T__N];
+	struct gem_memo		 gm;		/* filled before the scans */
+};
+
+static int
+raw_link(const struct ind_src_link *r, void *arg)
+{
+	struct raw	*w = arg;
+
+	if (util_grow((void **)&w->ln, &w->capln, w->nln + 1, sizeof(*w->ln)))
+		return -1;
+	w->ln[w->nln++] = *r;
+	return 0;
+}
+
+/*
+ * Key rotation (store_keys.c): a pseudonym made under an old key that has
+ * a link is replaced by its newest version, so that a client (kind 0) or
+ * a trajectory (kind 1) seen in an overlap window is one unit across the
+ * rotation. Pseudonyms without a link stay as they are: they are their own
+ * client, which is what the rotation means for clients not seen in the
+ * window (docs/operations.md). The links are scanned before the rows, and
+ * every row is mapped as it is read.
+ */
+static int
+cmp_link(const void *a, const void *b)
+{
+	const struct ind_src_link *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	return (x->old > y->old) - (x->old < y->old);
+}
+
+#define LINK_CHAIN_MAX	16	/* rotations followed from one pseudonym */
+
+static int
+raw_links_done(void *arg)
+{
+	struct raw	*w = arg;
+
+	util_sort(w->ln, w->nln, sizeof(*w->ln), cmp_link);
+	return 0;
+}
+
+static int64_t
+link_map(const struct raw *w, int kind, int64_t v)
+{
+	struct ind_src_link	 key, *p;
+	int			 i;
+
+	if (w->nln == 0)
+		return v;
+	key.kind = kind;
+	for (i = 0; i < LINK_CHAIN_MAX; i++) {
+		key.old = v;
+		if ((p = bsearch(&key, w->ln, w->nln, sizeof(*w->ln),
+		    cmp_link)) == NULL)
+			break;
+		v = p->new_;
+	}
+	return v;
+}
+
+/* Adds an AGB code to the sorted distinct codes when new. */
+static int
+agb_add(struct raw_dims *w, int agb)
+{
+	size_t	lo = 0, hi = w->nagbs;
+
+	if (w->nagbs > 0 && agb == w->agb_last)
+		return 0;
+	while (lo < hi) {
+		size_t	mid = lo + (hi - lo) / 2;
+
+		if (w->agbs[mid] < agb)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == w->nagbs || w->agbs[lo] != agb) {
+		if (util_grow((void **)&w->agbs, &w->capagbs, w->nagbs + 1,
+		    sizeof(*w->agbs)))
+			return -1;
+		memmove(w->agbs + lo + 1, w->agbs + lo,
+		    (w->nagbs - lo) * sizeof(*w->agbs));
+		w->agbs[lo] = agb;
+		w->nagbs++;
+	}
+	w->agb_last = agb;
+	return 0;
+}
+
+static int8_t
+clamp_code(int v, int hi)
+{
+	return (int8_t)(v >= 0 && v <= hi ? v : -1);
+}
+
+static uint16_t
+clamp_u16(int v, int hi)
+{
+	return (uint16_t)(v < 0 ? 0 : v > hi ? hi : v);
+}
+
+/* A unit's breakdown values; none for a record outside every gemeente. */
+static uint32_t
+raw_bd(const struct raw *w, uint8_t g, int leeftijd, int geslacht,
+    int categorie, int gebied)
+{
+	if (g == IND_GEM_NONE)
+		return 0;
+	return ind_bd_pack(w->gm.cfg, g, leeftijd, geslacht, categorie,
+	    gebied);
+}
+
+static int
+raw_score(const struct ind_src_score *r, void *arg)
+{
+	struct raw	*w = arg;
+	struct raw_sc	*o;
+
+	if (util_grow((void **)&w->sc, &w->capsc, w->nsc + 1, sizeof(*w->sc)))
+		return -1;
+	o = &w->sc[w->nsc];
+	if (cids_get(&w->dims[T_SC].ids, link_map(w, 0, r->client),
+	    &o->client) == -1 || agb_add(&w->dims[T_SC], r->agb) == -1)
+		return -1;
+	o->traj = link_map(w, 1, r->traj);
+	o->agb = r->agb;
+	o->meetdatum = r->meetdatum;
+	o->gas_t = isnan(r->gas_t) ? NAN : (float)r->gas_t;
+	o->doelen = clamp_u16(r->doelen, 65535);
+	o->behaald = clamp_u16(r->doelen_behaald, o->doelen);
+	o->gem = gem_of(&w->gm, r->gemeente);
+	o->pa = (int8_t)(r->probleemafname >= 1 && r->probleemafname <= 3 ?
+	    r->probleemafname : 0);
+	o->zh = clamp_code(r->zonder_hulp, 1);
+	o->meetmoment = (int8_t)(r->meetmoment == 3 ? 3 :
+	    r->meetmoment == 2 ? 2 : 1);
+	o->opt_out = (int8_t)(r->opt_out == -1 ? -1 : r->opt_out == 1);
+	o->bd = raw_bd(w, o->gem, r->leeftijd, r->geslacht, r->categorie,
+	    r->gebied);
+	w->nsc++;
+	return 0;
+}
+
+static int
+raw_traj(const struct ind_src_traj *r, void *arg)
+{
+	struct raw	*w = arg;
+	struct raw_tr	*o;
+
+	if (util_grow((void **)&w->tr, &w->captr, w->ntr + 1, sizeof(*w->tr)))
+		return -1;
+	o = &w->tr[w->ntr];
+	if (cids_get(&w->dims[T_TR].ids, link_map(w, 0, r->client),
+	    &o->client) == -1 ||
+	    (r->agb > 0 && agb_add(&w->dims[T_TR], r->agb) == -1))
+		return -1;
+	o->prod_key = link_map(w, 1, r->prod_key);
+	o->begindatum = r->begindatum;
+	o->einddatum = r->einddatum;
+	o->agb = r->agb;
+	o->attr = tr_attr(r->leeftijd, r->geslacht, r->categorie, r->gebied);
+	o->gemeente = (int16_t)(r->gemeente >= 0 && r->gemeente <= 9999 ?
+	    r->gemeente : -1);
+	o->reden = (uint8_t)(r->reden == 0 || r->reden == 2 ||
+	    r->reden == 20 || (r->reden >= 31 && r->reden <= 39) ? r->reden :
+	    RDN_OTHER);
+	o->gestart = r->gestart != 0;
+	w->ntr++;
+	return 0;
+}
+
+static int
+raw_resp(const struct ind_src_resp *r, void *arg)
+{
+	struct raw		*w = arg;
+	struct raw_resp		*o;
+	size_t			 d;
+	const struct quest_variant *v;
+
+	if (quest_find(w->qs, r->vragenlijst, &d) == NULL ||
+	    d >= QUEST_MAX_DEFS || r->respondent < 0 ||
+	    r->respondent >= QUEST__NRESPONDENTS)
+		return 0;	/* a definition no longer loaded: not counted */
+	v = &w->qs->defs[d].variant[r->respondent];
+	if (!v->present || r->nwaarden != v->nitems)
+		return 0;
+	if (util_grow((void **)&w->rs, &w->caprs, w->nrs + 1, sizeof(*w->rs)) ||
+	    util_grow((void **)&w->vals, &w->capvals, w->nvals + r->nwaarden, 1) ||
+	    w->nvals > UINT32_MAX - r->nwaarden)
+		return -1;
+	o = &w->rs[w->nrs];
+	if (cids_get(&w->dims[T_RS].ids, link_map(w, 0, r->client),
+	    &o->client) == -1 || agb_add(&w->dims[T_RS], r->agb) == -1)
+		return -1;
+	o->agb = r->agb;
+	o->ingevuld_op = r->ingevuld_op;
+	o->def = (uint16_t)d;
+	o->resp = (uint8_t)r->respondent;
+	o->voff = (uint32_t)w->nvals;
+	o->gem = gem_of(&w->gm, r->gemeente);
+	o->bd = raw_bd(w, o->gem, r->leeftijd, r->geslacht, r->categorie,
+	    r->gebied);
+	if (r->nwaarden > 0)
+		memcpy(w->vals + w->nvals, r->waarden, r->nwaarden);
+	w->nvals += r->nwaarden;
+	w->nrs++;
+	return 0;
+}
+
+static int
+cmp_traj_key(const void *a, const void *b)
+{
+	const struct raw_tr *x = a, *y = b;
+
+	if (x->client != y->client)
+		return x->client < y->client ? -1 : 1;
+	if (x->prod_key != y->prod_key)
+		return x->prod_key < y->prod_key ? -1 : 1;
+	return (x->begindatum > y->begindatum) -
+	    (x->begindatum < y->begindatum);
+}
+
+/*
+ * Merges trajecten rows that became one product through the key links (a
+ * start under the old key, its stop under the new): the start and the
+ * stop each come from whichever row has them. Without links the rows are
+ * distinct already (the table's key).
+ */
+static void
+merge_linked(struct raw *w)
+{
+	struct raw_tr	*d, *r;
+	size_t		 i, o;
+
+	if (w->nln == 0)
+		return;
+	util_sort(w->tr, w->ntr, sizeof(*w->tr), cmp_traj_key);
+	for (i = 0, o = 0; i < w->ntr; i++) {
+		r = &w->tr[i];
+		d = o > 0 ? &w->tr[o - 1] : NULL;
+		if (d == NULL || cmp_traj_key(d, r) != 0) {
+			w->tr[o++] = *r;
+			continue;
+		}
+		d->gestart |= r->gestart;
+		if (d->einddatum == 0) {
+			d->einddatum = r->einddatum;
+			d->reden = r->reden;
+		}
+		if (d->agb == 0)
+			d->agb = r->agb;
+		if (d->gemeente == 0)
+			d->gemeente = r->gemeente;
+	}
+	w->ntr = o;
+}
+
 static size_t
 unit_size(enum ind_kind k)
 {
@@ -434,8 +745,16 @@ units_by_client(struct ind_snapshot *s, enum ind_kind k)
 	const char	*src = s->ubase[k];
 	char		*dst;
 	size_t		 sz = unit_size(k), i, n = s->nbase[k];
-	uint32_t	*cnt, c, sum, ci;
+	uint32_t	*cnt, c, sum, ci, prev = 0;
 
+	/* The trajecten come in client order: nothing to do then. */
+	for (i = 0; i < n; i++, prev = ci) {
+		memcpy(&ci, src + i * sz, 4);
+		if (ci < prev)
+			break;
+	}
+	if (i == n)
+		return 0;
 	dst = malloc(n ? n * sz : 1);
 	cnt = calloc(s->nclients + 1, sizeof(*cnt));
 	if (dst == NULL || cnt == NULL) {
@@ -526,7 +845,7 @@ ind_units_release(struct ind_snapshot *s, enum ind_kind k, enum ind_period t)
 static int
 cmp_score(const void *a, const void *b)
 {
-	const struct ind_src_score *x = a, *y = b;
+	const struct raw_sc *x = a, *y = b;
 
 	if (x->traj != y->traj)
 		return x->traj < y->traj ? -1 : 1;
@@ -542,29 +861,48 @@ cmp_score(const void *a, const void *b)
  * What the scores say of one trajectory (toewijzing at one aanbieder), in
  * (traj, agb) order: whether it is under opt-out (the latest row that
  * states opt_out decides) and the date of its latest eind measurement
- * with GAS scores.
+ * with GAS scores. Only trajectories that say either are kept: for
+ * aanlevering the others are as good as absent.
  */
 struct tfact {
 	int64_t		 traj;
-	int		 agb;
-	int		 opt_out;	/* 1 under opt-out */
-	int		 last_gas;	/* yyyymmdd, 0 none */
+	int32_t		 agb;
+	int32_t		 last;		/* TF_OPT_OUT, or the yyyymmdd of the
+					   last GAS eind measurement */
 };
+#define TF_OPT_OUT	(-1)
+
+/* Whether the rows are in strictly increasing order of cmp already. */
+static int
+is_sorted(const void *base, size_t n, size_t size,
+    int (*cmp)(const void *, const void *))
+{
+	const char	*p = base;
+	size_t		 i;
+
+	for (i = 1; i < n; i++)
+		if (cmp(p + (i - 1) * size, p + i * size) >= 0)
+			return 0;
+	return 1;
+}
 
 /*
- * Sorts the scores rows, derives the trajectory facts, and keeps in w->sc
- * only what doelrealisatie counts: eind measurements of trajectories not
- * under opt-out (seed 000: under opt-out no doelrealisatie is measured).
+ * Sorts the scores rows (they come in the table's key order, which is
+ * this order, unless key links moved them), derives the trajectory facts,
+ * and keeps in w->sc only what doelrealisatie counts: eind measurements of
+ * trajectories not under opt-out (seed 000: under opt-out no
+ * doelrealisatie is measured).
  */
 static int
 score_facts(struct raw *w, struct tfact **out, size_t *nout)
 {
-	struct tfact	*tf;
+	struct tfact	*tf, *ntf;
 	size_t		 i, j, k, n = 0, o = 0;
 	int		 opt, last;
 
-	util_sort(w->sc, w->nsc, sizeof(*w->sc), cmp_score);
-	if ((tf = calloc(w->nsc ? w->nsc : 1, sizeof(*tf))) == NULL)
+	if (!is_sorted(w->sc, w->nsc, sizeof(*w->sc), cmp_score))
+		util_sort(w->sc, w->nsc, sizeof(*w->sc), cmp_score);
+	if ((tf = malloc((w->nsc ? w->nsc : 1) * sizeof(*tf))) == NULL)
 		return -1;
 	for (i = 0; i < w->nsc; i = j) {
 		opt = 0;
@@ -576,11 +914,12 @@ score_facts(struct raw *w, struct tfact **out, size_t *nout)
 			if (w->sc[j].meetmoment == 3 && !isnan(w->sc[j].gas_t))
 				last = w->sc[j].meetdatum;
 		}
-		tf[n].traj = w->sc[i].traj;
-		tf[n].agb = w->sc[i].agb;
-		tf[n].opt_out = opt;
-		tf[n].last_gas = last;
-		n++;
+		if (opt || last > 0) {
+			tf[n].traj = w->sc[i].traj;
+			tf[n].agb = w->sc[i].agb;
+			tf[n].last = opt ? TF_OPT_OUT : last;
+			n++;
+		}
 		/*
 		 * An eind row without goals (sent under an opt-out taken
 		 * back later) measured no doelrealisatie either.
@@ -591,6 +930,8 @@ score_facts(struct raw *w, struct tfact **out, size_t *nout)
 				w->sc[o++] = w->sc[k];
 	}
 	w->nsc = o;
+	if ((ntf = realloc(tf, (n ? n : 1) * sizeof(*tf))) != NULL)
+		tf = ntf;
 	*out = tf;
 	*nout = n;
 	return 0;
@@ -603,13 +944,12 @@ build_doel(struct ind_snapshot *s, struct raw *w)
 	size_t		 i, n = 0;
 	int		 t, p, a;
 	unsigned	 mask;
-	uint8_t		 g;
 
 	/* w->sc is sorted by score_facts. */
 	if ((u = calloc(w->nsc ? w->nsc : 1, sizeof(*u))) == NULL)
 		return -1;
 	for (i = 0; i < w->nsc; i++) {
-		const struct ind_src_score *r = &w->sc[i], *nx;
+		const struct raw_sc *r = &w->sc[i], *nx;
 
 		p = ind_period_of(r->meetdatum, IND_MONTH);
 		/* Only the trajectory's last measurement per period. */
@@ -626,27 +966,20 @@ build_doel(struct ind_snapshot *s, struct raw *w)
 			}
 			mask |= 1u << t;
 		}
-		g = gem_of(&w->gm, r->gemeente);
 		a = ind_agb_index(s, r->agb);
-		if (mask == 0 || p < 0 || g == IND_GEM_NONE || a < 0)
+		if (mask == 0 || p < 0 || r->gem == IND_GEM_NONE || a < 0)
 			continue;
-		u[n].client = (uint32_t)r->client;
+		u[n].client = r->client;
 		u[n].period = (uint16_t)p;
 		u[n].agb = (uint16_t)a;
-		u[n].gem = g;
+		u[n].gem = r->gem;
 		u[n].tmask = (uint8_t)mask;
-		u[n].pa = (int8_t)(r->probleemafname >= 1 &&
-		    r->probleemafname <= 3 ? r->probleemafname : 0);
-		u[n].zh = (int8_t)(r->zonder_hulp == 0 ||
-		    r->zonder_hulp == 1 ? r->zonder_hulp : -1);
-		u[n].doelen = (uint16_t)(r->doelen < 0 ? 0 :
-		    r->doelen > 65535 ? 65535 : r->doelen);
-		u[n].behaald = (uint16_t)(r->doelen_behaald < 0 ? 0 :
-		    r->doelen_behaald > u[n].doelen ? u[n].doelen :
-		    r->doelen_behaald);
-		u[n].gas_t = isnan(r->gas_t) ? NAN : (float)r->gas_t;
-		u[n].bd = ind_bd_pack(w->gm.cfg, g, r->leeftijd, r->geslacht,
-		    r->categorie, r->gebied);
+		u[n].pa = r->pa;
+		u[n].zh = r->zh;
+		u[n].doelen = r->doelen;
+		u[n].behaald = r->behaald;
+		u[n].gas_t = r->gas_t;
+		u[n].bd = r->bd;
 		n++;
 	}
 	s->ubase[IND_DOELREALISATIE] = u;
@@ -654,49 +987,22 @@ build_doel(struct ind_snapshot *s, struct raw *w)
 	return 0;
 }
 
-struct start {
-	int64_t		 client;
-	int		 begindatum;
-	int64_t		 prod_key;
-};
-
-static int
-cmp_start(const void *a, const void *b)
-{
-	const struct start	*x = a, *y = b;
-
-	if (x->client != y->client)
-		return x->client < y->client ? -1 : 1;
-	return (x->begindatum > y->begindatum) -
-	    (x->begindatum < y->begindatum);
-}
-
 /*
  * A new start of youth care for the same client (any aanbieder, any
  * product) from the end date up to window months later, other than the
- * ended product itself.
+ * ended product itself: tr[lo..hi) are the client's products.
  */
 static int
-new_start(const struct start *st, size_t n, const struct ind_src_traj *r,
-    int window)
+new_start(const struct raw_tr *tr, size_t lo, size_t hi,
+    const struct raw_tr *r, int window)
 {
-	size_t	lo = 0, hi = n;
 	int	limit = date_add_months(r->einddatum, window);
 
-	while (lo < hi) {
-		size_t	mid = lo + (hi - lo) / 2;
-
-		if (st[mid].client < r->client ||
-		    (st[mid].client == r->client &&
-		    st[mid].begindatum < r->einddatum))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < n && st[lo].client == r->client &&
-	    st[lo].begindatum <= limit; lo++)
-		if (st[lo].prod_key != r->prod_key ||
-		    st[lo].begindatum != r->begindatum)
+	for (; lo < hi; lo++)
+		if (tr[lo].gestart && tr[lo].begindatum >= r->einddatum &&
+		    tr[lo].begindatum <= limit &&
+		    (tr[lo].prod_key != r->prod_key ||
+		    tr[lo].begindatum != r->begindatum))
 			return 1;
 	return 0;
 }
@@ -711,75 +1017,11 @@ reden_cat(int reden)
 	return IND_REDEN_OVERIG;
 }
 
-/*
- * A unit of uitval and of aanlevering (the same units, so both share one
- * suppression pattern): a product that ended definitively (20 is a
- * temporary stop), with its period, gemeente and aanbieder index.
- */
-static int
-ended_unit(const struct ind_snapshot *s, struct raw *w,
-    const struct ind_src_traj *r, enum ind_period t, int *p, uint8_t *g,
-    int *a)
-{
-	if (r->einddatum == 0 || r->reden == 0 || r->reden == 20)
-		return 0;
-	*p = ind_period_of(r->einddatum, t);
-	*g = gem_of(&w->gm, r->gemeente);
-	*a = ind_agb_index(s, r->agb);
-	return *p >= 0 && *g != IND_GEM_NONE && *a >= 0;
-}
-
-static int
-build_uitval(struct ind_snapshot *s, struct raw *w, int window)
-{
-	struct start	*st;
-	struct u_uit	*u;
-	size_t		 i, n = 0, ns = 0;
-	int		 p, a;
-	uint8_t		 g;
-
-	if ((st = calloc(w->ntr ? w->ntr : 1, sizeof(*st))) == NULL)
-		return -1;
-	for (i = 0; i < w->ntr; i++) {
-		if (!w->tr[i].gestart)
-			continue;
-		st[ns].client = w->tr[i].client;
-		st[ns].begindatum = w->tr[i].begindatum;
-		st[ns].prod_key = w->tr[i].prod_key;
-		ns++;
-	}
-	util_sort(st, ns, sizeof(*st), cmp_start);
-	if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL) {
-		free(st);
-		return -1;
-	}
-	for (i = 0; i < w->ntr; i++) {
-		const struct ind_src_traj *r = &w->tr[i];
-
-		if (!ended_unit(s, w, r, IND_MONTH, &p, &g, &a))
-			continue;
-		u[n].client = (uint32_t)r->client;
-		u[n].period = (uint16_t)p;
-		u[n].agb = (uint16_t)a;
-		u[n].gem = g;
-		u[n].reden = reden_cat(r->reden);
-		u[n].her = r->reden != 31 ? 0 :
-		    new_start(st, ns, r, window) ? 1 : 2;
-		u[n].bd = ind_bd_pack(w->gm.cfg, g, r->leeftijd, r->geslacht,
-		    r->categorie, r->gebied);
-		n++;
-	}
-	free(st);
-	s->ubase[IND_UITVAL] = u;
-	s->nbase[IND_UITVAL] = n;
-	return 0;
-}
-
 /* A questionnaire response as aanlevering matches it. */
 struct resp_key {
-	int64_t		 client;
-	int		 agb;
-	int		 date;
+	uint32_t	 client;
+	int32_t		 agb;
+	int32_t		 date;
 };
 
 static int
@@ -794,94 +1036,163 @@ cmp_resp_key(const void *a, const void *b)
 	return (x->date > y->date) - (x->date < y->date);
 }
 
-static int
-cmp_tfact(const void *a, const void *b)
-{
-	const struct tfact	*x = a, *y = b;
-
-	if (x->traj != y->traj)
-		return x->traj < y->traj ? -1 : 1;
-	return (x->agb > y->agb) - (x->agb < y->agb);
-}
+/* What uitval and aanlevering look up while they read the trajecten. */
+struct ended_ctx {
+	struct resp_key	*rk;		/* responses, by (client, agb, date) */
+	uint32_t	*roff;		/* client c's: rk[roff[c]..roff[c+1]) */
+	const struct tfact *tf;		/* by (traj, agb) */
+	size_t		 ntf;
+	struct kix	 tfx;
+	int		 window, before, after;
+};
 
 /* A response of client at agb filled in from lo to hi (yyyymmdd). */
 static int
-resp_in(const struct resp_key *rk, size_t n, int64_t client, int agb,
-    int lo, int hi)
+resp_in(const struct ended_ctx *e, uint32_t client, int agb, int lo, int hi)
 {
-	size_t	a = 0, b = n;
+	uint32_t	i;
 
-	while (a < b) {
-		size_t			 mid = a + (b - a) / 2;
-		const struct resp_key	*m = &rk[mid];
+	for (i = e->roff[client]; i < e->roff[client + 1]; i++)
+		if (e->rk[i].agb == agb && e->rk[i].date >= lo &&
+		    e->rk[i].date <= hi)
+			return 1;
+	return 0;
+}
 
-		if (m->client < client || (m->client == client &&
-		    (m->agb < agb || (m->agb == agb && m->date < lo))))
-			a = mid + 1;
-		else
-			b = mid;
-	}
-	return a < n && rk[a].client == client && rk[a].agb == agb &&
-	    rk[a].date <= hi;
+/* The trajectory fact of (traj, agb), or NULL when there is none. */
+static const struct tfact *
+tfact_find(const struct ended_ctx *e, int64_t traj, int agb)
+{
+	size_t	lo, hi;
+
+	if (e->ntf == 0)
+		return NULL;
+	for (kix_range(&e->tfx, traj, &lo, &hi); lo < hi; lo++)
+		if (e->tf[lo].traj == traj && e->tf[lo].agb == agb)
+			return &e->tf[lo];
+	return NULL;
 }
 
 /*
- * Aanlevering: every ended product that uitval counts, with what the
- * aanbieder delivered for it. A GAS eind measurement counts when the
- * same toewijzing at the same aanbieder has one dated on or after the
- * product's Begindatum; a CEM+ response when the same client answered
- * about the same aanbieder within the window around the Einddatum.
+ * The responses by client (a counting sort on the dense index), then by
+ * (agb, date) among a client's few; and the trajectory facts' index.
  */
 static int
-build_aan(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
-    const struct tfact *tf, size_t ntf)
+ended_ctx_init(struct ended_ctx *e, const struct ind_snapshot *s,
+    const struct raw *w, const struct tfact *tf, size_t ntf)
 {
-	struct resp_key	*rk;
-	struct u_aan	*u;
-	struct tfact	 key;
+	struct resp_key	 k;
+	size_t		 i, j;
+	uint32_t	*at;
+
+	e->tf = tf;
+	e->ntf = ntf;
+	if (kix_build(&e->tfx, tf, ntf, sizeof(*tf)) == -1)
+		return -1;
+	e->rk = malloc((w->nrs ? w->nrs : 1) * sizeof(*e->rk));
+	e->roff = calloc(s->nclients + 2, sizeof(*e->roff));
+	if (e->rk == NULL || e->roff == NULL)
+		return -1;
+	for (i = 0; i < w->nrs; i++)
+		e->roff[w->rs[i].client + 2]++;
+	for (i = 2; i < s->nclients + 2; i++)
+		e->roff[i] += e->roff[i - 1];
+	/* at[c] = roff[c + 1]: where client c's next response goes. */
+	at = e->roff + 1;
+	for (i = 0; i < w->nrs; i++) {
+		k.client = w->rs[i].client;
+		k.agb = w->rs[i].agb;
+		k.date = w->rs[i].ingevuld_op;
+		e->rk[at[k.client]++] = k;
+	}
+	for (i = 1; i < w->nrs; i++) {
+		k = e->rk[i];
+		for (j = i; j > 0 && e->rk[j - 1].client == k.client &&
+		    cmp_resp_key(&e->rk[j - 1], &k) > 0; j--)
+			e->rk[j] = e->rk[j - 1];
+		e->rk[j] = k;
+	}
+	return 0;
+}
+
+static void
+ended_ctx_free(struct ended_ctx *e)
+{
+	free(e->rk);
+	free(e->roff);
+	free(e->tfx.b);
+}
+
+/*
+ * Uitval and aanlevering count the same units (so both share one
+ * suppression pattern): products that ended definitively (20 is a
+ * temporary stop), in the period of their Einddatum, made in one pass.
+ * Aanlevering adds what the aanbieder delivered for each: a GAS eind
+ * measurement counts when the same toewijzing at the same aanbieder has
+ * one dated on or after the product's Begindatum; a CEM+ response when
+ * the same client answered about the same aanbieder within the window
+ * around the Einddatum.
+ */
+static int
+build_ended(struct ind_snapshot *s, struct raw *w, const struct ended_ctx *e)
+{
+	struct u_uit	*u;
+	struct u_aan	*v;
 	const struct tfact *f;
 	size_t		 i, n = 0;
-	int		 p, a, before, after;
+	int		 p, a;
+	size_t		 g0 = 0, g1 = 0;
 	uint8_t		 g;
+	uint32_t	 bd;
 
-	before = (int)config_limit(cfg, LIMIT_CEM_DAYS_BEFORE);
-	after = (int)config_limit(cfg, LIMIT_CEM_DAYS_AFTER);
-	if ((rk = calloc(w->nrs ? w->nrs : 1, sizeof(*rk))) == NULL)
-		return -1;
-	for (i = 0; i < w->nrs; i++) {
-		rk[i].client = w->rs[i].client;
-		rk[i].agb = w->rs[i].agb;
-		rk[i].date = w->rs[i].ingevuld_op;
-	}
-	util_sort(rk, w->nrs, sizeof(*rk), cmp_resp_key);
-	if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL) {
-		free(rk);
+	/*
+	 * In key order, so that a client's products are in a row: they come
+	 * in it from the table unless key links moved them.
+	 */
+	if (!is_sorted(w->tr, w->ntr, sizeof(*w->tr), cmp_traj_key))
+		util_sort(w->tr, w->ntr, sizeof(*w->tr), cmp_traj_key);
+	u = calloc(w->ntr ? w->ntr : 1, sizeof(*u));
+	v = calloc(w->ntr ? w->ntr : 1, sizeof(*v));
+	if (u == NULL || v == NULL) {
+		free(u);
+		free(v);
 		return -1;
 	}
 	for (i = 0; i < w->ntr; i++) {
-		const struct ind_src_traj *r = &w->tr[i];
+		const struct raw_tr *r = &w->tr[i];
 
-		if (!ended_unit(s, w, r, IND_MONTH, &p, &g, &a))
+		if (i == g1) {
+			for (g0 = i, g1 = i + 1; g1 < w->ntr &&
+			    w->tr[g1].client == r->client; g1++)
+				;
+		}
+		if (r->einddatum == 0 || r->reden == 0 || r->reden == 20)
 			continue;
-		key.traj = r->prod_key;
-		key.agb = r->agb;
-		f = bsearch(&key, tf, ntf, sizeof(*tf), cmp_tfact);
-		u[n].client = (uint32_t)r->client;
-		u[n].period = (uint16_t)p;
-		u[n].agb = (uint16_t)a;
-		u[n].gem = g;
-		u[n].cat = f != NULL && f->opt_out ? A_OPT :
-		    f != NULL && f->last_gas >= r->begindatum &&
-		    f->last_gas > 0 ? A_GAS : A_NONE;
-		u[n].cem = (uint8_t)resp_in(rk, w->nrs, r->client, r->agb,
-		    date_add_days(r->einddatum, -before),
-		    date_add_days(r->einddatum, after));
-		u[n].bd = ind_bd_pack(w->gm.cfg, g, r->leeftijd, r->geslacht,
-		    r->categorie, r->gebied);
+		p = ind_period_of(r->einddatum, IND_MONTH);
+		g = gem_of(&w->gm, r->gemeente);
+		a = ind_agb_index(s, r->agb);
+		if (p < 0 || g == IND_GEM_NONE || a < 0)
+			continue;
+		bd = tr_bd(w->gm.cfg, g, r->attr);
+		u[n].client = v[n].client = r->client;
+		u[n].period = v[n].period = (uint16_t)p;
+		u[n].agb = v[n].agb = (uint16_t)a;
+		u[n].gem = v[n].gem = g;
+		u[n].bd = v[n].bd = bd;
+		u[n].reden = reden_cat(r->reden);
+		u[n].her = r->reden != 31 ? 0 :
+		    new_start(w->tr, g0, g1, r, e->window) ? 1 : 2;
+		f = tfact_find(e, r->prod_key, r->agb);
+		v[n].cat = f != NULL && f->last == TF_OPT_OUT ? A_OPT :
+		    f != NULL && f->last >= r->begindatum ? A_GAS : A_NONE;
+		v[n].cem = (uint8_t)resp_in(e, r->client, r->agb,
+		    date_add_days(r->einddatum, -e->before),
+		    date_add_days(r->einddatum, e->after));
 		n++;
 	}
-	free(rk);
-	s->ubase[IND_AANLEVERING] = u;
+	s->ubase[IND_UITVAL] = u;
+	s->nbase[IND_UITVAL] = n;
+	s->ubase[IND_AANLEVERING] = v;
 	s->nbase[IND_AANLEVERING] = n;
 	return 0;
 }
@@ -892,7 +1203,6 @@ build_tev(struct ind_snapshot *s, struct raw *w)
 	struct u_tev	*u;
 	size_t		 i, n = 0;
 	int		 p, a;
-	uint8_t		 g;
 
 	if ((u = calloc(w->nrs ? w->nrs : 1, sizeof(*u))) == NULL)
 		return -1;
@@ -900,19 +1210,17 @@ build_tev(struct ind_snapshot *s, struct raw *w)
 		const struct raw_resp *r = &w->rs[i];
 
 		p = ind_period_of(r->ingevuld_op, IND_MONTH);
-		g = gem_of(&w->gm, r->gemeente);
 		a = ind_agb_index(s, r->agb);
-		if (p < 0 || g == IND_GEM_NONE || a < 0)
+		if (p < 0 || r->gem == IND_GEM_NONE || a < 0)
 			continue;
-		u[n].client = (uint32_t)r->client;
+		u[n].client = r->client;
 		u[n].period = (uint16_t)p;
 		u[n].agb = (uint16_t)a;
-		u[n].gem = g;
+		u[n].gem = r->gem;
 		u[n].resp = r->resp;
 		u[n].def = r->def;
 		u[n].voff = r->voff;
-		u[n].bd = ind_bd_pack(w->gm.cfg, g, r->leeftijd, r->geslacht,
-		    r->categorie, r->gebied);
+		u[n].bd = r->bd;
 		n++;
 	}
 	s->ubase[IND_TEVREDENHEID] = u;
@@ -920,78 +1228,75 @@ build_tev(struct ind_snapshot *s, struct raw *w)
 	return 0;
 }
 
-/* Adds an AGB code to the sorted distinct codes a[0..*n) when new. */
-static void
-agb_add(int *a, size_t *n, int agb)
-{
-	size_t	lo = 0, hi = *n;
-
-	while (lo < hi) {
-		size_t	mid = lo + (hi - lo) / 2;
-
-		if (a[mid] < agb)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < *n && a[lo] == agb)
-		return;
-	memmove(a + lo + 1, a + lo, (*n - lo) * sizeof(*a));
-	a[lo] = agb;
-	(*n)++;
-}
-
 /*
- * Distinct AGB codes and client pseudonyms of all three kinds; every raw
- * row's client then becomes its dense index (in pseudonym order, so the
- * sorts by client keep their order).
+ * The distinct AGB codes (gathered as the rows were read), and every raw
+ * row's client as its dense index: its rank among the distinct
+ * pseudonyms, so that the sorts by client keep pseudonym order.
  */
 static int
 build_dims(struct ind_snapshot *s, struct raw *w, int64_t **clients)
 {
-	size_t	 i, n = 0, na = 0, total = w->nsc + w->ntr + w->nrs;
-	int64_t	*c, *cs;
+	struct raw_dims	*d = w->dims;
+	size_t		 i, n = 0, t;
+	int64_t		*c;
+	uint32_t	*map[T__N];
+	struct kix	 x;
 
-	if ((c = calloc(total ? total : 1, sizeof(*c))) == NULL ||
-	    (s->agbs = calloc(total ? total : 1, sizeof(int))) == NULL) {
-		free(c);
+	/* The AGB codes of all tables, in the first one's set. */
+	for (t = 1; t < T__N; t++)
+		for (i = 0; i < d[t].nagbs; i++)
+			if (agb_add(&d[0], d[t].agbs[i]) == -1)
+				return -1;
+	s->agbs = d[0].agbs;
+	s->nagbs = d[0].nagbs;
+	d[0].agbs = NULL;
+	if (s->nagbs > UINT16_MAX) {
+		log_error("indicators: more than %u aanbieders",
+		    (unsigned)UINT16_MAX);
 		return -1;
 	}
-	for (i = 0; i < w->nsc; i++) {
-		c[n++] = w->sc[i].client;
-		agb_add(s->agbs, &na, w->sc[i].agb);
-	}
-	for (i = 0; i < w->ntr; i++) {
-		c[n++] = w->tr[i].client;
-		if (w->tr[i].agb > 0)
-			agb_add(s->agbs, &na, w->tr[i].agb);
-	}
-	for (i = 0; i < w->nrs; i++) {
-		c[n++] = w->rs[i].client;
-		agb_add(s->agbs, &na, w->rs[i].agb);
+	for (t = 0; t < T__N; t++)
+		n += d[t].ids.n;
+	if ((c = malloc((n ? n : 1) * sizeof(*c))) == NULL)
+		return -1;
+	for (t = 0, n = 0; t < T__N; t++) {
+		if (d[t].ids.n > 0)
+			memcpy(c + n, d[t].ids.ps, d[t].ids.n * sizeof(*c));
+		n += d[t].ids.n;
 	}
 	if ((s->nclients = uniq_i64(c, n)) == (size_t)-1) {
 		s->nclients = 0;
 		free(c);
 		return -1;
 	}
-	s->nagbs = na;
-	if (s->nagbs > UINT16_MAX) {
-		log_error("indicators: more than %u aanbieders",
-		    (unsigned)UINT16_MAX);
+	memset(map, 0, sizeof(map));
+	if (kix_build(&x, c, s->nclients, sizeof(*c)) == -1) {
 		free(c);
 		return -1;
 	}
+	for (t = 0; t < T__N; t++) {
+		if ((map[t] = malloc((d[t].ids.n ? d[t].ids.n : 1) *
+		    sizeof(*map[t]))) == NULL) {
+			for (; t > 0; t--)
+				free(map[t - 1]);
+			free(x.b);
+			free(c);
+			return -1;
+		}
+		for (i = 0; i < d[t].ids.n; i++)
+			map[t][i] = client_ix(c, &x, d[t].ids.ps[i]);
+		free(d[t].ids.ps);
+		d[t].ids.ps = NULL;
+	}
+	free(x.b);
 	for (i = 0; i < w->nsc; i++)
-		w->sc[i].client = client_ix(c, s->nclients, w->sc[i].client);
+		w->sc[i].client = map[T_SC][w->sc[i].client];
 	for (i = 0; i < w->ntr; i++)
-		w->tr[i].client = client_ix(c, s->nclients, w->tr[i].client);
+		w->tr[i].client = map[T_TR][w->tr[i].client];
 	for (i = 0; i < w->nrs; i++)
-		w->rs[i].client = client_ix(c, s->nclients, w->rs[i].client);
-	/* Keep the distinct ones only (record keys, cellkey.h). */
-	if (s->nclients > 0 && (cs = realloc(c, s->nclients *
-	    sizeof(*c))) != NULL)
-		c = cs;
+		w->rs[i].client = map[T_RS][w->rs[i].client];
+	for (t = 0; t < T__N; t++)
+		free(map[t]);
 	*clients = c;
 	return 0;
 }
@@ -1026,51 +1331,75 @@ malloc_release(void)
 }
 static void	units_free_kind(struct ind_snapshot *, int);
 
-/* Kinds first..last of a snapshot, made by one thread. */
+static int	units_by_client(struct ind_snapshot *, enum ind_kind);
+
+/*
+ * The unit facts of all kinds from the raw rows, each raw array freed as
+ * soon as no later kind reads it, so that the raw rows are gone before
+ * any cube cell exists: doelrealisatie from the scores, tevredenheid
+ * from the responses, then uitval and aanlevering from the trajecten
+ * with the starts, responses and trajectory facts they look up.
+ */
+static int
+build_facts(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
+    int window)
+{
+	struct ended_ctx	 e;
+	struct tfact		*tf = NULL;
+	size_t			 ntf = 0;
+	int			 rc;
+
+	memset(&e, 0, sizeof(e));
+	rc = score_facts(w, &tf, &ntf);
+	if (rc == 0 && (rc = build_doel(s, w)) == 0)
+		rc = units_by_client(s, IND_DOELREALISATIE);
+	free(w->sc);
+	w->sc = NULL;
+	if (rc == 0)
+		rc = ended_ctx_init(&e, s, w, tf, ntf);
+	if (rc == 0 && (rc = build_tev(s, w)) == 0)
+		rc = units_by_client(s, IND_TEVREDENHEID);
+	free(w->rs);
+	w->rs = NULL;
+	if (rc == 0) {
+		e.window = window;
+		e.before = (int)config_limit(cfg, LIMIT_CEM_DAYS_BEFORE);
+		e.after = (int)config_limit(cfg, LIMIT_CEM_DAYS_AFTER);
+		rc = build_ended(s, w, &e);
+	}
+	free(w->tr);
+	w->tr = NULL;
+	ended_ctx_free(&e);
+	free(tf);
+	if (rc == 0 && (rc = units_by_client(s, IND_UITVAL)) == 0)
+		rc = units_by_client(s, IND_AANLEVERING);
+	return rc;
+}
+
+/* The cubes of kinds first..last of a snapshot, made by one thread. */
 struct kinds_job {
 	struct ind_snapshot	*s;
-	struct raw		*w;
 	const struct config	*cfg;
 	const struct quest_set	*qs;
 	const struct ind_items	*items;
 	long long		 k;
 	int			 window, today;
 	const struct ck_table	*ckt;
-	const struct tfact	*tf;
-	size_t			 ntf;
 	int			 first, last;
 	int			 rc;
-	uint64_t		 ns_facts, ns_cube, ns_dc;
+	uint64_t		 ns_cube, ns_dc;
 };
-
-static int	build_doel(struct ind_snapshot *, struct raw *);
-static int	build_tev(struct ind_snapshot *, struct raw *);
-static int	build_uitval(struct ind_snapshot *, struct raw *, int);
-static int	build_aan(struct ind_snapshot *, const struct config *,
-		    struct raw *, const struct tfact *, size_t);
-
-static int	units_by_client(struct ind_snapshot *, enum ind_kind);
 
 static void *
 kinds_thread(void *arg)
 {
 	struct kinds_job	*j = arg;
 	struct ind_snapshot	*s = j->s;
-	uint64_t		 t1, t2, cells;
+	uint64_t		 t1, cells;
 	int			 kind;
 
 	for (kind = j->first; kind <= j->last; kind++) {
 		t1 = util_now_ns();
-		if ((kind == IND_DOELREALISATIE ? build_doel(s, j->w) :
-		    kind == IND_TEVREDENHEID ? build_tev(s, j->w) :
-		    kind == IND_UITVAL ? build_uitval(s, j->w, j->window) :
-		    build_aan(s, j->cfg, j->w, j->tf, j->ntf)) == -1 ||
-		    units_by_client(s, (enum ind_kind)kind) == -1) {
-			j->rc = -1;
-			return NULL;
-		}
-		t2 = util_now_ns();
-		j->ns_facts += t2 - t1;
 		cells = 0;
 		if (ind_cube_build(s, j->cfg, j->qs, j->items, j->k,
 		    j->window, j->today, j->ckt, (enum ind_kind)kind,
@@ -1080,13 +1409,10 @@ kinds_thread(void *arg)
 		}
 		j->ns_cube += cells;
 		/* The cube's time less its cells': the disclosure tables. */
-		j->ns_dc += util_now_ns() - t2 - cells;
+		j->ns_dc += util_now_ns() - t1 - cells;
 		units_free_kind(s, kind);
 		/* What no later kind reads. */
-		if (kind == IND_DOELREALISATIE) {
-			free(j->w->sc);
-			j->w->sc = NULL;
-		} else if (kind == IND_TEVREDENHEID) {
+		if (kind == IND_TEVREDENHEID) {
 			free(s->vals);
 			s->vals = NULL;
 			s->nvals = 0;
@@ -1151,13 +1477,12 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
     int window, int today, const struct ck_ctx *ck)
 {
 	struct ind_scan_fns	 fns = { raw_score, raw_traj, raw_resp,
-				    raw_link };
+				    raw_link, raw_links_done, 0 };
 	struct ind_snapshot	*s;
 	struct raw		 w;
 	int64_t			*clients = NULL;
-	struct tfact		*tf = NULL;
-	size_t			 ntf = 0;
-	uint64_t		 t0 = util_now_ns(), c0 = cpu_ns();
+	size_t			 nsc = 0, ntr = 0, nrs = 0;
+	uint64_t		 t0 = util_now_ns(), c0 = cpu_ns(), c1 = 0, c2 = 0;
 	long			 mb_store = 0, mb_facts = 0;
 	struct kinds_job	 jobs[2];
 	pthread_t		 tid;
@@ -1169,6 +1494,9 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	w.qs = qs;
 	w.gm.cfg = cfg;
 	memset(w.gm.ix, GEM_UNSEEN, sizeof(w.gm.ix));
+	/* Every gemeente code looked up now: the rows only read the memo. */
+	for (kind = 1; kind < 10000; kind++)
+		(void)gem_of(&w.gm, kind);
 	/* Never fall back to unprotected counts. */
 	if ((cfg->disclosure == CFG_DISCLOSURE_CELLKEY) != (ck != NULL)) {
 		log_error("indicators: the cell-key method is %s but its key "
@@ -1183,33 +1511,39 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	s->dch_store = st;	/* the disclosure history (dc_history.h) */
 	if (store_ind_scan(st, &fns, &w, &s->generation) == -1)
 		goto fail;
+	for (kind = 0; kind < T__N; kind++)
+		cids_drop_table(&w.dims[kind].ids);
 	s->ns_store = util_now_ns() - t0;
+	c1 = cpu_ns();
 	mb_store = peak_mb();
-	apply_links(&w);
+	merge_linked(&w);
 	if (build_dims(s, &w, &clients) == -1 ||
-	    (ck != NULL && build_rkeys(s, ck, clients) == -1) ||
-	    score_facts(&w, &tf, &ntf) == -1)
+	    (ck != NULL && build_rkeys(s, ck, clients) == -1))
 		goto fail;
+	free(clients);		/* the record keys are made */
+	clients = NULL;
 	/* The answers given by the questionnaires, for the cube. */
 	s->vals = w.vals;
 	s->nvals = w.nvals;
 	w.vals = NULL;
+	if (build_facts(s, cfg, &w, window) == -1)
+		goto fail;
+	nsc = w.nsc;
+	ntr = w.ntr;
+	nrs = w.nrs;
 	s->ns_facts = util_now_ns() - t0 - s->ns_store;
+	c2 = cpu_ns();
 	mb_facts = peak_mb();
 	s->ngem = (int)cfg->ref.ngemeenten;
 	s->nclu = (int)cfg->ref.nclusters;
-	/* Every gemeente code looked up now: the kinds only read the memo. */
-	for (kind = 1; kind < 10000; kind++)
-		(void)gem_of(&w.gm, kind);
 	/*
-	 * Doelrealisatie and tevredenheid in a thread of their own, uitval
-	 * and aanlevering (one pattern) in this one; each kind's units are
-	 * freed before the next kind of its thread is made.
+	 * The cubes of doelrealisatie and tevredenheid in a thread of their
+	 * own, uitval and aanlevering (one pattern) in this one; each
+	 * kind's units are freed once its cube holds what they add up to.
 	 */
 	memset(jobs, 0, sizeof(jobs));
 	for (kind = 0; kind < 2; kind++) {
 		jobs[kind].s = s;
-		jobs[kind].w = &w;
 		jobs[kind].cfg = cfg;
 		jobs[kind].qs = qs;
 		jobs[kind].items = items;
@@ -1217,8 +1551,6 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 		jobs[kind].window = window;
 		jobs[kind].today = today;
 		jobs[kind].ckt = ck != NULL ? ck_ctx_table(ck) : NULL;
-		jobs[kind].tf = tf;
-		jobs[kind].ntf = ntf;
 		jobs[kind].first = kind == 0 ? IND_DOELREALISATIE : IND_UITVAL;
 		jobs[kind].last = kind == 0 ? IND_TEVREDENHEID : IND_AANLEVERING;
 	}
@@ -1232,7 +1564,6 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	if (threaded)
 		pthread_join(tid, NULL);
 	for (kind = 0; kind < 2; kind++) {
-		s->ns_facts += jobs[kind].ns_facts;
 		s->ns_cube += jobs[kind].ns_cube;
 		s->ns_dc += jobs[kind].ns_dc;
 	}
@@ -1247,15 +1578,18 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	feed_snapshot_built(s->built_ns - t0);
 	log_info("indicators: snapshot of %zu scores, %zu trajecten,"
 	    " %zu responses built in %llu ms (store %llu, facts %llu, cube "
-	    "%llu, disclosure %llu ms; CPU %llu ms; process peak RSS %ld MB "
-	    "after the store read, %ld after the facts, %ld in all)",
-	    w.nsc, w.ntr, w.nrs,
+	    "%llu, disclosure %llu ms; CPU %llu ms, of which store %llu, "
+	    "facts %llu; process peak RSS %ld MB after the store read, %ld "
+	    "after the facts, %ld in all)",
+	    nsc, ntr, nrs,
 	    (unsigned long long)((s->built_ns - t0) / 1000000),
 	    (unsigned long long)(s->ns_store / 1000000),
 	    (unsigned long long)(s->ns_facts / 1000000),
 	    (unsigned long long)(s->ns_cube / 1000000),
 	    (unsigned long long)(s->ns_dc / 1000000),
-	    (unsigned long long)((cpu_ns() - c0) / 1000000), mb_store,
+	    (unsigned long long)((cpu_ns() - c0) / 1000000),
+	    (unsigned long long)((c1 - c0) / 1000000),
+	    (unsigned long long)((c2 - c1) / 1000000), mb_store,
 	    mb_facts, peak_mb());
 	goto out;
 fail:
@@ -1263,12 +1597,16 @@ fail:
 	s = NULL;
 out:
 	free(clients);
-	free(tf);
 	free(w.sc);
 	free(w.tr);
 	free(w.rs);
 	free(w.vals);
 	free(w.ln);
+	for (kind = 0; kind < T__N; kind++) {
+		free(w.dims[kind].agbs);
+		free(w.dims[kind].ids.ps);
+		cids_drop_table(&w.dims[kind].ids);
+	}
 	malloc_release();
 	return s;
 }

@@ -1,9 +1,12 @@
 /*
  * What the indicators read from the store: three scans over the detail
- * tables, taken inside one read transaction so that they see one
- * consistent state, and the data generation that tells whether anything
- * changed since. Nothing here returns a row to anyone but the indicator
- * engine, which only ever publishes aggregates.
+ * tables, which see one consistent state, and the data generation that
+ * tells whether anything changed since. The scans run at once, each on a
+ * read connection of its own, when those connections can start their
+ * read transactions while the shared connection holds the write lock
+ * (see scan_conns_open); otherwise one after another in one read
+ * transaction of the shared connection. Nothing here returns a row to
+ * anyone but the indicator engine, which only ever publishes aggregates.
  *
  * Also the audit writer for indicator queries: every answer is audited
  * before it is sent, and many queries share one commit (group commit), so
@@ -22,9 +25,9 @@
 #include "util.h"
 
 static void
-scan_error(struct store *st, const char *what)
+scan_error(sqlite3 *db, const char *what)
 {
-	log_error("database: %s: %s", what, sqlite3_errmsg(st->db));
+	log_error("database: %s: %s", what, sqlite3_errmsg(db));
 }
 
 /*
@@ -33,14 +36,14 @@ scan_error(struct store *st, const char *what)
  * asked to stop.
  */
 static int
-scan(struct store *st, const char *what, const char *sql,
+scan(sqlite3 *db, const char *what, const char *sql,
     int (*row)(sqlite3_stmt *, void *), void *arg)
 {
 	sqlite3_stmt	*s;
 	int		 rc, ret = 0;
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		scan_error(st, what);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+		scan_error(db, what);
 		return -1;
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -50,7 +53,7 @@ scan(struct store *st, const char *what, const char *sql,
 		}
 	}
 	if (ret == 0 && rc != SQLITE_DONE) {
-		scan_error(st, what);
+		scan_error(db, what);
 		ret = -1;
 	}
 	sqlite3_finalize(s);
@@ -94,7 +97,7 @@ tw_ord(int64_t key)
 }
 
 static int
-tw_load(struct store *st, struct tw_map *m)
+tw_load(sqlite3 *db, struct tw_map *m)
 {
 	sqlite3_stmt	*s;
 	struct tw_ent	*ne;
@@ -104,10 +107,10 @@ tw_load(struct store *st, struct tw_map *m)
 
 	memset(m, 0, sizeof(*m));
 	/* Rowid order: sorted by prod_key without a sort. */
-	if (sqlite3_prepare_v2(st->db, "SELECT prod_key, categorie, gebied"
+	if (sqlite3_prepare_v2(db, "SELECT prod_key, categorie, gebied"
 	    " FROM toewijzingen ORDER BY prod_key", -1, &s,
 	    NULL) != SQLITE_OK) {
-		scan_error(st, "scan toewijzingen");
+		scan_error(db, "scan toewijzingen");
 		return -1;
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -130,7 +133,7 @@ tw_load(struct store *st, struct tw_map *m)
 	}
 	if (rc != SQLITE_DONE) {
 		if (rc != SQLITE_NOMEM)
-			scan_error(st, "scan toewijzingen");
+			scan_error(db, "scan toewijzingen");
 		sqlite3_finalize(s);
 		free(m->e);
 		m->e = NULL;
@@ -222,8 +225,10 @@ score_row(sqlite3_stmt *s, void *arg)
 	r.opt_out = col_int(s, 11, -1);
 	r.leeftijd = col_int(s, 12, -1);
 	r.geslacht = col_int(s, 13, -1);
-	/* coalesce(own value, the toewijzing's, -1) */
-	w = tw_find(c->tw, s, 0);
+	/* coalesce(own value, the toewijzing's, -1): most rows have both. */
+	w = sqlite3_column_type(s, 14) == SQLITE_NULL ||
+	    sqlite3_column_type(s, 15) == SQLITE_NULL ? tw_find(c->tw, s, 0) :
+	    NULL;
 	r.categorie = col_int(s, 14, w != NULL ? w->categorie : -1);
 	r.gebied = col_int(s, 15, w != NULL ? w->gebied : -1);
 	return fn(&r, c->arg);
@@ -314,7 +319,7 @@ data_generation(struct store *st)
 	    " (coalesce((SELECT CAST(value AS INTEGER) FROM meta"
 	    " WHERE key = 'purges'), 0) << 40) FROM uploads", -1, &s,
 	    NULL) != SQLITE_OK) {
-		scan_error(st, "data generation");
+		scan_error(st->db, "data generation");
 		return -1;
 	}
 	if (sqlite3_step(s) == SQLITE_ROW)
@@ -323,62 +328,185 @@ data_generation(struct store *st)
 	return g;
 }
 
+/* The scans of the three tables, in the order they run on one connection. */
+enum { SC_SCORES, SC_TRAJECTEN, SC_ANTWOORDEN, SC__N };
+
+static const struct scan_def {
+	const char	*what;
+	const char	*sql;
+	int		(*row)(sqlite3_stmt *, void *);
+} scan_defs[SC__N] = {
+	{ "scan scores", "SELECT traj, agb, meetdatum, client, gemeente,"
+	    " gas_t, doelen, doelen_behaald, probleemafname, zonder_hulp,"
+	    " meetmoment, opt_out, leeftijd, geslacht, productcategorie,"
+	    " gebied FROM scores WHERE meetmoment = 3 OR opt_out IS NOT NULL",
+	    score_row },
+	{ "scan trajecten", "SELECT client, prod_key, begindatum, agb,"
+	    " gemeente, gestart, einddatum, reden, leeftijd, geslacht,"
+	    " categorie FROM trajecten", traj_row },
+	{ "scan antwoorden", "SELECT client, agb, gemeente, vragenlijst,"
+	    " respondent, ingevuld_op, waarden, leeftijd, geslacht, gebied,"
+	    " toewijzing FROM antwoorden", resp_row },
+};
+
+/* One table's scan, on its own connection when the scans run at once. */
+struct scan_job {
+	sqlite3		*db;
+	int		 table;
+	struct scan_ctx	 c;
+	int		 rc;
+};
+
+static void *
+scan_job_run(void *arg)
+{
+	struct scan_job	*j = arg;
+
+	j->rc = scan(j->db, scan_defs[j->table].what, scan_defs[j->table].sql,
+	    scan_defs[j->table].row, &j->c);
+	return NULL;
+}
+
+static void
+scan_conns_close(sqlite3 **db, int n)
+{
+	int	i;
+
+	for (i = 0; i < n; i++) {
+		if (db[i] == NULL)
+			continue;
+		sqlite3_exec(db[i], "COMMIT", NULL, NULL, NULL);
+		sqlite3_close(db[i]);
+		db[i] = NULL;
+	}
+}
+
+/*
+ * Opens SC__N read connections, each in a read transaction on exactly
+ * the state the shared connection sees, and reads the generation of that
+ * state. The shared connection takes the write lock first (BEGIN
+ * IMMEDIATE, without waiting: a writer at work means the scans run on it
+ * alone); in WAL mode a read transaction sees the last commit when it
+ * starts (its first read), and no commit can come while the write lock
+ * is held, so every connection started meanwhile sees that same commit.
+ * The lock is given back at once. Returns 0, or -1 with no connection
+ * open and no transaction on the shared one. The caller holds st->lock.
+ */
+static int
+scan_conns_open(struct store *st, sqlite3 **db, int64_t *generation)
+{
+	sqlite3_stmt	*s;
+	int		 i, ok;
+
+	sqlite3_busy_timeout(st->db, 0);
+	ok = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) ==
+	    SQLITE_OK;
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+	if (!ok)
+		return -1;
+	for (i = 0; ok && i < SC__N; i++) {
+		s = NULL;
+		ok = sqlite3_open_v2(st->path, &db[i], SQLITE_OPEN_READONLY |
+		    SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_NOFOLLOW, NULL) ==
+		    SQLITE_OK &&
+		    sqlite3_busy_timeout(db[i], STORE_BUSY_TIMEOUT_MS) ==
+		    SQLITE_OK &&
+		    sqlite3_exec(db[i], "BEGIN", NULL, NULL, NULL) == SQLITE_OK &&
+		    sqlite3_prepare_v2(db[i], "SELECT count(*) FROM"
+		    " sqlite_schema", -1, &s, NULL) == SQLITE_OK &&
+		    sqlite3_step(s) == SQLITE_ROW;
+		sqlite3_finalize(s);
+	}
+	if (ok)
+		ok = (*generation = data_generation(st)) >= 0;
+	store_exec(st, "ROLLBACK", NULL, 0);
+	if (!ok) {
+		scan_conns_close(db, SC__N);
+		return -1;
+	}
+	return 0;
+}
+
 int
 store_ind_scan(struct store *st, const struct ind_scan_fns *f, void *arg,
     int64_t *generation)
 {
+	struct scan_job	 job[SC__N];
 	struct scan_ctx	 c;
 	struct tw_map	 tw;
-	int		 ret = -1;
+	sqlite3		*db[SC__N], *d0;
+	pthread_t	 tid[SC__N];
+	int		 started[SC__N];
+	int		 ret = -1, conc, locked, i;
+	void		*fn[SC__N] = { (void *)f->score, (void *)f->traj,
+			    (void *)f->resp };
 
 	memset(&tw, 0, sizeof(tw));
+	memset(db, 0, sizeof(db));
+	memset(started, 0, sizeof(started));
 	pthread_mutex_lock(&st->lock);
-	/* One read transaction: the three scans see one state. */
-	if (store_exec(st, "BEGIN", NULL, 0) == -1)
-		goto out;
-	if ((*generation = data_generation(st)) < 0)
-		goto end;
+	locked = 1;
+	/*
+	 * Each table on a connection of its own, or one read transaction
+	 * on the shared connection: either way the scans see one state.
+	 */
+	conc = f->concurrent && scan_conns_open(st, db, generation) == 0;
+	if (conc) {
+		/* The shared connection is not used again. */
+		pthread_mutex_unlock(&st->lock);
+		locked = 0;
+		d0 = db[0];
+	} else {
+		if (store_exec(st, "BEGIN", NULL, 0) == -1)
+			goto out;
+		if ((*generation = data_generation(st)) < 0)
+			goto end;
+		d0 = st->db;
+	}
 	c.arg = arg;
 	c.tw = &tw;
 	if ((f->score != NULL || f->traj != NULL || f->resp != NULL) &&
-	    tw_load(st, &tw) == -1)
+	    tw_load(d0, &tw) == -1)
 		goto end;
 	if (f->link != NULL) {
 		c.fn = (void *)f->link;
-		if (scan(st, "scan key links", "SELECT kind, old, new"
+		if (scan(d0, "scan key links", "SELECT kind, old, new"
 		    " FROM key_links", link_row, &c) == -1)
 			goto end;
 	}
-	if (f->score != NULL) {
-		c.fn = (void *)f->score;
-		if (scan(st, "scan scores", "SELECT traj, agb, meetdatum,"
-		    " client, gemeente, gas_t, doelen, doelen_behaald,"
-		    " probleemafname, zonder_hulp, meetmoment, opt_out,"
-		    " leeftijd, geslacht, productcategorie, gebied"
-		    " FROM scores WHERE meetmoment = 3 OR opt_out IS NOT NULL",
-		    score_row, &c) == -1)
-			goto end;
+	if (f->links_done != NULL && f->links_done(arg) != 0)
+		goto end;
+	for (i = 0; i < SC__N; i++) {
+		job[i].db = conc ? db[i] : st->db;
+		job[i].table = i;
+		job[i].c = c;
+		job[i].c.fn = fn[i];
+		job[i].rc = 0;
+		if (fn[i] == NULL)
+			continue;
+		if (conc && i > 0 && pthread_create(&tid[i], NULL,
+		    scan_job_run, &job[i]) == 0)
+			started[i] = 1;
+		else if (!conc || i > 0)
+			(void)scan_job_run(&job[i]);
 	}
-	if (f->traj != NULL) {
-		c.fn = (void *)f->traj;
-		if (scan(st, "scan trajecten", "SELECT client, prod_key,"
-		    " begindatum, agb, gemeente, gestart, einddatum, reden,"
-		    " leeftijd, geslacht, categorie FROM trajecten", traj_row, &c) == -1)
+	/* The first table in this thread, while the others run. */
+	if (conc && fn[0] != NULL)
+		(void)scan_job_run(&job[0]);
+	for (i = 0; i < SC__N; i++)
+		if (started[i])
+			pthread_join(tid[i], NULL);
+	for (i = 0; i < SC__N; i++)
+		if (job[i].rc == -1)
 			goto end;
-	}
-	if (f->resp != NULL) {
-		c.fn = (void *)f->resp;
-		if (scan(st, "scan antwoorden", "SELECT client, agb, gemeente,"
-		    " vragenlijst, respondent, ingevuld_op, waarden,"
-		    " leeftijd, geslacht, gebied, toewijzing"
-		    " FROM antwoorden", resp_row, &c) == -1)
-			goto end;
-	}
 	ret = 0;
 end:
-	store_exec(st, "COMMIT", NULL, 0);
+	if (!conc)
+		store_exec(st, "COMMIT", NULL, 0);
 out:
-	pthread_mutex_unlock(&st->lock);
+	if (locked)
+		pthread_mutex_unlock(&st->lock);
+	scan_conns_close(db, SC__N);
 	tw_free(&tw);
 	return ret;
 }
@@ -435,7 +563,7 @@ auditw_commit(struct store_auditw *w, struct audit_entry *list)
 	if (sqlite3_prepare_v2(w->st->db, "INSERT INTO audit (at, party_id,"
 	    " action, detail) VALUES (?1, ?2, ?3, ?4)", -1, &s,
 	    NULL) != SQLITE_OK) {
-		scan_error(w->st, "audit");
+		scan_error(w->st->db, "audit");
 		ok = 0;
 	}
 	for (e = list; ok && e != NULL; e = e->next) {
@@ -447,7 +575,7 @@ auditw_commit(struct store_auditw *w, struct audit_entry *list)
 		sqlite3_bind_text(s, 3, e->action, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 4, e->detail, -1, SQLITE_STATIC);
 		if (sqlite3_step(s) != SQLITE_DONE) {
-			scan_error(w->st, "audit");
+			scan_error(w->st->db, "audit");
 			ok = 0;
 		}
 	}

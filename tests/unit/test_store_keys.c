@@ -131,6 +131,41 @@ test_state(struct store *st)
 	    " 'key_rotate'"), 1);
 }
 
+/*
+ * The scans on connections of their own see what the shared connection
+ * sees, with the same generation, and give the write lock back; with a
+ * writer at work they run on the shared connection and see the same.
+ */
+static void
+test_scan_concurrent(struct store *st, int64_t gen0)
+{
+	struct ind_scan_fns	 fns;
+	struct seen		 seen;
+	sqlite3			*w = NULL;
+	int64_t			 gen = -1;
+
+	memset(&fns, 0, sizeof(fns));
+	fns.link = on_link;
+	fns.concurrent = 1;
+	memset(&seen, 0, sizeof(seen));
+	CHECK_EQ_INT(store_ind_scan(st, &fns, &seen, &gen), 0);
+	CHECK_EQ_INT(seen.n, 3);
+	CHECK(gen == gen0);
+	/* Nothing held: another connection may write at once. */
+	CHECK_EQ_INT(sqlite3_open_v2(db, &w, SQLITE_OPEN_READWRITE, NULL),
+	    SQLITE_OK);
+	CHECK_EQ_INT(sqlite3_exec(w, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+	    SQLITE_OK);
+	/* A writer at work: the scans do not wait for it. */
+	memset(&seen, 0, sizeof(seen));
+	gen = -1;
+	CHECK_EQ_INT(store_ind_scan(st, &fns, &seen, &gen), 0);
+	CHECK_EQ_INT(seen.n, 3);
+	CHECK(gen == gen0);
+	sqlite3_exec(w, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(w);
+}
+
 static void
 test_links(struct store *st, int64_t party)
 {
@@ -176,6 +211,7 @@ test_links(struct store *st, int64_t party)
 	fns.link = on_link;
 	CHECK_EQ_INT(store_ind_scan(st, &fns, &seen, &gen), 0);
 	CHECK_EQ_INT(seen.n, 3);
+	test_scan_concurrent(st, gen);
 }
 
 static void
