@@ -1247,6 +1247,9 @@ build_dims(struct ind_snapshot *s, struct raw *w, int64_t **clients)
 		for (i = 0; i < d[t].nagbs; i++)
 			if (agb_add(&d[0], d[t].agbs[i]) == -1)
 				return -1;
+	/* Never NULL, also without any code: readers bsearch it. */
+	if (d[0].agbs == NULL && (d[0].agbs = calloc(1, sizeof(int))) == NULL)
+		return -1;
 	s->agbs = d[0].agbs;
 	s->nagbs = d[0].nagbs;
 	d[0].agbs = NULL;
