@@ -1480,7 +1480,7 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
     int window, int today, const struct ck_ctx *ck)
 {
 	struct ind_scan_fns	 fns = { raw_score, raw_traj, raw_resp,
-				    raw_link, raw_links_done, 0 };
+				    raw_link, raw_links_done, 1 };
 	struct ind_snapshot	*s;
 	struct raw		 w;
 	int64_t			*clients = NULL;
