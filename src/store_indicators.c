@@ -168,19 +168,19 @@ tw_free(struct tw_map *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* The toewijzing of an integer key column, or NULL when there is none. */
-static const struct tw_ent *
-tw_find(const struct tw_map *m, sqlite3_stmt *s, int i)
+static uint64_t
+tw_bucket(const struct tw_map *m, int64_t key)
 {
-	int64_t		 key;
-	size_t		 lo, hi, mid;
-	uint64_t	 b;
+	return tw_ord(key) >> (64 - m->bits);
+}
 
-	/* Like `w.prod_key = col`: NULL and text never match a rowid. */
-	if (m->n == 0 || sqlite3_column_type(s, i) != SQLITE_INTEGER)
-		return NULL;
-	key = sqlite3_column_int64(s, i);
-	b = tw_ord(key) >> (64 - m->bits);
+/* The toewijzing of key, or NULL when there is none (m->n > 0). */
+static const struct tw_ent *
+tw_find_key(const struct tw_map *m, int64_t key)
+{
+	size_t		 lo, hi, mid;
+	uint64_t	 b = tw_bucket(m, key);
+
 	lo = m->bucket[b];
 	hi = m->bucket[b + 1];
 	while (lo < hi) {
@@ -193,6 +193,16 @@ tw_find(const struct tw_map *m, sqlite3_stmt *s, int i)
 			return &m->e[mid];
 	}
 	return NULL;
+}
+
+/* The toewijzing of an integer key column, or NULL when there is none. */
+static const struct tw_ent *
+tw_find(const struct tw_map *m, sqlite3_stmt *s, int i)
+{
+	/* Like `w.prod_key = col`: NULL and text never match a rowid. */
+	if (m->n == 0 || sqlite3_column_type(s, i) != SQLITE_INTEGER)
+		return NULL;
+	return tw_find_key(m, sqlite3_column_int64(s, i));
 }
 
 struct scan_ctx {
@@ -234,30 +244,77 @@ score_row(sqlite3_stmt *s, void *arg)
 	return fn(&r, c->arg);
 }
 
+/* A trajecten row but its gebied; whether it has a key to look up. */
 static int
-traj_row(sqlite3_stmt *s, void *arg)
+traj_fill(sqlite3_stmt *s, struct ind_src_traj *r)
 {
-	struct scan_ctx		*c = arg;
+	r->client = sqlite3_column_int64(s, 0);
+	r->prod_key = sqlite3_column_int64(s, 1);
+	r->begindatum = sqlite3_column_int(s, 2);
+	r->agb = col_int(s, 3, 0);
+	r->gemeente = col_int(s, 4, 0);
+	r->gestart = sqlite3_column_int(s, 5);
+	r->einddatum = col_int(s, 6, 0);
+	r->reden = col_int(s, 7, 0);
+	r->leeftijd = col_int(s, 8, -1);
+	r->geslacht = col_int(s, 9, -1);
+	r->categorie = col_int(s, 10, -1);
+	r->gebied = -1;
+	return sqlite3_column_type(s, 1) == SQLITE_INTEGER;
+}
+
+/*
+ * The trajecten, a batch of rows at a time: the rows are read out first,
+ * then the toewijzing of each (the gebied only) is looked up, with the
+ * memory each look-up reads asked for ahead (prefetch), so that the
+ * look-ups, at random over tens of megabytes, wait for memory side by
+ * side instead of one after another.
+ */
+#define TRAJ_BATCH	32
+
+static int
+scan_traj(sqlite3 *db, const char *what, const char *sql,
+    struct scan_ctx *c)
+{
 	int (*fn)(const struct ind_src_traj *, void *) =
 	    (int (*)(const struct ind_src_traj *, void *))c->fn;
-	struct ind_src_traj	 r;
+	const struct tw_map	*m = c->tw;
 	const struct tw_ent	*w;
+	struct ind_src_traj	 r[TRAJ_BATCH];
+	int			 key[TRAJ_BATCH];
+	sqlite3_stmt		*s;
+	size_t			 i, n;
+	int			 rc = SQLITE_ROW, ret = 0;
 
-	r.client = sqlite3_column_int64(s, 0);
-	r.prod_key = sqlite3_column_int64(s, 1);
-	r.begindatum = sqlite3_column_int(s, 2);
-	r.agb = col_int(s, 3, 0);
-	r.gemeente = col_int(s, 4, 0);
-	r.gestart = sqlite3_column_int(s, 5);
-	r.einddatum = col_int(s, 6, 0);
-	r.reden = col_int(s, 7, 0);
-	r.leeftijd = col_int(s, 8, -1);
-	r.geslacht = col_int(s, 9, -1);
-	r.categorie = col_int(s, 10, -1);
-	/* The toewijzing's gebied only. */
-	w = tw_find(c->tw, s, 1);
-	r.gebied = w != NULL ? w->gebied : -1;
-	return fn(&r, c->arg);
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+		scan_error(db, what);
+		return -1;
+	}
+	while (ret == 0 && rc == SQLITE_ROW) {
+		for (n = 0; n < TRAJ_BATCH &&
+		    (rc = sqlite3_step(s)) == SQLITE_ROW; n++) {
+			key[n] = traj_fill(s, &r[n]) && m->n > 0;
+			if (key[n])
+				__builtin_prefetch(&m->bucket[tw_bucket(m,
+				    r[n].prod_key)]);
+		}
+		for (i = 0; i < n; i++)
+			if (key[i])
+				__builtin_prefetch(&m->e[m->bucket[tw_bucket(m,
+				    r[i].prod_key)]]);
+		for (i = 0; i < n && ret == 0; i++) {
+			w = key[i] ? tw_find_key(m, r[i].prod_key) : NULL;
+			r[i].gebied = w != NULL ? w->gebied : -1;
+			if (fn(&r[i], c->arg) != 0)
+				ret = -1;
+		}
+	}
+	if (ret == 0 && rc != SQLITE_DONE) {
+		scan_error(db, what);
+		ret = -1;
+	}
+	sqlite3_finalize(s);
+	return ret;
 }
 
 static int
@@ -345,7 +402,7 @@ static const struct scan_def {
 	    score_row },
 	{ "scan trajecten", "SELECT client, prod_key, begindatum, agb,"
 	    " gemeente, gestart, einddatum, reden, leeftijd, geslacht,"
-	    " categorie FROM trajecten", traj_row },
+	    " categorie FROM trajecten", NULL },	/* scan_traj */
 	{ "scan antwoorden", "SELECT client, agb, gemeente, vragenlijst,"
 	    " respondent, ingevuld_op, waarden, leeftijd, geslacht, gebied,"
 	    " toewijzing FROM antwoorden", resp_row },
@@ -364,8 +421,12 @@ scan_job_run(void *arg)
 {
 	struct scan_job	*j = arg;
 
-	j->rc = scan(j->db, scan_defs[j->table].what, scan_defs[j->table].sql,
-	    scan_defs[j->table].row, &j->c);
+	if (j->table == SC_TRAJECTEN)
+		j->rc = scan_traj(j->db, scan_defs[j->table].what,
+		    scan_defs[j->table].sql, &j->c);
+	else
+		j->rc = scan(j->db, scan_defs[j->table].what,
+		    scan_defs[j->table].sql, scan_defs[j->table].row, &j->c);
 	return NULL;
 }
 
