@@ -120,7 +120,7 @@ unit_bd(enum ind_kind k, const void *u, uint32_t *client, int *gem)
 		*gem = d->gem;
 		return d->bd;
 	} else if (k == IND_AANLEVERING) {
-		const struct u_aan *d = u;
+		const struct u_uit *d = u;
 
 		*client = d->client;
 		*gem = d->gem;
@@ -139,7 +139,7 @@ unit_size(enum ind_kind k)
 {
 	return k == IND_DOELREALISATIE ? sizeof(struct u_doel) :
 	    k == IND_UITVAL ? sizeof(struct u_uit) :
-	    k == IND_AANLEVERING ? sizeof(struct u_aan) :
+	    k == IND_AANLEVERING ? sizeof(struct u_uit) :
 	    sizeof(struct u_tev);
 }
 

@@ -236,11 +236,11 @@ acc_uit(struct cell *c, const struct u_uit *u, uint32_t rk)
 }
 
 static void
-acc_aan(struct cell *c, const struct u_aan *u, uint32_t rk)
+acc_aan(struct cell *c, const struct u_uit *u, uint32_t rk)
 {
 	cnt_add(&c->tot, u->client, rk);
-	cnt_add(&c->cat[u->cat], u->client, rk);
-	cnt_add(&c->cat[u->cem ? A_CEM : A_NOCEM], u->client, rk);
+	cnt_add(&c->cat[u->aan & U_AAN_CAT], u->client, rk);
+	cnt_add(&c->cat[u->aan & U_AAN_CEM ? A_CEM : A_NOCEM], u->client, rk);
 }
 
 /*
@@ -340,7 +340,7 @@ unit_head(enum ind_kind k, const void *u, uint32_t *client, int *agb,
 		*agb = d->agb;
 		*gem = d->gem;
 	} else if (k == IND_AANLEVERING) {
-		const struct u_aan *d = u;
+		const struct u_uit *d = u;
 
 		*client = d->client;
 		*agb = d->agb;
@@ -359,7 +359,7 @@ unit_size(enum ind_kind k)
 {
 	return k == IND_DOELREALISATIE ? sizeof(struct u_doel) :
 	    k == IND_UITVAL ? sizeof(struct u_uit) :
-	    k == IND_AANLEVERING ? sizeof(struct u_aan) :
+	    k == IND_AANLEVERING ? sizeof(struct u_uit) :
 	    sizeof(struct u_tev);
 }
 

@@ -40,7 +40,12 @@ struct u_doel {
 	uint32_t	 bd;		/* breakdown values (ind_bd_pack) */
 };
 
-/* A definitively ended product, in the period of its Einddatum. */
+/*
+ * A definitively ended product, in the period of its Einddatum: a unit of
+ * uitval and the very same unit of aanlevering, which adds what was
+ * delivered for it (aan). The two kinds share one array of them
+ * (snap->ubase of both).
+ */
 struct u_uit {
 	uint32_t	 client;
 	uint16_t	 period;
@@ -48,24 +53,13 @@ struct u_uit {
 	uint8_t		 gem;
 	uint8_t		 reden;		/* category 0..IND_NREDEN-1 */
 	uint8_t		 her;		/* 0 not 31; 1 new start; 2 none */
-	uint8_t		 pad;
+	uint8_t		 aan;		/* A_GAS, A_OPT or A_NONE (U_AAN_CAT),
+					   | U_AAN_CEM: a CEM+ response in
+					   the window */
 	uint32_t	 bd;
 };
-
-/*
- * An ended product (as for uitval) and what was delivered for it: its
- * category (A_GAS, A_OPT or A_NONE) and whether a CEM+ response matched.
- */
-struct u_aan {
-	uint32_t	 client;
-	uint16_t	 period;
-	uint16_t	 agb;
-	uint8_t		 gem;
-	uint8_t		 cat;
-	uint8_t		 cem;		/* 1: a response in the window */
-	uint8_t		 pad;
-	uint32_t	 bd;
-};
+#define U_AAN_CAT	0x03
+#define U_AAN_CEM	0x04
 
 /* A questionnaire response. */
 struct u_tev {

@@ -731,7 +731,7 @@ unit_size(enum ind_kind k)
 {
 	return k == IND_DOELREALISATIE ? sizeof(struct u_doel) :
 	    k == IND_UITVAL ? sizeof(struct u_uit) :
-	    k == IND_AANLEVERING ? sizeof(struct u_aan) :
+	    k == IND_AANLEVERING ? sizeof(struct u_uit) :
 	    sizeof(struct u_tev);
 }
 
@@ -1137,13 +1137,11 @@ static int
 build_ended(struct ind_snapshot *s, struct raw *w, const struct ended_ctx *e)
 {
 	struct u_uit	*u;
-	struct u_aan	*v;
 	const struct tfact *f;
 	size_t		 i, n = 0;
 	int		 p, a;
 	size_t		 g0 = 0, g1 = 0;
 	uint8_t		 g;
-	uint32_t	 bd;
 
 	/*
 	 * In key order, so that a client's products are in a row: they come
@@ -1151,13 +1149,8 @@ build_ended(struct ind_snapshot *s, struct raw *w, const struct ended_ctx *e)
 	 */
 	if (!is_sorted(w->tr, w->ntr, sizeof(*w->tr), cmp_traj_key))
 		util_sort(w->tr, w->ntr, sizeof(*w->tr), cmp_traj_key);
-	u = calloc(w->ntr ? w->ntr : 1, sizeof(*u));
-	v = calloc(w->ntr ? w->ntr : 1, sizeof(*v));
-	if (u == NULL || v == NULL) {
-		free(u);
-		free(v);
+	if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL)
 		return -1;
-	}
 	for (i = 0; i < w->ntr; i++) {
 		const struct raw_tr *r = &w->tr[i];
 
@@ -1173,27 +1166,25 @@ build_ended(struct ind_snapshot *s, struct raw *w, const struct ended_ctx *e)
 		a = ind_agb_index(s, r->agb);
 		if (p < 0 || g == IND_GEM_NONE || a < 0)
 			continue;
-		bd = tr_bd(w->gm.cfg, g, r->attr);
-		u[n].client = v[n].client = r->client;
-		u[n].period = v[n].period = (uint16_t)p;
-		u[n].agb = v[n].agb = (uint16_t)a;
-		u[n].gem = v[n].gem = g;
-		u[n].bd = v[n].bd = bd;
+		u[n].client = r->client;
+		u[n].period = (uint16_t)p;
+		u[n].agb = (uint16_t)a;
+		u[n].gem = g;
+		u[n].bd = tr_bd(w->gm.cfg, g, r->attr);
 		u[n].reden = reden_cat(r->reden);
 		u[n].her = r->reden != 31 ? 0 :
 		    new_start(w->tr, g0, g1, r, e->window) ? 1 : 2;
 		f = tfact_find(e, r->prod_key, r->agb);
-		v[n].cat = f != NULL && f->last == TF_OPT_OUT ? A_OPT :
+		u[n].aan = f != NULL && f->last == TF_OPT_OUT ? A_OPT :
 		    f != NULL && f->last >= r->begindatum ? A_GAS : A_NONE;
-		v[n].cem = (uint8_t)resp_in(e, r->client, r->agb,
+		if (resp_in(e, r->client, r->agb,
 		    date_add_days(r->einddatum, -e->before),
-		    date_add_days(r->einddatum, e->after));
+		    date_add_days(r->einddatum, e->after)))
+			u[n].aan |= U_AAN_CEM;
 		n++;
 	}
 	s->ubase[IND_UITVAL] = u;
 	s->nbase[IND_UITVAL] = n;
-	s->ubase[IND_AANLEVERING] = v;
-	s->nbase[IND_AANLEVERING] = n;
 	return 0;
 }
 
@@ -1374,8 +1365,11 @@ build_facts(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
 	w->tr = NULL;
 	ended_ctx_free(&e);
 	free(tf);
-	if (rc == 0 && (rc = units_by_client(s, IND_UITVAL)) == 0)
-		rc = units_by_client(s, IND_AANLEVERING);
+	if (rc == 0 && (rc = units_by_client(s, IND_UITVAL)) == 0) {
+		/* Aanlevering's units are uitval's (struct u_uit). */
+		s->ubase[IND_AANLEVERING] = s->ubase[IND_UITVAL];
+		s->nbase[IND_AANLEVERING] = s->nbase[IND_UITVAL];
+	}
 	return rc;
 }
 
@@ -1618,11 +1612,15 @@ out:
 static void
 units_free_kind(struct ind_snapshot *s, int k)
 {
-	int	t;
+	int	t, other;
 
 	for (t = 0; t < IND__NPERIODS; t++)
 		ind_units_release(s, (enum ind_kind)k, (enum ind_period)t);
-	free(s->ubase[k]);
+	/* Uitval and aanlevering share theirs: the last one frees it. */
+	other = k == IND_UITVAL ? IND_AANLEVERING : k == IND_AANLEVERING ?
+	    IND_UITVAL : -1;
+	if (other < 0 || s->ubase[other] != s->ubase[k])
+		free(s->ubase[k]);
 	s->ubase[k] = NULL;
 	s->nbase[k] = 0;
 }
