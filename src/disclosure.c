@@ -1370,15 +1370,19 @@ out:
 void
 dc_log(const struct dc_table *t, const char *what)
 {
-	size_t	i, sup = 0;
+	size_t		i, sup = 0;
+	uint64_t	h = 1469598103934665603ULL;
 
-	for (i = 0; i < t->nitems; i++)
+	/* The pattern's hash (FNV-1a over the items' flags, in order). */
+	for (i = 0; i < t->nitems; i++) {
 		sup += t->items[i].suppressed && !t->items[i].hidden;
+		h = (h ^ t->items[i].suppressed) * 1099511628211ULL;
+	}
 	log_info("disclosure: %s: %zu figures, %zu withheld; exact audit"
 	    " %zu solves in %zu rounds, %zu added, %zu counts in components"
 	    " too large to solve, %zu with nothing left to withhold; %zu"
 	    " figures published before counted as unknown again in %zu later"
-	    " passes", what, t->nitems, sup, t->lp_solves, t->lp_rounds,
-	    t->lp_fixes, t->lp_skipped, t->lp_unresolved, t->prior_dropped,
-	    t->prior_second);
+	    " passes; pattern %016llx", what, t->nitems, sup, t->lp_solves,
+	    t->lp_rounds, t->lp_fixes, t->lp_skipped, t->lp_unresolved,
+	    t->prior_dropped, t->prior_second, (unsigned long long)h);
 }

@@ -281,6 +281,53 @@ bd_find(const struct ind_bdcube *cb, int geo, int period, int dim, int val)
 /* Building */
 
 /*
+ * The breakdown cells of the period being added, by direct index in
+ * front of the hash map (a unit looks up 12 cells): per place, the
+ * values of leeftijd, geslacht, productcategorie and gebied "onbekend";
+ * a gebied lies in one gemeente, so per level (gemeente, cluster, regio)
+ * one slot per gebied. Used slots are cleared when the period changes.
+ */
+#define BD_PER_GEO	(8 + 4 + 128 + 1)
+
+struct bcache {
+	struct cell	**slot;
+	uint32_t	*used;
+	size_t		 nused, ngeb, nslots;
+	int		 period;
+};
+
+static int
+bcache_init(struct bcache *bc, size_t ngeo, size_t ngeb)
+{
+	memset(bc, 0, sizeof(*bc));
+	bc->ngeb = ngeb;
+	bc->nslots = ngeo * BD_PER_GEO + 3 * ngeb;
+	bc->period = -1;
+	bc->slot = calloc(bc->nslots, sizeof(*bc->slot));
+	bc->used = calloc(bc->nslots, sizeof(*bc->used));
+	return bc->slot == NULL || bc->used == NULL ? -1 : 0;
+}
+
+static void
+bcache_done(struct bcache *bc)
+{
+	free(bc->slot);
+	free(bc->used);
+}
+
+/* The slot of (level, geo, dim, val); nslots when it has none. */
+static size_t
+bcache_slot(const struct bcache *bc, int level, int geo, int d, int val)
+{
+	static const int	off[IND__NBD] = { 0, 0, 8, 12, 140 };
+
+	if (d == IND_BD_GEBIED && val > 0)
+		return (size_t)val - 1 < bc->ngeb ? bc->nslots - 3 * bc->ngeb +
+		    (size_t)level * bc->ngeb + (size_t)val - 1 : bc->nslots;
+	return (size_t)geo * BD_PER_GEO + (size_t)off[d] + (size_t)val;
+}
+
+/*
  * Adds the year units of kind to their breakdown cells: per unit 3 places
  * (gemeente, cluster, regio) x 4 breakdowns. The caller orders them
  * (ind_units_order) by (year, client), so each cell counts a client once
@@ -292,13 +339,21 @@ accumulate(struct ind_snapshot *s, const struct config *cfg,
     enum ind_kind kind, const struct layout *lay, struct bmap *m)
 {
 	const struct ind_units	*us = &s->units[kind][IND_YEAR];
-	size_t			 sz = unit_size(kind), i;
-	int			 p, gem, geos[3], gi, d, all = (int)s->nagbs;
+	size_t			 sz = unit_size(kind), i, j, sl;
+	int			 p, gem, geos[3], gi, d, v, all = (int)s->nagbs;
 	uint32_t		 client, rk, bd;
-	struct cell		*c;
+	struct cell		*c, *cells[3 * (IND__NBD - 1)];
 	const char		*u;
+	struct bcache		 bc;
+	int			 rc = -1;
 
+	if (bcache_init(&bc, (size_t)IND_GEO_REGIO(s) + 1,
+	    gebied_count(cfg)) == -1)
+		goto out;
 	for (p = 0; p < us->nperiods; p++) {
+		for (j = 0; j < bc.nused; j++)
+			bc.slot[bc.used[j]] = NULL;
+		bc.nused = 0;
 		for (i = us->off[p]; i < us->off[p + 1]; i++) {
 			u = (const char *)us->u + (size_t)us->ix[i] * sz;
 			bd = unit_bd(kind, u, &client, &gem);
@@ -307,18 +362,35 @@ accumulate(struct ind_snapshot *s, const struct config *cfg,
 			geos[1] = IND_GEO_CLUSTER(s,
 			    (int)cfg->ref.gemeenten[gem].cluster);
 			geos[2] = IND_GEO_REGIO(s);
+			j = 0;
 			for (gi = 0; gi < 3; gi++)
 				for (d = 1; d < IND__NBD; d++) {
-					c = bmap_get(m, lay, all, geos[gi], p, d,
-					    ind_bd_value(bd, (enum ind_bd)d));
+					v = ind_bd_value(bd, (enum ind_bd)d);
+					sl = bcache_slot(&bc, gi, geos[gi], d,
+					    v);
+					if (sl < bc.nslots &&
+					    (c = bc.slot[sl]) != NULL) {
+						cells[j++] = c;
+						continue;
+					}
+					c = bmap_get(m, lay, all, geos[gi], p,
+					    d, v);
 					if (c == NULL)
-						return -1;
-					ind_cell_acc(s, qs, items, kind, lay, c,
-					    u, rk);
+						goto out;
+					if (sl < bc.nslots) {
+						bc.slot[sl] = c;
+						bc.used[bc.nused++] =
+						    (uint32_t)sl;
+					}
+					cells[j++] = c;
 				}
+			ind_cell_acc(s, qs, items, kind, lay, cells, j, u, rk);
 		}
 	}
-	return 0;
+	rc = 0;
+out:
+	bcache_done(&bc);
+	return rc;
 }
 
 /*

@@ -751,27 +751,34 @@ ind_cell_free(struct cell *c)
 void
 ind_cell_acc(const struct ind_snapshot *s, const struct quest_set *qs,
     const struct ind_items *items, enum ind_kind kind,
-    const struct layout *lay, struct cell *c, const void *u, uint32_t rk)
+    const struct layout *lay, struct cell *const *cells, size_t n,
+    const void *u, uint32_t rk)
 {
 	struct build	b;
 	struct tev_add	ta;
+	size_t		i;
 
-	memset(&b, 0, sizeof(b));
-	b.s = (struct ind_snapshot *)(uintptr_t)s;
-	b.qs = qs;
-	b.items = items;
-	b.kind = kind;
-	b.lay = lay;
-	if (kind == IND_DOELREALISATIE)
-		acc_doel(c, u, rk);
-	else if (kind == IND_UITVAL)
-		acc_uit(c, u, rk);
-	else if (kind == IND_AANLEVERING)
-		acc_aan(c, u, rk);
-	else {
+	if (kind == IND_TEVREDENHEID) {
+		/* What the response adds, worked out once for its cells. */
+		memset(&b, 0, sizeof(b));
+		b.s = (struct ind_snapshot *)(uintptr_t)s;
+		b.qs = qs;
+		b.items = items;
+		b.kind = kind;
+		b.lay = lay;
 		memset(&ta, 0, sizeof(ta));
 		tev_prepare(&b, u, &ta);
-		acc_tev(&b, c, u, &ta, rk);
+		for (i = 0; i < n; i++)
+			acc_tev(&b, cells[i], u, &ta, rk);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (kind == IND_DOELREALISATIE)
+			acc_doel(cells[i], u, rk);
+		else if (kind == IND_UITVAL)
+			acc_uit(cells[i], u, rk);
+		else
+			acc_aan(cells[i], u, rk);
 	}
 }
 

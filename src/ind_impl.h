@@ -272,7 +272,7 @@ struct cell *ind_cell_new(const struct layout *, int agb, int geo,
 void	ind_cell_free(struct cell *);
 void	ind_cell_acc(const struct ind_snapshot *, const struct quest_set *,
 	    const struct ind_items *, enum ind_kind, const struct layout *,
-	    struct cell *, const void *unit, uint32_t rk);
+	    struct cell *const *cells, size_t n, const void *unit, uint32_t rk);
 void	ind_cell_relate(struct dc_table *, const struct layout *,
 	    const struct cell *total, const struct cell *const *parts,
 	    size_t n, int le);
