@@ -470,16 +470,16 @@ year_order(const struct ind_snapshot *s, enum ind_kind k, size_t **offp,
 }
 
 /*
- * Adds unit u to its six cells of period type tt: (its aanbieder, all) x
- * (its gemeente, its cluster, the regio).
+ * The six cells of period type tt a unit adds to, into out: (its
+ * aanbieder, all) x (its gemeente, its cluster, the regio). Returns 6, or
+ * -1 out of memory.
  */
 static int
-add_unit(struct build *b, struct cmap *m, const void *u, int tt,
-    int month, const int agbs[2], const int geos[3],
-    const struct tev_add *ta, uint32_t rk)
+unit_cells(struct cmap *m, int tt, int month, const int agbs[2],
+    const int geos[3], struct cell **out)
 {
 	struct cell	*c, *all;
-	int		 ai, gi, created, period, ys;
+	int		 ai, gi, created, period, ys, n = 0;
 
 	period = tt == IND_MONTH ? month : tt == IND_QUARTER ? month / 3 :
 	    month / 12;
@@ -498,10 +498,69 @@ add_unit(struct build *b, struct cmap *m, const void *u, int tt,
 					return -1;
 				all->naanbieders++;
 			}
-			acc_unit(b, c, u, ta, rk);
+			out[n++] = c;
 		}
 	}
-	return 0;
+	return n;
+}
+
+static void
+prefetch_range(const void *p, size_t len)
+{
+	const char	*c = p;
+	size_t		 i;
+
+	for (i = 0; i < len; i += 64)
+		__builtin_prefetch(c + i);
+}
+
+/*
+ * A year's cells do not all fit in the caches: the parts of a unit's
+ * cells it adds to are fetched before any is added to.
+ */
+static void
+prefetch_cells(const struct build *b, struct cell *const *cells, int n,
+    const void *u)
+{
+	const struct u_tev	*t = u;
+	int			 j, r;
+
+	for (j = 0; j < n; j++) {
+		__builtin_prefetch(cells[j]);
+		__builtin_prefetch(cells[j]->cat);
+		if (b->kind != IND_TEVREDENHEID)
+			continue;
+		r = t->resp;
+		prefetch_range(cells[j]->sub + b->lay->sub0[r],
+		    (size_t)(b->lay->nitems[r] + 1) * sizeof(struct cnt));
+		prefetch_range(cells[j]->sum + b->lay->sum0[r],
+		    (size_t)(b->lay->nitems[r] + 1) * sizeof(double));
+		prefetch_range(cells[j]->num + b->lay->num0[r],
+		    (size_t)(b->lay->nitems[r] + 3) * sizeof(int64_t));
+	}
+}
+
+/*
+ * A year's units are one in several of the unit array: the unit
+ * PF_UNITS ahead is fetched early, and a response's answers once its
+ * unit is there.
+ */
+#define PF_UNITS	16
+
+static void
+prefetch_unit(const struct build *b, const uint32_t *ix, size_t i,
+    size_t end)
+{
+	const char	*base = b->s->ubase[b->kind];
+	size_t		 sz = unit_size(b->kind);
+	const struct u_tev *t;
+
+	if (i + PF_UNITS < end)
+		__builtin_prefetch(base + (size_t)ix[i + PF_UNITS] * sz);
+	if (b->kind != IND_TEVREDENHEID || i + PF_UNITS / 2 >= end)
+		return;
+	t = (const void *)(base + (size_t)ix[i + PF_UNITS / 2] * sz);
+	__builtin_prefetch(b->s->vals + t->voff);
 }
 
 /*
@@ -516,7 +575,7 @@ accumulate(struct build *b, struct cmap *m, struct ind_bdacc *bd)
 	uint32_t		*ix = NULL, client, rk;
 	int			 y, tt, agbs[2], geos[3], month, n, j;
 	unsigned		 tmask;
-	struct cell		*cells[IND_BD_CELLS];
+	struct cell		*cells[3 * 6 + IND_BD_CELLS];
 	const char		*u;
 	struct tev_add		 ta;
 	int			 rc = -1;
@@ -528,6 +587,7 @@ accumulate(struct build *b, struct cmap *m, struct ind_bdacc *bd)
 	for (y = 0; y < IND_YEARS; y++) {
 		cmap_year(m, y);
 		for (i = off[y]; i < off[y + 1]; i++) {
+			prefetch_unit(b, ix, i, off[y + 1]);
 			u = (const char *)b->s->ubase[b->kind] +
 			    (size_t)ix[i] * sz;
 			unit_head(b->kind, u, &client, &agbs[0], &geos[0],
@@ -538,15 +598,22 @@ accumulate(struct build *b, struct cmap *m, struct ind_bdacc *bd)
 			geos[2] = IND_GEO_REGIO(b->s);
 			if (b->kind == IND_TEVREDENHEID)
 				tev_prepare(b, (const void *)u, &ta);
-			for (tt = 0; tt < IND__NPERIODS; tt++)
-				if ((tmask >> tt & 1) && add_unit(b, m, u, tt,
-				    month, agbs, geos, &ta, rk) == -1)
+			n = 0;
+			for (tt = 0; tt < IND__NPERIODS; tt++) {
+				if (!(tmask >> tt & 1))
+					continue;
+				if ((j = unit_cells(m, tt, month, agbs, geos,
+				    cells + n)) == -1)
 					goto out;
-			if (bd == NULL || !(tmask >> IND_YEAR & 1))
-				continue;
-			if ((n = ind_bd_cells(bd, y, geos[0], unit_bd(b->kind,
-			    u), cells)) == -1)
-				goto out;
+				n += j;
+			}
+			if (bd != NULL && (tmask >> IND_YEAR & 1)) {
+				if ((j = ind_bd_cells(bd, y, geos[0],
+				    unit_bd(b->kind, u), cells + n)) == -1)
+					goto out;
+				n += j;
+			}
+			prefetch_cells(b, cells, n, u);
 			for (j = 0; j < n; j++)
 				acc_unit(b, cells[j], u, &ta, rk);
 		}
@@ -946,6 +1013,14 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 		return -1;
 	}
 	cmap_done(&m);
+	/*
+	 * Nothing reads the units after this pass: freed now rather than
+	 * after the disclosure run (kinds_thread's units_free_kind finds
+	 * them gone), which lowers the build's peak by their size.
+	 */
+	free(s->ubase[kind]);
+	s->ubase[kind] = NULL;
+	s->nbase[kind] = 0;
 	for (tt = 0; tt < IND__NPERIODS; tt++) {
 		util_sort(m.cells[tt], m.n[tt], sizeof(*m.cells[tt]), cmp_cell);
 		s->cube[kind][tt].cells = m.cells[tt];
