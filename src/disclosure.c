@@ -198,17 +198,30 @@ struct hent {
 struct run {
 	struct dc_table	*t;
 	long long	 k;
-	size_t		*rel_off;	/* item i: rel[rel_off[i] .. [i + 1]) */
+	uint32_t	*rel_off;	/* item i: rel[rel_off[i] .. [i + 1]) */
 	uint32_t	*rel;
-	size_t		*kid_off;	/* item i: kid[kid_off[i] .. [i + 1]) */
+	uint32_t	*kid_off;	/* item i: kid[kid_off[i] .. [i + 1]) */
 	uint32_t	*kid;
 	struct hent	*heap;		/* relations by (weight, id), keys
 					   inline: no lookup per compare */
 	size_t		 nheap;
-	int64_t		*weight;	/* per relation: its total's units */
 	uint8_t		*queued;
 	uint8_t		*known;		/* audit: per item */
 };
+
+/* A relation's weight: its total's units, or its parts' without one. */
+static int64_t
+weight(const struct dc_table *t, uint32_t g)
+{
+	int64_t	w = 0;
+	size_t	i;
+
+	if (t->group_total[g] != DC_NONE)
+		return t->items[t->group_total[g]].units;
+	for (i = t->group_off[g]; i < t->group_off[g + 1]; i++)
+		w += t->items[t->members[i]].units;
+	return w;
+}
 
 /* a before b: the lighter relation, then the lower id (all distinct). */
 static inline int
@@ -226,7 +239,7 @@ heap_push(struct run *r, uint32_t g)
 	if (r->queued[g])
 		return;
 	r->queued[g] = 1;
-	e.w = r->weight[g];
+	e.w = weight(r->t, g);
 	e.g = g;
 	i = r->nheap++;
 	while (i > 0) {
@@ -1156,6 +1169,8 @@ lp_audit(struct run *r, int fix, int exact)
 			s.comp[root] = (uint32_t)ncomp++;
 		s.comp[i] = s.comp[root];
 	}
+	free(s.uf);		/* the components are numbered */
+	s.uf = NULL;
 	if ((s.goff = calloc(ncomp + 2, sizeof(*s.goff))) == NULL ||
 	    (s.voff = calloc(ncomp + 2, sizeof(*s.voff))) == NULL ||
 	    (s.grps = calloc(t->ngroups + 1, sizeof(*s.grps))) == NULL ||
@@ -1215,21 +1230,19 @@ run_init(struct run *r, struct dc_table *t, long long k)
 	r->k = k;
 	if ((r->rel_off = calloc(n + 2, sizeof(*r->rel_off))) == NULL ||
 	    (r->kid_off = calloc(n + 2, sizeof(*r->kid_off))) == NULL ||
-	    (r->weight = calloc(t->ngroups + 1, sizeof(*r->weight))) == NULL ||
 	    (r->queued = calloc(t->ngroups + 1, 1)) == NULL ||
 	    (r->heap = calloc(t->ngroups + 1, sizeof(*r->heap))) == NULL ||
 	    (r->known = calloc(n + 1, 1)) == NULL)
 		return -1;
+	/* The indexes are 32-bit: a table that large is refused. */
+	if (t->nmembers + t->ngroups >= UINT32_MAX || t->nlinks >= UINT32_MAX)
+		return -1;
 	/* Counting pass, then prefix sums, then the fill. */
 	for (g = 0; g < t->ngroups; g++) {
-		for (i = t->group_off[g]; i < t->group_off[g + 1]; i++) {
+		for (i = t->group_off[g]; i < t->group_off[g + 1]; i++)
 			r->rel_off[t->members[i] + 2]++;
-			r->weight[g] += t->items[t->members[i]].units;
-		}
-		if ((tot = t->group_total[g]) != DC_NONE) {
+		if ((tot = t->group_total[g]) != DC_NONE)
 			r->rel_off[tot + 2]++;
-			r->weight[g] = t->items[tot].units;
-		}
 	}
 	for (i = 0; i < t->nlinks; i++)
 		r->kid_off[t->links[2 * i] + 2]++;
@@ -1261,7 +1274,6 @@ run_free(struct run *r)
 	free(r->kid_off);
 	free(r->kid);
 	free(r->heap);
-	free(r->weight);
 	free(r->queued);
 	free(r->known);
 }
