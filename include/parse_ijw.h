@@ -130,7 +130,7 @@ struct ijw_message {
 };
 
 /*
- * Why a Bericht was refused. code is one of IJW_ERR_*; message is English
+ * Why a Bericht was refused. code is one of IJW_ERR_*; message is Dutch
  * and never quotes the document; field is the path of the element at
  * fault below Bericht ("Client/Bsn",
  * "Client/StartProducten/StartProduct[2]/Begindatum"), or "" when there is

@@ -85,6 +85,26 @@ print_answer(const char *file, struct ingest_answer *a)
 	a->body = NULL;
 }
 
+/*
+ * Why a file could not be read, in Dutch as every answer (strerror's text
+ * is English); never the path, which the answer names in "file".
+ */
+static const char *
+read_error(int e)
+{
+	switch (e) {
+	case ENOENT:
+		return "Het bestand bestaat niet";
+	case EACCES:
+	case EPERM:
+		return "Het bestand mag niet worden gelezen (geen leesrechten)";
+	case EISDIR:
+		return "Dit is een map, geen bestand";
+	default:
+		return "Het bestand kan niet worden gelezen";
+	}
+}
+
 /* One file through the scores ingest; returns the answer's status. */
 static unsigned
 import_scores_file(struct import_ctx *c, const char *file)
@@ -101,14 +121,14 @@ import_scores_file(struct import_ctx *c, const char *file)
 	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1 ||
 	    fstat(fd, &sb) == -1) {
 		a.status = 400;
-		a.body = ingest_error_json(ERR_UNREADABLE, strerror(errno));
+		a.body = ingest_error_json(ERR_UNREADABLE, read_error(errno));
 		goto out;
 	}
 	/* The endpoint's body limit holds here too: one code path. */
 	if (sb.st_size > config_limit(&c->cfg, LIMIT_BODY_SCORES)) {
 		a.status = 413;
-		a.body = ingest_error_json(ERR_BODY_TOO_LARGE, "the file is "
-		    "larger than body_max_scores");
+		a.body = ingest_error_json(ERR_BODY_TOO_LARGE, "Het bestand is "
+		    "groter dan body_max_scores toestaat");
 		goto out;
 	}
 	if ((buf = malloc(IMPORT_CHUNK)) == NULL ||
@@ -124,7 +144,7 @@ import_scores_file(struct import_ctx *c, const char *file)
 				continue;
 			a.status = 400;
 			a.body = ingest_error_json(ERR_UNREADABLE,
-			    strerror(errno));
+			    read_error(errno));
 			goto out;
 		}
 		total += (size_t)n;
@@ -265,10 +285,10 @@ import_message_file(struct msg_import *mi, const char *path)
 		close(fd);
 	}
 	if (err != 0)
-		rc = ingest_batch_refuse(b, 400, ERR_UNREADABLE, strerror(err));
+		rc = ingest_batch_refuse(b, 400, ERR_UNREADABLE, read_error(err));
 	else if (len > max)
-		rc = ingest_batch_refuse(b, 413, ERR_BODY_TOO_LARGE, "the file "
-		    "is larger than body_max_messages");
+		rc = ingest_batch_refuse(b, 413, ERR_BODY_TOO_LARGE, "Het "
+		    "bestand is groter dan body_max_messages toestaat");
 	else
 		rc = ingest_batch_add(b, mi->buf, len);
 	explicit_bzero(mi->buf, len);
@@ -349,8 +369,8 @@ import_questionnaire_file(struct import_ctx *c, const struct quest_set *qs,
 	    LIMIT_BODY_QUESTIONNAIRES), &data, &len) == -1) {
 		a.status = errno == EFBIG ? 413 : 400;
 		a.body = ingest_error_json(errno == EFBIG ? ERR_BODY_TOO_LARGE :
-		    ERR_UNREADABLE, errno == EFBIG ? "the file is larger than "
-		    "body_max_questionnaires" : strerror(errno));
+		    ERR_UNREADABLE, errno == EFBIG ? "Het bestand is groter dan "
+		    "body_max_questionnaires toestaat" : read_error(errno));
 	} else
 		ingest_questionnaires(&c->cfg, qs, c->d.st, c->d.pc, &c->party,
 		    data, len, &a);

@@ -208,8 +208,8 @@ build_job(const struct config *cfg, struct pseudo_ctx *pc,
 	for (i = 0; i < m->nproducts; i++) {
 		if (product_rec(pc, m, &m->products[i], client, gemeente,
 		    &j->recs[i], &field) == -1) {
-			refuse(a, ERR_INVALID_VALUE, field, "a product has an "
-			    "invalid date or key");
+			refuse(a, ERR_INVALID_VALUE, field, "Een product heeft "
+			    "een datum of sleutel die niet te verwerken is");
 			ingest_job_free(j);
 			return NULL;
 		}
@@ -256,8 +256,8 @@ ingest_message_prepare(const struct config *cfg, struct pseudo_ctx *pc,
 	}
 	if ((g = config_gemeente(cfg, m->gemeente, NULL)) == NULL) {
 		refuse(a, ERR_GEMEENTE_ONBEKEND, m->type == IJW_JW301 ?
-		    "Afzender" : "Ontvanger", "the gemeente is not in this "
-		    "region's reference table");
+		    "Afzender" : "Ontvanger", "Deze gemeentecode hoort niet bij "
+		    "de regio");
 		goto out;
 	}
 	if ((br = pseudo_bsn_canon(m->bsn, strlen(m->bsn), canon)) != BSN_OK) {

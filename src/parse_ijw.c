@@ -249,7 +249,7 @@ missing(struct parse *p, const struct xnode *parent, const char *path,
     const char *name)
 {
 	return fail(p, IJW_ERR_MISSING_ELEMENT, parent, path, name,
-	    "required element %s is missing", name);
+	    "Het verplichte element %s ontbreekt", name);
 }
 
 static int
@@ -354,7 +354,7 @@ read_value(struct parse *p, const struct xnode *node, const char *path,
 {
 	if (text_of(node, buf, size, lenp) == -1)
 		return fail(p, IJW_ERR_INVALID_VALUE, node, path, name,
-		    "%s is too long or not plain text", name);
+		    "%s is te lang of is geen gewone tekst", name);
 	return 0;
 }
 
@@ -372,9 +372,10 @@ read_digits(struct parse *p, const struct xnode *node, const char *path,
 	    !util_all_digits(v, len)) {
 		if (min == max)
 			return fail(p, IJW_ERR_INVALID_VALUE, node, path, name,
-			    "%s must be %zu digits", name, min);
+			    "%s moet uit %zu cijfers bestaan", name, min);
 		return fail(p, IJW_ERR_INVALID_VALUE, node, path, name,
-		    "%s must be %zu to %zu digits", name, min, max);
+		    "%s moet uit %zu tot en met %zu cijfers bestaan", name, min,
+		    max);
 	}
 	memcpy(out, v, len + 1);
 	return 0;
@@ -403,7 +404,8 @@ read_code1(struct parse *p, const struct xnode *node, const char *path,
 		return -1;
 	if (len != 1 || v[0] < '0' + min || v[0] > '0' + max)
 		return fail(p, IJW_ERR_INVALID_VALUE, node, path, name,
-		    "%s must be a code from %d to %d", name, min, max);
+		    "%s moet een code van %d tot en met %d zijn", name, min,
+		    max);
 	*out = v[0] - '0';
 	return 0;
 }
@@ -434,10 +436,11 @@ read_date(struct parse *p, const struct xnode *node, const char *path,
 	if (len > 10 && is_date(v, 10) &&
 	    (v[10] == 'Z' || v[10] == '+' || v[10] == '-'))
 		return fail(p, IJW_ERR_INVALID_VALUE, node, path, name,
-		    "%s must be a date without a time zone", name);
+		    "%s moet een datum zonder tijdzone zijn", name);
 	if (!is_date(v, len) || outsize < IJW_DATE_SIZE)
 		return fail(p, IJW_ERR_INVALID_VALUE, node, path, name,
-		    "%s must be a calendar date YYYY-MM-DD", name);
+		    "%s moet een bestaande datum in de vorm JJJJ-MM-DD zijn",
+		    name);
 	memcpy(out, v, IJW_DATE_SIZE);
 	return 0;
 }
@@ -466,7 +469,8 @@ collect(struct parse *p, const struct xnode *parent, const char *ns,
 			continue;
 		if (found[i] != NULL)
 			return fail(p, IJW_ERR_INVALID_VALUE, c, path,
-			    names[i], "%s occurs more than once", names[i]);
+			    names[i], "Het element %s komt meer dan eens voor",
+			    names[i]);
 		found[i] = c;
 	}
 	return 0;
@@ -521,28 +525,28 @@ identify(struct parse *p, const struct xnode *root)
 
 	if (root->uri == NULL || strcmp(root->name, "Bericht") != 0)
 		return fail(p, IJW_ERR_NOT_IJW, root, "", NULL,
-		    "the root element is not an iJw Bericht");
+		    "Het hoofdelement is geen iJw-Bericht");
 	href = root->uri;
 	if (strncmp(href, NS_IJW, strlen(NS_IJW)) != 0 ||
 	    ns_split(href + strlen(NS_IJW), &major, &minor, name,
 	    sizeof(name)) == -1)
 		return fail(p, IJW_ERR_NOT_IJW, root, "", NULL,
-		    "the root element is not in an iJw namespace");
+		    "Het hoofdelement staat niet in een iJw-namespace");
 	if (major != 3 || minor > 2)
 		return fail(p, IJW_ERR_UNSUPPORTED_MESSAGE, root, "", NULL,
-		    "only iJw releases 3.0, 3.1 and 3.2 are supported");
+		    "Alleen iJw-release 3.0, 3.1 en 3.2 worden ondersteund");
 	for (i = 0; i < ARRAY_LEN(msgdefs); i++)
 		if (strcmp(name, msgdefs[i].ns) == 0)
 			break;
 	if (i == ARRAY_LEN(msgdefs))
 		return fail(p, IJW_ERR_UNSUPPORTED_MESSAGE, root, "", NULL,
-		    "only JW301, JW305 and JW307 are supported");
+		    "Alleen JW301, JW305 en JW307 worden ondersteund");
 	if (util_fmt(p->msgns, sizeof(p->msgns), NS_IJW "%d_%d/%s/schema",
 	    major, minor, name) == -1 || strcmp(p->msgns, href) != 0 ||
 	    util_fmt(p->basens, sizeof(p->basens),
 	    NS_IJW "%d_%d/basisschema/schema", major, minor) == -1)
 		return fail(p, IJW_ERR_NOT_IJW, root, "", NULL,
-		    "the root element is not in an iJw namespace");
+		    "Het hoofdelement staat niet in een iJw-namespace");
 	p->def = &msgdefs[i];
 	p->out->type = p->def->type;
 	p->out->minor = minor;
@@ -567,25 +571,25 @@ check_code(struct parse *p, const struct xnode *code, const struct xnode *versie
 		for (i = 0; i < ARRAY_LEN(msgdefs); i++)
 			if (v == msgdefs[i].code)
 				return fail(p, IJW_ERR_HEADER_MISMATCH, code,
-				    "Header", "BerichtCode", "BerichtCode does "
-				    "not match the namespace, which expects "
-				    "%lld (%s)", p->def->code,
+				    "Header", "BerichtCode", "BerichtCode past "
+				    "niet bij de namespace, die %lld (%s) "
+				    "verwacht", p->def->code,
 				    ijw_type_name(p->def->type));
 		return fail(p, IJW_ERR_UNSUPPORTED_MESSAGE, code, "Header",
-		    "BerichtCode", "BerichtCode is not 436 (JW301), "
-		    "438 (JW305) or 440 (JW307)");
+		    "BerichtCode", "BerichtCode moet 436 (JW301), 438 (JW305) "
+		    "of 440 (JW307) zijn");
 	}
 	if (read_number(p, versie, "Header", "BerichtVersie", &v) == -1)
 		return -1;
 	if (v != 3)
 		return fail(p, IJW_ERR_HEADER_MISMATCH, versie, "Header",
-		    "BerichtVersie", "BerichtVersie must be 3");
+		    "BerichtVersie", "BerichtVersie moet 3 zijn");
 	if (read_number(p, subversie, "Header", "BerichtSubversie", &v) == -1)
 		return -1;
 	if (v != p->out->minor)
 		return fail(p, IJW_ERR_HEADER_MISMATCH, subversie, "Header",
-		    "BerichtSubversie", "BerichtSubversie must be %d, the "
-		    "release of the namespace", p->out->minor);
+		    "BerichtSubversie", "BerichtSubversie moet %d zijn, de "
+		    "release van de namespace", p->out->minor);
 	return 0;
 }
 
@@ -601,15 +605,15 @@ read_party(struct parse *p, const struct xnode *node, const char *name,
 		return -1;
 	if (gemeente && !pseudo_gemeente_format_valid(v, len))
 		return fail(p, IJW_ERR_INVALID_VALUE, node, "Header", name,
-		    "%s of a %s must be a gemeentecode of 4 digits", name,
-		    ijw_type_name(p->def->type));
+		    "%s van een %s moet een gemeentecode van 4 cijfers zijn",
+		    name, ijw_type_name(p->def->type));
 	if (!gemeente && !pseudo_agb_valid(v, len))
 		return fail(p, IJW_ERR_INVALID_VALUE, node, "Header", name,
-		    "%s of a %s must be an AGB code of 8 digits", name,
+		    "%s van een %s moet een AGB-code van 8 cijfers zijn", name,
 		    ijw_type_name(p->def->type));
 	if (len >= outsize)
 		return fail(p, IJW_ERR_INVALID_VALUE, node, "Header", name,
-		    "%s is too long", name);
+		    "%s is te lang", name);
 	memcpy(out, v, len + 1);
 	return 0;
 }
@@ -637,8 +641,8 @@ read_identificatie(struct parse *p, const struct xnode *node, const char *path)
 	}
 	if (chars < 1 || chars > IJW_IDENTIFICATIE_MAX)
 		return fail(p, IJW_ERR_INVALID_VALUE, node, path,
-		    "Identificatie", "Identificatie must be 1 to %d "
-		    "characters", IJW_IDENTIFICATIE_MAX);
+		    "Identificatie", "Identificatie moet 1 tot en met %d "
+		    "tekens lang zijn", IJW_IDENTIFICATIE_MAX);
 	memcpy(p->out->identificatie, v, len + 1);
 	return 0;
 }
@@ -749,7 +753,7 @@ parse_product_code(struct parse *p, const struct xnode *node, const char *ppath,
 			break;
 	if (len < 1 || len >= sizeof(pr->code) || i < len)
 		return fail(p, IJW_ERR_INVALID_VALUE, f[1], path, names[1],
-		    "Code must be 1 to %zu letters or digits",
+		    "Code moet uit 1 tot en met %zu letters of cijfers bestaan",
 		    sizeof(pr->code) - 1);
 	memcpy(pr->code, v, len + 1);
 	return 0;
@@ -777,7 +781,7 @@ read_pfield(struct parse *p, const struct xnode *node, const char *path,
 		    &pr->status_aanlevering);
 	}
 	return fail(p, IJW_ERR_INVALID_VALUE, node, path, fd->name,
-	    "%s cannot be read", fd->name);
+	    "%s kan niet worden gelezen", fd->name);
 }
 
 /*
@@ -814,8 +818,8 @@ parse_product(struct parse *p, const struct xnode *node, size_t idx)
 	if (def->type != IJW_JW301 && pr->toewijzingnummer[0] == '\0' &&
 	    pr->categorie[0] == '\0')
 		return fail(p, IJW_ERR_MISSING_ELEMENT, node, path,
-		    "ToewijzingNummer", "a product without ToewijzingNummer "
-		    "must have a Product");
+		    "ToewijzingNummer", "Een product zonder ToewijzingNummer "
+		    "moet een Product hebben");
 	return 0;
 }
 
@@ -836,7 +840,7 @@ parse_products(struct parse *p, const struct xnode *list)
 		return missing(p, list, path, def->item);
 	if (n > IJW_PRODUCTS_MAX)
 		return fail(p, IJW_ERR_TOO_MANY_PRODUCTS, list, "Client",
-		    def->list, "more than %d products in one Bericht",
+		    def->list, "Het Bericht heeft meer dan %d producten",
 		    IJW_PRODUCTS_MAX);
 	n = 0;
 	for (c = kid(p, list); c != NULL; c = sib(p, c)) {
@@ -893,8 +897,8 @@ parse_postcode(struct parse *p, const struct xnode *cg)
 		if (gebied_postcode(v, len, &pc4) == -1) {
 			explicit_bzero(v, sizeof(v));
 			return fail(p, IJW_ERR_POSTCODE, a[0], path,
-			    anames[0], "Postcode must be 4 digits, the first "
-			    "not 0, and 2 letters");
+			    anames[0], "Postcode moet uit 4 cijfers (de eerste "
+			    "geen 0) en 2 letters bestaan");
 		}
 		explicit_bzero(v, sizeof(v));
 		slen = 0;
@@ -954,7 +958,7 @@ parse_tree(struct parse *p)
 
 	if ((root = p->nnodes > 0 ? &p->nodes[0] : NULL) == NULL)
 		return fail(p, IJW_ERR_XML_MALFORMED, NULL, "", NULL,
-		    "the document has no root element");
+		    "Het document heeft geen hoofdelement");
 	if (identify(p, root) == -1 ||
 	    collect(p, root, p->msgns, "", names, ARRAY_LEN(names), f) == -1)
 		return -1;
@@ -1296,30 +1300,31 @@ xml_reason(int code)
 {
 	switch (code) {
 	case XML_ERR_DOCUMENT_EMPTY:
-		return "the document is empty";
+		return "het document is leeg";
 	case XML_ERR_DOCUMENT_END:
-		return "content after the root element";
+		return "er staat inhoud na het hoofdelement";
 	case XML_ERR_TAG_NAME_MISMATCH:
-		return "start and end tag do not match";
+		return "begin- en eindtag horen niet bij elkaar";
 	case XML_ERR_TAG_NOT_FINISHED:
 	case XML_ERR_LTSLASH_REQUIRED:
-		return "an element is not closed";
+		return "een element wordt niet afgesloten";
 	case XML_ERR_UNDECLARED_ENTITY:
 	case XML_WAR_UNDECLARED_ENTITY:
-		return "a reference to an undeclared entity";
+		return "een verwijzing naar een entiteit die niet is "
+		    "gedeclareerd";
 	case XML_ERR_INVALID_CHAR:
 	case XML_ERR_INVALID_CHARREF:
 	case XML_ERR_INVALID_ENCODING:
-		return "a character that is not allowed";
+		return "een teken dat niet is toegestaan";
 	case XML_ERR_UNSUPPORTED_ENCODING:
 	case XML_ERR_UNKNOWN_ENCODING:
-		return "an unsupported character encoding";
+		return "een tekencodering die niet wordt ondersteund";
 	case XML_ERR_ATTRIBUTE_REDEFINED:
-		return "an attribute occurs twice";
+		return "een attribuut komt twee keer voor";
 	case XML_NS_ERR_UNDEFINED_NAMESPACE:
-		return "an undefined namespace prefix";
+		return "een namespace-prefix die niet is gedefinieerd";
 	default:
-		return "a syntax error";
+		return "een syntaxfout";
 	}
 }
 
@@ -1329,10 +1334,11 @@ check_parse(struct parse *p, const xmlParserCtxt *ctxt)
 {
 	if (p->dtd)
 		return fail(p, IJW_ERR_DTD_FORBIDDEN, NULL, "", NULL,
-		    "a DOCTYPE (DTD, entity declarations) is not allowed");
+		    "Een DOCTYPE (DTD, entiteitdeclaraties) is niet "
+		    "toegestaan");
 	if (p->nodes_over)
 		return fail(p, IJW_ERR_TOO_COMPLEX, NULL, "", NULL,
-		    "the XML has more %s than the %d allowed", "elements",
+		    "De XML heeft meer %s dan de toegestane %d", "elementen",
 		    IJW_ELEMENTS_MAX);
 	if (ctxt->wellFormed && ctxt->nsWellFormed && p->xmlcode == 0)
 		return 0;
@@ -1342,7 +1348,7 @@ check_parse(struct parse *p, const xmlParserCtxt *ctxt)
 		p->column = ctxt->lastError.int2;
 	}
 	return fail(p, IJW_ERR_XML_MALFORMED, NULL, "", NULL,
-	    "the XML is not well-formed: %s (libxml2 error %d)",
+	    "De XML is niet goed gevormd: %s (libxml2-fout %d)",
 	    xml_reason(p->xmlcode), p->xmlcode);
 }
 
@@ -1398,7 +1404,7 @@ too_complex(struct scan *s, size_t k, const char *what, long max)
 {
 	locate(s, k);
 	return fail(s->p, IJW_ERR_TOO_COMPLEX, NULL, "", NULL,
-	    "the XML has more %s than the %ld allowed", what, max);
+	    "De XML heeft meer %s dan de toegestane %ld", what, max);
 }
 
 static int
@@ -1406,7 +1412,7 @@ malformed(struct scan *s, size_t k, const char *why)
 {
 	locate(s, k);
 	return fail(s->p, IJW_ERR_XML_MALFORMED, NULL, "", NULL,
-	    "the XML is not well-formed: %s", why);
+	    "De XML is niet goed gevormd: %s", why);
 }
 
 static int
@@ -1450,8 +1456,8 @@ lost(struct scan *s, size_t k)
 
 	for (i = k; i < s->n; i++)
 		if (at(s, i) == '=' && ++eq > PRESCAN_LOST_EQ)
-			return malformed(s, k, "a tag the parser cannot "
-			    "follow");
+			return malformed(s, k, "een tag die de parser niet kan "
+			    "volgen");
 	return 0;
 }
 
@@ -1483,7 +1489,7 @@ scan_start_tag(struct scan *s, size_t *kp, int *selfclose, int *rc)
 		if (!name_char(at(s, k)))
 			break;
 		if (++attrs > IJW_ATTRS_MAX) {
-			*rc = too_complex(s, k, "attributes on one element",
+			*rc = too_complex(s, k, "attributen op een element",
 			    IJW_ATTRS_MAX);
 			return 0;
 		}
@@ -1501,7 +1507,7 @@ scan_start_tag(struct scan *s, size_t *kp, int *selfclose, int *rc)
 		for (v = k; v < s->n && at(s, v) != q && at(s, v) != '<'; v++)
 			;
 		if (v - k > IJW_TEXT_MAX) {
-			*rc = too_complex(s, k, "bytes in one attribute value",
+			*rc = too_complex(s, k, "bytes in een attribuutwaarde",
 			    IJW_TEXT_MAX);
 			return 0;
 		}
@@ -1542,14 +1548,16 @@ check_encoding(struct scan *s)
 		;
 	for (k++, j = 0; k < e && at(s, k) != '"' && at(s, k) != '\''; k++) {
 		if (j + 1 >= sizeof(name))
-			return malformed(s, k, "an unsupported encoding");
+			return malformed(s, k, "een tekencodering die niet "
+			    "wordt ondersteund");
 		name[j++] = (char)at(s, k);
 	}
 	name[j] = '\0';
 	for (i = 0; i < ARRAY_LEN(ok); i++)
 		if (strcasecmp(name, ok[i]) == 0)
 			return 0;
-	return malformed(s, 0, "an unsupported encoding (iJw uses UTF-8)");
+	return malformed(s, 0, "een tekencodering die niet wordt ondersteund "
+	    "(iJw gebruikt UTF-8)");
 }
 
 /* Byte-order marks and the start of "<?" in UTF-16; UTF-32 is refused. */
@@ -1562,9 +1570,11 @@ detect(struct scan *s)
 	s->w = 1;
 	if (len >= 4 && ((b[0] == 0 && b[1] == 0) || (b[2] == 0 &&
 	    b[3] == 0 && b[1] == 0)))
-		return malformed(s, 0, "an unsupported encoding (UTF-32)");
+		return malformed(s, 0, "een tekencodering die niet wordt "
+		    "ondersteund (UTF-32)");
 	if (len >= 4 && memcmp(b, "\x4c\x6f\xa7\x94", 4) == 0)
-		return malformed(s, 0, "an unsupported encoding (EBCDIC)");
+		return malformed(s, 0, "een tekencodering die niet wordt "
+		    "ondersteund (EBCDIC)");
 	if (len >= 2 && ((b[0] == 0xff && b[1] == 0xfe) ||
 	    (b[0] == 0xfe && b[1] == 0xff))) {
 		s->w = 2;
@@ -1596,7 +1606,7 @@ prescan(struct parse *p, const char *buf, size_t len)
 	while (k < s.n) {
 		if (at(&s, k) != '<') {
 			if (++text > IJW_TEXT_MAX)
-				return too_complex(&s, k, "bytes in one text",
+				return too_complex(&s, k, "bytes in een tekst",
 				    IJW_TEXT_MAX);
 			k++;
 			continue;
@@ -1607,7 +1617,7 @@ prescan(struct parse *p, const char *buf, size_t len)
 		else if (starts(&s, k, "<![CDATA[")) {
 			end = skip_past(&s, k + 9, "]]>");
 			if (end - k > IJW_TEXT_MAX)
-				return too_complex(&s, k, "bytes in one text",
+				return too_complex(&s, k, "bytes in een tekst",
 				    IJW_TEXT_MAX);
 			k = end;
 		} else if (starts(&s, k, "<?"))
@@ -1622,15 +1632,15 @@ prescan(struct parse *p, const char *buf, size_t len)
 			k = skip_past(&s, k + 2, ">");
 		} else {
 			if (++elements > IJW_ELEMENTS_MAX)
-				return too_complex(&s, k, "elements",
+				return too_complex(&s, k, "elementen",
 				    IJW_ELEMENTS_MAX);
 			end = k;
 			selfclose = 0;
 			if (!scan_start_tag(&s, &k, &selfclose, &rc))
 				return rc;
 			if (!selfclose && ++depth > IJW_DEPTH_MAX)
-				return too_complex(&s, end, "levels of "
-				    "nesting", IJW_DEPTH_MAX);
+				return too_complex(&s, end, "nestingniveaus",
+				    IJW_DEPTH_MAX);
 		}
 	}
 	return 0;
@@ -2176,7 +2186,7 @@ parse_xml(struct parse *p, const char *buf, size_t len)
 
 	if ((ctxt = xmlCreateMemoryParserCtxt(buf, (int)len)) == NULL) {
 		(void)fail(p, IJW_ERR_XML_MALFORMED, NULL, "", NULL,
-		    "the XML parser could not be started");
+		    "De XML-parser kon niet worden gestart");
 		goto fail;
 	}
 	harden(ctxt, p);
@@ -2233,14 +2243,14 @@ ijw_parse_limit(const char *buf, size_t len, size_t max,
 		max = IJW_INPUT_MAX_LIMIT;
 	if (len > max) {
 		(void)fail(&p, IJW_ERR_TOO_LARGE, NULL, "", NULL,
-		    "the Bericht is larger than %zu bytes", max);
+		    "Het Bericht is groter dan %zu bytes", max);
 		goto fail;
 	}
 	if (buf == NULL || len == 0) {
 		p.line = 1;
 		p.column = 1;
 		(void)fail(&p, IJW_ERR_XML_MALFORMED, NULL, "", NULL,
-		    "the document is empty");
+		    "Het document is leeg");
 		goto fail;
 	}
 	if (fast_parse(&p, &f, buf, len) == 0) {

@@ -338,6 +338,20 @@ static const char *const store_migrations[] = {
 	"  CHECK (gebied BETWEEN 0 AND 999999);"
 	"ALTER TABLE toewijzingen ADD COLUMN gebied INTEGER"
 	"  CHECK (gebied BETWEEN 0 AND 999999);"),
+
+	/*
+	 * 11 -> 12: receipt ids are never given twice (store_impl.h,
+	 * STORE_RECEIPT_LAST_SQL). The next id was max(id) + 1, so once a
+	 * purge had deleted the newest receipts their ids, and the public
+	 * ids derived from them, were given again. The mark starts at the
+	 * highest id there is; a restore of an older backup may have set it
+	 * already (store_restore), so it only moves up.
+	 */
+	("INSERT INTO meta (key, value) SELECT 'receipt_id_last',"
+	"  CAST(coalesce(max(id), 0) AS TEXT) FROM uploads WHERE 1"
+	"  ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+	"  WHERE CAST(meta.value AS INTEGER) <"
+	"  CAST(excluded.value AS INTEGER);"),
 };
 
 enum stmt_id {

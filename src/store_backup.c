@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 
 #include "dc_history.h"
 #include "store.h"
+#include "store_impl.h"
 #include "util.h"
 
 /* "ok", or the first problem PRAGMA integrity_check reports, into err. */
@@ -253,12 +255,77 @@ out:
 	return ret;
 }
 
+/*
+ * The last receipt id the database at db gave (store_impl.h): its mark,
+ * or before schema 12 its highest id; 0 for a new file, -1 on a fault. A
+ * restore keeps it, so that the ids given after the backup was made are
+ * not given again (their public ids would repeat). Not max(id) beside
+ * the mark: a row written by hand at the highest id there is, which only
+ * a restore can undo (docs/operations.md), must not be carried over.
+ */
+static int
+receipt_keep(sqlite3 *db, int64_t *last)
+{
+	sqlite3_stmt	*s;
+	int		 n = 0, rc;
+
+	*last = 0;
+	if (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_schema WHERE"
+	    " type = 'table' AND name IN ('uploads', 'meta')", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (n < 2)
+		return 0;
+	if (sqlite3_prepare_v2(db, "SELECT coalesce((SELECT CAST(value AS"
+	    " INTEGER) FROM meta WHERE key = 'receipt_id_last'),"
+	    " (SELECT coalesce(max(id), 0) FROM uploads))", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*last = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/*
+ * The mark of the replaced database into the backup's copy, where it only
+ * moves up; a backup of schema 11 or older keeps it through its migration.
+ */
+static int
+receipt_merge(sqlite3 *db, int64_t last, char *err, size_t errlen)
+{
+	sqlite3_stmt	*s;
+	int		 rc;
+
+	if (last <= 0)
+		return 0;
+	if (sqlite3_prepare_v2(db, STORE_RECEIPT_MARK_SQL, -1, &s, NULL) !=
+	    SQLITE_OK) {
+		util_fmt(err, errlen, "database: receipt ids: %s",
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, last);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		util_fmt(err, errlen, "database: receipt ids: %s",
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
 int
 store_restore(const char *backup, const char *db_path, char *err,
     size_t errlen)
 {
 	sqlite3		*src = NULL, *tmp = NULL, *dst = NULL;
 	struct dch_keep	 keep;
+	int64_t		 last_id;
 	char		 stage[STORE_BACKUP_PATH_MAX + 32];
 	int		 fd, made = 0, ret = -1;
 
@@ -275,6 +342,12 @@ store_restore(const char *backup, const char *db_path, char *err,
 	/* What was published stays published (dc_history.h). */
 	if (store_dch_keep(dst, &keep) == -1) {
 		util_fmt(err, errlen, "database: disclosure history: %s",
+		    sqlite3_errmsg(dst));
+		goto out;
+	}
+	/* No receipt id is given twice (store_impl.h). */
+	if (receipt_keep(dst, &last_id) == -1) {
+		util_fmt(err, errlen, "database: receipt ids: %s",
 		    sqlite3_errmsg(dst));
 		goto out;
 	}
@@ -297,6 +370,7 @@ store_restore(const char *backup, const char *db_path, char *err,
 	if (open_db(stage, SQLITE_OPEN_READWRITE, &tmp, err, errlen) == -1 ||
 	    copy_db(tmp, src, err, errlen) == -1 ||
 	    store_dch_merge(tmp, &keep, err, errlen) == -1 ||
+	    receipt_merge(tmp, last_id, err, errlen) == -1 ||
 	    check_integrity(tmp, err, errlen) == -1 ||
 	    copy_db(dst, tmp, err, errlen) == -1)
 		goto out;

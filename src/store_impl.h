@@ -46,6 +46,24 @@ int	store_public_id(struct store *, int64_t id,
 	    char out[STORE_PUBLIC_ID_LEN + 1]);
 int	store_public_id_parse(struct store *, const char *pub, int64_t *id);
 
+/*
+ * Receipt ids (uploads.id) are never given twice: not after a purge that
+ * deleted the newest receipts, nor after a restore. meta receipt_id_last
+ * holds the highest id ever given (migration 11 -> 12). LAST reads it, or
+ * max(id) should a receipt have come in another way; MARK (?1 the highest
+ * id given) moves it on, never back. Both run inside the BEGIN IMMEDIATE
+ * transaction that gives the ids, once per transaction.
+ */
+#define STORE_RECEIPT_LAST_SQL \
+	"SELECT max(coalesce((SELECT max(id) FROM uploads), 0)," \
+	" coalesce((SELECT CAST(value AS INTEGER) FROM meta" \
+	" WHERE key = 'receipt_id_last'), 0))"
+#define STORE_RECEIPT_MARK_SQL \
+	"INSERT INTO meta (key, value) VALUES ('receipt_id_last'," \
+	" CAST(?1 AS TEXT)) ON CONFLICT (key) DO UPDATE SET" \
+	" value = excluded.value WHERE CAST(meta.value AS INTEGER) <" \
+	" CAST(excluded.value AS INTEGER)"
+
 /* A local (party-less) audit row; the caller holds st->lock. */
 int	store_audit_locked(struct store *, const char *action,
 	    const char *detail);

@@ -29,6 +29,7 @@
 
 enum mw_stmt {
 	MW_MAX_ID,
+	MW_MARK,
 	MW_DUP_KEY,
 	MW_RECEIPT,
 	MW_KEY,
@@ -57,8 +58,10 @@ enum mw_stmt {
 	" WHERE client = ?1 AND prod_key = ?2 AND begindatum = ?3"
 
 static const char *const mw_sql[MW__COUNT] = {
-	/* The last receipt id; read once per transaction. */
-	[MW_MAX_ID] = "SELECT max(id) FROM uploads",
+	/* The last receipt id ever given; read once per transaction. */
+	[MW_MAX_ID] = STORE_RECEIPT_LAST_SQL,
+	/* And the last this transaction gave; written once, if any. */
+	[MW_MARK] = STORE_RECEIPT_MARK_SQL,
 	/*
 	 * A message is a duplicate when the same party sent the same
 	 * message key before (the same bytes give the same key): its claim
@@ -146,11 +149,13 @@ struct store_msgw {
 	pthread_cond_t	 work;		/* a job was queued, or stop */
 	struct msg_job	*head, *tail;
 	/*
-	 * The next receipt id (uploads.id), max(id) + 1 as read at the start
-	 * of the transaction and counted on in memory: the key is claimed
-	 * with it before the receipt row exists. 0 once the ids have run out.
+	 * The next receipt id (uploads.id), the last ever given + 1 as read
+	 * at the start of the transaction (base_id) and counted on in
+	 * memory: the key is claimed with it before the receipt row exists.
+	 * 0 once the ids have run out.
 	 */
 	int64_t		 next_id;
+	int64_t		 base_id;
 	int		 quit;
 	int		 started;
 };
@@ -192,9 +197,10 @@ find_dup(struct store_msgw *w, struct msg_job *j)
 }
 
 /*
- * Reads the last receipt id at the start of a transaction: other
- * connections (uploads of scores, the CLI) add receipts too, but never
- * while this one holds the write lock.
+ * Reads the last receipt id ever given at the start of a transaction:
+ * other connections (uploads of scores, the CLI) add receipts too, but
+ * never while this one holds the write lock. A purge deletes receipts,
+ * but not the mark, so no id is ever given twice.
  */
 static int
 read_next_id(struct store_msgw *w)
@@ -206,9 +212,24 @@ read_next_id(struct store_msgw *w)
 	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		max = sqlite3_column_int64(s, 0);	/* NULL: 0 */
 		w->next_id = max < INT64_MAX ? max + 1 : 0;
+		w->base_id = w->next_id;
 	}
 	sqlite3_reset(s);
 	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* Moves the mark to the last id this transaction gave, if it gave one. */
+static int
+mark_ids(struct store_msgw *w)
+{
+	sqlite3_stmt	*s;
+
+	if (w->next_id == w->base_id)
+		return 0;
+	s = get(w, MW_MARK);
+	sqlite3_bind_int64(s, 1, w->next_id == 0 ? INT64_MAX :
+	    w->next_id - 1);
+	return step_done(s);
 }
 
 static void
@@ -490,7 +511,7 @@ apply_batch(struct store_msgw *w, struct msg_job *batch, int n, int take)
 			if (apply_job(w, j, now) == -1)
 				goto fail;
 	}
-	if (audit_batch(w, batch, now) == -1)
+	if (mark_ids(w) == -1 || audit_batch(w, batch, now) == -1)
 		goto fail;
 	/* Key links of the rotation window, with the records (store_keys.c). */
 	if (store_links_write(w->st, &lb) == -1)

@@ -2,6 +2,7 @@
  * Uploads: one transaction per upload on a connection of its own, the
  * receipts, and the scores rows.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,8 @@
 #define UPLOAD_CACHE_KIB	(48 * 1024)
 
 enum up_stmt {
+	UP_LAST_ID,
+	UP_MARK,
 	UP_RECEIPT_NEW,
 	UP_SCORE,
 	UP_RESPONSE,
@@ -29,9 +32,12 @@ enum up_stmt {
 };
 
 static const char *const up_sql[UP__COUNT] = {
+	/* The id is the last ever given + 1 (store_impl.h), as for messages. */
+	[UP_LAST_ID] = STORE_RECEIPT_LAST_SQL,
+	[UP_MARK] = STORE_RECEIPT_MARK_SQL,
 	[UP_RECEIPT_NEW] =
-	    "INSERT INTO uploads (party_id, kind, body_mac, rows,"
-	    " key_version, created_at) VALUES (?2, ?3, ?4, 0, 0, ?5)",
+	    "INSERT INTO uploads (id, party_id, kind, body_mac, rows,"
+	    " key_version, created_at) VALUES (?1, ?2, ?3, ?4, 0, 0, ?5)",
 	/*
 	 * A row of an earlier upload with the same key is a correction and
 	 * is replaced; a row of this upload (same upload_id), or a 64-bit
@@ -130,6 +136,45 @@ fail:
 }
 
 /*
+ * The receipt's id: the last ever given + 1, and the mark moved on to it
+ * in the same transaction (a rollback takes both back). When the ids have
+ * run out the upload is refused rather than given a random or reused id.
+ */
+static int
+upload_id(struct store_upload *up)
+{
+	sqlite3_stmt	*s = up->stmt[UP_LAST_ID];
+	int64_t		 last = -1;
+
+	sqlite3_reset(s);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		last = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (last < 0) {
+		log_error("database: receipt id: %s",
+		    sqlite3_errmsg(up->st->db));
+		return -1;
+	}
+	if (last == INT64_MAX) {
+		log_error("database: the receipt ids have run out; uploads "
+		    "are refused until the database is looked after");
+		return -1;
+	}
+	up->id = last + 1;
+	s = up->stmt[UP_MARK];
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, up->id);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		log_error("database: receipt id: %s",
+		    sqlite3_errmsg(up->st->db));
+		sqlite3_reset(s);
+		return -1;
+	}
+	sqlite3_reset(s);
+	return 0;
+}
+
+/*
  * Starts the transaction and writes the receipt row, with a random
  * placeholder MAC that commit replaces. Called at the first row, so a
  * file that fails early never takes the write lock.
@@ -148,10 +193,12 @@ upload_begin(struct store_upload *up)
 		return -1;
 	}
 	up->in_tx = 1;
-	if (RAND_bytes(placeholder, sizeof(placeholder)) != 1)
+	if (upload_id(up) == -1 ||
+	    RAND_bytes(placeholder, sizeof(placeholder)) != 1)
 		return -1;
 	util_utc_iso8601(now);
 	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, up->id);
 	sqlite3_bind_int64(s, 2, up->party_id);
 	sqlite3_bind_text(s, 3, up->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 4, placeholder, sizeof(placeholder),
@@ -163,7 +210,6 @@ upload_begin(struct store_upload *up)
 		return -1;
 	}
 	sqlite3_reset(s);
-	up->id = sqlite3_last_insert_rowid(up->st->db);
 	return store_public_id(up->st, up->id, up->public_id);
 }
 

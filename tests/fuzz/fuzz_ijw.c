@@ -122,7 +122,7 @@ check_error(const struct ijw_error *e, const struct ijw_message *m)
 		IJW_ERR_UNSUPPORTED_MESSAGE, IJW_ERR_HEADER_MISMATCH,
 		IJW_ERR_MISSING_ELEMENT, IJW_ERR_INVALID_VALUE,
 		IJW_ERR_TOO_MANY_PRODUCTS, IJW_ERR_TOO_LARGE,
-		IJW_ERR_TOO_COMPLEX
+		IJW_ERR_TOO_COMPLEX, IJW_ERR_POSTCODE
 	};
 	const unsigned char	*b = (const unsigned char *)m;
 	size_t			 i, run = 0;

@@ -27,8 +27,8 @@ intended(const struct ijw_error *ref)
 {
 	return ref->line >= 65535 || (ref->code != NULL &&
 	    strcmp(ref->code, IJW_ERR_XML_MALFORMED) == 0 &&
-	    (strstr(ref->message, "libxml2 error 539)") != NULL ||
-	    strstr(ref->message, "libxml2 error 513)") != NULL));
+	    (strstr(ref->message, "libxml2-fout 539)") != NULL ||
+	    strstr(ref->message, "libxml2-fout 513)") != NULL));
 }
 
 int

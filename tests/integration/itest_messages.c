@@ -291,6 +291,9 @@ test_refusals(void)
 
 	CHECK_EQ_INT(send_fixture("xxe", &r), 400);
 	CHECK(strstr(r.body, "\"error\":\"dtd_forbidden\"") != NULL);
+	/* Every refusal in Dutch, as for scores and questionnaires. */
+	CHECK(strstr(r.body, "\"message\":\"Een DOCTYPE (DTD, "
+	    "entiteitdeclaraties) is niet toegestaan\"") != NULL);
 	CHECK(strstr(r.body, "root:") == NULL);
 	h_resp_free(&r);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -300,16 +303,25 @@ test_refusals(void)
 	h_resp_free(&r);
 	CHECK_EQ_INT(send_fixture("jw315", &r), 422);
 	CHECK(strstr(r.body, "\"error\":\"unsupported_message\"") != NULL);
+	CHECK(strstr(r.body, "\"message\":\"Alleen JW301, JW305 en JW307 "
+	    "worden ondersteund\"") != NULL);
 	h_resp_free(&r);
 	CHECK_EQ_INT(send_fixture("not_ijw", &r), 422);
 	CHECK(strstr(r.body, "\"error\":\"not_ijw\"") != NULL);
+	CHECK(strstr(r.body, "\"message\":\"Het hoofdelement is geen "
+	    "iJw-Bericht\"") != NULL);
 	h_resp_free(&r);
 	CHECK_EQ_INT(send_fixture("malformed", &r), 400);
 	CHECK(strstr(r.body, "\"error\":\"xml_malformed\"") != NULL);
+	CHECK(strstr(r.body, "\"message\":\"De XML is niet goed gevormd: "
+	    "begin- en eindtag horen niet bij elkaar (libxml2-fout ") != NULL);
 	CHECK(strstr(r.body, "\"line\":") != NULL);
 	CHECK(strstr(r.body, "\"column\":") != NULL);
 	h_resp_free(&r);
 	CHECK_EQ_INT(send_fixture("header_mismatch", &r), 422);
+	CHECK(strstr(r.body, "\"message\":\"BerichtCode past niet bij de "
+	    "namespace, die 438 (JW305) verwacht\"") != NULL);
+	CHECK(strstr(r.body, "\"field\":\"Header/BerichtCode\"") != NULL);
 	h_resp_free(&r);
 
 	/* 10 MB, over the 4 MiB limit: refused from the header. */

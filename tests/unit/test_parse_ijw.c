@@ -124,6 +124,36 @@ check_message(const struct ijw_message *m)
 	}
 }
 
+/*
+ * Whether a message reads as English: any of these words in it. Every
+ * answer is Dutch (the CSV and questionnaire parsers answer in Dutch too).
+ */
+static int
+english(const char *msg)
+{
+	static const char *const words[] = {
+		"the", "must", "not", "missing", "allowed", "supported",
+		"than", "only", "digits", "larger", "empty", "error", "cannot",
+		"occurs", "characters", "elements", "nesting", "and",
+		"or", "without", "invalid", "more", "be", "an", "a", "one"
+	};
+	char	 w[32];
+	size_t	 i, n;
+
+	while (*msg != '\0') {
+		for (n = 0; (msg[n] >= 'a' && msg[n] <= 'z') ||
+		    (msg[n] >= 'A' && msg[n] <= 'Z'); n++)
+			if (n + 1 < sizeof(w))
+				w[n] = (char)(msg[n] | 0x20);
+		w[n < sizeof(w) ? n : sizeof(w) - 1] = '\0';
+		for (i = 0; n > 0 && i < ARRAY_LEN(words); i++)
+			if (strcmp(w, words[i]) == 0)
+				return 1;
+		msg += n > 0 ? n : 1;
+	}
+	return 0;
+}
+
 /* What holds for every error: a known code, nothing of the document. */
 static void
 check_error(const struct ijw_error *e, const struct ijw_message *m)
@@ -144,6 +174,10 @@ check_error(const struct ijw_error *e, const struct ijw_message *m)
 	CHECK(known);
 	CHECK(e->message[0] != '\0');
 	CHECK(memchr(e->message, '\0', sizeof(e->message)) != NULL);
+	if (english(e->message)) {
+		fprintf(stderr, "  not Dutch: %s\n", e->message);
+		CHECK(0);
+	}
 	CHECK(memchr(e->field, '\0', sizeof(e->field)) != NULL);
 	for (i = 0; i < ARRAY_LEN(test_bsns); i++) {
 		CHECK(strstr(e->message, test_bsns[i]) == NULL);
@@ -699,9 +733,9 @@ test_client_errors(struct ijw_message *m)
 	    IJW_ERR_INVALID_VALUE, field);
 	(void)variant_err(f, "2025-03-12", "0000-03-12", IJW_ERR_INVALID_VALUE,
 	    field);
-	if (strstr(variant_err(f, "2025-03-12", "2025-03-12+01:00",
-	    IJW_ERR_INVALID_VALUE, field).message, "time zone") == NULL)
-		CHECK(0);
+	CHECK_STR(variant_err(f, "2025-03-12", "2025-03-12+01:00",
+	    IJW_ERR_INVALID_VALUE, field).message,
+	    "Begindatum moet een datum zonder tijdzone zijn");
 	(void)variant_err(f, "2025-03-12", "2025-03-12Z",
 	    IJW_ERR_INVALID_VALUE, field);
 	(void)variant_err(f, "<jw305:Begindatum>2025-03-12</jw305:Begindatum>",
@@ -769,6 +803,66 @@ test_taakgericht_without_product(void)
 	    IJW_ERR_MISSING_ELEMENT,
 	    "Client/StartProducten/StartProduct[1]/ToewijzingNummer");
 	CHECK(strstr(e.message, "Product") != NULL);
+}
+
+/*
+ * The answers are Dutch, as the CSV and questionnaire parsers' are: a few
+ * exact texts, one of each kind (check_error checks every other error for
+ * English words).
+ */
+static void
+test_dutch_messages(void)
+{
+	const char		*f = "jw305_v32.xml";
+	struct ijw_message	*m;
+	struct ijw_error	 e;
+	char			*doc;
+	size_t			 len;
+
+	CHECK_STR(variant_err(f, "<jw305:BerichtSubversie>2<",
+	    "<jw305:BerichtSubversie>1<", IJW_ERR_HEADER_MISMATCH,
+	    "Header/BerichtSubversie").message,
+	    "BerichtSubversie moet 2 zijn, de release van de namespace");
+	CHECK_STR(variant_err(f, ">438<", ">446<", IJW_ERR_UNSUPPORTED_MESSAGE,
+	    "Header/BerichtCode").message,
+	    "BerichtCode moet 436 (JW301), 438 (JW305) of 440 (JW307) zijn");
+	CHECK_STR(variant_err(f, ">87650001<", ">0479<", IJW_ERR_INVALID_VALUE,
+	    "Header/Afzender").message,
+	    "Afzender van een JW305 moet een AGB-code van 8 cijfers zijn");
+	CHECK_STR(variant_err(f, "<ijw:Dagtekening>2025-03-20</ijw:Dagtekening>",
+	    "", IJW_ERR_MISSING_ELEMENT,
+	    "Header/BerichtIdentificatie/Dagtekening").message,
+	    "Het verplichte element Dagtekening ontbreekt");
+	CHECK_STR(variant_err(f, "<jw305:Bsn>999992077</jw305:Bsn>",
+	    "<jw305:Bsn>99999207A</jw305:Bsn>", IJW_ERR_INVALID_VALUE,
+	    "Client/Bsn").message,
+	    "Bsn moet uit 8 tot en met 9 cijfers bestaan");
+	CHECK_STR(variant_err(f, "<jw305:Geslacht>1<", "<jw305:Geslacht>3<",
+	    IJW_ERR_INVALID_VALUE, "Client/Geslacht").message,
+	    "Geslacht moet een code van 0 tot en met 2 zijn");
+	CHECK_STR(variant_err(f, "http://www.istandaarden.nl/ijw/3_2/jw305/"
+	    "schema", "http://www.istandaarden.nl/ijw/3_3/jw305/schema",
+	    IJW_ERR_UNSUPPORTED_MESSAGE, "").message,
+	    "Alleen iJw-release 3.0, 3.1 en 3.2 worden ondersteund");
+	CHECK_STR(fixture_err("xxe.xml", IJW_ERR_DTD_FORBIDDEN, "").message,
+	    "Een DOCTYPE (DTD, entiteitdeclaraties) is niet toegestaan");
+	CHECK_STR(parse_err("", 0, IJW_ERR_XML_MALFORMED, "").message,
+	    "Het document is leeg");
+	e = variant_err(f, "</jw305:Bericht>", "</jw305:Bericht><x/>",
+	    IJW_ERR_XML_MALFORMED, "");
+	CHECK(strncmp(e.message, "De XML is niet goed gevormd: er staat inhoud "
+	    "na het hoofdelement (libxml2-fout ", 79) == 0);
+
+	/* The limit, from ijw_parse_limit's own check. */
+	if ((m = malloc(sizeof(*m))) == NULL)
+		exit(1);
+	doc = load(f, &len);
+	CHECK_EQ_INT(ijw_parse_limit(doc, len, 100, m, &e), -1);
+	CHECK_STR(e.code, IJW_ERR_TOO_LARGE);
+	CHECK_STR(e.message, "Het Bericht is groter dan 100 bytes");
+	check_error(&e, m);
+	free(doc);
+	free(m);
 }
 
 static char *
@@ -1105,6 +1199,7 @@ main(int argc, char *argv[])
 	test_client_errors(m);
 	test_product_errors();
 	test_taakgericht_without_product();
+	test_dutch_messages();
 	test_limits(m);
 	test_shape_limits();
 	test_silence(m);

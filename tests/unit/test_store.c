@@ -371,7 +371,8 @@ test_bind_key(void)
 	    sizeof(buf));
 	CHECK_STR(buf, hex);
 	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM meta WHERE key NOT IN"
-	    " ('receipt_id_key', 'parties_generation')"), 2);
+	    " ('receipt_id_key', 'parties_generation', 'receipt_id_last')"),
+	    2);
 	st = open_or_die(t.db, 0);
 	CHECK_EQ_INT(store_bind_key(st, id1, sizeof(id1), 3, err,
 	    sizeof(err)), 0);
@@ -998,11 +999,12 @@ test_message_group_fault(void)
 }
 
 /*
- * Receipt ids are claimed as max(id) + 1 before the receipt row exists;
- * another connection's receipts in between are counted in. When the ids
- * have run out a new message is refused, not given a wrapped or random
- * id, while a resend still gets its receipt; the ids come back as soon as
- * the highest one is gone.
+ * Receipt ids are claimed as the last id given + 1 before the receipt row
+ * exists; another connection's receipts in between are counted in. When
+ * the ids have run out a new message is refused, not given a wrapped or
+ * random id, while a resend still gets its receipt. The receipt at
+ * INT64_MAX here is written around sorttp, so it moved no mark: the ids
+ * come back as soon as it is gone.
  */
 static void
 test_message_ids(void)
@@ -1069,6 +1071,151 @@ test_message_ids(void)
 	    " = 'messages'"), 43);
 	CHECK(strcmp(j[0].receipt.upload_id, j[1].receipt.upload_id) != 0);
 	store_msgw_stop(w);
+	store_close(st);
+	tmp_remove(&t);
+}
+
+/* An empty scores upload of party, committed; its receipt in *rc. */
+static void
+scores_upload(struct store *st, int64_t party, unsigned char tag,
+    struct store_receipt *rc)
+{
+	struct store_upload	*up = NULL;
+	unsigned char		 mac[STORE_BODY_MAC_LEN];
+	char			 err[ERR_MAX] = "";
+
+	memset(mac, tag, sizeof(mac));
+	if (store_upload_new(st, party, "scores", &up, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "store_upload_new: %s\n", err);
+		exit(1);
+	}
+	CHECK_EQ_INT(store_upload_commit(up, mac, 0, rc), STORE_OK);
+	store_upload_free(up);
+}
+
+/* The retention purge with every cut in the future: all of it goes. */
+static void
+purge_all(struct store *st)
+{
+	struct store_purge_cut		 cut;
+	struct store_purge_counts	 n;
+
+	memset(&cut, 0, sizeof(cut));
+	cut.detail_before = 99991231;
+	util_fmt(cut.receipts_before, sizeof(cut.receipts_before),
+	    "9999-12-31T23:59:59Z");
+	util_fmt(cut.audit_before, sizeof(cut.audit_before),
+	    "9999-12-31T23:59:59Z");
+	CHECK_EQ_INT(store_purge(st, &cut, 0, &n), 0);
+}
+
+/* Public receipt ids given so far, to check that none comes again. */
+struct ids_seen {
+	char	id[16][STORE_PUBLIC_ID_LEN + 1];
+	size_t	n;
+};
+
+static void
+id_new(struct ids_seen *s, const char *pub)
+{
+	size_t	i;
+
+	for (i = 0; i < s->n; i++)
+		if (strcmp(s->id[i], pub) == 0) {
+			fprintf(stderr, "receipt id %s given twice\n", pub);
+			CHECK(0);
+		}
+	if (s->n < 16)
+		util_fmt(s->id[s->n++], sizeof(s->id[0]), "%s", pub);
+}
+
+/*
+ * Receipt ids are never given twice (migration 11 -> 12). After a purge
+ * of every receipt, or of the newest ones, the next receipt, of a message
+ * or an upload, gets an id above every one given before, and so a public
+ * id never seen; so does the first one after a restore of a backup made
+ * before those ids were given.
+ */
+static void
+test_receipt_ids_after_purge(void)
+{
+	struct tmp		 t;
+	struct store		*st;
+	struct store_msgw	*w = NULL;
+	struct party		 p;
+	struct msg_job		 j[3];
+	struct traj_rec		 r[3];
+	struct store_receipt	 rc;
+	struct ids_seen		 seen;
+	unsigned char		 hash[PARTY_TOKEN_HASH_LEN];
+	char			 err[ERR_MAX] = "", bak[300];
+	int64_t			 id;
+	int			 i;
+
+	memset(&seen, 0, sizeof(seen));
+	tmp_make(&t);
+	util_path_join(bak, sizeof(bak), t.dir, "backup.db");
+	st = open_or_die(t.db, 1);
+	memset(hash, 0x46, sizeof(hash));
+	party_init(&p, "backoffice", ROLE_BERICHTENVERKEER, "");
+	CHECK_EQ_INT(store_party_add(st, &p, hash, &id), STORE_OK);
+	if (store_msgw_start(st, &w, err, sizeof(err)) == -1) {
+		fprintf(stderr, "store_msgw_start: %s\n", err);
+		exit(1);
+	}
+	for (i = 0; i < 3; i++)
+		job_init(&j[i], &r[i], id, 0, i + 1, 1);
+	submit_together(t.db, w, j, 3);
+	for (i = 0; i < 3; i++) {
+		CHECK_EQ_INT(j[i].rc, STORE_OK);
+		id_new(&seen, j[i].receipt.upload_id);
+	}
+	scores_upload(st, id, 1, &rc);
+	id_new(&seen, rc.upload_id);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT max(id) FROM uploads"), 4);
+	CHECK_EQ_INT(store_backup(t.db, bak, NULL, err, sizeof(err)), 0);
+
+	/* Every receipt purged: a message, then an upload, go on from 4. */
+	purge_all(st);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads"), 0);
+	job_init(&j[0], &r[0], id, 0, 4, 1);
+	submit_together(t.db, w, j, 1);
+	CHECK_EQ_INT(j[0].rc, STORE_OK);
+	id_new(&seen, j[0].receipt.upload_id);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT id FROM uploads"), 5);
+	scores_upload(st, id, 2, &rc);
+	id_new(&seen, rc.upload_id);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT max(id) FROM uploads"), 6);
+
+	/* Again, the upload first; then only the newest receipt goes. */
+	purge_all(st);
+	scores_upload(st, id, 3, &rc);
+	id_new(&seen, rc.upload_id);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT id FROM uploads"), 7);
+	job_init(&j[0], &r[0], id, 0, 5, 1);
+	submit_together(t.db, w, j, 1);
+	CHECK_EQ_INT(j[0].rc, STORE_OK);
+	id_new(&seen, j[0].receipt.upload_id);
+	raw_exec(t.db, "DELETE FROM message_keys WHERE upload_id = 8;"
+	    "DELETE FROM uploads WHERE id = 8");
+	job_init(&j[0], &r[0], id, 0, 6, 1);
+	submit_together(t.db, w, j, 1);
+	CHECK_EQ_INT(j[0].rc, STORE_OK);
+	id_new(&seen, j[0].receipt.upload_id);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT max(id) FROM uploads"), 9);
+	store_msgw_stop(w);
+	store_close(st);
+
+	/* The backup of ids 1-4 restored: its first receipt is 10. */
+	CHECK_EQ_INT(store_restore(bak, t.db, err, sizeof(err)), 0);
+	st = open_or_die(t.db, STORE_OPEN_MIGRATE);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT max(id) FROM uploads"), 4);
+	scores_upload(st, id, 4, &rc);
+	id_new(&seen, rc.upload_id);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT max(id) FROM uploads"), 10);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT CAST(value AS INTEGER) FROM meta"
+	    " WHERE key = 'receipt_id_last'"), 10);
 	store_close(st);
 	tmp_remove(&t);
 }
@@ -1236,6 +1383,63 @@ test_migrate_v8(void)
 	tmp_remove(&t);
 }
 
+/*
+ * Migration 11 -> 12 on a database as the release before left it
+ * (tests/fixtures/store/schema_v11.sql: receipts 1-4, three messages and
+ * a scores upload): the mark starts at the highest id, so after a purge
+ * of them all the next receipt is 5; and a restore of that same v11 file
+ * over the database keeps the mark of the database it replaces, through
+ * the migration.
+ */
+static void
+test_migrate_v11(void)
+{
+	struct tmp		 t;
+	struct store		*st;
+	struct store_msgw	*w = NULL;
+	struct store_receipt	 rc;
+	struct msg_job		 j[1];
+	struct traj_rec		 r[1];
+	char			 err[ERR_MAX] = "", old[300];
+
+	tmp_make(&t);
+	util_path_join(old, sizeof(old), t.dir, "v11.db");
+	load_fixture(old, 11);
+	load_fixture(t.db, 11);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM meta WHERE key ="
+	    " 'receipt_id_last'"), 0);
+
+	st = open_or_die(t.db, STORE_OPEN_MIGRATE);
+	CHECK_EQ_INT(store_schema_version(st), STORE_SCHEMA_VERSION);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT CAST(value AS INTEGER) FROM meta"
+	    " WHERE key = 'receipt_id_last'"), 4);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads"), 4);
+	purge_all(st);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads"), 0);
+	if (store_msgw_start(st, &w, err, sizeof(err)) == -1) {
+		fprintf(stderr, "store_msgw_start: %s\n", err);
+		exit(1);
+	}
+	job_init(&j[0], &r[0], 1, 0, 9, 1);
+	submit_together(t.db, w, j, 1);
+	CHECK_EQ_INT(j[0].rc, STORE_OK);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT id FROM uploads"), 5);
+	store_msgw_stop(w);
+	scores_upload(st, 2, 9, &rc);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT max(id) FROM uploads"), 6);
+	store_close(st);
+
+	CHECK_EQ_INT(store_restore(old, t.db, err, sizeof(err)), 0);
+	CHECK_EQ_INT(raw_int(t.db, "PRAGMA user_version"), 11);
+	st = open_or_die(t.db, STORE_OPEN_MIGRATE);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT CAST(value AS INTEGER) FROM meta"
+	    " WHERE key = 'receipt_id_last'"), 6);
+	scores_upload(st, 2, 10, &rc);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT max(id) FROM uploads"), 7);
+	store_close(st);
+	tmp_remove(&t);
+}
+
 int
 main(void)
 {
@@ -1245,6 +1449,7 @@ main(void)
 	test_newer_schema();
 	test_migrate_v4();
 	test_migrate_v8();
+	test_migrate_v11();
 	test_bind_key();
 	test_roles();
 	test_parties();
@@ -1253,6 +1458,7 @@ main(void)
 	test_two_handles();
 	test_message_writer();
 	test_message_ids();
+	test_receipt_ids_after_purge();
 	test_message_group_fault();
 	test_readiness();
 	return test_done("store");
