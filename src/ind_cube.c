@@ -439,10 +439,15 @@ year_order(const struct ind_snapshot *s, enum ind_kind k, size_t **offp,
     uint32_t **ixp)
 {
 	const char	*src = s->ubase[k];
-	size_t		 sz = unit_size(k), i, nb = s->nbase[k], *off;
+	size_t		 sz = unit_size(k), i, nb = s->nbase[k], *off, po;
 	uint32_t	*ix;
 	uint16_t	 pm;
 	int		 y;
+
+	po = k == IND_DOELREALISATIE ? offsetof(struct u_doel, period) :
+	    k == IND_UITVAL ? offsetof(struct u_uit, period) :
+	    k == IND_AANLEVERING ? offsetof(struct u_aan, period) :
+	    offsetof(struct u_tev, period);
 
 	off = calloc(IND_YEARS + 1, sizeof(*off));
 	ix = malloc(nb ? nb * sizeof(*ix) : 1);
@@ -452,13 +457,13 @@ year_order(const struct ind_snapshot *s, enum ind_kind k, size_t **offp,
 		return -1;
 	}
 	for (i = 0; i < nb; i++) {
-		memcpy(&pm, src + i * sz + offsetof(struct u_uit, period), 2);
+		memcpy(&pm, src + i * sz + po, 2);
 		off[pm / 12 + 1]++;
 	}
 	for (y = 0; y < IND_YEARS; y++)
 		off[y + 1] += off[y];
 	for (i = 0; i < nb; i++) {
-		memcpy(&pm, src + i * sz + offsetof(struct u_uit, period), 2);
+		memcpy(&pm, src + i * sz + po, 2);
 		ix[off[pm / 12]++] = (uint32_t)i;
 	}
 	for (y = IND_YEARS; y > 0; y--)
