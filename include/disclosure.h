@@ -68,7 +68,6 @@ struct dc_item {
 	uint8_t		 forced;	/* suppressed whatever the counts */
 	uint8_t		 hidden;	/* never printed: cannot be withheld */
 	uint8_t		 suppressed;	/* result */
-	uint8_t		 known;		/* audit: published or derived */
 	uint8_t		 unpublished;	/* not printed (yet), not protected */
 	uint8_t		 certified;	/* exact audit: can reach k */
 	uint8_t		 prior;		/* published by an earlier snapshot */

@@ -190,67 +190,90 @@ better(const struct dc_item *a, const struct dc_item *best)
  * items it hides with it, and a worklist of relations to look at again,
  * smallest first.
  */
+struct hent {
+	int64_t		 w;		/* the relation's weight */
+	uint32_t	 g;
+};
+
 struct run {
 	struct dc_table	*t;
 	long long	 k;
-	size_t		*rel_off;	/* item i: rel[rel_off[i] .. [i + 1]) */
+	uint32_t	*rel_off;	/* item i: rel[rel_off[i] .. [i + 1]) */
 	uint32_t	*rel;
-	size_t		*kid_off;	/* item i: kid[kid_off[i] .. [i + 1]) */
+	uint32_t	*kid_off;	/* item i: kid[kid_off[i] .. [i + 1]) */
 	uint32_t	*kid;
-	uint32_t	*heap;		/* relation ids, by weight */
+	struct hent	*heap;		/* relations by (weight, id), keys
+					   inline: no lookup per compare */
 	size_t		 nheap;
-	int64_t		*weight;	/* per relation: its total's units */
 	uint8_t		*queued;
+	uint8_t		*known;		/* audit: per item */
 };
+
+/* A relation's weight: its total's units, or its parts' without one. */
+static int64_t
+weight(const struct dc_table *t, uint32_t g)
+{
+	int64_t	w = 0;
+	size_t	i;
+
+	if (t->group_total[g] != DC_NONE)
+		return t->items[t->group_total[g]].units;
+	for (i = t->group_off[g]; i < t->group_off[g + 1]; i++)
+		w += t->items[t->members[i]].units;
+	return w;
+}
+
+/* a before b: the lighter relation, then the lower id (all distinct). */
+static inline int
+hent_less(const struct hent *a, const struct hent *b)
+{
+	return a->w < b->w || (a->w == b->w && a->g < b->g);
+}
 
 static void
 heap_push(struct run *r, uint32_t g)
 {
-	size_t	i, up;
+	struct hent	e;
+	size_t		i, up;
 
 	if (r->queued[g])
 		return;
 	r->queued[g] = 1;
+	e.w = weight(r->t, g);
+	e.g = g;
 	i = r->nheap++;
-	r->heap[i] = g;
 	while (i > 0) {
 		up = (i - 1) / 2;
-		if (r->weight[r->heap[up]] < r->weight[r->heap[i]] ||
-		    (r->weight[r->heap[up]] == r->weight[r->heap[i]] &&
-		    r->heap[up] < r->heap[i]))
+		if (!hent_less(&e, &r->heap[up]))
 			break;
-		g = r->heap[up];
-		r->heap[up] = r->heap[i];
-		r->heap[i] = g;
+		r->heap[i] = r->heap[up];
 		i = up;
 	}
+	r->heap[i] = e;
 }
 
 static uint32_t
 heap_pop(struct run *r)
 {
-	uint32_t	top = r->heap[0], g;
+	uint32_t	top = r->heap[0].g;
+	struct hent	e;
 	size_t		i = 0, c, n;
 
 	n = --r->nheap;
-	r->heap[0] = r->heap[n];
+	e = r->heap[n];
 	for (;;) {
 		c = 2 * i + 1;
 		if (c >= n)
 			break;
-		if (c + 1 < n && (r->weight[r->heap[c + 1]] <
-		    r->weight[r->heap[c]] || (r->weight[r->heap[c + 1]] ==
-		    r->weight[r->heap[c]] && r->heap[c + 1] < r->heap[c])))
+		if (c + 1 < n && hent_less(&r->heap[c + 1], &r->heap[c]))
 			c++;
-		if (r->weight[r->heap[i]] < r->weight[r->heap[c]] ||
-		    (r->weight[r->heap[i]] == r->weight[r->heap[c]] &&
-		    r->heap[i] < r->heap[c]))
+		if (!hent_less(&r->heap[c], &e))
 			break;
-		g = r->heap[c];
-		r->heap[c] = r->heap[i];
-		r->heap[i] = g;
+		r->heap[i] = r->heap[c];
 		i = c;
 	}
+	if (n > 0)
+		r->heap[i] = e;
 	r->queued[top] = 0;
 	return top;
 }
@@ -498,14 +521,16 @@ audit(struct run *r)
 {
 	struct dc_table	*t = r->t;
 	struct dc_item	*it;
+	uint8_t		*known = r->known;
 	size_t		 i, g, unknown, fixed = 0;
 	uint32_t	 tot, last = DC_NONE, pick;
 	int		 progress;
 
+	/* In a byte per item: the passes read nothing else of the items. */
 	for (i = 0; i < t->nitems; i++) {
 		it = &t->items[i];
 		/* A zero, a printed number, one printed before: known. */
-		it->known = it->units == 0 || (!it->suppressed && !it->hidden) ||
+		known[i] = it->units == 0 || (!it->suppressed && !it->hidden) ||
 		    it->pknown;
 	}
 	do {
@@ -513,22 +538,22 @@ audit(struct run *r)
 		for (g = 0; g < t->ngroups; g++) {
 			tot = t->group_total[g];
 			unknown = 0;
-			for (i = t->group_off[g]; i < t->group_off[g + 1];
-			    i++) {
-				if (!t->items[t->members[i]].known) {
+			for (i = t->group_off[g]; i < t->group_off[g + 1] &&
+			    unknown < 2; i++) {
+				if (!known[t->members[i]]) {
 					unknown++;
 					last = t->members[i];
 				}
 			}
 			/* Without a total item the sum is known elsewhere. */
-			if (tot != DC_NONE && !t->items[tot].known) {
+			if (tot != DC_NONE && unknown < 2 && !known[tot]) {
 				unknown++;
 				last = tot;
 			}
 			if (unknown != 1)
 				continue;
 			it = &t->items[last];
-			it->known = 1;
+			known[last] = 1;
 			progress = 1;
 			if (it->units > 0 && it->clients < r->k &&
 			    (pick = candidate_needed(r, g, last)) != DC_NONE) {
@@ -645,21 +670,26 @@ row_add(struct lprows *w, struct lpent *e, uint32_t var, double coef)
 }
 
 /*
- * The attacker's system for table t: per relation, the unknown parts
- * minus the unknown total equal the published total minus the published
- * parts (at least, for a dc_group_le relation, with each unknown part at
- * most the total). Rows without unknowns say nothing and are left out.
+ * The attacker's system for relations grps[0 .. ng) of table t (in
+ * table order): per relation, the unknown parts minus the unknown total
+ * equal the published total minus the published parts (at least, for a
+ * dc_group_le relation, with each unknown part at most the total). Rows
+ * without unknowns say nothing and are left out. var[i]: item i is
+ * unknown (as the round began: fixes since do not change its rows).
  */
 static void
-lp_rows(const struct dc_table *t, struct lprows *w, struct lpent *e)
+lp_rows(const struct dc_table *t, const uint8_t *var, const uint32_t *grps,
+    size_t ng, struct lprows *w, struct lpent *e)
 {
 	const struct dc_item	*it;
 	uint32_t		 tot, id;
-	size_t			 g, i, start;
+	size_t			 g, i, start, gi;
 	double			 known;
 	int			 le;
 
-	for (g = 0; g < t->ngroups && !w->oom; g++) {
+	w->n = w->nent = 0;
+	for (gi = 0; gi < ng && !w->oom; gi++) {
+		g = grps[gi];
 		tot = t->group_total[g];
 		le = t->group_le != NULL && t->group_le[g];
 		start = w->n;
@@ -667,7 +697,7 @@ lp_rows(const struct dc_table *t, struct lprows *w, struct lpent *e)
 		known = 0;
 		for (i = t->group_off[g]; i < t->group_off[g + 1]; i++) {
 			it = &t->items[t->members[i]];
-			if (is_var(it))
+			if (var[t->members[i]])
 				row_add(w, e, t->members[i], 1);
 			else
 				known -= (double)it->units;
@@ -676,7 +706,7 @@ lp_rows(const struct dc_table *t, struct lprows *w, struct lpent *e)
 			/* The sum is published elsewhere. */
 			for (i = t->group_off[g]; i < t->group_off[g + 1]; i++)
 				known += (double)t->items[t->members[i]].units;
-		} else if (is_var(&t->items[tot]))
+		} else if (var[tot])
 			row_add(w, e, tot, -1);
 		else
 			known += (double)t->items[tot].units;
@@ -693,11 +723,11 @@ lp_rows(const struct dc_table *t, struct lprows *w, struct lpent *e)
 		/* Each part at most the total. */
 		for (i = t->group_off[g]; i < t->group_off[g + 1]; i++) {
 			id = t->members[i];
-			if (!is_var(&t->items[id]))
+			if (!var[id])
 				continue;
 			row_begin(w, GLP_UP);
 			row_add(w, e, id, 1);
-			if (is_var(&t->items[tot]))
+			if (var[tot])
 				row_add(w, e, tot, -1);
 			else
 				w->rhs[w->n - 1] = (double)t->items[tot].units;
@@ -783,12 +813,13 @@ struct lpstate {
 	struct lpent	 e;
 	uint32_t	*uf;
 	uint32_t	*comp;		/* item: component index, or DC_NONE */
-	size_t		*roff, *voff;	/* component c: its rows, its vars */
-	uint32_t	*rows, *vars;
+	size_t		*goff, *voff;	/* component c: its relations, vars */
+	uint32_t	*grps, *vars;
 	int		*local;		/* item: LP column, 0 = none */
 	int		*ia, *ja;
 	double		*ar;
 	uint8_t		*psup;		/* a suppressed parent hides it */
+	uint8_t		*var;		/* unknown as the round began */
 	uint8_t		*touched, *seen;
 	uint32_t	*queue;
 	int		 exact;		/* every component in full (dc_check) */
@@ -804,15 +835,16 @@ lpstate_free(struct lpstate *s)
 	free(s->e.coef);
 	free(s->uf);
 	free(s->comp);
-	free(s->roff);
+	free(s->goff);
 	free(s->voff);
-	free(s->rows);
+	free(s->grps);
 	free(s->vars);
 	free(s->local);
 	free(s->ia);
 	free(s->ja);
 	free(s->ar);
 	free(s->psup);
+	free(s->var);
 	free(s->touched);
 	free(s->seen);
 	free(s->queue);
@@ -952,7 +984,6 @@ lp_component(struct run *r, struct lpstate *s, size_t c, int fix,
 	double		 val, eps = 1e-6;
 
 	nv = s->voff[c + 1] - s->voff[c];
-	nr = s->roff[c + 1] - s->roff[c];
 	for (i = 0; i < nv; i++) {
 		v = s->vars[s->voff[c] + i];
 		if (sensitive(&t->items[v], r->k) && !t->items[v].certified)
@@ -976,10 +1007,13 @@ lp_component(struct run *r, struct lpstate *s, size_t c, int fix,
 		}
 		return 0;
 	}
-	for (i = 0; i < nr; i++) {
-		ri = s->rows[s->roff[c] + i];
-		ne += s->w.off[ri + 1] - s->w.off[ri];
-	}
+	/* The rows of this component only: most are never solved. */
+	lp_rows(t, s->var, s->grps + s->goff[c], s->goff[c + 1] - s->goff[c],
+	    &s->w, &s->e);
+	if (s->w.oom)
+		return -1;
+	nr = s->w.n;
+	ne = s->w.nent;
 	free(s->ia);
 	free(s->ja);
 	free(s->ar);
@@ -1001,7 +1035,7 @@ lp_component(struct run *r, struct lpstate *s, size_t c, int fix,
 	glp_add_rows(lp, (int)nr);
 	ne = 0;
 	for (i = 0; i < nr; i++) {
-		ri = s->rows[s->roff[c] + i];
+		ri = i;
 		glp_set_row_bnds(lp, (int)i + 1, s->w.type[ri], s->w.rhs[ri],
 		    s->w.rhs[ri]);
 		for (j = s->w.off[ri]; j < s->w.off[ri + 1]; j++) {
@@ -1078,8 +1112,8 @@ lp_audit(struct run *r, int fix, int exact)
 {
 	struct dc_table	*t = r->t;
 	struct lpstate	 s;
-	size_t		 i, j, n = t->nitems, ncomp = 0, fixes = 0, ret;
-	uint32_t	 a, b, root;
+	size_t		 i, j, n = t->nitems, ncomp = 0, fixes = 0, ret, g;
+	uint32_t	 a, b, root, *gvar = NULL;
 	long		 f, failing = 0;
 
 	memset(&s, 0, sizeof(s));
@@ -1087,61 +1121,82 @@ lp_audit(struct run *r, int fix, int exact)
 	ret = (size_t)-1;
 	t->lp_rounds++;
 	glp_term_out(GLP_OFF);
-	lp_rows(t, &s.w, &s.e);
-	if (s.w.oom ||
-	    (s.uf = calloc(n + 1, sizeof(*s.uf))) == NULL ||
+	if ((s.uf = calloc(n + 1, sizeof(*s.uf))) == NULL ||
 	    (s.comp = calloc(n + 1, sizeof(*s.comp))) == NULL ||
 	    (s.local = calloc(n + 1, sizeof(*s.local))) == NULL ||
 	    (s.psup = calloc(n + 1, 1)) == NULL ||
+	    (s.var = calloc(n + 1, 1)) == NULL ||
 	    (s.seen = calloc(n + 1, 1)) == NULL ||
 	    (s.queue = calloc(n + 1, sizeof(*s.queue))) == NULL ||
-	    (s.touched = calloc(t->ngroups + 1, 1)) == NULL)
+	    (s.touched = calloc(t->ngroups + 1, 1)) == NULL ||
+	    (gvar = calloc(t->ngroups + 1, sizeof(*gvar))) == NULL)
 		goto out;
 	for (i = 0; i < t->nlinks; i++)
 		if (t->items[t->links[2 * i]].suppressed)
 			s.psup[t->links[2 * i + 1]] = 1;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		s.uf[i] = (uint32_t)i;
-	for (i = 0; i < s.w.n; i++) {
-		a = uf_find(s.uf, s.e.var[s.w.off[i]]);
-		for (j = s.w.off[i] + 1; j < s.w.off[i + 1]; j++)
-			if ((b = uf_find(s.uf, s.e.var[j])) != a)
-				s.uf[b] = a;
+		s.var[i] = (uint8_t)is_var(&t->items[i]);
 	}
-	/* Components numbered by their root, then counting sorts. */
+	/*
+	 * The unknowns of one relation are in one component (its rows, built
+	 * per component by lp_rows, hold them and no others); gvar[g] is its
+	 * first unknown, which places it, or DC_NONE.
+	 */
+	for (g = 0; g < t->ngroups; g++) {
+		a = DC_NONE;
+		for (j = t->group_off[g]; j <= t->group_off[g + 1]; j++) {
+			b = j < t->group_off[g + 1] ? t->members[j] :
+			    t->group_total[g];
+			if (b == DC_NONE || !s.var[b])
+				continue;
+			if (a == DC_NONE)
+				a = b;
+			else if ((root = uf_find(s.uf, b)) !=
+			    uf_find(s.uf, a))
+				s.uf[root] = uf_find(s.uf, a);
+		}
+		gvar[g] = a;
+	}
+	/* Components numbered by their first item, then counting sorts. */
 	for (i = 0; i < n; i++)
 		s.comp[i] = DC_NONE;
 	for (i = 0; i < n; i++) {
-		if (!is_var(&t->items[i]))
+		if (!s.var[i])
 			continue;
 		root = uf_find(s.uf, (uint32_t)i);
 		if (s.comp[root] == DC_NONE)
 			s.comp[root] = (uint32_t)ncomp++;
 		s.comp[i] = s.comp[root];
 	}
-	if ((s.roff = calloc(ncomp + 2, sizeof(*s.roff))) == NULL ||
+	free(s.uf);		/* the components are numbered */
+	s.uf = NULL;
+	if ((s.goff = calloc(ncomp + 2, sizeof(*s.goff))) == NULL ||
 	    (s.voff = calloc(ncomp + 2, sizeof(*s.voff))) == NULL ||
-	    (s.rows = calloc(s.w.n + 1, sizeof(*s.rows))) == NULL ||
+	    (s.grps = calloc(t->ngroups + 1, sizeof(*s.grps))) == NULL ||
 	    (s.vars = calloc(n + 1, sizeof(*s.vars))) == NULL)
 		goto out;
-	for (i = 0; i < s.w.n; i++)
-		s.roff[s.comp[s.e.var[s.w.off[i]]] + 2]++;
+	for (g = 0; g < t->ngroups; g++)
+		if (gvar[g] != DC_NONE)
+			s.goff[s.comp[gvar[g]] + 2]++;
 	for (i = 0; i < n; i++)
 		if (s.comp[i] != DC_NONE)
 			s.voff[s.comp[i] + 2]++;
 	for (i = 2; i < ncomp + 2; i++) {
-		s.roff[i] += s.roff[i - 1];
+		s.goff[i] += s.goff[i - 1];
 		s.voff[i] += s.voff[i - 1];
 	}
-	for (i = 0; i < s.w.n; i++)
-		s.rows[s.roff[s.comp[s.e.var[s.w.off[i]]] + 1]++] =
-		    (uint32_t)i;
+	for (g = 0; g < t->ngroups; g++)
+		if (gvar[g] != DC_NONE)
+			s.grps[s.goff[s.comp[gvar[g]] + 1]++] = (uint32_t)g;
 	for (i = 0; i < n; i++)
 		if (s.comp[i] != DC_NONE)
 			s.vars[s.voff[s.comp[i] + 1]++] = (uint32_t)i;
+	free(gvar);
+	gvar = NULL;
 	/* An unknown in no relation at all is unbounded. */
 	for (i = 0; i < ncomp; i++) {
-		if (s.roff[i + 1] == s.roff[i]) {
+		if (s.goff[i + 1] == s.goff[i]) {
 			for (j = s.voff[i]; j < s.voff[i + 1]; j++)
 				t->items[s.vars[j]].certified = 1;
 			continue;
@@ -1153,6 +1208,7 @@ lp_audit(struct run *r, int fix, int exact)
 	t->lp_fixes += fixes;
 	ret = fix ? fixes : (size_t)failing;
 out:
+	free(gvar);
 	lpstate_free(&s);
 	/*
 	 * GLPK keeps an environment per thread; the snapshot thread ends,
@@ -1174,20 +1230,19 @@ run_init(struct run *r, struct dc_table *t, long long k)
 	r->k = k;
 	if ((r->rel_off = calloc(n + 2, sizeof(*r->rel_off))) == NULL ||
 	    (r->kid_off = calloc(n + 2, sizeof(*r->kid_off))) == NULL ||
-	    (r->weight = calloc(t->ngroups + 1, sizeof(*r->weight))) == NULL ||
 	    (r->queued = calloc(t->ngroups + 1, 1)) == NULL ||
-	    (r->heap = calloc(t->ngroups + 1, sizeof(*r->heap))) == NULL)
+	    (r->heap = calloc(t->ngroups + 1, sizeof(*r->heap))) == NULL ||
+	    (r->known = calloc(n + 1, 1)) == NULL)
+		return -1;
+	/* The indexes are 32-bit: a table that large is refused. */
+	if (t->nmembers + t->ngroups >= UINT32_MAX || t->nlinks >= UINT32_MAX)
 		return -1;
 	/* Counting pass, then prefix sums, then the fill. */
 	for (g = 0; g < t->ngroups; g++) {
-		for (i = t->group_off[g]; i < t->group_off[g + 1]; i++) {
+		for (i = t->group_off[g]; i < t->group_off[g + 1]; i++)
 			r->rel_off[t->members[i] + 2]++;
-			r->weight[g] += t->items[t->members[i]].units;
-		}
-		if ((tot = t->group_total[g]) != DC_NONE) {
+		if ((tot = t->group_total[g]) != DC_NONE)
 			r->rel_off[tot + 2]++;
-			r->weight[g] = t->items[tot].units;
-		}
 	}
 	for (i = 0; i < t->nlinks; i++)
 		r->kid_off[t->links[2 * i] + 2]++;
@@ -1219,8 +1274,8 @@ run_free(struct run *r)
 	free(r->kid_off);
 	free(r->kid);
 	free(r->heap);
-	free(r->weight);
 	free(r->queued);
+	free(r->known);
 }
 
 /*
@@ -1370,15 +1425,19 @@ out:
 void
 dc_log(const struct dc_table *t, const char *what)
 {
-	size_t	i, sup = 0;
+	size_t		i, sup = 0;
+	uint64_t	h = 1469598103934665603ULL;
 
-	for (i = 0; i < t->nitems; i++)
+	/* The pattern's hash (FNV-1a over the items' flags, in order). */
+	for (i = 0; i < t->nitems; i++) {
 		sup += t->items[i].suppressed && !t->items[i].hidden;
+		h = (h ^ t->items[i].suppressed) * 1099511628211ULL;
+	}
 	log_info("disclosure: %s: %zu figures, %zu withheld; exact audit"
 	    " %zu solves in %zu rounds, %zu added, %zu counts in components"
 	    " too large to solve, %zu with nothing left to withhold; %zu"
 	    " figures published before counted as unknown again in %zu later"
-	    " passes", what, t->nitems, sup, t->lp_solves, t->lp_rounds,
-	    t->lp_fixes, t->lp_skipped, t->lp_unresolved, t->prior_dropped,
-	    t->prior_second);
+	    " passes; pattern %016llx", what, t->nitems, sup, t->lp_solves,
+	    t->lp_rounds, t->lp_fixes, t->lp_skipped, t->lp_unresolved,
+	    t->prior_dropped, t->prior_second, (unsigned long long)h);
 }

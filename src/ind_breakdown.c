@@ -22,6 +22,7 @@
 #include "dc_history.h"
 #include "gebied.h"
 #include "ind_impl.h"
+#include "ind_bd.h"
 #include "util.h"
 
 /* Packing of a unit's values: 0 unknown, v + 1 value v. */
@@ -102,45 +103,6 @@ ind_bd_label(const struct config *cfg, enum ind_bd d, int val, char *code,
 		util_fmt(code, codelen, "%s", gc);
 		break;
 	}
-}
-
-static uint32_t
-unit_bd(enum ind_kind k, const void *u, uint32_t *client, int *gem)
-{
-	if (k == IND_DOELREALISATIE) {
-		const struct u_doel *d = u;
-
-		*client = d->client;
-		*gem = d->gem;
-		return d->bd;
-	} else if (k == IND_UITVAL) {
-		const struct u_uit *d = u;
-
-		*client = d->client;
-		*gem = d->gem;
-		return d->bd;
-	} else if (k == IND_AANLEVERING) {
-		const struct u_uit *d = u;
-
-		*client = d->client;
-		*gem = d->gem;
-		return d->bd;
-	} else {
-		const struct u_tev *d = u;
-
-		*client = d->client;
-		*gem = d->gem;
-		return d->bd;
-	}
-}
-
-static size_t
-unit_size(enum ind_kind k)
-{
-	return k == IND_DOELREALISATIE ? sizeof(struct u_doel) :
-	    k == IND_UITVAL ? sizeof(struct u_uit) :
-	    k == IND_AANLEVERING ? sizeof(struct u_uit) :
-	    sizeof(struct u_tev);
 }
 
 /* ------------------------------------------------------------------ */
@@ -281,44 +243,142 @@ bd_find(const struct ind_bdcube *cb, int geo, int period, int dim, int val)
 /* Building */
 
 /*
- * Adds the year units of kind to their breakdown cells: per unit 3 places
- * (gemeente, cluster, regio) x 4 breakdowns. The caller orders them
- * (ind_units_order) by (year, client), so each cell counts a client once
- * (cnt.last).
+ * The breakdown cells of the period being added, by direct index in
+ * front of the hash map (a unit looks up 12 cells): per place, the
+ * values of leeftijd, geslacht, productcategorie and gebied "onbekend";
+ * a gebied lies in one gemeente, so per level (gemeente, cluster, regio)
+ * one slot per gebied. Used slots are cleared when the period changes.
  */
-static int
-accumulate(struct ind_snapshot *s, const struct config *cfg,
-    const struct quest_set *qs, const struct ind_items *items,
-    enum ind_kind kind, const struct layout *lay, struct bmap *m)
-{
-	const struct ind_units	*us = &s->units[kind][IND_YEAR];
-	size_t			 sz = unit_size(kind), i;
-	int			 p, gem, geos[3], gi, d, all = (int)s->nagbs;
-	uint32_t		 client, rk, bd;
-	struct cell		*c;
-	const char		*u;
+#define BD_PER_GEO	(8 + 4 + 128 + 1)
 
-	for (p = 0; p < us->nperiods; p++) {
-		for (i = us->off[p]; i < us->off[p + 1]; i++) {
-			u = (const char *)us->u + (size_t)us->ix[i] * sz;
-			bd = unit_bd(kind, u, &client, &gem);
-			rk = s->rkeys != NULL ? s->rkeys[client] : 0;
-			geos[0] = gem;
-			geos[1] = IND_GEO_CLUSTER(s,
-			    (int)cfg->ref.gemeenten[gem].cluster);
-			geos[2] = IND_GEO_REGIO(s);
-			for (gi = 0; gi < 3; gi++)
-				for (d = 1; d < IND__NBD; d++) {
-					c = bmap_get(m, lay, all, geos[gi], p, d,
-					    ind_bd_value(bd, (enum ind_bd)d));
-					if (c == NULL)
-						return -1;
-					ind_cell_acc(s, qs, items, kind, lay, c,
-					    u, rk);
-				}
+struct bcache {
+	struct cell	**slot;
+	uint32_t	*used;
+	size_t		 nused, ngeb, nslots;
+	int		 period;
+};
+
+static int
+bcache_init(struct bcache *bc, size_t ngeo, size_t ngeb)
+{
+	memset(bc, 0, sizeof(*bc));
+	bc->ngeb = ngeb;
+	bc->nslots = ngeo * BD_PER_GEO + 3 * ngeb;
+	bc->period = -1;
+	bc->slot = calloc(bc->nslots, sizeof(*bc->slot));
+	bc->used = calloc(bc->nslots, sizeof(*bc->used));
+	return bc->slot == NULL || bc->used == NULL ? -1 : 0;
+}
+
+static void
+bcache_done(struct bcache *bc)
+{
+	free(bc->slot);
+	free(bc->used);
+}
+
+/* The slot of (level, geo, dim, val); nslots when it has none. */
+static size_t
+bcache_slot(const struct bcache *bc, int level, int geo, int d, int val)
+{
+	static const int	off[IND__NBD] = { 0, 0, 8, 12, 140 };
+
+	if (d == IND_BD_GEBIED && val > 0)
+		return (size_t)val - 1 < bc->ngeb ? bc->nslots - 3 * bc->ngeb +
+		    (size_t)level * bc->ngeb + (size_t)val - 1 : bc->nslots;
+	return (size_t)geo * BD_PER_GEO + (size_t)off[d] + (size_t)val;
+}
+
+/*
+ * What the cube's pass over a kind's units (ind_cube.c) fills: the
+ * breakdown cells, in a hash map with a cache per year in front.
+ */
+struct ind_bdacc {
+	struct bmap		 m;
+	struct bcache		 bc;
+	const struct ind_snapshot *s;
+	const struct config	*cfg;
+	const struct layout	*lay;
+};
+
+struct ind_bdacc *
+ind_bd_begin(const struct ind_snapshot *s, const struct config *cfg,
+    const struct layout *lay)
+{
+	struct ind_bdacc	*a;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	a->s = s;
+	a->cfg = cfg;
+	a->lay = lay;
+	if (bcache_init(&a->bc, (size_t)IND_GEO_REGIO(s) + 1,
+	    gebied_count(cfg)) == -1) {
+		ind_bd_abort(a);
+		return NULL;
+	}
+	return a;
+}
+
+void
+ind_bd_abort(struct ind_bdacc *a)
+{
+	size_t	i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < a->m.n; i++)
+		ind_cell_free(a->m.v[i].c);
+	free(a->m.v);
+	free(a->m.slots);
+	bcache_done(&a->bc);
+	free(a);
+}
+
+/*
+ * The breakdown cells a unit of year period in gemeente gem with values
+ * bd adds to: 3 places (gemeente, cluster, regio) x 4 breakdowns, into
+ * out; returns how many, or -1 out of memory. Units come by (year,
+ * client), so each cell counts a client once (cnt.last).
+ */
+int
+ind_bd_cells(struct ind_bdacc *a, int period, int gem, uint32_t bd,
+    struct cell **out)
+{
+	const struct ind_snapshot *s = a->s;
+	struct bcache		*bc = &a->bc;
+	struct cell		*c;
+	size_t			 j, sl;
+	int			 geos[3], gi, d, v, n = 0;
+
+	if (period != bc->period) {
+		for (j = 0; j < bc->nused; j++)
+			bc->slot[bc->used[j]] = NULL;
+		bc->nused = 0;
+		bc->period = period;
+	}
+	geos[0] = gem;
+	geos[1] = IND_GEO_CLUSTER(s, (int)a->cfg->ref.gemeenten[gem].cluster);
+	geos[2] = IND_GEO_REGIO(s);
+	for (gi = 0; gi < 3; gi++) {
+		for (d = 1; d < IND__NBD; d++) {
+			v = ind_bd_value(bd, (enum ind_bd)d);
+			sl = bcache_slot(bc, gi, geos[gi], d, v);
+			if (sl < bc->nslots && (c = bc->slot[sl]) != NULL) {
+				out[n++] = c;
+				continue;
+			}
+			if ((c = bmap_get(&a->m, a->lay, (int)s->nagbs,
+			    geos[gi], period, d, v)) == NULL)
+				return -1;
+			if (sl < bc->nslots) {
+				bc->slot[sl] = c;
+				bc->used[bc->nused++] = (uint32_t)sl;
+			}
+			out[n++] = c;
 		}
 	}
-	return 0;
+	return n;
 }
 
 /*
@@ -416,25 +476,19 @@ history_name(const struct config *cfg, enum ind_kind kind,
 
 int
 ind_bd_build(struct ind_snapshot *s, const struct config *cfg,
-    const struct quest_set *qs, const struct ind_items *items,
     enum ind_kind kind, const struct layout *lay, int window, int today,
-    const struct ck_table *ckt)
+    const struct ck_table *ckt, struct ind_bdacc *a)
 {
-	struct bmap		 m;
+	struct bmap		 m = a->m;
 	const struct cell	**parts;
 	struct dc_table		*t = &s->dc[IND_DC_KIND(kind)];
 	char			 name[24];
 	size_t			 i, nmax;
 
-	memset(&m, 0, sizeof(m));
-	if (accumulate(s, cfg, qs, items, kind, lay, &m) == -1) {
-		for (i = 0; i < m.n; i++)
-			ind_cell_free(m.v[i].c);
-		free(m.v);
-		free(m.slots);
-		return -1;
-	}
+	/* The cells are the snapshot's now. */
 	free(m.slots);
+	bcache_done(&a->bc);
+	free(a);
 	if (m.n > 0)
 		qsort(m.v, m.n, sizeof(*m.v), cmp_bd);
 	s->bd[kind].v = m.v;

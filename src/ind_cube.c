@@ -13,6 +13,7 @@
  * subtraction.
  */
 #include <math.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "dates.h"
 #include "dc_history.h"
 #include "disclosure.h"
+#include "ind_bd.h"
 #include "ind_impl.h"
 #include "log.h"
 #include "util.h"
@@ -74,19 +76,28 @@ ind_layout_init(struct layout *l, enum ind_kind kind,
 
 /* ------------------------------------------------------------------ */
 /*
- * Building: units come in period order, so the cells of one period are
- * made together; while a period is open its cells are found in a table
- * indexed by (aanbieder, geo), whose used slots are cleared when the next
- * period starts.
+ * Building: one pass over a kind's units in year order, each added to its
+ * cells of all three period types (and to its breakdown cells). Within a
+ * year the units come in client order, so every cell, of a month, a
+ * quarter or the year, sees a client's units one after another and counts
+ * it once, and each cell gets its units in the order a pass per period
+ * type would give them (the sums come out the same to the bit). While a
+ * year is open its cells are found through a table indexed by
+ * (aanbieder, geo) that holds a block of YSLOTS cells: the 12 months, the
+ * 4 quarters and the year. Its used slots are cleared when the next year
+ * starts.
  */
+#define YSLOTS		17
 
 struct cmap {
-	struct cell	**cells;
-	size_t		 n, cap;
-	struct cell	**pt;		/* [agb * ngeo + geo], this period */
-	uint32_t	*used;		/* slots of pt set in this period */
+	struct cell	**cells[IND__NPERIODS];
+	size_t		 n[IND__NPERIODS], cap[IND__NPERIODS];
+	uint32_t	*pt;		/* [agb * ngeo + geo]: block + 1 */
+	uint32_t	*used;		/* slots of pt set in this year */
 	size_t		 nused;
-	int		 ngeo, period;
+	struct cell	**blk;		/* YSLOTS cells per block */
+	size_t		 nblk, capblk;
+	int		 ngeo, year;
 	const struct layout *lay;
 	int		 oom;
 };
@@ -99,7 +110,7 @@ cmap_init(struct cmap *m, const struct layout *l, size_t nagbs, int ngeo)
 	memset(m, 0, sizeof(*m));
 	m->lay = l;
 	m->ngeo = ngeo;
-	m->period = -1;
+	m->year = -1;
 	m->pt = calloc(n ? n : 1, sizeof(*m->pt));
 	m->used = calloc(n ? n : 1, sizeof(*m->used));
 	if (m->pt == NULL || m->used == NULL) {
@@ -112,13 +123,16 @@ cmap_init(struct cmap *m, const struct layout *l, size_t nagbs, int ngeo)
 	return 0;
 }
 
+/* The lookup tables; the cells lists stay. */
 static void
 cmap_done(struct cmap *m)
 {
 	free(m->pt);
 	free(m->used);
+	free(m->blk);
 	m->pt = NULL;
 	m->used = NULL;
+	m->blk = NULL;
 }
 
 /* One allocation per cell: the struct, then its arrays. */
@@ -161,38 +175,58 @@ cell_new(const struct layout *l, int agb, int geo, int period)
 	return c;
 }
 
-/* The cell at (agb, geo, period); *created tells whether it is new. */
+/*
+ * The cell of period type tt at (agb, geo, period), slot ys of its year's
+ * block; *created tells whether it is new.
+ */
 static struct cell *
-cmap_get(struct cmap *m, int agb, int geo, int period, int *created)
+cmap_get(struct cmap *m, int agb, int geo, int tt, int period, int ys,
+    int *created)
 {
 	size_t		 slot, i;
-	struct cell	*c;
+	struct cell	*c, **bp;
 
 	*created = 0;
 	if (m->oom)
 		return NULL;
-	if (period != m->period) {
-		for (i = 0; i < m->nused; i++)
-			m->pt[m->used[i]] = NULL;
-		m->nused = 0;
-		m->period = period;
-	}
 	slot = (size_t)agb * (size_t)m->ngeo + (size_t)geo;
-	if ((c = m->pt[slot]) != NULL)
+	if (m->pt[slot] == 0) {
+		if (util_grow((void **)&m->blk, &m->capblk,
+		    (m->nblk + 1) * YSLOTS, sizeof(*m->blk)) == -1)
+			goto oom;
+		memset(m->blk + m->nblk * YSLOTS, 0, YSLOTS * sizeof(*m->blk));
+		m->pt[slot] = (uint32_t)++m->nblk;
+		m->used[m->nused++] = (uint32_t)slot;
+	}
+	bp = &m->blk[(size_t)(m->pt[slot] - 1) * YSLOTS + (size_t)ys];
+	if ((c = *bp) != NULL)
 		return c;
-	if (util_grow((void **)&m->cells, &m->cap, m->n + 1,
-	    sizeof(*m->cells)) == -1)
+	i = (size_t)tt;
+	if (util_grow((void **)&m->cells[i], &m->cap[i], m->n[i] + 1,
+	    sizeof(*m->cells[i])) == -1)
 		goto oom;
 	if ((c = cell_new(m->lay, agb, geo, period)) == NULL)
 		goto oom;
-	m->cells[m->n++] = c;
-	m->pt[slot] = c;
-	m->used[m->nused++] = (uint32_t)slot;
+	m->cells[i][m->n[i]++] = c;
+	*bp = c;
 	*created = 1;
 	return c;
 oom:
 	m->oom = 1;
 	return NULL;
+}
+
+/* A new year: the blocks of the last one are forgotten. */
+static void
+cmap_year(struct cmap *m, int year)
+{
+	size_t	i;
+
+	for (i = 0; i < m->nused; i++)
+		m->pt[m->used[i]] = 0;
+	m->nused = 0;
+	m->nblk = 0;
+	m->year = year;
 }
 
 /* ------------------------------------------------------------------ */
@@ -322,35 +356,45 @@ acc_tev(const struct build *b, struct cell *c, const struct u_tev *u,
 	c->num[n0 + ni + 2] += a->stmts;
 }
 
-/* The common head of the three unit structs. */
+/*
+ * The common head of the unit structs: *month the unit's month, *tmask
+ * the period types it counts in (a doelrealisatie unit only in those
+ * where it is the trajectory's last measurement).
+ */
 static void
 unit_head(enum ind_kind k, const void *u, uint32_t *client, int *agb,
-    int *gem)
+    int *gem, int *month, unsigned *tmask)
 {
+	*tmask = (1u << IND__NPERIODS) - 1;
 	if (k == IND_DOELREALISATIE) {
 		const struct u_doel *d = u;
 
 		*client = d->client;
 		*agb = d->agb;
 		*gem = d->gem;
+		*month = d->period;
+		*tmask = d->tmask;
 	} else if (k == IND_UITVAL) {
 		const struct u_uit *d = u;
 
 		*client = d->client;
 		*agb = d->agb;
 		*gem = d->gem;
+		*month = d->period;
 	} else if (k == IND_AANLEVERING) {
 		const struct u_uit *d = u;
 
 		*client = d->client;
 		*agb = d->agb;
 		*gem = d->gem;
+		*month = d->period;
 	} else {
 		const struct u_tev *d = u;
 
 		*client = d->client;
 		*agb = d->agb;
 		*gem = d->gem;
+		*month = d->period;
 	}
 }
 
@@ -363,66 +407,227 @@ unit_size(enum ind_kind k)
 	    sizeof(struct u_tev);
 }
 
+static uint32_t
+unit_bd(enum ind_kind k, const void *u)
+{
+	return k == IND_DOELREALISATIE ? ((const struct u_doel *)u)->bd :
+	    k == IND_UITVAL ? ((const struct u_uit *)u)->bd :
+	    k == IND_AANLEVERING ? ((const struct u_uit *)u)->bd :
+	    ((const struct u_tev *)u)->bd;
+}
+
+static void
+acc_unit(const struct build *b, struct cell *c, const void *u,
+    const struct tev_add *ta, uint32_t rk)
+{
+	if (b->kind == IND_DOELREALISATIE)
+		acc_doel(c, u, rk);
+	else if (b->kind == IND_UITVAL)
+		acc_uit(c, u, rk);
+	else if (b->kind == IND_AANLEVERING)
+		acc_aan(c, u, rk);
+	else
+		acc_tev(b, c, u, ta, rk);
+}
+
 /*
- * Adds every unit of one period type to the six cells it belongs to:
- * (its aanbieder, all) x (its gemeente, its cluster, the regio). Units
- * come sorted by (period, client), so each cell sees a client's units one
- * after another and counts it once.
+ * The kind's units by year, stable: off[y] .. off[y + 1] in ix are year
+ * y's, in the units' own (client) order. Returns 0 or -1.
  */
 static int
-accumulate(struct build *b, enum ind_period t, struct cmap *m)
+year_order(const struct ind_snapshot *s, enum ind_kind k, size_t **offp,
+    uint32_t **ixp)
 {
-	const struct ind_units	*us = &b->s->units[b->kind][t];
+	const char	*src = s->ubase[k];
+	size_t		 sz = unit_size(k), i, nb = s->nbase[k], *off, po;
+	uint32_t	*ix;
+	uint16_t	 pm;
+	int		 y;
+
+	po = k == IND_DOELREALISATIE ? offsetof(struct u_doel, period) :
+	    k == IND_UITVAL ? offsetof(struct u_uit, period) :
+	    k == IND_AANLEVERING ? offsetof(struct u_uit, period) :
+	    offsetof(struct u_tev, period);
+
+	off = calloc(IND_YEARS + 1, sizeof(*off));
+	ix = malloc(nb ? nb * sizeof(*ix) : 1);
+	if (off == NULL || ix == NULL) {
+		free(off);
+		free(ix);
+		return -1;
+	}
+	for (i = 0; i < nb; i++) {
+		memcpy(&pm, src + i * sz + po, 2);
+		off[pm / 12 + 1]++;
+	}
+	for (y = 0; y < IND_YEARS; y++)
+		off[y + 1] += off[y];
+	for (i = 0; i < nb; i++) {
+		memcpy(&pm, src + i * sz + po, 2);
+		ix[off[pm / 12]++] = (uint32_t)i;
+	}
+	for (y = IND_YEARS; y > 0; y--)
+		off[y] = off[y - 1];
+	off[0] = 0;
+	*offp = off;
+	*ixp = ix;
+	return 0;
+}
+
+/*
+ * The six cells of period type tt a unit adds to, into out: (its
+ * aanbieder, all) x (its gemeente, its cluster, the regio). Returns 6, or
+ * -1 out of memory.
+ */
+static int
+unit_cells(struct cmap *m, int tt, int month, const int agbs[2],
+    const int geos[3], struct cell **out)
+{
+	struct cell	*c, *all;
+	int		 ai, gi, created, period, ys, n = 0;
+
+	period = tt == IND_MONTH ? month : tt == IND_QUARTER ? month / 3 :
+	    month / 12;
+	ys = tt == IND_MONTH ? month % 12 : tt == IND_QUARTER ?
+	    12 + month % 12 / 3 : 16;
+	for (ai = 0; ai < 2; ai++) {
+		for (gi = 0; gi < 3; gi++) {
+			c = cmap_get(m, agbs[ai], geos[gi], tt, period, ys,
+			    &created);
+			if (c == NULL)
+				return -1;
+			if (created && ai == 0) {
+				all = cmap_get(m, agbs[1], geos[gi], tt,
+				    period, ys, &created);
+				if (all == NULL)
+					return -1;
+				all->naanbieders++;
+			}
+			out[n++] = c;
+		}
+	}
+	return n;
+}
+
+static void
+prefetch_range(const void *p, size_t len)
+{
+	const char	*c = p;
+	size_t		 i;
+
+	for (i = 0; i < len; i += 64)
+		__builtin_prefetch(c + i);
+}
+
+/*
+ * A year's cells do not all fit in the caches: the parts of a unit's
+ * cells it adds to are fetched before any is added to.
+ */
+static void
+prefetch_cells(const struct build *b, struct cell *const *cells, int n,
+    const void *u)
+{
+	const struct u_tev	*t = u;
+	int			 j, r;
+
+	for (j = 0; j < n; j++) {
+		__builtin_prefetch(cells[j]);
+		__builtin_prefetch(cells[j]->cat);
+		if (b->kind != IND_TEVREDENHEID)
+			continue;
+		r = t->resp;
+		prefetch_range(cells[j]->sub + b->lay->sub0[r],
+		    (size_t)(b->lay->nitems[r] + 1) * sizeof(struct cnt));
+		prefetch_range(cells[j]->sum + b->lay->sum0[r],
+		    (size_t)(b->lay->nitems[r] + 1) * sizeof(double));
+		prefetch_range(cells[j]->num + b->lay->num0[r],
+		    (size_t)(b->lay->nitems[r] + 3) * sizeof(int64_t));
+	}
+}
+
+/*
+ * A year's units are one in several of the unit array: the unit
+ * PF_UNITS ahead is fetched early, and a response's answers once its
+ * unit is there.
+ */
+#define PF_UNITS	16
+
+static void
+prefetch_unit(const struct build *b, const uint32_t *ix, size_t i,
+    size_t end)
+{
+	const char	*base = b->s->ubase[b->kind];
+	size_t		 sz = unit_size(b->kind);
+	const struct u_tev *t;
+
+	if (i + PF_UNITS < end)
+		__builtin_prefetch(base + (size_t)ix[i + PF_UNITS] * sz);
+	if (b->kind != IND_TEVREDENHEID || i + PF_UNITS / 2 >= end)
+		return;
+	t = (const void *)(base + (size_t)ix[i + PF_UNITS / 2] * sz);
+	__builtin_prefetch(b->s->vals + t->voff);
+}
+
+/*
+ * Adds every unit of the kind to its cells of every period type, and to
+ * its breakdown cells (bd: per year, units of the year; NULL: none).
+ */
+static int
+accumulate(struct build *b, struct cmap *m, struct ind_bdacc *bd)
+{
 	const struct config	*cfg = b->cfg;
-	size_t			 sz = unit_size(b->kind), i;
-	int			 p, agb, gem, ai, gi, created;
-	int			 agbs[2], geos[3];
-	uint32_t		 client, rk;
-	struct cell		*c, *all;
+	size_t			 sz = unit_size(b->kind), i, *off = NULL;
+	uint32_t		*ix = NULL, client, rk;
+	int			 y, tt, agbs[2], geos[3], month, n, j;
+	unsigned		 tmask;
+	struct cell		*cells[3 * 6 + IND_BD_CELLS];
 	const char		*u;
 	struct tev_add		 ta;
+	int			 rc = -1;
 
+	if (year_order(b->s, b->kind, &off, &ix) == -1)
+		return -1;
 	agbs[1] = (int)b->s->nagbs;		/* all aanbieders */
 	memset(&ta, 0, sizeof(ta));
-	for (p = 0; p < us->nperiods; p++) {
-		for (i = us->off[p]; i < us->off[p + 1]; i++) {
-			u = (const char *)us->u + (size_t)us->ix[i] * sz;
-			unit_head(b->kind, u, &client, &agb, &gem);
+	for (y = 0; y < IND_YEARS; y++) {
+		cmap_year(m, y);
+		for (i = off[y]; i < off[y + 1]; i++) {
+			prefetch_unit(b, ix, i, off[y + 1]);
+			u = (const char *)b->s->ubase[b->kind] +
+			    (size_t)ix[i] * sz;
+			unit_head(b->kind, u, &client, &agbs[0], &geos[0],
+			    &month, &tmask);
 			rk = b->s->rkeys != NULL ? b->s->rkeys[client] : 0;
-			agbs[0] = agb;
-			geos[0] = gem;
 			geos[1] = IND_GEO_CLUSTER(b->s,
-			    (int)cfg->ref.gemeenten[gem].cluster);
+			    (int)cfg->ref.gemeenten[geos[0]].cluster);
 			geos[2] = IND_GEO_REGIO(b->s);
 			if (b->kind == IND_TEVREDENHEID)
 				tev_prepare(b, (const void *)u, &ta);
-			for (ai = 0; ai < 2; ai++) {
-				for (gi = 0; gi < 3; gi++) {
-					c = cmap_get(m, agbs[ai], geos[gi], p,
-					    &created);
-					if (c == NULL)
-						return -1;
-					if (created && ai == 0) {
-						all = cmap_get(m, agbs[1],
-						    geos[gi], p, &created);
-						if (all == NULL)
-							return -1;
-						all->naanbieders++;
-					}
-					if (b->kind == IND_DOELREALISATIE)
-						acc_doel(c, (const void *)u, rk);
-					else if (b->kind == IND_UITVAL)
-						acc_uit(c, (const void *)u, rk);
-					else if (b->kind == IND_AANLEVERING)
-						acc_aan(c, (const void *)u, rk);
-					else
-						acc_tev(b, c, (const void *)u,
-						    &ta, rk);
-				}
+			n = 0;
+			for (tt = 0; tt < IND__NPERIODS; tt++) {
+				if (!(tmask >> tt & 1))
+					continue;
+				if ((j = unit_cells(m, tt, month, agbs, geos,
+				    cells + n)) == -1)
+					goto out;
+				n += j;
 			}
+			if (bd != NULL && (tmask >> IND_YEAR & 1)) {
+				if ((j = ind_bd_cells(bd, y, geos[0],
+				    unit_bd(b->kind, u), cells + n)) == -1)
+					goto out;
+				n += j;
+			}
+			prefetch_cells(b, cells, n, u);
+			for (j = 0; j < n; j++)
+				acc_unit(b, cells[j], u, &ta, rk);
 		}
 	}
-	return 0;
+	rc = 0;
+out:
+	free(off);
+	free(ix);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -749,33 +954,6 @@ ind_cell_free(struct cell *c)
 }
 
 void
-ind_cell_acc(const struct ind_snapshot *s, const struct quest_set *qs,
-    const struct ind_items *items, enum ind_kind kind,
-    const struct layout *lay, struct cell *c, const void *u, uint32_t rk)
-{
-	struct build	b;
-	struct tev_add	ta;
-
-	memset(&b, 0, sizeof(b));
-	b.s = (struct ind_snapshot *)(uintptr_t)s;
-	b.qs = qs;
-	b.items = items;
-	b.kind = kind;
-	b.lay = lay;
-	if (kind == IND_DOELREALISATIE)
-		acc_doel(c, u, rk);
-	else if (kind == IND_UITVAL)
-		acc_uit(c, u, rk);
-	else if (kind == IND_AANLEVERING)
-		acc_aan(c, u, rk);
-	else {
-		memset(&ta, 0, sizeof(ta));
-		tev_prepare(&b, u, &ta);
-		acc_tev(&b, c, u, &ta, rk);
-	}
-}
-
-void
 ind_cell_relate(struct dc_table *t, const struct layout *l,
     const struct cell *total, const struct cell *const *parts, size_t n,
     int le)
@@ -802,10 +980,11 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 {
 	struct build		 b;
 	struct cmap		 m;
+	struct ind_bdacc	*bd = NULL;
 	struct dc_table		*t;
 	const struct cell	**parts;
 	size_t			 i, nmax;
-	int			 tt;
+	int			 tt, other;
 	uint64_t		 t1;
 
 	memset(&b, 0, sizeof(b));
@@ -824,54 +1003,65 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 	b.lay = &s->lay[kind];
 	dc_init(&s->dc[kind]);
 	t = &s->dc[IND_DC_KIND(kind)];
-	for (tt = 0; tt < IND__NPERIODS; tt++) {
-		t1 = util_now_ns();
-		if (cmap_init(&m, b.lay, s->nagbs, IND_GEO_REGIO(s) + 1) ==
-		    -1) {
-			free(parts);
-			return -1;
-		}
-		if (ind_units_order(s, kind, (enum ind_period)tt) == -1 ||
-		    accumulate(&b, (enum ind_period)tt, &m) == -1 || m.oom) {
-			ind_units_release(s, kind, (enum ind_period)tt);
-			for (i = 0; i < m.n; i++)
-				cell_free(m.cells[i]);
-			free(m.cells);
-			cmap_done(&m);
-			free(parts);
-			return -1;
+	t1 = util_now_ns();
+	if (cmap_init(&m, b.lay, s->nagbs, IND_GEO_REGIO(s) + 1) == -1 ||
+	    (bd = ind_bd_begin(s, cfg, b.lay)) == NULL ||
+	    accumulate(&b, &m, bd) == -1 || m.oom) {
+		ind_bd_abort(bd);
+		for (tt = 0; tt < IND__NPERIODS; tt++) {
+			for (i = 0; i < m.n[tt]; i++)
+				cell_free(m.cells[tt][i]);
+			free(m.cells[tt]);
 		}
 		cmap_done(&m);
-		ind_units_release(s, kind, (enum ind_period)tt);
-		util_sort(m.cells, m.n, sizeof(*m.cells), cmp_cell);
-		*ns_cells += util_now_ns() - t1;
-		s->cube[kind][tt].cells = m.cells;
-		s->cube[kind][tt].n = m.n;
-		for (i = 0; ckt != NULL && i < m.n; i++)
-			ck_cell(ckt, b.kind, b.lay, m.cells[i]);
-		for (i = 0; ckt == NULL && i < m.n; i++) {
-			ind_dc_cell(t, b.kind, b.lay, m.cells[i],
+		free(parts);
+		return -1;
+	}
+	cmap_done(&m);
+	/*
+	 * Nothing reads the units after this pass: freed now rather than
+	 * after the disclosure run (kinds_thread's units_free_kind finds
+	 * them gone), which lowers the build's peak by their size.
+	 */
+	other = kind == IND_UITVAL ? IND_AANLEVERING :
+	    kind == IND_AANLEVERING ? IND_UITVAL : -1;
+	/* Uitval and aanlevering share one array: the later one frees it. */
+	if (other < 0 || s->ubase[other] != s->ubase[kind])
+		free(s->ubase[kind]);
+	s->ubase[kind] = NULL;
+	s->nbase[kind] = 0;
+	for (tt = 0; tt < IND__NPERIODS; tt++) {
+		util_sort(m.cells[tt], m.n[tt], sizeof(*m.cells[tt]), cmp_cell);
+		s->cube[kind][tt].cells = m.cells[tt];
+		s->cube[kind][tt].n = m.n[tt];
+	}
+	*ns_cells += util_now_ns() - t1;
+	for (tt = 0; tt < IND__NPERIODS; tt++) {
+		struct cell *const *cs = s->cube[kind][tt].cells;
+		size_t n = s->cube[kind][tt].n;
+
+		for (i = 0; ckt != NULL && i < n; i++)
+			ck_cell(ckt, b.kind, b.lay, cs[i]);
+		for (i = 0; ckt == NULL && i < n; i++) {
+			ind_dc_cell(t, b.kind, b.lay, cs[i],
 			    kind != IND_UITVAL ||
-			    ind_window_closed(m.cells[i]->period,
+			    ind_window_closed(cs[i]->period,
 			    (enum ind_period)tt, today, window), NULL);
 			/* The history is shared by the kinds' threads. */
 			pthread_mutex_lock(&s->dch_mu);
 			dch_apply(s->dch, t, s, cfg, b.kind,
-			    (enum ind_period)tt, m.cells[i], b.lay->ncat);
+			    (enum ind_period)tt, cs[i], b.lay->ncat);
 			pthread_mutex_unlock(&s->dch_mu);
 			if (kind == IND_AANLEVERING)
-				same_total(t, &s->cube[IND_UITVAL][tt],
-				    m.cells[i]);
+				same_total(t, &s->cube[IND_UITVAL][tt], cs[i]);
 		}
 	}
 	/* The uitsplitsingen (ind_breakdown.c): the same table, before dc_run. */
-	if (ind_units_order(s, kind, IND_YEAR) == -1 || ind_bd_build(s, cfg,
-	    qs, items, b.kind, b.lay, window, today, ckt) == -1) {
-		ind_units_release(s, kind, IND_YEAR);
+	if (ind_bd_build(s, cfg, b.kind, b.lay, window, today, ckt, bd) ==
+	    -1) {
 		free(parts);
 		return -1;
 	}
-	ind_units_release(s, kind, IND_YEAR);
 	/* Perturbed: no suppression pattern. */
 	if (ckt == NULL) {
 		relations(&b, parts, nmax);

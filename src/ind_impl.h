@@ -257,25 +257,16 @@ void	ind_snapshot_free(struct ind_snapshot *);
 
 /*
  * Hooks for the breakdowns (ind_breakdown.c). ind_cube.c lends its cell
- * helpers; ind_bd_build adds a kind's breakdown cells to the snapshot,
- * to its disclosure table (or perturbs them: ckt), after the kind's
- * cube cells and relations and before dc_run.
+ * helpers; the breakdowns' own hooks are in ind_bd.h.
  */
 struct cell *ind_cell_new(const struct layout *, int agb, int geo,
 	    int period);
 void	ind_cell_free(struct cell *);
-void	ind_cell_acc(const struct ind_snapshot *, const struct quest_set *,
-	    const struct ind_items *, enum ind_kind, const struct layout *,
-	    struct cell *, const void *unit, uint32_t rk);
 void	ind_cell_relate(struct dc_table *, const struct layout *,
 	    const struct cell *total, const struct cell *const *parts,
 	    size_t n, int le);
 void	ind_cell_ck(const struct ck_table *, enum ind_kind,
 	    const struct layout *, struct cell *);
-int	ind_bd_build(struct ind_snapshot *, const struct config *,
-	    const struct quest_set *, const struct ind_items *, enum ind_kind,
-	    const struct layout *, int window, int today,
-	    const struct ck_table *);
 void	ind_bd_free(struct ind_snapshot *);
 /* A unit's breakdown values; -1 = unknown; gebied: its stored code. */
 uint32_t ind_bd_pack(const struct config *, int gem, int leeftijd,
