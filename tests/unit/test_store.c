@@ -766,6 +766,34 @@ test_readiness(void)
  * A message job with one start record; seed sets the body MAC, the
  * message key and the client, so equal seeds make duplicates.
  */
+/* The message writer on st, or the test ends. */
+static struct store_msgw *
+msgw_or_die(struct store *st)
+{
+	struct store_msgw	*w = NULL;
+	char			 err[ERR_MAX] = "";
+
+	if (store_msgw_start(st, &w, err, sizeof(err)) == -1) {
+		fprintf(stderr, "store_msgw_start: %s\n", err);
+		exit(1);
+	}
+	return w;
+}
+
+/* A berichtenverkeer party whose token hash is 32 bytes of b; its id. */
+static int64_t
+backoffice_add(struct store *st, unsigned char b)
+{
+	struct party	p;
+	unsigned char	hash[PARTY_TOKEN_HASH_LEN];
+	int64_t		id = 0;
+
+	memset(hash, b, sizeof(hash));
+	party_init(&p, "backoffice", ROLE_BERICHTENVERKEER, "");
+	CHECK_EQ_INT(store_party_add(st, &p, hash, &id), STORE_OK);
+	return id;
+}
+
 static void
 job_init(struct msg_job *j, struct traj_rec *r, int64_t party, int body,
     int key, int leeftijd)
@@ -841,18 +869,12 @@ test_message_writer(void)
 	struct traj_rec		 r[7];
 	unsigned char		 hash[PARTY_TOKEN_HASH_LEN];
 	struct store_receipt	 rc;
-	char			 err[ERR_MAX] = "";
 	int64_t			 id, id2;
 
 	tmp_make(&t);
 	st = open_or_die(t.db, 1);
-	memset(hash, 0x42, sizeof(hash));
-	party_init(&p, "backoffice", ROLE_BERICHTENVERKEER, "");
-	CHECK_EQ_INT(store_party_add(st, &p, hash, &id), STORE_OK);
-	if (store_msgw_start(st, &w, err, sizeof(err)) == -1) {
-		fprintf(stderr, "store_msgw_start: %s\n", err);
-		exit(1);
-	}
+	id = backoffice_add(st, 0x42);
+	w = msgw_or_die(st);
 
 	job_init(&j[0], &r[0], id, 1, 1, 2);
 	job_init(&j[1], &r[1], id, 1, 1, 2);	/* the same message again */
@@ -951,24 +973,16 @@ test_message_group_fault(void)
 	struct tmp		 t;
 	struct store		*st;
 	struct store_msgw	*w = NULL;
-	struct party		 p;
 	struct msg_job		 j[40];
 	struct traj_rec		 r[40];
-	unsigned char		 hash[PARTY_TOKEN_HASH_LEN];
-	char			 err[ERR_MAX] = "";
 	int64_t			 id;
 	long long		 audits;
 	int			 i;
 
 	tmp_make(&t);
 	st = open_or_die(t.db, 1);
-	memset(hash, 0x45, sizeof(hash));
-	party_init(&p, "backoffice", ROLE_BERICHTENVERKEER, "");
-	CHECK_EQ_INT(store_party_add(st, &p, hash, &id), STORE_OK);
-	if (store_msgw_start(st, &w, err, sizeof(err)) == -1) {
-		fprintf(stderr, "store_msgw_start: %s\n", err);
-		exit(1);
-	}
+	id = backoffice_add(st, 0x45);
+	w = msgw_or_die(st);
 	for (i = 0; i < 40; i++)	/* leeftijd 7: the CHECK refuses it */
 		job_init(&j[i], &r[i], id, 0, i + 1,
 		    i == 7 || i == 31 ? 7 : i % 4);
@@ -1012,22 +1026,15 @@ test_message_ids(void)
 	struct tmp		 t;
 	struct store		*st;
 	struct store_msgw	*w = NULL;
-	struct party		 p;
 	struct msg_job		 j[3];
 	struct traj_rec		 r[3];
-	unsigned char		 hash[PARTY_TOKEN_HASH_LEN];
-	char			 err[ERR_MAX] = "", sql[256];
+	char			 sql[256];
 	int64_t			 id;
 
 	tmp_make(&t);
 	st = open_or_die(t.db, 1);
-	memset(hash, 0x44, sizeof(hash));
-	party_init(&p, "backoffice", ROLE_BERICHTENVERKEER, "");
-	CHECK_EQ_INT(store_party_add(st, &p, hash, &id), STORE_OK);
-	if (store_msgw_start(st, &w, err, sizeof(err)) == -1) {
-		fprintf(stderr, "store_msgw_start: %s\n", err);
-		exit(1);
-	}
+	id = backoffice_add(st, 0x44);
+	w = msgw_or_die(st);
 	job_init(&j[0], &r[0], id, 0, 1, 1);
 	submit_together(t.db, w, j, 1);
 	CHECK_EQ_INT(j[0].rc, STORE_OK);
@@ -1143,12 +1150,10 @@ test_receipt_ids_after_purge(void)
 	struct tmp		 t;
 	struct store		*st;
 	struct store_msgw	*w = NULL;
-	struct party		 p;
 	struct msg_job		 j[3];
 	struct traj_rec		 r[3];
 	struct store_receipt	 rc;
 	struct ids_seen		 seen;
-	unsigned char		 hash[PARTY_TOKEN_HASH_LEN];
 	char			 err[ERR_MAX] = "", bak[300];
 	int64_t			 id;
 	int			 i;
@@ -1157,13 +1162,8 @@ test_receipt_ids_after_purge(void)
 	tmp_make(&t);
 	util_path_join(bak, sizeof(bak), t.dir, "backup.db");
 	st = open_or_die(t.db, 1);
-	memset(hash, 0x46, sizeof(hash));
-	party_init(&p, "backoffice", ROLE_BERICHTENVERKEER, "");
-	CHECK_EQ_INT(store_party_add(st, &p, hash, &id), STORE_OK);
-	if (store_msgw_start(st, &w, err, sizeof(err)) == -1) {
-		fprintf(stderr, "store_msgw_start: %s\n", err);
-		exit(1);
-	}
+	id = backoffice_add(st, 0x46);
+	w = msgw_or_die(st);
 	for (i = 0; i < 3; i++)
 		job_init(&j[i], &r[i], id, 0, i + 1, 1);
 	submit_together(t.db, w, j, 3);
@@ -1258,7 +1258,6 @@ test_migrate_v4(void)
 	struct store_receipt	 rc;
 	struct msg_job		 j[2];
 	struct traj_rec		 r[2];
-	char			 err[ERR_MAX] = "";
 
 	tmp_make(&t);
 	load_fixture(t.db, 4);
@@ -1280,10 +1279,7 @@ test_migrate_v4(void)
 	    " body_mac IS NOT NULL AND kind = 'scores'"), 1);
 	CHECK_EQ_INT(raw_int(t.db, "SELECT party_id FROM message_keys"), 1);
 
-	if (store_msgw_start(st, &w, err, sizeof(err)) == -1) {
-		fprintf(stderr, "store_msgw_start: %s\n", err);
-		exit(1);
-	}
+	w = msgw_or_die(st);
 	job_init(&j[0], &r[0], 1, 0, 7, 1);	/* the migrated key */
 	job_init(&j[1], &r[1], 2, 0, 7, 1);	/* the same, another party */
 	submit_together(t.db, w, j, 2);
@@ -1339,7 +1335,6 @@ test_migrate_v8(void)
 	struct msg_job		 j[1];
 	struct traj_rec		 r[1];
 	sqlite3			*db;
-	char			 err[ERR_MAX] = "";
 
 	tmp_make(&t);
 	load_fixture(t.db, 8);
@@ -1367,10 +1362,7 @@ test_migrate_v8(void)
 	    NULL, NULL, NULL), SQLITE_CONSTRAINT);
 	sqlite3_close(db);
 
-	if (store_msgw_start(st, &w, err, sizeof(err)) == -1) {
-		fprintf(stderr, "store_msgw_start: %s\n", err);
-		exit(1);
-	}
+	w = msgw_or_die(st);
 	job_init(&j[0], &r[0], 1, 0, 9, 1);
 	submit_together(t.db, w, j, 1);
 	CHECK_EQ_INT(j[0].rc, STORE_OK);
@@ -1416,10 +1408,7 @@ test_migrate_v11(void)
 	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads"), 4);
 	purge_all(st);
 	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM uploads"), 0);
-	if (store_msgw_start(st, &w, err, sizeof(err)) == -1) {
-		fprintf(stderr, "store_msgw_start: %s\n", err);
-		exit(1);
-	}
+	w = msgw_or_die(st);
 	job_init(&j[0], &r[0], 1, 0, 9, 1);
 	submit_together(t.db, w, j, 1);
 	CHECK_EQ_INT(j[0].rc, STORE_OK);
