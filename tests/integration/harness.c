@@ -439,6 +439,49 @@ h_request(const struct h_env *e, const char *method, const char *path,
 	return rc;
 }
 
+int
+h_ijw_product(char *xml, size_t len, const char *agb, const char *gem,
+    const char *id, const char *bsn, int toew, const char *begin, int reden,
+    const char *end)
+{
+	char	stop[160] = "";
+	int	n;
+
+	if (reden != 0 && snprintf(stop, sizeof(stop),
+	    "<m:RedenBeeindiging>%02d</m:RedenBeeindiging>"
+	    "<m:Einddatum>%s</m:Einddatum>", reden, end) >= (int)sizeof(stop))
+		return -1;
+	n = snprintf(xml, len,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+	    "<m:Bericht xmlns:b=\"http://www.istandaarden.nl/ijw/3_2/"
+	    "basisschema/schema\" xmlns:m=\"http://www.istandaarden.nl/ijw/"
+	    "3_2/%s/schema\"><m:Header><m:BerichtCode>%d</m:BerichtCode>"
+	    "<m:BerichtVersie>3</m:BerichtVersie>"
+	    "<m:BerichtSubversie>2</m:BerichtSubversie>"
+	    "<m:Afzender>%s</m:Afzender><m:Ontvanger>%s</m:Ontvanger>"
+	    "<m:BerichtIdentificatie><b:Identificatie>%s</b:Identificatie>"
+	    "<b:Dagtekening>2025-01-01</b:Dagtekening>"
+	    "</m:BerichtIdentificatie><m:XsdVersie>"
+	    "<b:BasisschemaXsdVersie>1.0.0</b:BasisschemaXsdVersie>"
+	    "<b:BerichtXsdVersie>1.0.0</b:BerichtXsdVersie></m:XsdVersie>"
+	    "</m:Header><m:Client><m:Bsn>%s</m:Bsn><m:Geboortedatum>"
+	    "<b:Datum>2012-06-01</b:Datum></m:Geboortedatum>"
+	    "<m:Geslacht>2</m:Geslacht><m:Naam><b:Geslachtsnaam>"
+	    "<b:Achternaam>Testkind</b:Achternaam></b:Geslachtsnaam>"
+	    "</m:Naam><m:%s><m:%s>"
+	    "<m:ToewijzingNummer>%d</m:ToewijzingNummer><m:Product>"
+	    "<b:Categorie>45</b:Categorie></m:Product>"
+	    "<m:Begindatum>%s</m:Begindatum>%s"
+	    "<m:StatusAanlevering>1</m:StatusAanlevering></m:%s></m:%s>"
+	    "</m:Client></m:Bericht>",
+	    reden ? "jw307" : "jw305", reden ? 440 : 438, agb, gem, id, bsn,
+	    reden ? "StopProducten" : "StartProducten",
+	    reden ? "StopProduct" : "StartProduct", toew, begin, stop,
+	    reden ? "StopProduct" : "StartProduct",
+	    reden ? "StopProducten" : "StartProducten");
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
 long
 h_post(const struct h_env *e, const char *path, const char *token,
     const char *const *headers, const char *body, char **answer)

@@ -88,6 +88,16 @@ long	h_post(const struct h_env *, const char *path, const char *token,
 	    const char *const *headers, const char *body, char **answer);
 
 /*
+ * An iJw message for one product of client bsn (with a name, which must
+ * never be stored): a JW305 start when reden is 0, else a JW307 stop
+ * ending on end. id names the message (its BerichtIdentificatie).
+ * Returns 0, or -1 when it does not fit in len.
+ */
+int	h_ijw_product(char *xml, size_t len, const char *agb, const char *gem,
+	    const char *id, const char *bsn, int toew, const char *begin,
+	    int reden, const char *end);
+
+/*
  * GET path; *status is the HTTP status. Returns the body parsed when the
  * status is 200 and the body a JSON object, else NULL; raw, when not NULL,
  * takes the body (the caller frees it).

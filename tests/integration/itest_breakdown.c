@@ -125,38 +125,12 @@ jw301(const char *gem, unsigned client, int toew, const char *pc)
 static void
 message(const char *gem, unsigned client, int toew, int stop)
 {
-	char	 xml[4096], bsn[10], prod[512];
-	const char *ns = stop ? "jw307" : "jw305";
+	char	 xml[4096], bsn[10], id[32];
 
 	demo_bsn(0, client, bsn);
-	snprintf(prod, sizeof(prod), "<m:%s><m:%s>"
-	    "<m:ToewijzingNummer>%d</m:ToewijzingNummer><m:Product>"
-	    "<b:Categorie>45</b:Categorie></m:Product>"
-	    "<m:Begindatum>2025-01-06</m:Begindatum>%s"
-	    "<m:StatusAanlevering>1</m:StatusAanlevering></m:%s></m:%s>",
-	    stop ? "StopProducten" : "StartProducten",
-	    stop ? "StopProduct" : "StartProduct", toew, stop ?
-	    "<m:RedenBeeindiging>31</m:RedenBeeindiging>"
-	    "<m:Einddatum>2025-03-14</m:Einddatum>" : "",
-	    stop ? "StopProduct" : "StartProduct",
-	    stop ? "StopProducten" : "StartProducten");
-	snprintf(xml, sizeof(xml),
-	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-	    "<m:Bericht xmlns:b=\"http://www.istandaarden.nl/ijw/3_2/"
-	    "basisschema/schema\" xmlns:m=\"http://www.istandaarden.nl/ijw/"
-	    "3_2/%s/schema\"><m:Header><m:BerichtCode>%d</m:BerichtCode>"
-	    "<m:BerichtVersie>3</m:BerichtVersie>"
-	    "<m:BerichtSubversie>2</m:BerichtSubversie>"
-	    "<m:Afzender>" A1 "</m:Afzender><m:Ontvanger>%s</m:Ontvanger>"
-	    "<m:BerichtIdentificatie><b:Identificatie>BD-%d</b:Identificatie>"
-	    "<b:Dagtekening>2025-01-01</b:Dagtekening>"
-	    "</m:BerichtIdentificatie><m:XsdVersie>"
-	    "<b:BasisschemaXsdVersie>1.0.0</b:BasisschemaXsdVersie>"
-	    "<b:BerichtXsdVersie>1.0.0</b:BerichtXsdVersie></m:XsdVersie>"
-	    "</m:Header><m:Client><m:Bsn>%s</m:Bsn><m:Geboortedatum>"
-	    "<b:Datum>2012-06-01</b:Datum></m:Geboortedatum>"
-	    "<m:Geslacht>2</m:Geslacht>%s</m:Client></m:Bericht>", ns,
-	    stop ? 440 : 438, gem, nmsg++, bsn, prod);
+	snprintf(id, sizeof(id), "BD-%d", nmsg++);
+	CHECK_EQ_INT(h_ijw_product(xml, sizeof(xml), A1, gem, id, bsn, toew,
+	    "2025-01-06", stop ? 31 : 0, "2025-03-14"), 0);
 	CHECK_EQ_INT(h_post(&e, "/v1/messages", tok_bo, xml_hdr, xml, NULL), 201);
 }
 

@@ -270,48 +270,12 @@ static void
 message(const char *agb, const char *gem, unsigned client, int toew,
     const char *begin, int reden, const char *end)
 {
-	char	 xml[4096], bsn[10], prod[512];
-	int	 stop = reden != 0;
-	const char *ns = stop ? "jw307" : "jw305";
+	char	 xml[4096], bsn[10], id[32];
 
 	demo_bsn(0, client, bsn);
-	if (stop)
-		snprintf(prod, sizeof(prod), "<m:StopProducten><m:StopProduct>"
-		    "<m:ToewijzingNummer>%d</m:ToewijzingNummer><m:Product>"
-		    "<b:Categorie>45</b:Categorie></m:Product>"
-		    "<m:Begindatum>%s</m:Begindatum>"
-		    "<m:RedenBeeindiging>%02d</m:RedenBeeindiging>"
-		    "<m:Einddatum>%s</m:Einddatum>"
-		    "<m:StatusAanlevering>1</m:StatusAanlevering>"
-		    "</m:StopProduct></m:StopProducten>", toew, begin, reden,
-		    end);
-	else
-		snprintf(prod, sizeof(prod), "<m:StartProducten>"
-		    "<m:StartProduct>"
-		    "<m:ToewijzingNummer>%d</m:ToewijzingNummer><m:Product>"
-		    "<b:Categorie>45</b:Categorie></m:Product>"
-		    "<m:Begindatum>%s</m:Begindatum>"
-		    "<m:StatusAanlevering>1</m:StatusAanlevering>"
-		    "</m:StartProduct></m:StartProducten>", toew, begin);
-	snprintf(xml, sizeof(xml),
-	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-	    "<m:Bericht xmlns:b=\"http://www.istandaarden.nl/ijw/3_2/"
-	    "basisschema/schema\" xmlns:m=\"http://www.istandaarden.nl/ijw/"
-	    "3_2/%s/schema\"><m:Header><m:BerichtCode>%d</m:BerichtCode>"
-	    "<m:BerichtVersie>3</m:BerichtVersie>"
-	    "<m:BerichtSubversie>2</m:BerichtSubversie>"
-	    "<m:Afzender>%s</m:Afzender><m:Ontvanger>%s</m:Ontvanger>"
-	    "<m:BerichtIdentificatie><b:Identificatie>IT-%d</b:Identificatie>"
-	    "<b:Dagtekening>2025-01-01</b:Dagtekening>"
-	    "</m:BerichtIdentificatie><m:XsdVersie>"
-	    "<b:BasisschemaXsdVersie>1.0.0</b:BasisschemaXsdVersie>"
-	    "<b:BerichtXsdVersie>1.0.0</b:BerichtXsdVersie></m:XsdVersie>"
-	    "</m:Header><m:Client><m:Bsn>%s</m:Bsn><m:Geboortedatum>"
-	    "<b:Datum>2012-06-01</b:Datum></m:Geboortedatum>"
-	    "<m:Geslacht>2</m:Geslacht><m:Naam><b:Geslachtsnaam>"
-	    "<b:Achternaam>Testkind</b:Achternaam></b:Geslachtsnaam>"
-	    "</m:Naam>%s</m:Client></m:Bericht>", ns, stop ? 440 : 438, agb,
-	    gem, nmsg++, bsn, prod);
+	snprintf(id, sizeof(id), "IT-%d", nmsg++);
+	CHECK_EQ_INT(h_ijw_product(xml, sizeof(xml), agb, gem, id, bsn, toew,
+	    begin, reden, end), 0);
 	CHECK_EQ_INT(h_post(&e, "/v1/messages", tok_bo, xml_hdr, xml, NULL), 201);
 }
 

@@ -22,7 +22,6 @@
  *   too; at the cluster the same gebied cells are withheld again
  *   (gebied -> gemeente -> cluster), 0358-00 printed at both.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +34,7 @@
 #include "store.h"
 #include "store_impl.h"
 #include "test.h"
+#include "test_sql.h"
 #include "util.h"
 
 #define AGB	12345678
@@ -44,25 +44,6 @@ static struct quest_set	qs;
 static struct ind_items	items;
 static char		dir[64], db[96];
 static int		next_client = 1;
-
-static void
-sql(struct store *st, const char *fmt, ...) __attribute__((format(printf, 2,
-    3)));
-
-static void
-sql(struct store *st, const char *fmt, ...)
-{
-	char	buf[1024], err[256];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (store_exec(st, buf, err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s: %s\n", buf, err);
-		CHECK(0);
-	}
-}
 
 /* n clients of gemeente gem, each one product ended 15 June of year. */
 static void

@@ -7,7 +7,6 @@
  * builds it; the answers go through cell selection, disclosure control
  * and the writer. "today" is given, never the clock.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "store.h"
 #include "store_impl.h"
 #include "test.h"
+#include "test_sql.h"
 #include "util.h"
 
 #define AGB	12345678
@@ -28,25 +28,6 @@ static struct config	cfg;
 static struct quest_set	qs;
 static struct ind_items	items;
 static char		dir[64], db[96];
-
-static void
-sql(struct store *st, const char *fmt, ...) __attribute__((format(printf, 2,
-    3)));
-
-static void
-sql(struct store *st, const char *fmt, ...)
-{
-	char	buf[1024], err[256];
-	va_list	ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (store_exec(st, buf, err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s: %s\n", buf, err);
-		CHECK(0);
-	}
-}
 
 /* A scores row of trajectory t (client t) at AGB. */
 static void

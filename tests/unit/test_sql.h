@@ -1,0 +1,30 @@
+/*
+ * For unit tests that fill a store by hand: a formatted SQL statement run
+ * on the store's connection, failing the test when it does not run.
+ * Include after test.h and store.h.
+ */
+#ifndef SORTTP_TEST_SQL_H
+#define SORTTP_TEST_SQL_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+static void	sql(struct store *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+static void
+sql(struct store *st, const char *fmt, ...)
+{
+	char	buf[1024], err[256];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (store_exec(st, buf, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s: %s\n", buf, err);
+		CHECK(0);
+	}
+}
+
+#endif
