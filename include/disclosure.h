@@ -94,6 +94,8 @@ struct dc_table {
 	size_t		 nlinks, links_cap;
 	uint8_t		*group_le;	/* relation i: parts add up to at
 					   least the total, each at most it */
+	uint8_t		*flags;		/* after dc_compact, instead of
+					   items: DC_F_* per item */
 	int		 oom;		/* an add failed: dc_run refuses */
 	enum dc_method	 method;
 	/* What the last dc_run did (bench and tests). */
@@ -109,11 +111,14 @@ struct dc_table {
 void	dc_init(struct dc_table *);
 void	dc_free(struct dc_table *);
 /*
- * After dc_run, keeps only what its decisions need (the items, with their
- * suppressed flags) and frees the relations and links: dc_suppressed
- * answers as before; nothing may be added or run on the table again.
+ * After dc_run, keeps only what its decisions need, one byte of flags per
+ * item (DC_F_*), and frees the items' counts, the relations and the
+ * links: dc_suppressed and dc_printed answer as before; nothing may be
+ * added or run on the table again (nitems stays).
  */
 void	dc_compact(struct dc_table *);
+#define DC_F_SUPPRESSED	0x01
+#define DC_F_PRINTED	0x02	/* neither hidden nor unpublished */
 
 /* Adds an item; returns its index. */
 uint32_t dc_item(struct dc_table *, int64_t units, int64_t clients);
@@ -206,7 +211,18 @@ dc_prior_known(const struct dc_item *it, long long k)
 static inline int
 dc_suppressed(const struct dc_table *t, uint32_t item)
 {
+	if (t->flags != NULL)
+		return t->flags[item] & DC_F_SUPPRESSED;
 	return t->items[item].suppressed;
+}
+
+/* Whether an item is ever printed: neither hidden nor unpublished. */
+static inline int
+dc_printed(const struct dc_table *t, uint32_t item)
+{
+	if (t->flags != NULL)
+		return (t->flags[item] & DC_F_PRINTED) != 0;
+	return !t->items[item].hidden && !t->items[item].unpublished;
 }
 
 #endif

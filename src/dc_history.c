@@ -209,12 +209,12 @@ int
 dch_save(struct dch *h, struct store *st)
 {
 	struct dch_row		*out = NULL;
-	const struct dc_item	*it;
 	const struct dch_rec	*rec;
 	struct dch_row		*row;
 	size_t			 i, nout = 0, back = 0;
 	int64_t			 pub, wh;
 	uint64_t		 t0 = util_now_ns();
+	uint32_t		 it;
 	int			 f, rc;
 
 	if (h == NULL)
@@ -229,10 +229,10 @@ dch_save(struct dch *h, struct store *st)
 		row = &h->rows[rec->row];
 		pub = wh = 0;
 		for (f = 0; f < rec->nfig; f++) {
-			it = &rec->t->items[fig_item(rec, f)];
-			if (it->hidden || it->unpublished)
+			it = fig_item(rec, f);
+			if (!dc_printed(rec->t, it))
 				continue;	/* never printed */
-			if (it->suppressed)
+			if (dc_suppressed(rec->t, it))
 				wh |= (int64_t)1 << f;
 			else
 				pub |= (int64_t)1 << f;

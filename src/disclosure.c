@@ -21,6 +21,7 @@ void
 dc_free(struct dc_table *t)
 {
 	free(t->items);
+	free(t->flags);
 	free(t->members);
 	free(t->group_off);
 	free(t->group_total);
@@ -32,8 +33,28 @@ dc_free(struct dc_table *t)
 void
 dc_compact(struct dc_table *t)
 {
-	struct dc_item	*it;
+	const struct dc_item	*it;
+	uint8_t			*f;
+	size_t			 i;
 
+	/*
+	 * The flags first: without memory for them the items stay, which
+	 * answers the same.
+	 */
+	if (t->flags == NULL && t->items != NULL &&
+	    (f = malloc(t->nitems ? t->nitems : 1)) != NULL) {
+		for (i = 0; i < t->nitems; i++) {
+			it = &t->items[i];
+			f[i] = (uint8_t)((it->suppressed ? DC_F_SUPPRESSED : 0) |
+			    (!it->hidden && !it->unpublished ?
+			    DC_F_PRINTED : 0));
+		}
+		free(t->items);
+		t->items = NULL;
+		t->items_cap = 0;
+		t->flags = f;
+		t->oom = 1;	/* adds and runs are refused from now on */
+	}
 	free(t->members);
 	free(t->group_off);
 	free(t->group_total);
@@ -47,11 +68,6 @@ dc_compact(struct dc_table *t)
 	t->nmembers = t->members_cap = 0;
 	t->ngroups = t->groups_cap = 0;
 	t->nlinks = t->links_cap = 0;
-	if (t->nitems > 0 && t->nitems < t->items_cap &&
-	    (it = realloc(t->items, t->nitems * sizeof(*it))) != NULL) {
-		t->items = it;
-		t->items_cap = t->nitems;
-	}
 }
 
 uint32_t

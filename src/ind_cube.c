@@ -703,6 +703,8 @@ ind_cube_free(struct ind_cube *cb)
 /* ------------------------------------------------------------------ */
 /* Disclosure control over the whole cube */
 
+int	ind_dc_keep;
+
 int
 ind_window_closed(int period, enum ind_period t, int today, int window)
 {
@@ -1074,7 +1076,8 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 			dc_log(t, kind == IND_AANLEVERING ?
 			    "uitval and aanlevering" : ind_kind_name(b.kind));
 			/* Answers read the decisions only. */
-			dc_compact(t);
+			if (!ind_dc_keep)
+				dc_compact(t);
 		}
 	}
 	free(parts);

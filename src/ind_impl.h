@@ -254,6 +254,11 @@ int	ind_window_closed(int period, enum ind_period, int today, int window);
 void	ind_dc_cell(struct dc_table *, enum ind_kind, const struct layout *,
 	    struct cell *, int closed, const int64_t *clients);
 void	ind_snapshot_free(struct ind_snapshot *);
+/*
+ * Tests: when set, snapshots keep their disclosure tables whole (not
+ * dc_compact), so that dc_check can audit a built snapshot's pattern.
+ */
+extern int	ind_dc_keep;
 
 /*
  * Hooks for the breakdowns (ind_breakdown.c). ind_cube.c lends its cell
