@@ -896,12 +896,22 @@ same_total(struct dc_table *t, const struct ind_cube *uit,
 /* ------------------------------------------------------------------ */
 /* The cell-key method: every published count perturbed in place */
 
+/*
+ * A perturbed count as a struct cnt holds it: never below 0 (ck_perturb)
+ * and at most its count plus the deviation, far below 2^32 (struct cnt).
+ */
+static uint32_t
+ck_count(int64_t v)
+{
+	return v <= 0 ? 0 : v >= UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
 /* A count and its clients, each perturbed with the count's cell key. */
 static void
 ck_cnt(const struct ck_table *t, struct cnt *c)
 {
-	c->units = ck_perturb(t, c->units, c->ckey);
-	c->clients = ck_perturb(t, c->clients, c->ckey);
+	c->units = ck_count(ck_perturb(t, c->units, c->ckey));
+	c->clients = ck_count(ck_perturb(t, c->clients, c->ckey));
 }
 
 /*
@@ -921,8 +931,8 @@ ck_cell(const struct ck_table *t, enum ind_kind kind, const struct layout *l,
 	int	i, r, n0;
 
 	for (i = 0; i < l->nsub; i++)
-		c->sub[i].clients = ck_perturb(t, c->sub[i].clients,
-		    c->sub[i].ckey);
+		c->sub[i].clients = ck_count(ck_perturb(t, c->sub[i].clients,
+		    c->sub[i].ckey));
 	if (kind == IND_DOELREALISATIE) {
 		c->num[0] = ck_perturb(t, c->num[0], c->tot.ckey);
 		c->num[1] = ck_perturb(t, c->num[1], c->tot.ckey);
@@ -1001,6 +1011,14 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 	if ((parts = calloc(nmax, sizeof(*parts))) == NULL)
 		return -1;
 	b.kind = kind;
+	/* The counts of a cell hold 32 bits (struct cnt). */
+	if (s->nbase[kind] > IND_MAX_UNITS) {
+		log_error("indicators: %zu %s units, more than a snapshot "
+		    "counts (%zu)", s->nbase[kind], ind_kind_name(kind),
+		    IND_MAX_UNITS);
+		free(parts);
+		return -1;
+	}
 	ind_layout_init(&s->lay[kind], b.kind, items);
 	b.lay = &s->lay[kind];
 	dc_init(&s->dc[kind]);

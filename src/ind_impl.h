@@ -86,13 +86,20 @@ struct ind_units {
 	int		 nperiods;
 };
 
-/* A count of units and of the distinct clients among them. */
+/*
+ * A count of units and of the distinct clients among them. 32 bits hold
+ * any count: a cell counts units of one kind, and ind_cube_build refuses
+ * a kind of more than IND_MAX_UNITS units (the unit orders index them
+ * with 32 bits too), which leaves room for the cell-key method's
+ * deviation above a count. 16 bytes: a unit adds to about 30 of them.
+ */
 struct cnt {
-	int64_t		 units;
-	int64_t		 clients;
+	uint32_t	 units;
+	uint32_t	 clients;
 	uint32_t	 last;		/* client index + 1 counted last */
 	uint32_t	 ckey;		/* cell key: record keys of the clients */
 };
+#define IND_MAX_UNITS	((size_t)INT32_MAX)
 
 /* Categories of a cell. */
 enum { D_PA0, D_PA1, D_PA2, D_PA3, D_ZH_JA, D_ZH_NIET, D__NCAT };

@@ -176,10 +176,10 @@ out:
 
 /* A doelrealisatie cell whose counts are already the perturbed ones. */
 static void
-ck_make_cell(struct cell *c, int period, int64_t tot, int64_t clients,
+ck_make_cell(struct cell *c, int period, uint32_t tot, uint32_t clients,
     struct cnt *cat, struct cnt *sub, double *sum, int64_t *num)
 {
-	static const int64_t	pa[D__NCAT] = { 2, 4, 6, 8, 5, 15 };
+	static const uint32_t	pa[D__NCAT] = { 2, 4, 6, 8, 5, 15 };
 	int			i;
 
 	memset(c, 0, sizeof(*c));

@@ -200,7 +200,7 @@ static void
 make_cell(struct cell *c, struct dc_table *t, int period,
     struct cnt *cat, struct cnt *sub, double *sum, int64_t *num)
 {
-	static const int64_t	pa[D__NCAT] = { 2, 4, 6, 8, 5, 15 };
+	static const uint32_t	pa[D__NCAT] = { 2, 4, 6, 8, 5, 15 };
 	int			i;
 
 	memset(c, 0, sizeof(*c));
