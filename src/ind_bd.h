@@ -16,8 +16,10 @@
 
 struct ind_bdacc;
 
+/* The cells' cnt_x go to xmem (the caller's, freed after ind_bd_build). */
 struct ind_bdacc *ind_bd_begin(const struct ind_snapshot *,
-	    const struct config *, const struct layout *);
+	    const struct config *, const struct layout *,
+	    struct ind_slab *xmem);
 void	ind_bd_abort(struct ind_bdacc *);
 /* The cells (up to IND_BD_CELLS) a unit adds to; -1 out of memory. */
 #define IND_BD_CELLS	(3 * (IND__NBD - 1))

@@ -111,6 +111,8 @@ ind_bd_label(const struct config *cfg, enum ind_bd d, int val, char *code,
 struct bmap {
 	struct ind_bdcell *v;
 	size_t		 n, cap;
+	struct ind_slab	 mem;		/* the cells */
+	struct ind_slab	*xmem;		/* their cnt_x */
 	size_t		*slots;		/* index + 1, 0 free */
 	size_t		 nslots;
 };
@@ -174,7 +176,8 @@ bmap_get(struct bmap *m, const struct layout *l, int agb, int geo,
 	if (util_grow((void **)&m->v, &m->cap, m->n + 1, sizeof(*m->v)) == -1)
 		return NULL;
 	b = &m->v[m->n];
-	if ((b->c = ind_cell_new(l, agb, geo, period)) == NULL)
+	if ((b->c = ind_cell_new(&m->mem, m->xmem, l, agb, geo, period)) ==
+	    NULL)
 		return NULL;
 	b->geo = geo;
 	b->period = period;
@@ -303,12 +306,13 @@ struct ind_bdacc {
 
 struct ind_bdacc *
 ind_bd_begin(const struct ind_snapshot *s, const struct config *cfg,
-    const struct layout *lay)
+    const struct layout *lay, struct ind_slab *xmem)
 {
 	struct ind_bdacc	*a;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
+	a->m.xmem = xmem;
 	a->s = s;
 	a->cfg = cfg;
 	a->lay = lay;
@@ -323,12 +327,9 @@ ind_bd_begin(const struct ind_snapshot *s, const struct config *cfg,
 void
 ind_bd_abort(struct ind_bdacc *a)
 {
-	size_t	i;
-
 	if (a == NULL)
 		return;
-	for (i = 0; i < a->m.n; i++)
-		ind_cell_free(a->m.v[i].c);
+	ind_slab_free(&a->m.mem);
 	free(a->m.v);
 	free(a->m.slots);
 	bcache_done(&a->bc);
@@ -493,6 +494,7 @@ ind_bd_build(struct ind_snapshot *s, const struct config *cfg,
 		qsort(m.v, m.n, sizeof(*m.v), cmp_bd);
 	s->bd[kind].v = m.v;
 	s->bd[kind].n = m.n;
+	s->bd[kind].mem = m.mem;
 	if (ckt != NULL) {
 		for (i = 0; i < m.n; i++)
 			ind_cell_ck(ckt, kind, lay, m.v[i].c);
@@ -523,12 +525,10 @@ ind_bd_build(struct ind_snapshot *s, const struct config *cfg,
 void
 ind_bd_free(struct ind_snapshot *s)
 {
-	size_t	i;
 	int	k;
 
 	for (k = 0; k < IND__NKINDS; k++) {
-		for (i = 0; i < s->bd[k].n; i++)
-			ind_cell_free(s->bd[k].v[i].c);
+		ind_slab_free(&s->bd[k].mem);
 		free(s->bd[k].v);
 		s->bd[k].v = NULL;
 		s->bd[k].n = 0;

@@ -28,14 +28,63 @@
 
 /* rk: the client's record key, added once per distinct client. */
 static inline void
-cnt_add(struct cnt *c, uint32_t client, uint32_t rk)
+cnt_add(struct cnt *c, struct cnt_x *x, uint32_t client, uint32_t rk)
 {
 	c->units++;
-	if (c->last != client + 1) {
-		c->last = client + 1;
+	if (x->last != client + 1) {
+		x->last = client + 1;
 		c->clients++;
-		c->ckey += rk;		/* mod 2^32: the sum mod 1 */
+		x->ckey += rk;		/* mod 2^32: the sum mod 1 */
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Slabs */
+
+/*
+ * A chunk of a slab; the blocks follow. Chunks are as large as glibc
+ * maps on their own (ind_snapshot.c), so a freed slab goes back to the
+ * system, and calloc gets them zeroed without writing them.
+ */
+struct ind_chunk {
+	struct ind_chunk *next;
+	size_t		 pad;		/* the blocks 16-byte aligned */
+};
+#define SLAB_CHUNK	(512 * 1024)
+
+void *
+ind_slab_alloc(struct ind_slab *sl, size_t n)
+{
+	struct ind_chunk	*ch;
+	size_t			 sz;
+	void			*p;
+
+	n = (n + 15) & ~(size_t)15;
+	if (sl->head == NULL || sl->cap - sl->used < n) {
+		sz = n > SLAB_CHUNK - sizeof(*ch) ? n + sizeof(*ch) :
+		    SLAB_CHUNK;
+		if ((ch = calloc(1, sz)) == NULL)
+			return NULL;
+		ch->next = sl->head;
+		sl->head = ch;
+		sl->used = 0;
+		sl->cap = sz - sizeof(*ch);
+	}
+	p = (char *)(sl->head + 1) + sl->used;
+	sl->used += n;
+	return p;
+}
+
+void
+ind_slab_free(struct ind_slab *sl)
+{
+	struct ind_chunk	*ch, *next;
+
+	for (ch = sl->head; ch != NULL; ch = next) {
+		next = ch->next;
+		free(ch);
+	}
+	memset(sl, 0, sizeof(*sl));
 }
 
 void
@@ -91,6 +140,8 @@ ind_layout_init(struct layout *l, enum ind_kind kind,
 
 struct cmap {
 	struct cell	**cells[IND__NPERIODS];
+	struct ind_slab	*mem[IND__NPERIODS];	/* their memory */
+	struct ind_slab	*xmem;			/* their cnt_x */
 	size_t		 n[IND__NPERIODS], cap[IND__NPERIODS];
 	uint32_t	*pt;		/* [agb * ngeo + geo]: block + 1 */
 	uint32_t	*used;		/* slots of pt set in this year */
@@ -103,11 +154,16 @@ struct cmap {
 };
 
 static int
-cmap_init(struct cmap *m, const struct layout *l, size_t nagbs, int ngeo)
+cmap_init(struct cmap *m, const struct layout *l, size_t nagbs, int ngeo,
+    struct ind_cube *cubes, struct ind_slab *xmem)
 {
 	size_t	n = (nagbs + 1) * (size_t)ngeo;
+	int	tt;
 
 	memset(m, 0, sizeof(*m));
+	for (tt = 0; tt < IND__NPERIODS; tt++)
+		m->mem[tt] = &cubes[tt].mem;
+	m->xmem = xmem;
 	m->lay = l;
 	m->ngeo = ngeo;
 	m->year = -1;
@@ -135,15 +191,13 @@ cmap_done(struct cmap *m)
 	m->blk = NULL;
 }
 
-/* One allocation per cell: the struct, then its arrays. */
-static void
-cell_free(struct cell *c)
-{
-	free(c);
-}
-
+/*
+ * One block per cell, the struct, then its arrays, in mem; the build-only
+ * counts in xmem (NULL: none).
+ */
 static struct cell *
-cell_new(const struct layout *l, int agb, int geo, int period)
+cell_new(struct ind_slab *mem, struct ind_slab *xmem,
+    const struct layout *l, int agb, int geo, int period)
 {
 	struct cell	*c;
 	size_t		 sz;
@@ -152,7 +206,10 @@ cell_new(const struct layout *l, int agb, int geo, int period)
 	sz = sizeof(*c) + ((size_t)l->ncat + (size_t)l->nsub) *
 	    sizeof(struct cnt) + (size_t)l->nsum * sizeof(double) +
 	    (size_t)l->nnum * sizeof(int64_t);
-	if ((c = calloc(1, sz)) == NULL)
+	if ((c = ind_slab_alloc(mem, sz)) == NULL)
+		return NULL;
+	if (xmem != NULL && (c->x = ind_slab_alloc(xmem, (1 +
+	    (size_t)l->ncat + (size_t)l->nsub) * sizeof(*c->x))) == NULL)
 		return NULL;
 	c->agb = agb;
 	c->geo = geo;
@@ -205,7 +262,8 @@ cmap_get(struct cmap *m, int agb, int geo, int tt, int period, int ys,
 	if (util_grow((void **)&m->cells[i], &m->cap[i], m->n[i] + 1,
 	    sizeof(*m->cells[i])) == -1)
 		goto oom;
-	if ((c = cell_new(m->lay, agb, geo, period)) == NULL)
+	if ((c = cell_new(m->mem[i], m->xmem, m->lay, agb, geo, period)) ==
+	    NULL)
 		goto oom;
 	m->cells[i][m->n[i]++] = c;
 	*bp = c;
@@ -244,14 +302,23 @@ struct build {
 	int			 today;
 };
 
+/*
+ * The build-only counts of a cell: x[0] its total's, x[1 + i] category
+ * i's, x[1 + ncat + i] sub-count i's.
+ */
+#define X_CAT(c, i)		(&(c)->x[1 + (i)])
+#define X_SUB(c, ncat, i)	(&(c)->x[1 + (ncat) + (i)])
+
 static void
 acc_doel(struct cell *c, const struct u_doel *u, uint32_t rk)
 {
-	cnt_add(&c->tot, u->client, rk);
-	cnt_add(&c->cat[D_PA0 + u->pa], u->client, rk);
-	cnt_add(&c->cat[u->zh == 1 ? D_ZH_JA : D_ZH_NIET], u->client, rk);
+	int	pa = D_PA0 + u->pa, zh = u->zh == 1 ? D_ZH_JA : D_ZH_NIET;
+
+	cnt_add(&c->tot, c->x, u->client, rk);
+	cnt_add(&c->cat[pa], X_CAT(c, pa), u->client, rk);
+	cnt_add(&c->cat[zh], X_CAT(c, zh), u->client, rk);
 	if (!isnan(u->gas_t)) {
-		cnt_add(&c->sub[0], u->client, rk);
+		cnt_add(&c->sub[0], X_SUB(c, D__NCAT, 0), u->client, rk);
 		c->sum[0] += u->gas_t;
 	}
 	c->num[0] += u->doelen;
@@ -261,20 +328,25 @@ acc_doel(struct cell *c, const struct u_doel *u, uint32_t rk)
 static void
 acc_uit(struct cell *c, const struct u_uit *u, uint32_t rk)
 {
-	cnt_add(&c->tot, u->client, rk);
-	cnt_add(&c->cat[u->reden], u->client, rk);
+	cnt_add(&c->tot, c->x, u->client, rk);
+	cnt_add(&c->cat[u->reden], X_CAT(c, u->reden), u->client, rk);
 	if (u->her == 1)
-		cnt_add(&c->cat[U_HER_NEW], u->client, rk);
+		cnt_add(&c->cat[U_HER_NEW], X_CAT(c, U_HER_NEW), u->client,
+		    rk);
 	else if (u->her == 2)
-		cnt_add(&c->cat[U_HER_NONE], u->client, rk);
+		cnt_add(&c->cat[U_HER_NONE], X_CAT(c, U_HER_NONE), u->client,
+		    rk);
 }
 
 static void
 acc_aan(struct cell *c, const struct u_uit *u, uint32_t rk)
 {
-	cnt_add(&c->tot, u->client, rk);
-	cnt_add(&c->cat[u->aan & U_AAN_CAT], u->client, rk);
-	cnt_add(&c->cat[u->aan & U_AAN_CEM ? A_CEM : A_NOCEM], u->client, rk);
+	int	a = u->aan & U_AAN_CAT, cem = u->aan & U_AAN_CEM ? A_CEM :
+	    A_NOCEM;
+
+	cnt_add(&c->tot, c->x, u->client, rk);
+	cnt_add(&c->cat[a], X_CAT(c, a), u->client, rk);
+	cnt_add(&c->cat[cem], X_CAT(c, cem), u->client, rk);
 }
 
 /*
@@ -344,11 +416,13 @@ acc_tev(const struct build *b, struct cell *c, const struct u_tev *u,
 	int			 ni = l->nitems[u->resp];
 	int			 s0 = l->sub0[u->resp], m0 = l->sum0[u->resp];
 	int			 n0 = l->num0[u->resp], j;
+	struct cnt_x		*xs = X_SUB(c, l->ncat, s0);
 
-	cnt_add(&c->tot, u->client, rk);
-	cnt_add(&c->cat[u->resp], u->client, rk);
+	cnt_add(&c->tot, c->x, u->client, rk);
+	cnt_add(&c->cat[u->resp], X_CAT(c, u->resp), u->client, rk);
 	for (j = 0; j < a->n; j++) {
-		cnt_add(&c->sub[s0 + a->slot[j]], u->client, rk);
+		cnt_add(&c->sub[s0 + a->slot[j]], &xs[a->slot[j]], u->client,
+		    rk);
 		c->sum[m0 + a->slot[j]] += a->x[j];
 		c->num[n0 + a->slot[j]]++;
 	}
@@ -533,11 +607,14 @@ prefetch_cells(const struct build *b, struct cell *const *cells, int n,
 	for (j = 0; j < n; j++) {
 		__builtin_prefetch(cells[j]);
 		__builtin_prefetch(cells[j]->cat);
+		__builtin_prefetch(cells[j]->x);
 		if (b->kind != IND_TEVREDENHEID)
 			continue;
 		r = t->resp;
 		prefetch_range(cells[j]->sub + b->lay->sub0[r],
 		    (size_t)(b->lay->nitems[r] + 1) * sizeof(struct cnt));
+		prefetch_range(X_SUB(cells[j], b->lay->ncat, b->lay->sub0[r]),
+		    (size_t)(b->lay->nitems[r] + 1) * sizeof(struct cnt_x));
 		prefetch_range(cells[j]->sum + b->lay->sum0[r],
 		    (size_t)(b->lay->nitems[r] + 1) * sizeof(double));
 		prefetch_range(cells[j]->num + b->lay->num0[r],
@@ -692,10 +769,7 @@ ind_cube_range(const struct ind_cube *cb, int geo, int period,
 void
 ind_cube_free(struct ind_cube *cb)
 {
-	size_t	i;
-
-	for (i = 0; i < cb->n; i++)
-		cell_free(cb->cells[i]);
+	ind_slab_free(&cb->mem);
 	free(cb->cells);
 	memset(cb, 0, sizeof(*cb));
 }
@@ -908,10 +982,10 @@ ck_count(int64_t v)
 
 /* A count and its clients, each perturbed with the count's cell key. */
 static void
-ck_cnt(const struct ck_table *t, struct cnt *c)
+ck_cnt(const struct ck_table *t, struct cnt *c, const struct cnt_x *x)
 {
-	c->units = ck_count(ck_perturb(t, c->units, c->ckey));
-	c->clients = ck_count(ck_perturb(t, c->clients, c->ckey));
+	c->units = ck_count(ck_perturb(t, c->units, x->ckey));
+	c->clients = ck_count(ck_perturb(t, c->clients, x->ckey));
 }
 
 /*
@@ -932,37 +1006,32 @@ ck_cell(const struct ck_table *t, enum ind_kind kind, const struct layout *l,
 
 	for (i = 0; i < l->nsub; i++)
 		c->sub[i].clients = ck_count(ck_perturb(t, c->sub[i].clients,
-		    c->sub[i].ckey));
+		    X_SUB(c, l->ncat, i)->ckey));
 	if (kind == IND_DOELREALISATIE) {
-		c->num[0] = ck_perturb(t, c->num[0], c->tot.ckey);
-		c->num[1] = ck_perturb(t, c->num[1], c->tot.ckey);
+		c->num[0] = ck_perturb(t, c->num[0], c->x[0].ckey);
+		c->num[1] = ck_perturb(t, c->num[1], c->x[0].ckey);
 	} else if (kind == IND_TEVREDENHEID) {
 		for (r = 0; r < QUEST__NRESPONDENTS; r++) {
 			n0 = l->num0[r] + l->nitems[r];
 			c->num[n0 + 1] = ck_perturb(t, c->num[n0 + 1],
-			    c->cat[r].ckey);
+			    X_CAT(c, r)->ckey);
 			c->num[n0 + 2] = ck_perturb(t, c->num[n0 + 2],
-			    c->cat[r].ckey);
+			    X_CAT(c, r)->ckey);
 		}
 	}
 	for (i = 0; i < l->ncat; i++)
-		ck_cnt(t, &c->cat[i]);
-	ck_cnt(t, &c->tot);
+		ck_cnt(t, &c->cat[i], X_CAT(c, i));
+	ck_cnt(t, &c->tot, c->x);
 }
 
 /* ------------------------------------------------------------------ */
 /* Hooks lent to the breakdowns (ind_breakdown.c) */
 
 struct cell *
-ind_cell_new(const struct layout *l, int agb, int geo, int period)
+ind_cell_new(struct ind_slab *mem, struct ind_slab *xmem,
+    const struct layout *l, int agb, int geo, int period)
 {
-	return cell_new(l, agb, geo, period);
-}
-
-void
-ind_cell_free(struct cell *c)
-{
-	cell_free(c);
+	return cell_new(mem, xmem, l, agb, geo, period);
 }
 
 void
@@ -980,6 +1049,20 @@ ind_cell_ck(const struct ck_table *t, enum ind_kind kind,
 	ck_cell(t, kind, l, c);
 }
 
+/* The cells of kind k no longer have their cnt_x. */
+static void
+drop_x(struct ind_snapshot *s, enum ind_kind k)
+{
+	size_t	i;
+	int	tt;
+
+	for (tt = 0; tt < IND__NPERIODS; tt++)
+		for (i = 0; i < s->cube[k][tt].n; i++)
+			s->cube[k][tt].cells[i]->x = NULL;
+	for (i = 0; i < s->bd[k].n; i++)
+		s->bd[k].v[i].c->x = NULL;
+}
+
 /*
  * The cells of one kind, from its units, and its suppression pattern;
  * kinds come in enum order (aanlevering decides uitval's pattern).
@@ -994,12 +1077,14 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 	struct cmap		 m;
 	struct ind_bdacc	*bd = NULL;
 	struct dc_table		*t;
+	struct ind_slab		 xmem;
 	const struct cell	**parts;
 	size_t			 i, nmax;
 	int			 tt, other;
 	uint64_t		 t1;
 
 	memset(&b, 0, sizeof(b));
+	memset(&xmem, 0, sizeof(xmem));
 	b.s = s;
 	b.cfg = cfg;
 	b.qs = qs;
@@ -1024,16 +1109,19 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 	dc_init(&s->dc[kind]);
 	t = &s->dc[IND_DC_KIND(kind)];
 	t1 = util_now_ns();
-	if (cmap_init(&m, b.lay, s->nagbs, IND_GEO_REGIO(s) + 1) == -1 ||
-	    (bd = ind_bd_begin(s, cfg, b.lay)) == NULL ||
+	/*
+	 * The cells go to the cubes' slabs at once (ind_snapshot_free frees
+	 * them however far this gets), their cnt_x to xmem.
+	 */
+	if (cmap_init(&m, b.lay, s->nagbs, IND_GEO_REGIO(s) + 1,
+	    s->cube[kind], &xmem) == -1 ||
+	    (bd = ind_bd_begin(s, cfg, b.lay, &xmem)) == NULL ||
 	    accumulate(&b, &m, bd) == -1 || m.oom) {
 		ind_bd_abort(bd);
-		for (tt = 0; tt < IND__NPERIODS; tt++) {
-			for (i = 0; i < m.n[tt]; i++)
-				cell_free(m.cells[tt][i]);
+		for (tt = 0; tt < IND__NPERIODS; tt++)
 			free(m.cells[tt]);
-		}
 		cmap_done(&m);
+		ind_slab_free(&xmem);
 		free(parts);
 		return -1;
 	}
@@ -1079,9 +1167,14 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 	/* The uitsplitsingen (ind_breakdown.c): the same table, before dc_run. */
 	if (ind_bd_build(s, cfg, b.kind, b.lay, window, today, ckt, bd) ==
 	    -1) {
+		ind_slab_free(&xmem);
+		drop_x(s, kind);
 		free(parts);
 		return -1;
 	}
+	/* The counts are final (perturbed or in the table): no more cnt_x. */
+	ind_slab_free(&xmem);
+	drop_x(s, kind);
 	/* Perturbed: no suppression pattern. */
 	if (ckt == NULL) {
 		relations(&b, parts, nmax);

@@ -91,14 +91,33 @@ struct ind_units {
  * any count: a cell counts units of one kind, and ind_cube_build refuses
  * a kind of more than IND_MAX_UNITS units (the unit orders index them
  * with 32 bits too), which leaves room for the cell-key method's
- * deviation above a count. 16 bytes: a unit adds to about 30 of them.
+ * deviation above a count.
  */
 struct cnt {
 	uint32_t	 units;
 	uint32_t	 clients;
+};
+
+/*
+ * What counting a struct cnt needs while the cube is built, and nothing
+ * after: kept apart (struct cell's x) and freed before the disclosure
+ * run, so that a snapshot keeps 8 bytes a count.
+ */
+struct cnt_x {
 	uint32_t	 last;		/* client index + 1 counted last */
 	uint32_t	 ckey;		/* cell key: record keys of the clients */
 };
+
+/*
+ * Memory for many small blocks freed together (the cells of a cube):
+ * large zeroed chunks, so no per-block overhead and few page faults.
+ */
+struct ind_slab {
+	struct ind_chunk *head;
+	size_t		 used, cap;	/* in head */
+};
+void	*ind_slab_alloc(struct ind_slab *, size_t);
+void	 ind_slab_free(struct ind_slab *);
 #define IND_MAX_UNITS	((size_t)INT32_MAX)
 
 /* Categories of a cell. */
@@ -133,6 +152,8 @@ struct cell {
 	struct cnt	*sub;		/* layout.nsub: item-level clients */
 	double		*sum;		/* layout.nsum */
 	int64_t		*num;		/* layout.nnum */
+	struct cnt_x	*x;		/* while built: tot, cat, sub; then
+					   NULL */
 	uint32_t	 it_tot;	/* disclosure items */
 	uint32_t	 it_cat;
 	int		 naanbieders;	/* all-aanbieder cells: how many */
@@ -142,6 +163,7 @@ struct cell {
 struct ind_cube {
 	struct cell	**cells;
 	size_t		 n;
+	struct ind_slab	 mem;		/* the cells */
 };
 
 /*
@@ -167,6 +189,7 @@ struct ind_bdcell {
 struct ind_bdcube {
 	struct ind_bdcell *v;
 	size_t		 n;
+	struct ind_slab	 mem;		/* the cells */
 };
 
 struct ind_snapshot {
@@ -271,9 +294,9 @@ extern int	ind_dc_keep;
  * Hooks for the breakdowns (ind_breakdown.c). ind_cube.c lends its cell
  * helpers; the breakdowns' own hooks are in ind_bd.h.
  */
-struct cell *ind_cell_new(const struct layout *, int agb, int geo,
-	    int period);
-void	ind_cell_free(struct cell *);
+/* A zeroed cell in mem, its build-only counts (x) in xmem. */
+struct cell *ind_cell_new(struct ind_slab *mem, struct ind_slab *xmem,
+	    const struct layout *, int agb, int geo, int period);
 void	ind_cell_relate(struct dc_table *, const struct layout *,
 	    const struct cell *total, const struct cell *const *parts,
 	    size_t n, int le);
