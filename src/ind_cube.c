@@ -1138,6 +1138,12 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 		free(s->ubase[kind]);
 	s->ubase[kind] = NULL;
 	s->nbase[kind] = 0;
+	/* The answers of the responses, read by tevredenheid's units only. */
+	if (kind == IND_TEVREDENHEID) {
+		free(s->vals);
+		s->vals = NULL;
+		s->nvals = 0;
+	}
 	for (tt = 0; tt < IND__NPERIODS; tt++) {
 		util_sort(m.cells[tt], m.n[tt], sizeof(*m.cells[tt]), cmp_cell);
 		s->cube[kind][tt].cells = m.cells[tt];
