@@ -11,20 +11,47 @@
 #include "log.h"
 #include "util.h"
 
-struct dch_rec {			/* a cell of this snapshot */
-	struct dc_table	*t;
-	uint32_t	 it_tot, it_cat;
-	int		 nfig;
-	size_t		 row;
+/*
+ * A row as kept here: its strings (indicator, geo) interned, so that a
+ * row is 40 bytes rather than a struct dch_row's 128 (the history holds
+ * every cell ever published; it lives through the cube's build).
+ */
+struct hrow {
+	uint32_t	 ind, geo;	/* string ids */
+	int32_t		 period, agb, last_day;
+	int32_t		 level;
+	int64_t		 published;
+	int64_t		 withheld;
 };
 
-struct dch {
-	struct dch_row	*rows;
+/* The distinct strings of the rows, by id. */
+#define DCH_STR_MAX	(DCH_GEO_MAX > DCH_IND_MAX ? DCH_GEO_MAX : DCH_IND_MAX)
+struct strs {
+	char		(*s)[DCH_STR_MAX];
 	size_t		 n, cap;
-	size_t		*slots;		/* row index + 1, 0 = free */
+	uint32_t	*slots;		/* id + 1, 0 = free */
 	size_t		 nslots;
+};
+
+struct dch_rec {			/* a cell of this snapshot */
+	uint32_t	 it_tot, it_cat;
+	uint32_t	 row;
+	uint8_t		 nfig;
+	uint8_t		 t;		/* tabs[t] */
+};
+
+#define DCH_TABS	IND__NKINDS
+
+struct dch {
+	struct hrow	*rows;
+	size_t		 n, cap;
+	uint32_t	*slots;		/* row index + 1, 0 = free */
+	size_t		 nslots;
+	struct strs	 str;
 	struct dch_rec	*recs;
 	size_t		 nrec, caprec;
+	struct dc_table	*tabs[DCH_TABS];	/* the tables of the recs */
+	int		 ntabs;
 	int64_t		 gen;
 	size_t		 nloaded, nprior;
 	uint64_t	 load_ns;	/* reading the table */
@@ -32,34 +59,83 @@ struct dch {
 };
 
 static uint64_t
-row_hash(const struct dch_row *r)
+str_hash(const char *s)
 {
 	const unsigned char	*p;
 	uint64_t		 h = 1469598103934665603ULL;
-	int			 v[3] = { r->level, r->period, r->agb }, i;
 
-	for (p = (const unsigned char *)r->indicator; *p; p++)
+	for (p = (const unsigned char *)s; *p; p++)
 		h = (h ^ *p) * 1099511628211ULL;
-	for (p = (const unsigned char *)r->geo; *p; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	for (i = 0; i < 3; i++)
-		h = (h ^ (uint32_t)v[i]) * 1099511628211ULL;
 	return h;
 }
 
 static int
-row_same(const struct dch_row *a, const struct dch_row *b)
+str_rehash(struct strs *t)
+{
+	size_t		 n = t->nslots ? t->nslots * 2 : 256, i, j;
+	uint32_t	*sl;
+
+	if ((sl = calloc(n, sizeof(*sl))) == NULL)
+		return -1;
+	for (i = 0; i < t->n; i++) {
+		j = (size_t)str_hash(t->s[i]) & (n - 1);
+		while (sl[j] != 0)
+			j = (j + 1) & (n - 1);
+		sl[j] = (uint32_t)i + 1;
+	}
+	free(t->slots);
+	t->slots = sl;
+	t->nslots = n;
+	return 0;
+}
+
+/* The id of string v (added when new); (uint32_t)-1 on OOM. */
+static uint32_t
+str_id(struct strs *t, const char *v)
+{
+	size_t	j;
+
+	if ((t->n + 1) * 2 > t->nslots && str_rehash(t) == -1)
+		return (uint32_t)-1;
+	j = (size_t)str_hash(v) & (t->nslots - 1);
+	while (t->slots[j] != 0) {
+		if (strcmp(t->s[t->slots[j] - 1], v) == 0)
+			return t->slots[j] - 1;
+		j = (j + 1) & (t->nslots - 1);
+	}
+	if (t->n >= UINT32_MAX - 1 || util_grow((void **)&t->s, &t->cap,
+	    t->n + 1, sizeof(*t->s)) == -1)
+		return (uint32_t)-1;
+	util_fmt(t->s[t->n], sizeof(t->s[t->n]), "%s", v);
+	t->slots[j] = (uint32_t)++t->n;
+	return (uint32_t)(t->n - 1);
+}
+
+static uint64_t
+row_hash(const struct hrow *r)
+{
+	uint64_t	h = 1469598103934665603ULL;
+	uint32_t	v[5] = { r->ind, r->geo, (uint32_t)r->level,
+			    (uint32_t)r->period, (uint32_t)r->agb };
+	int		i;
+
+	for (i = 0; i < 5; i++)
+		h = (h ^ v[i]) * 1099511628211ULL;
+	return h;
+}
+
+static int
+row_same(const struct hrow *a, const struct hrow *b)
 {
 	return a->level == b->level && a->period == b->period &&
-	    a->agb == b->agb && strcmp(a->indicator, b->indicator) == 0 &&
-	    strcmp(a->geo, b->geo) == 0;
+	    a->agb == b->agb && a->ind == b->ind && a->geo == b->geo;
 }
 
 static int
 rehash(struct dch *h)
 {
-	size_t	n = h->nslots ? h->nslots * 2 : 1024, i, j;
-	size_t	*s;
+	size_t		 n = h->nslots ? h->nslots * 2 : 1024, i, j;
+	uint32_t	*s;
 
 	if ((s = calloc(n, sizeof(*s))) == NULL)
 		return -1;
@@ -67,7 +143,7 @@ rehash(struct dch *h)
 		j = (size_t)row_hash(&h->rows[i]) & (n - 1);
 		while (s[j] != 0)
 			j = (j + 1) & (n - 1);
-		s[j] = i + 1;
+		s[j] = (uint32_t)i + 1;
 	}
 	free(h->slots);
 	h->slots = s;
@@ -75,27 +151,56 @@ rehash(struct dch *h)
 	return 0;
 }
 
-/* The row with r's key, added (masks 0) when new; (size_t)-1 on OOM. */
+/*
+ * The row of (indicator, level, period, geo, agb), added (masks 0) when
+ * new; (size_t)-1 on OOM.
+ */
 static size_t
-row_get(struct dch *h, const struct dch_row *r)
+row_get(struct dch *h, const char *indicator, int level, int period,
+    const char *geo, int agb)
 {
-	size_t	j;
+	struct hrow	r;
+	size_t		j;
 
+	memset(&r, 0, sizeof(r));
+	if ((r.ind = str_id(&h->str, indicator)) == (uint32_t)-1 ||
+	    (r.geo = str_id(&h->str, geo)) == (uint32_t)-1)
+		return (size_t)-1;
+	r.level = level;
+	r.period = period;
+	r.agb = agb;
 	if ((h->n + 1) * 2 > h->nslots && rehash(h) == -1)
 		return (size_t)-1;
-	j = (size_t)row_hash(r) & (h->nslots - 1);
+	j = (size_t)row_hash(&r) & (h->nslots - 1);
 	while (h->slots[j] != 0) {
-		if (row_same(&h->rows[h->slots[j] - 1], r))
+		if (row_same(&h->rows[h->slots[j] - 1], &r))
 			return h->slots[j] - 1;
 		j = (j + 1) & (h->nslots - 1);
 	}
-	if (util_grow((void **)&h->rows, &h->cap, h->n + 1,
-	    sizeof(*h->rows)) == -1)
+	if (h->n >= UINT32_MAX - 1 || util_grow((void **)&h->rows, &h->cap,
+	    h->n + 1, sizeof(*h->rows)) == -1)
 		return (size_t)-1;
-	h->rows[h->n] = *r;
-	h->rows[h->n].published = h->rows[h->n].withheld = 0;
-	h->slots[j] = ++h->n;
+	h->rows[h->n] = r;
+	h->slots[j] = (uint32_t)++h->n;
 	return h->n - 1;
+}
+
+/* Row i as the store has it. */
+static void
+row_out(const struct dch *h, size_t i, struct dch_row *out)
+{
+	const struct hrow	*r = &h->rows[i];
+
+	memset(out, 0, sizeof(*out));
+	util_fmt(out->indicator, sizeof(out->indicator), "%s",
+	    h->str.s[r->ind]);
+	util_fmt(out->geo, sizeof(out->geo), "%s", h->str.s[r->geo]);
+	out->level = r->level;
+	out->period = r->period;
+	out->agb = r->agb;
+	out->last_day = r->last_day;
+	out->published = r->published;
+	out->withheld = r->withheld;
 }
 
 static int
@@ -104,7 +209,8 @@ load_row(const struct dch_row *r, void *arg)
 	struct dch	*h = arg;
 	size_t		 i;
 
-	if ((i = row_get(h, r)) == (size_t)-1)
+	if ((i = row_get(h, r->indicator, r->level, r->period, r->geo,
+	    r->agb)) == (size_t)-1)
 		return -1;
 	h->rows[i].published |= r->published;
 	h->rows[i].withheld |= r->withheld;
@@ -138,6 +244,8 @@ dch_free(struct dch *h)
 		return;
 	free(h->rows);
 	free(h->slots);
+	free(h->str.s);
+	free(h->str.slots);
 	free(h->recs);
 	free(h);
 }
@@ -163,41 +271,42 @@ dch_apply_named(struct dch *h, struct dc_table *t,
     const char *indicator, enum ind_period tt, const struct cell *c,
     int ncat)
 {
-	struct dch_row	 key;
+	char		 geo[DCH_GEO_MAX], ind[DCH_IND_MAX];
 	struct dch_rec	*rec;
 	size_t		 i;
-	int		 f;
+	int		 f, ti, agb;
 
 	if (h == NULL || h->oom || t->oom)
 		return;
-	memset(&key, 0, sizeof(key));
-	util_fmt(key.indicator, sizeof(key.indicator), "%s", indicator);
-	key.level = (int)tt;
-	key.period = c->period;
+	/* As the store keeps them (struct dch_row). */
+	util_fmt(ind, sizeof(ind), "%s", indicator);
 	if (c->geo < s->ngem)
-		util_fmt(key.geo, sizeof(key.geo), "G%s",
+		util_fmt(geo, sizeof(geo), "G%s",
 		    cfg->ref.gemeenten[c->geo].code);
 	else if (c->geo < s->ngem + s->nclu)
-		util_fmt(key.geo, sizeof(key.geo), "C%s",
+		util_fmt(geo, sizeof(geo), "C%s",
 		    cfg->ref.clusters[c->geo - s->ngem].name);
 	else
-		util_fmt(key.geo, sizeof(key.geo), "R");
-	key.agb = c->agb >= 0 && (size_t)c->agb < s->nagbs ?
-	    s->agbs[c->agb] : 0;
-	key.last_day = ind_period_last_day(c->period, tt);
-	if ((i = row_get(h, &key)) == (size_t)-1 ||
+		util_fmt(geo, sizeof(geo), "R");
+	agb = c->agb >= 0 && (size_t)c->agb < s->nagbs ? s->agbs[c->agb] : 0;
+	for (ti = 0; ti < h->ntabs && h->tabs[ti] != t; ti++)
+		;
+	if (ti == DCH_TABS || (i = row_get(h, ind, (int)tt, c->period,
+	    geo, agb)) == (size_t)-1 ||
 	    util_grow((void **)&h->recs, &h->caprec, h->nrec + 1,
 	    sizeof(*h->recs)) == -1) {
 		h->oom = 1;
 		return;
 	}
-	h->rows[i].last_day = key.last_day;
+	if (ti == h->ntabs)
+		h->tabs[h->ntabs++] = t;
+	h->rows[i].last_day = ind_period_last_day(c->period, tt);
 	rec = &h->recs[h->nrec++];
-	rec->t = t;
+	rec->t = (uint8_t)ti;
 	rec->it_tot = c->it_tot;
 	rec->it_cat = c->it_cat;
-	rec->nfig = 1 + ncat < DCH_FIGS ? 1 + ncat : DCH_FIGS;
-	rec->row = i;
+	rec->nfig = (uint8_t)(1 + ncat < DCH_FIGS ? 1 + ncat : DCH_FIGS);
+	rec->row = (uint32_t)i;
 	for (f = 0; f < rec->nfig; f++)
 		if ((h->rows[i].published >> f) & 1) {
 			dc_prior(t, fig_item(rec, f));
@@ -210,8 +319,9 @@ dch_save(struct dch *h, struct store *st)
 {
 	struct dch_row		*out = NULL;
 	const struct dch_rec	*rec;
-	struct dch_row		*row;
-	size_t			 i, nout = 0, back = 0;
+	const struct dc_table	*t;
+	struct hrow		*row;
+	size_t			 i, nout = 0, capout = 0, back = 0;
 	int64_t			 pub, wh;
 	uint64_t		 t0 = util_now_ns();
 	uint32_t		 it;
@@ -219,20 +329,18 @@ dch_save(struct dch *h, struct store *st)
 
 	if (h == NULL)
 		return 0;
-	if (h->oom || (h->nrec > 0 && (out = calloc(h->nrec,
-	    sizeof(*out))) == NULL)) {
-		log_error("indicators: disclosure history: out of memory");
-		return -1;
-	}
+	if (h->oom)
+		goto oom;
 	for (i = 0; i < h->nrec; i++) {
 		rec = &h->recs[i];
 		row = &h->rows[rec->row];
+		t = h->tabs[rec->t];
 		pub = wh = 0;
 		for (f = 0; f < rec->nfig; f++) {
 			it = fig_item(rec, f);
-			if (!dc_printed(rec->t, it))
+			if (!dc_printed(t, it))
 				continue;	/* never printed */
-			if (dc_suppressed(rec->t, it))
+			if (dc_suppressed(t, it))
 				wh |= (int64_t)1 << f;
 			else
 				pub |= (int64_t)1 << f;
@@ -247,7 +355,10 @@ dch_save(struct dch *h, struct store *st)
 			continue;
 		row->published |= pub;
 		row->withheld |= wh;
-		out[nout++] = *row;
+		if (util_grow((void **)&out, &capout, nout + 1,
+		    sizeof(*out)) == -1)
+			goto oom;
+		row_out(h, rec->row, &out[nout++]);
 	}
 	rc = store_dch_save(st, out, nout, h->gen);
 	free(out);
@@ -263,6 +374,10 @@ dch_save(struct dch *h, struct store *st)
 		    h->nprior, nout, (double)(util_now_ns() - t0) / 1e6,
 		    back);
 	return rc;
+oom:
+	free(out);
+	log_error("indicators: disclosure history: out of memory");
+	return -1;
 }
 
 int

@@ -27,10 +27,11 @@ struct cell;
 
 #define DCH_GEO_MAX	(CFG_NAME_MAX + 2)	/* "G0363", "C" + name, "R" */
 #define DCH_FIGS	63			/* figures per cell kept */
+#define DCH_IND_MAX	24			/* "tevredenheid/G36301" */
 
 /* One row of table dc_history. */
 struct dch_row {
-	char		 indicator[24];
+	char		 indicator[DCH_IND_MAX];
 	int		 level;			/* enum ind_period */
 	int		 period;		/* index since January 2000 */
 	char		 geo[DCH_GEO_MAX];
