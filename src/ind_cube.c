@@ -25,6 +25,7 @@
 #include "ind_impl.h"
 #include "log.h"
 #include "util.h"
+#include <stdio.h>
 
 /* rk: the client's record key, added once per distinct client. */
 static inline void
@@ -408,9 +409,13 @@ tev_prepare(const struct build *b, const struct u_tev *u, struct tev_add *a)
 	}
 }
 
+/*
+ * sums: whether to add the sums and statement counts too; a quarter's or
+ * a year's cell has them added up from its months' (derive_sums).
+ */
 static void
 acc_tev(const struct build *b, struct cell *c, const struct u_tev *u,
-    const struct tev_add *a, uint32_t rk)
+    const struct tev_add *a, uint32_t rk, int sums)
 {
 	const struct layout	*l = b->lay;
 	int			 ni = l->nitems[u->resp];
@@ -420,9 +425,12 @@ acc_tev(const struct build *b, struct cell *c, const struct u_tev *u,
 
 	cnt_add(&c->tot, c->x, u->client, rk);
 	cnt_add(&c->cat[u->resp], X_CAT(c, u->resp), u->client, rk);
-	for (j = 0; j < a->n; j++) {
+	for (j = 0; j < a->n; j++)
 		cnt_add(&c->sub[s0 + a->slot[j]], &xs[a->slot[j]], u->client,
 		    rk);
+	if (!sums)
+		return;
+	for (j = 0; j < a->n; j++) {
 		c->sum[m0 + a->slot[j]] += a->x[j];
 		c->num[n0 + a->slot[j]]++;
 	}
@@ -492,7 +500,7 @@ unit_bd(enum ind_kind k, const void *u)
 
 static void
 acc_unit(const struct build *b, struct cell *c, const void *u,
-    const struct tev_add *ta, uint32_t rk)
+    const struct tev_add *ta, uint32_t rk, int sums)
 {
 	if (b->kind == IND_DOELREALISATIE)
 		acc_doel(c, u, rk);
@@ -501,7 +509,7 @@ acc_unit(const struct build *b, struct cell *c, const void *u,
 	else if (b->kind == IND_AANLEVERING)
 		acc_aan(c, u, rk);
 	else
-		acc_tev(b, c, u, ta, rk);
+		acc_tev(b, c, u, ta, rk, sums);
 }
 
 /*
@@ -599,7 +607,7 @@ prefetch_range(const void *p, size_t len)
  */
 static void
 prefetch_cells(const struct build *b, struct cell *const *cells, int n,
-    const void *u)
+    const void *u, int d0, int d1)
 {
 	const struct u_tev	*t = u;
 	int			 j, r;
@@ -615,6 +623,8 @@ prefetch_cells(const struct build *b, struct cell *const *cells, int n,
 		    (size_t)(b->lay->nitems[r] + 1) * sizeof(struct cnt));
 		prefetch_range(X_SUB(cells[j], b->lay->ncat, b->lay->sub0[r]),
 		    (size_t)(b->lay->nitems[r] + 1) * sizeof(struct cnt_x));
+		if (j >= d0 && j < d1)
+			continue;	/* no sums: derive_sums */
 		prefetch_range(cells[j]->sum + b->lay->sum0[r],
 		    (size_t)(b->lay->nitems[r] + 1) * sizeof(double));
 		prefetch_range(cells[j]->num + b->lay->num0[r],
@@ -648,6 +658,10 @@ prefetch_unit(const struct build *b, const uint32_t *ix, size_t i,
 /*
  * Adds every unit of the kind to its cells of every period type, and to
  * its breakdown cells (bd: per year, units of the year; NULL: none).
+ * Tevredenheid's quarter and year cells get their counts of units and
+ * clients here, their sums and statement counts from their months'
+ * afterwards (derive_sums): those are sums of whole numbers, the same
+ * whatever the order they are added in.
  */
 static int
 accumulate(struct build *b, struct cmap *m, struct ind_bdacc *bd)
@@ -655,7 +669,7 @@ accumulate(struct build *b, struct cmap *m, struct ind_bdacc *bd)
 	const struct config	*cfg = b->cfg;
 	size_t			 sz = unit_size(b->kind), i, *off = NULL;
 	uint32_t		*ix = NULL, client, rk;
-	int			 y, tt, agbs[2], geos[3], month, n, j;
+	int			 y, tt, agbs[2], geos[3], month, n, j, d0, d1;
 	unsigned		 tmask;
 	struct cell		*cells[3 * 6 + IND_BD_CELLS];
 	const char		*u;
@@ -681,6 +695,7 @@ accumulate(struct build *b, struct cmap *m, struct ind_bdacc *bd)
 			if (b->kind == IND_TEVREDENHEID)
 				tev_prepare(b, (const void *)u, &ta);
 			n = 0;
+			d0 = d1 = 0;	/* cells [d0, d1): no sums */
 			for (tt = 0; tt < IND__NPERIODS; tt++) {
 				if (!(tmask >> tt & 1))
 					continue;
@@ -688,6 +703,10 @@ accumulate(struct build *b, struct cmap *m, struct ind_bdacc *bd)
 				    cells + n)) == -1)
 					goto out;
 				n += j;
+				if (tt == IND_MONTH)
+					d0 = d1 = n;
+				else if (b->kind == IND_TEVREDENHEID)
+					d1 = n;
 			}
 			if (bd != NULL && (tmask >> IND_YEAR & 1)) {
 				if ((j = ind_bd_cells(bd, y, geos[0],
@@ -695,9 +714,10 @@ accumulate(struct build *b, struct cmap *m, struct ind_bdacc *bd)
 					goto out;
 				n += j;
 			}
-			prefetch_cells(b, cells, n, u);
+			prefetch_cells(b, cells, n, u, d0, d1);
 			for (j = 0; j < n; j++)
-				acc_unit(b, cells[j], u, &ta, rk);
+				acc_unit(b, cells[j], u, &ta, rk,
+				    j < d0 || j >= d1);
 		}
 	}
 	rc = 0;
@@ -1049,6 +1069,38 @@ ind_cell_ck(const struct ck_table *t, enum ind_kind kind,
 	ck_cell(t, kind, l, c);
 }
 
+/*
+ * Tevredenheid's quarter and year cells: their sums and statement counts
+ * are their months' added up (accumulate). A quarter or year cell has a
+ * month cell with the same key for each month it has units in.
+ */
+static void
+derive_sums(struct ind_snapshot *s, const struct layout *l)
+{
+	const struct ind_cube	*mc = &s->cube[IND_TEVREDENHEID][IND_MONTH];
+	const struct cell	*p;
+	struct cell		*c;
+	size_t			 i;
+	int			 tt, first, last, mo, k;
+
+	for (tt = IND_QUARTER; tt <= IND_YEAR; tt++) {
+		for (i = 0; i < s->cube[IND_TEVREDENHEID][tt].n; i++) {
+			c = s->cube[IND_TEVREDENHEID][tt].cells[i];
+			ind_period_months(c->period, (enum ind_period)tt,
+			    &first, &last);
+			for (mo = first; mo <= last; mo++) {
+				if ((p = ind_cube_find(mc, c->agb, c->geo,
+				    mo)) == NULL)
+					continue;
+				for (k = 0; k < l->nsum; k++)
+					c->sum[k] += p->sum[k];
+				for (k = 0; k < l->nnum; k++)
+					c->num[k] += p->num[k];
+			}
+		}
+	}
+}
+
 /* The cells of kind k no longer have their cnt_x. */
 static void
 drop_x(struct ind_snapshot *s, enum ind_kind k)
@@ -1149,6 +1201,8 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 		s->cube[kind][tt].cells = m.cells[tt];
 		s->cube[kind][tt].n = m.n[tt];
 	}
+	if (kind == IND_TEVREDENHEID)
+		derive_sums(s, b.lay);
 	*ns_cells += util_now_ns() - t1;
 	for (tt = 0; tt < IND__NPERIODS; tt++) {
 		struct cell *const *cs = s->cube[kind][tt].cells;
