@@ -490,6 +490,8 @@ ind_bd_build(struct ind_snapshot *s, const struct config *cfg,
 	free(m.slots);
 	bcache_done(&a->bc);
 	free(a);
+	for (i = 0; i < m.n; i++)
+		ind_cell_final(lay, m.v[i].c);
 	if (m.n > 0)
 		qsort(m.v, m.n, sizeof(*m.v), cmp_bd);
 	s->bd[kind].v = m.v;

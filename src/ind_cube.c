@@ -25,16 +25,19 @@
 #include "ind_impl.h"
 #include "log.h"
 #include "util.h"
+#include <time.h>
+#include <time.h>
+#include <time.h>
 #include <stdio.h>
 
 /* rk: the client's record key, added once per distinct client. */
 static inline void
-cnt_add(struct cnt *c, struct cnt_x *x, uint32_t client, uint32_t rk)
+cnt_add(struct cnt_x *x, uint32_t client, uint32_t rk)
 {
-	c->units++;
+	x->units++;
 	if (x->last != client + 1) {
 		x->last = client + 1;
-		c->clients++;
+		x->clients++;
 		x->ckey += rk;		/* mod 2^32: the sum mod 1 */
 	}
 }
@@ -310,16 +313,35 @@ struct build {
 #define X_CAT(c, i)		(&(c)->x[1 + (i)])
 #define X_SUB(c, ncat, i)	(&(c)->x[1 + (ncat) + (i)])
 
+/* A cell's counts from its cnt_x, once all units are added. */
+static void
+cell_final(const struct layout *l, struct cell *c)
+{
+	const struct cnt_x	*x = c->x;
+	int			 i;
+
+	c->tot.units = x[0].units;
+	c->tot.clients = x[0].clients;
+	for (i = 0; i < l->ncat; i++) {
+		c->cat[i].units = X_CAT(c, i)->units;
+		c->cat[i].clients = X_CAT(c, i)->clients;
+	}
+	for (i = 0; i < l->nsub; i++) {
+		c->sub[i].units = X_SUB(c, l->ncat, i)->units;
+		c->sub[i].clients = X_SUB(c, l->ncat, i)->clients;
+	}
+}
+
 static void
 acc_doel(struct cell *c, const struct u_doel *u, uint32_t rk)
 {
 	int	pa = D_PA0 + u->pa, zh = u->zh == 1 ? D_ZH_JA : D_ZH_NIET;
 
-	cnt_add(&c->tot, c->x, u->client, rk);
-	cnt_add(&c->cat[pa], X_CAT(c, pa), u->client, rk);
-	cnt_add(&c->cat[zh], X_CAT(c, zh), u->client, rk);
+	cnt_add(c->x, u->client, rk);
+	cnt_add(X_CAT(c, pa), u->client, rk);
+	cnt_add(X_CAT(c, zh), u->client, rk);
 	if (!isnan(u->gas_t)) {
-		cnt_add(&c->sub[0], X_SUB(c, D__NCAT, 0), u->client, rk);
+		cnt_add(X_SUB(c, D__NCAT, 0), u->client, rk);
 		c->sum[0] += u->gas_t;
 	}
 	c->num[0] += u->doelen;
@@ -329,14 +351,12 @@ acc_doel(struct cell *c, const struct u_doel *u, uint32_t rk)
 static void
 acc_uit(struct cell *c, const struct u_uit *u, uint32_t rk)
 {
-	cnt_add(&c->tot, c->x, u->client, rk);
-	cnt_add(&c->cat[u->reden], X_CAT(c, u->reden), u->client, rk);
+	cnt_add(c->x, u->client, rk);
+	cnt_add(X_CAT(c, u->reden), u->client, rk);
 	if (u->her == 1)
-		cnt_add(&c->cat[U_HER_NEW], X_CAT(c, U_HER_NEW), u->client,
-		    rk);
+		cnt_add(X_CAT(c, U_HER_NEW), u->client, rk);
 	else if (u->her == 2)
-		cnt_add(&c->cat[U_HER_NONE], X_CAT(c, U_HER_NONE), u->client,
-		    rk);
+		cnt_add(X_CAT(c, U_HER_NONE), u->client, rk);
 }
 
 static void
@@ -345,9 +365,9 @@ acc_aan(struct cell *c, const struct u_uit *u, uint32_t rk)
 	int	a = u->aan & U_AAN_CAT, cem = u->aan & U_AAN_CEM ? A_CEM :
 	    A_NOCEM;
 
-	cnt_add(&c->tot, c->x, u->client, rk);
-	cnt_add(&c->cat[a], X_CAT(c, a), u->client, rk);
-	cnt_add(&c->cat[cem], X_CAT(c, cem), u->client, rk);
+	cnt_add(c->x, u->client, rk);
+	cnt_add(X_CAT(c, a), u->client, rk);
+	cnt_add(X_CAT(c, cem), u->client, rk);
 }
 
 /*
@@ -423,11 +443,10 @@ acc_tev(const struct build *b, struct cell *c, const struct u_tev *u,
 	int			 n0 = l->num0[u->resp], j;
 	struct cnt_x		*xs = X_SUB(c, l->ncat, s0);
 
-	cnt_add(&c->tot, c->x, u->client, rk);
-	cnt_add(&c->cat[u->resp], X_CAT(c, u->resp), u->client, rk);
+	cnt_add(c->x, u->client, rk);
+	cnt_add(X_CAT(c, u->resp), u->client, rk);
 	for (j = 0; j < a->n; j++)
-		cnt_add(&c->sub[s0 + a->slot[j]], &xs[a->slot[j]], u->client,
-		    rk);
+		cnt_add(&xs[a->slot[j]], u->client, rk);
 	if (!sums)
 		return;
 	for (j = 0; j < a->n; j++) {
@@ -614,13 +633,10 @@ prefetch_cells(const struct build *b, struct cell *const *cells, int n,
 
 	for (j = 0; j < n; j++) {
 		__builtin_prefetch(cells[j]);
-		__builtin_prefetch(cells[j]->cat);
 		__builtin_prefetch(cells[j]->x);
 		if (b->kind != IND_TEVREDENHEID)
 			continue;
 		r = t->resp;
-		prefetch_range(cells[j]->sub + b->lay->sub0[r],
-		    (size_t)(b->lay->nitems[r] + 1) * sizeof(struct cnt));
 		prefetch_range(X_SUB(cells[j], b->lay->ncat, b->lay->sub0[r]),
 		    (size_t)(b->lay->nitems[r] + 1) * sizeof(struct cnt_x));
 		if (j >= d0 && j < d1)
@@ -1055,6 +1071,12 @@ ind_cell_new(struct ind_slab *mem, struct ind_slab *xmem,
 }
 
 void
+ind_cell_final(const struct layout *l, struct cell *c)
+{
+	cell_final(l, c);
+}
+
+void
 ind_cell_relate(struct dc_table *t, const struct layout *l,
     const struct cell *total, const struct cell *const *parts, size_t n,
     int le)
@@ -1201,6 +1223,9 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 		s->cube[kind][tt].cells = m.cells[tt];
 		s->cube[kind][tt].n = m.n[tt];
 	}
+	for (tt = 0; tt < IND__NPERIODS; tt++)
+		for (i = 0; i < s->cube[kind][tt].n; i++)
+			cell_final(b.lay, s->cube[kind][tt].cells[i]);
 	if (kind == IND_TEVREDENHEID)
 		derive_sums(s, b.lay);
 	*ns_cells += util_now_ns() - t1;

@@ -99,11 +99,14 @@ struct cnt {
 };
 
 /*
- * What counting a struct cnt needs while the cube is built, and nothing
- * after: kept apart (struct cell's x) and freed before the disclosure
- * run, so that a snapshot keeps 8 bytes a count.
+ * A struct cnt while the cube is built, with what counting it needs and
+ * nothing after: kept apart (struct cell's x), copied into the cell's
+ * counts once all units are added (ind_cell_final) and freed before the
+ * disclosure run, so that a snapshot keeps 8 bytes a count.
  */
 struct cnt_x {
+	uint32_t	 units;
+	uint32_t	 clients;
 	uint32_t	 last;		/* client index + 1 counted last */
 	uint32_t	 ckey;		/* cell key: record keys of the clients */
 };
@@ -294,9 +297,11 @@ extern int	ind_dc_keep;
  * Hooks for the breakdowns (ind_breakdown.c). ind_cube.c lends its cell
  * helpers; the breakdowns' own hooks are in ind_bd.h.
  */
-/* A zeroed cell in mem, its build-only counts (x) in xmem. */
+/* A zeroed cell in mem, its counts while built (x) in xmem. */
 struct cell *ind_cell_new(struct ind_slab *mem, struct ind_slab *xmem,
 	    const struct layout *, int agb, int geo, int period);
+/* The cell's counts (tot, cat, sub) from its x, all units added. */
+void	ind_cell_final(const struct layout *, struct cell *);
 void	ind_cell_relate(struct dc_table *, const struct layout *,
 	    const struct cell *total, const struct cell *const *parts,
 	    size_t n, int le);
