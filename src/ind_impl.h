@@ -97,6 +97,7 @@ struct cnt {
 	uint32_t	 units;
 	uint32_t	 clients;
 };
+#define IND_MAX_UNITS	((size_t)INT32_MAX)
 
 /*
  * A struct cnt while the cube is built, with what counting it needs and
@@ -113,7 +114,7 @@ struct cnt_x {
 
 /*
  * Memory for many small blocks freed together (the cells of a cube):
- * large zeroed chunks, so no per-block overhead and few page faults.
+ * large zeroed chunks, no per-block overhead, freed in one go.
  */
 struct ind_slab {
 	struct ind_chunk *head;
@@ -121,7 +122,6 @@ struct ind_slab {
 };
 void	*ind_slab_alloc(struct ind_slab *, size_t);
 void	 ind_slab_free(struct ind_slab *);
-#define IND_MAX_UNITS	((size_t)INT32_MAX)
 
 /* Categories of a cell. */
 enum { D_PA0, D_PA1, D_PA2, D_PA3, D_ZH_JA, D_ZH_NIET, D__NCAT };
