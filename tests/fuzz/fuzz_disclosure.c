@@ -275,6 +275,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		}
 	} while (progress);
+	/* The compact form a snapshot keeps answers as the items did. */
+	for (i = 0; i < t.nitems; i++)
+		known[i] = (uint8_t)((t.items[i].suppressed ? 1 : 0) |
+		    (!t.items[i].hidden && !t.items[i].unpublished ? 2 : 0));
+	dc_compact(&t);
+	if (t.items != NULL || t.ngroups != 0)
+		abort();
+	for (i = 0; i < t.nitems; i++)
+		if ((dc_suppressed(&t, (uint32_t)i) ? 1 : 0) !=
+		    (known[i] & 1) || dc_printed(&t, (uint32_t)i) !=
+		    (known[i] >> 1))
+			abort();
+	/* Nothing is added or run on a compact table. */
+	if (dc_item(&t, 1, 1) != 0 || t.items != NULL ||
+	    dc_run(&t, K) != -1)
+		abort();
 	dc_free(&t);
 	linked(&in);
 	return 0;
