@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -292,8 +293,10 @@ gem_of(struct gem_memo *m, int code)
 struct cids {
 	uint32_t	*ix1;		/* per slot: an index + 1, 0 empty */
 	size_t		 nslots;
-	int64_t		*ps;		/* index -> pseudonym */
+	int64_t		*ps;		/* index -> pseudonym (util_map) */
 	size_t		 n, cap;
+	int64_t		 last;		/* the pseudonym asked for last */
+	uint32_t	 last_ix;	/* and its index, when n > 0 */
 };
 
 static size_t
@@ -321,7 +324,8 @@ cids_rehash(struct cids *c)
 	size_t		 on = c->nslots, i;
 
 	c->nslots = on ? on * 2 : 4096;
-	if ((c->ix1 = calloc(c->nslots, sizeof(*c->ix1))) == NULL) {
+	/* Every page of it is touched: mapped at once, not page by page. */
+	if ((c->ix1 = util_map_zero(c->nslots, sizeof(*c->ix1), 1)) == NULL) {
 		c->ix1 = o;
 		c->nslots = on;
 		return -1;
@@ -329,38 +333,82 @@ cids_rehash(struct cids *c)
 	for (i = 0; i < on; i++)
 		if (o[i] != 0)
 			c->ix1[cids_slot(c, c->ps[o[i] - 1])] = o[i];
-	free(o);
+	util_map_free(o, on, sizeof(*o));
 	return 0;
 }
 
-/* The index of pseudonym v, a new one when first seen; -1 on a fault. */
+/*
+ * The index of pseudonym v, a new one when first seen; -1 on a fault. A
+ * client's rows often come one after another (the trajecten are in client
+ * order): the last one asked for is answered without the table.
+ */
 static int
 cids_get(struct cids *c, int64_t v, uint32_t *ix)
 {
 	size_t	i;
 
+	if (c->n > 0 && v == c->last) {
+		*ix = c->last_ix;
+		return 0;
+	}
 	if ((c->n + 1) * 2 > c->nslots && cids_rehash(c) == -1)
 		return -1;
 	i = cids_slot(c, v);
 	if (c->ix1[i] == 0) {
 		if (c->n >= UINT32_MAX - 1 ||
-		    util_grow((void **)&c->ps, &c->cap, c->n + 1,
+		    util_map_grow((void **)&c->ps, &c->cap, c->n + 1,
 		    sizeof(*c->ps)))
 			return -1;
 		c->ps[c->n] = v;
 		c->ix1[i] = (uint32_t)++c->n;
 	}
 	*ix = c->ix1[i] - 1;
+	c->last = v;
+	c->last_ix = *ix;
 	return 0;
+}
+
+/* Asks for the memory that looking v up will read (stage 0 or 1). */
+static void
+cids_ahead(const struct cids *c, int64_t v, int stage)
+{
+	uint32_t	x;
+
+	if (c->nslots == 0)
+		return;
+	if (stage == 0) {
+		__builtin_prefetch(&c->ix1[cids_hash(c, v)]);
+		return;
+	}
+	if ((x = c->ix1[cids_hash(c, v)]) != 0)
+		__builtin_prefetch(&c->ps[x - 1]);
 }
 
 /* The table only: the pseudonyms by index stay for build_dims. */
 static void
 cids_drop_table(struct cids *c)
 {
-	free(c->ix1);
+	util_map_free(c->ix1, c->nslots, sizeof(*c->ix1));
 	c->ix1 = NULL;
 	c->nslots = 0;
+}
+
+static void
+cids_free(struct cids *c)
+{
+	cids_drop_table(c);
+	util_map_free(c->ps, c->cap, sizeof(*c->ps));
+	c->ps = NULL;
+	c->n = c->cap = 0;
+}
+
+/* gem_of once every code was looked up (the facts' threads share it). */
+static uint8_t
+gem_seen(const struct gem_memo *m, int code)
+{
+	if (code <= 0 || code > 9999)
+		return IND_GEM_NONE;
+	return m->ix[code];
 }
 
 /*
@@ -581,17 +629,41 @@ raw_bd(const struct raw *w, uint8_t g, int leeftijd, int geslacht,
 	    gebied);
 }
 
-static int
-raw_score(const struct ind_src_score *r, void *arg)
+/*
+ * Rows handled at a time: their clients' (v, after the key links) slots
+ * in the table asked for first, then the pseudonyms those point at, then
+ * the rows, so that the look-ups, at random over megabytes, wait for
+ * memory side by side.
+ */
+#define RAW_AHEAD	32
+
+static void
+clients_ahead(const struct cids *c, const int64_t *v, size_t n)
 {
-	struct raw	*w = arg;
+	size_t	i;
+	int	stage;
+
+	for (stage = 0; stage < 2; stage++)
+		for (i = 0; i < n; i++)
+			if (i == 0 || v[i] != v[i - 1])
+				cids_ahead(c, v[i], stage);
+}
+
+/* Room for n more rows in the array *p of *len rows, *cap mapped. */
+static int
+raw_room(void **p, size_t *cap, size_t len, size_t n, size_t size)
+{
+	return util_map_grow(p, cap, len + n, size);
+}
+
+static int
+raw_score1(struct raw *w, const struct ind_src_score *r, int64_t client)
+{
 	struct raw_sc	*o;
 
-	if (util_grow((void **)&w->sc, &w->capsc, w->nsc + 1, sizeof(*w->sc)))
-		return -1;
 	o = &w->sc[w->nsc];
-	if (cids_get(&w->dims[T_SC].ids, link_map(w, 0, r->client),
-	    &o->client) == -1 || agb_add(&w->dims[T_SC], r->agb) == -1)
+	if (cids_get(&w->dims[T_SC].ids, client, &o->client) == -1 ||
+	    agb_add(&w->dims[T_SC], r->agb) == -1)
 		return -1;
 	o->traj = link_map(w, 1, r->traj);
 	o->agb = r->agb;
@@ -613,16 +685,33 @@ raw_score(const struct ind_src_score *r, void *arg)
 }
 
 static int
-raw_traj(const struct ind_src_traj *r, void *arg)
+raw_score(const struct ind_src_score *r, size_t n, void *arg)
 {
 	struct raw	*w = arg;
+	int64_t		 v[RAW_AHEAD];
+	size_t		 i, k, m;
+
+	if (raw_room((void **)&w->sc, &w->capsc, w->nsc, n, sizeof(*w->sc)))
+		return -1;
+	for (k = 0; k < n; k += m) {
+		m = n - k < RAW_AHEAD ? n - k : RAW_AHEAD;
+		for (i = 0; i < m; i++)
+			v[i] = link_map(w, 0, r[k + i].client);
+		clients_ahead(&w->dims[T_SC].ids, v, m);
+		for (i = 0; i < m; i++)
+			if (raw_score1(w, &r[k + i], v[i]) == -1)
+				return -1;
+	}
+	return 0;
+}
+
+static int
+raw_traj1(struct raw *w, const struct ind_src_traj *r, int64_t client)
+{
 	struct raw_tr	*o;
 
-	if (util_grow((void **)&w->tr, &w->captr, w->ntr + 1, sizeof(*w->tr)))
-		return -1;
 	o = &w->tr[w->ntr];
-	if (cids_get(&w->dims[T_TR].ids, link_map(w, 0, r->client),
-	    &o->client) == -1 ||
+	if (cids_get(&w->dims[T_TR].ids, client, &o->client) == -1 ||
 	    (r->agb > 0 && agb_add(&w->dims[T_TR], r->agb) == -1))
 		return -1;
 	o->prod_key = link_map(w, 1, r->prod_key);
@@ -641,9 +730,29 @@ raw_traj(const struct ind_src_traj *r, void *arg)
 }
 
 static int
-raw_resp(const struct ind_src_resp *r, void *arg)
+raw_traj(const struct ind_src_traj *r, size_t n, void *arg)
 {
-	struct raw		*w = arg;
+	struct raw	*w = arg;
+	int64_t		 v[RAW_AHEAD];
+	size_t		 i, k, m;
+
+	if (raw_room((void **)&w->tr, &w->captr, w->ntr, n, sizeof(*w->tr)))
+		return -1;
+	for (k = 0; k < n; k += m) {
+		m = n - k < RAW_AHEAD ? n - k : RAW_AHEAD;
+		for (i = 0; i < m; i++)
+			v[i] = link_map(w, 0, r[k + i].client);
+		clients_ahead(&w->dims[T_TR].ids, v, m);
+		for (i = 0; i < m; i++)
+			if (raw_traj1(w, &r[k + i], v[i]) == -1)
+				return -1;
+	}
+	return 0;
+}
+
+static int
+raw_resp1(struct raw *w, const struct ind_src_resp *r, int64_t client)
+{
 	struct raw_resp		*o;
 	size_t			 d;
 	const struct quest_variant *v;
@@ -655,13 +764,12 @@ raw_resp(const struct ind_src_resp *r, void *arg)
 	v = &w->qs->defs[d].variant[r->respondent];
 	if (!v->present || r->nwaarden != v->nitems)
 		return 0;
-	if (util_grow((void **)&w->rs, &w->caprs, w->nrs + 1, sizeof(*w->rs)) ||
-	    util_grow((void **)&w->vals, &w->capvals, w->nvals + r->nwaarden, 1) ||
-	    w->nvals > UINT32_MAX - r->nwaarden)
+	if (util_map_grow((void **)&w->vals, &w->capvals,
+	    w->nvals + r->nwaarden, 1) || w->nvals > UINT32_MAX - r->nwaarden)
 		return -1;
 	o = &w->rs[w->nrs];
-	if (cids_get(&w->dims[T_RS].ids, link_map(w, 0, r->client),
-	    &o->client) == -1 || agb_add(&w->dims[T_RS], r->agb) == -1)
+	if (cids_get(&w->dims[T_RS].ids, client, &o->client) == -1 ||
+	    agb_add(&w->dims[T_RS], r->agb) == -1)
 		return -1;
 	o->agb = r->agb;
 	o->ingevuld_op = r->ingevuld_op;
@@ -675,6 +783,27 @@ raw_resp(const struct ind_src_resp *r, void *arg)
 		memcpy(w->vals + w->nvals, r->waarden, r->nwaarden);
 	w->nvals += r->nwaarden;
 	w->nrs++;
+	return 0;
+}
+
+static int
+raw_resp(const struct ind_src_resp *r, size_t n, void *arg)
+{
+	struct raw	*w = arg;
+	int64_t		 v[RAW_AHEAD];
+	size_t		 i, k, m;
+
+	if (raw_room((void **)&w->rs, &w->caprs, w->nrs, n, sizeof(*w->rs)))
+		return -1;
+	for (k = 0; k < n; k += m) {
+		m = n - k < RAW_AHEAD ? n - k : RAW_AHEAD;
+		for (i = 0; i < m; i++)
+			v[i] = link_map(w, 0, r[k + i].client);
+		clients_ahead(&w->dims[T_RS].ids, v, m);
+		for (i = 0; i < m; i++)
+			if (raw_resp1(w, &r[k + i], v[i]) == -1)
+				return -1;
+	}
 	return 0;
 }
 
@@ -937,17 +1066,85 @@ score_facts(struct raw *w, struct tfact **out, size_t *nout)
 	return 0;
 }
 
+/*
+ * Units placed in client order as they are made, instead of sorted by
+ * client afterwards (units_by_client) in a second array: each client's
+ * raw rows get a range, in client order, that its units fill in row order;
+ * the ranges' unused tails are then closed up. The order is the stable
+ * sort's.
+ */
+struct cplace {
+	uint32_t	*st;		/* client c's range starts at st[c] */
+	uint32_t	*at;		/* and its next unit goes to at[c] */
+	size_t		 nclients;
+};
+
+/* The ranges of n raw rows of size sz whose client (uint32_t) is at off. */
+static int
+cplace_init(struct cplace *cp, const struct ind_snapshot *s, const void *rows,
+    size_t n, size_t sz, size_t off)
+{
+	const char	*r = rows;
+	size_t		 i;
+	uint32_t	 c, sum = 0, k;
+
+	cp->nclients = s->nclients;
+	cp->st = calloc(s->nclients + 1, sizeof(*cp->st));
+	cp->at = malloc((s->nclients + 1) * sizeof(*cp->at));
+	if (cp->st == NULL || cp->at == NULL || n > UINT32_MAX) {
+		free(cp->st);
+		free(cp->at);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(&c, r + i * sz + off, sizeof(c));
+		cp->st[c]++;
+	}
+	for (i = 0; i <= s->nclients; i++) {
+		k = cp->st[i];
+		cp->st[i] = cp->at[i] = sum;
+		sum += k;
+	}
+	return 0;
+}
+
+/* Closes up the ranges of the units u of size sz; returns their count. */
+static size_t
+cplace_close(struct cplace *cp, void *u, size_t sz)
+{
+	char	*p = u;
+	size_t	 c, o = 0, len;
+
+	for (c = 0; c < cp->nclients; c++) {
+		len = cp->at[c] - cp->st[c];
+		if (len > 0 && o != cp->st[c])
+			memmove(p + o * sz, p + (size_t)cp->st[c] * sz,
+			    len * sz);
+		o += len;
+	}
+	free(cp->st);
+	free(cp->at);
+	cp->st = cp->at = NULL;
+	return o;
+}
+
 static int
 build_doel(struct ind_snapshot *s, struct raw *w)
 {
 	struct u_doel	*u;
-	size_t		 i, n = 0;
+	struct cplace	 cp;
+	size_t		 i, n;
 	int		 t, p, a;
 	unsigned	 mask;
 
 	/* w->sc is sorted by score_facts. */
-	if ((u = calloc(w->nsc ? w->nsc : 1, sizeof(*u))) == NULL)
+	if (cplace_init(&cp, s, w->sc, w->nsc, sizeof(*w->sc),
+	    offsetof(struct raw_sc, client)) == -1)
 		return -1;
+	if ((u = calloc(w->nsc ? w->nsc : 1, sizeof(*u))) == NULL) {
+		(void)cplace_close(&cp, NULL, sizeof(*u));
+		return -1;
+	}
 	for (i = 0; i < w->nsc; i++) {
 		const struct raw_sc *r = &w->sc[i], *nx;
 
@@ -969,6 +1166,7 @@ build_doel(struct ind_snapshot *s, struct raw *w)
 		a = ind_agb_index(s, r->agb);
 		if (mask == 0 || p < 0 || r->gem == IND_GEM_NONE || a < 0)
 			continue;
+		n = cp.at[r->client]++;
 		u[n].client = r->client;
 		u[n].period = (uint16_t)p;
 		u[n].agb = (uint16_t)a;
@@ -980,8 +1178,8 @@ build_doel(struct ind_snapshot *s, struct raw *w)
 		u[n].behaald = r->behaald;
 		u[n].gas_t = r->gas_t;
 		u[n].bd = r->bd;
-		n++;
 	}
+	n = cplace_close(&cp, u, sizeof(*u));
 	s->ubase[IND_DOELREALISATIE] = u;
 	s->nbase[IND_DOELREALISATIE] = n;
 	return 0;
@@ -1075,20 +1273,16 @@ tfact_find(const struct ended_ctx *e, int64_t traj, int agb)
 
 /*
  * The responses by client (a counting sort on the dense index), then by
- * (agb, date) among a client's few; and the trajectory facts' index.
+ * (agb, date) among a client's few.
  */
 static int
-ended_ctx_init(struct ended_ctx *e, const struct ind_snapshot *s,
-    const struct raw *w, const struct tfact *tf, size_t ntf)
+ended_ctx_resp(struct ended_ctx *e, const struct ind_snapshot *s,
+    const struct raw *w)
 {
 	struct resp_key	 k;
 	size_t		 i, j;
 	uint32_t	*at;
 
-	e->tf = tf;
-	e->ntf = ntf;
-	if (kix_build(&e->tfx, tf, ntf, sizeof(*tf)) == -1)
-		return -1;
 	e->rk = malloc((w->nrs ? w->nrs : 1) * sizeof(*e->rk));
 	e->roff = calloc(s->nclients + 2, sizeof(*e->roff));
 	if (e->rk == NULL || e->roff == NULL)
@@ -1115,6 +1309,15 @@ ended_ctx_init(struct ended_ctx *e, const struct ind_snapshot *s,
 	return 0;
 }
 
+/* The trajectory facts and their index. */
+static int
+ended_ctx_tf(struct ended_ctx *e, const struct tfact *tf, size_t ntf)
+{
+	e->tf = tf;
+	e->ntf = ntf;
+	return kix_build(&e->tfx, tf, ntf, sizeof(*tf));
+}
+
 static void
 ended_ctx_free(struct ended_ctx *e)
 {
@@ -1123,37 +1326,40 @@ ended_ctx_free(struct ended_ctx *e)
 	free(e->tfx.b);
 }
 
+/* Rows ahead whose trajectory facts ended_part asks memory for. */
+#define ENDED_AHEAD	16
+/* Fewer trajecten than this are made in one thread. */
+#define ENDED_SPLIT_MIN	65536
+
 /*
- * Uitval and aanlevering count the same units (so both share one
- * suppression pattern): products that ended definitively (20 is a
- * temporary stop), in the period of their Einddatum, made in one pass.
- * Aanlevering adds what the aanbieder delivered for each: a GAS eind
- * measurement counts when the same toewijzing at the same aanbieder has
- * one dated on or after the product's Begindatum; a CEM+ response when
- * the same client answered about the same aanbieder within the window
- * around the Einddatum.
+ * The units of trajecten rows [a, b) (a and b at a client's first row)
+ * into u, which has room for b - a; returns how many.
  */
-static int
-build_ended(struct ind_snapshot *s, struct raw *w, const struct ended_ctx *e)
+static size_t
+ended_part(const struct ind_snapshot *s, const struct raw *w,
+    const struct ended_ctx *e, size_t a, size_t b, struct u_uit *u)
 {
-	struct u_uit	*u;
 	const struct tfact *f;
-	size_t		 i, n = 0;
-	int		 p, a;
-	size_t		 g0 = 0, g1 = 0;
+	size_t		 i, n = 0, g0 = a, g1 = a, lo, hi;
+	int		 p, ai;
 	uint8_t		 g;
 
-	/*
-	 * In key order, so that a client's products are in a row: they come
-	 * in it from the table unless key links moved them.
-	 */
-	if (!is_sorted(w->tr, w->ntr, sizeof(*w->tr), cmp_traj_key))
-		util_sort(w->tr, w->ntr, sizeof(*w->tr), cmp_traj_key);
-	if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL)
-		return -1;
-	for (i = 0; i < w->ntr; i++) {
+	for (i = a; i < b; i++) {
 		const struct raw_tr *r = &w->tr[i];
 
+		/*
+		 * The trajectory facts of the rows ahead, at random over
+		 * megabytes: their bucket first, then (once it is in the
+		 * cache) the facts it points at.
+		 */
+		if (e->ntf > 0 && i + ENDED_AHEAD < b)
+			__builtin_prefetch(&e->tfx.b[kix_ord(w->tr[i +
+			    ENDED_AHEAD].prod_key) >> (64 - e->tfx.bits)]);
+		if (e->ntf > 0 && i + ENDED_AHEAD / 2 < b) {
+			kix_range(&e->tfx, w->tr[i + ENDED_AHEAD / 2].prod_key,
+			    &lo, &hi);
+			__builtin_prefetch(&e->tf[lo < e->ntf ? lo : 0]);
+		}
 		if (i == g1) {
 			for (g0 = i, g1 = i + 1; g1 < w->ntr &&
 			    w->tr[g1].client == r->client; g1++)
@@ -1162,13 +1368,13 @@ build_ended(struct ind_snapshot *s, struct raw *w, const struct ended_ctx *e)
 		if (r->einddatum == 0 || r->reden == 0 || r->reden == 20)
 			continue;
 		p = ind_period_of(r->einddatum, IND_MONTH);
-		g = gem_of(&w->gm, r->gemeente);
-		a = ind_agb_index(s, r->agb);
-		if (p < 0 || g == IND_GEM_NONE || a < 0)
+		g = gem_seen(&w->gm, r->gemeente);
+		ai = ind_agb_index(s, r->agb);
+		if (p < 0 || g == IND_GEM_NONE || ai < 0)
 			continue;
 		u[n].client = r->client;
 		u[n].period = (uint16_t)p;
-		u[n].agb = (uint16_t)a;
+		u[n].agb = (uint16_t)ai;
 		u[n].gem = g;
 		u[n].bd = tr_bd(w->gm.cfg, g, r->attr);
 		u[n].reden = reden_cat(r->reden);
@@ -1183,6 +1389,75 @@ build_ended(struct ind_snapshot *s, struct raw *w, const struct ended_ctx *e)
 			u[n].aan |= U_AAN_CEM;
 		n++;
 	}
+	return n;
+}
+
+/* The second half of the trajecten, in a thread of its own. */
+struct ended_job {
+	const struct ind_snapshot *s;
+	const struct raw	*w;
+	const struct ended_ctx	*e;
+	size_t			 a, b, n;
+	struct u_uit		*u;
+};
+
+static void *
+ended_thread(void *arg)
+{
+	struct ended_job	*j = arg;
+
+	j->n = ended_part(j->s, j->w, j->e, j->a, j->b, j->u);
+	return NULL;
+}
+
+/*
+ * Uitval and aanlevering count the same units (so both share one
+ * suppression pattern): products that ended definitively (20 is a
+ * temporary stop), in the period of their Einddatum, made in one pass.
+ * Aanlevering adds what the aanbieder delivered for each: a GAS eind
+ * measurement counts when the same toewijzing at the same aanbieder has
+ * one dated on or after the product's Begindatum; a CEM+ response when
+ * the same client answered about the same aanbieder within the window
+ * around the Einddatum. The two halves of the clients are made at once,
+ * the second half's units then moved up behind the first's: the order is
+ * the one a single pass makes.
+ */
+static int
+build_ended(struct ind_snapshot *s, struct raw *w, const struct ended_ctx *e)
+{
+	struct u_uit		*u;
+	struct ended_job	 j;
+	pthread_t		 tid;
+	size_t			 n, mid;
+	int			 threaded = 0;
+
+	/*
+	 * In key order, so that a client's products are in a row: they come
+	 * in it from the table unless key links moved them.
+	 */
+	if (!is_sorted(w->tr, w->ntr, sizeof(*w->tr), cmp_traj_key))
+		util_sort(w->tr, w->ntr, sizeof(*w->tr), cmp_traj_key);
+	if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL)
+		return -1;
+	/* The second half starts at a client's first row. */
+	for (mid = w->ntr / 2; mid > 0 && mid < w->ntr &&
+	    w->tr[mid].client == w->tr[mid - 1].client; mid++)
+		;
+	memset(&j, 0, sizeof(j));
+	j.s = s;
+	j.w = w;
+	j.e = e;
+	j.a = mid;
+	j.b = w->ntr;
+	j.u = u + mid;
+	if (w->ntr >= ENDED_SPLIT_MIN)
+		threaded = pthread_create(&tid, NULL, ended_thread, &j) == 0;
+	n = ended_part(s, w, e, 0, threaded ? mid : w->ntr, u);
+	if (threaded) {
+		pthread_join(tid, NULL);
+		memmove(u + n, u + mid, j.n * sizeof(*u));
+		n += j.n;
+	}
 	s->ubase[IND_UITVAL] = u;
 	s->nbase[IND_UITVAL] = n;
 	return 0;
@@ -1192,11 +1467,17 @@ static int
 build_tev(struct ind_snapshot *s, struct raw *w)
 {
 	struct u_tev	*u;
-	size_t		 i, n = 0;
+	struct cplace	 cp;
+	size_t		 i, n;
 	int		 p, a;
 
-	if ((u = calloc(w->nrs ? w->nrs : 1, sizeof(*u))) == NULL)
+	if (cplace_init(&cp, s, w->rs, w->nrs, sizeof(*w->rs),
+	    offsetof(struct raw_resp, client)) == -1)
 		return -1;
+	if ((u = calloc(w->nrs ? w->nrs : 1, sizeof(*u))) == NULL) {
+		(void)cplace_close(&cp, NULL, sizeof(*u));
+		return -1;
+	}
 	for (i = 0; i < w->nrs; i++) {
 		const struct raw_resp *r = &w->rs[i];
 
@@ -1204,6 +1485,7 @@ build_tev(struct ind_snapshot *s, struct raw *w)
 		a = ind_agb_index(s, r->agb);
 		if (p < 0 || r->gem == IND_GEM_NONE || a < 0)
 			continue;
+		n = cp.at[r->client]++;
 		u[n].client = r->client;
 		u[n].period = (uint16_t)p;
 		u[n].agb = (uint16_t)a;
@@ -1212,8 +1494,8 @@ build_tev(struct ind_snapshot *s, struct raw *w)
 		u[n].def = r->def;
 		u[n].voff = r->voff;
 		u[n].bd = r->bd;
-		n++;
 	}
+	n = cplace_close(&cp, u, sizeof(*u));
 	s->ubase[IND_TEVREDENHEID] = u;
 	s->nbase[IND_TEVREDENHEID] = n;
 	return 0;
@@ -1279,8 +1561,7 @@ build_dims(struct ind_snapshot *s, struct raw *w, int64_t **clients)
 		}
 		for (i = 0; i < d[t].ids.n; i++)
 			map[t][i] = client_ix(c, &x, d[t].ids.ps[i]);
-		free(d[t].ids.ps);
-		d[t].ids.ps = NULL;
+		cids_free(&d[t].ids);
 	}
 	free(x.b);
 	for (i = 0; i < w->nsc; i++)
@@ -1345,24 +1626,29 @@ build_facts(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
 
 	memset(&e, 0, sizeof(e));
 	rc = score_facts(w, &tf, &ntf);
-	if (rc == 0 && (rc = build_doel(s, w)) == 0)
-		rc = units_by_client(s, IND_DOELREALISATIE);
-	free(w->sc);
-	w->sc = NULL;
 	if (rc == 0)
-		rc = ended_ctx_init(&e, s, w, tf, ntf);
-	if (rc == 0 && (rc = build_tev(s, w)) == 0)
-		rc = units_by_client(s, IND_TEVREDENHEID);
-	free(w->rs);
+		rc = build_doel(s, w);
+	util_map_free(w->sc, w->capsc, sizeof(*w->sc));
+	w->sc = NULL;
+	w->capsc = 0;
+	if (rc == 0)
+		rc = ended_ctx_tf(&e, tf, ntf);
+	if (rc == 0)
+		rc = ended_ctx_resp(&e, s, w);
+	if (rc == 0)
+		rc = build_tev(s, w);
+	util_map_free(w->rs, w->caprs, sizeof(*w->rs));
 	w->rs = NULL;
+	w->caprs = 0;
 	if (rc == 0) {
 		e.window = window;
 		e.before = (int)config_limit(cfg, LIMIT_CEM_DAYS_BEFORE);
 		e.after = (int)config_limit(cfg, LIMIT_CEM_DAYS_AFTER);
 		rc = build_ended(s, w, &e);
 	}
-	free(w->tr);
+	util_map_free(w->tr, w->captr, sizeof(*w->tr));
 	w->tr = NULL;
+	w->captr = 0;
 	ended_ctx_free(&e);
 	free(tf);
 	if (rc == 0 && (rc = units_by_client(s, IND_UITVAL)) == 0) {
@@ -1519,10 +1805,19 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 		goto fail;
 	free(clients);		/* the record keys are made */
 	clients = NULL;
-	/* The answers given by the questionnaires, for the cube. */
-	s->vals = w.vals;
+	/*
+	 * The answers given by the questionnaires, for the cube, on the
+	 * heap as the snapshot keeps them (now that the store read's peak
+	 * is behind).
+	 */
+	if ((s->vals = malloc(w.nvals ? w.nvals : 1)) == NULL)
+		goto fail;
+	if (w.nvals > 0)
+		memcpy(s->vals, w.vals, w.nvals);
 	s->nvals = w.nvals;
+	util_map_free(w.vals, w.capvals, 1);
 	w.vals = NULL;
+	w.capvals = 0;
 	if (build_facts(s, cfg, &w, window) == -1)
 		goto fail;
 	nsc = w.nsc;
@@ -1594,15 +1889,14 @@ fail:
 	s = NULL;
 out:
 	free(clients);
-	free(w.sc);
-	free(w.tr);
-	free(w.rs);
-	free(w.vals);
+	util_map_free(w.sc, w.capsc, sizeof(*w.sc));
+	util_map_free(w.tr, w.captr, sizeof(*w.tr));
+	util_map_free(w.rs, w.caprs, sizeof(*w.rs));
+	util_map_free(w.vals, w.capvals, 1);
 	free(w.ln);
 	for (kind = 0; kind < T__N; kind++) {
 		free(w.dims[kind].agbs);
-		free(w.dims[kind].ids.ps);
-		cids_drop_table(&w.dims[kind].ids);
+		cids_free(&w.dims[kind].ids);
 	}
 	malloc_release();
 	return s;

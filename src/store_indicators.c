@@ -195,59 +195,97 @@ tw_find_key(const struct tw_map *m, int64_t key)
 	return NULL;
 }
 
-/* The toewijzing of an integer key column, or NULL when there is none. */
-static const struct tw_ent *
-tw_find(const struct tw_map *m, sqlite3_stmt *s, int i)
-{
-	/* Like `w.prod_key = col`: NULL and text never match a rowid. */
-	if (m->n == 0 || sqlite3_column_type(s, i) != SQLITE_INTEGER)
-		return NULL;
-	return tw_find_key(m, sqlite3_column_int64(s, i));
-}
-
 struct scan_ctx {
 	void			*fn;
 	void			*arg;
 	const struct tw_map	*tw;
 };
 
-static int
-score_row(sqlite3_stmt *s, void *arg)
-{
-	struct scan_ctx		*c = arg;
-	int (*fn)(const struct ind_src_score *, void *) =
-	    (int (*)(const struct ind_src_score *, void *))c->fn;
-	struct ind_src_score	 r;
-	const struct tw_ent	*w;
+/*
+ * The rows of the three tables are read a batch at a time: the rows are
+ * read out first, then the toewijzing of each that needs one is looked
+ * up, with the memory each look-up reads asked for ahead (prefetch), so
+ * that the look-ups, at random over tens of megabytes, wait for memory
+ * side by side instead of one after another; then the batch goes to the
+ * engine, which does the same with its own look-ups.
+ */
+#define SCAN_BATCH	64
 
-	r.traj = sqlite3_column_int64(s, 0);
-	r.agb = sqlite3_column_int(s, 1);
-	r.meetdatum = sqlite3_column_int(s, 2);
-	r.client = sqlite3_column_int64(s, 3);
-	r.gemeente = sqlite3_column_int(s, 4);
-	r.gas_t = sqlite3_column_type(s, 5) == SQLITE_NULL ? NAN :
-	    sqlite3_column_double(s, 5);
-	r.doelen = sqlite3_column_int(s, 6);
-	r.doelen_behaald = sqlite3_column_int(s, 7);
-	r.probleemafname = col_int(s, 8, 0);
-	r.zonder_hulp = col_int(s, 9, -1);
-	r.meetmoment = sqlite3_column_int(s, 10);
-	r.opt_out = col_int(s, 11, -1);
-	r.leeftijd = col_int(s, 12, -1);
-	r.geslacht = col_int(s, 13, -1);
-	/* coalesce(own value, the toewijzing's, -1): most rows have both. */
-	w = sqlite3_column_type(s, 14) == SQLITE_NULL ||
-	    sqlite3_column_type(s, 15) == SQLITE_NULL ? tw_find(c->tw, s, 0) :
-	    NULL;
-	r.categorie = col_int(s, 14, w != NULL ? w->categorie : -1);
-	r.gebied = col_int(s, 15, w != NULL ? w->gebied : -1);
-	return fn(&r, c->arg);
+struct scan_batch {
+	union {
+		struct ind_src_score	sc[SCAN_BATCH];
+		struct ind_src_traj	tr[SCAN_BATCH];
+		struct ind_src_resp	rs[SCAN_BATCH];
+	} r;
+	int64_t		 key[SCAN_BATCH];	/* toewijzing to look up */
+	uint8_t		 has_key[SCAN_BATCH];
+	/* The values left to the toewijzing (coalesce(own, its, -1)). */
+	int		*cat[SCAN_BATCH];	/* NULL: the row's own */
+	int		*geb[SCAN_BATCH];
+	/* Responses: their texts and answers, until the batch is sent. */
+	char		*arena;
+	size_t		 narena, caparena;
+	size_t		 vl_off[SCAN_BATCH], w_off[SCAN_BATCH];
+};
+
+/*
+ * Row i's toewijzing key in column col, when one of its values (cat, geb;
+ * NULL: not) is left to it; those are -1 until it is looked up.
+ */
+static void
+batch_key(struct scan_batch *b, size_t i, const struct tw_map *m,
+    sqlite3_stmt *s, int col, int *cat, int *geb)
+{
+	b->cat[i] = cat;
+	b->geb[i] = geb;
+	if (cat != NULL)
+		*cat = -1;
+	if (geb != NULL)
+		*geb = -1;
+	/* Like `w.prod_key = col`: NULL and text never match a rowid. */
+	b->has_key[i] = m->n > 0 && (cat != NULL || geb != NULL) &&
+	    sqlite3_column_type(s, col) == SQLITE_INTEGER;
+	if (b->has_key[i]) {
+		b->key[i] = sqlite3_column_int64(s, col);
+		__builtin_prefetch(&m->bucket[tw_bucket(m, b->key[i])]);
+	}
 }
 
-/* A trajecten row but its gebied; whether it has a key to look up. */
-static int
-traj_fill(sqlite3_stmt *s, struct ind_src_traj *r)
+static void
+score_fill(sqlite3_stmt *s, struct scan_batch *b, size_t i,
+    const struct tw_map *m)
 {
+	struct ind_src_score	*r = &b->r.sc[i];
+
+	r->traj = sqlite3_column_int64(s, 0);
+	r->agb = sqlite3_column_int(s, 1);
+	r->meetdatum = sqlite3_column_int(s, 2);
+	r->client = sqlite3_column_int64(s, 3);
+	r->gemeente = sqlite3_column_int(s, 4);
+	r->gas_t = sqlite3_column_type(s, 5) == SQLITE_NULL ? NAN :
+	    sqlite3_column_double(s, 5);
+	r->doelen = sqlite3_column_int(s, 6);
+	r->doelen_behaald = sqlite3_column_int(s, 7);
+	r->probleemafname = col_int(s, 8, 0);
+	r->zonder_hulp = col_int(s, 9, -1);
+	r->meetmoment = sqlite3_column_int(s, 10);
+	r->opt_out = col_int(s, 11, -1);
+	r->leeftijd = col_int(s, 12, -1);
+	r->geslacht = col_int(s, 13, -1);
+	/* coalesce(own value, the toewijzing's, -1): most rows have both. */
+	r->categorie = col_int(s, 14, -1);
+	r->gebied = col_int(s, 15, -1);
+	batch_key(b, i, m, s, 0,
+	    sqlite3_column_type(s, 14) == SQLITE_NULL ? &r->categorie : NULL,
+	    sqlite3_column_type(s, 15) == SQLITE_NULL ? &r->gebied : NULL);
+}
+
+static void
+traj_fill(sqlite3_stmt *s, struct scan_batch *b, size_t i,
+    const struct tw_map *m)
+{
+	struct ind_src_traj	*r = &b->r.tr[i];
+
 	r->client = sqlite3_column_int64(s, 0);
 	r->prod_key = sqlite3_column_int64(s, 1);
 	r->begindatum = sqlite3_column_int(s, 2);
@@ -259,92 +297,135 @@ traj_fill(sqlite3_stmt *s, struct ind_src_traj *r)
 	r->leeftijd = col_int(s, 8, -1);
 	r->geslacht = col_int(s, 9, -1);
 	r->categorie = col_int(s, 10, -1);
-	r->gebied = -1;
-	return sqlite3_column_type(s, 1) == SQLITE_INTEGER;
+	/* The gebied is the toewijzing's alone. */
+	batch_key(b, i, m, s, 1, NULL, &r->gebied);
 }
 
-/*
- * The trajecten, a batch of rows at a time: the rows are read out first,
- * then the toewijzing of each (the gebied only) is looked up, with the
- * memory each look-up reads asked for ahead (prefetch), so that the
- * look-ups, at random over tens of megabytes, wait for memory side by
- * side instead of one after another.
- */
-#define TRAJ_BATCH	32
+/* Copies len bytes into the batch's arena; its offset, or -1. */
+static int
+arena_add(struct scan_batch *b, const void *p, size_t len, size_t *off)
+{
+	if (util_grow((void **)&b->arena, &b->caparena, b->narena + len + 1,
+	    1) == -1)
+		return -1;
+	if (len > 0)
+		memcpy(b->arena + b->narena, p, len);
+	b->arena[b->narena + len] = '\0';
+	*off = b->narena;
+	b->narena += len + 1;
+	return 0;
+}
 
 static int
-scan_traj(sqlite3 *db, const char *what, const char *sql,
+resp_fill(sqlite3_stmt *s, struct scan_batch *b, size_t i,
+    const struct tw_map *m)
+{
+	struct ind_src_resp	*r = &b->r.rs[i];
+	const unsigned char	*vl;
+	const void		*wd;
+	int			 n;
+
+	r->client = sqlite3_column_int64(s, 0);
+	r->agb = sqlite3_column_int(s, 1);
+	r->gemeente = sqlite3_column_int(s, 2);
+	vl = sqlite3_column_text(s, 3);
+	if (arena_add(b, vl != NULL ? (const char *)vl : "",
+	    vl != NULL ? (size_t)sqlite3_column_bytes(s, 3) : 0,
+	    &b->vl_off[i]) == -1)
+		return -1;
+	r->respondent = sqlite3_column_int(s, 4);
+	r->ingevuld_op = sqlite3_column_int(s, 5);
+	wd = sqlite3_column_blob(s, 6);
+	n = sqlite3_column_bytes(s, 6);
+	r->nwaarden = n > 0 ? (size_t)n : 0;
+	if (arena_add(b, wd, wd != NULL ? r->nwaarden : 0, &b->w_off[i]) == -1)
+		return -1;
+	r->leeftijd = col_int(s, 7, -1);
+	r->geslacht = col_int(s, 8, -1);
+	/* The toewijzing's categorie; coalesce(own gebied, its, -1). */
+	r->gebied = col_int(s, 9, -1);
+	batch_key(b, i, m, s, 10, &r->categorie,
+	    sqlite3_column_type(s, 9) == SQLITE_NULL ? &r->gebied : NULL);
+	return 0;
+}
+
+/* The scans of the three tables, in the order they run on one connection. */
+enum { SC_SCORES, SC_TRAJECTEN, SC_ANTWOORDEN, SC__N };
+
+/* One table's rows, a batch at a time, to c->fn. */
+static int
+scan_rows(sqlite3 *db, int table, const char *what, const char *sql,
     struct scan_ctx *c)
 {
-	int (*fn)(const struct ind_src_traj *, void *) =
-	    (int (*)(const struct ind_src_traj *, void *))c->fn;
 	const struct tw_map	*m = c->tw;
 	const struct tw_ent	*w;
-	struct ind_src_traj	 r[TRAJ_BATCH];
-	int			 key[TRAJ_BATCH];
+	struct scan_batch	*b;
 	sqlite3_stmt		*s;
 	size_t			 i, n;
 	int			 rc = SQLITE_ROW, ret = 0;
 
+	if ((b = calloc(1, sizeof(*b))) == NULL) {
+		log_error("database: %s: out of memory", what);
+		return -1;
+	}
 	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
 		scan_error(db, what);
+		free(b);
 		return -1;
 	}
 	while (ret == 0 && rc == SQLITE_ROW) {
-		for (n = 0; n < TRAJ_BATCH &&
+		b->narena = 0;
+		for (n = 0; ret == 0 && n < SCAN_BATCH &&
 		    (rc = sqlite3_step(s)) == SQLITE_ROW; n++) {
-			key[n] = traj_fill(s, &r[n]) && m->n > 0;
-			if (key[n])
-				__builtin_prefetch(&m->bucket[tw_bucket(m,
-				    r[n].prod_key)]);
-		}
-		for (i = 0; i < n; i++)
-			if (key[i])
-				__builtin_prefetch(&m->e[m->bucket[tw_bucket(m,
-				    r[i].prod_key)]]);
-		for (i = 0; i < n && ret == 0; i++) {
-			w = key[i] ? tw_find_key(m, r[i].prod_key) : NULL;
-			r[i].gebied = w != NULL ? w->gebied : -1;
-			if (fn(&r[i], c->arg) != 0)
+			if (table == SC_SCORES)
+				score_fill(s, b, n, m);
+			else if (table == SC_TRAJECTEN)
+				traj_fill(s, b, n, m);
+			else if (resp_fill(s, b, n, m) == -1) {
+				log_error("database: %s: out of memory",
+				    what);
 				ret = -1;
+			}
 		}
+		if (ret != 0)
+			break;
+		for (i = 0; i < n; i++) {
+			if (b->has_key[i])
+				__builtin_prefetch(&m->e[m->bucket[tw_bucket(m,
+				    b->key[i])]]);
+			if (table == SC_ANTWOORDEN) {
+				b->r.rs[i].vragenlijst = b->arena +
+				    b->vl_off[i];
+				b->r.rs[i].waarden = (const signed char *)
+				    (b->arena + b->w_off[i]);
+			}
+		}
+		for (i = 0; i < n; i++) {
+			if (!b->has_key[i] ||
+			    (w = tw_find_key(m, b->key[i])) == NULL)
+				continue;
+			if (b->cat[i] != NULL)
+				*b->cat[i] = w->categorie;
+			if (b->geb[i] != NULL)
+				*b->geb[i] = w->gebied;
+		}
+		if (n > 0 && (table == SC_SCORES ?
+		    ((int (*)(const struct ind_src_score *, size_t, void *))
+		    c->fn)(b->r.sc, n, c->arg) : table == SC_TRAJECTEN ?
+		    ((int (*)(const struct ind_src_traj *, size_t, void *))
+		    c->fn)(b->r.tr, n, c->arg) :
+		    ((int (*)(const struct ind_src_resp *, size_t, void *))
+		    c->fn)(b->r.rs, n, c->arg)) != 0)
+			ret = -1;
 	}
 	if (ret == 0 && rc != SQLITE_DONE) {
 		scan_error(db, what);
 		ret = -1;
 	}
 	sqlite3_finalize(s);
+	free(b->arena);
+	free(b);
 	return ret;
-}
-
-static int
-resp_row(sqlite3_stmt *s, void *arg)
-{
-	struct scan_ctx		*c = arg;
-	int (*fn)(const struct ind_src_resp *, void *) =
-	    (int (*)(const struct ind_src_resp *, void *))c->fn;
-	struct ind_src_resp	 r;
-	const struct tw_ent	*w;
-	int			 n;
-
-	r.client = sqlite3_column_int64(s, 0);
-	r.agb = sqlite3_column_int(s, 1);
-	r.gemeente = sqlite3_column_int(s, 2);
-	r.vragenlijst = (const char *)sqlite3_column_text(s, 3);
-	r.respondent = sqlite3_column_int(s, 4);
-	r.ingevuld_op = sqlite3_column_int(s, 5);
-	r.waarden = sqlite3_column_blob(s, 6);
-	n = sqlite3_column_bytes(s, 6);
-	r.nwaarden = n > 0 ? (size_t)n : 0;
-	if (r.vragenlijst == NULL)
-		r.vragenlijst = "";
-	r.leeftijd = col_int(s, 7, -1);
-	r.geslacht = col_int(s, 8, -1);
-	/* The toewijzing's categorie; coalesce(own gebied, its, -1). */
-	w = tw_find(c->tw, s, 10);
-	r.categorie = w != NULL ? w->categorie : -1;
-	r.gebied = col_int(s, 9, w != NULL ? w->gebied : -1);
-	return fn(&r, c->arg);
 }
 
 static int
@@ -387,25 +468,20 @@ data_generation(struct store *st)
 
 #define SCAN_CACHE_KIB	"256"	/* page cache of a scan's own connection */
 
-/* The scans of the three tables, in the order they run on one connection. */
-enum { SC_SCORES, SC_TRAJECTEN, SC_ANTWOORDEN, SC__N };
-
 static const struct scan_def {
 	const char	*what;
 	const char	*sql;
-	int		(*row)(sqlite3_stmt *, void *);
 } scan_defs[SC__N] = {
 	{ "scan scores", "SELECT traj, agb, meetdatum, client, gemeente,"
 	    " gas_t, doelen, doelen_behaald, probleemafname, zonder_hulp,"
 	    " meetmoment, opt_out, leeftijd, geslacht, productcategorie,"
-	    " gebied FROM scores WHERE meetmoment = 3 OR opt_out IS NOT NULL",
-	    score_row },
+	    " gebied FROM scores WHERE meetmoment = 3 OR opt_out IS NOT NULL" },
 	{ "scan trajecten", "SELECT client, prod_key, begindatum, agb,"
 	    " gemeente, gestart, einddatum, reden, leeftijd, geslacht,"
-	    " categorie FROM trajecten", NULL },	/* scan_traj */
+	    " categorie FROM trajecten" },
 	{ "scan antwoorden", "SELECT client, agb, gemeente, vragenlijst,"
 	    " respondent, ingevuld_op, waarden, leeftijd, geslacht, gebied,"
-	    " toewijzing FROM antwoorden", resp_row },
+	    " toewijzing FROM antwoorden" },
 };
 
 /* One table's scan, on its own connection when the scans run at once. */
@@ -421,12 +497,8 @@ scan_job_run(void *arg)
 {
 	struct scan_job	*j = arg;
 
-	if (j->table == SC_TRAJECTEN)
-		j->rc = scan_traj(j->db, scan_defs[j->table].what,
-		    scan_defs[j->table].sql, &j->c);
-	else
-		j->rc = scan(j->db, scan_defs[j->table].what,
-		    scan_defs[j->table].sql, scan_defs[j->table].row, &j->c);
+	j->rc = scan_rows(j->db, j->table, scan_defs[j->table].what,
+	    scan_defs[j->table].sql, &j->c);
 	return NULL;
 }
 
