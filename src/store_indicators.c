@@ -82,11 +82,22 @@ struct tw_ent {
 	int32_t		 gebied;	/* -1 = NULL */
 };
 
-struct tw_map {
-	struct tw_ent	*e;
-	size_t		 n;
+/*
+ * The map in two halves, the negative keys and the others, each with
+ * its own bucket index on the key's next bits: the halves are read at
+ * once, each on a connection of its own when the scans run at once.
+ */
+struct tw_half {
+	struct tw_ent	*e;		/* util_map */
+	size_t		 n, cap;
 	uint32_t	*bucket;	/* (1 << bits) + 1 start offsets */
 	int		 bits;
+	int		 rc;
+};
+
+struct tw_map {
+	struct tw_half	 h[2];
+	size_t		 n;		/* both halves' */
 };
 
 /* The key's place in signed order, as an unsigned number. */
@@ -96,103 +107,177 @@ tw_ord(int64_t key)
 	return (uint64_t)key ^ ((uint64_t)1 << 63);
 }
 
-static int
-tw_load(sqlite3 *db, struct tw_map *m)
+static const struct tw_half *
+tw_half_of(const struct tw_map *m, int64_t key)
+{
+	return &m->h[key >= 0];
+}
+
+/* The bucket of key in its half: the bits after the sign. */
+static uint64_t
+tw_bucket(const struct tw_half *h, int64_t key)
+{
+	return (tw_ord(key) << 1) >> (64 - h->bits);
+}
+
+static const char *const tw_sql[2] = {
+	/* Rowid order: sorted by prod_key without a sort. */
+	"SELECT prod_key, categorie, gebied FROM toewijzingen"
+	    " WHERE prod_key < 0 ORDER BY prod_key",
+	"SELECT prod_key, categorie, gebied FROM toewijzingen"
+	    " WHERE prod_key >= 0 ORDER BY prod_key",
+};
+
+static void
+tw_half_free(struct tw_half *h)
+{
+	util_map_free(h->e, h->cap, sizeof(*h->e));
+	free(h->bucket);
+	h->e = NULL;
+	h->bucket = NULL;
+	h->n = h->cap = 0;
+}
+
+/* Half i of the map from db; h->rc 0 or -1. */
+static void
+tw_load_half(sqlite3 *db, struct tw_half *h, int i)
 {
 	sqlite3_stmt	*s;
-	struct tw_ent	*ne;
-	size_t		 cap = 0, i, nb;
+	size_t		 j, nb;
 	uint64_t	 b;
 	int		 rc;
 
-	memset(m, 0, sizeof(*m));
-	/* Rowid order: sorted by prod_key without a sort. */
-	if (sqlite3_prepare_v2(db, "SELECT prod_key, categorie, gebied"
-	    " FROM toewijzingen ORDER BY prod_key", -1, &s,
-	    NULL) != SQLITE_OK) {
+	memset(h, 0, sizeof(*h));
+	h->rc = -1;
+	if (sqlite3_prepare_v2(db, tw_sql[i], -1, &s, NULL) != SQLITE_OK) {
 		scan_error(db, "scan toewijzingen");
-		return -1;
+		return;
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (m->n == cap) {
-			cap = cap == 0 ? 4096 : cap * 2;
-			if (cap > UINT32_MAX ||
-			    (ne = reallocarray(m->e, cap, sizeof(*ne))) ==
-			    NULL) {
-				log_error("database: scan toewijzingen:"
-				    " out of memory");
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			m->e = ne;
+		if (h->n >= UINT32_MAX - 1 || util_map_grow((void **)&h->e,
+		    &h->cap, h->n + 1, sizeof(*h->e)) == -1) {
+			log_error("database: scan toewijzingen:"
+			    " out of memory");
+			rc = SQLITE_NOMEM;
+			break;
 		}
-		m->e[m->n].key = sqlite3_column_int64(s, 0);
-		m->e[m->n].categorie = col_int(s, 1, -1);
-		m->e[m->n].gebied = col_int(s, 2, -1);
-		m->n++;
+		h->e[h->n].key = sqlite3_column_int64(s, 0);
+		h->e[h->n].categorie = col_int(s, 1, -1);
+		h->e[h->n].gebied = col_int(s, 2, -1);
+		h->n++;
 	}
 	if (rc != SQLITE_DONE) {
 		if (rc != SQLITE_NOMEM)
 			scan_error(db, "scan toewijzingen");
 		sqlite3_finalize(s);
-		free(m->e);
-		m->e = NULL;
-		return -1;
+		tw_half_free(h);
+		return;
 	}
 	sqlite3_finalize(s);
 	/* About 8 toewijzingen a bucket, at most 2^20 buckets (4 MB). */
-	for (m->bits = 1; m->bits < 20 &&
-	    ((size_t)1 << (m->bits + 3)) < m->n; m->bits++)
+	for (h->bits = 1; h->bits < 20 &&
+	    ((size_t)1 << (h->bits + 3)) < h->n; h->bits++)
 		;
-	nb = (size_t)1 << m->bits;
-	if ((m->bucket = calloc(nb + 1, sizeof(*m->bucket))) == NULL) {
+	nb = (size_t)1 << h->bits;
+	if ((h->bucket = malloc((nb + 1) * sizeof(*h->bucket))) == NULL) {
 		log_error("database: scan toewijzingen: out of memory");
-		free(m->e);
-		m->e = NULL;
-		return -1;
+		tw_half_free(h);
+		return;
 	}
-	for (i = 0, b = 0; i < m->n; i++) {
-		while (b <= tw_ord(m->e[i].key) >> (64 - m->bits))
-			m->bucket[b++] = (uint32_t)i;
+	for (j = 0, b = 0; j < h->n; j++) {
+		while (b <= tw_bucket(h, h->e[j].key))
+			h->bucket[b++] = (uint32_t)j;
 	}
 	for (; b <= nb; b++)
-		m->bucket[b] = (uint32_t)m->n;
-	return 0;
+		h->bucket[b] = (uint32_t)h->n;
+	h->rc = 0;
+}
+
+/* The second half, in a thread of its own. */
+struct tw_job {
+	sqlite3		*db;
+	struct tw_half	*h;
+};
+
+static void *
+tw_job_run(void *arg)
+{
+	struct tw_job	*j = arg;
+
+	tw_load_half(j->db, j->h, 1);
+	return NULL;
+}
+
+/*
+ * The map from db0 (and db1, when not NULL, for the second half at once;
+ * both see the same state). 0 or -1.
+ */
+static int
+tw_load(sqlite3 *db0, sqlite3 *db1, struct tw_map *m)
+{
+	struct tw_job	 j;
+	pthread_t	 tid;
+	int		 threaded = 0;
+
+	memset(m, 0, sizeof(*m));
+	j.db = db1;
+	j.h = &m->h[1];
+	if (db1 != NULL)
+		threaded = pthread_create(&tid, NULL, tw_job_run, &j) == 0;
+	tw_load_half(db0, &m->h[0], 0);
+	if (threaded)
+		pthread_join(tid, NULL);
+	else
+		tw_load_half(db0, &m->h[1], 1);
+	m->n = m->h[0].n + m->h[1].n;
+	return m->h[0].rc == 0 && m->h[1].rc == 0 ? 0 : -1;
 }
 
 static void
 tw_free(struct tw_map *m)
 {
-	free(m->e);
-	free(m->bucket);
-	memset(m, 0, sizeof(*m));
-}
-
-static uint64_t
-tw_bucket(const struct tw_map *m, int64_t key)
-{
-	return tw_ord(key) >> (64 - m->bits);
+	tw_half_free(&m->h[0]);
+	tw_half_free(&m->h[1]);
+	m->n = 0;
 }
 
 /* The toewijzing of key, or NULL when there is none (m->n > 0). */
 static const struct tw_ent *
 tw_find_key(const struct tw_map *m, int64_t key)
 {
-	size_t		 lo, hi, mid;
-	uint64_t	 b = tw_bucket(m, key);
+	const struct tw_half	*h = tw_half_of(m, key);
+	size_t			 lo, hi, mid;
+	uint64_t		 b;
 
-	lo = m->bucket[b];
-	hi = m->bucket[b + 1];
+	if (h->n == 0)
+		return NULL;
+	b = tw_bucket(h, key);
+	lo = h->bucket[b];
+	hi = h->bucket[b + 1];
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (m->e[mid].key < key)
+		if (h->e[mid].key < key)
 			lo = mid + 1;
-		else if (m->e[mid].key > key)
+		else if (h->e[mid].key > key)
 			hi = mid;
 		else
-			return &m->e[mid];
+			return &h->e[mid];
 	}
 	return NULL;
+}
+
+/* Asks for the memory looking key up reads (stage 0, then 1). */
+static void
+tw_ahead(const struct tw_map *m, int64_t key, int stage)
+{
+	const struct tw_half	*h = tw_half_of(m, key);
+
+	if (h->n == 0)
+		return;
+	if (stage == 0)
+		__builtin_prefetch(&h->bucket[tw_bucket(h, key)]);
+	else
+		__builtin_prefetch(&h->e[h->bucket[tw_bucket(h, key)]]);
 }
 
 struct scan_ctx {
@@ -247,7 +332,7 @@ batch_key(struct scan_batch *b, size_t i, const struct tw_map *m,
 	    sqlite3_column_type(s, col) == SQLITE_INTEGER;
 	if (b->has_key[i]) {
 		b->key[i] = sqlite3_column_int64(s, col);
-		__builtin_prefetch(&m->bucket[tw_bucket(m, b->key[i])]);
+		tw_ahead(m, b->key[i], 0);
 	}
 }
 
@@ -391,8 +476,7 @@ scan_rows(sqlite3 *db, int table, const char *what, const char *sql,
 			break;
 		for (i = 0; i < n; i++) {
 			if (b->has_key[i])
-				__builtin_prefetch(&m->e[m->bucket[tw_bucket(m,
-				    b->key[i])]]);
+				tw_ahead(m, b->key[i], 1);
 			if (table == SC_ANTWOORDEN) {
 				b->r.rs[i].vragenlijst = b->arena +
 				    b->vl_off[i];
@@ -603,7 +687,7 @@ store_ind_scan(struct store *st, const struct ind_scan_fns *f, void *arg,
 	c.arg = arg;
 	c.tw = &tw;
 	if ((f->score != NULL || f->traj != NULL || f->resp != NULL) &&
-	    tw_load(d0, &tw) == -1)
+	    tw_load(d0, conc ? db[1] : NULL, &tw) == -1)
 		goto end;
 	if (f->link != NULL) {
 		c.fn = (void *)f->link;
