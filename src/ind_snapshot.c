@@ -1704,6 +1704,21 @@ kinds_thread(void *arg)
 	return NULL;
 }
 
+/* The disclosure history, loaded while the facts are made. */
+struct dch_job {
+	struct ind_snapshot	*s;
+	int			 rc;
+};
+
+static void *
+dch_thread(void *arg)
+{
+	struct dch_job	*j = arg;
+
+	j->rc = dch_begin(j->s);
+	return NULL;
+}
+
 /* The process's peak RSS so far, in MB. */
 static long
 peak_mb(void)
@@ -1768,8 +1783,9 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	uint64_t		 t0 = util_now_ns(), c0 = cpu_ns(), c1 = 0, c2 = 0;
 	long			 mb_store = 0, mb_facts = 0;
 	struct kinds_job	 jobs[2];
-	pthread_t		 tid;
-	int			 threaded;
+	struct dch_job		 dj;
+	pthread_t		 tid, dtid;
+	int			 threaded, dch_threaded = 0;
 	int			 kind;
 
 	pthread_once(&malloc_once, malloc_setup);
@@ -1797,6 +1813,15 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	for (kind = 0; kind < T__N; kind++)
 		cids_drop_table(&w.dims[kind].ids);
 	s->ns_store = util_now_ns() - t0;
+	/*
+	 * The history is loaded before the cube (while the facts are made:
+	 * the store read is over) and saved after all runs.
+	 */
+	dj.s = s;
+	dj.rc = 0;
+	if (ck == NULL &&
+	    !(dch_threaded = pthread_create(&dtid, NULL, dch_thread, &dj) == 0))
+		(void)dch_thread(&dj);
 	c1 = cpu_ns();
 	mb_store = peak_mb();
 	merge_linked(&w);
@@ -1846,8 +1871,11 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 		jobs[kind].first = kind == 0 ? IND_DOELREALISATIE : IND_UITVAL;
 		jobs[kind].last = kind == 0 ? IND_TEVREDENHEID : IND_AANLEVERING;
 	}
-	/* The history is loaded before the cube and saved after all runs. */
-	if (ck == NULL && dch_begin(s) == -1)
+	if (dch_threaded) {
+		pthread_join(dtid, NULL);
+		dch_threaded = 0;
+	}
+	if (dj.rc == -1)
 		goto fail;
 	threaded = pthread_create(&tid, NULL, kinds_thread, &jobs[0]) == 0;
 	if (!threaded)
@@ -1885,6 +1913,8 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	    mb_facts, peak_mb());
 	goto out;
 fail:
+	if (dch_threaded)
+		pthread_join(dtid, NULL);
 	ind_snapshot_free(s);
 	s = NULL;
 out:
