@@ -368,22 +368,6 @@ cids_get(struct cids *c, int64_t v, uint32_t *ix)
 	return 0;
 }
 
-/* Asks for the memory that looking v up will read (stage 0 or 1). */
-static void
-cids_ahead(const struct cids *c, int64_t v, int stage)
-{
-	uint32_t	x;
-
-	if (c->nslots == 0)
-		return;
-	if (stage == 0) {
-		__builtin_prefetch(&c->ix1[cids_hash(c, v)]);
-		return;
-	}
-	if ((x = c->ix1[cids_hash(c, v)]) != 0)
-		__builtin_prefetch(&c->ps[x - 1]);
-}
-
 /* The table only: the pseudonyms by index stay for build_dims. */
 static void
 cids_drop_table(struct cids *c)
@@ -629,26 +613,6 @@ raw_bd(const struct raw *w, uint8_t g, int leeftijd, int geslacht,
 	    gebied);
 }
 
-/*
- * Rows handled at a time: their clients' (v, after the key links) slots
- * in the table asked for first, then the pseudonyms those point at, then
- * the rows, so that the look-ups, at random over megabytes, wait for
- * memory side by side.
- */
-#define RAW_AHEAD	32
-
-static void
-clients_ahead(const struct cids *c, const int64_t *v, size_t n)
-{
-	size_t	i;
-	int	stage;
-
-	for (stage = 0; stage < 2; stage++)
-		for (i = 0; i < n; i++)
-			if (i == 0 || v[i] != v[i - 1])
-				cids_ahead(c, v[i], stage);
-}
-
 /* Room for n more rows in the array *p of *len rows, *cap mapped. */
 static int
 raw_room(void **p, size_t *cap, size_t len, size_t n, size_t size)
@@ -688,20 +652,13 @@ static int
 raw_score(const struct ind_src_score *r, size_t n, void *arg)
 {
 	struct raw	*w = arg;
-	int64_t		 v[RAW_AHEAD];
-	size_t		 i, k, m;
+	size_t		 i;
 
 	if (raw_room((void **)&w->sc, &w->capsc, w->nsc, n, sizeof(*w->sc)))
 		return -1;
-	for (k = 0; k < n; k += m) {
-		m = n - k < RAW_AHEAD ? n - k : RAW_AHEAD;
-		for (i = 0; i < m; i++)
-			v[i] = link_map(w, 0, r[k + i].client);
-		clients_ahead(&w->dims[T_SC].ids, v, m);
-		for (i = 0; i < m; i++)
-			if (raw_score1(w, &r[k + i], v[i]) == -1)
-				return -1;
-	}
+	for (i = 0; i < n; i++)
+		if (raw_score1(w, &r[i], link_map(w, 0, r[i].client)) == -1)
+			return -1;
 	return 0;
 }
 
@@ -733,20 +690,13 @@ static int
 raw_traj(const struct ind_src_traj *r, size_t n, void *arg)
 {
 	struct raw	*w = arg;
-	int64_t		 v[RAW_AHEAD];
-	size_t		 i, k, m;
+	size_t		 i;
 
 	if (raw_room((void **)&w->tr, &w->captr, w->ntr, n, sizeof(*w->tr)))
 		return -1;
-	for (k = 0; k < n; k += m) {
-		m = n - k < RAW_AHEAD ? n - k : RAW_AHEAD;
-		for (i = 0; i < m; i++)
-			v[i] = link_map(w, 0, r[k + i].client);
-		clients_ahead(&w->dims[T_TR].ids, v, m);
-		for (i = 0; i < m; i++)
-			if (raw_traj1(w, &r[k + i], v[i]) == -1)
-				return -1;
-	}
+	for (i = 0; i < n; i++)
+		if (raw_traj1(w, &r[i], link_map(w, 0, r[i].client)) == -1)
+			return -1;
 	return 0;
 }
 
@@ -790,20 +740,13 @@ static int
 raw_resp(const struct ind_src_resp *r, size_t n, void *arg)
 {
 	struct raw	*w = arg;
-	int64_t		 v[RAW_AHEAD];
-	size_t		 i, k, m;
+	size_t		 i;
 
 	if (raw_room((void **)&w->rs, &w->caprs, w->nrs, n, sizeof(*w->rs)))
 		return -1;
-	for (k = 0; k < n; k += m) {
-		m = n - k < RAW_AHEAD ? n - k : RAW_AHEAD;
-		for (i = 0; i < m; i++)
-			v[i] = link_map(w, 0, r[k + i].client);
-		clients_ahead(&w->dims[T_RS].ids, v, m);
-		for (i = 0; i < m; i++)
-			if (raw_resp1(w, &r[k + i], v[i]) == -1)
-				return -1;
-	}
+	for (i = 0; i < n; i++)
+		if (raw_resp1(w, &r[i], link_map(w, 0, r[i].client)) == -1)
+			return -1;
 	return 0;
 }
 

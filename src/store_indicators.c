@@ -292,7 +292,7 @@ struct scan_ctx {
  * up, with the memory each look-up reads asked for ahead (prefetch), so
  * that the look-ups, at random over tens of megabytes, wait for memory
  * side by side instead of one after another; then the batch goes to the
- * engine, which does the same with its own look-ups.
+ * engine.
  */
 #define SCAN_BATCH	64
 
