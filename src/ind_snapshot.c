@@ -482,14 +482,22 @@ struct raw_dims {
 	size_t			 nagbs, capagbs;
 	int			 agb_last;	/* the code added last */
 };
-enum { T_SC, T_TR, T_RS, T__N };
+/* The trajecten's two parts (store.h) are two tables here. */
+enum { T_SC, T_TR, T_TR1, T_RS, T__N };
 
-/* Growable arrays of the raw rows. */
+/*
+ * Growable arrays of the raw rows (util_map). The trajecten of part 1
+ * are read into tr1 and then put behind part 0's in tr (raw_traj_join),
+ * which is then the table's order; their clients are indexes in dims[T_TR]
+ * before ntr0, in dims[T_TR1] from there on, until build_dims.
+ */
 struct raw {
 	struct raw_sc		*sc;
 	size_t			 nsc, capsc;
 	struct raw_tr		*tr;
-	size_t			 ntr, captr;
+	size_t			 ntr, captr, ntr0;
+	struct raw_tr		*tr1;
+	size_t			 ntr1, captr1;
 	struct raw_resp		*rs;
 	size_t			 nrs, caprs;
 	signed char		*vals;
@@ -663,13 +671,11 @@ raw_score(const struct ind_src_score *r, size_t n, void *arg)
 }
 
 static int
-raw_traj1(struct raw *w, const struct ind_src_traj *r, int64_t client)
+raw_traj1(struct raw *w, const struct ind_src_traj *r, int64_t client,
+    struct raw_tr *o, struct raw_dims *d)
 {
-	struct raw_tr	*o;
-
-	o = &w->tr[w->ntr];
-	if (cids_get(&w->dims[T_TR].ids, client, &o->client) == -1 ||
-	    (r->agb > 0 && agb_add(&w->dims[T_TR], r->agb) == -1))
+	if (cids_get(&d->ids, client, &o->client) == -1 ||
+	    (r->agb > 0 && agb_add(d, r->agb) == -1))
 		return -1;
 	o->prod_key = link_map(w, 1, r->prod_key);
 	o->begindatum = r->begindatum;
@@ -682,21 +688,43 @@ raw_traj1(struct raw *w, const struct ind_src_traj *r, int64_t client)
 	    r->reden == 20 || (r->reden >= 31 && r->reden <= 39) ? r->reden :
 	    RDN_OTHER);
 	o->gestart = r->gestart != 0;
-	w->ntr++;
 	return 0;
 }
 
+/* Part 0's rows into tr, part 1's into tr1 (each part one thread). */
 static int
-raw_traj(const struct ind_src_traj *r, size_t n, void *arg)
+raw_traj(const struct ind_src_traj *r, size_t n, int part, void *arg)
 {
 	struct raw	*w = arg;
+	struct raw_tr	**a = part ? &w->tr1 : &w->tr;
+	size_t		*len = part ? &w->ntr1 : &w->ntr;
 	size_t		 i;
 
-	if (raw_room((void **)&w->tr, &w->captr, w->ntr, n, sizeof(*w->tr)))
+	if (raw_room((void **)a, part ? &w->captr1 : &w->captr, *len, n,
+	    sizeof(**a)))
 		return -1;
-	for (i = 0; i < n; i++)
-		if (raw_traj1(w, &r[i], link_map(w, 0, r[i].client)) == -1)
+	for (i = 0; i < n; i++, (*len)++)
+		if (raw_traj1(w, &r[i], link_map(w, 0, r[i].client),
+		    &(*a)[*len], &w->dims[part ? T_TR1 : T_TR]) == -1)
 			return -1;
+	return 0;
+}
+
+/* Part 1's trajecten behind part 0's in tr. */
+static int
+raw_traj_join(struct raw *w)
+{
+	w->ntr0 = w->ntr;
+	if (w->ntr1 == 0)
+		return 0;
+	if (util_map_grow((void **)&w->tr, &w->captr, w->ntr + w->ntr1,
+	    sizeof(*w->tr)) == -1)
+		return -1;
+	memcpy(w->tr + w->ntr, w->tr1, w->ntr1 * sizeof(*w->tr));
+	w->ntr += w->ntr1;
+	util_map_free(w->tr1, w->captr1, sizeof(*w->tr1));
+	w->tr1 = NULL;
+	w->ntr1 = w->captr1 = 0;
 	return 0;
 }
 
@@ -766,8 +794,9 @@ cmp_traj_key(const void *a, const void *b)
 /*
  * Merges trajecten rows that became one product through the key links (a
  * start under the old key, its stop under the new): the start and the
- * stop each come from whichever row has them. Without links the rows are
- * distinct already (the table's key).
+ * stop each come from whichever row has them, in the order they were
+ * read. Without links the rows are distinct already (the table's key).
+ * The clients are dense indexes (build_dims) by then.
  */
 static void
 merge_linked(struct raw *w)
@@ -1510,7 +1539,8 @@ build_dims(struct ind_snapshot *s, struct raw *w, int64_t **clients)
 	for (i = 0; i < w->nsc; i++)
 		w->sc[i].client = map[T_SC][w->sc[i].client];
 	for (i = 0; i < w->ntr; i++)
-		w->tr[i].client = map[T_TR][w->tr[i].client];
+		w->tr[i].client = map[i < w->ntr0 ? T_TR : T_TR1]
+		    [w->tr[i].client];
 	for (i = 0; i < w->nrs; i++)
 		w->rs[i].client = map[T_RS][w->rs[i].client];
 	for (t = 0; t < T__N; t++)
@@ -1767,10 +1797,14 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 		(void)dch_thread(&dj);
 	c1 = cpu_ns();
 	mb_store = peak_mb();
-	merge_linked(&w);
-	if (build_dims(s, &w, &clients) == -1 ||
+	/*
+	 * The rows merged by their dense client (the same client may be in
+	 * both trajecten parts when a key link moved it).
+	 */
+	if (raw_traj_join(&w) == -1 || build_dims(s, &w, &clients) == -1 ||
 	    (ck != NULL && build_rkeys(s, ck, clients) == -1))
 		goto fail;
+	merge_linked(&w);
 	free(clients);		/* the record keys are made */
 	clients = NULL;
 	/*
@@ -1864,6 +1898,7 @@ out:
 	free(clients);
 	util_map_free(w.sc, w.capsc, sizeof(*w.sc));
 	util_map_free(w.tr, w.captr, sizeof(*w.tr));
+	util_map_free(w.tr1, w.captr1, sizeof(*w.tr1));
 	util_map_free(w.rs, w.caprs, sizeof(*w.rs));
 	util_map_free(w.vals, w.capvals, 1);
 	free(w.ln);
