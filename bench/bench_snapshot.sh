@@ -7,7 +7,8 @@
 #     peak RSS of the whole `sorttp indicators` run (/usr/bin/time -v);
 #   - the daemon: peak RSS after its first snapshot and after a refresh,
 #     and the time from an accepted upload (201) to the first answer that
-#     includes it (indicator_refresh_s REFRESH_S, default 1).
+#     includes it (indicator_refresh_s REFRESH_S, default 10, the
+#     product default: an accepted upload wakes the refresher at once).
 #   bash bench/bench_snapshot.sh [CLIENTS]            (default 250000)
 # BENCH_DATA=DIR reuses (or keeps) the data folder; BIN=path (default
 # build-release/sorttp); BASE_BIN=path adds the same figures for it;
@@ -21,7 +22,7 @@ cd "$(dirname "$0")/.."
 clients=${1:-250000}
 bin=$(readlink -f "${BIN:-build-release/sorttp}")
 base=${BASE_BIN:+$(readlink -f "$BASE_BIN")}
-refresh=${REFRESH_S:-1}
+refresh=${REFRESH_S:-10}
 tmp=$(mktemp -d /tmp/sorttp-bsnap-XXXXXX)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT

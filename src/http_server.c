@@ -37,6 +37,7 @@
 #include "auth.h"
 #include "errors.h"
 #include "http_server.h"
+#include "indicators.h"
 #include "log.h"
 #include "errors.h"
 #include "metrics.h"
@@ -1255,6 +1256,10 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		feed_upload((enum feed_stream)feed, r->status, r->rows,
 		    &r->party);
 	metrics_inflight_add(-1);
+	/* An upload may have stored data: the indicators look at once. */
+	if (r->status >= 200 && r->status < 300 && r->method != NULL &&
+	    strcmp(r->method, "POST") == 0)
+		ind_engine_kick(r->srv->env.ind);
 	if (r->begun && r->route->done != NULL)
 		r->route->done(r);
 	free((void *)(uintptr_t)r->reply.allow);

@@ -46,6 +46,7 @@ struct ind_engine {
 	pthread_mutex_t		 stop_mu;
 	pthread_cond_t		 stop_cv;
 	int			 stopping;
+	int			 kicked;	/* data may have changed */
 	struct ind_snapshot	*cur;
 	struct ck_ctx		*ck;		/* "disclosure": "cellkey" */
 	struct cache_entry	*cache;
@@ -207,33 +208,60 @@ snap_refresh(struct ind_engine *e, int today)
 
 /*
  * The background refresher of the daemon: builds the first snapshot at
- * start, then looks every indicator_refresh_s seconds whether data came
- * in, and builds the next one while queries go on with the current one.
- * A query so never waits for a build, except before the first.
+ * start, then looks whether data came in every indicator_refresh_s
+ * seconds, and at once when an upload says it stored something
+ * (ind_engine_kick), and builds the next snapshot while queries go on
+ * with the current one. A query so never waits for a build, except
+ * before the first. After a build that took t, a kick waits until t has
+ * passed since its end: a steady stream of uploads keeps the refresher
+ * busy at most half the time, and each build takes in all that came
+ * meanwhile.
  */
 static void *
 refresher(void *arg)
 {
 	struct ind_engine	*e = arg;
-	struct timespec		 ts;
+	struct timespec		 next, soon;
 	long long		 ttl = config_limit(e->cfg, LIMIT_IND_REFRESH_S);
+	uint64_t		 t0, took;
 
 	(void)prctl(PR_SET_NAME, "ind-refresh", 0, 0, 0);	/* for ps */
 	pthread_mutex_lock(&e->stop_mu);
 	while (!e->stopping) {
+		e->kicked = 0;
 		pthread_mutex_unlock(&e->stop_mu);
 		pthread_mutex_lock(&e->build_mu);
+		t0 = util_now_ns();
 		snap_refresh(e, date_today(time(NULL)));
+		took = util_now_ns() - t0;
 		pthread_mutex_unlock(&e->build_mu);
 		pthread_mutex_lock(&e->stop_mu);
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_sec += (time_t)ttl;
+		clock_gettime(CLOCK_REALTIME, &next);
+		soon = next;
+		soon.tv_sec += (time_t)(took / 1000000000u);
+		soon.tv_nsec += (long)(took % 1000000000u);
+		if (soon.tv_nsec >= 1000000000L) {
+			soon.tv_sec++;
+			soon.tv_nsec -= 1000000000L;
+		}
+		next.tv_sec += (time_t)ttl;
 		while (!e->stopping && pthread_cond_timedwait(&e->stop_cv,
-		    &e->stop_mu, &ts) == 0)
+		    &e->stop_mu, e->kicked ? &soon : &next) == 0)
 			;
 	}
 	pthread_mutex_unlock(&e->stop_mu);
 	return NULL;
+}
+
+void
+ind_engine_kick(struct ind_engine *e)
+{
+	if (e == NULL || !e->refreshing)
+		return;
+	pthread_mutex_lock(&e->stop_mu);
+	e->kicked = 1;
+	pthread_cond_signal(&e->stop_cv);
+	pthread_mutex_unlock(&e->stop_mu);
 }
 
 /*

@@ -792,6 +792,48 @@ test_refresher(void)
 	CHECK(now == before + 5);
 }
 
+/*
+ * An accepted upload wakes the refresher: with indicator_refresh_s at its
+ * maximum (an hour), new data still shows within seconds, and only
+ * because the upload said so.
+ */
+static void
+test_upload_kicks_refresh(void)
+{
+	char		 cfg[H_PATH_MAX];
+	cJSON		*j;
+	long		 st;
+	double		 before, now = 0;
+	unsigned	 c;
+	int		 tries;
+	const char	*q = "/v1/indicators/uitval?by=regio&period=year&"
+			    "from=2025-01&to=2025-12";
+
+	h_config(&e, "k5r3600.json", "{\"k\": 5, \"limits\": "
+	    "{\"indicator_refresh_s\": 3600}}", cfg, sizeof(cfg));
+	CHECK_EQ_INT(h_stop(&e), 0);
+	CHECK_EQ_INT(h_start(&e, cfg, NULL), 0);
+	j = h_get_json(&e, tok_all, q, &st, NULL);
+	CHECK_EQ_INT(st, 200);
+	before = num(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "cells"), 0),
+	    "n");
+	cJSON_Delete(j);
+	CHECK(before > 0);
+	for (c = 911; c <= 915; c++)
+		message(A2, "0363", c, (int)(900000 + c), "2024-11-01", 31,
+		    "2025-04-12");
+	for (tries = 0; tries < 150; tries++) {
+		j = h_get_json(&e, tok_all, q, &st, NULL);
+		now = num(cJSON_GetArrayItem(cJSON_GetObjectItem(j, "cells"),
+		    0), "n");
+		cJSON_Delete(j);
+		if (now == before + 5)
+			break;
+		usleep(100 * 1000);
+	}
+	CHECK(now == before + 5);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -846,6 +888,7 @@ main(int argc, char **argv)
 	test_csv_and_cli();
 	test_audit_and_privacy();
 	test_refresher();
+	test_upload_kicks_refresh();
 
 	CHECK_EQ_INT(h_stop(&e), 0);
 	h_teardown(&e);
