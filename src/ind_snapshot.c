@@ -1100,6 +1100,19 @@ cplace_close(struct cplace *cp, void *u, size_t sz)
 	return o;
 }
 
+/*
+ * The units array u cut to its n units of size sz: the rest was written
+ * (placed units, the second half of the trajecten) and would stay
+ * resident otherwise.
+ */
+static void *
+units_fit(void *u, size_t n, size_t sz)
+{
+	void	*nu = realloc(u, n > 0 ? n * sz : 1);
+
+	return nu != NULL ? nu : u;
+}
+
 static int
 build_doel(struct ind_snapshot *s, struct raw *w)
 {
@@ -1152,6 +1165,7 @@ build_doel(struct ind_snapshot *s, struct raw *w)
 		u[n].bd = r->bd;
 	}
 	n = cplace_close(&cp, u, sizeof(*u));
+	u = units_fit(u, n, sizeof(*u));
 	s->ubase[IND_DOELREALISATIE] = u;
 	s->nbase[IND_DOELREALISATIE] = n;
 	return 0;
@@ -1430,6 +1444,7 @@ build_ended(struct ind_snapshot *s, struct raw *w, const struct ended_ctx *e)
 		memmove(u + n, u + mid, j.n * sizeof(*u));
 		n += j.n;
 	}
+	u = units_fit(u, n, sizeof(*u));
 	s->ubase[IND_UITVAL] = u;
 	s->nbase[IND_UITVAL] = n;
 	return 0;
@@ -1468,6 +1483,7 @@ build_tev(struct ind_snapshot *s, struct raw *w)
 		u[n].bd = r->bd;
 	}
 	n = cplace_close(&cp, u, sizeof(*u));
+	u = units_fit(u, n, sizeof(*u));
 	s->ubase[IND_TEVREDENHEID] = u;
 	s->nbase[IND_TEVREDENHEID] = n;
 	return 0;
