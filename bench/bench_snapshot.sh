@@ -12,7 +12,9 @@
 #   bash bench/bench_snapshot.sh [CLIENTS]            (default 250000)
 # BENCH_DATA=DIR reuses (or keeps) the data folder; BIN=path (default
 # build-release/sorttp); BASE_BIN=path adds the same figures for it;
-# BENCH_LOG=path keeps each daemon's log as path.new, path.base.
+# BENCH_LOG=path keeps each daemon's log as path.new, path.base;
+# CLI_RUNS=N measures the CLI build N times a binary (default 1), taking
+# turns between the binaries, for figures on a busy machine.
 # A run adds one scores upload (20 eind measurements) per binary to the
 # folder; the figures of a reused folder so grow by a few rows a run.
 set -euo pipefail
@@ -128,10 +130,21 @@ daemon() {	# BIN TAG: daemon RSS and upload -> first answer
 }
 
 echo "bench_snapshot: $data ($(du -sh "$data/sorttp.db" | cut -f1) database)"
+runs=${CLI_RUNS:-1}
+if [ "$runs" -gt 1 ]; then
+	for _ in $(seq "$runs"); do
+		for b in "$bin" ${base:+"$base"}; do
+			tag=new
+			[ "$b" = "$base" ] && tag=base
+			printf '%s ' "$tag"
+			cli "$b"
+		done
+	done
+fi
 for b in "$bin" ${base:+"$base"}; do
 	tag=new
 	[ "$b" = "$base" ] && tag=base
 	echo "$tag: $b"
-	cli "$b"
+	[ "$runs" -gt 1 ] || cli "$b"
 	daemon "$b" "$tag"
 done

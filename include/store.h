@@ -405,13 +405,16 @@ enum store_result store_party_by_name(struct store *, const char *name,
 
 /*
  * What the indicator engine reads (store_indicators.c). The scans see one
- * consistent state and call a function per row; a nonzero return stops
- * the scan. The key links come first, then links_done, then the rows.
- * With concurrent set the three tables may be scanned at once, each by a
- * thread of its own (each function is called by one thread at a time);
- * otherwise scores, trajecten and antwoorden in turn. Only the engine
- * calls them, and it publishes aggregates only. A NULL function skips
- * that table.
+ * consistent state and call a function per batch of rows (n of them, in
+ * table order; a row's pointers hold only for the call); a nonzero return
+ * stops the scan. The key links come first, then links_done, then the rows.
+ * The trajecten come in two parts, those of clients below zero (part 0)
+ * and the others (part 1), each in the table's order. With concurrent set
+ * the tables and the two parts may be scanned at once, each by a thread of
+ * its own (score and resp are called by one thread at a time, traj by one
+ * thread per part); otherwise scores, trajecten (part 0, then 1) and
+ * antwoorden in turn. Only the engine calls them, and it publishes
+ * aggregates only. A NULL function skips that table.
  */
 struct ind_src_score {			/* an eind measurement */
 	int64_t		 traj;
@@ -459,9 +462,10 @@ struct ind_src_link {
 	int		 kind;
 };
 struct ind_scan_fns {
-	int	(*score)(const struct ind_src_score *, void *);
-	int	(*traj)(const struct ind_src_traj *, void *);
-	int	(*resp)(const struct ind_src_resp *, void *);
+	int	(*score)(const struct ind_src_score *, size_t n, void *);
+	int	(*traj)(const struct ind_src_traj *, size_t n, int part,
+		    void *);
+	int	(*resp)(const struct ind_src_resp *, size_t n, void *);
 	int	(*link)(const struct ind_src_link *, void *);	/* optional */
 	int	(*links_done)(void *);				/* optional */
 	int	 concurrent;

@@ -56,6 +56,21 @@ uint64_t util_now_ns(void);
  */
 int	util_grow(void **p, size_t *cap, size_t need, size_t size);
 
+/*
+ * Large arrays in mappings of their own (util.c): grown in place or moved
+ * by the kernel (mremap: nothing is copied, no copy is left behind) and
+ * given back whole (munmap: the pages leave the process, so that unlike
+ * the heap's free there is nothing to wipe). Pages count towards RSS only
+ * once written. util_map_grow is util_grow's twin (*p NULL, *cap 0 at
+ * first, never shrinks); util_map_zero maps n zeroed elements, with
+ * populate every page present at once (for a table that will be touched
+ * all over anyway, such as a hash table), NULL when out of memory;
+ * util_map_free takes the capacity the array was mapped with.
+ */
+int	util_map_grow(void **p, size_t *cap, size_t need, size_t size);
+void	*util_map_zero(size_t n, size_t size, int populate);
+void	util_map_free(void *p, size_t cap, size_t size);
+
 /* qsort, except that an empty (even NULL) array is fine. */
 void	util_sort(void *base, size_t n, size_t size,
 	    int (*cmp)(const void *, const void *));

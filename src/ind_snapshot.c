@@ -7,6 +7,7 @@
  */
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -292,8 +293,10 @@ gem_of(struct gem_memo *m, int code)
 struct cids {
 	uint32_t	*ix1;		/* per slot: an index + 1, 0 empty */
 	size_t		 nslots;
-	int64_t		*ps;		/* index -> pseudonym */
+	int64_t		*ps;		/* index -> pseudonym (util_map) */
 	size_t		 n, cap;
+	int64_t		 last;		/* the pseudonym asked for last */
+	uint32_t	 last_ix;	/* and its index, when n > 0 */
 };
 
 static size_t
@@ -321,7 +324,8 @@ cids_rehash(struct cids *c)
 	size_t		 on = c->nslots, i;
 
 	c->nslots = on ? on * 2 : 4096;
-	if ((c->ix1 = calloc(c->nslots, sizeof(*c->ix1))) == NULL) {
+	/* Every page of it is touched: mapped at once, not page by page. */
+	if ((c->ix1 = util_map_zero(c->nslots, sizeof(*c->ix1), 1)) == NULL) {
 		c->ix1 = o;
 		c->nslots = on;
 		return -1;
@@ -329,28 +333,38 @@ cids_rehash(struct cids *c)
 	for (i = 0; i < on; i++)
 		if (o[i] != 0)
 			c->ix1[cids_slot(c, c->ps[o[i] - 1])] = o[i];
-	free(o);
+	util_map_free(o, on, sizeof(*o));
 	return 0;
 }
 
-/* The index of pseudonym v, a new one when first seen; -1 on a fault. */
+/*
+ * The index of pseudonym v, a new one when first seen; -1 on a fault. A
+ * client's rows often come one after another (the trajecten are in client
+ * order): the last one asked for is answered without the table.
+ */
 static int
 cids_get(struct cids *c, int64_t v, uint32_t *ix)
 {
 	size_t	i;
 
+	if (c->n > 0 && v == c->last) {
+		*ix = c->last_ix;
+		return 0;
+	}
 	if ((c->n + 1) * 2 > c->nslots && cids_rehash(c) == -1)
 		return -1;
 	i = cids_slot(c, v);
 	if (c->ix1[i] == 0) {
 		if (c->n >= UINT32_MAX - 1 ||
-		    util_grow((void **)&c->ps, &c->cap, c->n + 1,
+		    util_map_grow((void **)&c->ps, &c->cap, c->n + 1,
 		    sizeof(*c->ps)))
 			return -1;
 		c->ps[c->n] = v;
 		c->ix1[i] = (uint32_t)++c->n;
 	}
 	*ix = c->ix1[i] - 1;
+	c->last = v;
+	c->last_ix = *ix;
 	return 0;
 }
 
@@ -358,9 +372,27 @@ cids_get(struct cids *c, int64_t v, uint32_t *ix)
 static void
 cids_drop_table(struct cids *c)
 {
-	free(c->ix1);
+	util_map_free(c->ix1, c->nslots, sizeof(*c->ix1));
 	c->ix1 = NULL;
 	c->nslots = 0;
+}
+
+static void
+cids_free(struct cids *c)
+{
+	cids_drop_table(c);
+	util_map_free(c->ps, c->cap, sizeof(*c->ps));
+	c->ps = NULL;
+	c->n = c->cap = 0;
+}
+
+/* gem_of once every code was looked up (the facts' threads share it). */
+static uint8_t
+gem_seen(const struct gem_memo *m, int code)
+{
+	if (code <= 0 || code > 9999)
+		return IND_GEM_NONE;
+	return m->ix[code];
 }
 
 /*
@@ -450,14 +482,22 @@ struct raw_dims {
 	size_t			 nagbs, capagbs;
 	int			 agb_last;	/* the code added last */
 };
-enum { T_SC, T_TR, T_RS, T__N };
+/* The trajecten's two parts (store.h) are two tables here. */
+enum { T_SC, T_TR, T_TR1, T_RS, T__N };
 
-/* Growable arrays of the raw rows. */
+/*
+ * Growable arrays of the raw rows (util_map). The trajecten of part 1
+ * are read into tr1 and then put behind part 0's in tr (raw_traj_join),
+ * which is then the table's order; their clients are indexes in dims[T_TR]
+ * before ntr0, in dims[T_TR1] from there on, until build_dims.
+ */
 struct raw {
 	struct raw_sc		*sc;
 	size_t			 nsc, capsc;
 	struct raw_tr		*tr;
-	size_t			 ntr, captr;
+	size_t			 ntr, captr, ntr0;
+	struct raw_tr		*tr1;
+	size_t			 ntr1, captr1;
 	struct raw_resp		*rs;
 	size_t			 nrs, caprs;
 	signed char		*vals;
@@ -581,17 +621,21 @@ raw_bd(const struct raw *w, uint8_t g, int leeftijd, int geslacht,
 	    gebied);
 }
 
+/* Room for n more rows in the array *p of *len rows, *cap mapped. */
 static int
-raw_score(const struct ind_src_score *r, void *arg)
+raw_room(void **p, size_t *cap, size_t len, size_t n, size_t size)
 {
-	struct raw	*w = arg;
+	return util_map_grow(p, cap, len + n, size);
+}
+
+static int
+raw_score1(struct raw *w, const struct ind_src_score *r, int64_t client)
+{
 	struct raw_sc	*o;
 
-	if (util_grow((void **)&w->sc, &w->capsc, w->nsc + 1, sizeof(*w->sc)))
-		return -1;
 	o = &w->sc[w->nsc];
-	if (cids_get(&w->dims[T_SC].ids, link_map(w, 0, r->client),
-	    &o->client) == -1 || agb_add(&w->dims[T_SC], r->agb) == -1)
+	if (cids_get(&w->dims[T_SC].ids, client, &o->client) == -1 ||
+	    agb_add(&w->dims[T_SC], r->agb) == -1)
 		return -1;
 	o->traj = link_map(w, 1, r->traj);
 	o->agb = r->agb;
@@ -613,17 +657,25 @@ raw_score(const struct ind_src_score *r, void *arg)
 }
 
 static int
-raw_traj(const struct ind_src_traj *r, void *arg)
+raw_score(const struct ind_src_score *r, size_t n, void *arg)
 {
 	struct raw	*w = arg;
-	struct raw_tr	*o;
+	size_t		 i;
 
-	if (util_grow((void **)&w->tr, &w->captr, w->ntr + 1, sizeof(*w->tr)))
+	if (raw_room((void **)&w->sc, &w->capsc, w->nsc, n, sizeof(*w->sc)))
 		return -1;
-	o = &w->tr[w->ntr];
-	if (cids_get(&w->dims[T_TR].ids, link_map(w, 0, r->client),
-	    &o->client) == -1 ||
-	    (r->agb > 0 && agb_add(&w->dims[T_TR], r->agb) == -1))
+	for (i = 0; i < n; i++)
+		if (raw_score1(w, &r[i], link_map(w, 0, r[i].client)) == -1)
+			return -1;
+	return 0;
+}
+
+static int
+raw_traj1(struct raw *w, const struct ind_src_traj *r, int64_t client,
+    struct raw_tr *o, struct raw_dims *d)
+{
+	if (cids_get(&d->ids, client, &o->client) == -1 ||
+	    (r->agb > 0 && agb_add(d, r->agb) == -1))
 		return -1;
 	o->prod_key = link_map(w, 1, r->prod_key);
 	o->begindatum = r->begindatum;
@@ -636,14 +688,49 @@ raw_traj(const struct ind_src_traj *r, void *arg)
 	    r->reden == 20 || (r->reden >= 31 && r->reden <= 39) ? r->reden :
 	    RDN_OTHER);
 	o->gestart = r->gestart != 0;
-	w->ntr++;
+	return 0;
+}
+
+/* Part 0's rows into tr, part 1's into tr1 (each part one thread). */
+static int
+raw_traj(const struct ind_src_traj *r, size_t n, int part, void *arg)
+{
+	struct raw	*w = arg;
+	struct raw_tr	**a = part ? &w->tr1 : &w->tr;
+	size_t		*len = part ? &w->ntr1 : &w->ntr;
+	size_t		 i;
+
+	if (raw_room((void **)a, part ? &w->captr1 : &w->captr, *len, n,
+	    sizeof(**a)))
+		return -1;
+	for (i = 0; i < n; i++, (*len)++)
+		if (raw_traj1(w, &r[i], link_map(w, 0, r[i].client),
+		    &(*a)[*len], &w->dims[part ? T_TR1 : T_TR]) == -1)
+			return -1;
+	return 0;
+}
+
+/* Part 1's trajecten behind part 0's in tr. */
+static int
+raw_traj_join(struct raw *w)
+{
+	w->ntr0 = w->ntr;
+	if (w->ntr1 == 0)
+		return 0;
+	if (util_map_grow((void **)&w->tr, &w->captr, w->ntr + w->ntr1,
+	    sizeof(*w->tr)) == -1)
+		return -1;
+	memcpy(w->tr + w->ntr, w->tr1, w->ntr1 * sizeof(*w->tr));
+	w->ntr += w->ntr1;
+	util_map_free(w->tr1, w->captr1, sizeof(*w->tr1));
+	w->tr1 = NULL;
+	w->ntr1 = w->captr1 = 0;
 	return 0;
 }
 
 static int
-raw_resp(const struct ind_src_resp *r, void *arg)
+raw_resp1(struct raw *w, const struct ind_src_resp *r, int64_t client)
 {
-	struct raw		*w = arg;
 	struct raw_resp		*o;
 	size_t			 d;
 	const struct quest_variant *v;
@@ -655,13 +742,12 @@ raw_resp(const struct ind_src_resp *r, void *arg)
 	v = &w->qs->defs[d].variant[r->respondent];
 	if (!v->present || r->nwaarden != v->nitems)
 		return 0;
-	if (util_grow((void **)&w->rs, &w->caprs, w->nrs + 1, sizeof(*w->rs)) ||
-	    util_grow((void **)&w->vals, &w->capvals, w->nvals + r->nwaarden, 1) ||
-	    w->nvals > UINT32_MAX - r->nwaarden)
+	if (util_map_grow((void **)&w->vals, &w->capvals,
+	    w->nvals + r->nwaarden, 1) || w->nvals > UINT32_MAX - r->nwaarden)
 		return -1;
 	o = &w->rs[w->nrs];
-	if (cids_get(&w->dims[T_RS].ids, link_map(w, 0, r->client),
-	    &o->client) == -1 || agb_add(&w->dims[T_RS], r->agb) == -1)
+	if (cids_get(&w->dims[T_RS].ids, client, &o->client) == -1 ||
+	    agb_add(&w->dims[T_RS], r->agb) == -1)
 		return -1;
 	o->agb = r->agb;
 	o->ingevuld_op = r->ingevuld_op;
@@ -675,6 +761,20 @@ raw_resp(const struct ind_src_resp *r, void *arg)
 		memcpy(w->vals + w->nvals, r->waarden, r->nwaarden);
 	w->nvals += r->nwaarden;
 	w->nrs++;
+	return 0;
+}
+
+static int
+raw_resp(const struct ind_src_resp *r, size_t n, void *arg)
+{
+	struct raw	*w = arg;
+	size_t		 i;
+
+	if (raw_room((void **)&w->rs, &w->caprs, w->nrs, n, sizeof(*w->rs)))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (raw_resp1(w, &r[i], link_map(w, 0, r[i].client)) == -1)
+			return -1;
 	return 0;
 }
 
@@ -694,8 +794,9 @@ cmp_traj_key(const void *a, const void *b)
 /*
  * Merges trajecten rows that became one product through the key links (a
  * start under the old key, its stop under the new): the start and the
- * stop each come from whichever row has them. Without links the rows are
- * distinct already (the table's key).
+ * stop each come from whichever row has them, in the order they were
+ * read. Without links the rows are distinct already (the table's key).
+ * The clients are dense indexes (build_dims) by then.
  */
 static void
 merge_linked(struct raw *w)
@@ -937,17 +1038,98 @@ score_facts(struct raw *w, struct tfact **out, size_t *nout)
 	return 0;
 }
 
+/*
+ * Units placed in client order as they are made, instead of sorted by
+ * client afterwards (units_by_client) in a second array: each client's
+ * raw rows get a range, in client order, that its units fill in row order;
+ * the ranges' unused tails are then closed up. The order is the stable
+ * sort's.
+ */
+struct cplace {
+	uint32_t	*st;		/* client c's range starts at st[c] */
+	uint32_t	*at;		/* and its next unit goes to at[c] */
+	size_t		 nclients;
+};
+
+/* The ranges of n raw rows of size sz whose client (uint32_t) is at off. */
+static int
+cplace_init(struct cplace *cp, const struct ind_snapshot *s, const void *rows,
+    size_t n, size_t sz, size_t off)
+{
+	const char	*r = rows;
+	size_t		 i;
+	uint32_t	 c, sum = 0, k;
+
+	cp->nclients = s->nclients;
+	cp->st = calloc(s->nclients + 1, sizeof(*cp->st));
+	cp->at = malloc((s->nclients + 1) * sizeof(*cp->at));
+	if (cp->st == NULL || cp->at == NULL || n > UINT32_MAX) {
+		free(cp->st);
+		free(cp->at);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(&c, r + i * sz + off, sizeof(c));
+		cp->st[c]++;
+	}
+	for (i = 0; i <= s->nclients; i++) {
+		k = cp->st[i];
+		cp->st[i] = cp->at[i] = sum;
+		sum += k;
+	}
+	return 0;
+}
+
+/* Closes up the ranges of the units u of size sz; returns their count. */
+static size_t
+cplace_close(struct cplace *cp, void *u, size_t sz)
+{
+	char	*p = u;
+	size_t	 c, o = 0, len;
+
+	for (c = 0; c < cp->nclients; c++) {
+		len = cp->at[c] - cp->st[c];
+		if (len > 0 && o != cp->st[c])
+			memmove(p + o * sz, p + (size_t)cp->st[c] * sz,
+			    len * sz);
+		o += len;
+	}
+	free(cp->st);
+	free(cp->at);
+	cp->st = cp->at = NULL;
+	return o;
+}
+
+/*
+ * The units array u cut to its n units of size sz: the rest was written
+ * (placed units, the second half of the trajecten) and would stay
+ * resident otherwise.
+ */
+static void *
+units_fit(void *u, size_t n, size_t sz)
+{
+	void	*nu = realloc(u, n > 0 ? n * sz : 1);
+
+	return nu != NULL ? nu : u;
+}
+
 static int
 build_doel(struct ind_snapshot *s, struct raw *w)
 {
 	struct u_doel	*u;
-	size_t		 i, n = 0;
+	struct cplace	 cp;
+	size_t		 i, n;
 	int		 t, p, a;
 	unsigned	 mask;
 
 	/* w->sc is sorted by score_facts. */
-	if ((u = calloc(w->nsc ? w->nsc : 1, sizeof(*u))) == NULL)
+	if (cplace_init(&cp, s, w->sc, w->nsc, sizeof(*w->sc),
+	    offsetof(struct raw_sc, client)) == -1)
 		return -1;
+	if ((u = calloc(w->nsc ? w->nsc : 1, sizeof(*u))) == NULL) {
+		(void)cplace_close(&cp, NULL, sizeof(*u));
+		return -1;
+	}
 	for (i = 0; i < w->nsc; i++) {
 		const struct raw_sc *r = &w->sc[i], *nx;
 
@@ -969,6 +1151,7 @@ build_doel(struct ind_snapshot *s, struct raw *w)
 		a = ind_agb_index(s, r->agb);
 		if (mask == 0 || p < 0 || r->gem == IND_GEM_NONE || a < 0)
 			continue;
+		n = cp.at[r->client]++;
 		u[n].client = r->client;
 		u[n].period = (uint16_t)p;
 		u[n].agb = (uint16_t)a;
@@ -980,8 +1163,9 @@ build_doel(struct ind_snapshot *s, struct raw *w)
 		u[n].behaald = r->behaald;
 		u[n].gas_t = r->gas_t;
 		u[n].bd = r->bd;
-		n++;
 	}
+	n = cplace_close(&cp, u, sizeof(*u));
+	u = units_fit(u, n, sizeof(*u));
 	s->ubase[IND_DOELREALISATIE] = u;
 	s->nbase[IND_DOELREALISATIE] = n;
 	return 0;
@@ -1075,20 +1259,16 @@ tfact_find(const struct ended_ctx *e, int64_t traj, int agb)
 
 /*
  * The responses by client (a counting sort on the dense index), then by
- * (agb, date) among a client's few; and the trajectory facts' index.
+ * (agb, date) among a client's few.
  */
 static int
-ended_ctx_init(struct ended_ctx *e, const struct ind_snapshot *s,
-    const struct raw *w, const struct tfact *tf, size_t ntf)
+ended_ctx_resp(struct ended_ctx *e, const struct ind_snapshot *s,
+    const struct raw *w)
 {
 	struct resp_key	 k;
 	size_t		 i, j;
 	uint32_t	*at;
 
-	e->tf = tf;
-	e->ntf = ntf;
-	if (kix_build(&e->tfx, tf, ntf, sizeof(*tf)) == -1)
-		return -1;
 	e->rk = malloc((w->nrs ? w->nrs : 1) * sizeof(*e->rk));
 	e->roff = calloc(s->nclients + 2, sizeof(*e->roff));
 	if (e->rk == NULL || e->roff == NULL)
@@ -1115,6 +1295,15 @@ ended_ctx_init(struct ended_ctx *e, const struct ind_snapshot *s,
 	return 0;
 }
 
+/* The trajectory facts and their index. */
+static int
+ended_ctx_tf(struct ended_ctx *e, const struct tfact *tf, size_t ntf)
+{
+	e->tf = tf;
+	e->ntf = ntf;
+	return kix_build(&e->tfx, tf, ntf, sizeof(*tf));
+}
+
 static void
 ended_ctx_free(struct ended_ctx *e)
 {
@@ -1123,37 +1312,40 @@ ended_ctx_free(struct ended_ctx *e)
 	free(e->tfx.b);
 }
 
+/* Rows ahead whose trajectory facts ended_part asks memory for. */
+#define ENDED_AHEAD	16
+/* Fewer trajecten than this are made in one thread. */
+#define ENDED_SPLIT_MIN	65536
+
 /*
- * Uitval and aanlevering count the same units (so both share one
- * suppression pattern): products that ended definitively (20 is a
- * temporary stop), in the period of their Einddatum, made in one pass.
- * Aanlevering adds what the aanbieder delivered for each: a GAS eind
- * measurement counts when the same toewijzing at the same aanbieder has
- * one dated on or after the product's Begindatum; a CEM+ response when
- * the same client answered about the same aanbieder within the window
- * around the Einddatum.
+ * The units of trajecten rows [a, b) (a and b at a client's first row)
+ * into u, which has room for b - a; returns how many.
  */
-static int
-build_ended(struct ind_snapshot *s, struct raw *w, const struct ended_ctx *e)
+static size_t
+ended_part(const struct ind_snapshot *s, const struct raw *w,
+    const struct ended_ctx *e, size_t a, size_t b, struct u_uit *u)
 {
-	struct u_uit	*u;
 	const struct tfact *f;
-	size_t		 i, n = 0;
-	int		 p, a;
-	size_t		 g0 = 0, g1 = 0;
+	size_t		 i, n = 0, g0 = a, g1 = a, lo, hi;
+	int		 p, ai;
 	uint8_t		 g;
 
-	/*
-	 * In key order, so that a client's products are in a row: they come
-	 * in it from the table unless key links moved them.
-	 */
-	if (!is_sorted(w->tr, w->ntr, sizeof(*w->tr), cmp_traj_key))
-		util_sort(w->tr, w->ntr, sizeof(*w->tr), cmp_traj_key);
-	if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL)
-		return -1;
-	for (i = 0; i < w->ntr; i++) {
+	for (i = a; i < b; i++) {
 		const struct raw_tr *r = &w->tr[i];
 
+		/*
+		 * The trajectory facts of the rows ahead, at random over
+		 * megabytes: their bucket first, then (once it is in the
+		 * cache) the facts it points at.
+		 */
+		if (e->ntf > 0 && i + ENDED_AHEAD < b)
+			__builtin_prefetch(&e->tfx.b[kix_ord(w->tr[i +
+			    ENDED_AHEAD].prod_key) >> (64 - e->tfx.bits)]);
+		if (e->ntf > 0 && i + ENDED_AHEAD / 2 < b) {
+			kix_range(&e->tfx, w->tr[i + ENDED_AHEAD / 2].prod_key,
+			    &lo, &hi);
+			__builtin_prefetch(&e->tf[lo < e->ntf ? lo : 0]);
+		}
 		if (i == g1) {
 			for (g0 = i, g1 = i + 1; g1 < w->ntr &&
 			    w->tr[g1].client == r->client; g1++)
@@ -1162,13 +1354,13 @@ build_ended(struct ind_snapshot *s, struct raw *w, const struct ended_ctx *e)
 		if (r->einddatum == 0 || r->reden == 0 || r->reden == 20)
 			continue;
 		p = ind_period_of(r->einddatum, IND_MONTH);
-		g = gem_of(&w->gm, r->gemeente);
-		a = ind_agb_index(s, r->agb);
-		if (p < 0 || g == IND_GEM_NONE || a < 0)
+		g = gem_seen(&w->gm, r->gemeente);
+		ai = ind_agb_index(s, r->agb);
+		if (p < 0 || g == IND_GEM_NONE || ai < 0)
 			continue;
 		u[n].client = r->client;
 		u[n].period = (uint16_t)p;
-		u[n].agb = (uint16_t)a;
+		u[n].agb = (uint16_t)ai;
 		u[n].gem = g;
 		u[n].bd = tr_bd(w->gm.cfg, g, r->attr);
 		u[n].reden = reden_cat(r->reden);
@@ -1183,6 +1375,76 @@ build_ended(struct ind_snapshot *s, struct raw *w, const struct ended_ctx *e)
 			u[n].aan |= U_AAN_CEM;
 		n++;
 	}
+	return n;
+}
+
+/* The second half of the trajecten, in a thread of its own. */
+struct ended_job {
+	const struct ind_snapshot *s;
+	const struct raw	*w;
+	const struct ended_ctx	*e;
+	size_t			 a, b, n;
+	struct u_uit		*u;
+};
+
+static void *
+ended_thread(void *arg)
+{
+	struct ended_job	*j = arg;
+
+	j->n = ended_part(j->s, j->w, j->e, j->a, j->b, j->u);
+	return NULL;
+}
+
+/*
+ * Uitval and aanlevering count the same units (so both share one
+ * suppression pattern): products that ended definitively (20 is a
+ * temporary stop), in the period of their Einddatum, made in one pass.
+ * Aanlevering adds what the aanbieder delivered for each: a GAS eind
+ * measurement counts when the same toewijzing at the same aanbieder has
+ * one dated on or after the product's Begindatum; a CEM+ response when
+ * the same client answered about the same aanbieder within the window
+ * around the Einddatum. The two halves of the clients are made at once,
+ * the second half's units then moved up behind the first's: the order is
+ * the one a single pass makes.
+ */
+static int
+build_ended(struct ind_snapshot *s, struct raw *w, const struct ended_ctx *e)
+{
+	struct u_uit		*u;
+	struct ended_job	 j;
+	pthread_t		 tid;
+	size_t			 n, mid;
+	int			 threaded = 0;
+
+	/*
+	 * In key order, so that a client's products are in a row: they come
+	 * in it from the table unless key links moved them.
+	 */
+	if (!is_sorted(w->tr, w->ntr, sizeof(*w->tr), cmp_traj_key))
+		util_sort(w->tr, w->ntr, sizeof(*w->tr), cmp_traj_key);
+	if ((u = calloc(w->ntr ? w->ntr : 1, sizeof(*u))) == NULL)
+		return -1;
+	/* The second half starts at a client's first row. */
+	for (mid = w->ntr / 2; mid > 0 && mid < w->ntr &&
+	    w->tr[mid].client == w->tr[mid - 1].client; mid++)
+		;
+	memset(&j, 0, sizeof(j));
+	j.s = s;
+	j.w = w;
+	j.e = e;
+	j.a = mid;
+	j.b = w->ntr;
+	j.u = u + mid;
+	if (w->ntr >= ENDED_SPLIT_MIN)
+		threaded = pthread_create(&tid, NULL, ended_thread, &j) == 0;
+	n = ended_part(s, w, e, 0, threaded ? mid : w->ntr, u);
+	if (threaded) {
+		pthread_join(tid, NULL);
+		memmove(u + n, u + mid, j.n * sizeof(*u));
+		n += j.n;
+	}
+	u = units_fit(u, n, sizeof(*u));
 	s->ubase[IND_UITVAL] = u;
 	s->nbase[IND_UITVAL] = n;
 	return 0;
@@ -1192,11 +1454,17 @@ static int
 build_tev(struct ind_snapshot *s, struct raw *w)
 {
 	struct u_tev	*u;
-	size_t		 i, n = 0;
+	struct cplace	 cp;
+	size_t		 i, n;
 	int		 p, a;
 
-	if ((u = calloc(w->nrs ? w->nrs : 1, sizeof(*u))) == NULL)
+	if (cplace_init(&cp, s, w->rs, w->nrs, sizeof(*w->rs),
+	    offsetof(struct raw_resp, client)) == -1)
 		return -1;
+	if ((u = calloc(w->nrs ? w->nrs : 1, sizeof(*u))) == NULL) {
+		(void)cplace_close(&cp, NULL, sizeof(*u));
+		return -1;
+	}
 	for (i = 0; i < w->nrs; i++) {
 		const struct raw_resp *r = &w->rs[i];
 
@@ -1204,6 +1472,7 @@ build_tev(struct ind_snapshot *s, struct raw *w)
 		a = ind_agb_index(s, r->agb);
 		if (p < 0 || r->gem == IND_GEM_NONE || a < 0)
 			continue;
+		n = cp.at[r->client]++;
 		u[n].client = r->client;
 		u[n].period = (uint16_t)p;
 		u[n].agb = (uint16_t)a;
@@ -1212,8 +1481,9 @@ build_tev(struct ind_snapshot *s, struct raw *w)
 		u[n].def = r->def;
 		u[n].voff = r->voff;
 		u[n].bd = r->bd;
-		n++;
 	}
+	n = cplace_close(&cp, u, sizeof(*u));
+	u = units_fit(u, n, sizeof(*u));
 	s->ubase[IND_TEVREDENHEID] = u;
 	s->nbase[IND_TEVREDENHEID] = n;
 	return 0;
@@ -1279,14 +1549,14 @@ build_dims(struct ind_snapshot *s, struct raw *w, int64_t **clients)
 		}
 		for (i = 0; i < d[t].ids.n; i++)
 			map[t][i] = client_ix(c, &x, d[t].ids.ps[i]);
-		free(d[t].ids.ps);
-		d[t].ids.ps = NULL;
+		cids_free(&d[t].ids);
 	}
 	free(x.b);
 	for (i = 0; i < w->nsc; i++)
 		w->sc[i].client = map[T_SC][w->sc[i].client];
 	for (i = 0; i < w->ntr; i++)
-		w->tr[i].client = map[T_TR][w->tr[i].client];
+		w->tr[i].client = map[i < w->ntr0 ? T_TR : T_TR1]
+		    [w->tr[i].client];
 	for (i = 0; i < w->nrs; i++)
 		w->rs[i].client = map[T_RS][w->rs[i].client];
 	for (t = 0; t < T__N; t++)
@@ -1345,24 +1615,29 @@ build_facts(struct ind_snapshot *s, const struct config *cfg, struct raw *w,
 
 	memset(&e, 0, sizeof(e));
 	rc = score_facts(w, &tf, &ntf);
-	if (rc == 0 && (rc = build_doel(s, w)) == 0)
-		rc = units_by_client(s, IND_DOELREALISATIE);
-	free(w->sc);
-	w->sc = NULL;
 	if (rc == 0)
-		rc = ended_ctx_init(&e, s, w, tf, ntf);
-	if (rc == 0 && (rc = build_tev(s, w)) == 0)
-		rc = units_by_client(s, IND_TEVREDENHEID);
-	free(w->rs);
+		rc = build_doel(s, w);
+	util_map_free(w->sc, w->capsc, sizeof(*w->sc));
+	w->sc = NULL;
+	w->capsc = 0;
+	if (rc == 0)
+		rc = ended_ctx_tf(&e, tf, ntf);
+	if (rc == 0)
+		rc = ended_ctx_resp(&e, s, w);
+	if (rc == 0)
+		rc = build_tev(s, w);
+	util_map_free(w->rs, w->caprs, sizeof(*w->rs));
 	w->rs = NULL;
+	w->caprs = 0;
 	if (rc == 0) {
 		e.window = window;
 		e.before = (int)config_limit(cfg, LIMIT_CEM_DAYS_BEFORE);
 		e.after = (int)config_limit(cfg, LIMIT_CEM_DAYS_AFTER);
 		rc = build_ended(s, w, &e);
 	}
-	free(w->tr);
+	util_map_free(w->tr, w->captr, sizeof(*w->tr));
 	w->tr = NULL;
+	w->captr = 0;
 	ended_ctx_free(&e);
 	free(tf);
 	if (rc == 0 && (rc = units_by_client(s, IND_UITVAL)) == 0) {
@@ -1415,6 +1690,21 @@ kinds_thread(void *arg)
 			s->nvals = 0;
 		}
 	}
+	return NULL;
+}
+
+/* The disclosure history, loaded while the facts are made. */
+struct dch_job {
+	struct ind_snapshot	*s;
+	int			 rc;
+};
+
+static void *
+dch_thread(void *arg)
+{
+	struct dch_job	*j = arg;
+
+	j->rc = dch_begin(j->s);
 	return NULL;
 }
 
@@ -1482,8 +1772,9 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	uint64_t		 t0 = util_now_ns(), c0 = cpu_ns(), c1 = 0, c2 = 0;
 	long			 mb_store = 0, mb_facts = 0;
 	struct kinds_job	 jobs[2];
-	pthread_t		 tid;
-	int			 threaded;
+	struct dch_job		 dj;
+	pthread_t		 tid, dtid;
+	int			 threaded, dch_threaded = 0;
 	int			 kind;
 
 	pthread_once(&malloc_once, malloc_setup);
@@ -1511,18 +1802,40 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	for (kind = 0; kind < T__N; kind++)
 		cids_drop_table(&w.dims[kind].ids);
 	s->ns_store = util_now_ns() - t0;
+	/*
+	 * The history is loaded before the cube (while the facts are made:
+	 * the store read is over) and saved after all runs.
+	 */
+	dj.s = s;
+	dj.rc = 0;
+	if (ck == NULL &&
+	    !(dch_threaded = pthread_create(&dtid, NULL, dch_thread, &dj) == 0))
+		(void)dch_thread(&dj);
 	c1 = cpu_ns();
 	mb_store = peak_mb();
-	merge_linked(&w);
-	if (build_dims(s, &w, &clients) == -1 ||
+	/*
+	 * The rows merged by their dense client (the same client may be in
+	 * both trajecten parts when a key link moved it).
+	 */
+	if (raw_traj_join(&w) == -1 || build_dims(s, &w, &clients) == -1 ||
 	    (ck != NULL && build_rkeys(s, ck, clients) == -1))
 		goto fail;
+	merge_linked(&w);
 	free(clients);		/* the record keys are made */
 	clients = NULL;
-	/* The answers given by the questionnaires, for the cube. */
-	s->vals = w.vals;
+	/*
+	 * The answers given by the questionnaires, for the cube, on the
+	 * heap as the snapshot keeps them (now that the store read's peak
+	 * is behind).
+	 */
+	if ((s->vals = malloc(w.nvals ? w.nvals : 1)) == NULL)
+		goto fail;
+	if (w.nvals > 0)
+		memcpy(s->vals, w.vals, w.nvals);
 	s->nvals = w.nvals;
+	util_map_free(w.vals, w.capvals, 1);
 	w.vals = NULL;
+	w.capvals = 0;
 	if (build_facts(s, cfg, &w, window) == -1)
 		goto fail;
 	nsc = w.nsc;
@@ -1551,8 +1864,11 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 		jobs[kind].first = kind == 0 ? IND_DOELREALISATIE : IND_UITVAL;
 		jobs[kind].last = kind == 0 ? IND_TEVREDENHEID : IND_AANLEVERING;
 	}
-	/* The history is loaded before the cube and saved after all runs. */
-	if (ck == NULL && dch_begin(s) == -1)
+	if (dch_threaded) {
+		pthread_join(dtid, NULL);
+		dch_threaded = 0;
+	}
+	if (dj.rc == -1)
 		goto fail;
 	threaded = pthread_create(&tid, NULL, kinds_thread, &jobs[0]) == 0;
 	if (!threaded)
@@ -1590,19 +1906,21 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	    mb_facts, peak_mb());
 	goto out;
 fail:
+	if (dch_threaded)
+		pthread_join(dtid, NULL);
 	ind_snapshot_free(s);
 	s = NULL;
 out:
 	free(clients);
-	free(w.sc);
-	free(w.tr);
-	free(w.rs);
-	free(w.vals);
+	util_map_free(w.sc, w.capsc, sizeof(*w.sc));
+	util_map_free(w.tr, w.captr, sizeof(*w.tr));
+	util_map_free(w.tr1, w.captr1, sizeof(*w.tr1));
+	util_map_free(w.rs, w.caprs, sizeof(*w.rs));
+	util_map_free(w.vals, w.capvals, 1);
 	free(w.ln);
 	for (kind = 0; kind < T__N; kind++) {
 		free(w.dims[kind].agbs);
-		free(w.dims[kind].ids.ps);
-		cids_drop_table(&w.dims[kind].ids);
+		cids_free(&w.dims[kind].ids);
 	}
 	malloc_release();
 	return s;

@@ -1,11 +1,11 @@
 /*
- * What the indicators read from the store: three scans over the detail
- * tables, which see one consistent state, and the data generation that
- * tells whether anything changed since. The scans run at once, each on a
- * read connection of its own, when those connections can start their
- * read transactions while the shared connection holds the write lock
- * (see scan_conns_open); otherwise one after another in one read
- * transaction of the shared connection. Nothing here returns a row to
+ * What the indicators read from the store: scans over the three detail
+ * tables (the trajecten in two parts), which see one consistent state,
+ * and the data generation that tells whether anything changed since. The
+ * scans run at once, each on a read connection of its own, when those
+ * connections can start their read transactions while the shared
+ * connection holds the write lock (see scan_conns_open); otherwise one
+ * after another in one read transaction of the shared connection. Nothing here returns a row to
  * anyone but the indicator engine, which only ever publishes aggregates.
  *
  * Also the audit writer for indicator queries: every answer is audited
@@ -82,11 +82,22 @@ struct tw_ent {
 	int32_t		 gebied;	/* -1 = NULL */
 };
 
-struct tw_map {
-	struct tw_ent	*e;
-	size_t		 n;
+/*
+ * The map in two halves, the negative keys and the others, each with
+ * its own bucket index on the key's next bits: the halves are read at
+ * once, each on a connection of its own when the scans run at once.
+ */
+struct tw_half {
+	struct tw_ent	*e;		/* util_map */
+	size_t		 n, cap;
 	uint32_t	*bucket;	/* (1 << bits) + 1 start offsets */
 	int		 bits;
+	int		 rc;
+};
+
+struct tw_map {
+	struct tw_half	 h[2];
+	size_t		 n;		/* both halves' */
 };
 
 /* The key's place in signed order, as an unsigned number. */
@@ -96,113 +107,177 @@ tw_ord(int64_t key)
 	return (uint64_t)key ^ ((uint64_t)1 << 63);
 }
 
-static int
-tw_load(sqlite3 *db, struct tw_map *m)
+static const struct tw_half *
+tw_half_of(const struct tw_map *m, int64_t key)
+{
+	return &m->h[key >= 0];
+}
+
+/* The bucket of key in its half: the bits after the sign. */
+static uint64_t
+tw_bucket(const struct tw_half *h, int64_t key)
+{
+	return (tw_ord(key) << 1) >> (64 - h->bits);
+}
+
+static const char *const tw_sql[2] = {
+	/* Rowid order: sorted by prod_key without a sort. */
+	"SELECT prod_key, categorie, gebied FROM toewijzingen"
+	    " WHERE prod_key < 0 ORDER BY prod_key",
+	"SELECT prod_key, categorie, gebied FROM toewijzingen"
+	    " WHERE prod_key >= 0 ORDER BY prod_key",
+};
+
+static void
+tw_half_free(struct tw_half *h)
+{
+	util_map_free(h->e, h->cap, sizeof(*h->e));
+	free(h->bucket);
+	h->e = NULL;
+	h->bucket = NULL;
+	h->n = h->cap = 0;
+}
+
+/* Half i of the map from db; h->rc 0 or -1. */
+static void
+tw_load_half(sqlite3 *db, struct tw_half *h, int i)
 {
 	sqlite3_stmt	*s;
-	struct tw_ent	*ne;
-	size_t		 cap = 0, i, nb;
+	size_t		 j, nb;
 	uint64_t	 b;
 	int		 rc;
 
-	memset(m, 0, sizeof(*m));
-	/* Rowid order: sorted by prod_key without a sort. */
-	if (sqlite3_prepare_v2(db, "SELECT prod_key, categorie, gebied"
-	    " FROM toewijzingen ORDER BY prod_key", -1, &s,
-	    NULL) != SQLITE_OK) {
+	memset(h, 0, sizeof(*h));
+	h->rc = -1;
+	if (sqlite3_prepare_v2(db, tw_sql[i], -1, &s, NULL) != SQLITE_OK) {
 		scan_error(db, "scan toewijzingen");
-		return -1;
+		return;
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (m->n == cap) {
-			cap = cap == 0 ? 4096 : cap * 2;
-			if (cap > UINT32_MAX ||
-			    (ne = reallocarray(m->e, cap, sizeof(*ne))) ==
-			    NULL) {
-				log_error("database: scan toewijzingen:"
-				    " out of memory");
-				rc = SQLITE_NOMEM;
-				break;
-			}
-			m->e = ne;
+		if (h->n >= UINT32_MAX - 1 || util_map_grow((void **)&h->e,
+		    &h->cap, h->n + 1, sizeof(*h->e)) == -1) {
+			log_error("database: scan toewijzingen:"
+			    " out of memory");
+			rc = SQLITE_NOMEM;
+			break;
 		}
-		m->e[m->n].key = sqlite3_column_int64(s, 0);
-		m->e[m->n].categorie = col_int(s, 1, -1);
-		m->e[m->n].gebied = col_int(s, 2, -1);
-		m->n++;
+		h->e[h->n].key = sqlite3_column_int64(s, 0);
+		h->e[h->n].categorie = col_int(s, 1, -1);
+		h->e[h->n].gebied = col_int(s, 2, -1);
+		h->n++;
 	}
 	if (rc != SQLITE_DONE) {
 		if (rc != SQLITE_NOMEM)
 			scan_error(db, "scan toewijzingen");
 		sqlite3_finalize(s);
-		free(m->e);
-		m->e = NULL;
-		return -1;
+		tw_half_free(h);
+		return;
 	}
 	sqlite3_finalize(s);
 	/* About 8 toewijzingen a bucket, at most 2^20 buckets (4 MB). */
-	for (m->bits = 1; m->bits < 20 &&
-	    ((size_t)1 << (m->bits + 3)) < m->n; m->bits++)
+	for (h->bits = 1; h->bits < 20 &&
+	    ((size_t)1 << (h->bits + 3)) < h->n; h->bits++)
 		;
-	nb = (size_t)1 << m->bits;
-	if ((m->bucket = calloc(nb + 1, sizeof(*m->bucket))) == NULL) {
+	nb = (size_t)1 << h->bits;
+	if ((h->bucket = malloc((nb + 1) * sizeof(*h->bucket))) == NULL) {
 		log_error("database: scan toewijzingen: out of memory");
-		free(m->e);
-		m->e = NULL;
-		return -1;
+		tw_half_free(h);
+		return;
 	}
-	for (i = 0, b = 0; i < m->n; i++) {
-		while (b <= tw_ord(m->e[i].key) >> (64 - m->bits))
-			m->bucket[b++] = (uint32_t)i;
+	for (j = 0, b = 0; j < h->n; j++) {
+		while (b <= tw_bucket(h, h->e[j].key))
+			h->bucket[b++] = (uint32_t)j;
 	}
 	for (; b <= nb; b++)
-		m->bucket[b] = (uint32_t)m->n;
-	return 0;
+		h->bucket[b] = (uint32_t)h->n;
+	h->rc = 0;
+}
+
+/* The second half, in a thread of its own. */
+struct tw_job {
+	sqlite3		*db;
+	struct tw_half	*h;
+};
+
+static void *
+tw_job_run(void *arg)
+{
+	struct tw_job	*j = arg;
+
+	tw_load_half(j->db, j->h, 1);
+	return NULL;
+}
+
+/*
+ * The map from db0 (and db1, when not NULL, for the second half at once;
+ * both see the same state). 0 or -1.
+ */
+static int
+tw_load(sqlite3 *db0, sqlite3 *db1, struct tw_map *m)
+{
+	struct tw_job	 j;
+	pthread_t	 tid;
+	int		 threaded = 0;
+
+	memset(m, 0, sizeof(*m));
+	j.db = db1;
+	j.h = &m->h[1];
+	if (db1 != NULL)
+		threaded = pthread_create(&tid, NULL, tw_job_run, &j) == 0;
+	tw_load_half(db0, &m->h[0], 0);
+	if (threaded)
+		pthread_join(tid, NULL);
+	else
+		tw_load_half(db0, &m->h[1], 1);
+	m->n = m->h[0].n + m->h[1].n;
+	return m->h[0].rc == 0 && m->h[1].rc == 0 ? 0 : -1;
 }
 
 static void
 tw_free(struct tw_map *m)
 {
-	free(m->e);
-	free(m->bucket);
-	memset(m, 0, sizeof(*m));
-}
-
-static uint64_t
-tw_bucket(const struct tw_map *m, int64_t key)
-{
-	return tw_ord(key) >> (64 - m->bits);
+	tw_half_free(&m->h[0]);
+	tw_half_free(&m->h[1]);
+	m->n = 0;
 }
 
 /* The toewijzing of key, or NULL when there is none (m->n > 0). */
 static const struct tw_ent *
 tw_find_key(const struct tw_map *m, int64_t key)
 {
-	size_t		 lo, hi, mid;
-	uint64_t	 b = tw_bucket(m, key);
+	const struct tw_half	*h = tw_half_of(m, key);
+	size_t			 lo, hi, mid;
+	uint64_t		 b;
 
-	lo = m->bucket[b];
-	hi = m->bucket[b + 1];
+	if (h->n == 0)
+		return NULL;
+	b = tw_bucket(h, key);
+	lo = h->bucket[b];
+	hi = h->bucket[b + 1];
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (m->e[mid].key < key)
+		if (h->e[mid].key < key)
 			lo = mid + 1;
-		else if (m->e[mid].key > key)
+		else if (h->e[mid].key > key)
 			hi = mid;
 		else
-			return &m->e[mid];
+			return &h->e[mid];
 	}
 	return NULL;
 }
 
-/* The toewijzing of an integer key column, or NULL when there is none. */
-static const struct tw_ent *
-tw_find(const struct tw_map *m, sqlite3_stmt *s, int i)
+/* Asks for the memory looking key up reads (stage 0, then 1). */
+static void
+tw_ahead(const struct tw_map *m, int64_t key, int stage)
 {
-	/* Like `w.prod_key = col`: NULL and text never match a rowid. */
-	if (m->n == 0 || sqlite3_column_type(s, i) != SQLITE_INTEGER)
-		return NULL;
-	return tw_find_key(m, sqlite3_column_int64(s, i));
+	const struct tw_half	*h = tw_half_of(m, key);
+
+	if (h->n == 0)
+		return;
+	if (stage == 0)
+		__builtin_prefetch(&h->bucket[tw_bucket(h, key)]);
+	else
+		__builtin_prefetch(&h->e[h->bucket[tw_bucket(h, key)]]);
 }
 
 struct scan_ctx {
@@ -211,43 +286,91 @@ struct scan_ctx {
 	const struct tw_map	*tw;
 };
 
-static int
-score_row(sqlite3_stmt *s, void *arg)
-{
-	struct scan_ctx		*c = arg;
-	int (*fn)(const struct ind_src_score *, void *) =
-	    (int (*)(const struct ind_src_score *, void *))c->fn;
-	struct ind_src_score	 r;
-	const struct tw_ent	*w;
+/*
+ * The rows of the three tables are read a batch at a time: the rows are
+ * read out first, then the toewijzing of each that needs one is looked
+ * up, with the memory each look-up reads asked for ahead (prefetch), so
+ * that the look-ups, at random over tens of megabytes, wait for memory
+ * side by side instead of one after another; then the batch goes to the
+ * engine.
+ */
+#define SCAN_BATCH	64
 
-	r.traj = sqlite3_column_int64(s, 0);
-	r.agb = sqlite3_column_int(s, 1);
-	r.meetdatum = sqlite3_column_int(s, 2);
-	r.client = sqlite3_column_int64(s, 3);
-	r.gemeente = sqlite3_column_int(s, 4);
-	r.gas_t = sqlite3_column_type(s, 5) == SQLITE_NULL ? NAN :
-	    sqlite3_column_double(s, 5);
-	r.doelen = sqlite3_column_int(s, 6);
-	r.doelen_behaald = sqlite3_column_int(s, 7);
-	r.probleemafname = col_int(s, 8, 0);
-	r.zonder_hulp = col_int(s, 9, -1);
-	r.meetmoment = sqlite3_column_int(s, 10);
-	r.opt_out = col_int(s, 11, -1);
-	r.leeftijd = col_int(s, 12, -1);
-	r.geslacht = col_int(s, 13, -1);
-	/* coalesce(own value, the toewijzing's, -1): most rows have both. */
-	w = sqlite3_column_type(s, 14) == SQLITE_NULL ||
-	    sqlite3_column_type(s, 15) == SQLITE_NULL ? tw_find(c->tw, s, 0) :
-	    NULL;
-	r.categorie = col_int(s, 14, w != NULL ? w->categorie : -1);
-	r.gebied = col_int(s, 15, w != NULL ? w->gebied : -1);
-	return fn(&r, c->arg);
+struct scan_batch {
+	union {
+		struct ind_src_score	sc[SCAN_BATCH];
+		struct ind_src_traj	tr[SCAN_BATCH];
+		struct ind_src_resp	rs[SCAN_BATCH];
+	} r;
+	int64_t		 key[SCAN_BATCH];	/* toewijzing to look up */
+	uint8_t		 has_key[SCAN_BATCH];
+	/* The values left to the toewijzing (coalesce(own, its, -1)). */
+	int		*cat[SCAN_BATCH];	/* NULL: the row's own */
+	int		*geb[SCAN_BATCH];
+	/* Responses: their texts and answers, until the batch is sent. */
+	char		*arena;
+	size_t		 narena, caparena;
+	size_t		 vl_off[SCAN_BATCH], w_off[SCAN_BATCH];
+};
+
+/*
+ * Row i's toewijzing key in column col, when one of its values (cat, geb;
+ * NULL: not) is left to it; those are -1 until it is looked up.
+ */
+static void
+batch_key(struct scan_batch *b, size_t i, const struct tw_map *m,
+    sqlite3_stmt *s, int col, int *cat, int *geb)
+{
+	b->cat[i] = cat;
+	b->geb[i] = geb;
+	if (cat != NULL)
+		*cat = -1;
+	if (geb != NULL)
+		*geb = -1;
+	/* Like `w.prod_key = col`: NULL and text never match a rowid. */
+	b->has_key[i] = m->n > 0 && (cat != NULL || geb != NULL) &&
+	    sqlite3_column_type(s, col) == SQLITE_INTEGER;
+	if (b->has_key[i]) {
+		b->key[i] = sqlite3_column_int64(s, col);
+		tw_ahead(m, b->key[i], 0);
+	}
 }
 
-/* A trajecten row but its gebied; whether it has a key to look up. */
-static int
-traj_fill(sqlite3_stmt *s, struct ind_src_traj *r)
+static void
+score_fill(sqlite3_stmt *s, struct scan_batch *b, size_t i,
+    const struct tw_map *m)
 {
+	struct ind_src_score	*r = &b->r.sc[i];
+
+	r->traj = sqlite3_column_int64(s, 0);
+	r->agb = sqlite3_column_int(s, 1);
+	r->meetdatum = sqlite3_column_int(s, 2);
+	r->client = sqlite3_column_int64(s, 3);
+	r->gemeente = sqlite3_column_int(s, 4);
+	r->gas_t = sqlite3_column_type(s, 5) == SQLITE_NULL ? NAN :
+	    sqlite3_column_double(s, 5);
+	r->doelen = sqlite3_column_int(s, 6);
+	r->doelen_behaald = sqlite3_column_int(s, 7);
+	r->probleemafname = col_int(s, 8, 0);
+	r->zonder_hulp = col_int(s, 9, -1);
+	r->meetmoment = sqlite3_column_int(s, 10);
+	r->opt_out = col_int(s, 11, -1);
+	r->leeftijd = col_int(s, 12, -1);
+	r->geslacht = col_int(s, 13, -1);
+	/* coalesce(own value, the toewijzing's, -1): most rows have both. */
+	r->categorie = col_int(s, 14, -1);
+	r->gebied = col_int(s, 15, -1);
+	batch_key(b, i, m, s, 0,
+	    sqlite3_column_type(s, 14) == SQLITE_NULL ? &r->categorie : NULL,
+	    sqlite3_column_type(s, 15) == SQLITE_NULL ? &r->gebied : NULL);
+}
+
+static void
+traj_fill(sqlite3_stmt *s, struct scan_batch *b, size_t i,
+    const struct tw_map *m)
+{
+	struct ind_src_traj	*r = &b->r.tr[i];
+
 	r->client = sqlite3_column_int64(s, 0);
 	r->prod_key = sqlite3_column_int64(s, 1);
 	r->begindatum = sqlite3_column_int(s, 2);
@@ -259,92 +382,138 @@ traj_fill(sqlite3_stmt *s, struct ind_src_traj *r)
 	r->leeftijd = col_int(s, 8, -1);
 	r->geslacht = col_int(s, 9, -1);
 	r->categorie = col_int(s, 10, -1);
-	r->gebied = -1;
-	return sqlite3_column_type(s, 1) == SQLITE_INTEGER;
+	/* The gebied is the toewijzing's alone. */
+	batch_key(b, i, m, s, 1, NULL, &r->gebied);
+}
+
+/* Copies len bytes into the batch's arena; its offset, or -1. */
+static int
+arena_add(struct scan_batch *b, const void *p, size_t len, size_t *off)
+{
+	if (util_grow((void **)&b->arena, &b->caparena, b->narena + len + 1,
+	    1) == -1)
+		return -1;
+	if (len > 0)
+		memcpy(b->arena + b->narena, p, len);
+	b->arena[b->narena + len] = '\0';
+	*off = b->narena;
+	b->narena += len + 1;
+	return 0;
+}
+
+static int
+resp_fill(sqlite3_stmt *s, struct scan_batch *b, size_t i,
+    const struct tw_map *m)
+{
+	struct ind_src_resp	*r = &b->r.rs[i];
+	const unsigned char	*vl;
+	const void		*wd;
+	int			 n;
+
+	r->client = sqlite3_column_int64(s, 0);
+	r->agb = sqlite3_column_int(s, 1);
+	r->gemeente = sqlite3_column_int(s, 2);
+	vl = sqlite3_column_text(s, 3);
+	if (arena_add(b, vl != NULL ? (const char *)vl : "",
+	    vl != NULL ? (size_t)sqlite3_column_bytes(s, 3) : 0,
+	    &b->vl_off[i]) == -1)
+		return -1;
+	r->respondent = sqlite3_column_int(s, 4);
+	r->ingevuld_op = sqlite3_column_int(s, 5);
+	wd = sqlite3_column_blob(s, 6);
+	n = sqlite3_column_bytes(s, 6);
+	r->nwaarden = n > 0 ? (size_t)n : 0;
+	if (arena_add(b, wd, wd != NULL ? r->nwaarden : 0, &b->w_off[i]) == -1)
+		return -1;
+	r->leeftijd = col_int(s, 7, -1);
+	r->geslacht = col_int(s, 8, -1);
+	/* The toewijzing's categorie; coalesce(own gebied, its, -1). */
+	r->gebied = col_int(s, 9, -1);
+	batch_key(b, i, m, s, 10, &r->categorie,
+	    sqlite3_column_type(s, 9) == SQLITE_NULL ? &r->gebied : NULL);
+	return 0;
 }
 
 /*
- * The trajecten, a batch of rows at a time: the rows are read out first,
- * then the toewijzing of each (the gebied only) is looked up, with the
- * memory each look-up reads asked for ahead (prefetch), so that the
- * look-ups, at random over tens of megabytes, wait for memory side by
- * side instead of one after another.
+ * The scans, in the order they run on one connection: the trajecten, the
+ * largest table, in two parts (clients below zero, then the others: its
+ * key's order), so that four scans share the cores more evenly than three.
  */
-#define TRAJ_BATCH	32
+enum { SC_SCORES, SC_TRAJ0, SC_TRAJ1, SC_ANTWOORDEN, SC__N };
 
+/* One table's rows, a batch at a time, to c->fn. */
 static int
-scan_traj(sqlite3 *db, const char *what, const char *sql,
+scan_rows(sqlite3 *db, int table, const char *what, const char *sql,
     struct scan_ctx *c)
 {
-	int (*fn)(const struct ind_src_traj *, void *) =
-	    (int (*)(const struct ind_src_traj *, void *))c->fn;
 	const struct tw_map	*m = c->tw;
 	const struct tw_ent	*w;
-	struct ind_src_traj	 r[TRAJ_BATCH];
-	int			 key[TRAJ_BATCH];
+	struct scan_batch	*b;
 	sqlite3_stmt		*s;
 	size_t			 i, n;
 	int			 rc = SQLITE_ROW, ret = 0;
 
+	if ((b = calloc(1, sizeof(*b))) == NULL) {
+		log_error("database: %s: out of memory", what);
+		return -1;
+	}
 	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
 		scan_error(db, what);
+		free(b);
 		return -1;
 	}
 	while (ret == 0 && rc == SQLITE_ROW) {
-		for (n = 0; n < TRAJ_BATCH &&
+		b->narena = 0;
+		for (n = 0; ret == 0 && n < SCAN_BATCH &&
 		    (rc = sqlite3_step(s)) == SQLITE_ROW; n++) {
-			key[n] = traj_fill(s, &r[n]) && m->n > 0;
-			if (key[n])
-				__builtin_prefetch(&m->bucket[tw_bucket(m,
-				    r[n].prod_key)]);
-		}
-		for (i = 0; i < n; i++)
-			if (key[i])
-				__builtin_prefetch(&m->e[m->bucket[tw_bucket(m,
-				    r[i].prod_key)]]);
-		for (i = 0; i < n && ret == 0; i++) {
-			w = key[i] ? tw_find_key(m, r[i].prod_key) : NULL;
-			r[i].gebied = w != NULL ? w->gebied : -1;
-			if (fn(&r[i], c->arg) != 0)
+			if (table == SC_SCORES)
+				score_fill(s, b, n, m);
+			else if (table != SC_ANTWOORDEN)
+				traj_fill(s, b, n, m);
+			else if (resp_fill(s, b, n, m) == -1) {
+				log_error("database: %s: out of memory",
+				    what);
 				ret = -1;
+			}
 		}
+		if (ret != 0)
+			break;
+		for (i = 0; i < n; i++) {
+			if (b->has_key[i])
+				tw_ahead(m, b->key[i], 1);
+			if (table == SC_ANTWOORDEN) {
+				b->r.rs[i].vragenlijst = b->arena +
+				    b->vl_off[i];
+				b->r.rs[i].waarden = (const signed char *)
+				    (b->arena + b->w_off[i]);
+			}
+		}
+		for (i = 0; i < n; i++) {
+			if (!b->has_key[i] ||
+			    (w = tw_find_key(m, b->key[i])) == NULL)
+				continue;
+			if (b->cat[i] != NULL)
+				*b->cat[i] = w->categorie;
+			if (b->geb[i] != NULL)
+				*b->geb[i] = w->gebied;
+		}
+		if (n > 0 && (table == SC_SCORES ?
+		    ((int (*)(const struct ind_src_score *, size_t, void *))
+		    c->fn)(b->r.sc, n, c->arg) : table != SC_ANTWOORDEN ?
+		    ((int (*)(const struct ind_src_traj *, size_t, int,
+		    void *))c->fn)(b->r.tr, n, table == SC_TRAJ1, c->arg) :
+		    ((int (*)(const struct ind_src_resp *, size_t, void *))
+		    c->fn)(b->r.rs, n, c->arg)) != 0)
+			ret = -1;
 	}
 	if (ret == 0 && rc != SQLITE_DONE) {
 		scan_error(db, what);
 		ret = -1;
 	}
 	sqlite3_finalize(s);
+	free(b->arena);
+	free(b);
 	return ret;
-}
-
-static int
-resp_row(sqlite3_stmt *s, void *arg)
-{
-	struct scan_ctx		*c = arg;
-	int (*fn)(const struct ind_src_resp *, void *) =
-	    (int (*)(const struct ind_src_resp *, void *))c->fn;
-	struct ind_src_resp	 r;
-	const struct tw_ent	*w;
-	int			 n;
-
-	r.client = sqlite3_column_int64(s, 0);
-	r.agb = sqlite3_column_int(s, 1);
-	r.gemeente = sqlite3_column_int(s, 2);
-	r.vragenlijst = (const char *)sqlite3_column_text(s, 3);
-	r.respondent = sqlite3_column_int(s, 4);
-	r.ingevuld_op = sqlite3_column_int(s, 5);
-	r.waarden = sqlite3_column_blob(s, 6);
-	n = sqlite3_column_bytes(s, 6);
-	r.nwaarden = n > 0 ? (size_t)n : 0;
-	if (r.vragenlijst == NULL)
-		r.vragenlijst = "";
-	r.leeftijd = col_int(s, 7, -1);
-	r.geslacht = col_int(s, 8, -1);
-	/* The toewijzing's categorie; coalesce(own gebied, its, -1). */
-	w = tw_find(c->tw, s, 10);
-	r.categorie = w != NULL ? w->categorie : -1;
-	r.gebied = col_int(s, 9, w != NULL ? w->gebied : -1);
-	return fn(&r, c->arg);
 }
 
 static int
@@ -387,25 +556,23 @@ data_generation(struct store *st)
 
 #define SCAN_CACHE_KIB	"256"	/* page cache of a scan's own connection */
 
-/* The scans of the three tables, in the order they run on one connection. */
-enum { SC_SCORES, SC_TRAJECTEN, SC_ANTWOORDEN, SC__N };
-
 static const struct scan_def {
 	const char	*what;
 	const char	*sql;
-	int		(*row)(sqlite3_stmt *, void *);
 } scan_defs[SC__N] = {
 	{ "scan scores", "SELECT traj, agb, meetdatum, client, gemeente,"
 	    " gas_t, doelen, doelen_behaald, probleemafname, zonder_hulp,"
 	    " meetmoment, opt_out, leeftijd, geslacht, productcategorie,"
-	    " gebied FROM scores WHERE meetmoment = 3 OR opt_out IS NOT NULL",
-	    score_row },
+	    " gebied FROM scores WHERE meetmoment = 3 OR opt_out IS NOT NULL" },
 	{ "scan trajecten", "SELECT client, prod_key, begindatum, agb,"
 	    " gemeente, gestart, einddatum, reden, leeftijd, geslacht,"
-	    " categorie FROM trajecten", NULL },	/* scan_traj */
+	    " categorie FROM trajecten WHERE client < 0" },
+	{ "scan trajecten", "SELECT client, prod_key, begindatum, agb,"
+	    " gemeente, gestart, einddatum, reden, leeftijd, geslacht,"
+	    " categorie FROM trajecten WHERE client >= 0" },
 	{ "scan antwoorden", "SELECT client, agb, gemeente, vragenlijst,"
 	    " respondent, ingevuld_op, waarden, leeftijd, geslacht, gebied,"
-	    " toewijzing FROM antwoorden", resp_row },
+	    " toewijzing FROM antwoorden" },
 };
 
 /* One table's scan, on its own connection when the scans run at once. */
@@ -421,12 +588,8 @@ scan_job_run(void *arg)
 {
 	struct scan_job	*j = arg;
 
-	if (j->table == SC_TRAJECTEN)
-		j->rc = scan_traj(j->db, scan_defs[j->table].what,
-		    scan_defs[j->table].sql, &j->c);
-	else
-		j->rc = scan(j->db, scan_defs[j->table].what,
-		    scan_defs[j->table].sql, scan_defs[j->table].row, &j->c);
+	j->rc = scan_rows(j->db, j->table, scan_defs[j->table].what,
+	    scan_defs[j->table].sql, &j->c);
 	return NULL;
 }
 
@@ -504,7 +667,7 @@ store_ind_scan(struct store *st, const struct ind_scan_fns *f, void *arg,
 	int		 started[SC__N];
 	int		 ret = -1, conc, locked, i;
 	void		*fn[SC__N] = { (void *)f->score, (void *)f->traj,
-			    (void *)f->resp };
+			    (void *)f->traj, (void *)f->resp };
 
 	memset(&tw, 0, sizeof(tw));
 	memset(db, 0, sizeof(db));
@@ -531,7 +694,7 @@ store_ind_scan(struct store *st, const struct ind_scan_fns *f, void *arg,
 	c.arg = arg;
 	c.tw = &tw;
 	if ((f->score != NULL || f->traj != NULL || f->resp != NULL) &&
-	    tw_load(d0, &tw) == -1)
+	    tw_load(d0, conc ? db[1] : NULL, &tw) == -1)
 		goto end;
 	if (f->link != NULL) {
 		c.fn = (void *)f->link;

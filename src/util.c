@@ -2,6 +2,7 @@
  * Bounded helpers that replace the banned libc calls (atoi, sprintf, ...):
  * every number is range-checked, every string write reports truncation.
  */
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -233,6 +234,59 @@ util_sort(void *base, size_t n, size_t size,
 	/* qsort's array may not be NULL, even with nothing to sort. */
 	if (n > 1)
 		qsort(base, n, size, cmp);
+}
+
+/* The first mapping util_map_grow makes: 1 MiB, whole pages. */
+#define MAP_FIRST	(1024 * 1024)
+
+int
+util_map_grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	void	*q;
+	size_t	 ncap, bytes;
+
+	if (need <= *cap)
+		return 0;
+	if (size == 0)
+		return -1;
+	ncap = *cap ? *cap : MAP_FIRST / size + 1;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2)
+			return -1;
+		ncap *= 2;
+	}
+	if (ncap > SIZE_MAX / size)
+		return -1;
+	bytes = ncap * size;
+	if (*p == NULL)
+		q = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	else
+		q = mremap(*p, *cap * size, bytes, MREMAP_MAYMOVE);
+	if (q == MAP_FAILED)
+		return -1;
+	*p = q;
+	*cap = ncap;
+	return 0;
+}
+
+void *
+util_map_zero(size_t n, size_t size, int populate)
+{
+	void	*q;
+
+	if (n == 0 || size == 0 || n > SIZE_MAX / size)
+		return NULL;
+	q = mmap(NULL, n * size, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS | (populate ? MAP_POPULATE : 0), -1, 0);
+	return q == MAP_FAILED ? NULL : q;
+}
+
+void
+util_map_free(void *p, size_t cap, size_t size)
+{
+	if (p != NULL && cap > 0)
+		(void)munmap(p, cap * size);
 }
 
 int

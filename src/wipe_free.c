@@ -11,6 +11,13 @@
  * glibc's own __libc_free, and make realloc copy and wipe instead of
  * moving a block and dropping the old copy.
  *
+ * A block glibc mapped on its own (above the mmap threshold: the large
+ * arrays of the indicator snapshot) is neither wiped nor copied: free
+ * unmaps it, so it leaves the process and any core image at once, and
+ * the kernel clears the pages before anyone else gets them; realloc
+ * moves its pages with mremap, which leaves no copy behind. Wiping
+ * them only cost time (tens of megabytes per snapshot build).
+ *
  * Linked into the sorttp executable only, and only without sanitizers:
  * ASan and friends replace the allocator themselves.
  */
@@ -24,12 +31,26 @@ void	 __libc_free(void *);
 void	 free(void *);
 void	*realloc(void *, size_t);
 
+/*
+ * Whether glibc mapped p's chunk on its own: bit 1 (IS_MMAPPED) of the
+ * chunk's size field, the word just before the block.
+ */
+static int
+mapped(const void *p)
+{
+	size_t	sz;
+
+	memcpy(&sz, (const char *)p - sizeof(sz), sizeof(sz));
+	return (sz & 2) != 0;
+}
+
 void
 free(void *p)
 {
 	if (p == NULL)
 		return;
-	explicit_bzero(p, malloc_usable_size(p));
+	if (!mapped(p))
+		explicit_bzero(p, malloc_usable_size(p));
 	__libc_free(p);
 }
 
@@ -45,6 +66,8 @@ realloc(void *p, size_t n)
 		free(p);
 		return NULL;
 	}
+	if (mapped(p))
+		return __libc_realloc(p, n);	/* mremap, or a fresh block */
 	old = malloc_usable_size(p);
 	if (n <= old) {
 		/* A shrink may split off the tail as a free chunk. */

@@ -384,6 +384,50 @@ test_utc_iso8601(void)
 	CHECK(strncmp(out, "2024", 4) >= 0);
 }
 
+/*
+ * Mapped arrays keep their contents as they grow (moved by the kernel,
+ * not copied), start zeroed, and refuse sizes that overflow.
+ */
+static void
+test_map(void)
+{
+	uint64_t	*a = NULL, *z;
+	size_t		 cap = 0, i, n = 300000, ok = 1;
+
+	CHECK_EQ_INT(util_map_grow((void **)&a, &cap, 1, sizeof(*a)), 0);
+	CHECK(a != NULL && cap >= 1);
+	for (i = 0; i < n; i++) {
+		if (util_map_grow((void **)&a, &cap, i + 1, sizeof(*a)) != 0) {
+			ok = 0;
+			break;
+		}
+		a[i] = i * 2654435761u;
+	}
+	CHECK(ok);
+	CHECK(cap >= n);
+	for (i = 0; i < n && ok; i++)
+		ok = a[i] == i * 2654435761u;
+	CHECK(ok);
+	/* Room enough already: nothing moves. */
+	z = a;
+	CHECK_EQ_INT(util_map_grow((void **)&a, &cap, n, sizeof(*a)), 0);
+	CHECK(a == z);
+	CHECK_EQ_INT(util_map_grow((void **)&a, &cap, SIZE_MAX / 4,
+	    sizeof(*a)), -1);
+	CHECK(a == z);		/* as it was */
+	util_map_free(a, cap, sizeof(*a));
+
+	z = util_map_zero(100000, sizeof(*z), 1);
+	CHECK(z != NULL);
+	for (i = 0, ok = 1; z != NULL && i < 100000; i++)
+		ok &= z[i] == 0;
+	CHECK(ok);
+	util_map_free(z, 100000, sizeof(*z));
+	CHECK(util_map_zero(0, 8, 0) == NULL);
+	CHECK(util_map_zero(SIZE_MAX / 4, 8, 0) == NULL);
+	util_map_free(NULL, 0, 8);
+}
+
 static void
 test_now_ns(void)
 {
@@ -454,6 +498,7 @@ main(void)
 	test_hex();
 	test_utc_iso8601();
 	test_now_ns();
+	test_map();
 	test_log_level_parse();
 	cleanup();
 	return test_done("util");
