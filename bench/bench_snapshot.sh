@@ -52,6 +52,20 @@ bsn() {
 	[ "$d" -le 9 ] && echo "$p$d"
 }
 
+# A scores CSV of 20 new clients (BSNs from the run's time and OFF) with
+# an eind measurement today at aanbieder AGB.
+upload() {
+	local agb=$1 off=$2 i=0 k=$2 s
+	echo "bsn;toewijzingnummer;gemeente;agb;meetdatum;meetmoment;gas_1;gewicht_1;probleemafname;zonder_hulp_verder"
+	while [ $i -lt 20 ]; do
+		s=$(bsn "$(printf '7%02d%05d' $((n / 1000000000 % 100)) $k)") || true
+		k=$((k + 1))
+		[ -n "$s" ] || continue
+		echo "$s;$((n % 1000000 + off + i));0363;$agb;$(date +%d-%m-%Y);eind;1;1;3;ja"
+		i=$((i + 1))
+	done
+}
+
 cli() {	# BIN: CLI build of one answer
 	local b=$1 log=$tmp/cli.log
 	/usr/bin/time -v "$b" indicators uitval --by regio --period year \
@@ -94,32 +108,36 @@ daemon() {	# BIN TAG: daemon RSS and upload -> first answer
 	printf '  daemon: first answer after start %.1f s, peak RSS %s MB\n' \
 	    "$(echo "$t1 - $t0" | bc -l)" \
 	    "$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' /proc/$pid/status)"
-	# 20 new clients with an eind measurement today, at the aanbieder.
-	{
-		echo "bsn;toewijzingnummer;gemeente;agb;meetdatum;meetmoment;gas_1;gewicht_1;probleemafname;zonder_hulp_verder"
-		local i=0 k=0 s
-		while [ $i -lt 20 ]; do
-			s=$(bsn "$(printf '7%02d%05d' $((n / 1000000000 % 100)) $k)") || true
-			k=$((k + 1))
-			[ -n "$s" ] || continue
-			echo "$s;$((n % 1000000 + i));0363;$agb;$(date +%d-%m-%Y);eind;1;1;3;ja"
-			i=$((i + 1))
+	# Two uploads of 20 new clients with an eind measurement today, at
+	# the aanbieder: the first right after the first answer (the
+	# refresher has just built: a woken build waits one build time), the
+	# second after the daemon was idle for IDLE_S seconds (default 5).
+	local u pause label
+	for u in 0 1; do
+		label="right after a build"
+		if [ "$u" = 1 ]; then
+			pause=${IDLE_S:-5}
+			label="after $pause s idle"
+			sleep "$pause"
+			before=$(curl -sf --cacert "$ca" -H "Authorization: Bearer $atoken" "$q")
+		fi
+		upload "$agb" $((u * 100)) >"$tmp/up.csv"
+		t0=$(date +%s.%N)
+		curl -sf --cacert "$ca" -H "Authorization: Bearer $ptoken" \
+		    -H 'Content-Type: text/csv' --data-binary @"$tmp/up.csv" \
+		    "$url/v1/scores" >/dev/null
+		t1=$(date +%s.%N)
+		while :; do
+			body=$(curl -sf --cacert "$ca" -H "Authorization: Bearer $atoken" "$q")
+			[ "$body" != "$before" ] && break
+			sleep 0.05
 		done
-	} >"$tmp/up.csv"
-	t0=$(date +%s.%N)
-	curl -sf --cacert "$ca" -H "Authorization: Bearer $ptoken" \
-	    -H 'Content-Type: text/csv' --data-binary @"$tmp/up.csv" \
-	    "$url/v1/scores" >/dev/null
-	t1=$(date +%s.%N)
-	while :; do
-		body=$(curl -sf --cacert "$ca" -H "Authorization: Bearer $atoken" "$q")
-		[ "$body" != "$before" ] && break
-		sleep 0.05
+		printf '  daemon: upload %s accepted in %.2f s, first answer including it %.2f s after (refresh every %s s), peak RSS %s MB\n' \
+		    "$label" \
+		    "$(echo "$t1 - $t0" | bc -l)" \
+		    "$(echo "$(date +%s.%N) - $t1" | bc -l)" "$refresh" \
+		    "$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' /proc/$pid/status)"
 	done
-	printf '  daemon: upload accepted in %.2f s, first answer including it %.2f s after (refresh every %s s), peak RSS %s MB\n' \
-	    "$(echo "$t1 - $t0" | bc -l)" \
-	    "$(echo "$(date +%s.%N) - $t1" | bc -l)" "$refresh" \
-	    "$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' /proc/$pid/status)"
 	kill "$pid"
 	wait "$pid" 2>/dev/null || true
 	pid=
