@@ -5,8 +5,9 @@
  * scans run at once, each on a read connection of its own, when those
  * connections can start their read transactions while the shared
  * connection holds the write lock (see scan_conns_open); otherwise one
- * after another in one read transaction of the shared connection. Nothing here returns a row to
- * anyone but the indicator engine, which only ever publishes aggregates.
+ * after another in one read transaction of the shared connection.
+ * Nothing here returns a row to anyone but the indicator engine, which
+ * only ever publishes aggregates.
  *
  * Also the audit writer for indicator queries: every answer is audited
  * before it is sent, and many queries share one commit (group commit), so
