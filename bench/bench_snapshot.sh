@@ -8,7 +8,7 @@
 #   - the daemon: peak RSS after its first snapshot and after a refresh,
 #     and the time from an accepted upload (201) to the first answer that
 #     includes it (indicator_refresh_s REFRESH_S, default 10, the
-#     product default: an accepted upload wakes the refresher at once).
+#     product default: an accepted upload wakes the refresher).
 #   bash bench/bench_snapshot.sh [CLIENTS]            (default 250000)
 # BENCH_DATA=DIR reuses (or keeps) the data folder; BIN=path (default
 # build-release/sorttp); BASE_BIN=path adds the same figures for it;
@@ -110,8 +110,9 @@ daemon() {	# BIN TAG: daemon RSS and upload -> first answer
 	    "$(awk '/VmHWM/ {printf "%.0f", $2 / 1024}' /proc/$pid/status)"
 	# Two uploads of 20 new clients with an eind measurement today, at
 	# the aanbieder: the first right after the first answer (the
-	# refresher has just built: a woken build waits one build time), the
-	# second after the daemon was idle for IDLE_S seconds (default 5).
+	# refresher has just built: a woken build waits one build time after
+	# it, and a second without uploads), the second after the daemon was
+	# idle for IDLE_S seconds (default 5).
 	local u pause label
 	for u in 0 1; do
 		label="right after a build"

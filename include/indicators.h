@@ -120,7 +120,7 @@ struct ind_engine;
  * Opens the engine on the database at dbpath (its own connections: one to
  * read, one for the audit writer). With background set (the daemon) and
  * indicator_refresh_s above 0, a thread builds snapshots as data comes
- * in (it looks every indicator_refresh_s seconds, and at once after
+ * in (it looks every indicator_refresh_s seconds, and sooner after
  * ind_engine_kick) and queries never wait for one; else every query
  * checks whether data was committed since and waits for a new snapshot
  * if so. Returns 0, or -1 with a message.
@@ -140,7 +140,8 @@ int	ind_engine_open_key(const struct config *, const struct quest_set *,
 void	ind_engine_close(struct ind_engine *);
 /*
  * Data may have been committed (an upload was accepted): the refresher
- * looks now instead of at its next round. Does nothing without one.
+ * looks once uploads have paused for a second instead of at its next
+ * round. Does nothing without one.
  */
 void	ind_engine_kick(struct ind_engine *);
 

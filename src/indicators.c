@@ -47,6 +47,7 @@ struct ind_engine {
 	pthread_cond_t		 stop_cv;
 	int			 stopping;
 	int			 kicked;	/* data may have changed */
+	struct timespec		 quiet;		/* when, if no more kicks */
 	struct ind_snapshot	*cur;
 	struct ck_ctx		*ck;		/* "disclosure": "cellkey" */
 	struct cache_entry	*cache;
@@ -206,22 +207,51 @@ snap_refresh(struct ind_engine *e, int today)
 	return 0;
 }
 
+/* ts plus ns nanoseconds. */
+static void
+ts_add(struct timespec *ts, uint64_t ns)
+{
+	ts->tv_sec += (time_t)(ns / 1000000000u);
+	ts->tv_nsec += (long)(ns % 1000000000u);
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+static int
+ts_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	    (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/*
+ * How long uploads must have stopped before a woken refresher builds:
+ * the uploads of one burst (a batch of messages sent one by one, files
+ * of several aanbieders) go into one snapshot, and no pattern of the
+ * burst's partial state is made (each pattern made is history, which
+ * later patterns must respect: dc_history.h).
+ */
+#define KICK_QUIET_NS	1000000000ULL
+
 /*
  * The background refresher of the daemon: builds the first snapshot at
  * start, then looks whether data came in every indicator_refresh_s
- * seconds, and at once when an upload says it stored something
+ * seconds, and sooner when uploads say they stored something
  * (ind_engine_kick), and builds the next snapshot while queries go on
  * with the current one. A query so never waits for a build, except
- * before the first. After a build that took t, a kick waits until t has
- * passed since its end: a steady stream of uploads keeps the refresher
- * busy at most half the time, and each build takes in all that came
- * meanwhile.
+ * before the first. After a kick it builds once no upload came for
+ * KICK_QUIET_NS, and no sooner than the last build's time t after that
+ * build's end (so at most half of the time goes to building); uploads
+ * that never pause get a snapshot every indicator_refresh_s, as without
+ * kicks.
  */
 static void *
 refresher(void *arg)
 {
 	struct ind_engine	*e = arg;
-	struct timespec		 next, soon;
+	struct timespec		 next, soon, until, now;
 	long long		 ttl = config_limit(e->cfg, LIMIT_IND_REFRESH_S);
 	uint64_t		 t0, took;
 
@@ -238,16 +268,22 @@ refresher(void *arg)
 		pthread_mutex_lock(&e->stop_mu);
 		clock_gettime(CLOCK_REALTIME, &next);
 		soon = next;
-		soon.tv_sec += (time_t)(took / 1000000000u);
-		soon.tv_nsec += (long)(took % 1000000000u);
-		if (soon.tv_nsec >= 1000000000L) {
-			soon.tv_sec++;
-			soon.tv_nsec -= 1000000000L;
-		}
+		ts_add(&soon, took);
 		next.tv_sec += (time_t)ttl;
-		while (!e->stopping && pthread_cond_timedwait(&e->stop_cv,
-		    &e->stop_mu, e->kicked ? &soon : &next) == 0)
-			;
+		while (!e->stopping) {
+			until = next;
+			if (e->kicked) {
+				until = ts_before(&soon, &e->quiet) ? e->quiet :
+				    soon;
+				if (ts_before(&next, &until))
+					until = next;
+			}
+			clock_gettime(CLOCK_REALTIME, &now);
+			if (!ts_before(&now, &until))
+				break;
+			(void)pthread_cond_timedwait(&e->stop_cv, &e->stop_mu,
+			    &until);
+		}
 	}
 	pthread_mutex_unlock(&e->stop_mu);
 	return NULL;
@@ -260,6 +296,8 @@ ind_engine_kick(struct ind_engine *e)
 		return;
 	pthread_mutex_lock(&e->stop_mu);
 	e->kicked = 1;
+	clock_gettime(CLOCK_REALTIME, &e->quiet);
+	ts_add(&e->quiet, KICK_QUIET_NS);
 	pthread_cond_signal(&e->stop_cv);
 	pthread_mutex_unlock(&e->stop_mu);
 }
