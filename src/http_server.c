@@ -1256,7 +1256,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		feed_upload((enum feed_stream)feed, r->status, r->rows,
 		    &r->party);
 	metrics_inflight_add(-1);
-	/* An upload may have stored data: the indicators look at once. */
+	/* An upload may have stored data: the indicators look soon. */
 	if (r->status >= 200 && r->status < 300 && r->method != NULL &&
 	    strcmp(r->method, "POST") == 0)
 		ind_engine_kick(r->srv->env.ind);
