@@ -32,8 +32,8 @@
 
 #define A1	"11110001"
 #define A2	"11110002"
-#define BIRTH	"2012-06-01"
-#define NAME	"Rotatiekind"
+#define BIRTH	"2012-06-01"	/* the birth date h_ijw_product sends */
+#define NAME	"Testkind"	/* the name h_ijw_product sends */
 #define TOEW(c, p)	(987600000 + (int)(c) * 10 + (int)(p))	/* distinctive */
 
 static struct h_env	e;
@@ -110,48 +110,12 @@ static void
 message(unsigned client, int toew, const char *begin, int reden,
     const char *end)
 {
-	char		 xml[4096], bsn[10], prod[512];
-	int		 stop = reden != 0;
-	const char	*ns = stop ? "jw307" : "jw305";
+	char	xml[4096], bsn[10], id[32];
 
 	demo_bsn(0, client, bsn);
-	if (stop)
-		snprintf(prod, sizeof(prod), "<m:StopProducten><m:StopProduct>"
-		    "<m:ToewijzingNummer>%d</m:ToewijzingNummer><m:Product>"
-		    "<b:Categorie>45</b:Categorie></m:Product>"
-		    "<m:Begindatum>%s</m:Begindatum>"
-		    "<m:RedenBeeindiging>%02d</m:RedenBeeindiging>"
-		    "<m:Einddatum>%s</m:Einddatum>"
-		    "<m:StatusAanlevering>1</m:StatusAanlevering>"
-		    "</m:StopProduct></m:StopProducten>", toew, begin, reden,
-		    end);
-	else
-		snprintf(prod, sizeof(prod), "<m:StartProducten>"
-		    "<m:StartProduct>"
-		    "<m:ToewijzingNummer>%d</m:ToewijzingNummer><m:Product>"
-		    "<b:Categorie>45</b:Categorie></m:Product>"
-		    "<m:Begindatum>%s</m:Begindatum>"
-		    "<m:StatusAanlevering>1</m:StatusAanlevering>"
-		    "</m:StartProduct></m:StartProducten>", toew, begin);
-	snprintf(xml, sizeof(xml),
-	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-	    "<m:Bericht xmlns:b=\"http://www.istandaarden.nl/ijw/3_2/"
-	    "basisschema/schema\" xmlns:m=\"http://www.istandaarden.nl/ijw/"
-	    "3_2/%s/schema\"><m:Header><m:BerichtCode>%d</m:BerichtCode>"
-	    "<m:BerichtVersie>3</m:BerichtVersie>"
-	    "<m:BerichtSubversie>2</m:BerichtSubversie>"
-	    "<m:Afzender>" A1 "</m:Afzender><m:Ontvanger>0363</m:Ontvanger>"
-	    "<m:BerichtIdentificatie><b:Identificatie>ROT-%d</b:Identificatie>"
-	    "<b:Dagtekening>2025-01-01</b:Dagtekening>"
-	    "</m:BerichtIdentificatie><m:XsdVersie>"
-	    "<b:BasisschemaXsdVersie>1.0.0</b:BasisschemaXsdVersie>"
-	    "<b:BerichtXsdVersie>1.0.0</b:BerichtXsdVersie></m:XsdVersie>"
-	    "</m:Header><m:Client><m:Bsn>%s</m:Bsn><m:Geboortedatum>"
-	    "<b:Datum>" BIRTH "</b:Datum></m:Geboortedatum>"
-	    "<m:Geslacht>2</m:Geslacht><m:Naam><b:Geslachtsnaam>"
-	    "<b:Achternaam>" NAME "</b:Achternaam></b:Geslachtsnaam>"
-	    "</m:Naam>%s</m:Client></m:Bericht>", ns, stop ? 440 : 438,
-	    nmsg++, bsn, prod);
+	snprintf(id, sizeof(id), "ROT-%d", nmsg++);
+	CHECK_EQ_INT(h_ijw_product(xml, sizeof(xml), A1, "0363", id, bsn, toew,
+	    begin, reden, end), 0);
 	CHECK_EQ_INT(h_post(&e, "/v1/messages", tok_bo, xml_hdr, xml, NULL), 201);
 }
 
