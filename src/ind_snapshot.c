@@ -368,6 +368,33 @@ cids_get(struct cids *c, int64_t v, uint32_t *ix)
 	return 0;
 }
 
+/*
+ * Room for n more pseudonyms without a rehash, and the memory cids_get
+ * reads for each of v[0..n) asked for ahead (prefetch): first the slots,
+ * then the pseudonyms the slots hold. The rows of scores and responses
+ * come in no client order, so each look-up reads at random from a table
+ * larger than the caches; asked for together, the reads wait for memory
+ * side by side instead of one after another. 0 or -1.
+ */
+static int
+cids_ahead(struct cids *c, const int64_t *v, size_t n)
+{
+	size_t		 i;
+	uint32_t	 x;
+
+	while ((c->n + n) * 2 > c->nslots)
+		if (cids_rehash(c) == -1)
+			return -1;
+	for (i = 0; i < n; i++)
+		if (i == 0 || v[i] != v[i - 1])
+			__builtin_prefetch(&c->ix1[cids_hash(c, v[i])]);
+	for (i = 0; i < n; i++)
+		if ((i == 0 || v[i] != v[i - 1]) &&
+		    (x = c->ix1[cids_hash(c, v[i])]) != 0)
+			__builtin_prefetch(&c->ps[x - 1]);
+	return 0;
+}
+
 /* The table only: the pseudonyms by index stay for build_dims. */
 static void
 cids_drop_table(struct cids *c)
@@ -621,6 +648,9 @@ raw_bd(const struct raw *w, uint8_t g, int leeftijd, int geslacht,
 	    gebied);
 }
 
+/* The rows of a batch whose clients are looked up together (cids_ahead). */
+#define RAW_AHEAD	64
+
 /* Room for n more rows in the array *p of *len rows, *cap mapped. */
 static int
 raw_room(void **p, size_t *cap, size_t len, size_t n, size_t size)
@@ -660,13 +690,21 @@ static int
 raw_score(const struct ind_src_score *r, size_t n, void *arg)
 {
 	struct raw	*w = arg;
-	size_t		 i;
+	int64_t		 cl[RAW_AHEAD];
+	size_t		 i, j, m;
 
 	if (raw_room((void **)&w->sc, &w->capsc, w->nsc, n, sizeof(*w->sc)))
 		return -1;
-	for (i = 0; i < n; i++)
-		if (raw_score1(w, &r[i], link_map(w, 0, r[i].client)) == -1)
+	for (j = 0; j < n; j += m) {
+		m = n - j < RAW_AHEAD ? n - j : RAW_AHEAD;
+		for (i = 0; i < m; i++)
+			cl[i] = link_map(w, 0, r[j + i].client);
+		if (cids_ahead(&w->dims[T_SC].ids, cl, m) == -1)
 			return -1;
+		for (i = 0; i < m; i++)
+			if (raw_score1(w, &r[j + i], cl[i]) == -1)
+				return -1;
+	}
 	return 0;
 }
 
@@ -700,13 +738,24 @@ raw_traj(const struct ind_src_traj *r, size_t n, int part, void *arg)
 	size_t		*len = part ? &w->ntr1 : &w->ntr;
 	size_t		 i;
 
+	struct raw_dims	*d = &w->dims[part ? T_TR1 : T_TR];
+	int64_t		 cl[RAW_AHEAD];
+	size_t		 j, m;
+
 	if (raw_room((void **)a, part ? &w->captr1 : &w->captr, *len, n,
 	    sizeof(**a)))
 		return -1;
-	for (i = 0; i < n; i++, (*len)++)
-		if (raw_traj1(w, &r[i], link_map(w, 0, r[i].client),
-		    &(*a)[*len], &w->dims[part ? T_TR1 : T_TR]) == -1)
+	for (j = 0; j < n; j += m) {
+		m = n - j < RAW_AHEAD ? n - j : RAW_AHEAD;
+		for (i = 0; i < m; i++)
+			cl[i] = link_map(w, 0, r[j + i].client);
+		if (cids_ahead(&d->ids, cl, m) == -1)
 			return -1;
+		for (i = 0; i < m; i++, (*len)++)
+			if (raw_traj1(w, &r[j + i], cl[i], &(*a)[*len],
+			    d) == -1)
+				return -1;
+	}
 	return 0;
 }
 
@@ -768,13 +817,21 @@ static int
 raw_resp(const struct ind_src_resp *r, size_t n, void *arg)
 {
 	struct raw	*w = arg;
-	size_t		 i;
+	int64_t		 cl[RAW_AHEAD];
+	size_t		 i, j, m;
 
 	if (raw_room((void **)&w->rs, &w->caprs, w->nrs, n, sizeof(*w->rs)))
 		return -1;
-	for (i = 0; i < n; i++)
-		if (raw_resp1(w, &r[i], link_map(w, 0, r[i].client)) == -1)
+	for (j = 0; j < n; j += m) {
+		m = n - j < RAW_AHEAD ? n - j : RAW_AHEAD;
+		for (i = 0; i < m; i++)
+			cl[i] = link_map(w, 0, r[j + i].client);
+		if (cids_ahead(&w->dims[T_RS].ids, cl, m) == -1)
 			return -1;
+		for (i = 0; i < m; i++)
+			if (raw_resp1(w, &r[j + i], cl[i]) == -1)
+				return -1;
+	}
 	return 0;
 }
 
