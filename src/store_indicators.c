@@ -61,12 +61,30 @@ scan(sqlite3 *db, const char *what, const char *sql,
 	return ret;
 }
 
+/*
+ * Column i as an int, dflt when NULL. Through the column's value, so
+ * that the statement is asked once, not twice (type, then value): each
+ * sqlite3_column_* call costs more than reading the value it returns.
+ * The value is only read here, by the one thread that steps s.
+ */
 static int
 col_int(sqlite3_stmt *s, int i, int dflt)
 {
-	if (sqlite3_column_type(s, i) == SQLITE_NULL)
+	sqlite3_value	*v = sqlite3_column_value(s, i);
+
+	if (sqlite3_value_type(v) == SQLITE_NULL)
 		return dflt;
-	return sqlite3_column_int(s, i);
+	return sqlite3_value_int(v);
+}
+
+/* Column i as an int and whether it is NULL (then -1). */
+static int
+col_int_null(sqlite3_stmt *s, int i, int *isnull)
+{
+	sqlite3_value	*v = sqlite3_column_value(s, i);
+
+	*isnull = sqlite3_value_type(v) == SQLITE_NULL;
+	return *isnull ? -1 : sqlite3_value_int(v);
 }
 
 /*
@@ -322,6 +340,8 @@ static void
 batch_key(struct scan_batch *b, size_t i, const struct tw_map *m,
     sqlite3_stmt *s, int col, int *cat, int *geb)
 {
+	sqlite3_value	*v;
+
 	b->cat[i] = cat;
 	b->geb[i] = geb;
 	if (cat != NULL)
@@ -330,9 +350,10 @@ batch_key(struct scan_batch *b, size_t i, const struct tw_map *m,
 		*geb = -1;
 	/* Like `w.prod_key = col`: NULL and text never match a rowid. */
 	b->has_key[i] = m->n > 0 && (cat != NULL || geb != NULL) &&
-	    sqlite3_column_type(s, col) == SQLITE_INTEGER;
+	    sqlite3_value_type(v = sqlite3_column_value(s, col)) ==
+	    SQLITE_INTEGER;
 	if (b->has_key[i]) {
-		b->key[i] = sqlite3_column_int64(s, col);
+		b->key[i] = sqlite3_value_int64(v);
 		tw_ahead(m, b->key[i], 0);
 	}
 }
@@ -342,28 +363,30 @@ score_fill(sqlite3_stmt *s, struct scan_batch *b, size_t i,
     const struct tw_map *m)
 {
 	struct ind_src_score	*r = &b->r.sc[i];
+	sqlite3_value		*v;
+	int			 nocat, nogeb;
 
 	r->traj = sqlite3_column_int64(s, 0);
 	r->agb = sqlite3_column_int(s, 1);
 	r->meetdatum = sqlite3_column_int(s, 2);
 	r->client = sqlite3_column_int64(s, 3);
 	r->gemeente = sqlite3_column_int(s, 4);
-	r->gas_t = sqlite3_column_type(s, 5) == SQLITE_NULL ? NAN :
-	    sqlite3_column_double(s, 5);
+	v = sqlite3_column_value(s, 5);
+	r->gas_t = sqlite3_value_type(v) == SQLITE_NULL ? NAN :
+	    sqlite3_value_double(v);
 	r->doelen = sqlite3_column_int(s, 6);
 	r->doelen_behaald = sqlite3_column_int(s, 7);
-	r->probleemafname = col_int(s, 8, 0);
+	r->probleemafname = sqlite3_column_int(s, 8);	/* NULL: 0 */
 	r->zonder_hulp = col_int(s, 9, -1);
 	r->meetmoment = sqlite3_column_int(s, 10);
 	r->opt_out = col_int(s, 11, -1);
 	r->leeftijd = col_int(s, 12, -1);
 	r->geslacht = col_int(s, 13, -1);
 	/* coalesce(own value, the toewijzing's, -1): most rows have both. */
-	r->categorie = col_int(s, 14, -1);
-	r->gebied = col_int(s, 15, -1);
-	batch_key(b, i, m, s, 0,
-	    sqlite3_column_type(s, 14) == SQLITE_NULL ? &r->categorie : NULL,
-	    sqlite3_column_type(s, 15) == SQLITE_NULL ? &r->gebied : NULL);
+	r->categorie = col_int_null(s, 14, &nocat);
+	r->gebied = col_int_null(s, 15, &nogeb);
+	batch_key(b, i, m, s, 0, nocat ? &r->categorie : NULL,
+	    nogeb ? &r->gebied : NULL);
 }
 
 static void
@@ -375,11 +398,12 @@ traj_fill(sqlite3_stmt *s, struct scan_batch *b, size_t i,
 	r->client = sqlite3_column_int64(s, 0);
 	r->prod_key = sqlite3_column_int64(s, 1);
 	r->begindatum = sqlite3_column_int(s, 2);
-	r->agb = col_int(s, 3, 0);
-	r->gemeente = col_int(s, 4, 0);
+	/* NULL is 0 here, as sqlite3_column_int makes it. */
+	r->agb = sqlite3_column_int(s, 3);
+	r->gemeente = sqlite3_column_int(s, 4);
 	r->gestart = sqlite3_column_int(s, 5);
-	r->einddatum = col_int(s, 6, 0);
-	r->reden = col_int(s, 7, 0);
+	r->einddatum = sqlite3_column_int(s, 6);
+	r->reden = sqlite3_column_int(s, 7);
 	r->leeftijd = col_int(s, 8, -1);
 	r->geslacht = col_int(s, 9, -1);
 	r->categorie = col_int(s, 10, -1);
@@ -409,7 +433,7 @@ resp_fill(sqlite3_stmt *s, struct scan_batch *b, size_t i,
 	struct ind_src_resp	*r = &b->r.rs[i];
 	const unsigned char	*vl;
 	const void		*wd;
-	int			 n;
+	int			 n, nogeb;
 
 	r->client = sqlite3_column_int64(s, 0);
 	r->agb = sqlite3_column_int(s, 1);
@@ -429,9 +453,8 @@ resp_fill(sqlite3_stmt *s, struct scan_batch *b, size_t i,
 	r->leeftijd = col_int(s, 7, -1);
 	r->geslacht = col_int(s, 8, -1);
 	/* The toewijzing's categorie; coalesce(own gebied, its, -1). */
-	r->gebied = col_int(s, 9, -1);
-	batch_key(b, i, m, s, 10, &r->categorie,
-	    sqlite3_column_type(s, 9) == SQLITE_NULL ? &r->gebied : NULL);
+	r->gebied = col_int_null(s, 9, &nogeb);
+	batch_key(b, i, m, s, 10, &r->categorie, nogeb ? &r->gebied : NULL);
 	return 0;
 }
 
