@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/mman.h>
 #include <sys/resource.h>
 
 #include "feed.h"
@@ -299,6 +300,41 @@ struct cids {
 	uint32_t	 last_ix;	/* and its index, when n > 0 */
 };
 
+/*
+ * Asks for huge pages (2 MiB) in the mapping p of len bytes, before its
+ * pages are first touched: the tables are read at random, and with small
+ * pages most reads would also miss the TLB. A kernel without them just
+ * maps small ones.
+ */
+static void
+map_huge(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, len, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+/* A zeroed table of n slots in huge pages, every page mapped at once. */
+static uint32_t *
+cids_map(size_t n)
+{
+	void	*p;
+	size_t	 len = n * sizeof(uint32_t);
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	map_huge(p, len);
+#ifdef MADV_POPULATE_WRITE
+	(void)madvise(p, len, MADV_POPULATE_WRITE);
+#endif
+	return p;
+}
+
 static size_t
 cids_hash(const struct cids *c, int64_t v)
 {
@@ -325,7 +361,7 @@ cids_rehash(struct cids *c)
 
 	c->nslots = on ? on * 2 : 4096;
 	/* Every page of it is touched: mapped at once, not page by page. */
-	if ((c->ix1 = util_map_zero(c->nslots, sizeof(*c->ix1), 1)) == NULL) {
+	if ((c->ix1 = cids_map(c->nslots)) == NULL) {
 		c->ix1 = o;
 		c->nslots = on;
 		return -1;
@@ -345,7 +381,7 @@ cids_rehash(struct cids *c)
 static int
 cids_get(struct cids *c, int64_t v, uint32_t *ix)
 {
-	size_t	i;
+	size_t	i, cap;
 
 	if (c->n > 0 && v == c->last) {
 		*ix = c->last_ix;
@@ -355,10 +391,13 @@ cids_get(struct cids *c, int64_t v, uint32_t *ix)
 		return -1;
 	i = cids_slot(c, v);
 	if (c->ix1[i] == 0) {
+		cap = c->cap;
 		if (c->n >= UINT32_MAX - 1 ||
 		    util_map_grow((void **)&c->ps, &c->cap, c->n + 1,
 		    sizeof(*c->ps)))
 			return -1;
+		if (c->cap != cap)	/* read at random, too */
+			map_huge(c->ps, c->cap * sizeof(*c->ps));
 		c->ps[c->n] = v;
 		c->ix1[i] = (uint32_t)++c->n;
 	}
@@ -369,18 +408,37 @@ cids_get(struct cids *c, int64_t v, uint32_t *ix)
 }
 
 /*
+ * The pseudonym in the slot of v[i] asked for (see cids_ahead). Always
+ * inlined: GCC finds that a function whose only effect is a prefetch has
+ * none, and drops its calls.
+ */
+static inline __attribute__((always_inline)) void
+cids_ahead_ps(const struct cids *c, const int64_t *v, size_t i)
+{
+	uint32_t	 x;
+
+	if ((i == 0 || v[i] != v[i - 1]) &&
+	    (x = c->ix1[cids_hash(c, v[i])]) != 0)
+		__builtin_prefetch(&c->ps[x - 1]);
+}
+
+/* Rows between asking for a slot's pseudonym and looking it up. */
+#define CIDS_AHEAD	8
+
+/*
  * Room for n more pseudonyms without a rehash, and the memory cids_get
- * reads for each of v[0..n) asked for ahead (prefetch): first the slots,
- * then the pseudonyms the slots hold. The rows of scores and responses
- * come in no client order, so each look-up reads at random from a table
- * larger than the caches; asked for together, the reads wait for memory
- * side by side instead of one after another. 0 or -1.
+ * reads for each of v[0..n) asked for ahead (prefetch): the slots of all
+ * at once, then the pseudonyms the slots hold, CIDS_AHEAD rows ahead of
+ * the look-ups (cids_ahead_ps, called for row i + CIDS_AHEAD while row i
+ * is looked up). The rows of scores and responses come in no client
+ * order, so each look-up reads at random from tables larger than the
+ * caches; asked for together, the reads wait for memory side by side
+ * instead of one after another. 0 or -1.
  */
 static int
 cids_ahead(struct cids *c, const int64_t *v, size_t n)
 {
 	size_t		 i;
-	uint32_t	 x;
 
 	while ((c->n + n) * 2 > c->nslots)
 		if (cids_rehash(c) == -1)
@@ -388,10 +446,8 @@ cids_ahead(struct cids *c, const int64_t *v, size_t n)
 	for (i = 0; i < n; i++)
 		if (i == 0 || v[i] != v[i - 1])
 			__builtin_prefetch(&c->ix1[cids_hash(c, v[i])]);
-	for (i = 0; i < n; i++)
-		if ((i == 0 || v[i] != v[i - 1]) &&
-		    (x = c->ix1[cids_hash(c, v[i])]) != 0)
-			__builtin_prefetch(&c->ps[x - 1]);
+	for (i = 0; i < n && i < CIDS_AHEAD; i++)
+		cids_ahead_ps(c, v, i);
 	return 0;
 }
 
@@ -701,9 +757,13 @@ raw_score(const struct ind_src_score *r, size_t n, void *arg)
 			cl[i] = link_map(w, 0, r[j + i].client);
 		if (cids_ahead(&w->dims[T_SC].ids, cl, m) == -1)
 			return -1;
-		for (i = 0; i < m; i++)
+		for (i = 0; i < m; i++) {
+			if (i + CIDS_AHEAD < m)
+				cids_ahead_ps(&w->dims[T_SC].ids, cl,
+				    i + CIDS_AHEAD);
 			if (raw_score1(w, &r[j + i], cl[i]) == -1)
 				return -1;
+		}
 	}
 	return 0;
 }
@@ -751,10 +811,13 @@ raw_traj(const struct ind_src_traj *r, size_t n, int part, void *arg)
 			cl[i] = link_map(w, 0, r[j + i].client);
 		if (cids_ahead(&d->ids, cl, m) == -1)
 			return -1;
-		for (i = 0; i < m; i++, (*len)++)
+		for (i = 0; i < m; i++, (*len)++) {
+			if (i + CIDS_AHEAD < m)
+				cids_ahead_ps(&d->ids, cl, i + CIDS_AHEAD);
 			if (raw_traj1(w, &r[j + i], cl[i], &(*a)[*len],
 			    d) == -1)
 				return -1;
+		}
 	}
 	return 0;
 }
@@ -828,9 +891,13 @@ raw_resp(const struct ind_src_resp *r, size_t n, void *arg)
 			cl[i] = link_map(w, 0, r[j + i].client);
 		if (cids_ahead(&w->dims[T_RS].ids, cl, m) == -1)
 			return -1;
-		for (i = 0; i < m; i++)
+		for (i = 0; i < m; i++) {
+			if (i + CIDS_AHEAD < m)
+				cids_ahead_ps(&w->dims[T_RS].ids, cl,
+				    i + CIDS_AHEAD);
 			if (raw_resp1(w, &r[j + i], cl[i]) == -1)
 				return -1;
+		}
 	}
 	return 0;
 }
