@@ -292,7 +292,8 @@ gem_of(struct gem_memo *m, int code)
  * pseudonym for longer than its scan.
  */
 struct cids {
-	uint32_t	*ix1;		/* per slot: an index + 1, 0 empty */
+	uint32_t	*ix1;		/* per slot: a tag and an index + 1
+					   (cids_tag), 0 empty */
 	size_t		 nslots;
 	int64_t		*ps;		/* index -> pseudonym (util_map) */
 	size_t		 n, cap;
@@ -342,13 +343,42 @@ cids_hash(const struct cids *c, int64_t v)
 	    (c->nslots - 1);
 }
 
+/*
+ * A slot holds an index + 1 in its low bits, those of nslots - 1 (the
+ * index + 1 is at most n, below nslots / 2), and in the others bits of
+ * the pseudonym's hash (the tag), so that a slot of another pseudonym is
+ * almost always passed over without reading its pseudonym (ps[], at
+ * random: a cache miss). The tag bits follow from nslots.
+ */
+static uint32_t
+cids_low(const struct cids *c)
+{
+	return (uint32_t)(c->nslots - 1);
+}
+
+static uint32_t
+cids_tag(const struct cids *c, int64_t v)
+{
+	return (uint32_t)((uint64_t)v * UINT64_C(0x9e3779b97f4a7c15)) &
+	    ~cids_low(c);
+}
+
+/* The index in slot value x (nonzero). */
+static uint32_t
+cids_ix(const struct cids *c, uint32_t x)
+{
+	return (x & cids_low(c)) - 1;
+}
+
 /* The slot of pseudonym v, or the empty slot where it would go. */
 static size_t
 cids_slot(const struct cids *c, int64_t v)
 {
-	size_t	i = cids_hash(c, v);
+	size_t		 i = cids_hash(c, v);
+	uint32_t	 tag = cids_tag(c, v), low = cids_low(c), x;
 
-	while (c->ix1[i] != 0 && c->ps[c->ix1[i] - 1] != v)
+	while ((x = c->ix1[i]) != 0 &&
+	    ((x & ~low) != tag || c->ps[(x & low) - 1] != v))
 		i = (i + 1) & (c->nslots - 1);
 	return i;
 }
@@ -356,8 +386,9 @@ cids_slot(const struct cids *c, int64_t v)
 static int
 cids_rehash(struct cids *c)
 {
-	uint32_t	*o = c->ix1;
+	uint32_t	*o = c->ix1, olow = (uint32_t)(c->nslots - 1), ix;
 	size_t		 on = c->nslots, i;
+	int64_t		 v;
 
 	c->nslots = on ? on * 2 : 4096;
 	/* Every page of it is touched: mapped at once, not page by page. */
@@ -366,9 +397,13 @@ cids_rehash(struct cids *c)
 		c->nslots = on;
 		return -1;
 	}
-	for (i = 0; i < on; i++)
-		if (o[i] != 0)
-			c->ix1[cids_slot(c, c->ps[o[i] - 1])] = o[i];
+	for (i = 0; i < on; i++) {
+		if (o[i] == 0)
+			continue;
+		ix = (o[i] & olow) - 1;
+		v = c->ps[ix];
+		c->ix1[cids_slot(c, v)] = cids_tag(c, v) | (ix + 1);
+	}
 	util_map_free(o, on, sizeof(*o));
 	return 0;
 }
@@ -399,9 +434,9 @@ cids_get(struct cids *c, int64_t v, uint32_t *ix)
 		if (c->cap != cap)	/* read at random, too */
 			map_huge(c->ps, c->cap * sizeof(*c->ps));
 		c->ps[c->n] = v;
-		c->ix1[i] = (uint32_t)++c->n;
+		c->ix1[i] = cids_tag(c, v) | (uint32_t)++c->n;
 	}
-	*ix = c->ix1[i] - 1;
+	*ix = cids_ix(c, c->ix1[i]);
 	c->last = v;
 	c->last_ix = *ix;
 	return 0;
@@ -418,8 +453,9 @@ cids_ahead_ps(const struct cids *c, const int64_t *v, size_t i)
 	uint32_t	 x;
 
 	if ((i == 0 || v[i] != v[i - 1]) &&
-	    (x = c->ix1[cids_hash(c, v[i])]) != 0)
-		__builtin_prefetch(&c->ps[x - 1]);
+	    (x = c->ix1[cids_hash(c, v[i])]) != 0 &&
+	    (x & ~cids_low(c)) == cids_tag(c, v[i]))
+		__builtin_prefetch(&c->ps[cids_ix(c, x)]);
 }
 
 /* Rows between asking for a slot's pseudonym and looking it up. */
