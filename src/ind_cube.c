@@ -150,7 +150,7 @@ struct cmap {
 	uint32_t	*pt;		/* [agb * ngeo + geo]: block + 1 */
 	uint32_t	*used;		/* slots of pt set in this year */
 	size_t		 nused;
-	struct cell	**blk;		/* YSLOTS cells per block */
+	struct ind_cref	*blk;		/* YSLOTS cells per block */
 	size_t		 nblk, capblk;
 	int		 ngeo, year;
 	const struct layout *lay;
@@ -238,18 +238,20 @@ cell_new(struct ind_slab *mem, struct ind_slab *xmem,
 
 /*
  * The cell of period type tt at (agb, geo, period), slot ys of its year's
- * block; *created tells whether it is new.
+ * block, into *out (0), or -1 out of memory; *created tells whether it is
+ * new.
  */
-static struct cell *
+static int
 cmap_get(struct cmap *m, int agb, int geo, int tt, int period, int ys,
-    int *created)
+    struct ind_cref *out, int *created)
 {
 	size_t		 slot, i;
-	struct cell	*c, **bp;
+	struct cell	*c;
+	struct ind_cref	*bp;
 
 	*created = 0;
 	if (m->oom)
-		return NULL;
+		return -1;
 	slot = (size_t)agb * (size_t)m->ngeo + (size_t)geo;
 	if (m->pt[slot] == 0) {
 		if (util_grow((void **)&m->blk, &m->capblk,
@@ -260,8 +262,10 @@ cmap_get(struct cmap *m, int agb, int geo, int tt, int period, int ys,
 		m->used[m->nused++] = (uint32_t)slot;
 	}
 	bp = &m->blk[(size_t)(m->pt[slot] - 1) * YSLOTS + (size_t)ys];
-	if ((c = *bp) != NULL)
-		return c;
+	if (bp->c != NULL) {
+		*out = *bp;
+		return 0;
+	}
 	i = (size_t)tt;
 	if (util_grow((void **)&m->cells[i], &m->cap[i], m->n[i] + 1,
 	    sizeof(*m->cells[i])) == -1)
@@ -270,12 +274,14 @@ cmap_get(struct cmap *m, int agb, int geo, int tt, int period, int ys,
 	    NULL)
 		goto oom;
 	m->cells[i][m->n[i]++] = c;
-	*bp = c;
+	bp->c = c;
+	bp->x = c->x;
+	*out = *bp;
 	*created = 1;
-	return c;
+	return 0;
 oom:
 	m->oom = 1;
-	return NULL;
+	return -1;
 }
 
 /* A new year: the blocks of the last one are forgotten. */
@@ -304,7 +310,12 @@ struct build {
 	long long		 k;
 	int			 window;
 	int			 today;
+	size_t			 off_sum, off_num;	/* in a cell's block */
 };
+
+/* A cell's sums and numbers, without loading the cell (cell_new). */
+#define C_SUM(b, c)	((double *)(void *)((char *)(c) + (b)->off_sum))
+#define C_NUM(b, c)	((int64_t *)(void *)((char *)(c) + (b)->off_num))
 
 /*
  * The build-only counts of a cell: x[0] its total's, x[1 + i] category
@@ -332,42 +343,48 @@ cell_final(const struct layout *l, struct cell *c)
 	}
 }
 
+/* The same through a cell's cnt_x alone (struct ind_cref). */
+#define XR_CAT(x, i)		(&(x)[1 + (i)])
+#define XR_SUB(x, ncat, i)	(&(x)[1 + (ncat) + (i)])
+
 static void
-acc_doel(struct cell *c, const struct u_doel *u, uint32_t rk)
+acc_doel(const struct build *b, const struct ind_cref *r,
+    const struct u_doel *u, uint32_t rk)
 {
 	int	pa = D_PA0 + u->pa, zh = u->zh == 1 ? D_ZH_JA : D_ZH_NIET;
+	int64_t	*num = C_NUM(b, r->c);
 
-	cnt_add(c->x, u->client, rk);
-	cnt_add(X_CAT(c, pa), u->client, rk);
-	cnt_add(X_CAT(c, zh), u->client, rk);
+	cnt_add(r->x, u->client, rk);
+	cnt_add(XR_CAT(r->x, pa), u->client, rk);
+	cnt_add(XR_CAT(r->x, zh), u->client, rk);
 	if (!isnan(u->gas_t)) {
-		cnt_add(X_SUB(c, D__NCAT, 0), u->client, rk);
-		c->sum[0] += u->gas_t;
+		cnt_add(XR_SUB(r->x, D__NCAT, 0), u->client, rk);
+		C_SUM(b, r->c)[0] += u->gas_t;
 	}
-	c->num[0] += u->doelen;
-	c->num[1] += u->behaald;
+	num[0] += u->doelen;
+	num[1] += u->behaald;
 }
 
 static void
-acc_uit(struct cell *c, const struct u_uit *u, uint32_t rk)
+acc_uit(const struct ind_cref *r, const struct u_uit *u, uint32_t rk)
 {
-	cnt_add(c->x, u->client, rk);
-	cnt_add(X_CAT(c, u->reden), u->client, rk);
+	cnt_add(r->x, u->client, rk);
+	cnt_add(XR_CAT(r->x, u->reden), u->client, rk);
 	if (u->her == 1)
-		cnt_add(X_CAT(c, U_HER_NEW), u->client, rk);
+		cnt_add(XR_CAT(r->x, U_HER_NEW), u->client, rk);
 	else if (u->her == 2)
-		cnt_add(X_CAT(c, U_HER_NONE), u->client, rk);
+		cnt_add(XR_CAT(r->x, U_HER_NONE), u->client, rk);
 }
 
 static void
-acc_aan(struct cell *c, const struct u_uit *u, uint32_t rk)
+acc_aan(const struct ind_cref *r, const struct u_uit *u, uint32_t rk)
 {
 	int	a = u->aan & U_AAN_CAT, cem = u->aan & U_AAN_CEM ? A_CEM :
 	    A_NOCEM;
 
-	cnt_add(c->x, u->client, rk);
-	cnt_add(X_CAT(c, a), u->client, rk);
-	cnt_add(X_CAT(c, cem), u->client, rk);
+	cnt_add(r->x, u->client, rk);
+	cnt_add(XR_CAT(r->x, a), u->client, rk);
+	cnt_add(XR_CAT(r->x, cem), u->client, rk);
 }
 
 /*
@@ -434,27 +451,31 @@ tev_prepare(const struct build *b, const struct u_tev *u, struct tev_add *a)
  * a year's cell has them added up from its months' (derive_sums).
  */
 static void
-acc_tev(const struct build *b, struct cell *c, const struct u_tev *u,
+acc_tev(const struct build *b, const struct ind_cref *r, const struct u_tev *u,
     const struct tev_add *a, uint32_t rk, int sums)
 {
 	const struct layout	*l = b->lay;
 	int			 ni = l->nitems[u->resp];
 	int			 s0 = l->sub0[u->resp], m0 = l->sum0[u->resp];
 	int			 n0 = l->num0[u->resp], j;
-	struct cnt_x		*xs = X_SUB(c, l->ncat, s0);
+	struct cnt_x		*xs = XR_SUB(r->x, l->ncat, s0);
+	double			*sum;
+	int64_t			*num;
 
-	cnt_add(c->x, u->client, rk);
-	cnt_add(X_CAT(c, u->resp), u->client, rk);
+	cnt_add(r->x, u->client, rk);
+	cnt_add(XR_CAT(r->x, u->resp), u->client, rk);
 	for (j = 0; j < a->n; j++)
 		cnt_add(&xs[a->slot[j]], u->client, rk);
 	if (!sums)
 		return;
+	sum = C_SUM(b, r->c) + m0;
+	num = C_NUM(b, r->c) + n0;
 	for (j = 0; j < a->n; j++) {
-		c->sum[m0 + a->slot[j]] += a->x[j];
-		c->num[n0 + a->slot[j]]++;
+		sum[a->slot[j]] += a->x[j];
+		num[a->slot[j]]++;
 	}
-	c->num[n0 + ni + 1] += a->pos;
-	c->num[n0 + ni + 2] += a->stmts;
+	num[ni + 1] += a->pos;
+	num[ni + 2] += a->stmts;
 }
 
 /*
@@ -518,17 +539,17 @@ unit_bd(enum ind_kind k, const void *u)
 }
 
 static void
-acc_unit(const struct build *b, struct cell *c, const void *u,
+acc_unit(const struct build *b, const struct ind_cref *r, const void *u,
     const struct tev_add *ta, uint32_t rk, int sums)
 {
 	if (b->kind == IND_DOELREALISATIE)
-		acc_doel(c, u, rk);
+		acc_doel(b, r, u, rk);
 	else if (b->kind == IND_UITVAL)
-		acc_uit(c, u, rk);
+		acc_uit(r, u, rk);
 	else if (b->kind == IND_AANLEVERING)
-		acc_aan(c, u, rk);
+		acc_aan(r, u, rk);
 	else
-		acc_tev(b, c, u, ta, rk, sums);
+		acc_tev(b, r, u, ta, rk, sums);
 }
 
 /*
@@ -582,9 +603,9 @@ year_order(const struct ind_snapshot *s, enum ind_kind k, size_t **offp,
  */
 static int
 unit_cells(struct cmap *m, int tt, int month, const int agbs[2],
-    const int geos[3], struct cell **out)
+    const int geos[3], struct ind_cref *out)
 {
-	struct cell	*c, *all;
+	struct ind_cref	 all;
 	int		 ai, gi, created, period, ys, n = 0;
 
 	period = tt == IND_MONTH ? month : tt == IND_QUARTER ? month / 3 :
@@ -593,18 +614,16 @@ unit_cells(struct cmap *m, int tt, int month, const int agbs[2],
 	    12 + month % 12 / 3 : 16;
 	for (ai = 0; ai < 2; ai++) {
 		for (gi = 0; gi < 3; gi++) {
-			c = cmap_get(m, agbs[ai], geos[gi], tt, period, ys,
-			    &created);
-			if (c == NULL)
+			if (cmap_get(m, agbs[ai], geos[gi], tt, period, ys,
+			    &out[n], &created) == -1)
 				return -1;
 			if (created && ai == 0) {
-				all = cmap_get(m, agbs[1], geos[gi], tt,
-				    period, ys, &created);
-				if (all == NULL)
+				if (cmap_get(m, agbs[1], geos[gi], tt, period,
+				    ys, &all, &created) == -1)
 					return -1;
-				all->naanbieders++;
+				all.c->naanbieders++;
 			}
-			out[n++] = c;
+			n++;
 		}
 	}
 	return n;
@@ -621,30 +640,68 @@ prefetch_range(const void *p, size_t len)
 }
 
 /*
- * A year's cells do not all fit in the caches: the parts of a unit's
- * cells it adds to are fetched before any is added to.
+ * A year's cells do not all fit in the caches: the counts, sums and
+ * numbers a unit adds to in its cells are fetched before any is added
+ * to, each at its address (the cell itself is not read for it).
  */
 static void
-prefetch_cells(const struct build *b, struct cell *const *cells, int n,
+prefetch_cells(const struct build *b, const struct ind_cref *cells, int n,
     const void *u, int d0, int d1)
 {
-	const struct u_tev	*t = u;
-	int			 j, r;
+	const struct layout	*l = b->lay;
+	const struct u_doel	*d = u;
+	const struct u_uit	*t = u;
+	const struct u_tev	*v = u;
+	struct cnt_x		*x;
+	int			 j, r, c1, c2;
 
-	for (j = 0; j < n; j++) {
-		__builtin_prefetch(cells[j]);
-		__builtin_prefetch(cells[j]->x);
-		if (b->kind != IND_TEVREDENHEID)
-			continue;
-		r = t->resp;
-		prefetch_range(X_SUB(cells[j], b->lay->ncat, b->lay->sub0[r]),
-		    (size_t)(b->lay->nitems[r] + 1) * sizeof(struct cnt_x));
-		if (j >= d0 && j < d1)
-			continue;	/* no sums: derive_sums */
-		prefetch_range(cells[j]->sum + b->lay->sum0[r],
-		    (size_t)(b->lay->nitems[r] + 1) * sizeof(double));
-		prefetch_range(cells[j]->num + b->lay->num0[r],
-		    (size_t)(b->lay->nitems[r] + 3) * sizeof(int64_t));
+	switch (b->kind) {
+	case IND_DOELREALISATIE:
+		c1 = D_PA0 + d->pa;
+		c2 = d->zh == 1 ? D_ZH_JA : D_ZH_NIET;
+		for (j = 0; j < n; j++) {
+			x = cells[j].x;
+			__builtin_prefetch(x);
+			__builtin_prefetch(XR_CAT(x, c1));
+			__builtin_prefetch(XR_CAT(x, c2));
+			__builtin_prefetch(XR_SUB(x, D__NCAT, 0));
+			__builtin_prefetch(C_SUM(b, cells[j].c));
+			__builtin_prefetch(C_NUM(b, cells[j].c) + 1);
+		}
+		break;
+	case IND_UITVAL:
+	case IND_AANLEVERING:
+		if (b->kind == IND_UITVAL) {
+			c1 = t->reden;
+			c2 = t->her == 1 ? U_HER_NEW : t->her == 2 ?
+			    U_HER_NONE : c1;
+		} else {
+			c1 = t->aan & U_AAN_CAT;
+			c2 = t->aan & U_AAN_CEM ? A_CEM : A_NOCEM;
+		}
+		for (j = 0; j < n; j++) {
+			x = cells[j].x;
+			__builtin_prefetch(x);
+			__builtin_prefetch(XR_CAT(x, c1));
+			__builtin_prefetch(XR_CAT(x, c2));
+		}
+		break;
+	default:
+		r = v->resp;
+		for (j = 0; j < n; j++) {
+			x = cells[j].x;
+			__builtin_prefetch(x);
+			__builtin_prefetch(XR_CAT(x, r));
+			prefetch_range(XR_SUB(x, l->ncat, l->sub0[r]),
+			    (size_t)(l->nitems[r] + 1) * sizeof(*x));
+			if (j >= d0 && j < d1)
+				continue;	/* no sums: derive_sums */
+			prefetch_range(C_SUM(b, cells[j].c) + l->sum0[r],
+			    (size_t)(l->nitems[r] + 1) * sizeof(double));
+			prefetch_range(C_NUM(b, cells[j].c) + l->num0[r],
+			    (size_t)(l->nitems[r] + 3) * sizeof(int64_t));
+		}
+		break;
 	}
 }
 
@@ -687,7 +744,7 @@ accumulate(struct build *b, struct cmap *m, struct ind_bdacc *bd)
 	uint32_t		*ix = NULL, client, rk;
 	int			 y, tt, agbs[2], geos[3], month, n, j, d0, d1;
 	unsigned		 tmask;
-	struct cell		*cells[3 * 6 + IND_BD_CELLS];
+	struct ind_cref		 cells[3 * 6 + IND_BD_CELLS];
 	const char		*u;
 	struct tev_add		 ta;
 	int			 rc = -1;
@@ -732,7 +789,7 @@ accumulate(struct build *b, struct cmap *m, struct ind_bdacc *bd)
 			}
 			prefetch_cells(b, cells, n, u, d0, d1);
 			for (j = 0; j < n; j++)
-				acc_unit(b, cells[j], u, &ta, rk,
+				acc_unit(b, &cells[j], u, &ta, rk,
 				    j < d0 || j >= d1);
 		}
 	}
@@ -1180,6 +1237,9 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 	}
 	ind_layout_init(&s->lay[kind], b.kind, items);
 	b.lay = &s->lay[kind];
+	b.off_sum = sizeof(struct cell) + ((size_t)b.lay->ncat +
+	    (size_t)b.lay->nsub) * sizeof(struct cnt);
+	b.off_num = b.off_sum + (size_t)b.lay->nsum * sizeof(double);
 	dc_init(&s->dc[kind]);
 	t = &s->dc[IND_DC_KIND(kind)];
 	t1 = util_now_ns();

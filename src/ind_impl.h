@@ -113,6 +113,15 @@ struct cnt_x {
 };
 
 /*
+ * A cell while the cube is built, with its cnt_x beside it: the counts a
+ * unit adds to are found without loading the cell first.
+ */
+struct ind_cref {
+	struct cell	*c;
+	struct cnt_x	*x;
+};
+
+/*
  * Memory for many small blocks freed together (the cells of a cube):
  * large zeroed chunks, no per-block overhead, freed in one go.
  */
