@@ -113,6 +113,7 @@ ind_layout_init(struct layout *l, enum ind_kind kind,
 		break;
 	default:
 		l->ncat = QUEST__NRESPONDENTS;
+		l->num_of_sub = 1;
 		for (i = 0; i < QUEST__NRESPONDENTS; i++) {
 			n = (int)items->n[i];
 			l->nitems[i] = n;
@@ -329,7 +330,7 @@ static void
 cell_final(const struct layout *l, struct cell *c)
 {
 	const struct cnt_x	*x = c->x;
-	int			 i;
+	int			 i, r;
 
 	c->tot.units = x[0].units;
 	c->tot.clients = x[0].clients;
@@ -341,6 +342,11 @@ cell_final(const struct layout *l, struct cell *c)
 		c->sub[i].units = X_SUB(c, l->ncat, i)->units;
 		c->sub[i].clients = X_SUB(c, l->ncat, i)->clients;
 	}
+	if (!l->num_of_sub)
+		return;
+	for (r = 0; r < QUEST__NRESPONDENTS; r++)
+		for (i = 0; i <= l->nitems[r]; i++)
+			c->num[l->num0[r] + i] = c->sub[l->sub0[r] + i].units;
 }
 
 /* The same through a cell's cnt_x alone (struct ind_cref). */
@@ -399,10 +405,10 @@ struct tev_add {
 };
 
 static void
-tev_prepare(const struct build *b, const struct u_tev *u, struct tev_add *a)
+tev_prepare(const struct build *b, const struct u_tev *u,
+    const signed char *vals, struct tev_add *a)
 {
 	const struct quest_variant *v = &b->qs->defs[u->def].variant[u->resp];
-	const signed char	*vals = b->s->vals + u->voff;
 	const struct layout	*l = b->lay;
 	int			 ni = l->nitems[u->resp], gi, x;
 	size_t			 i;
@@ -470,10 +476,9 @@ acc_tev(const struct build *b, const struct ind_cref *r, const struct u_tev *u,
 		return;
 	sum = C_SUM(b, r->c) + m0;
 	num = C_NUM(b, r->c) + n0;
-	for (j = 0; j < a->n; j++) {
+	/* num[slot]: its answers, the sub-count's units (cell_final) */
+	for (j = 0; j < a->n; j++)
 		sum[a->slot[j]] += a->x[j];
-		num[a->slot[j]]++;
-	}
 	num[ni + 1] += a->pos;
 	num[ni + 2] += a->stmts;
 }
@@ -698,34 +703,126 @@ prefetch_cells(const struct build *b, const struct ind_cref *cells, int n,
 				continue;	/* no sums: derive_sums */
 			prefetch_range(C_SUM(b, cells[j].c) + l->sum0[r],
 			    (size_t)(l->nitems[r] + 1) * sizeof(double));
-			prefetch_range(C_NUM(b, cells[j].c) + l->num0[r],
-			    (size_t)(l->nitems[r] + 3) * sizeof(int64_t));
+			prefetch_range(C_NUM(b, cells[j].c) + l->num0[r] +
+			    l->nitems[r] + 1, 2 * sizeof(int64_t));
 		}
 		break;
 	}
 }
 
-/*
- * A year's units are one in several of the unit array: the unit
- * PF_UNITS ahead is fetched early, and a response's answers once its
- * unit is there.
- */
+/* How far ahead uchunk_fill fetches. */
 #define PF_UNITS	16
 
-static void
-prefetch_unit(const struct build *b, const uint32_t *ix, size_t i,
-    size_t end)
+/* The number of answers of a response (snap->vals). */
+static size_t
+tev_nvals(const struct build *b, const struct u_tev *u)
 {
-	const char	*base = b->s->ubase[b->kind];
-	size_t		 sz = unit_size(b->kind);
-	const struct u_tev *t;
+	return b->qs->defs[u->def].variant[u->resp].nitems;
+}
 
-	if (i + PF_UNITS < end)
-		__builtin_prefetch(base + (size_t)ix[i + PF_UNITS] * sz);
-	if (b->kind != IND_TEVREDENHEID || i + PF_UNITS / 2 >= end)
-		return;
-	t = (const void *)(base + (size_t)ix[i + PF_UNITS / 2] * sz);
-	__builtin_prefetch(b->s->vals + t->voff);
+/*
+ * The units are taken in chunks of UCHUNK, gathered first into a buffer
+ * of their own in the order they are added (and a response's answers
+ * into another): a year's units are one in several of the unit array,
+ * in client order, the answers in the order they came, and in a loop of
+ * their own the reads overlap where the pass over the cells would wait
+ * for each.
+ */
+#define UCHUNK		4096
+
+struct uchunk {
+	char		*u;		/* UCHUNK units */
+	signed char	*v;		/* their answers */
+	size_t		 capv;
+};
+
+/* Units ix[i0] to ix[i1] (at most UCHUNK) into ch; 0 or -1. */
+static int
+uchunk_fill(const struct build *b, const uint32_t *ix, size_t i0,
+    size_t i1, struct uchunk *ch)
+{
+	const char		*base = b->s->ubase[b->kind];
+	const struct u_tev	*t = b->s->ubase[b->kind], *u;
+	size_t			 sz = unit_size(b->kind), i, n = 0, k;
+
+	for (i = i0; i < i1; i++) {
+		if (i + PF_UNITS < i1)
+			__builtin_prefetch(base + (size_t)ix[i + PF_UNITS] *
+			    sz);
+		memcpy(ch->u + (i - i0) * sz, base + (size_t)ix[i] * sz, sz);
+	}
+	if (b->kind != IND_TEVREDENHEID)
+		return 0;
+	for (i = i0; i < i1; i++)
+		n += tev_nvals(b, &t[ix[i]]);
+	if (util_grow((void **)&ch->v, &ch->capv, n ? n : 1, 1) == -1)
+		return -1;
+	n = 0;
+	for (i = i0; i < i1; i++) {
+		if (i + PF_UNITS < i1)
+			__builtin_prefetch(b->s->vals + t[ix[i + PF_UNITS]].voff);
+		u = &t[ix[i]];
+		k = tev_nvals(b, u);
+		memcpy(ch->v + n, b->s->vals + u->voff, k);
+		n += k;
+	}
+	return 0;
+}
+
+/* Adds the nu units of year y gathered in ch; 0 or -1. */
+static int
+add_chunk(struct build *b, struct cmap *m, struct ind_bdacc *bd, int y,
+    const struct uchunk *ch, size_t nu)
+{
+	const struct config	*cfg = b->cfg;
+	size_t			 sz = unit_size(b->kind), i;
+	uint32_t		 client, rk;
+	int			 tt, agbs[2], geos[3], month, n, j, d0, d1;
+	unsigned		 tmask;
+	struct ind_cref		 cells[3 * 6 + IND_BD_CELLS];
+	const char		*u;
+	struct tev_add		 ta;
+	const signed char	*vp = ch->v;
+
+	agbs[1] = (int)b->s->nagbs;		/* all aanbieders */
+	memset(&ta, 0, sizeof(ta));
+	for (i = 0; i < nu; i++) {
+		u = ch->u + i * sz;
+		unit_head(b->kind, u, &client, &agbs[0], &geos[0], &month,
+		    &tmask);
+		rk = b->s->rkeys != NULL ? b->s->rkeys[client] : 0;
+		geos[1] = IND_GEO_CLUSTER(b->s,
+		    (int)cfg->ref.gemeenten[geos[0]].cluster);
+		geos[2] = IND_GEO_REGIO(b->s);
+		if (b->kind == IND_TEVREDENHEID) {
+			tev_prepare(b, (const void *)u, vp, &ta);
+			vp += tev_nvals(b, (const void *)u);
+		}
+		n = 0;
+		d0 = d1 = 0;	/* cells [d0, d1): no sums */
+		for (tt = 0; tt < IND__NPERIODS; tt++) {
+			if (!(tmask >> tt & 1))
+				continue;
+			if ((j = unit_cells(m, tt, month, agbs, geos,
+			    cells + n)) == -1)
+				return -1;
+			n += j;
+			if (tt == IND_MONTH)
+				d0 = d1 = n;
+			else if (b->kind == IND_TEVREDENHEID)
+				d1 = n;
+		}
+		if (bd != NULL && (tmask >> IND_YEAR & 1)) {
+			if ((j = ind_bd_cells(bd, y, geos[0],
+			    unit_bd(b->kind, u), cells + n)) == -1)
+				return -1;
+			n += j;
+		}
+		prefetch_cells(b, cells, n, u, d0, d1);
+		for (j = 0; j < n; j++)
+			acc_unit(b, &cells[j], u, &ta, rk, j < d0 || j >= d1);
+	}
+	return 0;
 }
 
 /*
@@ -739,62 +836,30 @@ prefetch_unit(const struct build *b, const uint32_t *ix, size_t i,
 static int
 accumulate(struct build *b, struct cmap *m, struct ind_bdacc *bd)
 {
-	const struct config	*cfg = b->cfg;
-	size_t			 sz = unit_size(b->kind), i, *off = NULL;
-	uint32_t		*ix = NULL, client, rk;
-	int			 y, tt, agbs[2], geos[3], month, n, j, d0, d1;
-	unsigned		 tmask;
-	struct ind_cref		 cells[3 * 6 + IND_BD_CELLS];
-	const char		*u;
-	struct tev_add		 ta;
-	int			 rc = -1;
+	size_t		 i0, i1, *off = NULL;
+	uint32_t	*ix = NULL;
+	struct uchunk	 ch;
+	int		 y, rc = -1;
 
+	memset(&ch, 0, sizeof(ch));
 	if (year_order(b->s, b->kind, &off, &ix) == -1)
 		return -1;
-	agbs[1] = (int)b->s->nagbs;		/* all aanbieders */
-	memset(&ta, 0, sizeof(ta));
+	if ((ch.u = malloc(UCHUNK * unit_size(b->kind))) == NULL)
+		goto out;
 	for (y = 0; y < IND_YEARS; y++) {
 		cmap_year(m, y);
-		for (i = off[y]; i < off[y + 1]; i++) {
-			prefetch_unit(b, ix, i, off[y + 1]);
-			u = (const char *)b->s->ubase[b->kind] +
-			    (size_t)ix[i] * sz;
-			unit_head(b->kind, u, &client, &agbs[0], &geos[0],
-			    &month, &tmask);
-			rk = b->s->rkeys != NULL ? b->s->rkeys[client] : 0;
-			geos[1] = IND_GEO_CLUSTER(b->s,
-			    (int)cfg->ref.gemeenten[geos[0]].cluster);
-			geos[2] = IND_GEO_REGIO(b->s);
-			if (b->kind == IND_TEVREDENHEID)
-				tev_prepare(b, (const void *)u, &ta);
-			n = 0;
-			d0 = d1 = 0;	/* cells [d0, d1): no sums */
-			for (tt = 0; tt < IND__NPERIODS; tt++) {
-				if (!(tmask >> tt & 1))
-					continue;
-				if ((j = unit_cells(m, tt, month, agbs, geos,
-				    cells + n)) == -1)
-					goto out;
-				n += j;
-				if (tt == IND_MONTH)
-					d0 = d1 = n;
-				else if (b->kind == IND_TEVREDENHEID)
-					d1 = n;
-			}
-			if (bd != NULL && (tmask >> IND_YEAR & 1)) {
-				if ((j = ind_bd_cells(bd, y, geos[0],
-				    unit_bd(b->kind, u), cells + n)) == -1)
-					goto out;
-				n += j;
-			}
-			prefetch_cells(b, cells, n, u, d0, d1);
-			for (j = 0; j < n; j++)
-				acc_unit(b, &cells[j], u, &ta, rk,
-				    j < d0 || j >= d1);
+		for (i0 = off[y]; i0 < off[y + 1]; i0 = i1) {
+			i1 = off[y + 1] - i0 > UCHUNK ? i0 + UCHUNK :
+			    off[y + 1];
+			if (uchunk_fill(b, ix, i0, i1, &ch) == -1 ||
+			    add_chunk(b, m, bd, y, &ch, i1 - i0) == -1)
+				goto out;
 		}
 	}
 	rc = 0;
 out:
+	free(ch.u);
+	free(ch.v);
 	free(off);
 	free(ix);
 	return rc;
@@ -1160,7 +1225,7 @@ derive_sums(struct ind_snapshot *s, const struct layout *l)
 	const struct cell	*p;
 	struct cell		*c;
 	size_t			 i;
-	int			 tt, first, last, mo, k;
+	int			 tt, first, last, mo, k, r;
 
 	for (tt = IND_QUARTER; tt <= IND_YEAR; tt++) {
 		for (i = 0; i < s->cube[IND_TEVREDENHEID][tt].n; i++) {
@@ -1173,8 +1238,12 @@ derive_sums(struct ind_snapshot *s, const struct layout *l)
 					continue;
 				for (k = 0; k < l->nsum; k++)
 					c->sum[k] += p->sum[k];
-				for (k = 0; k < l->nnum; k++)
+				/* The answers per item: cell_final. */
+				for (r = 0; r < QUEST__NRESPONDENTS; r++) {
+					k = l->num0[r] + l->nitems[r] + 1;
 					c->num[k] += p->num[k];
+					c->num[k + 1] += p->num[k + 1];
+				}
 			}
 		}
 	}

@@ -149,6 +149,12 @@ struct layout {
 	int		 sum0[QUEST__NRESPONDENTS];
 	int		 num0[QUEST__NRESPONDENTS];
 	int		 nitems[QUEST__NRESPONDENTS];
+	/*
+	 * Tevredenheid: the number of answers to item s of respondent type
+	 * r, num[num0[r] + s] (s up to nitems[r], the rapportcijfer), is
+	 * the units of sub[sub0[r] + s], set from it (ind_cell_final).
+	 */
+	int		 num_of_sub;
 };
 
 /*
