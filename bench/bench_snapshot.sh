@@ -15,6 +15,13 @@
 # BENCH_LOG=path keeps each daemon's log as path.new, path.base;
 # CLI_RUNS=N measures the CLI build N times a binary (default 1), taking
 # turns between the binaries, for figures on a busy machine.
+# BASE_DATA=DIR gives BASE_BIN a folder of its own (the same demo at its
+# own schema, when the binaries' schemas differ; default the same one).
+# REF_BIN=path REF_DATA=DIR add a third binary's CLI build only (no
+# daemon), e.g. the release whose figures an issue quotes, on its own
+# demo folder of the same size: the ratio new/ref is a figure that does
+# not depend on how fast the machine is at the moment.
+# The new binary migrates its folder first (a no-op when current).
 # A run adds one scores upload (20 eind measurements) per binary to the
 # folder; the figures of a reused folder so grow by a few rows a run.
 set -euo pipefail
@@ -27,6 +34,21 @@ tmp=$(mktemp -d /tmp/sorttp-bsnap-XXXXXX)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 data=${BENCH_DATA:-$tmp/data}
+ref=${REF_BIN:+$(readlink -f "$REF_BIN")}
+if [ -n "$ref" ] && [ ! -e "${REF_DATA:-}/sorttp.db" ]; then
+	echo "REF_BIN needs REF_DATA, a demo folder made by it" >&2
+	exit 2
+fi
+
+# The data folder of a binary's tag.
+new_data=$data
+dir_of() {
+	case $1 in
+	base) echo "${BASE_DATA:-$new_data}" ;;
+	ref) echo "$REF_DATA" ;;
+	*) echo "$new_data" ;;
+	esac
+}
 
 if [ ! -e "$data/sorttp.db" ]; then
 	"$bin" init --data "$data" >/dev/null
@@ -36,6 +58,7 @@ if [ ! -e "$data/sorttp.db" ]; then
 	printf 'demo data: %s clients in %.1f s\n' "$clients" \
 	    "$(echo "$(date +%s.%N) - $start" | bc -l)"
 fi
+[ -e "$data/sorttp.db" ] && "$bin" migrate --data "$data" >/dev/null
 cp -r config/gemeenten.json config/questionnaires "$tmp/"
 cat >"$tmp/bench.json" <<JSON
 {"limits": {"indicator_refresh_s": $refresh}}
@@ -66,10 +89,11 @@ upload() {
 	done
 }
 
-cli() {	# BIN: CLI build of one answer
-	local b=$1 log=$tmp/cli.log
+cli() {	# BIN TAG: CLI build of one answer
+	local b=$1 log=$tmp/cli.log d
+	d=$(dir_of "$2")
 	/usr/bin/time -v "$b" indicators uitval --by regio --period year \
-	    --data "$data" >/dev/null 2>"$log" || { cat "$log"; exit 1; }
+	    --data "$d" >/dev/null 2>"$log" || { cat "$log"; exit 1; }
 	local built split cpu rss
 	built=$(grep -o 'built in [0-9]* ms.*' "$log" | tail -n 1)
 	cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2}
@@ -77,10 +101,13 @@ cli() {	# BIN: CLI build of one answer
 	rss=$(awk -F': ' '/Maximum resident/ {printf "%.0f", $2 / 1024}' "$log")
 	printf '  CLI: snapshot %s; process CPU %s s, peak RSS %s MB\n' \
 	    "$built" "$cpu" "$rss"
+	echo "$2 $(echo "$built" | sed 's/built in \([0-9]*\) ms.*/\1/')" \
+	    >>"$tmp/ms"
 }
 
 daemon() {	# BIN TAG: daemon RSS and upload -> first answer
-	local b=$1 tag=$2 n url ca atoken ptoken agb y before t0 t1 body
+	local b=$1 tag=$2 n url ca atoken ptoken agb y before t0 t1 body data
+	data=$(dir_of "$tag")
 	n=$(date +%s%N)
 	atoken=$("$b" party add "bs-analist-$n" --role analist \
 	    --scope cluster:Amsterdam --scope cluster:Amstelveen-Aalsmeer \
@@ -150,20 +177,44 @@ daemon() {	# BIN TAG: daemon RSS and upload -> first answer
 
 echo "bench_snapshot: $data ($(du -sh "$data/sorttp.db" | cut -f1) database)"
 runs=${CLI_RUNS:-1}
-if [ "$runs" -gt 1 ]; then
+tag_of() {
+	case $1 in
+	"$bin") echo new ;;
+	"$ref") echo ref ;;
+	*) echo base ;;
+	esac
+}
+if [ "$runs" -gt 1 ] || [ -n "$ref" ]; then
 	for _ in $(seq "$runs"); do
-		for b in "$bin" ${base:+"$base"}; do
-			tag=new
-			[ "$b" = "$base" ] && tag=base
+		for b in "$bin" ${base:+"$base"} ${ref:+"$ref"}; do
+			tag=$(tag_of "$b")
 			printf '%s ' "$tag"
-			cli "$b"
+			cli "$b" "$tag"
 		done
 	done
+	# Medians of the snapshot's build time, and their ratios to new's.
+	sort -k1,1 -k2,2n "$tmp/ms" | awk '
+	    { v[$1, ++n[$1]] = $2 }
+	    END {
+		for (t in n) {
+			c = n[t]
+			if (c % 2)
+				m[t] = v[t, (c + 1) / 2]
+			else
+				m[t] = (v[t, c / 2] + v[t, c / 2 + 1]) / 2
+		}
+		printf "CLI build, median of %d runs:", n["new"]
+		for (t in m)
+			printf " %s %.0f ms", t, m[t]
+		for (t in m)
+			if (t != "new")
+				printf "; new/%s %.2f", t, m["new"] / m[t]
+		printf "\n"
+	    }'
 fi
 for b in "$bin" ${base:+"$base"}; do
-	tag=new
-	[ "$b" = "$base" ] && tag=base
+	tag=$(tag_of "$b")
 	echo "$tag: $b"
-	[ "$runs" -gt 1 ] || cli "$b"
+	[ "$runs" -gt 1 ] || [ -n "$ref" ] || cli "$b" "$tag"
 	daemon "$b" "$tag"
 done

@@ -103,6 +103,8 @@ run() {
 	    --scope cluster:Amsterdam --scope cluster:Amstelveen-Aalsmeer \
 	    --scope cluster:DUO --scope cluster:Zaanstreek-Waterland \
 	    --data "$d" >/dev/null 2>&1
+	# A binary of a newer schema migrates its copy first (no-op else).
+	"$1" migrate --data "$d" >/dev/null 2>&1
 	queries | while read -r name args; do
 		# shellcheck disable=SC2086
 		h=$({ "$1" indicators $args --data "$d" 2>/dev/null &&

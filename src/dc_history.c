@@ -19,7 +19,9 @@
 struct hrow {
 	uint32_t	 ind, geo;	/* string ids */
 	int32_t		 period, agb, last_day;
-	int32_t		 level;
+	int16_t		 level;
+	uint8_t		 rekeyed;	/* to be saved under its new key */
+	uint8_t		 pad;
 	int64_t		 published;
 	int64_t		 withheld;
 };
@@ -52,8 +54,11 @@ struct dch {
 	size_t		 nrec, caprec;
 	struct dc_table	*tabs[DCH_TABS];	/* the tables of the recs */
 	int		 ntabs;
+	/* The clusters' keys (cluster_key), once the first cell came. */
+	char		 ckey[CFG_MAX_CLUSTERS][DCH_GEO_MAX];
+	int		 keyed;
 	int64_t		 gen;
-	size_t		 nloaded, nprior;
+	size_t		 nloaded, nprior, nrekeyed;
 	uint64_t	 load_ns;	/* reading the table */
 	int		 oom;
 };
@@ -166,7 +171,7 @@ row_get(struct dch *h, const char *indicator, int level, int period,
 	if ((r.ind = str_id(&h->str, indicator)) == (uint32_t)-1 ||
 	    (r.geo = str_id(&h->str, geo)) == (uint32_t)-1)
 		return (size_t)-1;
-	r.level = level;
+	r.level = (int16_t)level;
 	r.period = period;
 	r.agb = agb;
 	if ((h->n + 1) * 2 > h->nslots && rehash(h) == -1)
@@ -250,6 +255,84 @@ dch_free(struct dch *h)
 	free(h);
 }
 
+static int
+cmp_code(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/*
+ * A cluster's cells are kept under the gemeenten it holds, not under its
+ * name: "K" and 16 hex digits of a hash (FNV-1a, 64 bits) of its
+ * gemeentecodes in ascending order, each followed by a comma. Renaming a
+ * cluster keeps its history; a cluster that gains or loses a gemeente
+ * has other figures, and so other cells.
+ */
+static void
+cluster_key(const struct config *cfg, size_t ci, char *out, size_t len)
+{
+	const char	*code[CFG_MAX_GEMEENTEN];
+	const char	*p;
+	uint64_t	 x = 1469598103934665603ULL;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < cfg->ref.ngemeenten; i++)
+		if (cfg->ref.gemeenten[i].cluster == ci)
+			code[n++] = cfg->ref.gemeenten[i].code;
+	qsort(code, n, sizeof(code[0]), cmp_code);
+	for (i = 0; i < n; i++) {
+		for (p = code[i]; *p; p++)
+			x = (x ^ (unsigned char)*p) * 1099511628211ULL;
+		x = (x ^ (unsigned char)',') * 1099511628211ULL;
+	}
+	util_fmt(out, len, "K%016llx", (unsigned long long)x);
+}
+
+/*
+ * The clusters' keys, and the rows kept before them under "C" and a
+ * cluster's name: each is ORed into the row of the cluster of that name
+ * now, which dch_save then writes once (the old row stays until the
+ * purge, and is read the same way again). -1 on OOM.
+ */
+static int
+key_clusters(struct dch *h, const struct config *cfg)
+{
+	struct hrow	r;
+	size_t		 i, j, n = h->n, ci;
+	char		 ind[DCH_IND_MAX];
+	const char	*geo;
+
+	for (ci = 0; ci < cfg->ref.nclusters; ci++)
+		cluster_key(cfg, ci, h->ckey[ci], sizeof(h->ckey[ci]));
+	h->keyed = 1;
+	for (i = 0; i < n; i++) {
+		geo = h->str.s[h->rows[i].geo];
+		if (geo[0] != 'C')
+			continue;
+		for (ci = 0; ci < cfg->ref.nclusters &&
+		    strcmp(cfg->ref.clusters[ci].name, geo + 1) != 0; ci++)
+			;
+		if (ci == cfg->ref.nclusters)
+			continue;	/* no cluster of that name now */
+		r = h->rows[i];		/* row_get may move the rows */
+		util_fmt(ind, sizeof(ind), "%s", h->str.s[r.ind]);
+		if ((j = row_get(h, ind, r.level, r.period, h->ckey[ci],
+		    r.agb)) == (size_t)-1)
+			return -1;
+		h->nrekeyed++;
+		if ((h->rows[j].published | r.published) ==
+		    h->rows[j].published && (h->rows[j].withheld |
+		    r.withheld) == h->rows[j].withheld)
+			continue;	/* saved under its key before */
+		h->rows[j].published |= r.published;
+		h->rows[j].withheld |= r.withheld;
+		if (r.last_day > h->rows[j].last_day)
+			h->rows[j].last_day = r.last_day;
+		h->rows[j].rekeyed = 1;
+	}
+	return 0;
+}
+
 /* Figure f of a cell: 0 the total, 1 + i category i. */
 static uint32_t
 fig_item(const struct dch_rec *c, int f)
@@ -278,14 +361,17 @@ dch_apply_named(struct dch *h, struct dc_table *t,
 
 	if (h == NULL || h->oom || t->oom)
 		return;
+	if (!h->keyed && key_clusters(h, cfg) == -1) {
+		h->oom = 1;
+		return;
+	}
 	/* As the store keeps them (struct dch_row). */
 	util_fmt(ind, sizeof(ind), "%s", indicator);
 	if (c->geo < s->ngem)
 		util_fmt(geo, sizeof(geo), "G%s",
 		    cfg->ref.gemeenten[c->geo].code);
 	else if (c->geo < s->ngem + s->nclu)
-		util_fmt(geo, sizeof(geo), "C%s",
-		    cfg->ref.clusters[c->geo - s->ngem].name);
+		util_fmt(geo, sizeof(geo), "%s", h->ckey[c->geo - s->ngem]);
 	else
 		util_fmt(geo, sizeof(geo), "R");
 	agb = c->agb >= 0 && (size_t)c->agb < s->nagbs ? s->agbs[c->agb] : 0;
@@ -351,14 +437,25 @@ dch_save(struct dch *h, struct store *st)
 			    1)
 				back++;
 		if ((row->published | pub) == row->published &&
-		    (row->withheld | wh) == row->withheld)
+		    (row->withheld | wh) == row->withheld && !row->rekeyed)
 			continue;
 		row->published |= pub;
 		row->withheld |= wh;
+		row->rekeyed = 0;
 		if (util_grow((void **)&out, &capout, nout + 1,
 		    sizeof(*out)) == -1)
 			goto oom;
 		row_out(h, rec->row, &out[nout++]);
+	}
+	/* Rows kept under a cluster's name, now under its key. */
+	for (i = 0; i < h->n; i++) {
+		if (!h->rows[i].rekeyed)
+			continue;
+		h->rows[i].rekeyed = 0;
+		if (util_grow((void **)&out, &capout, nout + 1,
+		    sizeof(*out)) == -1)
+			goto oom;
+		row_out(h, i, &out[nout++]);
 	}
 	rc = store_dch_save(st, out, nout, h->gen);
 	free(out);
@@ -368,11 +465,12 @@ dch_save(struct dch *h, struct store *st)
 		    " one is checked against that history)");
 	else if (rc == 0)
 		log_info("disclosure history: %zu cells; %zu rows read in "
-		    "%.1f ms, %zu figures published before; %zu rows written "
+		    "%.1f ms (%zu under a cluster's name, now under its "
+		    "key), %zu figures published before; %zu rows written "
 		    "in %.1f ms; %zu figures withheld before and published "
 		    "now", h->nrec, h->nloaded, (double)h->load_ns / 1e6,
-		    h->nprior, nout, (double)(util_now_ns() - t0) / 1e6,
-		    back);
+		    h->nrekeyed, h->nprior, nout,
+		    (double)(util_now_ns() - t0) / 1e6, back);
 	return rc;
 oom:
 	free(out);

@@ -25,7 +25,7 @@ struct store;
 struct ind_snapshot;
 struct cell;
 
-#define DCH_GEO_MAX	(CFG_NAME_MAX + 2)	/* "G0363", "C" + name, "R" */
+#define DCH_GEO_MAX	(CFG_NAME_MAX + 2)	/* "G0363", "K..." ("C" + name), "R" */
 #define DCH_FIGS	63			/* figures per cell kept */
 #define DCH_IND_MAX	24			/* "tevredenheid/G36301" */
 

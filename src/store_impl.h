@@ -86,12 +86,13 @@ void	store_links_settle(struct store_links_batch *, int committed);
 
 /*
  * Table dc_history (store_dchistory.c): made by migration 8 -> 9, or by a
- * restore of an older backup that keeps the replaced database's history.
+ * restore of an older backup that keeps the replaced database's history;
+ * rebuilt by 12 -> 13 with its level CHECK as a range (store.c).
  */
-#define STORE_DCH_TABLE							\
-	"CREATE TABLE IF NOT EXISTS dc_history ("			\
+#define STORE_DCH_COLUMNS						\
+	" ("								\
 	"  indicator TEXT NOT NULL,"					\
-	"  level INTEGER NOT NULL CHECK (level IN (0, 1, 2)),"		\
+	"  level INTEGER NOT NULL CHECK (level BETWEEN 0 AND 2),"	\
 	"  period INTEGER NOT NULL,"					\
 	"  geo TEXT NOT NULL,"						\
 	"  agb INTEGER NOT NULL,"					\
@@ -100,5 +101,7 @@ void	store_links_settle(struct store_links_batch *, int committed);
 	"  withheld INTEGER NOT NULL,"					\
 	"  PRIMARY KEY (indicator, level, period, geo, agb)"		\
 	") WITHOUT ROWID;"
+#define STORE_DCH_TABLE							\
+	"CREATE TABLE IF NOT EXISTS dc_history" STORE_DCH_COLUMNS
 
 #endif

@@ -155,9 +155,10 @@ regio(const struct ind_snapshot *s, enum ind_kind kind)
 	    IND_GEO_REGIO(s), MARCH);
 }
 
-/* The answer to kind, by=regio, March 2026, as JSON or CSV. */
+/* The answer to kind, by, March 2026, as JSON or CSV. */
 static char *
-answer(struct ind_snapshot *s, enum ind_kind kind, int csv)
+answer_by(struct ind_snapshot *s, enum ind_kind kind, enum ind_by by,
+    int csv)
 {
 	struct ind_query	 q;
 	struct pop		 pop;
@@ -171,7 +172,7 @@ answer(struct ind_snapshot *s, enum ind_kind kind, int csv)
 
 	memset(&q, 0, sizeof(q));
 	q.kind = kind;
-	q.by = IND_BY_REGIO;
+	q.by = by;
 	q.period = IND_MONTH;
 	q.from = q.to = MARCH;
 	q.csv = csv;
@@ -195,6 +196,31 @@ answer(struct ind_snapshot *s, enum ind_kind kind, int csv)
 	ind_sel_free(&sel);
 	CHECK_EQ_INT(nc, 1);
 	return body;
+}
+
+static char *
+answer(struct ind_snapshot *s, enum ind_kind kind, int csv)
+{
+	return answer_by(s, kind, IND_BY_REGIO, csv);
+}
+
+/* The count that query gives on the store. */
+static long long
+db_count(const char *query)
+{
+	struct store	*st;
+	sqlite3_stmt	*q;
+	char		 err[256];
+	long long	 n = -1;
+
+	if (store_open(db, 0, &st, err, sizeof(err)) == -1)
+		return -1;
+	if (sqlite3_prepare_v2(st->db, query, -1, &q, NULL) == SQLITE_OK &&
+	    sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	store_close(st);
+	return n;
 }
 
 /* Forgets the disclosure history, as a new store has none. */
@@ -318,6 +344,109 @@ test_coverage(void)
 	cfg.limits[LIMIT_K] = 10;
 }
 
+/*
+ * The answer by cluster of the k = 11 snapshot after a k = 10 one, as in
+ * test_coverage: the GAS share shows only when the cluster's history is
+ * found (GAS was published, so withholding it now hides nothing).
+ */
+static int
+cluster_gas_shows(void)
+{
+	struct ind_snapshot	*s;
+	char			*body;
+	int			 shows;
+
+	cfg.limits[LIMIT_K] = 11;
+	if ((s = snapshot(20270101)) == NULL) {
+		cfg.limits[LIMIT_K] = 10;
+		return -1;
+	}
+	body = answer_by(s, IND_AANLEVERING, IND_BY_CLUSTER, 0);
+	shows = body != NULL && strstr(body, "\"values\":{"
+	    "\"gas_eind_pct\":50.0,\"cem_pct\":30.0,"
+	    "\"opt_out_pct\":null}") != NULL;
+	free(body);
+	ind_snapshot_free(s);
+	cfg.limits[LIMIT_K] = 10;
+	return shows;
+}
+
+/*
+ * A cluster's cells are in the disclosure history under its gemeenten,
+ * not its name: renaming the cluster keeps them. Rows an older release
+ * kept under the name ("C" + name) count for the cluster of that name.
+ */
+static void
+test_cluster_renamed(void)
+{
+	struct ind_snapshot	*s;
+	char			 name[CFG_NAME_MAX];
+	size_t			 ci;
+	long long		 keyed;
+
+	for (ci = 0; ci < cfg.ref.nclusters &&
+	    strcmp(cfg.ref.clusters[ci].name, "Amsterdam") != 0; ci++)
+		;
+	CHECK(ci < cfg.ref.nclusters);
+	if (ci == cfg.ref.nclusters)
+		return;
+	util_fmt(name, sizeof(name), "%s", cfg.ref.clusters[ci].name);
+	CHECK_EQ_INT(history_clear(), 0);
+	if ((s = snapshot(20270101)) == NULL) {
+		CHECK(0);
+		return;
+	}
+	ind_snapshot_free(s);
+	keyed = db_count("SELECT count(*) FROM dc_history WHERE"
+	    " geo GLOB 'K[0-9a-f]*' AND length(geo) = 17");
+	CHECK(keyed > 0);
+	CHECK_EQ_INT(db_count("SELECT count(*) FROM dc_history WHERE"
+	    " geo GLOB 'C*'"), 0);
+
+	/* Renamed: the same rows, and the same pattern. */
+	util_fmt(cfg.ref.clusters[ci].name, sizeof(cfg.ref.clusters[ci].name),
+	    "Amsterdam-Stad");
+	CHECK_EQ_INT(cluster_gas_shows(), 1);
+	CHECK_EQ_INT(db_count("SELECT count(*) FROM dc_history WHERE"
+	    " geo GLOB 'K*'"), keyed);
+	CHECK_EQ_INT(db_count("SELECT count(*) FROM dc_history WHERE"
+	    " geo GLOB 'C*'"), 0);
+	util_fmt(cfg.ref.clusters[ci].name, sizeof(cfg.ref.clusters[ci].name),
+	    "%s", name);
+
+	/* The rows under the name, as an older release kept them. */
+	CHECK_EQ_INT(history_clear(), 0);
+	if ((s = snapshot(20270101)) == NULL) {
+		CHECK(0);
+		return;
+	}
+	ind_snapshot_free(s);
+	CHECK(db_count("SELECT count(*) FROM dc_history WHERE"
+	    " geo GLOB 'K*'") == keyed);
+	{
+		struct store	*st;
+		char		 err[256];
+
+		if (store_open(db, 0, &st, err, sizeof(err)) == -1) {
+			CHECK(0);
+			return;
+		}
+		sql(st, "UPDATE dc_history SET geo = 'C%s' WHERE geo GLOB"
+		    " 'K*'", name);
+		store_close(st);
+	}
+	CHECK_EQ_INT(cluster_gas_shows(), 1);
+	/* Saved under the key once, the old rows left for the purge. */
+	CHECK_EQ_INT(db_count("SELECT count(*) FROM dc_history WHERE"
+	    " geo GLOB 'K*'"), keyed);
+	CHECK_EQ_INT(db_count("SELECT count(*) FROM dc_history WHERE"
+	    " geo GLOB 'C*'"), keyed);
+
+	/* Without any history, the k = 11 pattern alone withholds GAS. */
+	CHECK_EQ_INT(history_clear(), 0);
+	CHECK_EQ_INT(cluster_gas_shows(), 0);
+}
+
 /* Whether kind's March 2026 cell is voorlopig on today. */
 static int
 voorlopig(enum ind_kind kind, int today)
@@ -422,6 +551,7 @@ main(void)
 	fill(st);
 	store_close(st);
 	test_coverage();
+	test_cluster_renamed();
 	test_voorlopig();
 	util_fmt(err, sizeof(err), "%s-wal", db);
 	unlink(err);

@@ -1429,6 +1429,80 @@ test_migrate_v11(void)
 	tmp_remove(&t);
 }
 
+/*
+ * The opcodes of sql's program named op (EXPLAIN), on the database at
+ * path: SQLite's temporary index for an IN list is an OpenEphemeral.
+ */
+static int
+raw_opcodes(const char *path, const char *sql, const char *op)
+{
+	sqlite3		*db = raw_open(path);
+	sqlite3_stmt	*s;
+	const char	*v;
+	char		 q[1024];
+	int		 n = 0;
+
+	util_fmt(q, sizeof(q), "EXPLAIN %s", sql);
+	if (sqlite3_prepare_v2(db, q, -1, &s, NULL) != SQLITE_OK) {
+		fprintf(stderr, "%s: %s\n", q, sqlite3_errmsg(db));
+		n = -1;
+	} else {
+		while (sqlite3_step(s) == SQLITE_ROW)
+			if ((v = (const char *)sqlite3_column_text(s, 1)) !=
+			    NULL && strcmp(v, op) == 0)
+				n++;
+		sqlite3_finalize(s);
+	}
+	sqlite3_close(db);
+	return n;
+}
+
+/*
+ * Migration 12 -> 13 on a database as an older release left it (the v11
+ * fixture, with history rows): dc_history keeps its rows and still
+ * refuses a level outside 0..2, but saving a row no longer builds a
+ * temporary index for the CHECK.
+ */
+static void
+test_migrate_v12(void)
+{
+	static const char	 save[] = "INSERT INTO dc_history (indicator,"
+	    " level, period, geo, agb, last_day, published, withheld) VALUES"
+	    " ('uitval', 2, 25, 'R', 0, 20251231, 1, 2) ON CONFLICT"
+	    " (indicator, level, period, geo, agb) DO UPDATE SET published ="
+	    " published | excluded.published";
+	struct tmp	 t;
+	struct store	*st;
+	sqlite3		*db;
+
+	tmp_make(&t);
+	load_fixture(t.db, 11);
+	raw_exec(t.db, "INSERT INTO dc_history VALUES"
+	    " ('uitval', 0, 300, 'G0363', 0, 20250131, 5, 2),"
+	    " ('uitval', 1, 100, 'CDUO', 0, 20250331, 1, 0),"
+	    " ('doelrealisatie/L1', 2, 25, 'R', 0, 20251231, 3, 4)");
+	CHECK(raw_opcodes(t.db, save, "OpenEphemeral") > 0);
+	st = open_or_die(t.db, STORE_OPEN_MIGRATE);
+	CHECK_EQ_INT(store_schema_version(st), STORE_SCHEMA_VERSION);
+	store_close(st);
+	CHECK_EQ_INT(raw_opcodes(t.db, save, "OpenEphemeral"), 0);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM dc_history"), 3);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT sum(published * 10 + withheld)"
+	    " FROM dc_history"), 50 + 2 + 10 + 30 + 4);
+	CHECK_EQ_INT(raw_int(t.db, "SELECT count(*) FROM dc_history WHERE"
+	    " geo = 'CDUO' AND level = 1 AND period = 100 AND"
+	    " last_day = 20250331"), 1);
+	db = raw_open(t.db);
+	CHECK(sqlite3_exec(db, "INSERT INTO dc_history VALUES ('uitval', 3,"
+	    " 1, 'R', 0, 20000131, 1, 0)", NULL, NULL, NULL) ==
+	    SQLITE_CONSTRAINT);
+	CHECK(sqlite3_exec(db, "INSERT INTO dc_history VALUES ('uitval', -1,"
+	    " 1, 'R', 0, 20000131, 1, 0)", NULL, NULL, NULL) ==
+	    SQLITE_CONSTRAINT);
+	sqlite3_close(db);
+	tmp_remove(&t);
+}
+
 int
 main(void)
 {
@@ -1439,6 +1513,7 @@ main(void)
 	test_migrate_v4();
 	test_migrate_v8();
 	test_migrate_v11();
+	test_migrate_v12();
 	test_bind_key();
 	test_roles();
 	test_parties();
