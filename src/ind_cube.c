@@ -238,51 +238,62 @@ cell_new(struct ind_slab *mem, struct ind_slab *xmem,
 }
 
 /*
- * The cell of period type tt at (agb, geo, period), slot ys of its year's
- * block, into *out (0), or -1 out of memory; *created tells whether it is
- * new.
+ * The block of (agb, geo) in this year's table, made when new: *at its
+ * first slot in blk (blocks are only added, so it stays). 0, or -1 out
+ * of memory.
  */
 static int
-cmap_get(struct cmap *m, int agb, int geo, int tt, int period, int ys,
-    struct ind_cref *out, int *created)
+cmap_block(struct cmap *m, int agb, int geo, size_t *at)
 {
-	size_t		 slot, i;
-	struct cell	*c;
-	struct ind_cref	*bp;
+	size_t	slot;
 
-	*created = 0;
 	if (m->oom)
 		return -1;
 	slot = (size_t)agb * (size_t)m->ngeo + (size_t)geo;
 	if (m->pt[slot] == 0) {
 		if (util_grow((void **)&m->blk, &m->capblk,
-		    (m->nblk + 1) * YSLOTS, sizeof(*m->blk)) == -1)
-			goto oom;
+		    (m->nblk + 1) * YSLOTS, sizeof(*m->blk)) == -1) {
+			m->oom = 1;
+			return -1;
+		}
 		memset(m->blk + m->nblk * YSLOTS, 0, YSLOTS * sizeof(*m->blk));
 		m->pt[slot] = (uint32_t)++m->nblk;
 		m->used[m->nused++] = (uint32_t)slot;
 	}
-	bp = &m->blk[(size_t)(m->pt[slot] - 1) * YSLOTS + (size_t)ys];
+	*at = (size_t)(m->pt[slot] - 1) * YSLOTS;
+	return 0;
+}
+
+/*
+ * The cell of period type tt at (agb, geo, period), at slot at of blk
+ * (its block's, cmap_block, plus its slot), into *out (0), or -1 out of
+ * memory; *created tells whether it is new.
+ */
+static int
+cmap_cell(struct cmap *m, size_t at, int agb, int geo, int tt, int period,
+    struct ind_cref *out, int *created)
+{
+	struct ind_cref	*bp = &m->blk[at];
+	struct cell	*c;
+	size_t		 i = (size_t)tt;
+
+	*created = 0;
 	if (bp->c != NULL) {
 		*out = *bp;
 		return 0;
 	}
-	i = (size_t)tt;
 	if (util_grow((void **)&m->cells[i], &m->cap[i], m->n[i] + 1,
-	    sizeof(*m->cells[i])) == -1)
-		goto oom;
-	if ((c = cell_new(m->mem[i], m->xmem, m->lay, agb, geo, period)) ==
-	    NULL)
-		goto oom;
+	    sizeof(*m->cells[i])) == -1 || (c = cell_new(m->mem[i], m->xmem,
+	    m->lay, agb, geo, period)) == NULL) {
+		m->oom = 1;
+		return -1;
+	}
 	m->cells[i][m->n[i]++] = c;
 	bp->c = c;
 	bp->x = c->x;
 	*out = *bp;
 	*created = 1;
 	return 0;
-oom:
-	m->oom = 1;
-	return -1;
 }
 
 /* A new year: the blocks of the last one are forgotten. */
@@ -602,34 +613,50 @@ year_order(const struct ind_snapshot *s, enum ind_kind k, size_t **offp,
 }
 
 /*
- * The six cells of period type tt a unit adds to, into out: (its
- * aanbieder, all) x (its gemeente, its cluster, the regio). Returns 6, or
- * -1 out of memory.
+ * The cells a unit adds to, into out: for each period type in tmask, in
+ * order, six: (its aanbieder, all) x (its gemeente, its cluster, the
+ * regio). Returns how many, or -1 out of memory; ends[tt]: how many
+ * after type tt's.
  */
 static int
-unit_cells(struct cmap *m, int tt, int month, const int agbs[2],
-    const int geos[3], struct ind_cref *out)
+unit_cells(struct cmap *m, unsigned tmask, int month, const int agbs[2],
+    const int geos[3], struct ind_cref *out, int ends[IND__NPERIODS])
 {
 	struct ind_cref	 all;
-	int		 ai, gi, created, period, ys, n = 0;
+	size_t		 at[2][3];
+	int		 ai, gi, tt, created, period, ys, n = 0;
 
-	period = tt == IND_MONTH ? month : tt == IND_QUARTER ? month / 3 :
-	    month / 12;
-	ys = tt == IND_MONTH ? month % 12 : tt == IND_QUARTER ?
-	    12 + month % 12 / 3 : 16;
-	for (ai = 0; ai < 2; ai++) {
-		for (gi = 0; gi < 3; gi++) {
-			if (cmap_get(m, agbs[ai], geos[gi], tt, period, ys,
-			    &out[n], &created) == -1)
+	for (ai = 0; ai < 2; ai++)
+		for (gi = 0; gi < 3; gi++)
+			if (cmap_block(m, agbs[ai], geos[gi], &at[ai][gi]) ==
+			    -1)
 				return -1;
-			if (created && ai == 0) {
-				if (cmap_get(m, agbs[1], geos[gi], tt, period,
-				    ys, &all, &created) == -1)
-					return -1;
-				all.c->naanbieders++;
-			}
-			n++;
+	for (tt = 0; tt < IND__NPERIODS; tt++) {
+		if (!(tmask >> tt & 1)) {
+			ends[tt] = n;
+			continue;
 		}
+		period = tt == IND_MONTH ? month : tt == IND_QUARTER ?
+		    month / 3 : month / 12;
+		ys = tt == IND_MONTH ? month % 12 : tt == IND_QUARTER ?
+		    12 + month % 12 / 3 : 16;
+		for (ai = 0; ai < 2; ai++) {
+			for (gi = 0; gi < 3; gi++) {
+				if (cmap_cell(m, at[ai][gi] + (size_t)ys,
+				    agbs[ai], geos[gi], tt, period, &out[n],
+				    &created) == -1)
+					return -1;
+				if (created && ai == 0) {
+					if (cmap_cell(m, at[1][gi] +
+					    (size_t)ys, agbs[1], geos[gi], tt,
+					    period, &all, &created) == -1)
+						return -1;
+					all.c->naanbieders++;
+				}
+				n++;
+			}
+		}
+		ends[tt] = n;
 	}
 	return n;
 }
@@ -777,7 +804,8 @@ add_chunk(struct build *b, struct cmap *m, struct ind_bdacc *bd, int y,
 	const struct config	*cfg = b->cfg;
 	size_t			 sz = unit_size(b->kind), i;
 	uint32_t		 client, rk;
-	int			 tt, agbs[2], geos[3], month, n, j, d0, d1;
+	int			 agbs[2], geos[3], month, n, j, d0, d1;
+	int			 ends[IND__NPERIODS];
 	unsigned		 tmask;
 	struct ind_cref		 cells[3 * 6 + IND_BD_CELLS];
 	const char		*u;
@@ -798,20 +826,13 @@ add_chunk(struct build *b, struct cmap *m, struct ind_bdacc *bd, int y,
 			tev_prepare(b, (const void *)u, vp, &ta);
 			vp += tev_nvals(b, (const void *)u);
 		}
-		n = 0;
-		d0 = d1 = 0;	/* cells [d0, d1): no sums */
-		for (tt = 0; tt < IND__NPERIODS; tt++) {
-			if (!(tmask >> tt & 1))
-				continue;
-			if ((j = unit_cells(m, tt, month, agbs, geos,
-			    cells + n)) == -1)
-				return -1;
-			n += j;
-			if (tt == IND_MONTH)
-				d0 = d1 = n;
-			else if (b->kind == IND_TEVREDENHEID)
-				d1 = n;
-		}
+		if ((n = unit_cells(m, tmask, month, agbs, geos, cells,
+		    ends)) == -1)
+			return -1;
+		/* cells [d0, d1): no sums (tevredenheid's quarters, years) */
+		d0 = d1 = ends[IND_MONTH];
+		if (b->kind == IND_TEVREDENHEID)
+			d1 = n;
 		if (bd != NULL && (tmask >> IND_YEAR & 1)) {
 			if ((j = ind_bd_cells(bd, y, geos[0],
 			    unit_bd(b->kind, u), cells + n)) == -1)
