@@ -322,7 +322,7 @@ struct build {
 	long long		 k;
 	int			 window;
 	int			 today;
-	size_t			 off_sum, off_num;	/* in a cell's block */
+	size_t			 off_sum, off_num; /* in a cell's block */
 };
 
 /* A cell's sums and numbers, without loading the cell (cell_new). */
@@ -661,82 +661,6 @@ unit_cells(struct cmap *m, unsigned tmask, int month, const int agbs[2],
 	return n;
 }
 
-static void
-prefetch_range(const void *p, size_t len)
-{
-	const char	*c = p;
-	size_t		 i;
-
-	for (i = 0; i < len; i += 64)
-		__builtin_prefetch(c + i);
-}
-
-/*
- * A year's cells do not all fit in the caches: the counts, sums and
- * numbers a unit adds to in its cells are fetched before any is added
- * to, each at its address (the cell itself is not read for it).
- */
-static void
-prefetch_cells(const struct build *b, const struct ind_cref *cells, int n,
-    const void *u, int d0, int d1)
-{
-	const struct layout	*l = b->lay;
-	const struct u_doel	*d = u;
-	const struct u_uit	*t = u;
-	const struct u_tev	*v = u;
-	struct cnt_x		*x;
-	int			 j, r, c1, c2;
-
-	switch (b->kind) {
-	case IND_DOELREALISATIE:
-		c1 = D_PA0 + d->pa;
-		c2 = d->zh == 1 ? D_ZH_JA : D_ZH_NIET;
-		for (j = 0; j < n; j++) {
-			x = cells[j].x;
-			__builtin_prefetch(x);
-			__builtin_prefetch(XR_CAT(x, c1));
-			__builtin_prefetch(XR_CAT(x, c2));
-			__builtin_prefetch(XR_SUB(x, D__NCAT, 0));
-			__builtin_prefetch(C_SUM(b, cells[j].c));
-			__builtin_prefetch(C_NUM(b, cells[j].c) + 1);
-		}
-		break;
-	case IND_UITVAL:
-	case IND_AANLEVERING:
-		if (b->kind == IND_UITVAL) {
-			c1 = t->reden;
-			c2 = t->her == 1 ? U_HER_NEW : t->her == 2 ?
-			    U_HER_NONE : c1;
-		} else {
-			c1 = t->aan & U_AAN_CAT;
-			c2 = t->aan & U_AAN_CEM ? A_CEM : A_NOCEM;
-		}
-		for (j = 0; j < n; j++) {
-			x = cells[j].x;
-			__builtin_prefetch(x);
-			__builtin_prefetch(XR_CAT(x, c1));
-			__builtin_prefetch(XR_CAT(x, c2));
-		}
-		break;
-	default:
-		r = v->resp;
-		for (j = 0; j < n; j++) {
-			x = cells[j].x;
-			__builtin_prefetch(x);
-			__builtin_prefetch(XR_CAT(x, r));
-			prefetch_range(XR_SUB(x, l->ncat, l->sub0[r]),
-			    (size_t)(l->nitems[r] + 1) * sizeof(*x));
-			if (j >= d0 && j < d1)
-				continue;	/* no sums: derive_sums */
-			prefetch_range(C_SUM(b, cells[j].c) + l->sum0[r],
-			    (size_t)(l->nitems[r] + 1) * sizeof(double));
-			prefetch_range(C_NUM(b, cells[j].c) + l->num0[r] +
-			    l->nitems[r] + 1, 2 * sizeof(int64_t));
-		}
-		break;
-	}
-}
-
 /* How far ahead uchunk_fill fetches. */
 #define PF_UNITS	16
 
@@ -787,7 +711,8 @@ uchunk_fill(const struct build *b, const uint32_t *ix, size_t i0,
 	n = 0;
 	for (i = i0; i < i1; i++) {
 		if (i + PF_UNITS < i1)
-			__builtin_prefetch(b->s->vals + t[ix[i + PF_UNITS]].voff);
+			__builtin_prefetch(b->s->vals +
+			    t[ix[i + PF_UNITS]].voff);
 		u = &t[ix[i]];
 		k = tev_nvals(b, u);
 		memcpy(ch->v + n, b->s->vals + u->voff, k);
@@ -839,7 +764,6 @@ add_chunk(struct build *b, struct cmap *m, struct ind_bdacc *bd, int y,
 				return -1;
 			n += j;
 		}
-		prefetch_cells(b, cells, n, u, d0, d1);
 		for (j = 0; j < n; j++)
 			acc_unit(b, &cells[j], u, &ta, rk, j < d0 || j >= d1);
 	}
