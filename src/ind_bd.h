@@ -24,7 +24,7 @@ void	ind_bd_abort(struct ind_bdacc *);
 /* The cells (up to IND_BD_CELLS) a unit adds to; -1 out of memory. */
 #define IND_BD_CELLS	(3 * (IND__NBD - 1))
 int	ind_bd_cells(struct ind_bdacc *, int period, int gem, uint32_t bd,
-	    struct cell **out);
+	    struct ind_cref *out);
 int	ind_bd_build(struct ind_snapshot *, const struct config *,
 	    enum ind_kind, const struct layout *, int window, int today,
 	    const struct ck_table *, struct ind_bdacc *);

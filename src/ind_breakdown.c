@@ -255,7 +255,7 @@ bd_find(const struct ind_bdcube *cb, int geo, int period, int dim, int val)
 #define BD_PER_GEO	(8 + 4 + 128 + 1)
 
 struct bcache {
-	struct cell	**slot;
+	struct ind_cref	*slot;
 	uint32_t	*used;
 	size_t		 nused, ngeb, nslots;
 	int		 period;
@@ -344,7 +344,7 @@ ind_bd_abort(struct ind_bdacc *a)
  */
 int
 ind_bd_cells(struct ind_bdacc *a, int period, int gem, uint32_t bd,
-    struct cell **out)
+    struct ind_cref *out)
 {
 	const struct ind_snapshot *s = a->s;
 	struct bcache		*bc = &a->bc;
@@ -354,7 +354,7 @@ ind_bd_cells(struct ind_bdacc *a, int period, int gem, uint32_t bd,
 
 	if (period != bc->period) {
 		for (j = 0; j < bc->nused; j++)
-			bc->slot[bc->used[j]] = NULL;
+			bc->slot[bc->used[j]].c = NULL;
 		bc->nused = 0;
 		bc->period = period;
 	}
@@ -365,18 +365,20 @@ ind_bd_cells(struct ind_bdacc *a, int period, int gem, uint32_t bd,
 		for (d = 1; d < IND__NBD; d++) {
 			v = ind_bd_value(bd, (enum ind_bd)d);
 			sl = bcache_slot(bc, gi, geos[gi], d, v);
-			if (sl < bc->nslots && (c = bc->slot[sl]) != NULL) {
-				out[n++] = c;
+			if (sl < bc->nslots && bc->slot[sl].c != NULL) {
+				out[n++] = bc->slot[sl];
 				continue;
 			}
 			if ((c = bmap_get(&a->m, a->lay, (int)s->nagbs,
 			    geos[gi], period, d, v)) == NULL)
 				return -1;
+			out[n].c = c;
+			out[n].x = c->x;
 			if (sl < bc->nslots) {
-				bc->slot[sl] = c;
+				bc->slot[sl] = out[n];
 				bc->used[bc->nused++] = (uint32_t)sl;
 			}
-			out[n++] = c;
+			n++;
 		}
 	}
 	return n;

@@ -113,6 +113,7 @@ ind_layout_init(struct layout *l, enum ind_kind kind,
 		break;
 	default:
 		l->ncat = QUEST__NRESPONDENTS;
+		l->num_of_sub = 1;
 		for (i = 0; i < QUEST__NRESPONDENTS; i++) {
 			n = (int)items->n[i];
 			l->nitems[i] = n;
@@ -150,7 +151,7 @@ struct cmap {
 	uint32_t	*pt;		/* [agb * ngeo + geo]: block + 1 */
 	uint32_t	*used;		/* slots of pt set in this year */
 	size_t		 nused;
-	struct cell	**blk;		/* YSLOTS cells per block */
+	struct ind_cref	*blk;		/* YSLOTS cells per block */
 	size_t		 nblk, capblk;
 	int		 ngeo, year;
 	const struct layout *lay;
@@ -237,45 +238,62 @@ cell_new(struct ind_slab *mem, struct ind_slab *xmem,
 }
 
 /*
- * The cell of period type tt at (agb, geo, period), slot ys of its year's
- * block; *created tells whether it is new.
+ * The block of (agb, geo) in this year's table, made when new: *at its
+ * first slot in blk (blocks are only added, so it stays). 0, or -1 out
+ * of memory.
  */
-static struct cell *
-cmap_get(struct cmap *m, int agb, int geo, int tt, int period, int ys,
-    int *created)
+static int
+cmap_block(struct cmap *m, int agb, int geo, size_t *at)
 {
-	size_t		 slot, i;
-	struct cell	*c, **bp;
+	size_t	slot;
 
-	*created = 0;
 	if (m->oom)
-		return NULL;
+		return -1;
 	slot = (size_t)agb * (size_t)m->ngeo + (size_t)geo;
 	if (m->pt[slot] == 0) {
 		if (util_grow((void **)&m->blk, &m->capblk,
-		    (m->nblk + 1) * YSLOTS, sizeof(*m->blk)) == -1)
-			goto oom;
+		    (m->nblk + 1) * YSLOTS, sizeof(*m->blk)) == -1) {
+			m->oom = 1;
+			return -1;
+		}
 		memset(m->blk + m->nblk * YSLOTS, 0, YSLOTS * sizeof(*m->blk));
 		m->pt[slot] = (uint32_t)++m->nblk;
 		m->used[m->nused++] = (uint32_t)slot;
 	}
-	bp = &m->blk[(size_t)(m->pt[slot] - 1) * YSLOTS + (size_t)ys];
-	if ((c = *bp) != NULL)
-		return c;
-	i = (size_t)tt;
+	*at = (size_t)(m->pt[slot] - 1) * YSLOTS;
+	return 0;
+}
+
+/*
+ * The cell of period type tt at (agb, geo, period), at slot at of blk
+ * (its block's, cmap_block, plus its slot), into *out (0), or -1 out of
+ * memory; *created tells whether it is new.
+ */
+static int
+cmap_cell(struct cmap *m, size_t at, int agb, int geo, int tt, int period,
+    struct ind_cref *out, int *created)
+{
+	struct ind_cref	*bp = &m->blk[at];
+	struct cell	*c;
+	size_t		 i = (size_t)tt;
+
+	*created = 0;
+	if (bp->c != NULL) {
+		*out = *bp;
+		return 0;
+	}
 	if (util_grow((void **)&m->cells[i], &m->cap[i], m->n[i] + 1,
-	    sizeof(*m->cells[i])) == -1)
-		goto oom;
-	if ((c = cell_new(m->mem[i], m->xmem, m->lay, agb, geo, period)) ==
-	    NULL)
-		goto oom;
+	    sizeof(*m->cells[i])) == -1 || (c = cell_new(m->mem[i], m->xmem,
+	    m->lay, agb, geo, period)) == NULL) {
+		m->oom = 1;
+		return -1;
+	}
 	m->cells[i][m->n[i]++] = c;
-	*bp = c;
+	bp->c = c;
+	bp->x = c->x;
+	*out = *bp;
 	*created = 1;
-	return c;
-oom:
-	m->oom = 1;
-	return NULL;
+	return 0;
 }
 
 /* A new year: the blocks of the last one are forgotten. */
@@ -304,7 +322,12 @@ struct build {
 	long long		 k;
 	int			 window;
 	int			 today;
+	size_t			 off_sum, off_num; /* in a cell's block */
 };
+
+/* A cell's sums and numbers, without loading the cell (cell_new). */
+#define C_SUM(b, c)	((double *)(void *)((char *)(c) + (b)->off_sum))
+#define C_NUM(b, c)	((int64_t *)(void *)((char *)(c) + (b)->off_num))
 
 /*
  * The build-only counts of a cell: x[0] its total's, x[1 + i] category
@@ -318,7 +341,7 @@ static void
 cell_final(const struct layout *l, struct cell *c)
 {
 	const struct cnt_x	*x = c->x;
-	int			 i;
+	int			 i, r;
 
 	c->tot.units = x[0].units;
 	c->tot.clients = x[0].clients;
@@ -330,44 +353,55 @@ cell_final(const struct layout *l, struct cell *c)
 		c->sub[i].units = X_SUB(c, l->ncat, i)->units;
 		c->sub[i].clients = X_SUB(c, l->ncat, i)->clients;
 	}
+	if (!l->num_of_sub)
+		return;
+	for (r = 0; r < QUEST__NRESPONDENTS; r++)
+		for (i = 0; i <= l->nitems[r]; i++)
+			c->num[l->num0[r] + i] = c->sub[l->sub0[r] + i].units;
 }
 
+/* The same through a cell's cnt_x alone (struct ind_cref). */
+#define XR_CAT(x, i)		(&(x)[1 + (i)])
+#define XR_SUB(x, ncat, i)	(&(x)[1 + (ncat) + (i)])
+
 static void
-acc_doel(struct cell *c, const struct u_doel *u, uint32_t rk)
+acc_doel(const struct build *b, const struct ind_cref *r,
+    const struct u_doel *u, uint32_t rk)
 {
 	int	pa = D_PA0 + u->pa, zh = u->zh == 1 ? D_ZH_JA : D_ZH_NIET;
+	int64_t	*num = C_NUM(b, r->c);
 
-	cnt_add(c->x, u->client, rk);
-	cnt_add(X_CAT(c, pa), u->client, rk);
-	cnt_add(X_CAT(c, zh), u->client, rk);
+	cnt_add(r->x, u->client, rk);
+	cnt_add(XR_CAT(r->x, pa), u->client, rk);
+	cnt_add(XR_CAT(r->x, zh), u->client, rk);
 	if (!isnan(u->gas_t)) {
-		cnt_add(X_SUB(c, D__NCAT, 0), u->client, rk);
-		c->sum[0] += u->gas_t;
+		cnt_add(XR_SUB(r->x, D__NCAT, 0), u->client, rk);
+		C_SUM(b, r->c)[0] += u->gas_t;
 	}
-	c->num[0] += u->doelen;
-	c->num[1] += u->behaald;
+	num[0] += u->doelen;
+	num[1] += u->behaald;
 }
 
 static void
-acc_uit(struct cell *c, const struct u_uit *u, uint32_t rk)
+acc_uit(const struct ind_cref *r, const struct u_uit *u, uint32_t rk)
 {
-	cnt_add(c->x, u->client, rk);
-	cnt_add(X_CAT(c, u->reden), u->client, rk);
+	cnt_add(r->x, u->client, rk);
+	cnt_add(XR_CAT(r->x, u->reden), u->client, rk);
 	if (u->her == 1)
-		cnt_add(X_CAT(c, U_HER_NEW), u->client, rk);
+		cnt_add(XR_CAT(r->x, U_HER_NEW), u->client, rk);
 	else if (u->her == 2)
-		cnt_add(X_CAT(c, U_HER_NONE), u->client, rk);
+		cnt_add(XR_CAT(r->x, U_HER_NONE), u->client, rk);
 }
 
 static void
-acc_aan(struct cell *c, const struct u_uit *u, uint32_t rk)
+acc_aan(const struct ind_cref *r, const struct u_uit *u, uint32_t rk)
 {
 	int	a = u->aan & U_AAN_CAT, cem = u->aan & U_AAN_CEM ? A_CEM :
 	    A_NOCEM;
 
-	cnt_add(c->x, u->client, rk);
-	cnt_add(X_CAT(c, a), u->client, rk);
-	cnt_add(X_CAT(c, cem), u->client, rk);
+	cnt_add(r->x, u->client, rk);
+	cnt_add(XR_CAT(r->x, a), u->client, rk);
+	cnt_add(XR_CAT(r->x, cem), u->client, rk);
 }
 
 /*
@@ -382,10 +416,10 @@ struct tev_add {
 };
 
 static void
-tev_prepare(const struct build *b, const struct u_tev *u, struct tev_add *a)
+tev_prepare(const struct build *b, const struct u_tev *u,
+    const signed char *vals, struct tev_add *a)
 {
 	const struct quest_variant *v = &b->qs->defs[u->def].variant[u->resp];
-	const signed char	*vals = b->s->vals + u->voff;
 	const struct layout	*l = b->lay;
 	int			 ni = l->nitems[u->resp], gi, x;
 	size_t			 i;
@@ -434,27 +468,30 @@ tev_prepare(const struct build *b, const struct u_tev *u, struct tev_add *a)
  * a year's cell has them added up from its months' (derive_sums).
  */
 static void
-acc_tev(const struct build *b, struct cell *c, const struct u_tev *u,
+acc_tev(const struct build *b, const struct ind_cref *r, const struct u_tev *u,
     const struct tev_add *a, uint32_t rk, int sums)
 {
 	const struct layout	*l = b->lay;
 	int			 ni = l->nitems[u->resp];
 	int			 s0 = l->sub0[u->resp], m0 = l->sum0[u->resp];
 	int			 n0 = l->num0[u->resp], j;
-	struct cnt_x		*xs = X_SUB(c, l->ncat, s0);
+	struct cnt_x		*xs = XR_SUB(r->x, l->ncat, s0);
+	double			*sum;
+	int64_t			*num;
 
-	cnt_add(c->x, u->client, rk);
-	cnt_add(X_CAT(c, u->resp), u->client, rk);
+	cnt_add(r->x, u->client, rk);
+	cnt_add(XR_CAT(r->x, u->resp), u->client, rk);
 	for (j = 0; j < a->n; j++)
 		cnt_add(&xs[a->slot[j]], u->client, rk);
 	if (!sums)
 		return;
-	for (j = 0; j < a->n; j++) {
-		c->sum[m0 + a->slot[j]] += a->x[j];
-		c->num[n0 + a->slot[j]]++;
-	}
-	c->num[n0 + ni + 1] += a->pos;
-	c->num[n0 + ni + 2] += a->stmts;
+	sum = C_SUM(b, r->c) + m0;
+	num = C_NUM(b, r->c) + n0;
+	/* num[slot]: its answers, the sub-count's units (cell_final) */
+	for (j = 0; j < a->n; j++)
+		sum[a->slot[j]] += a->x[j];
+	num[ni + 1] += a->pos;
+	num[ni + 2] += a->stmts;
 }
 
 /*
@@ -518,17 +555,17 @@ unit_bd(enum ind_kind k, const void *u)
 }
 
 static void
-acc_unit(const struct build *b, struct cell *c, const void *u,
+acc_unit(const struct build *b, const struct ind_cref *r, const void *u,
     const struct tev_add *ta, uint32_t rk, int sums)
 {
 	if (b->kind == IND_DOELREALISATIE)
-		acc_doel(c, u, rk);
+		acc_doel(b, r, u, rk);
 	else if (b->kind == IND_UITVAL)
-		acc_uit(c, u, rk);
+		acc_uit(r, u, rk);
 	else if (b->kind == IND_AANLEVERING)
-		acc_aan(c, u, rk);
+		acc_aan(r, u, rk);
 	else
-		acc_tev(b, c, u, ta, rk, sums);
+		acc_tev(b, r, u, ta, rk, sums);
 }
 
 /*
@@ -576,99 +613,161 @@ year_order(const struct ind_snapshot *s, enum ind_kind k, size_t **offp,
 }
 
 /*
- * The six cells of period type tt a unit adds to, into out: (its
- * aanbieder, all) x (its gemeente, its cluster, the regio). Returns 6, or
- * -1 out of memory.
+ * The cells a unit adds to, into out: for each period type in tmask, in
+ * order, six: (its aanbieder, all) x (its gemeente, its cluster, the
+ * regio). Returns how many, or -1 out of memory; ends[tt]: how many
+ * after type tt's.
  */
 static int
-unit_cells(struct cmap *m, int tt, int month, const int agbs[2],
-    const int geos[3], struct cell **out)
+unit_cells(struct cmap *m, unsigned tmask, int month, const int agbs[2],
+    const int geos[3], struct ind_cref *out, int ends[IND__NPERIODS])
 {
-	struct cell	*c, *all;
-	int		 ai, gi, created, period, ys, n = 0;
+	struct ind_cref	 all;
+	size_t		 at[2][3];
+	int		 ai, gi, tt, created, period, ys, n = 0;
 
-	period = tt == IND_MONTH ? month : tt == IND_QUARTER ? month / 3 :
-	    month / 12;
-	ys = tt == IND_MONTH ? month % 12 : tt == IND_QUARTER ?
-	    12 + month % 12 / 3 : 16;
-	for (ai = 0; ai < 2; ai++) {
-		for (gi = 0; gi < 3; gi++) {
-			c = cmap_get(m, agbs[ai], geos[gi], tt, period, ys,
-			    &created);
-			if (c == NULL)
+	for (ai = 0; ai < 2; ai++)
+		for (gi = 0; gi < 3; gi++)
+			if (cmap_block(m, agbs[ai], geos[gi], &at[ai][gi]) ==
+			    -1)
 				return -1;
-			if (created && ai == 0) {
-				all = cmap_get(m, agbs[1], geos[gi], tt,
-				    period, ys, &created);
-				if (all == NULL)
-					return -1;
-				all->naanbieders++;
-			}
-			out[n++] = c;
+	for (tt = 0; tt < IND__NPERIODS; tt++) {
+		if (!(tmask >> tt & 1)) {
+			ends[tt] = n;
+			continue;
 		}
+		period = tt == IND_MONTH ? month : tt == IND_QUARTER ?
+		    month / 3 : month / 12;
+		ys = tt == IND_MONTH ? month % 12 : tt == IND_QUARTER ?
+		    12 + month % 12 / 3 : 16;
+		for (ai = 0; ai < 2; ai++) {
+			for (gi = 0; gi < 3; gi++) {
+				if (cmap_cell(m, at[ai][gi] + (size_t)ys,
+				    agbs[ai], geos[gi], tt, period, &out[n],
+				    &created) == -1)
+					return -1;
+				if (created && ai == 0) {
+					if (cmap_cell(m, at[1][gi] +
+					    (size_t)ys, agbs[1], geos[gi], tt,
+					    period, &all, &created) == -1)
+						return -1;
+					all.c->naanbieders++;
+				}
+				n++;
+			}
+		}
+		ends[tt] = n;
 	}
 	return n;
 }
 
-static void
-prefetch_range(const void *p, size_t len)
-{
-	const char	*c = p;
-	size_t		 i;
-
-	for (i = 0; i < len; i += 64)
-		__builtin_prefetch(c + i);
-}
-
-/*
- * A year's cells do not all fit in the caches: the parts of a unit's
- * cells it adds to are fetched before any is added to.
- */
-static void
-prefetch_cells(const struct build *b, struct cell *const *cells, int n,
-    const void *u, int d0, int d1)
-{
-	const struct u_tev	*t = u;
-	int			 j, r;
-
-	for (j = 0; j < n; j++) {
-		__builtin_prefetch(cells[j]);
-		__builtin_prefetch(cells[j]->x);
-		if (b->kind != IND_TEVREDENHEID)
-			continue;
-		r = t->resp;
-		prefetch_range(X_SUB(cells[j], b->lay->ncat, b->lay->sub0[r]),
-		    (size_t)(b->lay->nitems[r] + 1) * sizeof(struct cnt_x));
-		if (j >= d0 && j < d1)
-			continue;	/* no sums: derive_sums */
-		prefetch_range(cells[j]->sum + b->lay->sum0[r],
-		    (size_t)(b->lay->nitems[r] + 1) * sizeof(double));
-		prefetch_range(cells[j]->num + b->lay->num0[r],
-		    (size_t)(b->lay->nitems[r] + 3) * sizeof(int64_t));
-	}
-}
-
-/*
- * A year's units are one in several of the unit array: the unit
- * PF_UNITS ahead is fetched early, and a response's answers once its
- * unit is there.
- */
+/* How far ahead uchunk_fill fetches. */
 #define PF_UNITS	16
 
-static void
-prefetch_unit(const struct build *b, const uint32_t *ix, size_t i,
-    size_t end)
+/* The number of answers of a response (snap->vals). */
+static size_t
+tev_nvals(const struct build *b, const struct u_tev *u)
 {
-	const char	*base = b->s->ubase[b->kind];
-	size_t		 sz = unit_size(b->kind);
-	const struct u_tev *t;
+	return b->qs->defs[u->def].variant[u->resp].nitems;
+}
 
-	if (i + PF_UNITS < end)
-		__builtin_prefetch(base + (size_t)ix[i + PF_UNITS] * sz);
-	if (b->kind != IND_TEVREDENHEID || i + PF_UNITS / 2 >= end)
-		return;
-	t = (const void *)(base + (size_t)ix[i + PF_UNITS / 2] * sz);
-	__builtin_prefetch(b->s->vals + t->voff);
+/*
+ * The units are taken in chunks of UCHUNK, gathered first into a buffer
+ * of their own in the order they are added (and a response's answers
+ * into another): a year's units are one in several of the unit array,
+ * in client order, the answers in the order they came, and in a loop of
+ * their own the reads overlap where the pass over the cells would wait
+ * for each.
+ */
+#define UCHUNK		4096
+
+struct uchunk {
+	char		*u;		/* UCHUNK units */
+	signed char	*v;		/* their answers */
+	size_t		 capv;
+};
+
+/* Units ix[i0] to ix[i1] (at most UCHUNK) into ch; 0 or -1. */
+static int
+uchunk_fill(const struct build *b, const uint32_t *ix, size_t i0,
+    size_t i1, struct uchunk *ch)
+{
+	const char		*base = b->s->ubase[b->kind];
+	const struct u_tev	*t = b->s->ubase[b->kind], *u;
+	size_t			 sz = unit_size(b->kind), i, n = 0, k;
+
+	for (i = i0; i < i1; i++) {
+		if (i + PF_UNITS < i1)
+			__builtin_prefetch(base + (size_t)ix[i + PF_UNITS] *
+			    sz);
+		memcpy(ch->u + (i - i0) * sz, base + (size_t)ix[i] * sz, sz);
+	}
+	if (b->kind != IND_TEVREDENHEID)
+		return 0;
+	for (i = i0; i < i1; i++)
+		n += tev_nvals(b, &t[ix[i]]);
+	if (util_grow((void **)&ch->v, &ch->capv, n ? n : 1, 1) == -1)
+		return -1;
+	n = 0;
+	for (i = i0; i < i1; i++) {
+		if (i + PF_UNITS < i1)
+			__builtin_prefetch(b->s->vals +
+			    t[ix[i + PF_UNITS]].voff);
+		u = &t[ix[i]];
+		k = tev_nvals(b, u);
+		memcpy(ch->v + n, b->s->vals + u->voff, k);
+		n += k;
+	}
+	return 0;
+}
+
+/* Adds the nu units of year y gathered in ch; 0 or -1. */
+static int
+add_chunk(struct build *b, struct cmap *m, struct ind_bdacc *bd, int y,
+    const struct uchunk *ch, size_t nu)
+{
+	const struct config	*cfg = b->cfg;
+	size_t			 sz = unit_size(b->kind), i;
+	uint32_t		 client, rk;
+	int			 agbs[2], geos[3], month, n, j, d0, d1;
+	int			 ends[IND__NPERIODS];
+	unsigned		 tmask;
+	struct ind_cref		 cells[3 * 6 + IND_BD_CELLS];
+	const char		*u;
+	struct tev_add		 ta;
+	const signed char	*vp = ch->v;
+
+	agbs[1] = (int)b->s->nagbs;		/* all aanbieders */
+	memset(&ta, 0, sizeof(ta));
+	for (i = 0; i < nu; i++) {
+		u = ch->u + i * sz;
+		unit_head(b->kind, u, &client, &agbs[0], &geos[0], &month,
+		    &tmask);
+		rk = b->s->rkeys != NULL ? b->s->rkeys[client] : 0;
+		geos[1] = IND_GEO_CLUSTER(b->s,
+		    (int)cfg->ref.gemeenten[geos[0]].cluster);
+		geos[2] = IND_GEO_REGIO(b->s);
+		if (b->kind == IND_TEVREDENHEID) {
+			tev_prepare(b, (const void *)u, vp, &ta);
+			vp += tev_nvals(b, (const void *)u);
+		}
+		if ((n = unit_cells(m, tmask, month, agbs, geos, cells,
+		    ends)) == -1)
+			return -1;
+		/* cells [d0, d1): no sums (tevredenheid's quarters, years) */
+		d0 = d1 = ends[IND_MONTH];
+		if (b->kind == IND_TEVREDENHEID)
+			d1 = n;
+		if (bd != NULL && (tmask >> IND_YEAR & 1)) {
+			if ((j = ind_bd_cells(bd, y, geos[0],
+			    unit_bd(b->kind, u), cells + n)) == -1)
+				return -1;
+			n += j;
+		}
+		for (j = 0; j < n; j++)
+			acc_unit(b, &cells[j], u, &ta, rk, j < d0 || j >= d1);
+	}
+	return 0;
 }
 
 /*
@@ -682,62 +781,30 @@ prefetch_unit(const struct build *b, const uint32_t *ix, size_t i,
 static int
 accumulate(struct build *b, struct cmap *m, struct ind_bdacc *bd)
 {
-	const struct config	*cfg = b->cfg;
-	size_t			 sz = unit_size(b->kind), i, *off = NULL;
-	uint32_t		*ix = NULL, client, rk;
-	int			 y, tt, agbs[2], geos[3], month, n, j, d0, d1;
-	unsigned		 tmask;
-	struct cell		*cells[3 * 6 + IND_BD_CELLS];
-	const char		*u;
-	struct tev_add		 ta;
-	int			 rc = -1;
+	size_t		 i0, i1, *off = NULL;
+	uint32_t	*ix = NULL;
+	struct uchunk	 ch;
+	int		 y, rc = -1;
 
+	memset(&ch, 0, sizeof(ch));
 	if (year_order(b->s, b->kind, &off, &ix) == -1)
 		return -1;
-	agbs[1] = (int)b->s->nagbs;		/* all aanbieders */
-	memset(&ta, 0, sizeof(ta));
+	if ((ch.u = malloc(UCHUNK * unit_size(b->kind))) == NULL)
+		goto out;
 	for (y = 0; y < IND_YEARS; y++) {
 		cmap_year(m, y);
-		for (i = off[y]; i < off[y + 1]; i++) {
-			prefetch_unit(b, ix, i, off[y + 1]);
-			u = (const char *)b->s->ubase[b->kind] +
-			    (size_t)ix[i] * sz;
-			unit_head(b->kind, u, &client, &agbs[0], &geos[0],
-			    &month, &tmask);
-			rk = b->s->rkeys != NULL ? b->s->rkeys[client] : 0;
-			geos[1] = IND_GEO_CLUSTER(b->s,
-			    (int)cfg->ref.gemeenten[geos[0]].cluster);
-			geos[2] = IND_GEO_REGIO(b->s);
-			if (b->kind == IND_TEVREDENHEID)
-				tev_prepare(b, (const void *)u, &ta);
-			n = 0;
-			d0 = d1 = 0;	/* cells [d0, d1): no sums */
-			for (tt = 0; tt < IND__NPERIODS; tt++) {
-				if (!(tmask >> tt & 1))
-					continue;
-				if ((j = unit_cells(m, tt, month, agbs, geos,
-				    cells + n)) == -1)
-					goto out;
-				n += j;
-				if (tt == IND_MONTH)
-					d0 = d1 = n;
-				else if (b->kind == IND_TEVREDENHEID)
-					d1 = n;
-			}
-			if (bd != NULL && (tmask >> IND_YEAR & 1)) {
-				if ((j = ind_bd_cells(bd, y, geos[0],
-				    unit_bd(b->kind, u), cells + n)) == -1)
-					goto out;
-				n += j;
-			}
-			prefetch_cells(b, cells, n, u, d0, d1);
-			for (j = 0; j < n; j++)
-				acc_unit(b, cells[j], u, &ta, rk,
-				    j < d0 || j >= d1);
+		for (i0 = off[y]; i0 < off[y + 1]; i0 = i1) {
+			i1 = off[y + 1] - i0 > UCHUNK ? i0 + UCHUNK :
+			    off[y + 1];
+			if (uchunk_fill(b, ix, i0, i1, &ch) == -1 ||
+			    add_chunk(b, m, bd, y, &ch, i1 - i0) == -1)
+				goto out;
 		}
 	}
 	rc = 0;
 out:
+	free(ch.u);
+	free(ch.v);
 	free(off);
 	free(ix);
 	return rc;
@@ -1103,7 +1170,7 @@ derive_sums(struct ind_snapshot *s, const struct layout *l)
 	const struct cell	*p;
 	struct cell		*c;
 	size_t			 i;
-	int			 tt, first, last, mo, k;
+	int			 tt, first, last, mo, k, r;
 
 	for (tt = IND_QUARTER; tt <= IND_YEAR; tt++) {
 		for (i = 0; i < s->cube[IND_TEVREDENHEID][tt].n; i++) {
@@ -1116,8 +1183,12 @@ derive_sums(struct ind_snapshot *s, const struct layout *l)
 					continue;
 				for (k = 0; k < l->nsum; k++)
 					c->sum[k] += p->sum[k];
-				for (k = 0; k < l->nnum; k++)
+				/* The answers per item: cell_final. */
+				for (r = 0; r < QUEST__NRESPONDENTS; r++) {
+					k = l->num0[r] + l->nitems[r] + 1;
 					c->num[k] += p->num[k];
+					c->num[k + 1] += p->num[k + 1];
+				}
 			}
 		}
 	}
@@ -1180,6 +1251,9 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 	}
 	ind_layout_init(&s->lay[kind], b.kind, items);
 	b.lay = &s->lay[kind];
+	b.off_sum = sizeof(struct cell) + ((size_t)b.lay->ncat +
+	    (size_t)b.lay->nsub) * sizeof(struct cnt);
+	b.off_num = b.off_sum + (size_t)b.lay->nsum * sizeof(double);
 	dc_init(&s->dc[kind]);
 	t = &s->dc[IND_DC_KIND(kind)];
 	t1 = util_now_ns();

@@ -113,6 +113,15 @@ struct cnt_x {
 };
 
 /*
+ * A cell while the cube is built, with its cnt_x beside it: the counts a
+ * unit adds to are found without loading the cell first.
+ */
+struct ind_cref {
+	struct cell	*c;
+	struct cnt_x	*x;
+};
+
+/*
  * Memory for many small blocks freed together (the cells of a cube):
  * large zeroed chunks, no per-block overhead, freed in one go.
  */
@@ -140,6 +149,12 @@ struct layout {
 	int		 sum0[QUEST__NRESPONDENTS];
 	int		 num0[QUEST__NRESPONDENTS];
 	int		 nitems[QUEST__NRESPONDENTS];
+	/*
+	 * Tevredenheid: the number of answers to item s of respondent type
+	 * r, num[num0[r] + s] (s up to nitems[r], the rapportcijfer), is
+	 * the units of sub[sub0[r] + s], set from it (ind_cell_final).
+	 */
+	int		 num_of_sub;
 };
 
 /*
