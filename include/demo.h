@@ -1,6 +1,9 @@
 /*
  * Demo data: a synthetic but plausible region (13 gemeenten, 40
- * aanbieders, several years of youth care) for `sorttp demo`.
+ * aanbieders, several years of youth care) for `sorttp demo`, or the same
+ * model spread over the gemeenten and clusters of a configuration (a
+ * national shape: 342 gemeenten in 42 jeugdregio's, about 1,000
+ * aanbieders).
  *
  * The generator only produces bytes in the formats the endpoints accept:
  * iJw XML messages, scores CSV bodies and questionnaire JSON bodies. It
@@ -19,8 +22,9 @@
 
 #include "buf.h"
 
-#define DEMO_GEMEENTEN		13
+#define DEMO_GEMEENTEN		13	/* the built-in region */
 #define DEMO_AANBIEDERS		40
+#define DEMO_REGION_MAX		4096	/* gemeenten of a configured region */
 #define DEMO_CLIENTS_DEFAULT	5000
 #define DEMO_CLIENTS_MAX	5000000	/* distinct BSNs up to 10^7 */
 #define DEMO_SEED_DEFAULT	2022
@@ -59,16 +63,38 @@ enum demo_msg {
 struct demo;
 
 /*
- * A generator for n clients with this seed, up to today (yyyymmdd).
- * NULL when out of memory.
+ * A generator for n clients with this seed, up to today (yyyymmdd), in
+ * the built-in region (DEMO_GEMEENTEN gemeenten of Sturen op Resultaat,
+ * DEMO_AANBIEDERS aanbieders). NULL when out of memory.
  */
 struct demo *demo_new(uint64_t seed, long clients, int today);
+
+/* A gemeente of a configured region and its cluster (0 .. nclusters-1). */
+struct demo_place {
+	char	code[5];	/* 4-digit CBS code */
+	size_t	cluster;
+};
+
+/*
+ * The same for the n gemeenten of places in nclusters clusters (a
+ * config's reference data): synthetic population weights and postcode
+ * ranges per gemeente (each its own range in 1000-9999) and about 40
+ * aanbieders per 13 gemeenten, each serving one or a few clusters. NULL
+ * when out of memory or when n or nclusters is 0 or above
+ * DEMO_REGION_MAX, or a cluster index is out of range.
+ */
+struct demo *demo_new_region(uint64_t seed, long clients, int today,
+	    const struct demo_place *places, size_t n, size_t nclusters);
 void	demo_free(struct demo *);
 
-/* The AGB code of aanbieder i (0 .. DEMO_AANBIEDERS-1). */
-const char *demo_agb(size_t i);
+/* The numbers of aanbieders and gemeenten of the generator's region. */
+size_t	demo_naanbieders(const struct demo *);
+size_t	demo_ngemeenten(const struct demo *);
 
-/* The CBS code of gemeente i (0 .. DEMO_GEMEENTEN-1). */
+/* The AGB code of aanbieder i (0 .. demo_naanbieders()-1). */
+const char *demo_agb(const struct demo *, size_t i);
+
+/* The CBS code of built-in gemeente i (0 .. DEMO_GEMEENTEN-1). */
 const char *demo_gemeente(size_t i);
 
 /*

@@ -58,6 +58,13 @@ static const struct cmd_help demo_help = { "demo",
 	"(no tokens\n"
 	"are printed: add parties with 'sorttp party add').\n"
 	"\n"
+	"When the reference data (--config) holds other gemeenten than "
+	"those 13, the\n"
+	"clients are spread over its gemeenten and clusters instead, with "
+	"about 40\n"
+	"aanbieders per 13 gemeenten (a national shape; see "
+	"docs/operations.md).\n"
+	"\n"
 	"  --clients N   clients to generate, 1.." "5000000 (default "
 	"5000); per\n"
 	"                client about " DEMO_TRAJ_PER_CLIENT " trajectories, "
@@ -79,7 +86,8 @@ struct demo_ctx {
 	struct quest_set	*qs;
 	const struct quest_def	*def;
 	struct demo		*gen;
-	struct party		 aanbieder[DEMO_AANBIEDERS];
+	struct party		*aanbieder;	/* demo_naanbieders */
+	int			 region;	/* config's gemeenten */
 	struct party		 bergop, backoffice;
 	uint64_t		 t0, last;
 	long long		 uploads_scores, uploads_quest, uploads_msgs;
@@ -285,7 +293,7 @@ upload_scores(struct demo_ctx *c, size_t i, int year, struct buf *b)
 	ingest_scores_finish(ig, &a);
 	ingest_scores_free(ig);
 	util_fmt(what, sizeof(what), "the scores of AGB %s for %d",
-	    demo_agb(i), year);
+	    demo_agb(c->gen, i), year);
 	if (!accepted(what, &a, &c->rows_scores))
 		return -1;
 	c->uploads_scores++;
@@ -304,7 +312,7 @@ run_scores(struct demo_ctx *c, int today)
 	buf_init(&b, (size_t)config_limit(&c->cfg, LIMIT_BODY_SCORES),
 	    BUF_WIPE);
 
-	for (i = 0; i < DEMO_AANBIEDERS && rc == 0; i++) {
+	for (i = 0; i < demo_naanbieders(c->gen) && rc == 0; i++) {
 		for (year = DEMO_FIRST_DAY / 10000; year <= today / 10000 &&
 		    rc == 0; year++) {
 			if ((rows = demo_scores_csv(c->gen, i, year, &b)) ==
@@ -428,12 +436,17 @@ static int
 make_parties(struct demo_ctx *c)
 {
 	char	name[PARTY_NAME_MAX + 1];
-	size_t	i;
+	size_t	i, n = demo_naanbieders(c->gen);
 
-	for (i = 0; i < DEMO_AANBIEDERS; i++) {
-		util_fmt(name, sizeof(name), "demo-aanbieder-%s", demo_agb(i));
-		if (demo_party(c->d.st, name, ROLE_AANBIEDER, demo_agb(i),
-		    &c->aanbieder[i]) == -1)
+	if ((c->aanbieder = calloc(n, sizeof(*c->aanbieder))) == NULL) {
+		fprintf(stderr, "sorttp demo: out of memory\n");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		util_fmt(name, sizeof(name), "demo-aanbieder-%s",
+		    demo_agb(c->gen, i));
+		if (demo_party(c->d.st, name, ROLE_AANBIEDER,
+		    demo_agb(c->gen, i), &c->aanbieder[i]) == -1)
 			return -1;
 	}
 	if (demo_party(c->d.st, "demo-bergop", ROLE_BERGOP, "", &c->bergop) ==
@@ -450,7 +463,7 @@ open_all(struct demo_ctx *c, const char *dir, const char *config)
 	char		 keyp[CFG_PATH_MAX], dbp[CFG_PATH_MAX], err[512];
 	struct stat	 sb;
 	int64_t		 n;
-	size_t		 i;
+	size_t		 i, k;
 
 	if (cmd_load_config(config, &c->cfg) == -1)
 		return -1;
@@ -475,7 +488,18 @@ open_all(struct demo_ctx *c, const char *dir, const char *config)
 		    "other data");
 		goto fail;
 	}
-	for (i = 0; i < DEMO_GEMEENTEN; i++) {
+	/*
+	 * Reference data with gemeenten beyond the built-in region: the
+	 * demo spreads over those (a national shape, docs/operations.md).
+	 */
+	for (i = 0; i < c->cfg.ref.ngemeenten && !c->region; i++) {
+		for (k = 0; k < DEMO_GEMEENTEN; k++)
+			if (strcmp(c->cfg.ref.gemeenten[i].code,
+			    demo_gemeente(k)) == 0)
+				break;
+		c->region = k == DEMO_GEMEENTEN;
+	}
+	for (i = 0; i < DEMO_GEMEENTEN && !c->region; i++) {
 		if (config_gemeente(&c->cfg, demo_gemeente(i), NULL) == NULL) {
 			util_fmt(err, sizeof(err), "gemeente %s is not in the "
 			    "reference data; the demo models the 13 "
@@ -499,6 +523,29 @@ fail:
 	return -1;
 }
 
+/* The generator: the built-in region, or the config's gemeenten. */
+static struct demo *
+make_gen(struct demo_ctx *c, uint64_t seed, long clients, int today)
+{
+	const struct cfg_refdata	*ref = &c->cfg.ref;
+	struct demo_place		*pl;
+	struct demo			*d;
+	size_t				 i;
+
+	if (!c->region)
+		return demo_new(seed, clients, today);
+	if ((pl = calloc(ref->ngemeenten, sizeof(*pl))) == NULL)
+		return NULL;
+	for (i = 0; i < ref->ngemeenten; i++) {
+		memcpy(pl[i].code, ref->gemeenten[i].code, sizeof(pl[i].code));
+		pl[i].cluster = ref->gemeenten[i].cluster;
+	}
+	d = demo_new_region(seed, clients, today, pl, ref->ngemeenten,
+	    ref->nclusters);
+	free(pl);
+	return d;
+}
+
 static void
 summary(struct demo_ctx *c, long long seed)
 {
@@ -515,7 +562,8 @@ summary(struct demo_ctx *c, long long seed)
 	    "  messages         JW301 %lld, JW305 %lld, JW307 %lld\n"
 	    "  trajectories     %lld starts\n",
 	    (double)(util_now_ns() - c->t0) / 1e9, seed, s.clients,
-	    DEMO_AANBIEDERS, DEMO_GEMEENTEN, c->uploads_scores,
+	    (int)demo_naanbieders(c->gen), (int)demo_ngemeenten(c->gen),
+	    c->uploads_scores,
 	    c->uploads_quest, c->uploads_msgs, c->rows_scores, c->rows_quest,
 	    s.msgs[DEMO_JW301], s.msgs[DEMO_JW305], s.msgs[DEMO_JW307],
 	    s.trajecten);
@@ -571,12 +619,15 @@ cmd_demo(int argc, char **argv)
 	today = date_today(time(NULL));
 	/* A fresh folder: no fsync per commit, one sync at the end. */
 	store_bulk_load();
-	if (open_all(&c, dir, config) == -1 || make_parties(&c) == -1)
+	if (open_all(&c, dir, config) == -1)
 		goto out;
-	if ((c.gen = demo_new((uint64_t)seed, (long)clients, today)) == NULL) {
+	if ((c.gen = make_gen(&c, (uint64_t)seed, (long)clients, today)) ==
+	    NULL) {
 		fprintf(stderr, "sorttp demo: out of memory\n");
 		goto out;
 	}
+	if (make_parties(&c) == -1)
+		goto out;
 	progress(&c, 1, "%lld clients, seed %lld, up to %d-%02d", clients,
 	    seed, today / 10000, today / 100 % 100);
 	if (run_messages(&c, (long)clients) == -1 ||
@@ -590,6 +641,7 @@ cmd_demo(int argc, char **argv)
 	ret = 0;
 out:
 	demo_free(c.gen);
+	free(c.aanbieder);
 	free(c.qs);
 	cmd_close(&c.d);
 	return ret;

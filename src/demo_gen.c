@@ -49,7 +49,7 @@ static const struct {
 	int		pop;		/* thousands of inhabitants, ~2024 */
 	int		cluster;
 	int		pc_lo, pc_hi;	/* 4-digit postcodes, roughly */
-} gemeenten[DEMO_GEMEENTEN] = {
+} builtin_gem[DEMO_GEMEENTEN] = {
 	{ "0363", 931, CL_AMSTERDAM, 1011, 1109 },
 	{ "0362",  93, CL_AMSTELVEEN, 1180, 1189 },
 	{ "0358",  33, CL_AMSTELVEEN, 1430, 1433 },
@@ -65,9 +65,9 @@ static const struct {
 };
 
 /* A small effect per cluster on every outcome. */
-static const double cluster_effect[CL__N] = { -0.05, 0.12, 0.05, -0.10 };
+static const double builtin_effect[CL__N] = { -0.05, 0.12, 0.05, -0.10 };
 
-static const char agbs[DEMO_AANBIEDERS][9] = {
+static const char builtin_agb[DEMO_AANBIEDERS][9] = {
 	"87651614", "87651763", "87651791", "87651812",
 	"87651950", "87651968", "87652013", "87652144",
 	"87652186", "87652408", "87652486", "87652542",
@@ -83,11 +83,12 @@ static const char agbs[DEMO_AANBIEDERS][9] = {
 /* Kinds of care: which product categories an aanbieder takes. */
 enum kind { K_AMBULANT, K_GGZ, K_VERBLIJF, K_LOKAAL };
 
-#define C_A	(1u << CL_AMSTERDAM)
-#define C_AA	(1u << CL_AMSTELVEEN)
-#define C_D	(1u << CL_DUO)
-#define C_Z	(1u << CL_ZAANSTREEK)
-#define C_ALL	(C_A | C_AA | C_D | C_Z)
+/* The clusters an aanbieder serves, one letter each ('a' + cluster). */
+#define C_A	"a"	/* CL_AMSTERDAM */
+#define C_AA	"b"	/* CL_AMSTELVEEN */
+#define C_D	"c"	/* CL_DUO */
+#define C_Z	"d"	/* CL_ZAANSTREEK */
+#define C_ALL	C_A C_AA C_D C_Z
 
 /*
  * Four large regional aanbieders, city ones, a few per smaller cluster,
@@ -95,22 +96,22 @@ enum kind { K_AMBULANT, K_GGZ, K_VERBLIJF, K_LOKAAL };
  * that their cells are suppressed.
  */
 static const struct {
-	unsigned	clusters;
+	const char	*clusters;
 	double		size;
 	enum kind	kind;
-} shapes[DEMO_AANBIEDERS] = {
+} builtin_shape[DEMO_AANBIEDERS] = {
 	{ C_ALL, 100, K_AMBULANT }, { C_ALL, 70, K_GGZ },
 	{ C_ALL, 45, K_VERBLIJF }, { C_ALL, 50, K_AMBULANT },
 	{ C_A, 40, K_AMBULANT }, { C_A, 35, K_GGZ }, { C_A, 30, K_AMBULANT },
 	{ C_A, 25, K_AMBULANT }, { C_A, 20, K_VERBLIJF },
 	{ C_A, 20, K_AMBULANT }, { C_A, 15, K_GGZ }, { C_A, 12, K_AMBULANT },
 	{ C_A, 10, K_AMBULANT }, { C_A, 8, K_GGZ },
-	{ C_A | C_AA | C_D, 20, K_AMBULANT }, { C_A | C_D, 15, K_GGZ },
-	{ C_A | C_AA, 10, K_AMBULANT },
-	{ C_AA, 15, K_AMBULANT }, { C_AA | C_D, 10, K_GGZ },
+	{ C_A C_AA C_D, 20, K_AMBULANT }, { C_A C_D, 15, K_GGZ },
+	{ C_A C_AA, 10, K_AMBULANT },
+	{ C_AA, 15, K_AMBULANT }, { C_AA C_D, 10, K_GGZ },
 	{ C_AA, 8, K_AMBULANT }, { C_AA, 5, K_VERBLIJF },
 	{ C_D, 10, K_AMBULANT }, { C_D, 8, K_AMBULANT }, { C_D, 5, K_GGZ },
-	{ C_D | C_AA, 4, K_AMBULANT },
+	{ C_D C_AA, 4, K_AMBULANT },
 	{ C_Z, 30, K_AMBULANT }, { C_Z, 25, K_GGZ }, { C_Z, 15, K_AMBULANT },
 	{ C_Z, 12, K_VERBLIJF }, { C_Z, 10, K_AMBULANT },
 	{ C_Z, 8, K_AMBULANT }, { C_Z, 6, K_GGZ }, { C_Z, 5, K_AMBULANT },
@@ -151,7 +152,8 @@ struct meas {
 	uint32_t	nummer;
 	int32_t		begin, eind;	/* yyyymmdd; eind 0 = none */
 	int32_t		birth;
-	uint8_t		gemeente, cat, geslacht, ngoals;
+	uint16_t	gemeente;
+	uint8_t		cat, geslacht, ngoals;
 	int8_t		gas[5];
 	uint8_t		gewicht[5];
 	uint8_t		probleemafname;
@@ -165,7 +167,8 @@ struct resp {
 	int32_t		date, birth;
 	uint32_t	seq;
 	float		sat;
-	uint8_t		gemeente, aanbieder, respondent, geslacht;
+	uint16_t	gemeente, aanbieder;
+	uint8_t		respondent, geslacht;
 };
 
 struct vec {
@@ -179,15 +182,47 @@ struct client {
 	char		 bsn[10];
 };
 
+/* A gemeente of the region: the built-in ones or made from a config. */
+struct gem {
+	char		code[5];
+	int		pop;		/* a weight: thousands of inhabitants */
+	int		cluster;
+	int		pc_lo, pc_hi;	/* 4-digit postcodes */
+};
+
+/* What an aanbieder is: its size (a weight) and kind of care. */
+struct shape {
+	double		size;
+	enum kind	kind;
+};
+
+/*
+ * The aanbieders that may get a category in a cluster (weight > 0), in
+ * index order, and the one taken when rounding leaves none.
+ */
+struct cands {
+	int		*a;
+	double		*w;
+	size_t		 n;
+	int		 fallback;
+};
+
 struct demo {
 	uint64_t		 seed;
 	long			 nclients;
 	int			 today;
 	long			 next;
-	struct aanbieder	 a[DEMO_AANBIEDERS];
-	uint32_t		 nummer[DEMO_GEMEENTEN];
+	size_t			 ng, ncl, na;
+	struct gem		*gem;		/* ng */
+	double			*effect;	/* ncl: on every outcome */
+	char			(*agb)[9];	/* na */
+	struct shape		*shape;		/* na */
+	unsigned char		*serves;	/* na x ncl: 1 = serves */
+	struct cands		*cands;		/* ncl x CAT__N */
+	struct aanbieder	*a;		/* na */
+	uint32_t		*nummer;	/* ng */
 	unsigned long long	 msgid;
-	struct vec		 meas[DEMO_AANBIEDERS];
+	struct vec		*meas;		/* na */
 	struct vec		 resp;
 	size_t			*batch;		/* response batch starts */
 	size_t			 nbatch;
@@ -250,16 +285,16 @@ clampd(double v, double lo, double hi)
  * client alone. One client in ten has none (the gebied is "onbekend").
  */
 static void
-demo_postcode(uint64_t seed, uint32_t client, int g, char out[8])
+demo_postcode(const struct demo *d, uint32_t client, int g, char out[8])
 {
-	struct rng	r = { seed ^ (0x94d049bb133111ebULL * (client + 1)) };
+	struct rng	r = { d->seed ^ (0x94d049bb133111ebULL * (client + 1)) };
 	uint64_t	v = rng_next(&r);
-	int		span = gemeenten[g].pc_hi - gemeenten[g].pc_lo + 1;
+	int		span = d->gem[g].pc_hi - d->gem[g].pc_lo + 1;
 
 	out[0] = '\0';
 	if (v % 10 == 0)
 		return;
-	snprintf(out, 8, "%04d%c%c", gemeenten[g].pc_lo +
+	snprintf(out, 8, "%04d%c%c", d->gem[g].pc_lo +
 	    (int)((v >> 8) % (uint64_t)span), 'A' + (int)((v >> 24) % 20),
 	    'A' + (int)((v >> 32) % 26));
 }
@@ -288,15 +323,27 @@ demo_bsn(uint64_t seed, uint64_t n, char out[10])
 }
 
 const char *
-demo_agb(size_t i)
+demo_agb(const struct demo *d, size_t i)
 {
-	return i < DEMO_AANBIEDERS ? agbs[i] : "";
+	return i < d->na ? d->agb[i] : "";
+}
+
+size_t
+demo_naanbieders(const struct demo *d)
+{
+	return d->na;
+}
+
+size_t
+demo_ngemeenten(const struct demo *d)
+{
+	return d->ng;
 }
 
 const char *
 demo_gemeente(size_t i)
 {
-	return i < DEMO_GEMEENTEN ? gemeenten[i].code : "";
+	return i < DEMO_GEMEENTEN ? builtin_gem[i].code : "";
 }
 
 static void *
@@ -318,12 +365,12 @@ vec_push(struct vec *v)
 	return p;
 }
 
-struct demo *
-demo_new(uint64_t seed, long clients, int today)
+/* The tables of a region with ng gemeenten, ncl clusters, na aanbieders. */
+static struct demo *
+demo_alloc(uint64_t seed, long clients, int today, size_t ng, size_t ncl,
+    size_t na)
 {
 	struct demo	*d;
-	struct rng	 r = { seed ^ 0x5eed0fa4b1edULL };
-	size_t		 i;
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return NULL;
@@ -331,18 +378,215 @@ demo_new(uint64_t seed, long clients, int today)
 	d->seed = seed;
 	d->nclients = clients;
 	d->today = today;
-	for (i = 0; i < DEMO_AANBIEDERS; i++) {
+	d->ng = ng;
+	d->ncl = ncl;
+	d->na = na;
+	d->resp.size = sizeof(struct resp);
+	if ((d->gem = calloc(ng, sizeof(*d->gem))) == NULL ||
+	    (d->effect = calloc(ncl, sizeof(*d->effect))) == NULL ||
+	    (d->agb = calloc(na, sizeof(*d->agb))) == NULL ||
+	    (d->shape = calloc(na, sizeof(*d->shape))) == NULL ||
+	    (d->serves = calloc(na, ncl)) == NULL ||
+	    (d->cands = calloc(ncl * CAT__N, sizeof(*d->cands))) == NULL ||
+	    (d->a = calloc(na, sizeof(*d->a))) == NULL ||
+	    (d->nummer = calloc(ng, sizeof(*d->nummer))) == NULL ||
+	    (d->meas = calloc(na, sizeof(*d->meas))) == NULL) {
+		demo_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+/*
+ * What follows from the tables: each aanbieder's quality (from the seed),
+ * the ToewijzingNummer per gemeente and the candidates per cluster and
+ * category. fallback is the aanbieder taken when rounding leaves none
+ * (-1: the first candidate). Returns -1 when out of memory.
+ */
+static int
+demo_finish(struct demo *d, int fallback)
+{
+	struct rng	 r = { d->seed ^ 0x5eed0fa4b1edULL };
+	struct cands	*k;
+	size_t		 i, cl;
+	double		 w;
+	int		 c;
+
+	for (i = 0; i < d->na; i++) {
 		d->a[i].quality = clampd(0.45 * normal(&r), -1, 1);
 		d->a[i].herinstroom = clampd(0.14 - 0.08 * d->a[i].quality +
 		    0.04 * normal(&r), 0.03, 0.35);
 		d->a[i].weights = unif(&r) < 0.4;
 		d->meas[i].size = sizeof(struct meas);
 	}
-	for (i = 0; i < DEMO_GEMEENTEN; i++)
+	for (i = 0; i < d->ng; i++)
 		d->nummer[i] = DEMO_NUMMER_FIRST + (uint32_t)i * 1000003u %
 		    500000u;
-	d->resp.size = sizeof(struct resp);
+	for (cl = 0; cl < d->ncl; cl++)
+		for (c = 0; c < CAT__N; c++) {
+			k = &d->cands[cl * CAT__N + (size_t)c];
+			for (i = 0; i < d->na; i++)
+				if (d->serves[i * d->ncl + cl] &&
+				    d->shape[i].size *
+				    kind_fit[d->shape[i].kind][c] > 0)
+					k->n++;
+			if ((k->a = calloc(k->n + 1, sizeof(int))) == NULL ||
+			    (k->w = calloc(k->n + 1, sizeof(double))) == NULL)
+				return -1;
+			k->n = 0;
+			for (i = 0; i < d->na; i++) {
+				w = d->shape[i].size *
+				    kind_fit[d->shape[i].kind][c];
+				if (d->serves[i * d->ncl + cl] && w > 0) {
+					k->a[k->n] = (int)i;
+					k->w[k->n++] = w;
+				}
+			}
+			k->fallback = fallback >= 0 ? fallback : k->n > 0 ?
+			    k->a[0] : 0;
+		}
+	return 0;
+}
+
+struct demo *
+demo_new(uint64_t seed, long clients, int today)
+{
+	struct demo	*d;
+	size_t		 i, cl;
+
+	if ((d = demo_alloc(seed, clients, today, DEMO_GEMEENTEN, CL__N,
+	    DEMO_AANBIEDERS)) == NULL)
+		return NULL;
+	for (i = 0; i < DEMO_GEMEENTEN; i++) {
+		memcpy(d->gem[i].code, builtin_gem[i].code, 5);
+		d->gem[i].pop = builtin_gem[i].pop;
+		d->gem[i].cluster = builtin_gem[i].cluster;
+		d->gem[i].pc_lo = builtin_gem[i].pc_lo;
+		d->gem[i].pc_hi = builtin_gem[i].pc_hi;
+	}
+	for (cl = 0; cl < CL__N; cl++)
+		d->effect[cl] = builtin_effect[cl];
+	for (i = 0; i < DEMO_AANBIEDERS; i++) {
+		memcpy(d->agb[i], builtin_agb[i], 9);
+		d->shape[i].size = builtin_shape[i].size;
+		d->shape[i].kind = builtin_shape[i].kind;
+		for (cl = 0; cl < CL__N; cl++)
+			d->serves[i * CL__N + cl] = strchr(
+			    builtin_shape[i].clusters, 'a' + (int)cl) != NULL;
+	}
+	/* The first aanbieder covers every cluster and category. */
+	if (demo_finish(d, 0) == -1) {
+		demo_free(d);
+		return NULL;
+	}
 	return d;
+}
+
+/* A weight in lo..hi from a code, the same on every run. */
+static int
+code_weight(const char *code, uint64_t salt, int lo, int hi)
+{
+	struct rng	r = { salt };
+	size_t		i;
+
+	for (i = 0; code[i] != '\0'; i++)
+		r.s = r.s * 31 + (unsigned char)code[i];
+	return between(&r, lo, hi);
+}
+
+/*
+ * A region from a config's gemeenten and clusters. The tables are
+ * synthetic but fixed (not from the seed): per gemeente a population
+ * weight from its code (the first gemeente of a cluster, its centre,
+ * larger) and its own postcode range; per cluster one ambulant, one ggz
+ * and one verblijf aanbieder, then the others spread by population: most
+ * in one cluster, some in two neighbouring ones, a few large ones in up
+ * to six, and small local practices.
+ */
+struct demo *
+demo_new_region(uint64_t seed, long clients, int today,
+    const struct demo_place *pl, size_t ng, size_t ncl)
+{
+	struct demo	*d;
+	struct rng	 r = { 0x6e6174696f6e616cULL };
+	int		*clpop = NULL, width, total = 0, x;
+	size_t		 i, cl, na, home, span, k;
+	double		 u;
+
+	if (ng == 0 || ncl == 0 || ng > DEMO_REGION_MAX ||
+	    ncl > DEMO_REGION_MAX)
+		return NULL;
+	for (i = 0; i < ng; i++)
+		if (pl[i].cluster >= ncl)
+			return NULL;
+	na = (DEMO_AANBIEDERS * ng + DEMO_GEMEENTEN / 2) / DEMO_GEMEENTEN;
+	if (na < DEMO_AANBIEDERS)
+		na = DEMO_AANBIEDERS;
+	if (na < 4 * ncl)
+		na = 4 * ncl;
+	if ((d = demo_alloc(seed, clients, today, ng, ncl, na)) == NULL ||
+	    (clpop = calloc(ncl, sizeof(int))) == NULL)
+		goto fail;
+	/* 1000-9999: each gemeente its own range, at most 100 wide. */
+	width = (int)(9000 / ng);
+	if (width > 100)
+		width = 100;
+	for (i = 0; i < ng; i++) {
+		memcpy(d->gem[i].code, pl[i].code, 5);
+		d->gem[i].code[4] = '\0';
+		d->gem[i].cluster = (int)pl[i].cluster;
+		d->gem[i].pop = clpop[pl[i].cluster] == 0 ?
+		    code_weight(pl[i].code, 0xce47e, 60, 400) :
+		    code_weight(pl[i].code, 0x9e3e, 5, 60);
+		clpop[pl[i].cluster] += d->gem[i].pop;
+		total += d->gem[i].pop;
+		d->gem[i].pc_lo = 1000 + (int)i * width;
+		d->gem[i].pc_hi = d->gem[i].pc_lo + width - 1;
+	}
+	for (cl = 0; cl < ncl; cl++)
+		d->effect[cl] = clampd(0.08 * normal(&r), -0.15, 0.15);
+	for (i = 0; i < na; i++) {
+		/* Distinct fictional codes: 87 and a permutation of i. */
+		snprintf(d->agb[i], sizeof(d->agb[i]), "87%06u",
+		    (unsigned)((i * 7919u + 10007u) % 1000000u));
+		if (i < 3 * ncl) {
+			home = i / 3;
+			d->serves[i * ncl + home] = 1;
+			d->shape[i].kind = i % 3 == 0 ? K_AMBULANT :
+			    i % 3 == 1 ? K_GGZ : K_VERBLIJF;
+			d->shape[i].size = i % 3 == 0 ? 30 : i % 3 == 1 ? 20 :
+			    12;
+			continue;
+		}
+		/* A home cluster by population. */
+		x = between(&r, 0, total - 1);
+		for (home = 0; home + 1 < ncl && (x -= clpop[home]) >= 0;
+		    home++)
+			;
+		u = unif(&r);
+		span = u < 0.06 ? (size_t)between(&r, 3, 6) : u < 0.3 ? 2 : 1;
+		for (k = 0; k < span; k++)
+			d->serves[i * ncl + (home + k) % ncl] = 1;
+		u = unif(&r);
+		if (span == 1 && u < 0.15) {
+			d->shape[i].kind = K_LOKAAL;
+			d->shape[i].size = 0.15 + 0.45 * unif(&r);
+			continue;
+		}
+		u = unif(&r);
+		d->shape[i].kind = u < 0.6 ? K_AMBULANT : u < 0.85 ? K_GGZ :
+		    K_VERBLIJF;
+		d->shape[i].size = (span > 2 ? 40 : 4) * exp(1.6 * unif(&r));
+	}
+	free(clpop);
+	clpop = NULL;
+	if (demo_finish(d, -1) == -1)
+		goto fail;
+	return d;
+fail:
+	free(clpop);
+	demo_free(d);
+	return NULL;
 }
 
 void
@@ -352,8 +596,21 @@ demo_free(struct demo *d)
 
 	if (d == NULL)
 		return;
-	for (i = 0; i < DEMO_AANBIEDERS; i++)
+	for (i = 0; d->meas != NULL && i < d->na; i++)
 		free(d->meas[i].p);
+	for (i = 0; d->cands != NULL && i < d->ncl * CAT__N; i++) {
+		free(d->cands[i].a);
+		free(d->cands[i].w);
+	}
+	free(d->meas);
+	free(d->cands);
+	free(d->gem);
+	free(d->effect);
+	free(d->agb);
+	free(d->shape);
+	free(d->serves);
+	free(d->a);
+	free(d->nummer);
 	free(d->resp.p);
 	free(d->batch);
 	buf_free(&d->xml);
@@ -366,41 +623,44 @@ demo_stats(const struct demo *d, struct demo_stats *out)
 	*out = d->st;
 }
 
+/* A gemeente by population among those of the clusters in serves (ncl
+ * flags; NULL: all). */
 static int
-pick_gemeente(struct rng *r, unsigned clusters)
+pick_gemeente(const struct demo *d, struct rng *r, const unsigned char *serves)
 {
-	int	total = 0, i, x;
+	int	total = 0, x;
+	size_t	i;
 
-	for (i = 0; i < DEMO_GEMEENTEN; i++)
-		if (clusters & (1u << gemeenten[i].cluster))
-			total += gemeenten[i].pop;
+	for (i = 0; i < d->ng; i++)
+		if (serves == NULL || serves[d->gem[i].cluster])
+			total += d->gem[i].pop;
 	x = between(r, 0, total - 1);
-	for (i = 0; i < DEMO_GEMEENTEN; i++) {
-		if ((clusters & (1u << gemeenten[i].cluster)) == 0)
+	for (i = 0; i < d->ng; i++) {
+		if (serves != NULL && !serves[d->gem[i].cluster])
 			continue;
-		if ((x -= gemeenten[i].pop) < 0)
-			return i;
+		if ((x -= d->gem[i].pop) < 0)
+			return (int)i;
 	}
 	return 0;
 }
 
 /* An aanbieder for a category in a cluster, by size and fit. */
 static int
-pick_aanbieder(struct rng *r, int cluster, enum cat c, int not)
+pick_aanbieder(const struct demo *d, struct rng *r, int cluster, enum cat c,
+    int not)
 {
-	double	w[DEMO_AANBIEDERS], total = 0, x;
-	int	i;
+	const struct cands	*k = &d->cands[(size_t)cluster * CAT__N + c];
+	double			 total = 0, x;
+	size_t			 i;
 
-	for (i = 0; i < DEMO_AANBIEDERS; i++) {
-		w[i] = (shapes[i].clusters & (1u << cluster)) && i != not ?
-		    shapes[i].size * kind_fit[shapes[i].kind][c] : 0;
-		total += w[i];
-	}
+	for (i = 0; i < k->n; i++)
+		if (k->a[i] != not)
+			total += k->w[i];
 	x = unif(r) * total;
-	for (i = 0; i < DEMO_AANBIEDERS; i++)
-		if (w[i] > 0 && (x -= w[i]) < 0)
-			return i;
-	return 0;	/* the first covers every cluster and category */
+	for (i = 0; i < k->n; i++)
+		if (k->a[i] != not && (x -= k->w[i]) < 0)
+			return k->a[i];
+	return k->fallback;
 }
 
 static enum cat
@@ -527,8 +787,8 @@ jw301(struct demo *d, struct rng *r, const struct prod *p)
 	iso(tdatum, tdat);
 	iso(p->ingang, ing);
 	iso(date_add_days(p->ingang, 364), eind);
-	demo_postcode(d->seed, p->c->idx, p->c->g, pc);
-	if (xml_head(d, "jw301", 436, gemeenten[p->c->g].code, agbs[p->a],
+	demo_postcode(d, p->c->idx, p->c->g, pc);
+	if (xml_head(d, "jw301", 436, d->gem[p->c->g].code, d->agb[p->a],
 	    min_today(d, tdatum), p->c) == -1 ||
 	    (pc[0] != '\0' && buf_printf(&d->xml, "<jw301:Contactgegevens>"
 	    "<jw301:Contact><jw301:Soort>01</jw301:Soort><jw301:Adres>"
@@ -574,8 +834,8 @@ jw30x(struct demo *d, struct rng *r, const struct prod *p, int begin,
 		    "</jw307:RedenBeeindiging><jw307:Einddatum>%s"
 		    "</jw307:Einddatum>", reden, eind);
 	}
-	if (xml_head(d, m, reden ? 440 : 438, agbs[p->a],
-	    gemeenten[p->c->g].code, min_today(d, date_add_days(event,
+	if (xml_head(d, m, reden ? 440 : 438, d->agb[p->a],
+	    d->gem[p->c->g].code, min_today(d, date_add_days(event,
 	    between(r, 0, 6) + (status == 3 ? 9 : 0))), p->c) == -1 ||
 	    buf_printf(&d->xml, "<%s:%s><%s:%s><%s:ToewijzingNummer>%u"
 	    "</%s:ToewijzingNummer><%s:Product><ijw:Categorie>%d"
@@ -628,7 +888,7 @@ outcome(struct demo *d, struct rng *r, const struct prod *p, int reden,
 	double	q = d->a[p->a].quality, mu, x;
 	int	k;
 
-	mu = 0.15 + 0.7 * q + cluster_effect[p->c->cluster] +
+	mu = 0.15 + 0.7 * q + d->effect[p->c->cluster] +
 	    (reden == 31 ? 0.35 : -0.75);
 	m->ngoals = (uint8_t)goals[between(r, 0, 8)];
 	for (k = 0; k < m->ngoals; k++) {
@@ -660,7 +920,7 @@ keep(struct demo *d, struct rng *r, const struct prod *p, int begin,
 		m->client = p->c->idx;
 		m->nummer = p->nummer;
 		m->birth = p->c->birth;
-		m->gemeente = (uint8_t)p->c->g;
+		m->gemeente = (uint16_t)p->c->g;
 		m->cat = (uint8_t)p->cat;
 		m->geslacht = (uint8_t)p->c->geslacht;
 		m->begin = min_today(d, date_add_days(begin, between(r, 0, 21)));
@@ -680,7 +940,7 @@ keep(struct demo *d, struct rng *r, const struct prod *p, int begin,
 	date = date_add_days(einde, between(r, 0, 30));
 	if (date > d->today)
 		return 0;
-	sat = d->a[p->a].quality + cluster_effect[p->c->cluster] +
+	sat = d->a[p->a].quality + d->effect[p->c->cluster] +
 	    (reden == 31 ? 0.3 : -0.5) + 0.45 * normal(r);
 	age = date_age(p->c->birth, date);
 	/* Under 12 only a parent answers; from 12 the young person, often
@@ -698,8 +958,8 @@ keep(struct demo *d, struct rng *r, const struct prod *p, int begin,
 		s->birth = p->c->birth;
 		s->seq = (uint32_t)d->st.responses;
 		s->sat = (float)(sat + 0.2 * normal(r));
-		s->gemeente = (uint8_t)p->c->g;
-		s->aanbieder = (uint8_t)p->a;
+		s->gemeente = (uint16_t)p->c->g;
+		s->aanbieder = (uint16_t)p->a;
 		s->respondent = (uint8_t)both;	/* 0 jeugdige, 1 ouder */
 		s->geslacht = (uint8_t)p->c->geslacht;
 		d->st.responses++;
@@ -781,19 +1041,18 @@ client_history(struct demo *d, struct rng *r, struct client *c, int t)
 	long	gap;
 
 	/* The first clients make sure every aanbieder has some. */
-	if (c->idx >= DEMO_GEMEENTEN &&
-	    c->idx < DEMO_GEMEENTEN + DEMO_AANBIEDERS)
-		forced = (int)c->idx - DEMO_GEMEENTEN;
+	if (c->idx >= d->ng && c->idx < d->ng + d->na)
+		forced = (int)(c->idx - d->ng);
 	while (t <= d->today && n < DEMO_TRAJ_MAX) {
 		cat = pick_cat(r, date_age(c->birth, t));
 		if (forced >= 0) {
 			a = forced;
-			cat = shapes[a].kind == K_GGZ ? CAT_GGZ :
-			    shapes[a].kind == K_VERBLIJF ? CAT_VERBLIJF :
+			cat = d->shape[a].kind == K_GGZ ? CAT_GGZ :
+			    d->shape[a].kind == K_VERBLIJF ? CAT_VERBLIJF :
 			    CAT_AMBULANT;
 			forced = -1;
 		} else
-			a = pick_aanbieder(r, c->cluster, cat, -1);
+			a = pick_aanbieder(d, r, c->cluster, cat, -1);
 		if (product(d, r, c, a, cat, t, &einde, &reden) == -1)
 			return -1;
 		n++;
@@ -801,7 +1060,7 @@ client_history(struct demo *d, struct rng *r, struct client *c, int t)
 		 * ambulant care), usually at another aanbieder. */
 		if (unif(r) < 0.4) {
 			cat = cat == CAT_GGZ ? CAT_AMBULANT : CAT_GGZ;
-			a2 = pick_aanbieder(r, c->cluster, cat, a);
+			a2 = pick_aanbieder(d, r, c->cluster, cat, a);
 			if (date_add_days(t, 45) <= d->today) {
 				if (product(d, r, c, a2, cat, date_add_days(t,
 				    between(r, 0, 45)), &e2, &r2) == -1)
@@ -849,14 +1108,14 @@ demo_next_client(struct demo *d,
 	    0xd1b54a32d192ed03ULL;
 	rng_next(&r);
 	demo_bsn(d->seed, c.idx, c.bsn);
-	if (c.idx < DEMO_GEMEENTEN)
+	if (c.idx < d->ng)
 		c.g = (int)c.idx;
-	else if (c.idx < DEMO_GEMEENTEN + DEMO_AANBIEDERS)
-		c.g = pick_gemeente(&r,
-		    shapes[c.idx - DEMO_GEMEENTEN].clusters);
+	else if (c.idx < d->ng + d->na)
+		c.g = pick_gemeente(d, &r,
+		    d->serves + (c.idx - d->ng) * d->ncl);
 	else
-		c.g = pick_gemeente(&r, C_ALL);
-	c.cluster = gemeenten[c.g].cluster;
+		c.g = pick_gemeente(d, &r, NULL);
+	c.cluster = d->gem[c.g].cluster;
 	x = unif(&r);
 	c.geslacht = x < 0.02 ? 0 : x < 0.53 ? 1 : 2;
 	/* Age at the first start: 0-22, most between 4 and 17. */
@@ -907,7 +1166,7 @@ csv_row(struct demo *d, struct buf *b, size_t a, const struct meas *m,
 	date_csv(eind ? m->eind : m->begin, dutch, dat);
 	date_csv(m->birth, dutch, geb);
 	if (buf_printf(b, "%s%c%u%c%s%c%s%c%s%c%s", bsn, sep, m->nummer, sep,
-	    gemeenten[m->gemeente].code, sep, agbs[a], sep, dat, sep,
+	    d->gem[m->gemeente].code, sep, d->agb[a], sep, dat, sep,
 	    eind ? "eind" : "begin") == -1)
 		goto fail;
 	for (k = 0; k < 5; k++) {
@@ -930,7 +1189,7 @@ csv_row(struct demo *d, struct buf *b, size_t a, const struct meas *m,
 			goto fail;
 	} else if (buf_printf(b, "%c%c", sep, sep) == -1)
 		goto fail;
-	demo_postcode(d->seed, m->client, m->gemeente, pc);
+	demo_postcode(d, m->client, m->gemeente, pc);
 	if (buf_printf(b, "%c%d%c%s%c%d%c%s%s", sep, cat_code[m->cat], sep,
 	    geb, sep, m->geslacht, sep, pc, dutch ? "\r\n" : "\n") == -1)
 		goto fail;
@@ -951,7 +1210,7 @@ demo_scores_csv(struct demo *d, size_t a, int year, struct buf *out)
 	char			 sep = dutch ? ';' : ',';
 
 	buf_reset(out);
-	if (a >= DEMO_AANBIEDERS)
+	if (a >= d->na)
 		return 0;
 	if (buf_printf(out, "%sbsn%ctoewijzingnummer%cgemeente%cagb%c"
 	    "meetdatum%cmeetmoment", dutch ? "\xef\xbb\xbf" : "", sep, sep,
@@ -1058,7 +1317,7 @@ resp_json(struct demo *d, const struct quest_def *def, const struct resp *s,
 		who = !who;
 	v = &def->variant[who];
 	demo_bsn(d->seed, s->client, bsn);
-	demo_postcode(d->seed, s->client, s->gemeente, pc);
+	demo_postcode(d, s->client, s->gemeente, pc);
 	iso(s->date, dat);
 	iso(s->birth, geb);
 	if (buf_printf(b, "{\"bron_id\":\"demo-%u\",\"vragenlijst\":\"%s\","
@@ -1066,8 +1325,8 @@ resp_json(struct demo *d, const struct quest_def *def, const struct resp *s,
 	    "\"gemeente\":\"%s\",\"toewijzingnummer\":\"%u\","
 	    "\"ingevuld_op\":\"%s\",\"geboortedatum\":\"%s\",\"geslacht\":%d,"
 	    "%s%s%s\"antwoorden\":{", s->seq, def->id, quest_respondent_name(
-	    (enum quest_respondent)who), bsn, agbs[s->aanbieder],
-	    gemeenten[s->gemeente].code, s->nummer, dat, geb, s->geslacht,
+	    (enum quest_respondent)who), bsn, d->agb[s->aanbieder],
+	    d->gem[s->gemeente].code, s->nummer, dat, geb, s->geslacht,
 	    pc[0] ? "\"postcode\":\"" : "", pc, pc[0] ? "\"," : "") == -1)
 		goto fail;
 	for (i = 0; i < v->nitems; i++)

@@ -4,11 +4,14 @@
  * need (all gemeenten, most aanbieders, the end reasons), that a used
  * folder is refused without storing anything, that a seed reproduces the
  * same data, and that no generated BSN reaches the files or the output.
+ * With reference data of other gemeenten (60 in 12 clusters, as
+ * bench/national_config.sh makes them) the demo spreads over those.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "demo.h"
 #include "harness.h"
 
@@ -130,6 +133,77 @@ test_privacy(const struct h_env *e)
 	CHECK_EQ_INT(h_leaks(e, secrets, 8), 0);
 }
 
+/*
+ * 60 fictional gemeenten 3001..3060, gemeente i in cluster i mod 12: the
+ * trajecten reach (nearly) every gemeente, every cluster and the scaled
+ * number of aanbieders, through the same ingest paths.
+ */
+#define REGION_G	60
+#define REGION_C	12
+
+static void
+test_region(const char *bin)
+{
+	struct h_env	 e;
+	struct h_out	 o;
+	struct buf	 b;
+	char		 cfg[H_PATH_MAX + 64], ref[H_PATH_MAX + 64];
+	long long	 n;
+	int		 i, k, rc;
+
+	h_setup(&e, bin);
+	h_config(&e, "region.json", "{\"reference\": {\"gemeenten\": "
+	    "\"gemeenten.json\"}}", cfg, sizeof(cfg));
+	buf_init(&b, 1 << 20, 0);
+	CHECK(buf_printf(&b, "{\"clusters\": [") == 0);
+	for (k = 0; k < REGION_C; k++) {
+		CHECK(buf_printf(&b, "%s{\"naam\": \"Jeugdregio %02d\", "
+		    "\"gemeenten\": [", k ? "," : "", k + 1) == 0);
+		for (i = k; i < REGION_G; i += REGION_C)
+			CHECK(buf_printf(&b, "%s{\"code\": \"%04d\", \"naam\": "
+			    "\"Gemeente %03d\"}", i != k ? "," : "", 3001 + i,
+			    i + 1) == 0);
+		CHECK(buf_printf(&b, "]}") == 0);
+	}
+	CHECK(buf_printf(&b, "], \"opgeheven\": []}") == 0);
+	h_path(&e, ref, sizeof(ref), "gemeenten.json");
+	h_write_file(ref, b.p != NULL ? b.p : "", 0600);
+	buf_free(&b);
+
+	CHECK_EQ_INT(h_run(&e, &o, "init", "--data", e.data, "--config", cfg,
+	    NULL), 0);
+	h_out_free(&o);
+	rc = h_run(&e, &o, "demo", "--data", e.data, "--config", cfg,
+	    "--clients", "1500", "--seed", SEED, NULL);
+	CHECK_EQ_INT(rc, 0);
+	if (rc != 0)
+		fprintf(stderr, "demo: %s%s\n", o.out, o.err);
+	/* 40 aanbieders per 13 gemeenten. */
+	CHECK(strstr(o.out, "aanbieders       185, gemeenten 60") != NULL);
+	h_out_free(&o);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(DISTINCT client) FROM "
+	    "trajecten"), 1500);
+	n = h_db_count(&e, "SELECT count(*) FROM trajecten");
+	CHECK(n >= 4000 && n <= 9000);
+	/* No built-in gemeente, every configured one (nearly). */
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(*) FROM trajecten WHERE "
+	    "CAST(gemeente AS INTEGER) NOT BETWEEN 3001 AND 3060"), 0);
+	CHECK(h_db_count(&e, "SELECT count(DISTINCT gemeente) FROM "
+	    "trajecten") >= REGION_G - 2);
+	CHECK_EQ_INT(h_db_count(&e, "SELECT count(DISTINCT (CAST(gemeente AS "
+	    "INTEGER) - 3001) % 12) FROM trajecten"), REGION_C);
+	CHECK(h_db_count(&e, "SELECT count(DISTINCT agb) FROM trajecten") >=
+	    150);
+	/* Scores and questionnaires, linked, in the region's gemeenten. */
+	CHECK(h_db_count(&e, "SELECT count(DISTINCT s.gemeente) FROM scores s "
+	    "JOIN toewijzingen t ON t.prod_key = s.traj") >= REGION_G - 5);
+	CHECK(h_db_count(&e, "SELECT count(*) FROM scores s WHERE EXISTS "
+	    "(SELECT 1 FROM toewijzingen t WHERE t.prod_key = s.traj)") ==
+	    h_db_count(&e, "SELECT count(*) FROM scores"));
+	CHECK(h_db_count(&e, "SELECT count(*) FROM antwoorden") > 1000);
+	h_teardown(&e);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -182,5 +256,6 @@ main(int argc, char **argv)
 		CHECK_EQ_INT(a[i], b[i]);
 	h_teardown(&f);
 	h_teardown(&e);
+	test_region(argv[1]);
 	return test_done("itest_demo");
 }

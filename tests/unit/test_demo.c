@@ -3,6 +3,7 @@
  * the generator is a pure function of seed, client count and today.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,7 +87,7 @@ run(uint64_t seed, struct fp *f, long long *rows)
 		return;
 	while (demo_next_client(d, take, f) == 1)
 		;
-	for (i = 0; i < DEMO_AANBIEDERS; i++)
+	for (i = 0; i < demo_naanbieders(d); i++)
 		for (year = 2022; year <= 2026; year++)
 			if ((n = demo_scores_csv(d, i, year, &b)) > 0) {
 				*rows += n;
@@ -114,10 +115,53 @@ test_deterministic(void)
 	CHECK(ra > 300);
 }
 
+/* A configured region: scaled aanbieders, determinism, bad shapes. */
+static void
+test_region(void)
+{
+	struct demo_place	 pl[60];
+	struct demo		*d, *e;
+	struct fp		 a, b;
+	size_t			 i;
+
+	for (i = 0; i < 60; i++) {
+		snprintf(pl[i].code, sizeof(pl[i].code), "%04zu", 3001 + i);
+		pl[i].cluster = i % 12;
+	}
+	d = demo_new_region(5, 300, 20260615, pl, 60, 12);
+	e = demo_new_region(5, 300, 20260615, pl, 60, 12);
+	CHECK(d != NULL && e != NULL);
+	if (d == NULL || e == NULL)
+		goto out;
+	CHECK_EQ_INT(demo_naanbieders(d), 185);
+	CHECK_EQ_INT(demo_ngemeenten(d), 60);
+	/* Distinct 8-digit AGB codes. */
+	for (i = 1; i < demo_naanbieders(d); i++) {
+		CHECK_EQ_INT(strlen(demo_agb(d, i)), 8);
+		CHECK(strcmp(demo_agb(d, i), demo_agb(d, i - 1)) != 0);
+	}
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	while (demo_next_client(d, take, &a) == 1)
+		;
+	while (demo_next_client(e, take, &b) == 1)
+		;
+	CHECK(a.h == b.h);
+	CHECK(a.n[DEMO_JW301] > 300);
+out:
+	demo_free(d);
+	demo_free(e);
+	CHECK(demo_new_region(5, 300, 20260615, pl, 0, 12) == NULL);
+	CHECK(demo_new_region(5, 300, 20260615, pl, 60, 0) == NULL);
+	pl[7].cluster = 12;
+	CHECK(demo_new_region(5, 300, 20260615, pl, 60, 12) == NULL);
+}
+
 int
 main(void)
 {
 	test_bsn();
 	test_deterministic();
+	test_region();
 	return test_done("test_demo");
 }
