@@ -19,6 +19,11 @@
  * verder", the questionnaire answers and the herinstroom, so some
  * aanbieders come out visibly better or worse.
  *
+ * A config with other gemeenten (demo_new_region) gets the same model
+ * over its gemeenten and clusters, with synthetic population weights,
+ * postcode ranges and aanbieders (docs/operations.md); the built-in
+ * region's tables go through the same code, so its data is unchanged.
+ *
  * Tuning: about 4 trajecten rows, 4 score rows and 2 questionnaire
  * responses per client (demo.h); --clients 250000 gives the sizes of the
  * indicator benchmark. Messages are made as the client is generated;
