@@ -130,19 +130,21 @@ test_config(void)
 
 /*
  * Ends in March 2026 (reden 31) of one aanbieder, n of them in gemeente
- * code, clients from *client on.
+ * code, of age band leeftijd (-1 unknown), clients from *client on.
  */
 static void
-ends(struct store *st, int code, int n, int *client)
+ends(struct store *st, int code, int n, int leeftijd, int *client)
 {
+	char	lt[8];
 	int	i;
 
+	util_fmt(lt, sizeof(lt), "%d", leeftijd);
 	for (i = 0; i < n; i++, (*client)++)
 		sql(st, "INSERT INTO trajecten (client, prod_key, begindatum,"
 		    " prod_chk, agb, gemeente, gestart, einddatum, reden,"
-		    " key_version, upload_id) VALUES (%d, %d, 20250101, 0, %d,"
-		    " %d, 1, 20260315, 31, 1, 1)", *client, 1000 + *client,
-		    AGB, code);
+		    " key_version, upload_id, leeftijd) VALUES (%d, %d,"
+		    " 20250101, 0, %d, %d, 1, 20260315, 31, 1, 1, %s)", *client,
+		    1000 + *client, AGB, code, leeftijd < 0 ? "NULL" : lt);
 }
 
 /*
@@ -150,17 +152,34 @@ ends(struct store *st, int code, int n, int *client)
  * byte would make 0) 13, cluster 256 * 42 / 342 = 31; 0300 (index 299)
  * 12, cluster 36; 0340 and 0342 (indexes 339 and 341) 15 and 11, both in
  * cluster 41. So clusters 0, 31, 36, 41: 10, 13, 12, 26, and the regio 61.
+ * Age bands: 0001 unknown, 0257 and 0300 18+ (band 3), 0340 and 0342
+ * 12-17 (band 2): in the regio 10 unknown, 26 12-17 and 25 18+.
  */
 static void
 fill(struct store *st)
 {
 	int	client = 1;
 
-	ends(st, 1, 10, &client);
-	ends(st, 257, 13, &client);
-	ends(st, 300, 12, &client);
-	ends(st, 340, 15, &client);
-	ends(st, 342, 11, &client);
+	ends(st, 1, 10, -1, &client);
+	ends(st, 257, 13, 3, &client);
+	ends(st, 300, 12, 3, &client);
+	ends(st, 340, 15, 2, &client);
+	ends(st, 342, 11, 2, &client);
+}
+
+/* The 2026 uitval units of age band value val (band + 1, 0 unknown). */
+static long
+bd_units(const struct ind_snapshot *s, int geo, int val)
+{
+	const struct ind_bdcell	*b;
+	size_t			 i, n;
+
+	n = ind_bd_range(&s->bd[IND_UITVAL], geo, MARCH / 12, IND_BD_LEEFTIJD,
+	    &b);
+	for (i = 0; i < n; i++)
+		if (b[i].val == val)
+			return (long)b[i].c->tot.units;
+	return -1;
 }
 
 static long
@@ -278,6 +297,20 @@ test_snapshot(void)
 		    IND_GEO_REGIO(s), p), 61);
 	}
 	CHECK_EQ_INT(IND_GEO_REGIO(s), NGEM + NCLU);
+	/* The uitsplitsing by age, per gemeente, cluster and regio. */
+	CHECK_EQ_INT(bd_units(s, 0, 0), 10);
+	CHECK_EQ_INT(bd_units(s, 256, 4), 13);
+	CHECK_EQ_INT(bd_units(s, 299, 4), 12);
+	CHECK_EQ_INT(bd_units(s, 339, 3), 15);
+	CHECK_EQ_INT(bd_units(s, 341, 3), 11);
+	CHECK_EQ_INT(bd_units(s, 341, 4), -1);
+	CHECK_EQ_INT(bd_units(s, 85, 3), -1);
+	CHECK_EQ_INT(bd_units(s, IND_GEO_CLUSTER(s, 41), 3), 26);
+	CHECK_EQ_INT(bd_units(s, IND_GEO_CLUSTER(s, 41), 4), -1);
+	CHECK_EQ_INT(bd_units(s, IND_GEO_CLUSTER(s, 31), 4), 13);
+	CHECK_EQ_INT(bd_units(s, IND_GEO_REGIO(s), 0), 10);
+	CHECK_EQ_INT(bd_units(s, IND_GEO_REGIO(s), 3), 26);
+	CHECK_EQ_INT(bd_units(s, IND_GEO_REGIO(s), 4), 25);
 
 	body = answer_by(s, IND_BY_GEMEENTE);
 	CHECK(has_cell(body, "gemeente", "0001", 10));
