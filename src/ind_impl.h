@@ -396,7 +396,14 @@ int	ind_scope_apply(const struct config *, const struct party *,
 /* The population a refused query asked for, for the audit trail. */
 void	ind_requested_pop(const struct config *, const struct ind_query *,
 	    struct pop *);
-/* The query as audited: parameters after scope, codes only. */
+/*
+ * The query as audited: parameters after scope, codes only. Whole in
+ * IND_AUDIT_PARAMS_MAX: by, period, months and format, every gemeente in
+ * scope (4 digits and a comma each), every aanbieder filtered on and the
+ * uitsplitsing.
+ */
+#define IND_AUDIT_PARAMS_MAX \
+	(256 + CFG_MAX_GEMEENTEN * 5 + IND_FILTER_MAX * 9)
 void	ind_audit_params(const struct ind_query *, const struct pop *,
 	    const struct config *, char *out, size_t len);
 

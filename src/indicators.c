@@ -510,7 +510,7 @@ ind_engine_answer(struct ind_engine *e, const struct party *p,
 	struct pop		 pop;
 	struct run		 r;
 	char			 code[32], msg[256], key[IND_CACHE_KEY_MAX];
-	char			 params[1024];
+	char			 params[IND_AUDIT_PARAMS_MAX];
 	const char		*ecode = NULL, *c_code, *c_msg;
 	unsigned		 status;
 	int			 today = date_today(time(NULL));

@@ -333,6 +333,42 @@ test_snapshot(void)
 	ind_snapshot_free(s);
 }
 
+/*
+ * The audit trail keeps the whole query of an analist who sees all but
+ * one gemeente, filtered on IND_FILTER_MAX aanbieders.
+ */
+static void
+test_audit_params(void)
+{
+	static char		 out[IND_AUDIT_PARAMS_MAX];
+	struct ind_query	 q;
+	struct pop		 pop;
+	size_t			 i;
+
+	memset(&q, 0, sizeof(q));
+	memset(&pop, 0, sizeof(pop));
+	q.kind = IND_UITVAL;
+	q.by = IND_BY_AANBIEDER;
+	q.period = IND_MONTH;
+	q.xlsx = 1;
+	q.bd = IND_BD_PRODUCTCATEGORIE;
+	for (i = 1; i < CFG_MAX_GEMEENTEN; i++)
+		pop.gem_ok[i] = 1;
+	pop.ngem_ok = CFG_MAX_GEMEENTEN - 1;
+	pop.agb_filter = 1;
+	for (i = 0; i < IND_FILTER_MAX; i++)
+		pop.agbs[pop.nagbs++] = 10000000 + (int)i;
+	cfg.ref.ngemeenten = CFG_MAX_GEMEENTEN;
+	for (i = NGEM; i < CFG_MAX_GEMEENTEN; i++)
+		util_fmt(cfg.ref.gemeenten[i].code, 5, "%04zu", i + 1);
+	ind_audit_params(&q, &pop, &cfg, out, sizeof(out));
+	cfg.ref.ngemeenten = NGEM;
+	CHECK(strstr(out, "&gemeente=0002,0003,") != NULL);
+	CHECK(strstr(out, ",0512&aanbieder=10000000,") != NULL);
+	CHECK(strstr(out, ",10000063&uitsplitsing=productcategorie") != NULL);
+	CHECK(strlen(out) + 1 < sizeof(out));
+}
+
 int
 main(void)
 {
@@ -363,6 +399,7 @@ main(void)
 		fill(st);
 		store_close(st);
 		test_snapshot();
+		test_audit_params();
 	}
 	util_fmt(err, sizeof(err), "%s-wal", db);
 	unlink(err);
