@@ -334,6 +334,61 @@ test_snapshot(void)
 }
 
 /*
+ * A national analist: every one of the 42 clusters in scope, stored and
+ * read back, sees the whole country and may ask by=regio.
+ */
+static void
+test_national_analist(void)
+{
+	static struct party	 p, got;
+	struct ind_query	 q;
+	struct pop		 pop;
+	struct store		*st;
+	unsigned char		 hash[PARTY_TOKEN_HASH_LEN];
+	char			 err[256], code[32], msg[256];
+	int64_t			 id;
+	int			 cl;
+
+	CHECK(PARTY_SCOPES_MAX >= NCLU);
+	if (PARTY_SCOPES_MAX < NCLU ||
+	    store_open(db, 0, &st, err, sizeof(err)) == -1) {
+		CHECK(0);
+		return;
+	}
+	util_fmt(p.name, sizeof(p.name), "analist-nl");
+	p.role = ROLE_ANALIST;
+	for (cl = 0; cl < NCLU; cl++) {
+		p.scopes[cl].kind = SCOPE_CLUSTER;
+		util_fmt(p.scopes[cl].value, sizeof(p.scopes[cl].value),
+		    "Regio %d", cl);
+	}
+	p.nscopes = NCLU;
+	memset(hash, 0x42, sizeof(hash));
+	CHECK_EQ_INT(store_party_add(st, &p, hash, &id), STORE_OK);
+	CHECK_EQ_INT(store_party_by_token(st, hash, &got), STORE_OK);
+	store_close(st);
+	CHECK_EQ_INT(got.nscopes, NCLU);
+	memset(&q, 0, sizeof(q));
+	q.kind = IND_UITVAL;
+	q.by = IND_BY_REGIO;
+	q.period = IND_YEAR;
+	q.from = q.to = MARCH;
+	CHECK_EQ_INT(ind_scope_apply(&cfg, &got, &q, &pop, code, sizeof(code),
+	    msg, sizeof(msg)), 0);
+	CHECK_EQ_INT(pop.ngem_ok, NGEM);
+	/* Without cluster 41 (read back in any order): not the regio. */
+	for (cl = 0; cl < NCLU; cl++)
+		if (strcmp(got.scopes[cl].value, "Regio 41") == 0)
+			got.scopes[cl] = got.scopes[NCLU - 1];
+	got.nscopes = NCLU - 1;
+	CHECK_EQ_INT(ind_scope_apply(&cfg, &got, &q, &pop, code, sizeof(code),
+	    msg, sizeof(msg)), 0);
+	CHECK_EQ_INT(pop.ngem_ok, NGEM - 8);
+	CHECK_EQ_INT(pop.gem_ok[333], 1);
+	CHECK_EQ_INT(pop.gem_ok[334], 0);
+}
+
+/*
  * The audit trail keeps the whole query of an analist who sees all but
  * one gemeente, filtered on IND_FILTER_MAX aanbieders.
  */
@@ -400,6 +455,7 @@ main(void)
 		store_close(st);
 		test_snapshot();
 		test_audit_params();
+		test_national_analist();
 	}
 	util_fmt(err, sizeof(err), "%s-wal", db);
 	unlink(err);
