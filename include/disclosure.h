@@ -177,10 +177,17 @@ void	dc_link(struct dc_table *, uint32_t parent, uint32_t child);
 
 /*
  * Applies the rules with threshold k (k below DC_K_MIN is raised to it).
- * Returns 0, or -1 when the table could not be built (out of memory):
- * nothing may be published then.
+ * Returns 0, or -1 when the table could not be built (out of memory) or
+ * the process is stopping (dc_stop): nothing may be published then.
  */
 int	dc_run(struct dc_table *, long long k);
+
+/*
+ * The daemon is stopping: every dc_run and dc_check in progress gives up
+ * at its exact audit's next component (returns -1), and so does every
+ * later one, so that no build holds up the stop. For good.
+ */
+void	dc_stop(void);
 
 /*
  * The exact check of the criterion on the pattern as it stands: for every

@@ -22,6 +22,7 @@
 
 #include "api.h"
 #include "cmd.h"
+#include "disclosure.h"
 #include "feed.h"
 #include "purge.h"
 #include "http_server.h"
@@ -238,6 +239,8 @@ cmd_serve(int argc, char **argv)
 	fflush(stderr);
 	store_audit(d.st, 0, "serve_start", NULL);
 	wait_for_stop(&set);
+	/* A snapshot build in progress gives up (its LP audit is long). */
+	dc_stop();
 	http_server_stop(srv, config_limit(&cfg, LIMIT_SHUTDOWN_GRACE_S));
 	store_audit(d.st, 0, "serve_stop", NULL);
 	log_info("stopped cleanly");

@@ -1117,6 +1117,14 @@ failed:
 	return failing;
 }
 
+static int	dc_stopping;
+
+void
+dc_stop(void)
+{
+	__atomic_store_n(&dc_stopping, 1, __ATOMIC_RELAXED);
+}
+
 /*
  * One round of the exact audit over the whole table. With fix set,
  * withholds one more item for each failing count (one per relation per
@@ -1212,6 +1220,8 @@ lp_audit(struct run *r, int fix, int exact)
 	gvar = NULL;
 	/* An unknown in no relation at all is unbounded. */
 	for (i = 0; i < ncomp; i++) {
+		if (__atomic_load_n(&dc_stopping, __ATOMIC_RELAXED))
+			goto out;	/* dc_stop: a fault, nothing published */
 		if (s.goff[i + 1] == s.goff[i]) {
 			for (j = s.voff[i]; j < s.voff[i + 1]; j++)
 				t->items[s.vars[j]].certified = 1;

@@ -567,6 +567,31 @@ test_prior_few_clients(void)
 	dc_free(&t);
 }
 
+/*
+ * dc_stop (the daemon is stopping): a run in progress or to come gives
+ * up at its exact audit and returns -1, so nothing is published. Last:
+ * it is for good.
+ */
+static void
+test_stop(void)
+{
+	static const int	 sizes[] = { 30, 3, 12, 15 };
+	struct dc_table		 t;
+	uint32_t		 id[4];
+	size_t			 failing = 0;
+
+	dc_init(&t);
+	group_of(&t, sizes, 4, id);
+	CHECK_EQ_INT(dc_run(&t, 10), 0);
+	CHECK(dc_suppressed(&t, id[1]) && dc_suppressed(&t, id[2]));
+	CHECK_EQ_INT(dc_check(&t, 10, &failing), 0);
+	CHECK_EQ_INT((int)failing, 0);
+	dc_stop();
+	CHECK_EQ_INT(dc_check(&t, 10, &failing), -1);
+	CHECK_EQ_INT(dc_run(&t, 10), -1);
+	dc_free(&t);
+}
+
 int
 main(void)
 {
@@ -580,5 +605,6 @@ main(void)
 	test_before_after();
 	test_prior_only();
 	test_prior_few_clients();
+	test_stop();
 	return test_done("disclosure");
 }
