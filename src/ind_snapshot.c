@@ -301,23 +301,6 @@ struct cids {
 	uint32_t	 last_ix;	/* and its index, when n > 0 */
 };
 
-/*
- * Asks for huge pages (2 MiB) in the mapping p of len bytes, before its
- * pages are first touched: the tables are read at random, and with small
- * pages most reads would also miss the TLB. A kernel without them just
- * maps small ones.
- */
-static void
-map_huge(void *p, size_t len)
-{
-#ifdef MADV_HUGEPAGE
-	(void)madvise(p, len, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)len;
-#endif
-}
-
 /* A zeroed table of n slots in huge pages, every page mapped at once. */
 static uint32_t *
 cids_map(size_t n)
@@ -329,7 +312,7 @@ cids_map(size_t n)
 	    MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
-	map_huge(p, len);
+	util_map_huge(p, len);
 #ifdef MADV_POPULATE_WRITE
 	(void)madvise(p, len, MADV_POPULATE_WRITE);
 #endif
@@ -432,7 +415,7 @@ cids_get(struct cids *c, int64_t v, uint32_t *ix)
 		    sizeof(*c->ps)))
 			return -1;
 		if (c->cap != cap)	/* read at random, too */
-			map_huge(c->ps, c->cap * sizeof(*c->ps));
+			util_map_huge(c->ps, c->cap * sizeof(*c->ps));
 		c->ps[c->n] = v;
 		c->ix1[i] = cids_tag(c, v) | (uint32_t)++c->n;
 	}
