@@ -21,8 +21,8 @@
 #include "log.h"
 
 #define CFG_FILE_MAX		(1024 * 1024)	/* bytes of one config file */
-#define CFG_MAX_CLUSTERS	32
-#define CFG_MAX_GEMEENTEN	128
+#define CFG_MAX_CLUSTERS	64		/* the 42 jeugdregio's fit */
+#define CFG_MAX_GEMEENTEN	512		/* all 342 gemeenten fit */
 #define CFG_MAX_RETIRED		128
 #define CFG_MAX_AANBIEDERS	1024		/* names in reference.aanbieders */
 #define CFG_MAX_GEBIEDEN	512		/* areas in reference.gebieden */

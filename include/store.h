@@ -26,7 +26,7 @@
 #define STORE_BUSY_TIMEOUT_MS	10000
 
 #define PARTY_NAME_MAX		64	/* [a-z0-9._-], see auth_party_name_valid */
-#define PARTY_SCOPES_MAX	32
+#define PARTY_SCOPES_MAX	CFG_MAX_CLUSTERS /* every cluster of a national config */
 #define PARTY_TOKEN_HASH_LEN	32	/* SHA-256 of the bearer token */
 #define PARTY_CERT_HASH_LEN	32	/* SHA-256 of a client certificate (DER) */
 #define PARTY_EXPIRES_DAYS_MAX	3650	/* --expires Nd: at most ten years */

@@ -70,6 +70,13 @@ int	util_grow(void **p, size_t *cap, size_t need, size_t size);
 int	util_map_grow(void **p, size_t *cap, size_t need, size_t size);
 void	*util_map_zero(size_t n, size_t size, int populate);
 void	util_map_free(void *p, size_t cap, size_t size);
+/*
+ * Asks for huge pages (2 MiB) in the mapping p of len bytes, before its
+ * pages are first touched: for arrays read at random, where with small
+ * pages nearly every read would also miss the TLB. A kernel without them
+ * maps small ones; nothing but the speed changes.
+ */
+void	util_map_huge(void *p, size_t len);
 
 /* qsort, except that an empty (even NULL) array is fine. */
 void	util_sort(void *base, size_t n, size_t size,

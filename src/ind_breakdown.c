@@ -518,7 +518,8 @@ ind_bd_build(struct ind_snapshot *s, const struct config *cfg,
 		if (kind == IND_AANLEVERING)
 			same_total(s, &m.v[i]);
 	}
-	nmax = gebied_count(cfg) + 128 + cfg->ref.ngemeenten;
+	nmax = gebied_count(cfg) + 128 + cfg->ref.ngemeenten +
+	    cfg->ref.nclusters;
 	if ((parts = calloc(nmax, sizeof(*parts))) == NULL)
 		return -1;
 	relations(s, cfg, kind, lay, parts, nmax);

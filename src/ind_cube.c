@@ -368,7 +368,8 @@ static void
 acc_doel(const struct build *b, const struct ind_cref *r,
     const struct u_doel *u, uint32_t rk)
 {
-	int	pa = D_PA0 + u->pa, zh = u->zh == 1 ? D_ZH_JA : D_ZH_NIET;
+	int	pa = D_PA0 + U_DOEL_PA(u);
+	int	zh = U_DOEL_ZH(u) == 1 ? D_ZH_JA : D_ZH_NIET;
 	int64_t	*num = C_NUM(b, r->c);
 
 	cnt_add(r->x, u->client, rk);
@@ -387,9 +388,9 @@ acc_uit(const struct ind_cref *r, const struct u_uit *u, uint32_t rk)
 {
 	cnt_add(r->x, u->client, rk);
 	cnt_add(XR_CAT(r->x, u->reden), u->client, rk);
-	if (u->her == 1)
+	if (U_AAN_HER(u) == 1)
 		cnt_add(XR_CAT(r->x, U_HER_NEW), u->client, rk);
-	else if (u->her == 2)
+	else if (U_AAN_HER(u) == 2)
 		cnt_add(XR_CAT(r->x, U_HER_NONE), u->client, rk);
 }
 
@@ -1237,7 +1238,7 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 	b.k = k;
 	b.window = window;
 	b.today = today;
-	nmax = s->nagbs + cfg->ref.ngemeenten + 16;
+	nmax = s->nagbs + cfg->ref.ngemeenten + cfg->ref.nclusters + 16;
 	if ((parts = calloc(nmax, sizeof(*parts))) == NULL)
 		return -1;
 	b.kind = kind;

@@ -18,7 +18,7 @@
 
 #define IND_YEAR0	2000	/* period indexes count from January 2000 */
 #define IND_YEARS	100
-#define IND_GEM_NONE	0xff
+#define IND_GEM_NONE	0xffff	/* a gemeente index is 16 bits */
 
 /* Categories of RedenBeeindiging: 02, 31..39 and anything else. */
 #define IND_NREDEN	11
@@ -29,9 +29,10 @@ struct u_doel {
 	uint32_t	 client;
 	uint16_t	 period;
 	uint16_t	 agb;		/* index into snap->agbs */
-	uint8_t		 gem;		/* index into cfg->ref.gemeenten */
-	int8_t		 pa;		/* probleemafname 1..3, 0 = none */
-	int8_t		 zh;		/* zonder hulp verder 0/1, -1 = none */
+	uint16_t	 gem;		/* index into cfg->ref.gemeenten */
+	uint8_t		 pz;		/* probleemafname 1..3 (0 = none) in
+					   bits 0-1, zonder hulp verder + 1
+					   (0 none, 1 niet, 2 ja) in 2-3 */
 	uint8_t		 tmask;		/* bit t: the trajectory's last
 					   measurement in its period of type t */
 	uint16_t	 doelen;
@@ -39,6 +40,9 @@ struct u_doel {
 	float		 gas_t;		/* NaN = none */
 	uint32_t	 bd;		/* breakdown values (ind_bd_pack) */
 };
+#define U_DOEL_PZ(pa, zh)	((uint8_t)(((pa) & 3) | ((zh) + 1) << 2))
+#define U_DOEL_PA(u)		((u)->pz & 3)
+#define U_DOEL_ZH(u)		(((u)->pz >> 2 & 3) - 1)
 
 /*
  * A definitively ended product, in the period of its Einddatum: a unit of
@@ -50,28 +54,43 @@ struct u_uit {
 	uint32_t	 client;
 	uint16_t	 period;
 	uint16_t	 agb;
-	uint8_t		 gem;
+	uint16_t	 gem;
 	uint8_t		 reden;		/* category 0..IND_NREDEN-1 */
-	uint8_t		 her;		/* 0 not 31; 1 new start; 2 none */
 	uint8_t		 aan;		/* A_GAS, A_OPT or A_NONE (U_AAN_CAT),
 					   | U_AAN_CEM: a CEM+ response in
-					   the window */
+					   the window; herinstroom in
+					   U_AAN_HER: 0 not 31, 1 new start,
+					   2 none */
 	uint32_t	 bd;
 };
 #define U_AAN_CAT	0x03
 #define U_AAN_CEM	0x04
+#define U_AAN_HER_SHIFT	4
+#define U_AAN_HER(u)	((u)->aan >> U_AAN_HER_SHIFT & 3)
 
 /* A questionnaire response. */
 struct u_tev {
 	uint32_t	 client;
 	uint16_t	 period;
 	uint16_t	 agb;
-	uint8_t		 gem;
+	uint16_t	 gem;
 	uint8_t		 resp;		/* enum quest_respondent */
-	uint16_t	 def;		/* index into the quest_set */
+	uint8_t		 def;		/* index into the quest_set */
 	uint32_t	 voff;		/* its answers: snap->vals[voff..] */
 	uint32_t	 bd;
 };
+
+/*
+ * The units are the bulk of a snapshot's memory: a gemeente index of 16
+ * bits (up to CFG_MAX_GEMEENTEN, a national deployment) costs them no
+ * size. IND_GEM_NONE and the snapshot's GEM_UNSEEN lie above every index.
+ */
+_Static_assert(sizeof(struct u_doel) == 24, "u_doel grew");
+_Static_assert(sizeof(struct u_uit) == 16, "u_uit grew");
+_Static_assert(sizeof(struct u_tev) == 20, "u_tev grew");
+_Static_assert(CFG_MAX_GEMEENTEN < IND_GEM_NONE - 1,
+    "gemeente indexes must stay below IND_GEM_NONE and GEM_UNSEEN");
+_Static_assert(QUEST_MAX_DEFS <= 256, "u_tev.def is a byte");
 
 /*
  * The units of one kind are made once, with the month as their period
@@ -377,7 +396,14 @@ int	ind_scope_apply(const struct config *, const struct party *,
 /* The population a refused query asked for, for the audit trail. */
 void	ind_requested_pop(const struct config *, const struct ind_query *,
 	    struct pop *);
-/* The query as audited: parameters after scope, codes only. */
+/*
+ * The query as audited: parameters after scope, codes only. Whole in
+ * IND_AUDIT_PARAMS_MAX: by, period, months and format, every gemeente in
+ * scope (4 digits and a comma each), every aanbieder filtered on and the
+ * uitsplitsing.
+ */
+#define IND_AUDIT_PARAMS_MAX \
+	(256 + CFG_MAX_GEMEENTEN * 5 + IND_FILTER_MAX * 9)
 void	ind_audit_params(const struct ind_query *, const struct pop *,
 	    const struct config *, char *out, size_t len);
 

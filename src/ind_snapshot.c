@@ -108,10 +108,10 @@ ind_items_build(const struct quest_set *qs, struct ind_items *it)
  * Gemeente codes to indexes, each code looked up once per build
  * (GEM_UNSEEN: not yet; CFG_MAX_GEMEENTEN keeps indexes below it).
  */
-#define GEM_UNSEEN	0xfe
+#define GEM_UNSEEN	0xfffe
 struct gem_memo {
 	const struct config	*cfg;
-	uint8_t			 ix[10000];
+	uint16_t		 ix[10000];
 };
 
 
@@ -259,7 +259,7 @@ ind_agb_index(const struct ind_snapshot *s, int agb)
 }
 
 /* Gemeente code (an int, 363) to its index; IND_GEM_NONE when unknown. */
-static uint8_t
+static uint16_t
 gem_ix(const struct config *cfg, int code)
 {
 	char	buf[5];
@@ -271,10 +271,10 @@ gem_ix(const struct config *cfg, int code)
 	util_fmt(buf, sizeof(buf), "%04d", code);
 	if ((g = config_gemeente(cfg, buf, &retired)) == NULL)
 		return IND_GEM_NONE;
-	return (uint8_t)(g - cfg->ref.gemeenten);
+	return (uint16_t)(g - cfg->ref.gemeenten);
 }
 
-static uint8_t
+static uint16_t
 gem_of(struct gem_memo *m, int code)
 {
 	if (code <= 0 || code > 9999)
@@ -301,23 +301,6 @@ struct cids {
 	uint32_t	 last_ix;	/* and its index, when n > 0 */
 };
 
-/*
- * Asks for huge pages (2 MiB) in the mapping p of len bytes, before its
- * pages are first touched: the tables are read at random, and with small
- * pages most reads would also miss the TLB. A kernel without them just
- * maps small ones.
- */
-static void
-map_huge(void *p, size_t len)
-{
-#ifdef MADV_HUGEPAGE
-	(void)madvise(p, len, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)len;
-#endif
-}
-
 /* A zeroed table of n slots in huge pages, every page mapped at once. */
 static uint32_t *
 cids_map(size_t n)
@@ -329,7 +312,7 @@ cids_map(size_t n)
 	    MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
-	map_huge(p, len);
+	util_map_huge(p, len);
 #ifdef MADV_POPULATE_WRITE
 	(void)madvise(p, len, MADV_POPULATE_WRITE);
 #endif
@@ -432,7 +415,7 @@ cids_get(struct cids *c, int64_t v, uint32_t *ix)
 		    sizeof(*c->ps)))
 			return -1;
 		if (c->cap != cap)	/* read at random, too */
-			map_huge(c->ps, c->cap * sizeof(*c->ps));
+			util_map_huge(c->ps, c->cap * sizeof(*c->ps));
 		c->ps[c->n] = v;
 		c->ix1[i] = cids_tag(c, v) | (uint32_t)++c->n;
 	}
@@ -506,7 +489,7 @@ cids_free(struct cids *c)
 }
 
 /* gem_of once every code was looked up (the facts' threads share it). */
-static uint8_t
+static uint16_t
 gem_seen(const struct gem_memo *m, int code)
 {
 	if (code <= 0 || code > 9999)
@@ -529,7 +512,7 @@ struct raw_sc {
 	uint32_t	 bd;
 	uint16_t	 doelen;	/* clamped as in u_doel */
 	uint16_t	 behaald;	/* clamped to doelen */
-	uint8_t		 gem;		/* gem_of, IND_GEM_NONE */
+	uint16_t	 gem;		/* gem_of, IND_GEM_NONE */
 	int8_t		 pa;		/* probleemafname 1..3, 0 = none */
 	int8_t		 zh;		/* 0/1, -1 = none */
 	int8_t		 meetmoment;	/* 1..3 (a table CHECK) */
@@ -572,7 +555,7 @@ tr_attr(int leeftijd, int geslacht, int categorie, int gebied)
 }
 
 static uint32_t
-tr_bd(const struct config *cfg, uint8_t g, uint32_t attr)
+tr_bd(const struct config *cfg, uint16_t g, uint32_t attr)
 {
 	return ind_bd_pack(cfg, g, (int)(attr & 7) - 1,
 	    (int)(attr >> 3 & 3) - 1, (int)(attr >> 5 & 127) - 1,
@@ -585,9 +568,9 @@ struct raw_resp {
 	int32_t		 ingevuld_op;
 	uint32_t	 voff;		/* its answers: vals[voff..] */
 	uint32_t	 bd;
-	uint16_t	 def;
+	uint16_t	 gem;
+	uint8_t		 def;		/* below QUEST_MAX_DEFS */
 	uint8_t		 resp;
-	uint8_t		 gem;
 };
 
 /*
@@ -731,7 +714,7 @@ clamp_u16(int v, int hi)
 
 /* A unit's breakdown values; none for a record outside every gemeente. */
 static uint32_t
-raw_bd(const struct raw *w, uint8_t g, int leeftijd, int geslacht,
+raw_bd(const struct raw *w, uint16_t g, int leeftijd, int geslacht,
     int categorie, int gebied)
 {
 	if (g == IND_GEM_NONE)
@@ -899,7 +882,7 @@ raw_resp1(struct raw *w, const struct ind_src_resp *r, int64_t client)
 		return -1;
 	o->agb = r->agb;
 	o->ingevuld_op = r->ingevuld_op;
-	o->def = (uint16_t)d;
+	o->def = (uint8_t)d;
 	o->resp = (uint8_t)r->respondent;
 	o->voff = (uint32_t)w->nvals;
 	o->gem = gem_of(&w->gm, r->gemeente);
@@ -1317,8 +1300,7 @@ build_doel(struct ind_snapshot *s, struct raw *w)
 		u[n].agb = (uint16_t)a;
 		u[n].gem = r->gem;
 		u[n].tmask = (uint8_t)mask;
-		u[n].pa = r->pa;
-		u[n].zh = r->zh;
+		u[n].pz = U_DOEL_PZ(r->pa, r->zh);
 		u[n].doelen = r->doelen;
 		u[n].behaald = r->behaald;
 		u[n].gas_t = r->gas_t;
@@ -1487,8 +1469,8 @@ ended_part(const struct ind_snapshot *s, const struct raw *w,
 {
 	const struct tfact *f;
 	size_t		 i, n = 0, g0 = a, g1 = a, lo, hi;
-	int		 p, ai;
-	uint8_t		 g;
+	int		 p, ai, her;
+	uint16_t	 g;
 
 	for (i = a; i < b; i++) {
 		const struct raw_tr *r = &w->tr[i];
@@ -1524,11 +1506,12 @@ ended_part(const struct ind_snapshot *s, const struct raw *w,
 		u[n].gem = g;
 		u[n].bd = tr_bd(w->gm.cfg, g, r->attr);
 		u[n].reden = reden_cat(r->reden);
-		u[n].her = r->reden != 31 ? 0 :
+		her = r->reden != 31 ? 0 :
 		    new_start(w->tr, g0, g1, r, e->window) ? 1 : 2;
 		f = tfact_find(e, r->prod_key, r->agb);
-		u[n].aan = f != NULL && f->last == TF_OPT_OUT ? A_OPT :
-		    f != NULL && f->last >= r->begindatum ? A_GAS : A_NONE;
+		u[n].aan = (uint8_t)((f != NULL && f->last == TF_OPT_OUT ?
+		    A_OPT : f != NULL && f->last >= r->begindatum ? A_GAS :
+		    A_NONE) | her << U_AAN_HER_SHIFT);
 		if (resp_in(e, r->client, r->agb,
 		    date_add_days(r->einddatum, -e->before),
 		    date_add_days(r->einddatum, e->after)))
@@ -1941,7 +1924,8 @@ ind_snapshot_build_ck(const struct config *cfg, const struct quest_set *qs,
 	memset(&w, 0, sizeof(w));
 	w.qs = qs;
 	w.gm.cfg = cfg;
-	memset(w.gm.ix, GEM_UNSEEN, sizeof(w.gm.ix));
+	for (kind = 0; kind < 10000; kind++)
+		w.gm.ix[kind] = GEM_UNSEEN;
 	/* Every gemeente code looked up now: the rows only read the memo. */
 	for (kind = 1; kind < 10000; kind++)
 		(void)gem_of(&w.gm, kind);

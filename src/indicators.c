@@ -370,7 +370,12 @@ answer_error(struct ind_answer *a, unsigned status, const char *code,
 	cJSON_Delete(o);
 }
 
-/* The cache key: everything the answer depends on, scope included. */
+/*
+ * The cache key: everything the answer depends on, scope included: the
+ * numbers, a digit per gemeente and 9 characters per aanbieder filtered
+ * on, never cut short (two scopes must never share a key).
+ */
+#define IND_CACHE_KEY_MAX	(160 + CFG_MAX_GEMEENTEN + IND_FILTER_MAX * 9)
 static void
 cache_key(const struct ind_query *q, const struct pop *pop, int today,
     char *out, size_t len)
@@ -504,8 +509,8 @@ ind_engine_answer(struct ind_engine *e, const struct party *p,
 {
 	struct pop		 pop;
 	struct run		 r;
-	char			 code[32], msg[256], key[512];
-	char			 params[1024];
+	char			 code[32], msg[256], key[IND_CACHE_KEY_MAX];
+	char			 params[IND_AUDIT_PARAMS_MAX];
 	const char		*ecode = NULL, *c_code, *c_msg;
 	unsigned		 status;
 	int			 today = date_today(time(NULL));

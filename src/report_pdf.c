@@ -261,17 +261,27 @@ cover(struct pdf *d)
 	const struct report_doc		*doc = d->doc;
 	const struct report_info	*r = doc->info;
 	const struct config		*cfg = doc->cfg;
-	char				 buf[1024], gem[512], date[11];
-	size_t				 g, off = 0;
+	char				 buf[1024], gem[768], date[11];
+	size_t				 g, off = 0, n = 0;
+	int				 cut = 0;
 
+	/*
+	 * The names of the cluster's gemeenten; a cluster too large to list
+	 * on the cover (a national config allows 512) gets its count, never
+	 * a list cut short in the middle of a name.
+	 */
 	gem[0] = '\0';
 	for (g = 0; g < cfg->ref.ngemeenten; g++) {
 		if (cfg->ref.gemeenten[g].cluster != r->cluster)
 			continue;
-		util_fmt(gem + off, sizeof(gem) - off, "%s%s", off ? ", " : "",
-		    cfg->ref.gemeenten[g].naam);
+		n++;
+		if (!cut && util_fmt(gem + off, sizeof(gem) - off, "%s%s",
+		    off ? ", " : "", cfg->ref.gemeenten[g].naam) == -1)
+			cut = 1;
 		off = strlen(gem);
 	}
+	if (cut)
+		util_fmt(gem, sizeof(gem), "%zu gemeenten", n);
 	rdraw_page_begin(d);
 	d->y = 110;
 	rdraw_rgb(d, C_OWN);
@@ -291,8 +301,8 @@ cover(struct pdf *d)
 		util_fmt(buf, sizeof(buf), "Clustergemiddelde: alle "
 		    "aanbieders in het cluster samen");
 	rdraw_para(d, FONT_H3, buf, 6);
-	util_fmt(buf, sizeof(buf), "Cluster: %s (gemeenten: %s)",
-	    cfg->ref.clusters[r->cluster].name, gem);
+	util_fmt(buf, sizeof(buf), "Cluster: %s (%s%s)",
+	    cfg->ref.clusters[r->cluster].name, cut ? "" : "gemeenten: ", gem);
 	rdraw_para(d, FONT_BODY, buf, 4);
 	util_fmt(buf, sizeof(buf), "Verslagmaand: %s %04d; trend over de "
 	    "13 maanden (of 5 kwartalen) tot en met die maand.",

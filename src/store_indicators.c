@@ -17,7 +17,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include <sqlite3.h>
 
@@ -158,23 +157,6 @@ tw_half_free(struct tw_half *h)
 	h->n = h->cap = 0;
 }
 
-/*
- * Asks the kernel for huge pages (2 MiB) where it can in the mapping p of
- * len bytes, before its pages are first touched: the look-ups read it at
- * random, and with small pages nearly every one also misses the TLB. A
- * refusal (no THP in this kernel) changes nothing but the speed.
- */
-static void
-map_huge(void *p, size_t len)
-{
-#ifdef MADV_HUGEPAGE
-	(void)madvise(p, len, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)len;
-#endif
-}
-
 /* Half i of the map from db; h->rc 0 or -1. */
 static void
 tw_load_half(sqlite3 *db, struct tw_half *h, int i)
@@ -200,7 +182,7 @@ tw_load_half(sqlite3 *db, struct tw_half *h, int i)
 			break;
 		}
 		if (h->cap != cap)
-			map_huge(h->e, h->cap * sizeof(*h->e));
+			util_map_huge(h->e, h->cap * sizeof(*h->e));
 		h->e[h->n].key = sqlite3_column_int64(s, 0);
 		h->e[h->n].categorie = col_int(s, 1, -1);
 		h->e[h->n].gebied = col_int(s, 2, -1);

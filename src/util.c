@@ -289,6 +289,17 @@ util_map_free(void *p, size_t cap, size_t size)
 		(void)munmap(p, cap * size);
 }
 
+void
+util_map_huge(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, len, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
 int
 util_grow(void **p, size_t *cap, size_t need, size_t size)
 {

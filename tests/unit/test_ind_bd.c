@@ -34,6 +34,7 @@
 #include "store.h"
 #include "store_impl.h"
 #include "test.h"
+#include "test_answer.h"
 #include "test_sql.h"
 #include "util.h"
 
@@ -271,13 +272,7 @@ answer(struct ind_snapshot *s, const struct party *p, enum ind_by by,
 {
 	struct ind_query	 q;
 	struct pop		 pop;
-	struct run		 r;
-	struct sel		 sel;
 	char			 c[32], msg[256];
-	const char		*m;
-	size_t			 len;
-	long			 nc = 0, ns = 0;
-	int			 rc = -1;
 
 	memset(&q, 0, sizeof(q));
 	q.kind = IND_UITVAL;
@@ -299,20 +294,8 @@ answer(struct ind_snapshot *s, const struct party *p, enum ind_by by,
 		    ERR_UITSPLITSING_NIET_TOEGESTAAN : "other";
 		return -1;
 	}
-	memset(&r, 0, sizeof(r));
-	memset(&sel, 0, sizeof(sel));
-	r.cfg = &cfg;
-	r.q = &q;
-	r.snap = s;
-	r.items = &items;
-	r.pop = &pop;
-	r.lay = &s->lay[IND_UITVAL];
-	r.k = config_limit(&cfg, LIMIT_K);
-	r.window = (int)config_limit(&cfg, LIMIT_HERINSTROOM_MONTHS);
-	if (ind_select_cells(&r, &sel, status, code, &m) == 0)
-		rc = ind_write_answer(&r, &sel, body, &len, &nc, &ns);
-	ind_sel_free(&sel);
-	return rc;
+	return test_answer(&cfg, &items, s, &q, &pop, body, status, code,
+	    NULL);
 }
 
 static void

@@ -17,6 +17,7 @@
 #include "store.h"
 #include "store_impl.h"
 #include "test.h"
+#include "test_answer.h"
 #include "test_sql.h"
 #include "util.h"
 
@@ -162,12 +163,9 @@ answer_by(struct ind_snapshot *s, enum ind_kind kind, enum ind_by by,
 {
 	struct ind_query	 q;
 	struct pop		 pop;
-	struct run		 r;
-	struct sel		 sel;
 	char			 code[32], msg[256], *body = NULL;
-	const char		*c, *m;
-	size_t			 len;
-	long			 nc = 0, ns = 0;
+	const char		*c;
+	long			 nc = 0;
 	unsigned		 status;
 
 	memset(&q, 0, sizeof(q));
@@ -176,24 +174,10 @@ answer_by(struct ind_snapshot *s, enum ind_kind kind, enum ind_by by,
 	q.period = IND_MONTH;
 	q.from = q.to = MARCH;
 	q.csv = csv;
-	memset(&r, 0, sizeof(r));
-	memset(&sel, 0, sizeof(sel));
 	CHECK_EQ_INT(ind_scope_apply(&cfg, NULL, &q, &pop, code, sizeof(code),
 	    msg, sizeof(msg)), 0);
-	r.cfg = &cfg;
-	r.q = &q;
-	r.snap = s;
-	r.items = &items;
-	r.pop = &pop;
-	r.lay = &s->lay[kind];
-	r.k = config_limit(&cfg, LIMIT_K);
-	r.window = (int)config_limit(&cfg, LIMIT_HERINSTROOM_MONTHS);
-	if (ind_select_cells(&r, &sel, &status, &c, &m) == 0)
-		CHECK_EQ_INT(ind_write_answer(&r, &sel, &body, &len, &nc,
-		    &ns), 0);
-	else
-		CHECK(0);
-	ind_sel_free(&sel);
+	CHECK_EQ_INT(test_answer(&cfg, &items, s, &q, &pop, &body, &status,
+	    &c, &nc), 0);
 	CHECK_EQ_INT(nc, 1);
 	return body;
 }
