@@ -12,9 +12,9 @@
 #   sorttp init --data D --config DIR/sorttp.json
 #   sorttp demo --data D --config DIR/sorttp.json --clients 1250000
 #
-# 342 gemeenten need the config limits of 512 gemeenten / 64 clusters
-# (CFG_MAX_GEMEENTEN, CFG_MAX_CLUSTERS); with lower limits check-config
-# refuses the file with the limit in its message.
+# A config holds at most 512 gemeenten in 64 clusters (CFG_MAX_GEMEENTEN,
+# CFG_MAX_CLUSTERS); check-config refuses more with the limit in its
+# message.
 set -eu
 
 DIR=${1:?usage: $0 DIR [N [C]]}
