@@ -733,10 +733,49 @@ raw_room(void **p, size_t *cap, size_t len, size_t n, size_t size)
 	return util_map_grow(p, cap, len + n, size);
 }
 
+/* One row of a scan's batch, its client pseudonym linked; 0 or -1. */
+typedef int (*raw_one_fn)(struct raw *, const void *row, int64_t client,
+    void *arg);
+
+/*
+ * The n rows of size sz at rows (each with its client pseudonym, an
+ * int64_t, at coff) to one, in order. Their clients are looked up in ids
+ * RAW_AHEAD rows at a time (cids_ahead), each slot's pseudonym asked for
+ * CIDS_AHEAD rows ahead of its row.
+ */
 static int
-raw_score1(struct raw *w, const struct ind_src_score *r, int64_t client)
+raw_rows(struct raw *w, struct cids *ids, const void *rows, size_t n,
+    size_t sz, size_t coff, raw_one_fn one, void *arg)
 {
-	struct raw_sc	*o;
+	const char	*p = rows;
+	int64_t		 cl[RAW_AHEAD], v;
+	size_t		 i, j, m;
+
+	for (j = 0; j < n; j += m) {
+		m = n - j < RAW_AHEAD ? n - j : RAW_AHEAD;
+		for (i = 0; i < m; i++) {
+			memcpy(&v, p + (j + i) * sz + coff, sizeof(v));
+			cl[i] = link_map(w, 0, v);
+		}
+		if (cids_ahead(ids, cl, m) == -1)
+			return -1;
+		for (i = 0; i < m; i++) {
+			if (i + CIDS_AHEAD < m)
+				cids_ahead_ps(ids, cl, i + CIDS_AHEAD);
+			if (one(w, p + (j + i) * sz, cl[i], arg) == -1)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+raw_score1(struct raw *w, const void *row, int64_t client, void *arg)
+{
+	const struct ind_src_score	*r = row;
+	struct raw_sc			*o;
+
+	(void)arg;
 
 	o = &w->sc[w->nsc];
 	if (cids_get(&w->dims[T_SC].ids, client, &o->client) == -1 ||
@@ -765,32 +804,28 @@ static int
 raw_score(const struct ind_src_score *r, size_t n, void *arg)
 {
 	struct raw	*w = arg;
-	int64_t		 cl[RAW_AHEAD];
-	size_t		 i, j, m;
 
 	if (raw_room((void **)&w->sc, &w->capsc, w->nsc, n, sizeof(*w->sc)))
 		return -1;
-	for (j = 0; j < n; j += m) {
-		m = n - j < RAW_AHEAD ? n - j : RAW_AHEAD;
-		for (i = 0; i < m; i++)
-			cl[i] = link_map(w, 0, r[j + i].client);
-		if (cids_ahead(&w->dims[T_SC].ids, cl, m) == -1)
-			return -1;
-		for (i = 0; i < m; i++) {
-			if (i + CIDS_AHEAD < m)
-				cids_ahead_ps(&w->dims[T_SC].ids, cl,
-				    i + CIDS_AHEAD);
-			if (raw_score1(w, &r[j + i], cl[i]) == -1)
-				return -1;
-		}
-	}
-	return 0;
+	return raw_rows(w, &w->dims[T_SC].ids, r, n, sizeof(*r),
+	    offsetof(struct ind_src_score, client), raw_score1, NULL);
 }
 
+/* Where raw_traj1 puts a part's rows. */
+struct traj_out {
+	struct raw_tr	*a;
+	size_t		*len;
+	struct raw_dims	*d;
+};
+
 static int
-raw_traj1(struct raw *w, const struct ind_src_traj *r, int64_t client,
-    struct raw_tr *o, struct raw_dims *d)
+raw_traj1(struct raw *w, const void *row, int64_t client, void *arg)
 {
+	const struct ind_src_traj	*r = row;
+	struct traj_out			*t = arg;
+	struct raw_tr			*o = &t->a[*t->len];
+	struct raw_dims			*d = t->d;
+
 	if (cids_get(&d->ids, client, &o->client) == -1 ||
 	    (r->agb > 0 && agb_add(d, r->agb) == -1))
 		return -1;
@@ -805,6 +840,7 @@ raw_traj1(struct raw *w, const struct ind_src_traj *r, int64_t client,
 	    r->reden == 20 || (r->reden >= 31 && r->reden <= 39) ? r->reden :
 	    RDN_OTHER);
 	o->gestart = r->gestart != 0;
+	(*t->len)++;
 	return 0;
 }
 
@@ -814,31 +850,16 @@ raw_traj(const struct ind_src_traj *r, size_t n, int part, void *arg)
 {
 	struct raw	*w = arg;
 	struct raw_tr	**a = part ? &w->tr1 : &w->tr;
-	size_t		*len = part ? &w->ntr1 : &w->ntr;
-	size_t		 i;
+	struct traj_out	 t;
 
-	struct raw_dims	*d = &w->dims[part ? T_TR1 : T_TR];
-	int64_t		 cl[RAW_AHEAD];
-	size_t		 j, m;
-
-	if (raw_room((void **)a, part ? &w->captr1 : &w->captr, *len, n,
+	t.len = part ? &w->ntr1 : &w->ntr;
+	t.d = &w->dims[part ? T_TR1 : T_TR];
+	if (raw_room((void **)a, part ? &w->captr1 : &w->captr, *t.len, n,
 	    sizeof(**a)))
 		return -1;
-	for (j = 0; j < n; j += m) {
-		m = n - j < RAW_AHEAD ? n - j : RAW_AHEAD;
-		for (i = 0; i < m; i++)
-			cl[i] = link_map(w, 0, r[j + i].client);
-		if (cids_ahead(&d->ids, cl, m) == -1)
-			return -1;
-		for (i = 0; i < m; i++, (*len)++) {
-			if (i + CIDS_AHEAD < m)
-				cids_ahead_ps(&d->ids, cl, i + CIDS_AHEAD);
-			if (raw_traj1(w, &r[j + i], cl[i], &(*a)[*len],
-			    d) == -1)
-				return -1;
-		}
-	}
-	return 0;
+	t.a = *a;
+	return raw_rows(w, &t.d->ids, r, n, sizeof(*r),
+	    offsetof(struct ind_src_traj, client), raw_traj1, &t);
 }
 
 /* Part 1's trajecten behind part 0's in tr. */
@@ -860,11 +881,14 @@ raw_traj_join(struct raw *w)
 }
 
 static int
-raw_resp1(struct raw *w, const struct ind_src_resp *r, int64_t client)
+raw_resp1(struct raw *w, const void *row, int64_t client, void *arg)
 {
-	struct raw_resp		*o;
-	size_t			 d;
-	const struct quest_variant *v;
+	const struct ind_src_resp	*r = row;
+	struct raw_resp			*o;
+	size_t				 d;
+	const struct quest_variant	*v;
+
+	(void)arg;
 
 	if (quest_find(w->qs, r->vragenlijst, &d) == NULL ||
 	    d >= QUEST_MAX_DEFS || r->respondent < 0 ||
@@ -899,26 +923,11 @@ static int
 raw_resp(const struct ind_src_resp *r, size_t n, void *arg)
 {
 	struct raw	*w = arg;
-	int64_t		 cl[RAW_AHEAD];
-	size_t		 i, j, m;
 
 	if (raw_room((void **)&w->rs, &w->caprs, w->nrs, n, sizeof(*w->rs)))
 		return -1;
-	for (j = 0; j < n; j += m) {
-		m = n - j < RAW_AHEAD ? n - j : RAW_AHEAD;
-		for (i = 0; i < m; i++)
-			cl[i] = link_map(w, 0, r[j + i].client);
-		if (cids_ahead(&w->dims[T_RS].ids, cl, m) == -1)
-			return -1;
-		for (i = 0; i < m; i++) {
-			if (i + CIDS_AHEAD < m)
-				cids_ahead_ps(&w->dims[T_RS].ids, cl,
-				    i + CIDS_AHEAD);
-			if (raw_resp1(w, &r[j + i], cl[i]) == -1)
-				return -1;
-		}
-	}
-	return 0;
+	return raw_rows(w, &w->dims[T_RS].ids, r, n, sizeof(*r),
+	    offsetof(struct ind_src_resp, client), raw_resp1, NULL);
 }
 
 static int
