@@ -63,8 +63,9 @@ int	util_grow(void **p, size_t *cap, size_t need, size_t size);
  * the heap's free there is nothing to wipe). Pages count towards RSS only
  * once written. util_map_grow is util_grow's twin (*p NULL, *cap 0 at
  * first, never shrinks); util_map_zero maps n zeroed elements, with
- * populate every page present at once (for a table that will be touched
- * all over anyway, such as a hash table), NULL when out of memory;
+ * populate every page present at once, in huge pages where the kernel has
+ * them (for a table that will be touched all over anyway, at random, such
+ * as a hash table), NULL when out of memory;
  * util_map_free takes the capacity the array was mapped with.
  */
 int	util_map_grow(void **p, size_t *cap, size_t need, size_t size);

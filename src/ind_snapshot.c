@@ -15,7 +15,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <sys/mman.h>
 #include <sys/resource.h>
 
 #include "feed.h"
@@ -301,24 +300,6 @@ struct cids {
 	uint32_t	 last_ix;	/* and its index, when n > 0 */
 };
 
-/* A zeroed table of n slots in huge pages, every page mapped at once. */
-static uint32_t *
-cids_map(size_t n)
-{
-	void	*p;
-	size_t	 len = n * sizeof(uint32_t);
-
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE |
-	    MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	util_map_huge(p, len);
-#ifdef MADV_POPULATE_WRITE
-	(void)madvise(p, len, MADV_POPULATE_WRITE);
-#endif
-	return p;
-}
-
 static size_t
 cids_hash(const struct cids *c, int64_t v)
 {
@@ -375,7 +356,7 @@ cids_rehash(struct cids *c)
 
 	c->nslots = on ? on * 2 : 4096;
 	/* Every page of it is touched: mapped at once, not page by page. */
-	if ((c->ix1 = cids_map(c->nslots)) == NULL) {
+	if ((c->ix1 = util_map_zero(c->nslots, sizeof(*c->ix1), 1)) == NULL) {
 		c->ix1 = o;
 		c->nslots = on;
 		return -1;

@@ -278,8 +278,17 @@ util_map_zero(size_t n, size_t size, int populate)
 	if (n == 0 || size == 0 || n > SIZE_MAX / size)
 		return NULL;
 	q = mmap(NULL, n * size, PROT_READ | PROT_WRITE, MAP_PRIVATE |
-	    MAP_ANONYMOUS | (populate ? MAP_POPULATE : 0), -1, 0);
-	return q == MAP_FAILED ? NULL : q;
+	    MAP_ANONYMOUS, -1, 0);
+	if (q == MAP_FAILED)
+		return NULL;
+	if (populate) {
+		/* Huge pages asked for first: populating fixes the size. */
+		util_map_huge(q, n * size);
+#ifdef MADV_POPULATE_WRITE
+		(void)madvise(q, n * size, MADV_POPULATE_WRITE);
+#endif
+	}
+	return q;
 }
 
 void
