@@ -205,11 +205,26 @@ better(const struct dc_item *a, const struct dc_item *best)
  * The state of one run: for every item the relations it is in and the
  * items it hides with it, and a worklist of relations to look at again,
  * smallest first.
+ *
+ * The worklist pops the lightest queued relation, then the lowest id (the
+ * keys are distinct, so any exact priority queue pops the same sequence).
+ * A relation's weight never changes during a run: the units are fixed.
+ * Most relations are queued at once, before any pop (primary suppression,
+ * a later pass), and a binary heap of millions misses the cache at every
+ * level of every pop; so a large batch queued while nothing else waits is
+ * sorted once (radix, by weight, the ids already in order) into a run
+ * read front to back, and what is queued while that run is being read
+ * goes to a small heap beside it. Pops take the smaller of the two heads.
  */
 struct hent {
 	int64_t		 w;		/* the relation's weight */
 	uint32_t	 g;
 };
+
+/* queued[g]: not queued, waiting in pend, or in the run or the heap. */
+#define Q_NO		0
+#define Q_PEND		1
+#define Q_IN		2
 
 struct run {
 	struct dc_table	*t;
@@ -218,11 +233,16 @@ struct run {
 	uint32_t	*rel;
 	uint32_t	*kid_off;	/* item i: kid[kid_off[i] .. [i + 1]) */
 	uint32_t	*kid;
-	struct hent	*heap;		/* relations by (weight, id), keys
+	uint32_t	*pend;		/* queued since the last pop */
+	size_t		 npend;
+	uint32_t	*sorted;	/* a batch by (weight, id) */
+	size_t		 shead, nsorted;
+	struct hent	*heap;		/* the rest by (weight, id), keys
 					   inline: no lookup per compare */
-	size_t		 nheap;
-	uint8_t		*queued;
+	size_t		 nheap, heap_cap;
+	uint8_t		*queued;	/* Q_* */
 	uint8_t		*known;		/* audit: per item */
+	int		 oom;		/* the worklist could not grow */
 };
 
 /* A relation's weight: its total's units, or its parts' without one. */
@@ -246,15 +266,31 @@ hent_less(const struct hent *a, const struct hent *b)
 	return a->w < b->w || (a->w == b->w && a->g < b->g);
 }
 
+/* Queues relation g unless it is queued already. */
 static void
 heap_push(struct run *r, uint32_t g)
+{
+	if (r->queued[g] != Q_NO)
+		return;
+	r->queued[g] = Q_PEND;
+	r->pend[r->npend++] = g;
+}
+
+static size_t
+queue_len(const struct run *r)
+{
+	return r->npend + r->nheap + (r->nsorted - r->shead);
+}
+
+static int
+hent_push(struct run *r, uint32_t g)
 {
 	struct hent	e;
 	size_t		i, up;
 
-	if (r->queued[g])
-		return;
-	r->queued[g] = 1;
+	if (util_grow((void **)&r->heap, &r->heap_cap, r->nheap + 1,
+	    sizeof(*r->heap)) == -1)
+		return -1;
 	e.w = weight(r->t, g);
 	e.g = g;
 	i = r->nheap++;
@@ -266,10 +302,11 @@ heap_push(struct run *r, uint32_t g)
 		i = up;
 	}
 	r->heap[i] = e;
+	return 0;
 }
 
 static uint32_t
-heap_pop(struct run *r)
+hent_pop(struct run *r)
 {
 	uint32_t	top = r->heap[0].g;
 	struct hent	e;
@@ -290,7 +327,136 @@ heap_pop(struct run *r)
 	}
 	if (n > 0)
 		r->heap[i] = e;
-	r->queued[top] = 0;
+	return top;
+}
+
+/*
+ * A batch is sorted when it is at least this large and a sixteenth of the
+ * relations (the sort scans them all); small, so that the fuzzer and the
+ * tests take both ways.
+ */
+#define BATCH_MIN	8
+
+/* Radix digits of the sort: 11 bits, a count table that stays in cache. */
+#define SORT_BITS	11
+#define SORT_RADIX	(1u << SORT_BITS)
+
+/*
+ * The waiting relations, in id order (a scan of queued), sorted stably by
+ * weight into r->sorted: least significant digit first, only as many
+ * digits as the weights span. Returns -1 when out of memory.
+ */
+static int
+batch_sort(struct run *r)
+{
+	const struct dc_table	*t = r->t;
+	uint64_t		*key, *key2, *kt, span;
+	uint32_t		*val = r->sorted, *val2 = r->pend, *vt;
+	size_t			 n = 0, i, g, shift, cnt[SORT_RADIX], sum, c;
+	int64_t			 lo = INT64_MAX;
+
+	key = calloc(r->npend, sizeof(*key));
+	key2 = calloc(r->npend, sizeof(*key2));
+	if (key == NULL || key2 == NULL) {
+		free(key);
+		free(key2);
+		return -1;
+	}
+	for (g = 0; g < t->ngroups; g++) {
+		if (r->queued[g] != Q_PEND)
+			continue;
+		r->queued[g] = Q_IN;
+		val[n] = (uint32_t)g;
+		key[n] = (uint64_t)weight(t, (uint32_t)g);
+		if ((int64_t)key[n] < lo)
+			lo = (int64_t)key[n];
+		n++;
+	}
+	/* As offsets from the lightest: unsigned, in the same order. */
+	span = 0;
+	for (i = 0; i < n; i++) {
+		key[i] -= (uint64_t)lo;
+		span |= key[i];
+	}
+	for (shift = 0; shift < 64 && (span >> shift) != 0;
+	    shift += SORT_BITS) {
+		memset(cnt, 0, sizeof(cnt));
+		for (i = 0; i < n; i++)
+			cnt[(key[i] >> shift) & (SORT_RADIX - 1)]++;
+		for (c = 0, sum = 0; c < SORT_RADIX; c++) {
+			size_t	x = cnt[c];
+
+			cnt[c] = sum;
+			sum += x;
+		}
+		for (i = 0; i < n; i++) {
+			c = cnt[(key[i] >> shift) & (SORT_RADIX - 1)]++;
+			key2[c] = key[i];
+			val2[c] = val[i];
+		}
+		kt = key, key = key2, key2 = kt;
+		vt = val, val = val2, val2 = vt;
+	}
+	free(key);
+	free(key2);
+	/* The two buffers may have swapped: both hold ngroups + 1. */
+	r->sorted = val;
+	r->pend = val2;
+	r->shead = 0;
+	r->nsorted = n;
+	r->npend = 0;
+	return 0;
+}
+
+/*
+ * Places what was queued since the last pop: a large batch while nothing
+ * else is waiting is sorted once, the rest goes onto the heap.
+ */
+static int
+queue_settle(struct run *r)
+{
+	size_t	i;
+
+	if (r->npend == 0)
+		return 0;
+	if (r->shead == r->nsorted && r->nheap == 0 &&
+	    r->npend >= BATCH_MIN && r->npend >= r->t->ngroups / 16)
+		return batch_sort(r);
+	for (i = 0; i < r->npend; i++) {
+		r->queued[r->pend[i]] = Q_IN;
+		if (hent_push(r, r->pend[i]) == -1)
+			return -1;
+	}
+	r->npend = 0;
+	return 0;
+}
+
+/*
+ * The queued relation with the least (weight, id), dequeued; DC_NONE when
+ * the worklist could not grow (r->oom is set).
+ */
+static uint32_t
+heap_pop(struct run *r)
+{
+	struct hent	s;
+	uint32_t	top;
+
+	if (queue_settle(r) == -1) {
+		r->oom = 1;
+		return DC_NONE;
+	}
+	if (r->shead < r->nsorted) {
+		s.g = r->sorted[r->shead];
+		if (r->nheap > 0)
+			s.w = weight(r->t, s.g);
+		if (r->nheap == 0 || hent_less(&s, &r->heap[0])) {
+			r->shead++;
+			r->queued[s.g] = Q_NO;
+			return s.g;
+		}
+	}
+	top = hent_pop(r);
+	r->queued[top] = Q_NO;
 	return top;
 }
 
@@ -1257,7 +1423,8 @@ run_init(struct run *r, struct dc_table *t, long long k)
 	if ((r->rel_off = calloc(n + 2, sizeof(*r->rel_off))) == NULL ||
 	    (r->kid_off = calloc(n + 2, sizeof(*r->kid_off))) == NULL ||
 	    (r->queued = calloc(t->ngroups + 1, 1)) == NULL ||
-	    (r->heap = calloc(t->ngroups + 1, sizeof(*r->heap))) == NULL ||
+	    (r->pend = calloc(t->ngroups + 1, sizeof(*r->pend))) == NULL ||
+	    (r->sorted = calloc(t->ngroups + 1, sizeof(*r->sorted))) == NULL ||
 	    (r->known = calloc(n + 1, 1)) == NULL)
 		return -1;
 	/* The indexes are 32-bit: a table that large is refused. */
@@ -1299,6 +1466,8 @@ run_free(struct run *r)
 	free(r->rel);
 	free(r->kid_off);
 	free(r->kid);
+	free(r->pend);
+	free(r->sorted);
 	free(r->heap);
 	free(r->queued);
 	free(r->known);
@@ -1366,8 +1535,9 @@ dc_run(struct dc_table *t, long long k)
 	t->prior_dropped = 0;
 again:
 	for (;;) {
-		while (r.nheap > 0) {
-			g = heap_pop(&r);
+		while (queue_len(&r) > 0) {
+			if ((g = heap_pop(&r)) == DC_NONE)
+				goto out;
 			if ((pick = secondary(&r, g, k)) != DC_NONE) {
 				suppress(&r, pick);
 				heap_push(&r, g);	/* may need more */
