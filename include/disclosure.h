@@ -62,9 +62,14 @@
 #define DC_K_MIN	5	/* k is never below this */
 #define DC_NONE		UINT32_MAX
 
+/*
+ * 16 bytes: a national snapshot holds some 20 million, read at random.
+ * Counts fit in 32 bits (dc_item refuses larger ones); sums of them are
+ * taken in 64.
+ */
 struct dc_item {
-	int64_t		 units;
-	int64_t		 clients;	/* distinct clients */
+	int32_t		 units;
+	int32_t		 clients;	/* distinct clients */
 	uint8_t		 forced;	/* suppressed whatever the counts */
 	uint8_t		 hidden;	/* never printed: cannot be withheld */
 	uint8_t		 suppressed;	/* result */
@@ -120,7 +125,10 @@ void	dc_compact(struct dc_table *);
 #define DC_F_SUPPRESSED	0x01
 #define DC_F_PRINTED	0x02	/* neither hidden nor unpublished */
 
-/* Adds an item; returns its index. */
+/*
+ * Adds an item; returns its index. Counts outside 32 bits are refused as
+ * an add that failed: dc_run then returns -1.
+ */
 uint32_t dc_item(struct dc_table *, int64_t units, int64_t clients);
 
 /* Marks an item suppressed whatever its counts (too few aanbieders). */

@@ -70,12 +70,15 @@ dc_compact(struct dc_table *t)
 	t->nlinks = t->links_cap = 0;
 }
 
+_Static_assert(sizeof(struct dc_item) == 16, "dc_item grew");
+
 uint32_t
 dc_item(struct dc_table *t, int64_t units, int64_t clients)
 {
 	struct dc_item	*it;
 
-	if (t->oom || t->nitems >= DC_NONE ||
+	if (t->oom || t->nitems >= DC_NONE || units < INT32_MIN ||
+	    units > INT32_MAX || clients < INT32_MIN || clients > INT32_MAX ||
 	    util_grow((void **)&t->items, &t->items_cap, t->nitems + 1,
 	    sizeof(*t->items)) == -1) {
 		t->oom = 1;
@@ -83,8 +86,8 @@ dc_item(struct dc_table *t, int64_t units, int64_t clients)
 	}
 	it = &t->items[t->nitems];
 	memset(it, 0, sizeof(*it));
-	it->units = units;
-	it->clients = clients;
+	it->units = (int32_t)units;
+	it->clients = (int32_t)clients;
 	return (uint32_t)t->nitems++;
 }
 

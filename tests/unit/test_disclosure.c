@@ -663,6 +663,27 @@ table_pattern(enum dc_method method, size_t *withheld)
 	return h;
 }
 
+/* Counts beyond 32 bits: the table is refused, nothing is published. */
+static void
+test_large_counts(void)
+{
+	struct dc_table	t;
+	uint32_t	a;
+
+	dc_init(&t);
+	a = dc_item(&t, INT32_MAX, INT32_MAX);
+	CHECK_EQ_INT(dc_run(&t, 10), 0);
+	CHECK(!dc_suppressed(&t, a));
+	(void)dc_item(&t, (int64_t)INT32_MAX + 1, 20);
+	CHECK_EQ_INT(dc_run(&t, 10), -1);
+	dc_free(&t);
+
+	dc_init(&t);
+	(void)dc_item(&t, 20, (int64_t)INT32_MAX + 1);
+	CHECK_EQ_INT(dc_run(&t, 10), -1);
+	dc_free(&t);
+}
+
 static void
 test_table_order(void)
 {
@@ -687,6 +708,7 @@ main(void)
 	test_before_after();
 	test_prior_only();
 	test_prior_few_clients();
+	test_large_counts();
 	test_table_order();
 	test_stop();
 	return test_done("disclosure");
