@@ -245,6 +245,7 @@ struct run {
 	size_t		 nheap, heap_cap;
 	uint8_t		*queued;	/* Q_* */
 	uint8_t		*known;		/* audit: per item */
+	uint8_t		*cur, *next;	/* audit: per relation, to visit */
 	int		 oom;		/* the worklist could not grow */
 };
 
@@ -700,15 +701,25 @@ secondary(const struct run *r, size_t g, long long k)
  * Step 4: derives what relations with one unknown member give away, and
  * withholds one more member where that is a count below k. Returns the
  * number withheld.
+ *
+ * The attacker sweeps every relation in order, round after round, until
+ * a round learns nothing or withholds something. What a relation gives
+ * away depends on nothing but which of its items are known (withholding
+ * does not change that within the audit), so visiting it again when none
+ * of them became known since its last visit learns nothing: after the
+ * first round, a round visits only the relations with an item learnt
+ * after their visit, in order, which learns the same in the same order.
+ * An item learnt while relation h is visited marks its relations after h
+ * for this round (cur) and those up to h for the next (next).
  */
 static size_t
 audit(struct run *r)
 {
 	struct dc_table	*t = r->t;
 	struct dc_item	*it;
-	uint8_t		*known = r->known;
+	uint8_t		*known = r->known, *cur = r->cur, *next = r->next, *sw;
 	size_t		 i, g, unknown, fixed = 0;
-	uint32_t	 tot, last = DC_NONE, pick;
+	uint32_t	 tot, last = DC_NONE, pick, h;
 	int		 progress;
 
 	/* In a byte per item: the passes read nothing else of the items. */
@@ -718,9 +729,14 @@ audit(struct run *r)
 		known[i] = it->units == 0 || (!it->suppressed && !it->hidden) ||
 		    it->pknown;
 	}
+	memset(cur, 1, t->ngroups);
+	memset(next, 0, t->ngroups);
 	do {
 		progress = 0;
 		for (g = 0; g < t->ngroups; g++) {
+			if (!cur[g])
+				continue;
+			cur[g] = 0;
 			tot = t->group_total[g];
 			unknown = 0;
 			for (i = t->group_off[g]; i < t->group_off[g + 1] &&
@@ -740,12 +756,21 @@ audit(struct run *r)
 			it = &t->items[last];
 			known[last] = 1;
 			progress = 1;
+			for (i = r->rel_off[last]; i < r->rel_off[last + 1];
+			    i++) {
+				h = r->rel[i];
+				if (h > g)
+					cur[h] = 1;
+				else
+					next[h] = 1;
+			}
 			if (it->units > 0 && it->clients < r->k &&
 			    (pick = candidate_needed(r, g, last)) != DC_NONE) {
 				suppress(r, pick);
 				fixed++;
 			}
 		}
+		sw = cur, cur = next, next = sw;
 	} while (progress && fixed == 0);
 	return fixed;
 }
@@ -1428,7 +1453,9 @@ run_init(struct run *r, struct dc_table *t, long long k)
 	    (r->queued = calloc(t->ngroups + 1, 1)) == NULL ||
 	    (r->pend = calloc(t->ngroups + 1, sizeof(*r->pend))) == NULL ||
 	    (r->sorted = calloc(t->ngroups + 1, sizeof(*r->sorted))) == NULL ||
-	    (r->known = calloc(n + 1, 1)) == NULL)
+	    (r->known = calloc(n + 1, 1)) == NULL ||
+	    (r->cur = calloc(t->ngroups + 1, 1)) == NULL ||
+	    (r->next = calloc(t->ngroups + 1, 1)) == NULL)
 		return -1;
 	/* The indexes are 32-bit: a table that large is refused. */
 	if (t->nmembers + t->ngroups >= UINT32_MAX || t->nlinks >= UINT32_MAX)
@@ -1474,6 +1501,8 @@ run_free(struct run *r)
 	free(r->heap);
 	free(r->queued);
 	free(r->known);
+	free(r->cur);
+	free(r->next);
 }
 
 /*
