@@ -436,6 +436,45 @@ queue_settle(struct run *r)
 }
 
 /*
+ * The sorted run says which relations come next, and their items lie all
+ * over the table: asks for them ahead, in three steps of a pipeline (the
+ * offsets, then the members, then the items), so that secondary() finds
+ * them in cache. Only a hint: nothing changes but the timing.
+ */
+#define PF_FAR		12
+#define PF_MID		8
+#define PF_NEAR		4
+#define PF_ITEMS	8	/* members asked for per relation, at most */
+
+static void
+prefetch(const struct run *r)
+{
+	const struct dc_table	*t = r->t;
+	size_t			 h = r->shead, i, end;
+	uint32_t		 g;
+
+	if (h + PF_FAR < r->nsorted) {
+		g = r->sorted[h + PF_FAR];
+		__builtin_prefetch(&t->group_off[g]);
+		__builtin_prefetch(&t->group_total[g]);
+	}
+	if (h + PF_MID < r->nsorted) {
+		g = r->sorted[h + PF_MID];
+		__builtin_prefetch(&t->members[t->group_off[g]]);
+		if (t->group_total[g] != DC_NONE)
+			__builtin_prefetch(&t->items[t->group_total[g]]);
+	}
+	if (h + PF_NEAR < r->nsorted) {
+		g = r->sorted[h + PF_NEAR];
+		end = t->group_off[g + 1];
+		if (end - t->group_off[g] > PF_ITEMS)
+			end = t->group_off[g] + PF_ITEMS;
+		for (i = t->group_off[g]; i < end; i++)
+			__builtin_prefetch(&t->items[t->members[i]]);
+	}
+}
+
+/*
  * The queued relation with the least (weight, id), dequeued; DC_NONE when
  * the worklist could not grow (r->oom is set).
  */
@@ -454,6 +493,7 @@ heap_pop(struct run *r)
 		if (r->nheap > 0)
 			s.w = weight(r->t, s.g);
 		if (r->nheap == 0 || hent_less(&s, &r->heap[0])) {
+			prefetch(r);
 			r->shead++;
 			r->queued[s.g] = Q_NO;
 			return s.g;
