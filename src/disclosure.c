@@ -240,6 +240,8 @@ struct run {
 	size_t		 npend;
 	uint32_t	*sorted;	/* a batch by (weight, id) */
 	size_t		 shead, nsorted;
+	int64_t		 shead_w;	/* the weight of sorted[shead_at - 1] */
+	size_t		 shead_at;	/* 0: not known */
 	struct hent	*heap;		/* the rest by (weight, id), keys
 					   inline: no lookup per compare */
 	size_t		 nheap, heap_cap;
@@ -406,7 +408,7 @@ batch_sort(struct run *r)
 	/* The two buffers may have swapped: both hold ngroups + 1. */
 	r->sorted = val;
 	r->pend = val2;
-	r->shead = 0;
+	r->shead = r->shead_at = 0;
 	r->nsorted = n;
 	r->npend = 0;
 	return 0;
@@ -490,8 +492,12 @@ heap_pop(struct run *r)
 	}
 	if (r->shead < r->nsorted) {
 		s.g = r->sorted[r->shead];
-		if (r->nheap > 0)
-			s.w = weight(r->t, s.g);
+		/* Pops from the heap may compare with it many times. */
+		if (r->nheap > 0 && r->shead_at != r->shead + 1) {
+			r->shead_w = weight(r->t, s.g);
+			r->shead_at = r->shead + 1;
+		}
+		s.w = r->shead_w;
 		if (r->nheap == 0 || hent_less(&s, &r->heap[0])) {
 			prefetch(r);
 			r->shead++;
