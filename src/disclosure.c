@@ -248,7 +248,6 @@ struct run {
 	uint8_t		*queued;	/* Q_* */
 	uint8_t		*known;		/* audit: per item */
 	uint8_t		*cur, *next;	/* audit: per relation, to visit */
-	int		 oom;		/* the worklist could not grow */
 };
 
 /* A relation's weight: its total's units, or its parts' without one. */
@@ -478,7 +477,7 @@ prefetch(const struct run *r)
 
 /*
  * The queued relation with the least (weight, id), dequeued; DC_NONE when
- * the worklist could not grow (r->oom is set).
+ * the worklist could not grow.
  */
 static uint32_t
 heap_pop(struct run *r)
@@ -486,10 +485,8 @@ heap_pop(struct run *r)
 	struct hent	s;
 	uint32_t	top;
 
-	if (queue_settle(r) == -1) {
-		r->oom = 1;
+	if (queue_settle(r) == -1)
 		return DC_NONE;
-	}
 	if (r->shead < r->nsorted) {
 		s.g = r->sorted[r->shead];
 		/* Pops from the heap may compare with it many times. */
