@@ -625,8 +625,8 @@ year_order(const struct ind_snapshot *s, enum ind_kind k, size_t **offp,
 /*
  * The cells a unit adds to, into out: for each period type in tmask, in
  * order, six: (its aanbieder, all) x (its gemeente, its cluster, the
- * regio), less its aanbieder's where "publicatie" has none. Returns how many, or -1 out of memory; ends[tt]: how many
- * after type tt's.
+ * regio), less its aanbieder's where "publicatie" has none. Returns how
+ * many, or -1 out of memory; ends[tt]: how many after type tt's.
  */
 static int
 unit_cells(struct cmap *m, unsigned tmask, int month, const int agbs[2],
