@@ -827,6 +827,73 @@ cmp_cell(const void *a, const void *b)
 	return (x->agb > y->agb) - (x->agb < y->agb);
 }
 
+/*
+ * The cells sorted as cmp_cell sorts them, by their key (geo, period,
+ * agb) as one number below 2^32 in a radix sort, two passes of 16 bits
+ * over (key, index) pairs. The keys are distinct (a cell per key), so
+ * the order is qsort's to the cell. Where a key does not fit, or out of
+ * memory, qsort.
+ */
+#define SORT_DIGIT	16
+
+static void
+sort_cells(struct cell **cells, size_t n, int ngeo, int nagb)
+{
+	const uint64_t	 np = IND_YEARS * 12;
+	uint64_t	*a = NULL, *b = NULL, *tmp, key;
+	size_t		*cnt = NULL, i, d, sum, x;
+	const struct cell *c;
+	int		 pass;
+
+	if (n < 2)
+		return;
+	if (ngeo <= 0 || nagb <= 0 || n > UINT32_MAX ||
+	    (uint64_t)ngeo * np * (uint64_t)nagb > UINT32_MAX ||
+	    (a = malloc(n * sizeof(*a))) == NULL ||
+	    (b = malloc(n * sizeof(*b))) == NULL ||
+	    (cnt = calloc((size_t)1 << SORT_DIGIT, sizeof(*cnt))) == NULL)
+		goto fallback;
+	for (i = 0; i < n; i++) {
+		c = cells[i];
+		if (c->geo < 0 || c->geo >= ngeo || c->period < 0 ||
+		    (uint64_t)c->period >= np || c->agb < 0 || c->agb >= nagb)
+			goto fallback;
+		key = ((uint64_t)c->geo * np + (uint64_t)c->period) *
+		    (uint64_t)nagb + (uint64_t)c->agb;
+		a[i] = key << 32 | i;
+	}
+	for (pass = 0; pass < 2; pass++) {
+		int	sh = 32 + pass * SORT_DIGIT;
+
+		memset(cnt, 0, ((size_t)1 << SORT_DIGIT) * sizeof(*cnt));
+		for (i = 0; i < n; i++)
+			cnt[a[i] >> sh & 0xffff]++;
+		for (d = 0, sum = 0; d < (size_t)1 << SORT_DIGIT; d++) {
+			x = cnt[d];
+			cnt[d] = sum;
+			sum += x;
+		}
+		for (i = 0; i < n; i++)
+			b[cnt[a[i] >> sh & 0xffff]++] = a[i];
+		tmp = a;		/* sorted so far: a */
+		a = b;
+		b = tmp;
+	}
+	for (i = 0; i < n; i++)
+		b[i] = (uint64_t)(uintptr_t)cells[a[i] & 0xffffffffu];
+	for (i = 0; i < n; i++)
+		cells[i] = (struct cell *)(uintptr_t)b[i];
+	free(a);
+	free(b);
+	free(cnt);
+	return;
+fallback:
+	free(a);
+	free(b);
+	free(cnt);
+	util_sort(cells, n, sizeof(*cells), cmp_cell);
+}
+
 /* Index of the first cell at or after (geo, period, agb). */
 static size_t
 lower(const struct ind_cube *cb, int geo, int period, int agb)
@@ -1422,7 +1489,8 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 		s->nvals = 0;
 	}
 	for (tt = 0; tt < IND__NPERIODS; tt++) {
-		util_sort(m.cells[tt], m.n[tt], sizeof(*m.cells[tt]), cmp_cell);
+		sort_cells(m.cells[tt], m.n[tt], IND_GEO_REGIO(s) + 1,
+		    (int)s->nagbs + 1);
 		s->cube[kind][tt].cells = m.cells[tt];
 		s->cube[kind][tt].n = m.n[tt];
 	}
