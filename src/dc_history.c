@@ -57,6 +57,15 @@ struct dch {
 	/* The clusters' keys (cluster_key), once the first cell came. */
 	char		 ckey[CFG_MAX_CLUSTERS][DCH_GEO_MAX];
 	int		 keyed;
+	/*
+	 * dch_apply's string ids, kept: per geo index of geo_s (+ 1, 0 not
+	 * known yet) and the last indicator's.
+	 */
+	const struct ind_snapshot *geo_s;
+	uint32_t	*geo_ids;
+	size_t		 ngeo_ids;
+	char		 last_ind[DCH_IND_MAX];
+	uint32_t	 last_ind_id;	/* + 1, 0 none */
 	int64_t		 gen;
 	size_t		 nloaded, nprior, nrekeyed;
 	uint64_t	 load_ns;	/* reading the table */
@@ -157,20 +166,19 @@ rehash(struct dch *h)
 }
 
 /*
- * The row of (indicator, level, period, geo, agb), added (masks 0) when
- * new; (size_t)-1 on OOM.
+ * The row of (indicator, level, period, geo, agb), the strings by their
+ * ids (str_id), added (masks 0) when new; (size_t)-1 on OOM.
  */
 static size_t
-row_get(struct dch *h, const char *indicator, int level, int period,
-    const char *geo, int agb)
+row_get_id(struct dch *h, uint32_t ind, int level, int period, uint32_t geo,
+    int agb)
 {
 	struct hrow	r;
 	size_t		j;
 
 	memset(&r, 0, sizeof(r));
-	if ((r.ind = str_id(&h->str, indicator)) == (uint32_t)-1 ||
-	    (r.geo = str_id(&h->str, geo)) == (uint32_t)-1)
-		return (size_t)-1;
+	r.ind = ind;
+	r.geo = geo;
 	r.level = (int16_t)level;
 	r.period = period;
 	r.agb = agb;
@@ -188,6 +196,19 @@ row_get(struct dch *h, const char *indicator, int level, int period,
 	h->rows[h->n] = r;
 	h->slots[j] = (uint32_t)++h->n;
 	return h->n - 1;
+}
+
+/* row_get_id by the strings. */
+static size_t
+row_get(struct dch *h, const char *indicator, int level, int period,
+    const char *geo, int agb)
+{
+	uint32_t	ind, g;
+
+	if ((ind = str_id(&h->str, indicator)) == (uint32_t)-1 ||
+	    (g = str_id(&h->str, geo)) == (uint32_t)-1)
+		return (size_t)-1;
+	return row_get_id(h, ind, level, period, g, agb);
 }
 
 /* Row i as the store has it. */
@@ -252,6 +273,7 @@ dch_free(struct dch *h)
 	free(h->str.s);
 	free(h->str.slots);
 	free(h->recs);
+	free(h->geo_ids);
 	free(h);
 }
 
@@ -348,15 +370,70 @@ dch_apply(struct dch *h, struct dc_table *t, const struct ind_snapshot *s,
 	dch_apply_named(h, t, s, cfg, ind_kind_name(kind), tt, c, ncat);
 }
 
+/*
+ * The id of the geo of cell index geo as the store keeps it (struct
+ * dch_row), each found once per snapshot; (uint32_t)-1 on OOM.
+ */
+static uint32_t
+geo_id(struct dch *h, const struct ind_snapshot *s, const struct config *cfg,
+    int geo)
+{
+	char		 g[DCH_GEO_MAX];
+	size_t		 n = (size_t)s->ngem + (size_t)s->nclu + 1;
+	uint32_t	 id;
+
+	if (h->geo_s != s) {
+		free(h->geo_ids);
+		h->ngeo_ids = 0;
+		h->geo_s = NULL;
+		if ((h->geo_ids = calloc(n, sizeof(*h->geo_ids))) == NULL)
+			return (uint32_t)-1;
+		h->ngeo_ids = n;
+		h->geo_s = s;
+	}
+	if (geo >= 0 && (size_t)geo < h->ngeo_ids && h->geo_ids[geo] != 0)
+		return h->geo_ids[geo] - 1;
+	if (geo < s->ngem)
+		util_fmt(g, sizeof(g), "G%s", cfg->ref.gemeenten[geo].code);
+	else if (geo < s->ngem + s->nclu)
+		util_fmt(g, sizeof(g), "%s", h->ckey[geo - s->ngem]);
+	else
+		util_fmt(g, sizeof(g), "R");
+	if ((id = str_id(&h->str, g)) != (uint32_t)-1 && geo >= 0 &&
+	    (size_t)geo < h->ngeo_ids)
+		h->geo_ids[geo] = id + 1;
+	return id;
+}
+
+/* The id of an indicator as the store keeps it; (uint32_t)-1 on OOM. */
+static uint32_t
+ind_id(struct dch *h, const char *indicator)
+{
+	char		 ind[DCH_IND_MAX];
+	uint32_t	 id;
+	size_t		 len = strnlen(indicator, sizeof(ind) - 1);
+
+	/* util_fmt's "%s", cut as it cuts */
+	memcpy(ind, indicator, len);
+	ind[len] = '\0';
+	if (h->last_ind_id != 0 && strcmp(ind, h->last_ind) == 0)
+		return h->last_ind_id - 1;
+	if ((id = str_id(&h->str, ind)) != (uint32_t)-1) {
+		memcpy(h->last_ind, ind, len + 1);
+		h->last_ind_id = id + 1;
+	}
+	return id;
+}
+
 void
 dch_apply_named(struct dch *h, struct dc_table *t,
     const struct ind_snapshot *s, const struct config *cfg,
     const char *indicator, enum ind_period tt, const struct cell *c,
     int ncat)
 {
-	char		 geo[DCH_GEO_MAX], ind[DCH_IND_MAX];
 	struct dch_rec	*rec;
 	size_t		 i;
+	uint32_t	 ind, geo;
 	int		 f, ti, agb;
 
 	if (h == NULL || h->oom || t->oom)
@@ -366,19 +443,14 @@ dch_apply_named(struct dch *h, struct dc_table *t,
 		return;
 	}
 	/* As the store keeps them (struct dch_row). */
-	util_fmt(ind, sizeof(ind), "%s", indicator);
-	if (c->geo < s->ngem)
-		util_fmt(geo, sizeof(geo), "G%s",
-		    cfg->ref.gemeenten[c->geo].code);
-	else if (c->geo < s->ngem + s->nclu)
-		util_fmt(geo, sizeof(geo), "%s", h->ckey[c->geo - s->ngem]);
-	else
-		util_fmt(geo, sizeof(geo), "R");
 	agb = c->agb >= 0 && (size_t)c->agb < s->nagbs ? s->agbs[c->agb] : 0;
 	for (ti = 0; ti < h->ntabs && h->tabs[ti] != t; ti++)
 		;
-	if (ti == DCH_TABS || (i = row_get(h, ind, (int)tt, c->period,
-	    geo, agb)) == (size_t)-1 ||
+	if (ti == DCH_TABS ||
+	    (ind = ind_id(h, indicator)) == (uint32_t)-1 ||
+	    (geo = geo_id(h, s, cfg, c->geo)) == (uint32_t)-1 ||
+	    (i = row_get_id(h, ind, (int)tt, c->period, geo, agb)) ==
+	    (size_t)-1 ||
 	    util_grow((void **)&h->recs, &h->caprec, h->nrec + 1,
 	    sizeof(*h->recs)) == -1) {
 		h->oom = 1;
