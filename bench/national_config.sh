@@ -8,7 +8,7 @@
 # take one. The demo gives each gemeente synthetic population weights and
 # postcode ranges (docs/operations.md).
 #
-#   bench/national_config.sh DIR [N [C]]
+#   [PUBLICATIE=alles] bench/national_config.sh DIR [N [C]]
 #   sorttp init --data D --config DIR/sorttp.json
 #   sorttp demo --data D --config DIR/sorttp.json --clients 1250000
 #
@@ -45,11 +45,30 @@ awk -v n="$N" -v c="$C" 'BEGIN {
 rm -rf "$DIR/questionnaires"
 cp -r "$(dirname "$0")/../config/questionnaires" "$DIR/questionnaires"
 
-cat >"$DIR/sorttp.json" <<JSON
+# What a national deployment publishes of one aanbieder (docs/operations.md,
+# "A national deployment"): per gemeente per year, per jeugdregio per month,
+# nationally per quarter. PUBLICATIE=alles writes no block: every period at
+# every level, as in the region.
+if [ "${PUBLICATIE:-landelijk}" = alles ]; then
+	cat >"$DIR/sorttp.json" <<JSON
 {
   "reference": {
     "gemeenten": "gemeenten.json"
   }
 }
 JSON
+else
+	cat >"$DIR/sorttp.json" <<JSON
+{
+  "reference": {
+    "gemeenten": "gemeenten.json"
+  },
+  "publicatie": {
+    "aanbieder_gemeente": "jaar",
+    "aanbieder_cluster": "maand",
+    "aanbieder_regio": "kwartaal"
+  }
+}
+JSON
+fi
 echo "national_config: $DIR/sorttp.json ($N gemeenten in $C clusters)"

@@ -66,6 +66,21 @@ enum cfg_disclosure {
 };
 
 /*
+ * "publicatie": the finest period published for one aanbieder's figures at
+ * each level of geography (issue #15, docs/indicators.md 11). The values
+ * are the period types of indicators.h (0 month, 1 quarter, 2 year), or
+ * CFG_PUB_NONE: that level has no cells of one aanbieder at all. The
+ * default is every period at every level.
+ */
+enum cfg_pub_level {
+	CFG_PUB_GEMEENTE = 0,	/* one aanbieder in one gemeente */
+	CFG_PUB_CLUSTER,	/* one aanbieder in one cluster */
+	CFG_PUB_REGIO,		/* one aanbieder in the whole regio */
+	CFG_PUB__NLEVELS
+};
+#define CFG_PUB_NONE	3
+
+/*
  * The limits. The table in config.c gives each its JSON name under
  * "limits", its default and its bounds; ingest and indicator modules add
  * theirs here and there.
@@ -203,6 +218,7 @@ struct config {
 	long long	 ck_max_deviation;
 	double		 ck_variance;
 	long long	 ck_js;
+	int		 pub_aanbieder[CFG_PUB__NLEVELS]; /* "publicatie" */
 };
 
 /*

@@ -141,6 +141,8 @@
 /* indicators: breakdowns; scores, questionnaires, messages: postcode (#15) */
 #define ERR_UITSPLITSING_NIET_TOEGESTAAN "uitsplitsing_niet_toegestaan"
 #define ERR_POSTCODE_ONGELDIG	"postcode_ongeldig"
+/* indicators: one aanbieder's figures the config does not publish (#15) */
+#define ERR_PERIODE_NIET_GEPUBLICEERD	"periode_niet_gepubliceerd"
 
 struct err_code {
 	const char	*code;

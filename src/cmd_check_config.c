@@ -10,6 +10,16 @@
 #include "cmd.h"
 #include "questionnaire.h"
 
+/* A "publicatie" value as the config spells it. */
+static const char *
+pub_name(int g)
+{
+	static const char *const names[] = { "per month", "per quarter",
+	    "per year", "not at all" };
+
+	return g >= 0 && g <= CFG_PUB_NONE ? names[g] : "?";
+}
+
 static const struct cmd_help check_help = { "check-config",
 	"usage: sorttp check-config [--config FILE]\n"
 	"\n"
@@ -67,6 +77,14 @@ cmd_check_config(int argc, char **argv)
 		printf("sorttp: disclosure cellkey: max_deviation %lld, "
 		    "variance %g, js %lld\n", cfg.ck_max_deviation,
 		    cfg.ck_variance, cfg.ck_js);
+	if (cfg.pub_aanbieder[CFG_PUB_GEMEENTE] != 0 ||
+	    cfg.pub_aanbieder[CFG_PUB_CLUSTER] != 0 ||
+	    cfg.pub_aanbieder[CFG_PUB_REGIO] != 0)
+		printf("sorttp: publicatie: one aanbieder per gemeente %s, "
+		    "per cluster %s, in the regio %s\n",
+		    pub_name(cfg.pub_aanbieder[CFG_PUB_GEMEENTE]),
+		    pub_name(cfg.pub_aanbieder[CFG_PUB_CLUSTER]),
+		    pub_name(cfg.pub_aanbieder[CFG_PUB_REGIO]));
 	free(quest);
 	return 0;
 }

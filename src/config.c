@@ -405,6 +405,60 @@ cfg_parse_disclosure(struct jerr *e, const cJSON *root, struct config *cfg)
 }
 
 /*
+ * "publicatie": per level of geography, the finest period of one
+ * aanbieder's figures (maand, kwartaal, jaar) or geen. Dutch messages, as
+ * for "disclosure": the region's privacy officer chooses these.
+ */
+static int
+cfg_parse_publicatie(struct jerr *e, const cJSON *root, struct config *cfg)
+{
+	static const char *const keys[] = { "aanbieder_gemeente",
+	    "aanbieder_cluster", "aanbieder_regio", NULL };
+	static const char *const grains[] = { "maand", "kwartaal", "jaar",
+	    "geen" };
+	const cJSON	*pub;
+	char		 v[16], p[JERR_PATH_MAX], show[CFG_SHOW_MAX];
+	int		 l, g;
+
+	if (json_object(e, root, "", "publicatie", &pub) == -1)
+		return -1;
+	if (pub == NULL)
+		return 0;
+	if (json_keys(e, pub, "publicatie", keys) == -1)
+		return -1;
+	for (l = 0; l < CFG_PUB__NLEVELS; l++) {
+		v[0] = '\0';
+		if (cfg_string(e, pub, "publicatie", keys[l], v, sizeof(v),
+		    JSON_NONEMPTY) == -1)
+			return -1;
+		if (v[0] == '\0')
+			continue;
+		for (g = 0; g <= CFG_PUB_NONE && strcmp(v, grains[g]) != 0;
+		    g++)
+			;
+		if (g > CFG_PUB_NONE) {
+			jerr_path(p, sizeof(p), "publicatie", keys[l]);
+			return jerr_fail(e, p, "\"%s\" is geen periode; kies "
+			    "maand, kwartaal, jaar of geen",
+			    jerr_clean(show, sizeof(show), v));
+		}
+		/*
+		 * The monthly report of an aanbieder (report.c) shows its
+		 * figures per cluster, by month or else by quarter.
+		 */
+		if (l == CFG_PUB_CLUSTER && g > 1) {
+			jerr_path(p, sizeof(p), "publicatie", keys[l]);
+			return jerr_fail(e, p, "\"%s\" kan hier niet: het "
+			    "maandrapport van een aanbieder toont zijn cijfers "
+			    "per cluster per maand of per kwartaal; kies maand "
+			    "of kwartaal", v);
+		}
+		cfg->pub_aanbieder[l] = g;
+	}
+	return 0;
+}
+
+/*
  * Parses the main config into cfg and the name of the gemeenten file into
  * gem (left alone when the config names none).
  */
@@ -416,7 +470,7 @@ cfg_parse_main(struct jerr *e, const cJSON *root, struct config *cfg,
 	static const char *const top[] = {
 		"listen", "tls", "k", "log_level", "limits", "reference",
 		"key_file", "production", "user", "seccomp", "disclosure",
-		"cellkey", NULL
+		"cellkey", "publicatie", NULL
 	};
 	static const char *const refkeys[] = { "gemeenten", "questionnaires",
 	    "aanbieders", "gebieden", NULL };
@@ -442,7 +496,8 @@ cfg_parse_main(struct jerr *e, const cJSON *root, struct config *cfg,
 	if (cfg_parse_tls(e, root, cfg) == -1 ||
 	    cfg_parse_security(e, root, cfg) == -1 ||
 	    cfg_parse_limits(e, root, cfg) == -1 ||
-	    cfg_parse_disclosure(e, root, cfg) == -1)
+	    cfg_parse_disclosure(e, root, cfg) == -1 ||
+	    cfg_parse_publicatie(e, root, cfg) == -1)
 		return -1;
 
 	level[0] = '\0';

@@ -210,6 +210,8 @@ const struct err_code err_codes[] = {
 	    "Uitsplitsingen naar leeftijd, geslacht, productcategorie of gebied zijn alleen voor analisten." },
 	{ ERR_POSTCODE_ONGELDIG, 422,
 	    "Postcode is geen Nederlandse postcode (4 cijfers, eerste geen 0, eventueel gevolgd door 2 letters)." },
+	{ ERR_PERIODE_NIET_GEPUBLICEERD, 400,
+	    "Cijfers van een aanbieder worden op dit niveau niet voor deze periode gepubliceerd (instelling publicatie); vraag een langere periode of een hoger niveau." },
 };
 
 const size_t err_ncodes = sizeof(err_codes) / sizeof(err_codes[0]);

@@ -156,16 +156,25 @@ struct cmap {
 	int		 ngeo, year;
 	const struct layout *lay;
 	int		 oom;
+	int		 pub[CFG_PUB__NLEVELS];	/* config "publicatie" */
 };
+
+/*
+ * Marks a block's slot of a cell of one aanbieder that "publicatie" does
+ * not publish: the aanbieder has units there, counted once in the cell
+ * of all aanbieders (naanbieders), and no cell is made.
+ */
+static struct cell	unpublished;
 
 static int
 cmap_init(struct cmap *m, const struct layout *l, size_t nagbs, int ngeo,
-    struct ind_cube *cubes, struct ind_slab *xmem)
+    struct ind_cube *cubes, struct ind_slab *xmem, const int *pub)
 {
 	size_t	n = (nagbs + 1) * (size_t)ngeo;
 	int	tt;
 
 	memset(m, 0, sizeof(*m));
+	memcpy(m->pub, pub, sizeof(m->pub));
 	for (tt = 0; tt < IND__NPERIODS; tt++)
 		m->mem[tt] = &cubes[tt].mem;
 	m->xmem = xmem;
@@ -616,7 +625,7 @@ year_order(const struct ind_snapshot *s, enum ind_kind k, size_t **offp,
 /*
  * The cells a unit adds to, into out: for each period type in tmask, in
  * order, six: (its aanbieder, all) x (its gemeente, its cluster, the
- * regio). Returns how many, or -1 out of memory; ends[tt]: how many
+ * regio), less its aanbieder's where "publicatie" has none. Returns how many, or -1 out of memory; ends[tt]: how many
  * after type tt's.
  */
 static int
@@ -643,6 +652,20 @@ unit_cells(struct cmap *m, unsigned tmask, int month, const int agbs[2],
 		    12 + month % 12 / 3 : 16;
 		for (ai = 0; ai < 2; ai++) {
 			for (gi = 0; gi < 3; gi++) {
+				if (ai == 0 && tt < m->pub[gi]) {
+					struct ind_cref	*bp = &m->blk[at[0][gi] +
+					    (size_t)ys];
+
+					if (bp->c != NULL)
+						continue;
+					bp->c = &unpublished;
+					if (cmap_cell(m, at[1][gi] +
+					    (size_t)ys, agbs[1], geos[gi], tt,
+					    period, &all, &created) == -1)
+						return -1;
+					all.c->naanbieders++;
+					continue;
+				}
 				if (cmap_cell(m, at[ai][gi] + (size_t)ys,
 				    agbs[ai], geos[gi], tt, period, &out[n],
 				    &created) == -1)
@@ -1458,7 +1481,7 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 	 * them however far this gets), their cnt_x to xmem.
 	 */
 	if (cmap_init(&m, b.lay, s->nagbs, IND_GEO_REGIO(s) + 1,
-	    s->cube[kind], &xmem) == -1 ||
+	    s->cube[kind], &xmem, cfg->pub_aanbieder) == -1 ||
 	    (bd = ind_bd_begin(s, cfg, b.lay, &xmem)) == NULL ||
 	    accumulate(&b, &m, bd) == -1 || m.oom) {
 		ind_bd_abort(bd);

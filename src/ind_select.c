@@ -211,6 +211,54 @@ gem_before(const struct config *cfg, size_t x, size_t y)
 }
 
 /*
+ * Whether config "publicatie" publishes one aanbieder's cells at the level
+ * of geo for period type t; if not, the Dutch reason in *msg.
+ */
+static int
+pub_ok(const struct run *r, int geo, enum ind_period t, const char **msg)
+{
+	/* [level][finest period - 1]: kwartaal, jaar, geen */
+	static const char *const why[CFG_PUB__NLEVELS][3] = {
+		{ "cijfers van een aanbieder per gemeente zijn er alleen "
+		  "per kwartaal en per jaar (instelling publicatie); vraag "
+		  "period=quarter of year, of by=cluster",
+		  "cijfers van een aanbieder per gemeente zijn er alleen "
+		  "per jaar (instelling publicatie); vraag period=year, of "
+		  "by=cluster",
+		  "cijfers van een aanbieder per gemeente worden niet "
+		  "gepubliceerd (instelling publicatie); vraag de cijfers "
+		  "per cluster (by=aanbieder met hele clusters in uw "
+		  "filter) of van alle aanbieders samen (by=gemeente)" },
+		{ "cijfers van een aanbieder per cluster zijn er alleen "
+		  "per kwartaal en per jaar (instelling publicatie); vraag "
+		  "period=quarter of year",
+		  "cijfers van een aanbieder per cluster zijn er alleen "
+		  "per jaar (instelling publicatie); vraag period=year",
+		  "cijfers van een aanbieder per cluster worden niet "
+		  "gepubliceerd (instelling publicatie); vraag de cijfers "
+		  "van alle aanbieders samen (by=cluster)" },
+		{ "cijfers van een aanbieder in de hele regio zijn er "
+		  "alleen per kwartaal en per jaar (instelling publicatie); "
+		  "vraag period=quarter of year",
+		  "cijfers van een aanbieder in de hele regio zijn er "
+		  "alleen per jaar (instelling publicatie); vraag "
+		  "period=year",
+		  "cijfers van een aanbieder in de hele regio worden niet "
+		  "gepubliceerd (instelling publicatie); vraag de cijfers "
+		  "van alle aanbieders samen (by=regio)" },
+	};
+	int	level, g;
+
+	level = geo < r->snap->ngem ? CFG_PUB_GEMEENTE :
+	    geo < IND_GEO_REGIO(r->snap) ? CFG_PUB_CLUSTER : CFG_PUB_REGIO;
+	g = r->cfg->pub_aanbieder[level];
+	if ((int)t >= g)
+		return 1;
+	*msg = why[level][g - 1];
+	return 0;
+}
+
+/*
  * The cells an answer holds, from the cube. Geography: a cluster whose
  * gemeenten are all in the population is answered as the cluster, else
  * gemeente by gemeente. Returns 0, or -1 with *status and the error set.
@@ -315,6 +363,18 @@ ind_select_cells(struct run *r, struct sel *s, unsigned *status,
 					geos[ngeo++] = (int)gems[j];
 		}
 		break;
+	}
+	/*
+	 * One aanbieder's cells where "publicatie" has none: refused, not
+	 * answered as if there were no data.
+	 */
+	for (i = 0; (r->q->by == IND_BY_AANBIEDER || pop->agb_filter) &&
+	    i < (size_t)ngeo; i++) {
+		if (!pub_ok(r, geos[i], r->q->period, msg)) {
+			*status = 400;
+			*code = ERR_PERIODE_NIET_GEPUBLICEERD;
+			return -1;
+		}
 	}
 	if (pop->vergelijking)
 		oi = ind_agb_index(snap, pop->own_agb);

@@ -282,14 +282,17 @@ visible_own(const cJSON *ans)
 /*
  * A section: the 13 months up to month when enough of them show the
  * party's own figures, else the 5 quarters up to month's quarter
- * ("quarters where months are too small").
+ * ("quarters where months are too small"); quarters at once where
+ * "publicatie" has no months of one aanbieder per cluster.
  */
 static int
 section_fill(struct ind_engine *eng, const struct party *p, enum ind_by by,
-    long cluster, int month, struct report_section *s)
+    long cluster, int month, int quarters, struct report_section *s)
 {
 	int	qfrom;
 
+	if (quarters)
+		goto quarters;
 	s->period = IND_MONTH;
 	s->from = month - (REPORT_TREND_MONTHS - 1);
 	s->nperiods = REPORT_TREND_MONTHS;
@@ -299,6 +302,7 @@ section_fill(struct ind_engine *eng, const struct party *p, enum ind_by by,
 	if (visible_own(s->answer) >= REPORT_MONTHS_MIN_VISIBLE)
 		return 0;
 	cJSON_Delete(s->answer);
+quarters:
 	qfrom = month - month % 3 - 3 * (REPORT_TREND_QUARTERS - 1);
 	s->period = IND_QUARTER;
 	s->from = qfrom;
@@ -352,7 +356,10 @@ make_one(const struct config *cfg, struct ind_engine *eng, struct store *st,
 		if (i == IND_AANLEVERING)
 			continue;
 		doc.sec[i].kind = (enum ind_kind)i;
+		/* "publicatie": an aanbieder's months per cluster, or not. */
 		if (section_fill(eng, &p, by, (long)r->cluster, r->month,
+		    by == IND_BY_AANBIEDER &&
+		    cfg->pub_aanbieder[CFG_PUB_CLUSTER] > IND_MONTH,
 		    &doc.sec[i]) == -1 || (doc.sec[i].cover = ask(eng, &p,
 		    IND_AANLEVERING, by, doc.sec[i].period, doc.sec[i].from,
 		    r->month, (long)r->cluster)) == NULL) {
