@@ -43,11 +43,12 @@ struct dch_rec {			/* a cell of this snapshot */
 };
 
 #define DCH_TABS	IND__NKINDS
+#define LOAD_AHEAD	16
 
 struct dch {
 	struct hrow	*rows;
 	size_t		 n, cap;
-	uint32_t	*slots;		/* row index + 1, 0 = free */
+	uint64_t	*slots;		/* SLOT(): 0 = free */
 	size_t		 nslots;
 	struct strs	 str;
 	struct dch_rec	*recs;
@@ -57,6 +58,17 @@ struct dch {
 	/* The clusters' keys (cluster_key), once the first cell came. */
 	char		 ckey[CFG_MAX_CLUSTERS][DCH_GEO_MAX];
 	int		 keyed;
+	/*
+	 * dch_apply's string ids, kept: per geo index of geo_s (+ 1, 0 not
+	 * known yet) and the last indicator's.
+	 */
+	const struct ind_snapshot *geo_s;
+	uint32_t	*geo_ids;
+	size_t		 ngeo_ids;
+	struct hrow	 lq[LOAD_AHEAD];	/* rows read, not in yet */
+	size_t		 lqh, nlq;
+	char		 last_ind[DCH_IND_MAX];
+	uint32_t	 last_ind_id;	/* + 1, 0 none */
 	int64_t		 gen;
 	size_t		 nloaded, nprior, nrekeyed;
 	uint64_t	 load_ns;	/* reading the table */
@@ -136,19 +148,29 @@ row_same(const struct hrow *a, const struct hrow *b)
 	    a->agb == b->agb && a->ind == b->ind && a->geo == b->geo;
 }
 
+/*
+ * A slot of the rows' map: the row's index + 1 in the low half, the high
+ * half of its hash in the high half, so that a probe past other rows
+ * compares their hashes, not the rows (which lie all over the memory).
+ */
+#define SLOT(hash, i)	((hash) >> 32 << 32 | ((uint64_t)(i) + 1))
+#define SLOT_ROW(v)	((size_t)((v) & 0xffffffffu) - 1)
+#define SLOT_TAG(v)	((v) >> 32)
+
 static int
 rehash(struct dch *h)
 {
 	size_t		 n = h->nslots ? h->nslots * 2 : 1024, i, j;
-	uint32_t	*s;
+	uint64_t	*s, hv;
 
 	if ((s = calloc(n, sizeof(*s))) == NULL)
 		return -1;
 	for (i = 0; i < h->n; i++) {
-		j = (size_t)row_hash(&h->rows[i]) & (n - 1);
+		hv = row_hash(&h->rows[i]);
+		j = (size_t)hv & (n - 1);
 		while (s[j] != 0)
 			j = (j + 1) & (n - 1);
-		s[j] = (uint32_t)i + 1;
+		s[j] = SLOT(hv, i);
 	}
 	free(h->slots);
 	h->slots = s;
@@ -157,37 +179,52 @@ rehash(struct dch *h)
 }
 
 /*
- * The row of (indicator, level, period, geo, agb), added (masks 0) when
- * new; (size_t)-1 on OOM.
+ * The row of (indicator, level, period, geo, agb), the strings by their
+ * ids (str_id), added (masks 0) when new; (size_t)-1 on OOM.
  */
 static size_t
-row_get(struct dch *h, const char *indicator, int level, int period,
-    const char *geo, int agb)
+row_get_id(struct dch *h, uint32_t ind, int level, int period, uint32_t geo,
+    int agb)
 {
 	struct hrow	r;
 	size_t		j;
+	uint64_t	hv;
 
 	memset(&r, 0, sizeof(r));
-	if ((r.ind = str_id(&h->str, indicator)) == (uint32_t)-1 ||
-	    (r.geo = str_id(&h->str, geo)) == (uint32_t)-1)
-		return (size_t)-1;
+	r.ind = ind;
+	r.geo = geo;
 	r.level = (int16_t)level;
 	r.period = period;
 	r.agb = agb;
 	if ((h->n + 1) * 2 > h->nslots && rehash(h) == -1)
 		return (size_t)-1;
-	j = (size_t)row_hash(&r) & (h->nslots - 1);
+	hv = row_hash(&r);
+	j = (size_t)hv & (h->nslots - 1);
 	while (h->slots[j] != 0) {
-		if (row_same(&h->rows[h->slots[j] - 1], &r))
-			return h->slots[j] - 1;
+		if (SLOT_TAG(h->slots[j]) == hv >> 32 &&
+		    row_same(&h->rows[SLOT_ROW(h->slots[j])], &r))
+			return SLOT_ROW(h->slots[j]);
 		j = (j + 1) & (h->nslots - 1);
 	}
 	if (h->n >= UINT32_MAX - 1 || util_grow((void **)&h->rows, &h->cap,
 	    h->n + 1, sizeof(*h->rows)) == -1)
 		return (size_t)-1;
 	h->rows[h->n] = r;
-	h->slots[j] = (uint32_t)++h->n;
-	return h->n - 1;
+	h->slots[j] = SLOT(hv, h->n);
+	return h->n++;
+}
+
+/* row_get_id by the strings. */
+static size_t
+row_get(struct dch *h, const char *indicator, int level, int period,
+    const char *geo, int agb)
+{
+	uint32_t	ind, g;
+
+	if ((ind = str_id(&h->str, indicator)) == (uint32_t)-1 ||
+	    (g = str_id(&h->str, geo)) == (uint32_t)-1)
+		return (size_t)-1;
+	return row_get_id(h, ind, level, period, g, agb);
 }
 
 /* Row i as the store has it. */
@@ -208,19 +245,64 @@ row_out(const struct dch *h, size_t i, struct dch_row *out)
 	out->withheld = r->withheld;
 }
 
+/* A row read, into the map; 0 or -1. */
+static int
+load_put(struct dch *h, const struct hrow *q)
+{
+	size_t	i;
+
+	if ((i = row_get_id(h, q->ind, q->level, q->period, q->geo,
+	    q->agb)) == (size_t)-1)
+		return -1;
+	h->rows[i].published |= q->published;
+	h->rows[i].withheld |= q->withheld;
+	h->rows[i].last_day = q->last_day;
+	h->nloaded++;
+	return 0;
+}
+
+/*
+ * The rows read go into the map in the order read, LOAD_AHEAD behind:
+ * each one's slot is fetched when it is read, so that the map's misses
+ * overlap rather than each waiting on its own.
+ */
 static int
 load_row(const struct dch_row *r, void *arg)
 {
 	struct dch	*h = arg;
-	size_t		 i;
+	struct hrow	*q;
 
-	if ((i = row_get(h, r->indicator, r->level, r->period, r->geo,
-	    r->agb)) == (size_t)-1)
+	if (h->nlq == LOAD_AHEAD) {
+		if (load_put(h, &h->lq[h->lqh]) == -1)
+			return -1;
+		h->lqh = (h->lqh + 1) % LOAD_AHEAD;
+		h->nlq--;
+	}
+	q = &h->lq[(h->lqh + h->nlq) % LOAD_AHEAD];
+	memset(q, 0, sizeof(*q));
+	if ((q->ind = str_id(&h->str, r->indicator)) == (uint32_t)-1 ||
+	    (q->geo = str_id(&h->str, r->geo)) == (uint32_t)-1)
 		return -1;
-	h->rows[i].published |= r->published;
-	h->rows[i].withheld |= r->withheld;
-	h->rows[i].last_day = r->last_day;
-	h->nloaded++;
+	q->level = (int16_t)r->level;
+	q->period = r->period;
+	q->agb = r->agb;
+	q->last_day = r->last_day;
+	q->published = r->published;
+	q->withheld = r->withheld;
+	h->nlq++;
+	__builtin_prefetch(&h->slots[(size_t)row_hash(q) & (h->nslots - 1)]);
+	return 0;
+}
+
+/* The rows still queued (load_row); 0 or -1. */
+static int
+load_flush(struct dch *h)
+{
+	for (; h->nlq > 0; h->nlq--) {
+		if (load_put(h, &h->lq[h->lqh]) == -1)
+			return -1;
+		h->lqh = (h->lqh + 1) % LOAD_AHEAD;
+	}
 	return 0;
 }
 
@@ -233,7 +315,7 @@ dch_load(struct store *st)
 		return NULL;
 	h->load_ns = util_now_ns();
 	if (rehash(h) == -1 || store_dch_load(st, load_row, h, &h->gen) ==
-	    -1) {
+	    -1 || load_flush(h) == -1) {
 		log_error("indicators: cannot read the disclosure history");
 		dch_free(h);
 		return NULL;
@@ -252,6 +334,7 @@ dch_free(struct dch *h)
 	free(h->str.s);
 	free(h->str.slots);
 	free(h->recs);
+	free(h->geo_ids);
 	free(h);
 }
 
@@ -348,15 +431,70 @@ dch_apply(struct dch *h, struct dc_table *t, const struct ind_snapshot *s,
 	dch_apply_named(h, t, s, cfg, ind_kind_name(kind), tt, c, ncat);
 }
 
+/*
+ * The id of the geo of cell index geo as the store keeps it (struct
+ * dch_row), each found once per snapshot; (uint32_t)-1 on OOM.
+ */
+static uint32_t
+geo_id(struct dch *h, const struct ind_snapshot *s, const struct config *cfg,
+    int geo)
+{
+	char		 g[DCH_GEO_MAX];
+	size_t		 n = (size_t)s->ngem + (size_t)s->nclu + 1;
+	uint32_t	 id;
+
+	if (h->geo_s != s) {
+		free(h->geo_ids);
+		h->ngeo_ids = 0;
+		h->geo_s = NULL;
+		if ((h->geo_ids = calloc(n, sizeof(*h->geo_ids))) == NULL)
+			return (uint32_t)-1;
+		h->ngeo_ids = n;
+		h->geo_s = s;
+	}
+	if (geo >= 0 && (size_t)geo < h->ngeo_ids && h->geo_ids[geo] != 0)
+		return h->geo_ids[geo] - 1;
+	if (geo < s->ngem)
+		util_fmt(g, sizeof(g), "G%s", cfg->ref.gemeenten[geo].code);
+	else if (geo < s->ngem + s->nclu)
+		util_fmt(g, sizeof(g), "%s", h->ckey[geo - s->ngem]);
+	else
+		util_fmt(g, sizeof(g), "R");
+	if ((id = str_id(&h->str, g)) != (uint32_t)-1 && geo >= 0 &&
+	    (size_t)geo < h->ngeo_ids)
+		h->geo_ids[geo] = id + 1;
+	return id;
+}
+
+/* The id of an indicator as the store keeps it; (uint32_t)-1 on OOM. */
+static uint32_t
+ind_id(struct dch *h, const char *indicator)
+{
+	char		 ind[DCH_IND_MAX];
+	uint32_t	 id;
+	size_t		 len = strnlen(indicator, sizeof(ind) - 1);
+
+	/* util_fmt's "%s", cut as it cuts */
+	memcpy(ind, indicator, len);
+	ind[len] = '\0';
+	if (h->last_ind_id != 0 && strcmp(ind, h->last_ind) == 0)
+		return h->last_ind_id - 1;
+	if ((id = str_id(&h->str, ind)) != (uint32_t)-1) {
+		memcpy(h->last_ind, ind, len + 1);
+		h->last_ind_id = id + 1;
+	}
+	return id;
+}
+
 void
 dch_apply_named(struct dch *h, struct dc_table *t,
     const struct ind_snapshot *s, const struct config *cfg,
     const char *indicator, enum ind_period tt, const struct cell *c,
     int ncat)
 {
-	char		 geo[DCH_GEO_MAX], ind[DCH_IND_MAX];
 	struct dch_rec	*rec;
 	size_t		 i;
+	uint32_t	 ind, geo;
 	int		 f, ti, agb;
 
 	if (h == NULL || h->oom || t->oom)
@@ -366,19 +504,14 @@ dch_apply_named(struct dch *h, struct dc_table *t,
 		return;
 	}
 	/* As the store keeps them (struct dch_row). */
-	util_fmt(ind, sizeof(ind), "%s", indicator);
-	if (c->geo < s->ngem)
-		util_fmt(geo, sizeof(geo), "G%s",
-		    cfg->ref.gemeenten[c->geo].code);
-	else if (c->geo < s->ngem + s->nclu)
-		util_fmt(geo, sizeof(geo), "%s", h->ckey[c->geo - s->ngem]);
-	else
-		util_fmt(geo, sizeof(geo), "R");
 	agb = c->agb >= 0 && (size_t)c->agb < s->nagbs ? s->agbs[c->agb] : 0;
 	for (ti = 0; ti < h->ntabs && h->tabs[ti] != t; ti++)
 		;
-	if (ti == DCH_TABS || (i = row_get(h, ind, (int)tt, c->period,
-	    geo, agb)) == (size_t)-1 ||
+	if (ti == DCH_TABS ||
+	    (ind = ind_id(h, indicator)) == (uint32_t)-1 ||
+	    (geo = geo_id(h, s, cfg, c->geo)) == (uint32_t)-1 ||
+	    (i = row_get_id(h, ind, (int)tt, c->period, geo, agb)) ==
+	    (size_t)-1 ||
 	    util_grow((void **)&h->recs, &h->caprec, h->nrec + 1,
 	    sizeof(*h->recs)) == -1) {
 		h->oom = 1;

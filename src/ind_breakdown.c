@@ -231,17 +231,6 @@ ind_bd_range(const struct ind_bdcube *cb, int geo, int period, int dim,
 	return j - i;
 }
 
-static const struct cell *
-bd_find(const struct ind_bdcube *cb, int geo, int period, int dim, int val)
-{
-	size_t	i = bd_lower(cb, geo, period, dim, val);
-
-	if (i < cb->n && cb->v[i].geo == geo && cb->v[i].period == period &&
-	    cb->v[i].dim == dim && cb->v[i].val == val)
-		return cb->v[i].c;
-	return NULL;
-}
-
 /* ------------------------------------------------------------------ */
 /* Building */
 
@@ -385,11 +374,48 @@ ind_bd_cells(struct ind_bdacc *a, int period, int gem, uint32_t bd,
 }
 
 /*
+ * A walk over the breakdown cells of one (geo, period) in (dim, val)
+ * order: bcur_at finds a cell from where the last call stopped, so calls
+ * come in ascending (dim, val), as the cells of a (geo, period) do.
+ */
+struct bcur {
+	const struct ind_bdcube	*cb;
+	size_t			 i;
+	int			 geo, period;
+};
+
+static void
+bcur_init(struct bcur *k, const struct ind_bdcube *cb, int geo, int period)
+{
+	k->cb = cb;
+	k->i = bd_lower(cb, geo, period, 0, 0);
+	k->geo = geo;
+	k->period = period;
+}
+
+static const struct cell *
+bcur_at(struct bcur *k, int dim, int val)
+{
+	const struct ind_bdcell	*v;
+
+	for (; k->i < k->cb->n; k->i++) {
+		v = &k->cb->v[k->i];
+		if (v->geo != k->geo || v->period != k->period)
+			return NULL;
+		if (v->dim > dim || (v->dim == dim && v->val >= val))
+			return v->dim == dim && v->val == val ? v->c : NULL;
+	}
+	return NULL;
+}
+
+/*
  * The relations of the breakdown cells: each breakdown of a cell adds up
  * to the cell; each value adds up over the gemeenten of a cluster and the
- * clusters of the regio. parts is scratch for nmax cells.
+ * clusters of the regio (found by walks, struct bcur, over the runs of
+ * the gemeenten of each cluster, listed once). parts is scratch for nmax
+ * cells. 0, or -1 out of memory.
  */
-static void
+static int
 relations(struct ind_snapshot *s, const struct config *cfg,
     enum ind_kind kind, const struct layout *lay, const struct cell **parts,
     size_t nmax)
@@ -399,7 +425,11 @@ relations(struct ind_snapshot *s, const struct config *cfg,
 	struct dc_table		*t = &s->dc[IND_DC_KIND(kind)];
 	const struct ind_bdcell	*b, *r;
 	const struct cell	*parent, *p;
-	size_t			 i, j, n, nr, g;
+	struct bcur		*cu;
+	size_t			 i, j, n, nr, g, nk = 0, *off;
+	size_t			 ngem = cfg->ref.ngemeenten;
+	size_t			 nclu = (size_t)s->nclu;
+	int			*gl;
 	int			 cl;
 
 	for (i = 0; i < cb->n; i = j) {
@@ -413,37 +443,71 @@ relations(struct ind_snapshot *s, const struct config *cfg,
 			parts[n] = r[n].c;
 		ind_cell_relate(t, lay, parent, parts, n, 0);
 	}
+	/* The gemeenten of cluster cl: gl[off[cl]] to gl[off[cl + 1]]. */
+	off = calloc(nclu + 2, sizeof(*off));
+	gl = malloc((ngem ? ngem : 1) * sizeof(*gl));
+	cu = calloc(ngem + cfg->ref.nclusters + 1, sizeof(*cu));
+	if (off == NULL || gl == NULL || cu == NULL) {
+		free(off);
+		free(gl);
+		free(cu);
+		return -1;
+	}
+	for (g = 0; g < ngem; g++)
+		if (cfg->ref.gemeenten[g].cluster < nclu)
+			off[cfg->ref.gemeenten[g].cluster + 2]++;
+	for (g = 0; g < nclu; g++)
+		off[g + 2] += off[g + 1];
+	for (g = 0; g < ngem; g++)
+		if (cfg->ref.gemeenten[g].cluster < nclu)
+			gl[off[cfg->ref.gemeenten[g].cluster + 1]++] = (int)g;
 	for (i = 0; i < cb->n; i++) {
 		b = &cb->v[i];
-		n = 0;
-		if (b->geo == IND_GEO_REGIO(s)) {
-			for (cl = 0; cl < (int)cfg->ref.nclusters; cl++)
-				if ((p = bd_find(cb, IND_GEO_CLUSTER(s, cl),
-				    b->period, b->dim, b->val)) != NULL &&
-				    n < nmax)
-					parts[n++] = p;
-		} else if (b->geo >= IND_GEO_CLUSTER(s, 0)) {
-			cl = b->geo - IND_GEO_CLUSTER(s, 0);
-			for (g = 0; g < cfg->ref.ngemeenten; g++)
-				if ((int)cfg->ref.gemeenten[g].cluster == cl &&
-				    (p = bd_find(cb, (int)g, b->period, b->dim,
-				    b->val)) != NULL && n < nmax)
-					parts[n++] = p;
+		if (i == 0 || cb->v[i - 1].geo != b->geo ||
+		    cb->v[i - 1].period != b->period) {
+			/* A new (geo, period): its walks. */
+			nk = 0;
+			if (b->geo == IND_GEO_REGIO(s)) {
+				for (cl = 0; cl < (int)cfg->ref.nclusters;
+				    cl++)
+					bcur_init(&cu[nk++], cb,
+					    IND_GEO_CLUSTER(s, cl), b->period);
+			} else if (b->geo >= IND_GEO_CLUSTER(s, 0)) {
+				cl = b->geo - IND_GEO_CLUSTER(s, 0);
+				for (j = off[cl]; j < off[cl + 1]; j++)
+					bcur_init(&cu[nk++], cb, gl[j],
+					    b->period);
+			}
 		}
+		n = 0;
+		for (j = 0; j < nk; j++)
+			if ((p = bcur_at(&cu[j], b->dim, b->val)) != NULL &&
+			    n < nmax)
+				parts[n++] = p;
 		ind_cell_relate(t, lay, b->c, parts, n, 0);
 	}
+	free(off);
+	free(gl);
+	free(cu);
+	return 0;
 }
 
-/* An aanlevering breakdown cell counts what uitval's with its key does. */
+/*
+ * An aanlevering breakdown cell counts what uitval's with its key does;
+ * b comes in the cells' order, so *at walks uitval's.
+ */
 static void
-same_total(struct ind_snapshot *s, const struct ind_bdcell *b)
+same_total(struct ind_snapshot *s, size_t *at, const struct ind_bdcell *b)
 {
 	struct dc_table		*t = &s->dc[IND_UITVAL];
-	const struct cell	*u = bd_find(&s->bd[IND_UITVAL], b->geo,
-	    b->period, b->dim, b->val);
+	const struct ind_bdcube	*ub = &s->bd[IND_UITVAL];
+	const struct cell	*u;
 
-	if (u == NULL)
+	while (*at < ub->n && cmp_bd(&ub->v[*at], b) < 0)
+		(*at)++;
+	if (*at == ub->n || cmp_bd(&ub->v[*at], b) != 0)
 		return;
+	u = ub->v[*at].c;
 	dc_link(t, u->it_tot, b->c->it_tot);
 	dc_link(t, b->c->it_tot, u->it_tot);
 	dc_group(t, u->it_tot);
@@ -486,7 +550,8 @@ ind_bd_build(struct ind_snapshot *s, const struct config *cfg,
 	const struct cell	**parts;
 	struct dc_table		*t = &s->dc[IND_DC_KIND(kind)];
 	char			 name[24];
-	size_t			 i, nmax;
+	size_t			 i, nmax, ua = 0;
+	int			 rc;
 
 	/* The cells are the snapshot's now. */
 	free(m.slots);
@@ -516,15 +581,15 @@ ind_bd_build(struct ind_snapshot *s, const struct config *cfg,
 		    lay->ncat);
 		pthread_mutex_unlock(&s->dch_mu);
 		if (kind == IND_AANLEVERING)
-			same_total(s, &m.v[i]);
+			same_total(s, &ua, &m.v[i]);
 	}
 	nmax = gebied_count(cfg) + 128 + cfg->ref.ngemeenten +
 	    cfg->ref.nclusters;
 	if ((parts = calloc(nmax, sizeof(*parts))) == NULL)
 		return -1;
-	relations(s, cfg, kind, lay, parts, nmax);
+	rc = relations(s, cfg, kind, lay, parts, nmax);
 	free(parts);
-	return 0;
+	return rc;
 }
 
 void

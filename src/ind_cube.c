@@ -918,6 +918,73 @@ cmp_cell(const void *a, const void *b)
 	return (x->agb > y->agb) - (x->agb < y->agb);
 }
 
+/*
+ * The cells sorted as cmp_cell sorts them, by their key (geo, period,
+ * agb) as one number below 2^32 in a radix sort, two passes of 16 bits
+ * over (key, index) pairs. The keys are distinct (a cell per key), so
+ * the order is qsort's to the cell. Where a key does not fit, or out of
+ * memory, qsort.
+ */
+#define SORT_DIGIT	16
+
+static void
+sort_cells(struct cell **cells, size_t n, int ngeo, int nagb)
+{
+	const uint64_t	 np = IND_YEARS * 12;
+	uint64_t	*a = NULL, *b = NULL, *tmp, key;
+	size_t		*cnt = NULL, i, d, sum, x;
+	const struct cell *c;
+	int		 pass;
+
+	if (n < 2)
+		return;
+	if (ngeo <= 0 || nagb <= 0 || n > UINT32_MAX ||
+	    (uint64_t)ngeo * np * (uint64_t)nagb > UINT32_MAX ||
+	    (a = malloc(n * sizeof(*a))) == NULL ||
+	    (b = malloc(n * sizeof(*b))) == NULL ||
+	    (cnt = calloc((size_t)1 << SORT_DIGIT, sizeof(*cnt))) == NULL)
+		goto fallback;
+	for (i = 0; i < n; i++) {
+		c = cells[i];
+		if (c->geo < 0 || c->geo >= ngeo || c->period < 0 ||
+		    (uint64_t)c->period >= np || c->agb < 0 || c->agb >= nagb)
+			goto fallback;
+		key = ((uint64_t)c->geo * np + (uint64_t)c->period) *
+		    (uint64_t)nagb + (uint64_t)c->agb;
+		a[i] = key << 32 | i;
+	}
+	for (pass = 0; pass < 2; pass++) {
+		int	sh = 32 + pass * SORT_DIGIT;
+
+		memset(cnt, 0, ((size_t)1 << SORT_DIGIT) * sizeof(*cnt));
+		for (i = 0; i < n; i++)
+			cnt[a[i] >> sh & 0xffff]++;
+		for (d = 0, sum = 0; d < (size_t)1 << SORT_DIGIT; d++) {
+			x = cnt[d];
+			cnt[d] = sum;
+			sum += x;
+		}
+		for (i = 0; i < n; i++)
+			b[cnt[a[i] >> sh & 0xffff]++] = a[i];
+		tmp = a;		/* sorted so far: a */
+		a = b;
+		b = tmp;
+	}
+	for (i = 0; i < n; i++)
+		b[i] = (uint64_t)(uintptr_t)cells[a[i] & 0xffffffffu];
+	for (i = 0; i < n; i++)
+		cells[i] = (struct cell *)(uintptr_t)b[i];
+	free(a);
+	free(b);
+	free(cnt);
+	return;
+fallback:
+	free(a);
+	free(b);
+	free(cnt);
+	util_sort(cells, n, sizeof(*cells), cmp_cell);
+}
+
 /* Index of the first cell at or after (geo, period, agb). */
 static size_t
 lower(const struct ind_cube *cb, int geo, int period, int agb)
@@ -1073,64 +1140,174 @@ relate(struct dc_table *t, const struct layout *l, const struct cell *total,
 	}
 }
 
-/* The relations of the cube; parts is scratch for up to nmax cells. */
+/*
+ * A walk over the cells of one (geo, period) of a cube in aanbieder
+ * order: cur_at finds an aanbieder's cell from where the last call
+ * stopped, so calls come in ascending agb. A cube's relations are made
+ * in its own order, so a walk per part replaces a search per part.
+ */
+struct cur {
+	struct cell *const	*c;
+	size_t			 i, n;
+	int			 geo, period;
+};
+
 static void
+cur_init(struct cur *k, const struct ind_cube *cb, int geo, int period)
+{
+	k->c = cb->cells;
+	k->n = cb->n;
+	k->i = lower(cb, geo, period, 0);
+	k->geo = geo;
+	k->period = period;
+}
+
+/* The cell of aanbieder agb at the walk's (geo, period), or NULL. */
+static const struct cell *
+cur_at(struct cur *k, int agb)
+{
+	const struct cell	*p;
+
+	for (; k->i < k->n; k->i++) {
+		p = k->c[k->i];
+		if (p->geo != k->geo || p->period != k->period)
+			return NULL;
+		if (p->agb >= agb)
+			return p->agb == agb ? p : NULL;
+	}
+	return NULL;
+}
+
+/*
+ * The gemeenten of each cluster index below nclu, ascending: those of
+ * cluster cl are gl[off[cl]] to gl[off[cl + 1]]. 0, or -1 out of memory.
+ */
+static int
+cluster_gemeenten(const struct config *cfg, size_t nclu, size_t **offp,
+    int **glp)
+{
+	size_t	ngem = cfg->ref.ngemeenten, g, cl, *off;
+	int	*gl;
+
+	off = calloc(nclu + 2, sizeof(*off));
+	gl = malloc((ngem ? ngem : 1) * sizeof(*gl));
+	if (off == NULL || gl == NULL) {
+		free(off);
+		free(gl);
+		return -1;
+	}
+	for (g = 0; g < ngem; g++)
+		if ((cl = cfg->ref.gemeenten[g].cluster) < nclu)
+			off[cl + 2]++;
+	for (cl = 0; cl < nclu; cl++)
+		off[cl + 2] += off[cl + 1];
+	for (g = 0; g < ngem; g++)
+		if ((cl = cfg->ref.gemeenten[g].cluster) < nclu)
+			gl[off[cl + 1]++] = (int)g;
+	*offp = off;
+	*glp = gl;
+	return 0;
+}
+
+/* The most parts a cell of one period type has in the next finer one. */
+#define FINE_MAX	12
+
+/*
+ * The relations of the cube; parts is scratch for up to nmax cells.
+ * Per cell, in the cube's order: the aanbieders of a place add up to all
+ * of them; the gemeenten of a cluster, the clusters of the regio, to it;
+ * the months of a quarter, the quarters of a year, to it. The parts are
+ * found by walks over the (geo, period) runs of the cells' own run
+ * (struct cur). 0, or -1 out of memory.
+ */
+static int
 relations(struct build *b, const struct cell **parts, size_t nmax)
 {
 	struct ind_snapshot	*s = b->s;
 	struct dc_table		*t = &s->dc[IND_DC_KIND(b->kind)];
 	const struct config	*cfg = b->cfg;
 	const struct ind_cube	*cb, *fine;
-	const struct cell	*c, *p;
-	struct cell *const	*r;
-	size_t			 i, j, n, nr, g;
-	int			 tt, per, geo, cl, first, last;
+	const struct cell	*c, *p, *q;
+	struct cur		*cu, fc[FINE_MAX];
+	size_t			 i, j, n, run = 0, nk = 0, nf = 0, *off;
+	int			*gl;
+	int			 tt, per, first, last, cl;
 
+	if (cluster_gemeenten(cfg, (size_t)s->nclu, &off, &gl) == -1)
+		return -1;
+	if ((cu = calloc(cfg->ref.ngemeenten + cfg->ref.nclusters + 1,
+	    sizeof(*cu))) == NULL) {
+		free(off);
+		free(gl);
+		return -1;
+	}
 	for (tt = 0; tt < IND__NPERIODS; tt++) {
 		cb = &s->cube[b->kind][tt];
+		fine = tt == IND_MONTH ? NULL : &s->cube[b->kind][tt - 1];
 		for (i = 0; i < cb->n; i++) {
 			c = cb->cells[i];
+			q = i > 0 ? cb->cells[i - 1] : NULL;
+			if (q == NULL || q->geo != c->geo ||
+			    q->period != c->period) {
+				/* A new (geo, period): its walks. */
+				run = i;
+				nk = 0;
+				if (c->geo == IND_GEO_REGIO(s)) {
+					for (cl = 0; cl <
+					    (int)cfg->ref.nclusters; cl++)
+						cur_init(&cu[nk++], cb,
+						    IND_GEO_CLUSTER(s, cl),
+						    c->period);
+				} else if (c->geo >= IND_GEO_CLUSTER(s, 0)) {
+					cl = c->geo - IND_GEO_CLUSTER(s, 0);
+					for (j = off[cl]; j < off[cl + 1]; j++)
+						cur_init(&cu[nk++], cb, gl[j],
+						    c->period);
+				}
+				nf = 0;
+				if (fine != NULL) {
+					ind_period_months(c->period,
+					    (enum ind_period)tt, &first,
+					    &last);
+					if (tt == IND_YEAR) {
+						first /= 3;
+						last /= 3;
+					}
+					for (per = first; per <= last &&
+					    nf < FINE_MAX; per++)
+						cur_init(&fc[nf++], fine,
+						    c->geo, per);
+				}
+			}
 			n = 0;
 			/* The aanbieders of a place add up to all of them. */
 			if (c->agb == (int)s->nagbs) {
-				nr = ind_cube_range(cb, c->geo, c->period, &r);
-				for (j = 0; j < nr && n < nmax; j++)
-					if (r[j]->agb != c->agb)
-						parts[n++] = r[j];
+				for (j = run; j < cb->n && n < nmax; j++) {
+					p = cb->cells[j];
+					if (p->geo != c->geo ||
+					    p->period != c->period)
+						break;
+					if (p->agb != c->agb)
+						parts[n++] = p;
+				}
 				relate(t, b->lay, c, parts, n, 0);
 			}
 			/* The gemeenten of a cluster, the clusters of the regio. */
 			n = 0;
-			if (c->geo == IND_GEO_REGIO(s)) {
-				for (cl = 0; cl < (int)cfg->ref.nclusters; cl++)
-					if ((p = ind_cube_find(cb, c->agb,
-					    IND_GEO_CLUSTER(s, cl),
-					    c->period)) != NULL && n < nmax)
-						parts[n++] = p;
-				relate(t, b->lay, c, parts, n, 0);
-			} else if (c->geo >= IND_GEO_CLUSTER(s, 0)) {
-				cl = c->geo - IND_GEO_CLUSTER(s, 0);
-				for (g = 0; g < cfg->ref.ngemeenten; g++)
-					if ((int)cfg->ref.gemeenten[g].cluster ==
-					    cl && (p = ind_cube_find(cb, c->agb,
-					    (int)g, c->period)) != NULL &&
-					    n < nmax)
+			if (c->geo >= IND_GEO_CLUSTER(s, 0)) {
+				for (j = 0; j < nk; j++)
+					if ((p = cur_at(&cu[j], c->agb)) !=
+					    NULL && n < nmax)
 						parts[n++] = p;
 				relate(t, b->lay, c, parts, n, 0);
 			}
 			/* The months of a quarter, the quarters of a year. */
 			if (tt == IND_MONTH)
 				continue;
-			fine = &s->cube[b->kind][tt - 1];
-			ind_period_months(c->period, (enum ind_period)tt,
-			    &first, &last);
 			n = 0;
-			geo = c->geo;
-			for (per = tt == IND_QUARTER ? first : first / 3;
-			    per <= (tt == IND_QUARTER ? last : last / 3);
-			    per++)
-				if ((p = ind_cube_find(fine, c->agb, geo,
-				    per)) != NULL && n < nmax)
+			for (j = 0; j < nf; j++)
+				if ((p = cur_at(&fc[j], c->agb)) != NULL &&
+				    n < nmax)
 					parts[n++] = p;
 			/*
 			 * A trajectory's latest measurement per period: one
@@ -1140,6 +1317,10 @@ relations(struct build *b, const struct cell **parts, size_t nmax)
 			    b->kind == IND_DOELREALISATIE);
 		}
 	}
+	free(cu);
+	free(off);
+	free(gl);
+	return 0;
 }
 
 /*
@@ -1148,14 +1329,17 @@ relations(struct build *b, const struct cell **parts, size_t nmax)
  * suppressed with the other.
  */
 static void
-same_total(struct dc_table *t, const struct ind_cube *uit,
+same_total(struct dc_table *t, const struct ind_cube *uit, size_t *at,
     const struct cell *c)
 {
-	const struct cell	*u = ind_cube_find(uit, c->agb, c->geo,
-	    c->period);
+	const struct cell	*u;
 
-	if (u == NULL)
+	/* c comes in the cubes' order: *at walks uitval's cells. */
+	while (*at < uit->n && cmp_cell(&uit->cells[*at], &c) < 0)
+		(*at)++;
+	if (*at == uit->n || cmp_cell(&uit->cells[*at], &c) != 0)
 		return;
+	u = uit->cells[*at];
 	dc_link(t, u->it_tot, c->it_tot);
 	dc_link(t, c->it_tot, u->it_tot);
 	dc_group(t, u->it_tot);
@@ -1253,25 +1437,36 @@ ind_cell_ck(const struct ck_table *t, enum ind_kind kind,
 /*
  * Tevredenheid's quarter and year cells: their sums and statement counts
  * are their months' added up (accumulate). A quarter or year cell has a
- * month cell with the same key for each month it has units in.
+ * month cell with the same key for each month it has units in; they are
+ * found by a walk per month over the months' cells (struct cur).
  */
 static void
 derive_sums(struct ind_snapshot *s, const struct layout *l)
 {
 	const struct ind_cube	*mc = &s->cube[IND_TEVREDENHEID][IND_MONTH];
-	const struct cell	*p;
+	const struct ind_cube	*cb;
+	const struct cell	*p, *q;
 	struct cell		*c;
+	struct cur		 mw[FINE_MAX];
 	size_t			 i;
-	int			 tt, first, last, mo, k, r;
+	int			 tt, first, last, mo, k, r, nw = 0, w;
 
 	for (tt = IND_QUARTER; tt <= IND_YEAR; tt++) {
-		for (i = 0; i < s->cube[IND_TEVREDENHEID][tt].n; i++) {
-			c = s->cube[IND_TEVREDENHEID][tt].cells[i];
-			ind_period_months(c->period, (enum ind_period)tt,
-			    &first, &last);
-			for (mo = first; mo <= last; mo++) {
-				if ((p = ind_cube_find(mc, c->agb, c->geo,
-				    mo)) == NULL)
+		cb = &s->cube[IND_TEVREDENHEID][tt];
+		for (i = 0; i < cb->n; i++) {
+			c = cb->cells[i];
+			q = i > 0 ? cb->cells[i - 1] : NULL;
+			if (q == NULL || q->geo != c->geo ||
+			    q->period != c->period) {
+				ind_period_months(c->period,
+				    (enum ind_period)tt, &first, &last);
+				nw = 0;
+				for (mo = first; mo <= last && nw < FINE_MAX;
+				    mo++)
+					cur_init(&mw[nw++], mc, c->geo, mo);
+			}
+			for (w = 0; w < nw; w++) {
+				if ((p = cur_at(&mw[w], c->agb)) == NULL)
 					continue;
 				for (k = 0; k < l->nsum; k++)
 					c->sum[k] += p->sum[k];
@@ -1317,7 +1512,7 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 	struct ind_slab		 xmem;
 	const struct cell	**parts;
 	size_t			 i, nmax;
-	int			 tt, other;
+	int			 tt, other, cl;
 	uint64_t		 t1;
 
 	memset(&b, 0, sizeof(b));
@@ -1385,7 +1580,8 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 		s->nvals = 0;
 	}
 	for (tt = 0; tt < IND__NPERIODS; tt++) {
-		util_sort(m.cells[tt], m.n[tt], sizeof(*m.cells[tt]), cmp_cell);
+		sort_cells(m.cells[tt], m.n[tt], IND_GEO_REGIO(s) + 1,
+		    (int)s->nagbs + 1);
 		s->cube[kind][tt].cells = m.cells[tt];
 		s->cube[kind][tt].n = m.n[tt];
 	}
@@ -1397,22 +1593,33 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 	*ns_cells += util_now_ns() - t1;
 	for (tt = 0; tt < IND__NPERIODS; tt++) {
 		struct cell *const *cs = s->cube[kind][tt].cells;
-		size_t n = s->cube[kind][tt].n;
+		size_t n = s->cube[kind][tt].n, ua = 0;
+		signed char closed[IND_YEARS * 12];
 
+		/* Whether a period's window closed: -1 not asked yet. */
+		memset(closed, -1, sizeof(closed));
 		for (i = 0; ckt != NULL && i < n; i++)
 			ck_cell(ckt, b.kind, b.lay, cs[i]);
 		for (i = 0; ckt == NULL && i < n; i++) {
-			ind_dc_cell(t, b.kind, b.lay, cs[i],
-			    kind != IND_UITVAL ||
-			    ind_window_closed(cs[i]->period,
-			    (enum ind_period)tt, today, window), NULL);
+			if (kind != IND_UITVAL)
+				cl = 1;
+			else if (cs[i]->period < 0 || cs[i]->period >=
+			    IND_YEARS * 12)
+				cl = ind_window_closed(cs[i]->period,
+				    (enum ind_period)tt, today, window);
+			else if ((cl = closed[cs[i]->period]) < 0)
+				cl = closed[cs[i]->period] = (signed char)
+				    ind_window_closed(cs[i]->period,
+				    (enum ind_period)tt, today, window);
+			ind_dc_cell(t, b.kind, b.lay, cs[i], cl, NULL);
 			/* The history is shared by the kinds' threads. */
 			pthread_mutex_lock(&s->dch_mu);
 			dch_apply(s->dch, t, s, cfg, b.kind,
 			    (enum ind_period)tt, cs[i], b.lay->ncat);
 			pthread_mutex_unlock(&s->dch_mu);
 			if (kind == IND_AANLEVERING)
-				same_total(t, &s->cube[IND_UITVAL][tt], cs[i]);
+				same_total(t, &s->cube[IND_UITVAL][tt], &ua,
+				    cs[i]);
 		}
 	}
 	/* The uitsplitsingen (ind_breakdown.c): the same table, before dc_run. */
@@ -1428,7 +1635,10 @@ ind_cube_build(struct ind_snapshot *s, const struct config *cfg,
 	drop_x(s, kind);
 	/* Perturbed: no suppression pattern. */
 	if (ckt == NULL) {
-		relations(&b, parts, nmax);
+		if (relations(&b, parts, nmax) == -1) {
+			free(parts);
+			return -1;
+		}
 		/* Uitval's pattern is decided with aanlevering's cells. */
 		if (kind != IND_UITVAL) {
 			if (dc_run(t, k) == -1) {

@@ -16,6 +16,18 @@
 #include "store_impl.h"
 #include "util.h"
 
+/* A text column into out as util_fmt's "%s" puts it, cut to fit. */
+static void
+col_text(sqlite3_stmt *s, int col, char *out, size_t size)
+{
+	const char	*txt = (const char *)sqlite3_column_text(s, col);
+	size_t		 n = txt != NULL ? strnlen(txt, size - 1) : 0;
+
+	if (n > 0)
+		memcpy(out, txt, n);
+	out[n] = '\0';
+}
+
 static int
 gen_get(struct store *st, int64_t *gen)
 {
@@ -38,7 +50,6 @@ store_dch_load(struct store *st, int (*fn)(const struct dch_row *, void *),
 {
 	sqlite3_stmt	*s = NULL;
 	struct dch_row	 r;
-	const char	*txt;
 	int		 rc, ret = -1;
 
 	pthread_mutex_lock(&st->lock);
@@ -50,13 +61,10 @@ store_dch_load(struct store *st, int (*fn)(const struct dch_row *, void *),
 		goto done;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		memset(&r, 0, sizeof(r));
-		txt = (const char *)sqlite3_column_text(s, 0);
-		util_fmt(r.indicator, sizeof(r.indicator), "%s", txt ? txt :
-		    "");
+		col_text(s, 0, r.indicator, sizeof(r.indicator));
 		r.level = sqlite3_column_int(s, 1);
 		r.period = sqlite3_column_int(s, 2);
-		txt = (const char *)sqlite3_column_text(s, 3);
-		util_fmt(r.geo, sizeof(r.geo), "%s", txt ? txt : "");
+		col_text(s, 3, r.geo, sizeof(r.geo));
 		r.agb = sqlite3_column_int(s, 4);
 		r.last_day = sqlite3_column_int(s, 5);
 		r.published = sqlite3_column_int64(s, 6);
