@@ -745,120 +745,52 @@ uchunk_fill(const struct build *b, const uint32_t *ix, size_t i0,
 	return 0;
 }
 
-/*
- * A unit between finding its cells and adding to them (add_chunk): the
- * cells of the units PF_AHEAD further on are found, and their counters
- * fetched, while this one is added.
- */
-#define PF_AHEAD	6
-
-struct pending {
-	struct ind_cref	 cells[3 * 6 + IND_BD_CELLS];
-	int		 n, d0, d1;
-	uint32_t	 rk;
-	const char	*u;
-	struct tev_add	 ta;
-};
-
-/*
- * The memory unit p will add to, asked for ahead: at a national scale a
- * year's counters are far larger than the caches, and each unit adds to
- * up to 18 cells in as many places. A tevredenheid cell's counters run
- * to hundreds of bytes: its first line only.
- */
-static void
-pending_fetch(const struct build *b, const struct pending *p)
-{
-	size_t	xsz = (1 + (size_t)b->lay->ncat + (size_t)b->lay->nsub) *
-	    sizeof(struct cnt_x), o;
-	int	j;
-
-	if (b->kind == IND_TEVREDENHEID)
-		xsz = 1;
-	for (j = 0; j < p->n; j++) {
-		for (o = 0; o < xsz; o += 64)
-			__builtin_prefetch((const char *)p->cells[j].x + o, 1);
-		if (b->kind == IND_DOELREALISATIE ||
-		    (b->kind == IND_TEVREDENHEID && j >= p->d0 &&
-		    j < p->d1))
-			__builtin_prefetch(C_SUM(b, p->cells[j].c), 1);
-	}
-}
-
-/* Finds unit u's cells into p; 0 or -1 out of memory. */
-static int
-pending_find(struct build *b, struct cmap *m, struct ind_bdacc *bd, int y,
-    const char *u, const signed char **vp, struct pending *p)
-{
-	const struct config	*cfg = b->cfg;
-	uint32_t		 client;
-	int			 agbs[2], geos[3], month, n, j;
-	int			 ends[IND__NPERIODS];
-	unsigned		 tmask;
-
-	agbs[1] = (int)b->s->nagbs;		/* all aanbieders */
-	unit_head(b->kind, u, &client, &agbs[0], &geos[0], &month, &tmask);
-	p->u = u;
-	p->rk = b->s->rkeys != NULL ? b->s->rkeys[client] : 0;
-	geos[1] = IND_GEO_CLUSTER(b->s,
-	    (int)cfg->ref.gemeenten[geos[0]].cluster);
-	geos[2] = IND_GEO_REGIO(b->s);
-	if (b->kind == IND_TEVREDENHEID) {
-		tev_prepare(b, (const void *)u, *vp, &p->ta);
-		*vp += tev_nvals(b, (const void *)u);
-	}
-	if ((n = unit_cells(m, tmask, month, agbs, geos, p->cells, ends)) ==
-	    -1)
-		return -1;
-	/* cells [d0, d1): no sums (tevredenheid's quarters, years) */
-	p->d0 = p->d1 = ends[IND_MONTH];
-	if (b->kind == IND_TEVREDENHEID)
-		p->d1 = n;
-	if (bd != NULL && (tmask >> IND_YEAR & 1)) {
-		if ((j = ind_bd_cells(bd, y, geos[0], unit_bd(b->kind, u),
-		    p->cells + n)) == -1)
-			return -1;
-		n += j;
-	}
-	p->n = n;
-	return 0;
-}
-
-/*
- * Adds the nu units of year y gathered in ch; 0 or -1. Units find their
- * cells in order, as they are added (the cells are made in the same
- * order and each cell gets its units in the same order as one unit at a
- * time would give them), PF_AHEAD units ahead of the adding.
- */
+/* Adds the nu units of year y gathered in ch; 0 or -1. */
 static int
 add_chunk(struct build *b, struct cmap *m, struct ind_bdacc *bd, int y,
     const struct uchunk *ch, size_t nu)
 {
+	const struct config	*cfg = b->cfg;
 	size_t			 sz = unit_size(b->kind), i;
-	struct pending		*ring, *p;
+	uint32_t		 client, rk;
+	int			 agbs[2], geos[3], month, n, j, d0, d1;
+	int			 ends[IND__NPERIODS];
+	unsigned		 tmask;
+	struct ind_cref		 cells[3 * 6 + IND_BD_CELLS];
+	const char		*u;
+	struct tev_add		 ta;
 	const signed char	*vp = ch->v;
-	int			 j;
 
-	if ((ring = calloc(PF_AHEAD, sizeof(*ring))) == NULL)
-		return -1;
-	for (i = 0; i < nu + PF_AHEAD; i++) {
-		/* Unit i - PF_AHEAD is added first: its slot is i's. */
-		if (i >= PF_AHEAD) {
-			p = &ring[(i - PF_AHEAD) % PF_AHEAD];
-			for (j = 0; j < p->n; j++)
-				acc_unit(b, &p->cells[j], p->u, &p->ta,
-				    p->rk, j < p->d0 || j >= p->d1);
+	agbs[1] = (int)b->s->nagbs;		/* all aanbieders */
+	memset(&ta, 0, sizeof(ta));
+	for (i = 0; i < nu; i++) {
+		u = ch->u + i * sz;
+		unit_head(b->kind, u, &client, &agbs[0], &geos[0], &month,
+		    &tmask);
+		rk = b->s->rkeys != NULL ? b->s->rkeys[client] : 0;
+		geos[1] = IND_GEO_CLUSTER(b->s,
+		    (int)cfg->ref.gemeenten[geos[0]].cluster);
+		geos[2] = IND_GEO_REGIO(b->s);
+		if (b->kind == IND_TEVREDENHEID) {
+			tev_prepare(b, (const void *)u, vp, &ta);
+			vp += tev_nvals(b, (const void *)u);
 		}
-		if (i >= nu)
-			continue;
-		p = &ring[i % PF_AHEAD];
-		if (pending_find(b, m, bd, y, ch->u + i * sz, &vp, p) == -1) {
-			free(ring);
+		if ((n = unit_cells(m, tmask, month, agbs, geos, cells,
+		    ends)) == -1)
 			return -1;
+		/* cells [d0, d1): no sums (tevredenheid's quarters, years) */
+		d0 = d1 = ends[IND_MONTH];
+		if (b->kind == IND_TEVREDENHEID)
+			d1 = n;
+		if (bd != NULL && (tmask >> IND_YEAR & 1)) {
+			if ((j = ind_bd_cells(bd, y, geos[0],
+			    unit_bd(b->kind, u), cells + n)) == -1)
+				return -1;
+			n += j;
 		}
-		pending_fetch(b, p);
+		for (j = 0; j < n; j++)
+			acc_unit(b, &cells[j], u, &ta, rk, j < d0 || j >= d1);
 	}
-	free(ring);
 	return 0;
 }
 
