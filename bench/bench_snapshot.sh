@@ -59,10 +59,26 @@ if [ ! -e "$data/sorttp.db" ]; then
 	    "$(echo "$(date +%s.%N) - $start" | bc -l)"
 fi
 [ -e "$data/sorttp.db" ] && "$bin" migrate --data "$data" >/dev/null
-cp -r config/gemeenten.json config/questionnaires "$tmp/"
-cat >"$tmp/bench.json" <<JSON
-{"limits": {"indicator_refresh_s": $refresh}}
-JSON
+# BENCH_CONFIG=FILE: that configuration (e.g. bench/national_config.sh's)
+# with indicator_refresh_s set, for the CLI and the daemon; the upload
+# goes to its first gemeente and the analist gets all its clusters.
+cfgdir=${BENCH_CONFIG:+$(dirname "$BENCH_CONFIG")}
+cp -r "${cfgdir:-config}/gemeenten.json" "${cfgdir:-config}/questionnaires" "$tmp/"
+python3 - "$tmp" "$refresh" "${BENCH_CONFIG:-}" <<'PY'
+import json, sys
+tmp, refresh, src = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+cfg = json.load(open(src)) if src else {}
+cfg.setdefault("limits", {})["indicator_refresh_s"] = refresh
+if src:
+    cfg.setdefault("reference", {})["gemeenten"] = "gemeenten.json"
+    cfg["reference"]["questionnaires"] = "questionnaires"
+json.dump(cfg, open(tmp + "/bench.json", "w"))
+ref = json.load(open(tmp + "/gemeenten.json"))
+open(tmp + "/scopes", "w").write("".join("cluster:" + c["naam"] + "\n"
+    for c in ref["clusters"]))
+open(tmp + "/gemeente", "w").write(ref["clusters"][0]["gemeenten"][0]["code"])
+PY
+gem=$(cat "$tmp/gemeente")
 
 # A valid BSN (11-proef) from a 8-digit prefix, or nothing.
 bsn() {
@@ -84,7 +100,7 @@ upload() {
 		s=$(bsn "$(printf '7%02d%05d' $((n / 1000000000 % 100)) $k)") || true
 		k=$((k + 1))
 		[ -n "$s" ] || continue
-		echo "$s;$((n % 1000000 + off + i));0363;$agb;$(date +%d-%m-%Y);eind;1;1;3;ja"
+		echo "$s;$((n % 1000000 + off + i));$gem;$agb;$(date +%d-%m-%Y);eind;1;1;3;ja"
 		i=$((i + 1))
 	done
 }
@@ -93,7 +109,8 @@ cli() {	# BIN TAG: CLI build of one answer
 	local b=$1 log=$tmp/cli.log d
 	d=$(dir_of "$2")
 	/usr/bin/time -v "$b" indicators uitval --by regio --period year \
-	    --data "$d" >/dev/null 2>"$log" || { cat "$log"; exit 1; }
+	    --data "$d" ${BENCH_CONFIG:+--config "$tmp/bench.json"} \
+	    >/dev/null 2>"$log" || { cat "$log"; exit 1; }
 	local built split cpu rss
 	built=$(grep -o 'built in [0-9]* ms.*' "$log" | tail -n 1)
 	cpu=$(awk -F': ' '/User time/ {u=$2} /System time/ {s=$2}
@@ -109,12 +126,15 @@ daemon() {	# BIN TAG: daemon RSS and upload -> first answer
 	local b=$1 tag=$2 n url ca atoken ptoken agb y before t0 t1 body data
 	data=$(dir_of "$tag")
 	n=$(date +%s%N)
-	atoken=$("$b" party add "bs-analist-$n" --role analist \
-	    --scope cluster:Amsterdam --scope cluster:Amstelveen-Aalsmeer \
-	    --scope cluster:DUO --scope cluster:Zaanstreek-Waterland \
-	    --data "$data" | tail -n 1)
-	agb=$("$b" party list --data "$data" |
-	    sed -n 's/.*demo-aanbieder-\([0-9]\{8\}\).*/\1/p' | head -n 1)
+	local sc=() x
+	while IFS= read -r x; do sc+=(--scope "$x"); done <"$tmp/scopes"
+	atoken=$("$b" party add "bs-analist-$n" --role analist "${sc[@]}" \
+	    --data "$data" ${BENCH_CONFIG:+--config "$tmp/bench.json"} |
+	    tail -n 1)
+	# The whole list first: head would cut a long one's pipe (pipefail).
+	"$b" party list --data "$data" >"$tmp/parties"
+	agb=$(sed -n 's/.*demo-aanbieder-\([0-9]\{8\}\).*/\1/p' \
+	    "$tmp/parties" | sed -n 1p)
 	ptoken=$("$b" party add "bs-aanbieder-$n" --role aanbieder \
 	    --agb "$agb" --data "$data" | tail -n 1)
 	"$b" serve --data "$data" --listen 127.0.0.1:0 \
