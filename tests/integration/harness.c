@@ -661,6 +661,23 @@ h_config(const struct h_env *e, const char *name, const char *json,
 	h_write_file(path, json, 0600);
 }
 
+int
+h_config_refused(const struct h_env *e, const char *json, const char *want)
+{
+	char		path[H_PATH_MAX];
+	struct h_out	o;
+	int		rc, ok;
+
+	h_config(e, "refused.json", json, path, sizeof(path));
+	rc = h_run(e, &o, "check-config", "--config", path, NULL);
+	ok = rc == 1 && strstr(o.err, want) != NULL;
+	if (!ok)
+		fprintf(stderr, "check-config %s: exit %d: %s\n", json, rc,
+		    o.err);
+	h_out_free(&o);
+	return ok ? 0 : -1;
+}
+
 /* Runs sql read-only; fills *i or *d from the first column. */
 static int
 db_first(const struct h_env *e, const char *sql, long long *i, double *d)

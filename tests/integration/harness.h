@@ -135,6 +135,13 @@ void	h_write_file(const char *path, const char *text, int mode);
  */
 void	h_config(const struct h_env *, const char *name, const char *json,
 	    char *path, size_t len);
+/*
+ * Writes json as a config beside the reference files and runs
+ * check-config on it: 0 when that exits 1 with want in its error, else -1
+ * (printing what it said).
+ */
+int	h_config_refused(const struct h_env *, const char *json,
+	    const char *want);
 
 /*
  * The first column of the first row of a query on the data folder's

@@ -19,6 +19,7 @@
 #include "store_impl.h"
 #include "test.h"
 #include "test_answer.h"
+#include "test_file.h"
 #include "test_sql.h"
 #include "util.h"
 
@@ -31,25 +32,6 @@ static struct config	cfg;
 static struct quest_set	qs;
 static struct ind_items	items;
 static char		dir[64], db[96];
-
-/* Writes dir/name. */
-static void
-write_file(const char *name, const char *text)
-{
-	char	 path[128];
-	FILE	*f;
-	size_t	 len = strlen(text);
-
-	util_fmt(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "w")) == NULL) {
-		perror(path);
-		exit(1);
-	}
-	if (fwrite(text, 1, len, f) != len || fclose(f) != 0) {
-		perror(path);
-		exit(1);
-	}
-}
 
 /* The cluster of gemeente code i (1..ngem) among nclu. */
 static int
@@ -84,9 +66,9 @@ load(int ngem, int nclu, struct config *c, char *err, size_t errlen)
 	}
 	o += (size_t)snprintf(t + o, cap - o, "]}\n");
 	CHECK(o < cap);
-	write_file("gemeenten.json", t);
+	test_write_file(dir, "gemeenten.json", t);
 	free(t);
-	write_file("sorttp.json", "{\"k\": 10}\n");
+	test_write_file(dir, "sorttp.json", "{\"k\": 10}\n");
 	util_fmt(path, sizeof(path), "%s/sorttp.json", dir);
 	rc = config_load(path, c, err, errlen);
 	if (rc == -1 && ngem <= CFG_MAX_GEMEENTEN && nclu <= CFG_MAX_CLUSTERS)

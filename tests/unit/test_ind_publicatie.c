@@ -24,6 +24,7 @@
 #include "store_impl.h"
 #include "test.h"
 #include "test_answer.h"
+#include "test_file.h"
 #include "test_sql.h"
 #include "util.h"
 
@@ -38,31 +39,13 @@ static struct quest_set	qs;
 static struct ind_items	items;
 static char		dir[64], db[96];
 
-static void
-write_file(const char *name, const char *text)
-{
-	char	 path[128];
-	FILE	*f;
-	size_t	 len = strlen(text);
-
-	util_fmt(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "w")) == NULL) {
-		perror(path);
-		exit(1);
-	}
-	if (fwrite(text, 1, len, f) != len || fclose(f) != 0) {
-		perror(path);
-		exit(1);
-	}
-}
-
 /* Loads {json} as dir/sorttp.json into *c; the error into err. */
 static int
 load(const char *json, struct config *c, char *err, size_t errlen)
 {
 	char	path[128];
 
-	write_file("sorttp.json", json);
+	test_write_file(dir, "sorttp.json", json);
 	util_fmt(path, sizeof(path), "%s/sorttp.json", dir);
 	return config_load(path, c, err, errlen);
 }
@@ -73,8 +56,9 @@ test_config(void)
 	static struct config	c;
 	char			err[512];
 
-	write_file("gemeenten.json", "{\"clusters\": [{\"naam\": \"A\", "
-	    "\"gemeenten\": [{\"code\": \"0363\", \"naam\": \"A\"}]}]}\n");
+	test_write_file(dir, "gemeenten.json", "{\"clusters\": [{\"naam\": "
+	    "\"A\", \"gemeenten\": [{\"code\": \"0363\", \"naam\": "
+	    "\"A\"}]}]}\n");
 	CHECK_EQ_INT(load("{}", &c, err, sizeof(err)), 0);
 	CHECK_EQ_INT(c.pub_aanbieder[CFG_PUB_GEMEENTE], IND_MONTH);
 	CHECK_EQ_INT(c.pub_aanbieder[CFG_PUB_CLUSTER], IND_MONTH);
