@@ -15,6 +15,7 @@
 #include "embedded.h"
 #include "gebied.h"
 #include "test.h"
+#include "test_file.h"
 
 #define ERR_MAX		1024
 
@@ -52,19 +53,10 @@ tmp_path(char *buf, size_t size, const char *name)
 static void
 write_file(const char *name, const char *text)
 {
-	char	 path[256];
-	FILE	*f;
-	size_t	 len = strlen(text);
+	char	path[256];
 
-	tmp_path(path, sizeof(path), name);
-	if ((f = fopen(path, "w")) == NULL) {
-		perror(path);
-		exit(1);
-	}
-	if (fwrite(text, 1, len, f) != len || fclose(f) != 0) {
-		perror(path);
-		exit(1);
-	}
+	tmp_path(path, sizeof(path), name);	/* exits when too long */
+	test_write_file(tmpdir, name, text);
 }
 
 /* Writes sorttp.json (and gemeenten.json unless NULL), then loads. */

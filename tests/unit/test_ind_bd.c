@@ -398,11 +398,7 @@ main(void)
 		ind_snapshot_free(s);
 	} else
 		CHECK(0);
-	util_fmt(err, sizeof(err), "%s-wal", db);
-	unlink(err);
-	util_fmt(err, sizeof(err), "%s-shm", db);
-	unlink(err);
-	unlink(db);
+	test_remove_db(db);
 	rmdir(dir);
 	return test_done("ind_bd");
 }

@@ -537,11 +537,7 @@ main(void)
 	test_coverage();
 	test_cluster_renamed();
 	test_voorlopig();
-	util_fmt(err, sizeof(err), "%s-wal", db);
-	unlink(err);
-	util_fmt(err, sizeof(err), "%s-shm", db);
-	unlink(err);
-	unlink(db);
+	test_remove_db(db);
 	rmdir(dir);
 	return test_done("ind_cover");
 }

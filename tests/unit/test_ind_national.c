@@ -422,11 +422,7 @@ main(void)
 		test_audit_params();
 		test_national_analist();
 	}
-	util_fmt(err, sizeof(err), "%s-wal", db);
-	unlink(err);
-	util_fmt(err, sizeof(err), "%s-shm", db);
-	unlink(err);
-	unlink(db);
+	test_remove_db(db);
 	util_fmt(err, sizeof(err), "%s/gemeenten.json", dir);
 	unlink(err);
 	util_fmt(err, sizeof(err), "%s/sorttp.json", dir);

@@ -380,11 +380,7 @@ main(void)
 	}
 	ind_snapshot_free(full);
 	ind_snapshot_free(pub);
-	util_fmt(err, sizeof(err), "%s-wal", db);
-	unlink(err);
-	util_fmt(err, sizeof(err), "%s-shm", db);
-	unlink(err);
-	unlink(db);
+	test_remove_db(db);
 	util_fmt(err, sizeof(err), "%s/sorttp.json", dir);
 	unlink(err);
 	util_fmt(err, sizeof(err), "%s/gemeenten.json", dir);

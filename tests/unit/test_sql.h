@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <unistd.h>
 
 static void	sql(struct store *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -25,6 +26,19 @@ sql(struct store *st, const char *fmt, ...)
 		fprintf(stderr, "%s: %s\n", buf, err);
 		CHECK(0);
 	}
+}
+
+/* Removes a test's database with its -wal and -shm files. */
+static void
+test_remove_db(const char *db)
+{
+	char	path[1024];
+
+	snprintf(path, sizeof(path), "%s-wal", db);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s-shm", db);
+	unlink(path);
+	unlink(db);
 }
 
 #endif
