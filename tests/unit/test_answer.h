@@ -1,12 +1,13 @@
 /*
  * For unit tests of the indicator engine: the answer to a query whose
  * scope is applied (pop), on snapshot s, through cell selection,
- * disclosure control and the writer, as the engine gives it. Include
- * after ind_impl.h.
+ * disclosure control and the writer, as the engine gives it; and the
+ * snapshot of a test's store. Include after ind_impl.h and store.h.
  */
 #ifndef SORTTP_TEST_ANSWER_H
 #define SORTTP_TEST_ANSWER_H
 
+#include <stdio.h>
 #include <string.h>
 
 /*
@@ -44,6 +45,31 @@ test_answer(const struct config *cfg, const struct ind_items *items,
 	if (ncells != NULL)
 		*ncells = nc;
 	return rc;
+}
+
+/*
+ * The snapshot a build makes of the store at db on day today (yyyymmdd),
+ * with the config's k and herinstroom window; NULL, said on stderr, when
+ * the store does not open or the build fails.
+ */
+static struct ind_snapshot *
+test_snapshot_of(const struct config *cfg, const struct quest_set *qs,
+    const struct ind_items *items, const char *db, int today)
+{
+	struct store		*st;
+	struct ind_snapshot	*s;
+	char			 err[256];
+
+	if (store_open(db, 0, &st, err, sizeof(err)) == -1) {
+		fprintf(stderr, "store: %s\n", err);
+		return NULL;
+	}
+	s = ind_snapshot_build(cfg, qs, items, st, config_limit(cfg, LIMIT_K),
+	    (int)config_limit(cfg, LIMIT_HERINSTROOM_MONTHS), today);
+	store_close(st);
+	if (s == NULL)
+		fprintf(stderr, "snapshot of %s failed\n", db);
+	return s;
 }
 
 #endif

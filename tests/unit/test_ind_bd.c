@@ -177,24 +177,6 @@ test_gebied(void)
 	CHECK_STR(naam, "Aalsmeer");
 }
 
-static struct ind_snapshot *
-snapshot(void)
-{
-	struct store		*st;
-	struct ind_snapshot	*s;
-	char			 err[256];
-
-	if (store_open(db, 0, &st, err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s\n", err);
-		return NULL;
-	}
-	s = ind_snapshot_build(&cfg, &qs, &items, st, config_limit(&cfg,
-	    LIMIT_K), (int)config_limit(&cfg, LIMIT_HERINSTROOM_MONTHS),
-	    20270101);
-	store_close(st);
-	return s;
-}
-
 /* Geslacht value v (COD046) is breakdown value v + 1. */
 #define G(v)	((v) + 1)
 #define L(v)	((v) + 1)
@@ -388,7 +370,7 @@ main(void)
 	 * does, so that the answers read the compact form.
 	 */
 	ind_dc_keep = 1;
-	s = snapshot();
+	s = test_snapshot_of(&cfg, &qs, &items, db, 20270101);
 	ind_dc_keep = 0;
 	if (s != NULL) {
 		test_suppression(s);

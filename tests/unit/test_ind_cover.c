@@ -224,22 +224,11 @@ history_clear(void)
 	return rc;
 }
 
+/* The snapshot of the test's store on day today. */
 static struct ind_snapshot *
 snapshot(int today)
 {
-	struct store		*st;
-	struct ind_snapshot	*s;
-	char			 err[256];
-
-	if (store_open(db, 0, &st, err, sizeof(err)) == -1) {
-		fprintf(stderr, "%s\n", err);
-		return NULL;
-	}
-	s = ind_snapshot_build(&cfg, &qs, &items, st, config_limit(&cfg,
-	    LIMIT_K), (int)config_limit(&cfg, LIMIT_HERINSTROOM_MONTHS),
-	    today);
-	store_close(st);
-	return s;
+	return test_snapshot_of(&cfg, &qs, &items, db, today);
 }
 
 static void

@@ -218,20 +218,12 @@ has_cell(const char *body, const char *key, const char *place, long n)
 static void
 test_snapshot(void)
 {
-	struct store		*st;
 	struct ind_snapshot	*s;
-	char			 err[256], *body;
+	char			*body;
 	int			 tt;
 
-	if (store_open(db, 0, &st, err, sizeof(err)) == -1) {
-		CHECK(0);
-		return;
-	}
-	s = ind_snapshot_build(&cfg, &qs, &items, st, config_limit(&cfg,
-	    LIMIT_K), (int)config_limit(&cfg, LIMIT_HERINSTROOM_MONTHS),
-	    20270101);
-	store_close(st);
-	if (s == NULL) {
+	if ((s = test_snapshot_of(&cfg, &qs, &items, db, 20270101)) ==
+	    NULL) {
 		CHECK(0);
 		return;
 	}
