@@ -426,9 +426,8 @@ relations(struct ind_snapshot *s, const struct config *cfg,
 	const struct ind_bdcell	*b, *r;
 	const struct cell	*parent, *p;
 	struct bcur		*cu;
-	size_t			 i, j, n, nr, g, nk = 0, *off;
+	size_t			 i, j, n, nr, nk = 0, *off;
 	size_t			 ngem = cfg->ref.ngemeenten;
-	size_t			 nclu = (size_t)s->nclu;
 	int			*gl;
 	int			 cl;
 
@@ -444,23 +443,14 @@ relations(struct ind_snapshot *s, const struct config *cfg,
 		ind_cell_relate(t, lay, parent, parts, n, 0);
 	}
 	/* The gemeenten of cluster cl: gl[off[cl]] to gl[off[cl + 1]]. */
-	off = calloc(nclu + 2, sizeof(*off));
-	gl = malloc((ngem ? ngem : 1) * sizeof(*gl));
-	cu = calloc(ngem + cfg->ref.nclusters + 1, sizeof(*cu));
-	if (off == NULL || gl == NULL || cu == NULL) {
+	if (ind_cluster_gemeenten(cfg, (size_t)s->nclu, &off, &gl) == -1)
+		return -1;
+	if ((cu = calloc(ngem + cfg->ref.nclusters + 1, sizeof(*cu))) ==
+	    NULL) {
 		free(off);
 		free(gl);
-		free(cu);
 		return -1;
 	}
-	for (g = 0; g < ngem; g++)
-		if (cfg->ref.gemeenten[g].cluster < nclu)
-			off[cfg->ref.gemeenten[g].cluster + 2]++;
-	for (g = 0; g < nclu; g++)
-		off[g + 2] += off[g + 1];
-	for (g = 0; g < ngem; g++)
-		if (cfg->ref.gemeenten[g].cluster < nclu)
-			gl[off[cfg->ref.gemeenten[g].cluster + 1]++] = (int)g;
 	for (i = 0; i < cb->n; i++) {
 		b = &cb->v[i];
 		if (i == 0 || cb->v[i - 1].geo != b->geo ||

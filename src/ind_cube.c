@@ -1114,8 +1114,8 @@ cur_at(struct cur *k, int agb)
  * The gemeenten of each cluster index below nclu, ascending: those of
  * cluster cl are gl[off[cl]] to gl[off[cl + 1]]. 0, or -1 out of memory.
  */
-static int
-cluster_gemeenten(const struct config *cfg, size_t nclu, size_t **offp,
+int
+ind_cluster_gemeenten(const struct config *cfg, size_t nclu, size_t **offp,
     int **glp)
 {
 	size_t	ngem = cfg->ref.ngemeenten, g, cl, *off;
@@ -1165,7 +1165,7 @@ relations(struct build *b, const struct cell **parts, size_t nmax)
 	int			*gl;
 	int			 tt, per, first, last, cl;
 
-	if (cluster_gemeenten(cfg, (size_t)s->nclu, &off, &gl) == -1)
+	if (ind_cluster_gemeenten(cfg, (size_t)s->nclu, &off, &gl) == -1)
 		return -1;
 	if ((cu = calloc(cfg->ref.ngemeenten + cfg->ref.nclusters + 1,
 	    sizeof(*cu))) == NULL) {

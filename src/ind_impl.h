@@ -336,6 +336,13 @@ struct cell *ind_cell_new(struct ind_slab *mem, struct ind_slab *xmem,
 	    const struct layout *, int agb, int geo, int period);
 /* The cell's counts (tot, cat, sub) from its x, all units added. */
 void	ind_cell_final(const struct layout *, struct cell *);
+/*
+ * The gemeenten of each cluster index below nclu, ascending: those of
+ * cluster cl are (*glp)[(*offp)[cl]] to [(*offp)[cl + 1]]; the caller
+ * frees both. 0, or -1 out of memory.
+ */
+int	ind_cluster_gemeenten(const struct config *, size_t nclu,
+	    size_t **offp, int **glp);
 void	ind_cell_relate(struct dc_table *, const struct layout *,
 	    const struct cell *total, const struct cell *const *parts,
 	    size_t n, int le);
